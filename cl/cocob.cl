@@ -1,0 +1,35 @@
+/* COCOB-Backprop, one fused pass: each element is read once and written
+ * once. Its twin is cocob_update_ref in src/backend/ref/cocob.c; the two keep
+ * the same names and the same order of operations, so that they agree to
+ * the last bit on a device with IEEE division. */
+
+/* OpenCL C lets a compiler fuse a * b + c into one rounding; the reference
+ * rounds twice, so fusing would make the two drift apart. */
+#pragma OPENCL FP_CONTRACT OFF
+
+__kernel void cocob_update(__global float *w, ulong w_offset,
+                           __global const float *grad, ulong grad_offset,
+                           __global float *w1, __global float *L, __global float *G,
+                           __global float *reward, __global float *theta, ulong state_offset,
+                           ulong n, float alpha, float weight_decay)
+{
+    ulong i = get_global_id(0);
+    if (i >= n)
+        return;
+    __global float *wi = w + w_offset + i;
+    ulong s = state_offset + i;
+
+    float wv = *wi;
+    float g = -(grad[grad_offset + i] + weight_decay * wv);
+    float absg = fabs(g);
+    float Lv = fmax(L[s], absg);
+    float Gv = G[s] + absg;
+    float w1v = w1[s];
+    float rv = fmax(reward[s] + (wv - w1v) * g, 0.0f);
+    float tv = theta[s] + g;
+    L[s] = Lv;
+    G[s] = Gv;
+    reward[s] = rv;
+    theta[s] = tv;
+    *wi = w1v + tv / Lv / fmax(Gv + Lv, alpha * Lv) * (Lv + rv);
+}

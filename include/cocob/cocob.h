@@ -1,0 +1,209 @@
+/* cocob: neural-network training with the coin-betting optimizer
+ * COCOB-Backprop (Orabona & Tommasi, NeurIPS 2017), on any OpenCL device or
+ * on the plain-C reference.
+ *
+ * Every call that can fail returns a cocob_status. The context keeps a
+ * readable message for the last failure: cocob_context_error(). No call
+ * aborts or exits. */
+#ifndef COCOB_COCOB_H
+#define COCOB_COCOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define COCOB_API
+#else
+/* The shared library exports the public API alone; everything else stays hidden. */
+#define COCOB_API __attribute__((visibility("default")))
+#endif
+
+#define COCOB_VERSION_MAJOR 0
+#define COCOB_VERSION_MINOR 1
+#define COCOB_VERSION_PATCH 0
+
+typedef enum cocob_status {
+    COCOB_OK = 0,
+    COCOB_ERR_INVALID_ARGUMENT, /* a NULL, a zero length, a bad value */
+    COCOB_ERR_SHAPE,            /* lengths or counts that do not agree */
+    COCOB_ERR_OUT_OF_MEMORY,    /* host or device memory */
+    COCOB_ERR_NO_DEVICE,        /* the selector matched no device */
+    COCOB_ERR_OPENCL,           /* an OpenCL call failed; the message names it */
+    COCOB_ERR_BUILD,            /* a kernel failed to build; the message holds the log */
+    COCOB_ERR_DEVICE_LIMIT,     /* a request beyond what the device allows */
+    COCOB_ERR_IO,               /* a file could not be read or written */
+    COCOB_ERR_UNSUPPORTED       /* the backend or build lacks the feature */
+} cocob_status;
+
+/* A short fixed name for a status, such as "COCOB_ERR_BUILD". */
+COCOB_API const char *cocob_status_name(cocob_status s);
+
+/* ---- Logging ---------------------------------------------------------- */
+
+typedef enum cocob_log_level {
+    COCOB_LOG_DEBUG = 0,
+    COCOB_LOG_INFO,
+    COCOB_LOG_WARN,
+    COCOB_LOG_ERROR,
+    COCOB_LOG_OFF
+} cocob_log_level;
+
+typedef void (*cocob_log_fn)(cocob_log_level level, const char *message, void *user);
+
+/* ---- Devices ---------------------------------------------------------- */
+
+typedef enum cocob_device_type {
+    COCOB_DEVICE_REF = 0,        /* the plain-C reference backend */
+    COCOB_DEVICE_GPU_DISCRETE,
+    COCOB_DEVICE_GPU_INTEGRATED, /* a GPU that shares the host's memory */
+    COCOB_DEVICE_ACCELERATOR,
+    COCOB_DEVICE_CPU             /* an OpenCL CPU device, such as PoCL */
+} cocob_device_type;
+
+/* "discrete GPU", "integrated GPU", "accelerator", "CPU", "reference". */
+COCOB_API const char *cocob_device_type_name(cocob_device_type t);
+
+typedef struct cocob_device_info {
+    char selector[32];          /* "ref" or "opencl:P:D" */
+    cocob_device_type type;
+    int platform_index;         /* -1 for ref */
+    int device_index;           /* -1 for ref */
+    char name[256];
+    char vendor[256];
+    char driver_version[128];
+    char platform_name[256];
+    char platform_version[256];
+    char opencl_version[128];   /* CL_DEVICE_VERSION */
+    char opencl_c_version[128]; /* CL_DEVICE_OPENCL_C_VERSION */
+    unsigned compute_units;
+    unsigned clock_mhz;
+    uint64_t global_mem_bytes;
+    uint64_t max_alloc_bytes;
+    uint64_t local_mem_bytes;
+    size_t max_work_group_size;
+    int fp16;                   /* cl_khr_fp16 */
+    int fp64;                   /* cl_khr_fp64, or a CL_DEVICE_DOUBLE_FP_CONFIG */
+} cocob_device_info;
+
+typedef struct cocob_device_list cocob_device_list;
+
+/* Lists the reference backend and every OpenCL device. With no OpenCL
+ * platform (or a build without OpenCL) the list holds ref alone and
+ * cocob_device_list_note() says why; that is not a failure. On failure
+ * *out may still be set: read cocob_device_list_error(), then free it. */
+COCOB_API cocob_status cocob_devices_query(cocob_device_list **out);
+COCOB_API size_t cocob_device_list_count(const cocob_device_list *list);
+COCOB_API const cocob_device_info *cocob_device_list_get(const cocob_device_list *list, size_t i);
+/* Why OpenCL devices are missing, or NULL when nothing is amiss. */
+COCOB_API const char *cocob_device_list_note(const cocob_device_list *list);
+COCOB_API const char *cocob_device_list_error(const cocob_device_list *list);
+COCOB_API void cocob_device_list_free(cocob_device_list *list);
+/* The index of the device a selector picks (see cocob_options.device), with a
+ * line on why in why. A selector that matches nothing fails, and the error
+ * lists the devices there are. */
+COCOB_API cocob_status cocob_device_list_select(cocob_device_list *list, const char *selector,
+                                                size_t *index, char *why, size_t why_cap);
+
+/* ---- Context ---------------------------------------------------------- */
+
+typedef struct cocob_context cocob_context;
+
+typedef struct cocob_options {
+    /* Which device: "auto", "ref", "opencl", "opencl:P:D", "gpu", "cpu", or a
+     * case-insensitive part of a device's name. NULL reads $COCOB_DEVICE,
+     * and "auto" when that is unset. */
+    const char *device;
+    cocob_log_fn log;           /* NULL writes to stderr */
+    void *log_user;
+    cocob_log_level log_level;  /* messages below this level are dropped */
+} cocob_options;
+
+/* Fills in the defaults: device NULL, log to stderr, level COCOB_LOG_INFO. */
+COCOB_API void cocob_options_init(cocob_options *opts);
+
+/* Opens the chosen device. As with sqlite3_open, a failure that is not out of
+ * memory still sets *out, so that cocob_context_error() can say what went
+ * wrong; the caller destroys it either way. */
+COCOB_API cocob_status cocob_context_create(cocob_context **out, const cocob_options *opts);
+COCOB_API void cocob_context_destroy(cocob_context *ctx);
+/* The message of the last failure on this context, "" when none. */
+COCOB_API const char *cocob_context_error(const cocob_context *ctx);
+/* The device in use, or NULL when creation failed. */
+COCOB_API const cocob_device_info *cocob_context_device(const cocob_context *ctx);
+/* Waits until every queued operation has finished. */
+COCOB_API cocob_status cocob_context_finish(cocob_context *ctx);
+
+/* ---- Tensors ---------------------------------------------------------- */
+
+/* A run of floats in the context's device memory. */
+typedef struct cocob_tensor cocob_tensor;
+
+/* A new tensor of count floats, set to zero. */
+COCOB_API cocob_status cocob_tensor_create(cocob_context *ctx, size_t count, cocob_tensor **out);
+COCOB_API void cocob_tensor_destroy(cocob_tensor *t);
+COCOB_API size_t cocob_tensor_count(const cocob_tensor *t);
+COCOB_API cocob_status cocob_tensor_upload(cocob_tensor *t, const float *src, size_t count);
+COCOB_API cocob_status cocob_tensor_download(const cocob_tensor *t, float *dst, size_t count);
+COCOB_API cocob_status cocob_tensor_fill(cocob_tensor *t, float value);
+COCOB_API cocob_status cocob_tensor_copy(cocob_tensor *dst, const cocob_tensor *src);
+
+/* ---- The COCOB-Backprop optimizer --------------------------------------- */
+
+typedef struct cocob_cocob_config {
+    float alpha;        /* caps the first steps' size at 1/alpha; default 100 */
+    float initial_L;    /* the starting value of L, keeps 0/0 away; default 1e-8 */
+    float weight_decay; /* coupled: adds weight_decay * w to each gradient; default 0 */
+} cocob_cocob_config;
+
+COCOB_API void cocob_cocob_config_init(cocob_cocob_config *cfg);
+
+/* The five per-parameter buffers of COCOB-Backprop. */
+typedef enum cocob_cocob_state {
+    COCOB_STATE_W1 = 0, /* the weights when the optimizer was created */
+    COCOB_STATE_L,      /* the largest |g| seen */
+    COCOB_STATE_G,      /* the sum of |g| */
+    COCOB_STATE_REWARD, /* the wealth won so far, never below 0 */
+    COCOB_STATE_THETA,  /* the sum of the negative gradients */
+    COCOB_STATE_COUNT
+} cocob_cocob_state;
+
+typedef struct cocob_optimizer cocob_optimizer;
+
+/* An optimizer over count parameter tensors. Their current values become w1.
+ * The tensors must outlive the optimizer. */
+COCOB_API cocob_status cocob_optimizer_create_cocob(cocob_context *ctx, const cocob_cocob_config *cfg,
+                                          size_t count, cocob_tensor *const *params,
+                                          cocob_optimizer **out);
+COCOB_API void cocob_optimizer_destroy(cocob_optimizer *opt);
+
+/* One step: grads[i] is the gradient of the loss for params[i], same length. */
+COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads);
+
+/* Copies one state buffer of params[index] to the host. */
+COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, cocob_cocob_state which,
+                                        size_t index, float *dst, size_t count);
+
+/* ---- Benchmarks --------------------------------------------------------- */
+
+/* The optimizer step against the plainest memory-bound kernel, side by side
+ * on the context's device. Each is timed over blocks of `iterations` launches,
+ * the blocks alternating; the best block of each counts, as in STREAM. */
+typedef struct cocob_bench_update_result {
+    size_t size;             /* elements */
+    double update_seconds;   /* one COCOB step over size elements */
+    double update_gbps;      /* 7 floats read and 5 written per element */
+    double triad_seconds;    /* one a = b + s * c over size elements */
+    double triad_gbps;       /* 2 floats read and 1 written per element */
+} cocob_bench_update_result;
+
+COCOB_API cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
+                                          cocob_bench_update_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

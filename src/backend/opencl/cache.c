@@ -1,0 +1,207 @@
+/* Built programs on disk. An entry is a header and the device binary:
+ *
+ *   "COCOBPRG"  8 bytes   magic
+ *   format      u32       COCOB_CACHE_FORMAT; a new layout bumps it
+ *   crc32       u32       of the binary
+ *   length      u64       of the binary
+ *   key         32 bytes  the entry's own name, against a renamed file
+ *   binary
+ *
+ * Like ggml's OpenCL program cache: the name is a hash of all the binary
+ * depends on, and a file appears whole or not at all (temporary file, then
+ * rename). Anything that does not add up is reported corrupt and rebuilt. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "backend/opencl/opencl.h"
+
+#define COCOB_CACHE_FORMAT 1u
+#define HEADER_BYTES (8 + 4 + 4 + 8 + 32)
+static const char magic[8] = {'C', 'O', 'C', 'O', 'B', 'P', 'R', 'G'};
+
+int cocob_cl_cache_dir(char *out, size_t cap)
+{
+    const char *off = getenv("COCOB_CACHE");
+    if (off && (strcmp(off, "off") == 0 || strcmp(off, "0") == 0))
+        return 0;
+    const char *dir = getenv("COCOB_CACHE_DIR");
+    if (dir && *dir)
+        return snprintf(out, cap, "%s", dir) < (int)cap;
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg && *xdg)
+        return snprintf(out, cap, "%s/cocob", xdg) < (int)cap;
+    const char *home = getenv("HOME");
+    if (home && *home)
+        return snprintf(out, cap, "%s/.cache/cocob", home) < (int)cap;
+    return 0;
+}
+
+/* FNV-1a, 64 bits, with the length folded in so that "ab"+"c" and "a"+"bc"
+ * differ. Two seeds give 128 bits: a collision would load the wrong binary. */
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    for (size_t i = 0; i < sizeof len; i++) {
+        h ^= (len >> (8 * i)) & 0xff;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void cocob_cl_cache_key(const cocob_cl_device *dev, const char *options, const char *src,
+                        size_t src_len, char out[33])
+{
+    const cocob_device_info *d = &dev->info;
+    const char *fields[] = {options, d->name, d->opencl_version, d->driver_version,
+                            d->platform_version};
+    uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    unsigned format = COCOB_CACHE_FORMAT;
+    for (int k = 0; k < 2; k++) {
+        h[k] = fnv(h[k], &format, sizeof format);
+        h[k] = fnv(h[k], src, src_len);
+        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+            h[k] = fnv(h[k], fields[i], strlen(fields[i]));
+    }
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static void entry_path(const char *dir, const char *key, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%s.clbin", dir, key);
+}
+
+int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, size_t *len,
+                        char *reason, size_t reason_cap)
+{
+    char path[4096];
+    entry_path(dir, key, path, sizeof path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    int result = -1;
+    unsigned char head[HEADER_BYTES];
+    unsigned char *data = NULL;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size < HEADER_BYTES) {
+        snprintf(reason, reason_cap, "%s is shorter than its header", path);
+        goto done;
+    }
+    if (fread(head, 1, HEADER_BYTES, f) != HEADER_BYTES) {
+        snprintf(reason, reason_cap, "%s: read failed: %s", path, strerror(errno));
+        goto done;
+    }
+    uint64_t n = get_u64(head + 16);
+    if (memcmp(head, magic, sizeof magic) != 0) {
+        snprintf(reason, reason_cap, "%s has a wrong magic number", path);
+    } else if (get_u32(head + 8) != COCOB_CACHE_FORMAT) {
+        snprintf(reason, reason_cap, "%s has cache format %u, expected %u", path,
+                 get_u32(head + 8), COCOB_CACHE_FORMAT);
+    } else if (memcmp(head + 24, key, 32) != 0) {
+        snprintf(reason, reason_cap, "%s holds another entry's key", path);
+    } else if (n == 0 || n != (uint64_t)st.st_size - HEADER_BYTES) {
+        snprintf(reason, reason_cap, "%s is truncated: header says %llu bytes of binary, "
+                 "file holds %llu", path, (unsigned long long)n,
+                 (unsigned long long)((uint64_t)st.st_size - HEADER_BYTES));
+    } else if (!(data = malloc(n))) {
+        snprintf(reason, reason_cap, "out of host memory reading %s", path);
+    } else if (fread(data, 1, n, f) != n) {
+        snprintf(reason, reason_cap, "%s: read failed", path);
+    } else if (crc32_z(0L, data, n) != get_u32(head + 12)) {
+        snprintf(reason, reason_cap, "%s fails its CRC32 check", path);
+    } else {
+        *bin = data;
+        *len = n;
+        data = NULL;
+        result = 1;
+    }
+done:
+    free(data);
+    fclose(f);
+    return result;
+}
+
+static int make_dirs(const char *dir)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return -1;
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *bin,
+                         size_t len, char *reason, size_t reason_cap)
+{
+    if (make_dirs(dir) != 0) {
+        snprintf(reason, reason_cap, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    char path[4096], tmp[4200];
+    entry_path(dir, key, path, sizeof path);
+    /* The pid keeps two processes filling the same entry from sharing a file. */
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        snprintf(reason, reason_cap, "cannot write %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    unsigned char head[HEADER_BYTES];
+    memcpy(head, magic, sizeof magic);
+    put_u32(head + 8, COCOB_CACHE_FORMAT);
+    put_u32(head + 12, (uint32_t)crc32_z(0L, bin, len));
+    put_u64(head + 16, len);
+    memcpy(head + 24, key, 32);
+    int ok = fwrite(head, 1, sizeof head, f) == sizeof head && fwrite(bin, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(reason, reason_cap, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,93 @@
+/* The OpenCL backend's private pieces: device discovery, program build and
+ * cache, and the backend itself. */
+#ifndef COCOB_OPENCL_H
+#define COCOB_OPENCL_H
+
+#define CL_TARGET_OPENCL_VERSION 120
+#include <CL/cl.h>
+
+#include "backend/backend.h"
+
+/* "CL_OUT_OF_RESOURCES" and the like; "unknown OpenCL error" otherwise. */
+const char *cocob_cl_error_name(cl_int code);
+
+/* ---- devices.c ---- */
+
+typedef struct cocob_cl_device {
+    cl_platform_id platform;
+    cl_device_id device;
+    cocob_device_info info;
+    int correct_divide;   /* CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT */
+} cocob_cl_device;
+
+/* Every device of every platform, in platform order. No platform at all
+ * (-1001 from the ICD loader) is not a failure: *count is 0 and note says so. */
+cocob_status cocob_cl_devices(cocob_cl_device **out, size_t *count, char *note,
+                              size_t note_cap, cocob_error *err);
+
+/* ---- program.c: one program per file of cl/, built on first use ---- */
+
+typedef enum cocob_cl_family {
+    COCOB_CL_COCOB = 0,
+    COCOB_CL_TRIAD,
+    COCOB_CL_FAMILY_COUNT
+} cocob_cl_family;
+
+/* What happened to programs, so that tests and --verbose can see the cache. */
+typedef struct cocob_cl_stats {
+    unsigned builds_from_source;
+    unsigned cache_hits;
+    unsigned cache_writes;
+    unsigned cache_rejected;   /* entries found corrupt or unusable, then rebuilt */
+} cocob_cl_stats;
+
+typedef struct cocob_cl_backend {
+    cocob_backend base;
+    cocob_cl_device dev;
+    cl_context context;
+    cl_command_queue queue;
+    cl_program programs[COCOB_CL_FAMILY_COUNT];
+    cl_kernel cocob_update;
+    cl_kernel triad;
+    char options[512];
+    cocob_cl_stats stats;
+} cocob_cl_backend;
+
+cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *err,
+                                     const cocob_logger *log, cocob_backend **out);
+
+/* The file name of a family's source, "cocob.cl". */
+const char *cocob_cl_family_file(cocob_cl_family f);
+
+/* Reads a family's source: from $COCOB_KERNEL_DIR when set, else the copy
+ * embedded at build time. *src is malloc'd. */
+cocob_status cocob_cl_source(cocob_cl_family f, char **src, size_t *len, cocob_error *err);
+
+/* The build options for a device: -cl-std=CL1.2, strict IEEE maths, and the
+ * device-specific defines, all decided here and nowhere else. */
+void cocob_cl_build_options(const cocob_cl_device *dev, char *out, size_t cap);
+
+/* The program of a family, built (or loaded from the cache) on first use. */
+cocob_status cocob_cl_program(cocob_cl_backend *b, cocob_cl_family f, cl_program *out);
+
+/* ---- cache.c: built programs on disk ---- */
+
+/* The cache folder: $COCOB_CACHE_DIR, $XDG_CACHE_HOME/cocob, ~/.cache/cocob.
+ * Returns 0 when the cache is off (COCOB_CACHE=off) or no folder is known. */
+int cocob_cl_cache_dir(char *out, size_t cap);
+
+/* The entry's file name: a hash of everything the binary depends on. */
+void cocob_cl_cache_key(const cocob_cl_device *dev, const char *options, const char *src,
+                        size_t src_len, char out[33]);
+
+/* Reads an entry. Returns 1 with *bin malloc'd when it is whole, 0 when absent,
+ * -1 when it exists but is corrupt (reason says how). */
+int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, size_t *len,
+                        char *reason, size_t reason_cap);
+
+/* Writes an entry through a temporary file and a rename, so that a reader
+ * never sees half of one. Returns 0 on success; reason says why not. */
+int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *bin,
+                         size_t len, char *reason, size_t reason_cap);
+
+#endif

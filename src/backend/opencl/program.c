@@ -1,0 +1,202 @@
+/* Kernel sources, build options, and building a program: from the disk
+ * cache when a whole entry is there, from source otherwise. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/opencl/embedded.h"
+#include "backend/opencl/opencl.h"
+
+static const char *const family_files[COCOB_CL_FAMILY_COUNT] = {
+    [COCOB_CL_COCOB] = "cocob.cl",
+    [COCOB_CL_TRIAD] = "triad.cl",
+};
+
+const char *cocob_cl_family_file(cocob_cl_family f)
+{
+    return family_files[f];
+}
+
+static cocob_status read_file(const char *path, char **src, size_t *len, cocob_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cocob_fail(err, COCOB_ERR_IO,
+                          "COCOB_KERNEL_DIR is set, but kernel source %s cannot be read: %s",
+                          path, strerror(errno));
+    char *buf = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
+        buf = malloc((size_t)size + 1);
+    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        fclose(f);
+        return cocob_fail(err, COCOB_ERR_IO, "cannot read kernel source %s", path);
+    }
+    fclose(f);
+    buf[size] = '\0';
+    *src = buf;
+    *len = (size_t)size;
+    return COCOB_OK;
+}
+
+cocob_status cocob_cl_source(cocob_cl_family f, char **src, size_t *len, cocob_error *err)
+{
+    const char *name = family_files[f];
+    const char *dir = getenv("COCOB_KERNEL_DIR");
+    if (dir && *dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        return read_file(path, src, len, err);
+    }
+    for (size_t i = 0; i < cocob_embedded_source_count; i++) {
+        const cocob_embedded_source *e = &cocob_embedded_sources[i];
+        if (strcmp(e->name, name) != 0)
+            continue;
+        *src = malloc(e->length + 1);
+        if (!*src)
+            return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+        memcpy(*src, e->text, e->length + 1);
+        *len = e->length;
+        return COCOB_OK;
+    }
+    return cocob_fail(err, COCOB_ERR_BUILD, "kernel source %s was not embedded in this build",
+                      name);
+}
+
+void cocob_cl_build_options(const cocob_cl_device *dev, char *out, size_t cap)
+{
+    /* No -cl-fast-relaxed-math: every kernel must match the reference. And
+     * single-precision division is only correctly rounded on request. */
+    snprintf(out, cap, "-cl-std=CL1.2%s",
+             dev->correct_divide ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
+}
+
+static cocob_status build_failed(cocob_cl_backend *b, cocob_cl_family f, cl_program prog,
+                                 cl_int rc)
+{
+    const cocob_device_info *d = &b->dev.info;
+    cocob_fail(b->base.err, COCOB_ERR_BUILD,
+               "kernel build of %s failed: %s (%d)\n  device: %s (%s), driver %s, %s\n"
+               "  options: %s\n  build log:\n",
+               family_files[f], cocob_cl_error_name(rc), rc, d->name, d->selector,
+               d->driver_version, d->platform_version, b->options);
+    size_t n = 0;
+    char *log = NULL;
+    if (prog &&
+        clGetProgramBuildInfo(prog, b->dev.device, CL_PROGRAM_BUILD_LOG, 0, NULL, &n) ==
+            CL_SUCCESS &&
+        (log = malloc(n + 1)) &&
+        clGetProgramBuildInfo(prog, b->dev.device, CL_PROGRAM_BUILD_LOG, n, log, NULL) ==
+            CL_SUCCESS) {
+        log[n] = '\0';
+        cocob_error_append(b->base.err, "%s", log);
+    } else {
+        cocob_error_append(b->base.err, "(no build log available)");
+    }
+    free(log);
+    if (prog)
+        clReleaseProgram(prog);
+    return COCOB_ERR_BUILD;
+}
+
+/* A program from a cached binary, or NULL when there is none or it will not
+ * load; a bad entry is counted and reported, then the caller rebuilds it. */
+static cl_program from_cache(cocob_cl_backend *b, const char *dir, const char *key)
+{
+    unsigned char *bin = NULL;
+    size_t len = 0;
+    char reason[4400];
+    int found = cocob_cl_cache_read(dir, key, &bin, &len, reason, sizeof reason);
+    if (found == 0)
+        return NULL;
+    cl_program prog = NULL;
+    if (found > 0) {
+        cl_int rc, bin_rc;
+        const unsigned char *bins[1] = {bin};
+        prog = clCreateProgramWithBinary(b->context, 1, &b->dev.device, &len, bins, &bin_rc,
+                                         &rc);
+        if (rc == CL_SUCCESS && bin_rc == CL_SUCCESS)
+            rc = clBuildProgram(prog, 1, &b->dev.device, b->options, NULL, NULL);
+        else if (rc == CL_SUCCESS)
+            rc = bin_rc;
+        if (rc != CL_SUCCESS) {
+            snprintf(reason, sizeof reason, "%s/%s.clbin: the driver refused the binary: %s",
+                     dir, key, cocob_cl_error_name(rc));
+            if (prog)
+                clReleaseProgram(prog);
+            prog = NULL;
+        }
+    }
+    free(bin);
+    if (!prog) {
+        b->stats.cache_rejected++;
+        cocob_log(b->base.log, COCOB_LOG_WARN, "program cache: %s; rebuilding", reason);
+    }
+    return prog;
+}
+
+static void to_cache(cocob_cl_backend *b, cl_program prog, const char *dir, const char *key)
+{
+    size_t len = 0;
+    if (clGetProgramInfo(prog, CL_PROGRAM_BINARY_SIZES, sizeof len, &len, NULL) != CL_SUCCESS ||
+        len == 0)
+        return;
+    unsigned char *bin = malloc(len);
+    unsigned char *bins[1] = {bin};
+    char reason[4400];
+    if (bin && clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) == CL_SUCCESS) {
+        if (cocob_cl_cache_write(dir, key, bin, len, reason, sizeof reason) == 0) {
+            b->stats.cache_writes++;
+            cocob_log(b->base.log, COCOB_LOG_DEBUG, "program cache: wrote %s/%s.clbin", dir, key);
+        } else {
+            /* Not an error: the program works, the next run rebuilds it. */
+            cocob_log(b->base.log, COCOB_LOG_WARN, "program cache: %s; continuing without it",
+                      reason);
+        }
+    }
+    free(bin);
+}
+
+cocob_status cocob_cl_program(cocob_cl_backend *b, cocob_cl_family f, cl_program *out)
+{
+    if (b->programs[f]) {
+        *out = b->programs[f];
+        return COCOB_OK;
+    }
+    char *src = NULL;
+    size_t len = 0;
+    cocob_status s = cocob_cl_source(f, &src, &len, b->base.err);
+    if (s != COCOB_OK)
+        return s;
+    char dir[4096], key[33];
+    int cached = cocob_cl_cache_dir(dir, sizeof dir);
+    cocob_cl_cache_key(&b->dev, b->options, src, len, key);
+
+    cl_program prog = cached ? from_cache(b, dir, key) : NULL;
+    if (prog) {
+        b->stats.cache_hits++;
+        cocob_log(b->base.log, COCOB_LOG_DEBUG, "program cache: hit %s/%s.clbin (%s)", dir, key,
+                  family_files[f]);
+    } else {
+        cl_int rc;
+        const char *text = src;
+        prog = clCreateProgramWithSource(b->context, 1, &text, &len, &rc);
+        if (rc == CL_SUCCESS)
+            rc = clBuildProgram(prog, 1, &b->dev.device, b->options, NULL, NULL);
+        if (rc != CL_SUCCESS) {
+            free(src);
+            return build_failed(b, f, prog, rc);
+        }
+        b->stats.builds_from_source++;
+        cocob_log(b->base.log, COCOB_LOG_DEBUG, "built %s from source with \"%s\"",
+                  family_files[f], b->options);
+        if (cached)
+            to_cache(b, prog, dir, key);
+    }
+    free(src);
+    b->programs[f] = prog;
+    *out = prog;
+    return COCOB_OK;
+}

@@ -1,0 +1,91 @@
+/* A context: the chosen device's backend, its logger and its last error. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/selector.h"
+
+void cocob_options_init(cocob_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->log_level = COCOB_LOG_INFO;
+}
+
+static cocob_status open_device(cocob_context *ctx, const char *text)
+{
+    cocob_selector sel;
+    cocob_status s = cocob_selector_parse(text, &sel, &ctx->err);
+    if (s != COCOB_OK)
+        return s;
+    cocob_device_list list;
+    memset(&list, 0, sizeof list);
+    s = cocob_device_list_fill(&list, &ctx->err);
+    size_t index = 0;
+    char why[640];
+    if (s == COCOB_OK)
+        s = cocob_selector_match(&sel, &list, &index, why, sizeof why, &ctx->err);
+    if (s == COCOB_OK) {
+        const cocob_device_info *d = &list.infos[index];
+        cocob_log(&ctx->log, sel.kind == COCOB_SELECT_AUTO ? COCOB_LOG_INFO : COCOB_LOG_DEBUG,
+                  "device %s: chose %s, %s (%s): %s", sel.text, d->selector, d->name,
+                  cocob_device_type_name(d->type), why);
+#ifdef COCOB_HAVE_OPENCL
+        if (index > 0)
+            s = cocob_cl_backend_create(&list.cl[index - 1], &ctx->err, &ctx->log,
+                                        &ctx->backend);
+        else
+#endif
+            s = cocob_ref_backend_create(&ctx->err, &ctx->log, &ctx->backend);
+    }
+    cocob_device_list_clear(&list);
+    return s;
+}
+
+cocob_status cocob_context_create(cocob_context **out, const cocob_options *opts)
+{
+    if (!out)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_context *ctx = calloc(1, sizeof *ctx);
+    *out = ctx;
+    if (!ctx)
+        return COCOB_ERR_OUT_OF_MEMORY;
+    cocob_options defaults;
+    if (!opts) {
+        cocob_options_init(&defaults);
+        opts = &defaults;
+    }
+    ctx->log.fn = opts->log;
+    ctx->log.user = opts->log_user;
+    ctx->log.level = opts->log_level;
+    const char *device = opts->device;
+    if (!device)
+        device = getenv("COCOB_DEVICE");
+    if (!device || !*device)
+        device = "auto";
+    return open_device(ctx, device);
+}
+
+void cocob_context_destroy(cocob_context *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->backend)
+        ctx->backend->iface->destroy(ctx->backend);
+    free(ctx);
+}
+
+const char *cocob_context_error(const cocob_context *ctx)
+{
+    return ctx ? ctx->err.message : "no context (out of host memory?)";
+}
+
+const cocob_device_info *cocob_context_device(const cocob_context *ctx)
+{
+    return ctx && ctx->backend ? &ctx->backend->info : NULL;
+}
+
+cocob_status cocob_context_finish(cocob_context *ctx)
+{
+    if (!ctx || !ctx->backend)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    return ctx->backend->iface->finish(ctx->backend);
+}

@@ -1,0 +1,39 @@
+/* The structs behind the public handles, shared by src/core and src/optim. */
+#ifndef COCOB_CORE_INTERNAL_H
+#define COCOB_CORE_INTERNAL_H
+
+#include "backend/backend.h"
+#include "core/error.h"
+#include "core/log.h"
+
+#ifdef COCOB_HAVE_OPENCL
+#include "backend/opencl/opencl.h"
+#endif
+
+struct cocob_device_list {
+    cocob_device_info *infos;   /* infos[0] is ref; then one per OpenCL device */
+    size_t count;
+#ifdef COCOB_HAVE_OPENCL
+    cocob_cl_device *cl;        /* cl[i] is infos[i + 1] */
+#endif
+    char note[512];
+    cocob_error err;
+};
+
+/* Fills list, writing failures to err. */
+cocob_status cocob_device_list_fill(cocob_device_list *list, cocob_error *err);
+void cocob_device_list_clear(cocob_device_list *list);
+
+struct cocob_context {
+    cocob_error err;
+    cocob_logger log;
+    cocob_backend *backend;     /* NULL when creation failed */
+};
+
+struct cocob_tensor {
+    cocob_context *ctx;
+    cocob_buffer *buf;
+    size_t count;
+};
+
+#endif

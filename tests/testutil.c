@@ -1,0 +1,122 @@
+#include "testutil.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *test_opencl_selector(void)
+{
+    const char *s = getenv("COCOB_TEST_DEVICE");
+    return s && *s ? s : "opencl";
+}
+
+static char log_buf[65536];
+
+static void collect(cocob_log_level level, const char *message, void *user)
+{
+    (void)level;
+    (void)user;
+    size_t used = strlen(log_buf);
+    snprintf(log_buf + used, sizeof log_buf - used, "%s\n", message);
+}
+
+const char *test_log(void)
+{
+    return log_buf;
+}
+
+void test_log_clear(void)
+{
+    log_buf[0] = '\0';
+}
+
+cocob_context *test_context(const char *selector)
+{
+    cocob_options opts;
+    cocob_options_init(&opts);
+    opts.device = selector;
+    opts.log = collect;
+    opts.log_level = COCOB_LOG_DEBUG;
+    cocob_context *ctx = NULL;
+    cocob_status s = cocob_context_create(&ctx, &opts);
+    ck_assert_msg(s == COCOB_OK, "cannot open device \"%s\": %s: %s", selector,
+                  cocob_status_name(s), ctx ? cocob_context_error(ctx) : "out of memory");
+    return ctx;
+}
+
+uint64_t test_rng_next(test_rng *r)
+{
+    uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+float test_rng_uniform(test_rng *r, float lo, float hi)
+{
+    double u = (double)(test_rng_next(r) >> 11) * 0x1.0p-53;
+    return (float)(lo + (hi - lo) * u);
+}
+
+double test_max_rel_err(const float *a, const float *b, size_t n, size_t *where)
+{
+    double worst = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = a[i], y = b[i];
+        double scale = fmax(fabs(x), fabs(y));
+        double e = x == y ? 0 : (isnan(x) || isnan(y) || scale == 0) ? INFINITY
+                                                                     : fabs(x - y) / scale;
+        if (e > worst) {
+            worst = e;
+            at = i;
+        }
+    }
+    if (where)
+        *where = at;
+    return worst;
+}
+
+char *test_tmpdir(const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    char *path = malloc(4096);
+    ck_assert_ptr_nonnull(path);
+    snprintf(path, 4096, "%s/cocob-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+    ck_assert_msg(mkdtemp(path) != NULL, "mkdtemp(%s) failed", path);
+    return path;
+}
+
+void test_rmtree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char child[4096];
+            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+            struct stat st;
+            if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
+                test_rmtree(child);
+            else
+                unlink(child);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+int test_run(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,41 @@
+/* What the Check suites share: contexts, random numbers, error measures. */
+#ifndef COCOB_TESTUTIL_H
+#define COCOB_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cocob/cocob.h"
+
+/* The OpenCL device under test: $COCOB_TEST_DEVICE, else "opencl". */
+const char *test_opencl_selector(void);
+
+/* A context on selector, failing the test with the library's message if it
+ * cannot be made. Log messages are collected in test_log(). */
+cocob_context *test_context(const char *selector);
+/* Everything logged by contexts from test_context since the last call to
+ * test_log_clear(). */
+const char *test_log(void);
+void test_log_clear(void);
+
+/* A small, fast generator (splitmix64) so that tests are the same everywhere. */
+typedef struct test_rng {
+    uint64_t state;
+} test_rng;
+uint64_t test_rng_next(test_rng *r);
+/* Uniform in [lo, hi). */
+float test_rng_uniform(test_rng *r, float lo, float hi);
+
+/* max over i of |a - b| / max(|a|, |b|), 0 where both are 0; *where gets i. */
+double test_max_rel_err(const float *a, const float *b, size_t n, size_t *where);
+
+/* A fresh folder under $TMPDIR or /tmp; returns a malloc'd path. */
+char *test_tmpdir(const char *tag);
+/* rm -r. */
+void test_rmtree(const char *path);
+
+/* Runs one suite and returns the exit status for main. */
+int test_run(Suite *s);
+
+#endif

@@ -1,0 +1,77 @@
+/* cocob: train neural networks with COCOB-Backprop on any OpenCL device. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: cocob [--device D] [--verbose] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  devices [--json]            list OpenCL platforms and devices, and ref\n"
+    "  bench update [--size N] [--iterations K]\n"
+    "                              the optimizer step's bandwidth against a triad's\n"
+    "  version                     print the version\n"
+    "\n"
+    "--device D picks the device: auto (the default), ref, opencl, opencl:P:D, gpu,\n"
+    "cpu, or part of a device's name. COCOB_DEVICE sets the same.\n";
+
+cocob_context *cli_open(const cli_common *common)
+{
+    cocob_options opts;
+    cocob_options_init(&opts);
+    opts.device = common->device;
+    if (common->verbose)
+        opts.log_level = COCOB_LOG_DEBUG;
+    cocob_context *ctx = NULL;
+    cocob_status s = cocob_context_create(&ctx, &opts);
+    if (s != COCOB_OK) {
+        fprintf(stderr, "cocob: %s\n", ctx ? cocob_context_error(ctx) : "out of host memory");
+        cocob_context_destroy(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+int main(int argc, char **argv)
+{
+    cli_common common = {NULL, 0};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
+            common.device = argv[++i];
+        } else if (strncmp(argv[i], "--device=", 9) == 0) {
+            common.device = argv[i] + 9;
+        } else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
+            common.verbose = 1;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            break;
+        } else {
+            fprintf(stderr, "cocob: unknown option %s\n\n%s", argv[i], usage);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[i];
+    if (strcmp(cmd, "devices") == 0)
+        return cli_devices(argc - i, argv + i);
+    if (strcmp(cmd, "bench") == 0)
+        return cli_bench(argc - i, argv + i, &common);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("cocob %d.%d.%d\n", COCOB_VERSION_MAJOR, COCOB_VERSION_MINOR,
+               COCOB_VERSION_PATCH);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    fprintf(stderr, "cocob: unknown command \"%s\"\n\n%s", cmd, usage);
+    return 2;
+}
