@@ -1,1 +1,71 @@
-int main(void){return 0;}
+/* No OpenCL platform at all: the ICD loader answers -1001, auto uses ref and
+ * says so, and a selector that needs OpenCL is an error, not a fallback. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+START_TEST(listing_holds_ref_and_says_why)
+{
+    cocob_device_list *list = NULL;
+    ck_assert_int_eq(cocob_devices_query(&list), COCOB_OK);
+    ck_assert_uint_eq(cocob_device_list_count(list), 1);
+    ck_assert_int_eq(cocob_device_list_get(list, 0)->type, COCOB_DEVICE_REF);
+    const char *note = cocob_device_list_note(list);
+    ck_assert_ptr_nonnull(note);
+#ifdef COCOB_HAVE_OPENCL
+    ck_assert_ptr_nonnull(strstr(note, "-1001"));
+    ck_assert_ptr_nonnull(strstr(note, "no OpenCL platform"));
+#endif
+    cocob_device_list_free(list);
+}
+END_TEST
+
+START_TEST(auto_uses_ref_and_says_so)
+{
+    test_log_clear();
+    cocob_context *ctx = test_context("auto");
+    ck_assert_str_eq(cocob_context_device(ctx)->selector, "ref");
+    ck_assert_ptr_nonnull(strstr(test_log(), "the C reference will be used"));
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(opencl_selectors_fail)
+{
+    static const char *const want_opencl[] = {"opencl", "gpu", "cpu", "opencl:0:0"};
+    for (size_t i = 0; i < sizeof want_opencl / sizeof *want_opencl; i++) {
+        cocob_options opts;
+        cocob_options_init(&opts);
+        opts.device = want_opencl[i];
+        opts.log_level = COCOB_LOG_OFF;
+        cocob_context *ctx = NULL;
+        ck_assert_int_eq(cocob_context_create(&ctx, &opts), COCOB_ERR_NO_DEVICE);
+        ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "no device matches"));
+        cocob_context_destroy(ctx);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    /* Before the first OpenCL call: the loader reads its vendors once. Not
+     * test_tmpdir(): Check's asserts only work inside a test. */
+    char empty[] = "/tmp/cocob-no-vendors-XXXXXX";
+    if (!mkdtemp(empty)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    setenv("OCL_ICD_VENDORS", empty, 1);
+    Suite *s = suite_create("no platform");
+    TCase *tc = tcase_create("no platform");
+    tcase_add_test(tc, listing_holds_ref_and_says_why);
+    tcase_add_test(tc, auto_uses_ref_and_says_so);
+    tcase_add_test(tc, opencl_selectors_fail);
+    suite_add_tcase(s, tc);
+    int rc = test_run(s);
+    rmdir(empty);
+    return rc;
+}

@@ -1,1 +1,227 @@
-int main(void){return 0;}
+/* Device selection: every selector form, auto's order, and errors that list
+ * the devices rather than fall back. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/selector.h"
+#include "testutil.h"
+
+START_TEST(every_form_parses)
+{
+    static const struct {
+        const char *text;
+        cocob_selector_kind kind;
+    } forms[] = {
+        {"auto", COCOB_SELECT_AUTO},   {"AUTO", COCOB_SELECT_AUTO},
+        {"ref", COCOB_SELECT_REF},     {"opencl", COCOB_SELECT_OPENCL},
+        {"gpu", COCOB_SELECT_GPU},     {"Gpu", COCOB_SELECT_GPU},
+        {"cpu", COCOB_SELECT_CPU},     {"opencl:0:0", COCOB_SELECT_INDEX},
+        {"OpenCL:2:13", COCOB_SELECT_INDEX}, {"geforce", COCOB_SELECT_NAME},
+        {"pthread-skylake", COCOB_SELECT_NAME},
+    };
+    cocob_error err;
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        cocob_selector sel;
+        ck_assert_int_eq(cocob_selector_parse(forms[i].text, &sel, &err), COCOB_OK);
+        ck_assert_msg(sel.kind == forms[i].kind, "\"%s\" parsed as kind %d", forms[i].text,
+                      (int)sel.kind);
+    }
+    cocob_selector sel;
+    ck_assert_int_eq(cocob_selector_parse("OpenCL:2:13", &sel, &err), COCOB_OK);
+    ck_assert_int_eq(sel.platform, 2);
+    ck_assert_int_eq(sel.device, 13);
+}
+END_TEST
+
+START_TEST(malformed_selectors_are_errors)
+{
+    static const char *const bad[] = {"", "opencl:", "opencl:0", "opencl:a:b", "opencl:0:0:0",
+                                      "opencl:-1:0", "opencl:0:99999999"};
+    cocob_error err;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cocob_selector sel;
+        ck_assert_msg(cocob_selector_parse(bad[i], &sel, &err) == COCOB_ERR_INVALID_ARGUMENT,
+                      "\"%s\" was accepted", bad[i]);
+        ck_assert_msg(err.message[0] != '\0', "no message for \"%s\"", bad[i]);
+    }
+    ck_assert_int_eq(cocob_selector_parse(NULL, &(cocob_selector){0}, &err),
+                     COCOB_ERR_INVALID_ARGUMENT);
+}
+END_TEST
+
+/* A machine with every kind of device, in an order that is not auto's. */
+static cocob_device_list *fake_list(void)
+{
+    static const struct {
+        cocob_device_type type;
+        int p, d;
+        const char *name;
+    } devs[] = {
+        {COCOB_DEVICE_CPU, 0, 0, "pthread-skylake-avx512"},
+        {COCOB_DEVICE_GPU_INTEGRATED, 1, 0, "Intel(R) UHD Graphics 770"},
+        {COCOB_DEVICE_ACCELERATOR, 1, 1, "Some FPGA"},
+        {COCOB_DEVICE_GPU_DISCRETE, 2, 0, "NVIDIA H200"},
+        {COCOB_DEVICE_GPU_DISCRETE, 2, 1, "NVIDIA GeForce GTX 780"},
+    };
+    size_t n = sizeof devs / sizeof *devs;
+    cocob_device_list *list = calloc(1, sizeof *list);
+    ck_assert_ptr_nonnull(list);
+    list->infos = calloc(n + 1, sizeof *list->infos);
+    ck_assert_ptr_nonnull(list->infos);
+    list->count = n + 1;
+    cocob_ref_device_info(&list->infos[0]);
+    for (size_t i = 0; i < n; i++) {
+        cocob_device_info *d = &list->infos[i + 1];
+        d->type = devs[i].type;
+        d->platform_index = devs[i].p;
+        d->device_index = devs[i].d;
+        strcpy(d->name, devs[i].name);
+        snprintf(d->selector, sizeof d->selector, "opencl:%d:%d", devs[i].p, devs[i].d);
+    }
+    return list;
+}
+
+static void free_fake(cocob_device_list *list)
+{
+    free(list->infos);
+    free(list);
+}
+
+static size_t pick(cocob_device_list *list, const char *text)
+{
+    size_t index = 99;
+    char why[640];
+    cocob_status s = cocob_device_list_select(list, text, &index, why, sizeof why);
+    ck_assert_msg(s == COCOB_OK, "\"%s\": %s", text, cocob_device_list_error(list));
+    ck_assert_msg(why[0] != '\0', "\"%s\": no reason given", text);
+    return index;
+}
+
+START_TEST(selectors_pick_the_right_device)
+{
+    cocob_device_list *list = fake_list();
+    ck_assert_int_eq(pick(list, "auto"), 4);            /* the first discrete GPU */
+    ck_assert_int_eq(pick(list, "gpu"), 4);
+    ck_assert_int_eq(pick(list, "cpu"), 1);
+    ck_assert_int_eq(pick(list, "ref"), 0);
+    ck_assert_int_eq(pick(list, "opencl"), 1);
+    ck_assert_int_eq(pick(list, "opencl:1:1"), 3);
+    ck_assert_int_eq(pick(list, "geforce"), 5);         /* case does not matter */
+    ck_assert_int_eq(pick(list, "UHD"), 2);
+    ck_assert_int_eq(pick(list, "nvidia"), 4);          /* the first of two */
+    free_fake(list);
+}
+END_TEST
+
+START_TEST(auto_falls_through_the_ranking)
+{
+    cocob_device_list *list = fake_list();
+    /* Take away the discrete GPUs, then the integrated one, then the
+     * accelerator: auto steps down one rank each time. */
+    list->count = 4;
+    ck_assert_int_eq(pick(list, "auto"), 2);
+    list->infos[2].type = COCOB_DEVICE_CPU;
+    ck_assert_int_eq(pick(list, "auto"), 3);
+    list->infos[3].type = COCOB_DEVICE_CPU;
+    ck_assert_int_eq(pick(list, "auto"), 1);
+    list->count = 1;
+    ck_assert_int_eq(pick(list, "auto"), 0);
+    free_fake(list);
+}
+END_TEST
+
+START_TEST(nothing_matching_is_an_error_that_lists_devices)
+{
+    cocob_device_list *list = fake_list();
+    static const char *const misses[] = {"radeon", "opencl:3:0", "opencl:0:1"};
+    for (size_t i = 0; i < sizeof misses / sizeof *misses; i++) {
+        size_t index;
+        char why[640];
+        ck_assert_int_eq(cocob_device_list_select(list, misses[i], &index, why, sizeof why),
+                         COCOB_ERR_NO_DEVICE);
+        const char *msg = cocob_device_list_error(list);
+        ck_assert_ptr_nonnull(strstr(msg, misses[i]));
+        ck_assert_ptr_nonnull(strstr(msg, "NVIDIA H200"));
+        ck_assert_ptr_nonnull(strstr(msg, "opencl:1:0"));
+        ck_assert_ptr_nonnull(strstr(msg, "ref"));
+    }
+    /* With only ref, gpu and cpu match nothing: no quiet fall back to ref. */
+    list->count = 1;
+    size_t index;
+    char why[640];
+    ck_assert_int_eq(cocob_device_list_select(list, "gpu", &index, why, sizeof why),
+                     COCOB_ERR_NO_DEVICE);
+    ck_assert_int_eq(cocob_device_list_select(list, "opencl", &index, why, sizeof why),
+                     COCOB_ERR_NO_DEVICE);
+    free_fake(list);
+}
+END_TEST
+
+START_TEST(context_reports_an_unknown_selector)
+{
+    cocob_options opts;
+    cocob_options_init(&opts);
+    opts.device = "no-such-device-anywhere";
+    opts.log_level = COCOB_LOG_OFF;
+    cocob_context *ctx = NULL;
+    ck_assert_int_eq(cocob_context_create(&ctx, &opts), COCOB_ERR_NO_DEVICE);
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_ptr_null(cocob_context_device(ctx));
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "no-such-device-anywhere"));
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "ref"));
+    cocob_tensor *t;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 4, &t), COCOB_ERR_INVALID_ARGUMENT);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(environment_variable_selects)
+{
+    setenv("COCOB_DEVICE", "ref", 1);
+    cocob_context *ctx = test_context(NULL);
+    ck_assert_str_eq(cocob_context_device(ctx)->selector, "ref");
+    cocob_context_destroy(ctx);
+#ifdef COCOB_HAVE_OPENCL
+    /* --device (opts.device) wins over the environment. */
+    ctx = test_context(test_opencl_selector());
+    ck_assert_int_ne(cocob_context_device(ctx)->type, COCOB_DEVICE_REF);
+    cocob_context_destroy(ctx);
+#endif
+    setenv("COCOB_DEVICE", "nonsense-device", 1);
+    cocob_context *bad = NULL;
+    cocob_options opts;
+    cocob_options_init(&opts);
+    opts.log_level = COCOB_LOG_OFF;
+    ck_assert_int_eq(cocob_context_create(&bad, &opts), COCOB_ERR_NO_DEVICE);
+    cocob_context_destroy(bad);
+    unsetenv("COCOB_DEVICE");
+}
+END_TEST
+
+START_TEST(auto_says_what_it_chose)
+{
+    test_log_clear();
+    cocob_context *ctx = test_context("auto");
+    const cocob_device_info *d = cocob_context_device(ctx);
+    ck_assert_ptr_nonnull(strstr(test_log(), "chose"));
+    ck_assert_ptr_nonnull(strstr(test_log(), d->selector));
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("selector");
+    TCase *tc = tcase_create("selector");
+    tcase_add_test(tc, every_form_parses);
+    tcase_add_test(tc, malformed_selectors_are_errors);
+    tcase_add_test(tc, selectors_pick_the_right_device);
+    tcase_add_test(tc, auto_falls_through_the_ranking);
+    tcase_add_test(tc, nothing_matching_is_an_error_that_lists_devices);
+    tcase_add_test(tc, context_reports_an_unknown_selector);
+    tcase_add_test(tc, environment_variable_selects);
+    tcase_add_test(tc, auto_says_what_it_chose);
+    suite_add_tcase(s, tc);
+    return test_run(s);
+}

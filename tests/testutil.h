@@ -30,7 +30,8 @@ float test_rng_uniform(test_rng *r, float lo, float hi);
 /* max over i of |a - b| / max(|a|, |b|), 0 where both are 0; *where gets i. */
 double test_max_rel_err(const float *a, const float *b, size_t n, size_t *where);
 
-/* A fresh folder under $TMPDIR or /tmp; returns a malloc'd path. */
+/* A fresh folder under $TMPDIR or /tmp; returns a malloc'd path. Inside a
+ * test only: it asserts, and Check asserts need a running test. */
 char *test_tmpdir(const char *tag);
 /* rm -r. */
 void test_rmtree(const char *path);
