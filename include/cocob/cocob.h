@@ -36,7 +36,8 @@ typedef enum cocob_status {
     COCOB_ERR_BUILD,            /* a kernel failed to build; the message holds the log */
     COCOB_ERR_DEVICE_LIMIT,     /* a request beyond what the device allows */
     COCOB_ERR_IO,               /* a file could not be read or written */
-    COCOB_ERR_UNSUPPORTED       /* the backend or build lacks the feature */
+    COCOB_ERR_UNSUPPORTED,      /* the backend or build lacks the feature */
+    COCOB_ERR_NONFINITE         /* a NaN or an infinity where only finite numbers make sense */
 } cocob_status;
 
 /* A short fixed name for a status, such as "COCOB_ERR_BUILD". */
@@ -180,7 +181,9 @@ COCOB_API cocob_status cocob_optimizer_create_cocob(cocob_context *ctx, const co
                                           cocob_optimizer **out);
 COCOB_API void cocob_optimizer_destroy(cocob_optimizer *opt);
 
-/* One step: grads[i] is the gradient of the loss for params[i], same length. */
+/* One step: grads[i] is the gradient of the loss for params[i], same length.
+ * A gradient holding a NaN or an infinity is refused with COCOB_ERR_NONFINITE
+ * before anything moves: one bad value would poison G and theta for good. */
 COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads);
 
 /* Copies one state buffer of params[index] to the host. */

@@ -54,6 +54,10 @@ typedef struct cocob_backend_i {
 
     /* The fused COCOB-Backprop step: ref/cocob.c and cl/cocob.cl. */
     cocob_status (*cocob_update)(cocob_backend *b, const cocob_update_args *a);
+    /* How many of the n floats at offset are NaN or infinite; waits for the
+     * answer. ref/nonfinite.c and cl/nonfinite.cl. */
+    cocob_status (*count_nonfinite)(cocob_backend *b, const cocob_buffer *x, size_t offset,
+                                    size_t n, size_t *count);
     /* a = b + s * c over n floats, the bandwidth yardstick: ref/triad.c and cl/triad.cl. */
     cocob_status (*triad)(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                           const cocob_buffer *c, float s, size_t n);

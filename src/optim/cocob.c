@@ -149,6 +149,18 @@ cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *cons
                               grads[i]->count, opt->params[i]->count);
     }
     cocob_backend *b = ctx->backend;
+    for (size_t i = 0; i < opt->count; i++) {
+        size_t bad = 0;
+        cocob_status s = b->iface->count_nonfinite(b, grads[i]->buf, 0, grads[i]->count, &bad);
+        if (s != COCOB_OK)
+            return s;
+        if (bad)
+            return cocob_fail(&ctx->err, COCOB_ERR_NONFINITE,
+                              "COCOB step: gradient %zu holds %zu NaN or infinite value(s) "
+                              "among %zu; the step was not taken, weights and state are "
+                              "unchanged",
+                              i, bad, grads[i]->count);
+    }
     cocob_update_args a;
     memset(&a, 0, sizeof a);
     for (int k = 0; k < COCOB_STATE_COUNT; k++)

@@ -126,11 +126,9 @@ static cl_int arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_int
     return rc == CL_SUCCESS ? clSetKernelArg(k, i, size, value) : rc;
 }
 
-/* One work-item per element. The work-group size stays within what both the
- * kernel and the device allow, and the global size is rounded up to it, so
- * that any n works (the kernels test i < n); leaving the group size to the
- * driver would give groups of 1 for a prime n on some. */
-static cocob_status launch_1d(cocob_cl_backend *b, cl_kernel k, const char *name, size_t n)
+/* The largest work-group size both the kernel and the device allow, at most
+ * 256; a power of two when pow2 is set (tree reductions need one). */
+static cocob_status group_size(cocob_cl_backend *b, cl_kernel k, int pow2, size_t *out)
 {
     size_t kernel_wg = 0;
     cl_int rc = clGetKernelWorkGroupInfo(k, b->dev.device, CL_KERNEL_WORK_GROUP_SIZE,
@@ -142,11 +140,16 @@ static cocob_status launch_1d(cocob_cl_backend *b, cl_kernel k, const char *name
         local = kernel_wg;
     if (b->base.info.max_work_group_size && b->base.info.max_work_group_size < local)
         local = b->base.info.max_work_group_size;
-    size_t global = (n + local - 1) / local * local;
-    if (global < n)
-        return cocob_fail(b->base.err, COCOB_ERR_DEVICE_LIMIT,
-                          "%s: %zu elements is more than one launch can index", name, n);
-    rc = clEnqueueNDRangeKernel(b->queue, k, 1, NULL, &global, &local, 0, NULL, NULL);
+    while (pow2 && (local & (local - 1)))
+        local &= local - 1;
+    *out = local;
+    return COCOB_OK;
+}
+
+static cocob_status enqueue(cocob_cl_backend *b, cl_kernel k, const char *name, size_t global,
+                            size_t local)
+{
+    cl_int rc = clEnqueueNDRangeKernel(b->queue, k, 1, NULL, &global, &local, 0, NULL, NULL);
     if (rc != CL_SUCCESS)
         return cocob_fail(b->base.err,
                           rc == CL_OUT_OF_RESOURCES || rc == CL_MEM_OBJECT_ALLOCATION_FAILURE
@@ -155,6 +158,22 @@ static cocob_status launch_1d(cocob_cl_backend *b, cl_kernel k, const char *name
                           "launching %s (global %zu, local %zu) on %s failed: %s (%d)", name,
                           global, local, b->base.info.name, cocob_cl_error_name(rc), rc);
     return COCOB_OK;
+}
+
+/* One work-item per element, the global size rounded up to the group size so
+ * that any n works (the kernels test i < n); leaving the group size to the
+ * driver would give groups of 1 for a prime n on some. */
+static cocob_status launch_1d(cocob_cl_backend *b, cl_kernel k, const char *name, size_t n)
+{
+    size_t local = 1;
+    cocob_status s = group_size(b, k, 0, &local);
+    if (s != COCOB_OK)
+        return s;
+    size_t global = (n + local - 1) / local * local;
+    if (global < n)
+        return cocob_fail(b->base.err, COCOB_ERR_DEVICE_LIMIT,
+                          "%s: %zu elements is more than one launch can index", name, n);
+    return enqueue(b, k, name, global, local);
 }
 
 static cocob_status cl_cocob_update(cocob_backend *base, const cocob_update_args *a)
@@ -184,6 +203,54 @@ static cocob_status cl_cocob_update(cocob_backend *base, const cocob_update_args
     return launch_1d(b, k, "cocob_update", a->n);
 }
 
+/* Enough groups to keep a large GPU busy; a grid-stride loop covers the rest. */
+enum { NONFINITE_GROUPS = 64 };
+
+static cocob_status cl_count_nonfinite(cocob_backend *base, const cocob_buffer *x, size_t offset,
+                                       size_t n, size_t *count)
+{
+    cocob_cl_backend *b = cl(base);
+    cocob_status s = kernel(b, COCOB_CL_NONFINITE, "count_nonfinite", &b->count_nonfinite);
+    if (s != COCOB_OK)
+        return s;
+    cl_int rc = CL_SUCCESS;
+    if (!b->partials)
+        b->partials = clCreateBuffer(b->context, CL_MEM_READ_WRITE,
+                                     NONFINITE_GROUPS * sizeof(cl_ulong), NULL, &rc);
+    if (rc != CL_SUCCESS)
+        return cl_failed(base, "clCreateBuffer(count_nonfinite partials)", rc);
+    cl_kernel k = b->count_nonfinite;
+    size_t local = 1;
+    s = group_size(b, k, 1, &local);
+    if (s != COCOB_OK)
+        return s;
+    size_t groups = (n + local - 1) / local;
+    if (groups > NONFINITE_GROUPS)
+        groups = NONFINITE_GROUPS;
+    cl_mem mx = mem(x);
+    cl_ulong off = offset, nn = n;
+    rc = arg(k, 0, sizeof mx, &mx, rc);
+    rc = arg(k, 1, sizeof off, &off, rc);
+    rc = arg(k, 2, sizeof nn, &nn, rc);
+    rc = arg(k, 3, sizeof b->partials, &b->partials, rc);
+    rc = arg(k, 4, local * sizeof(cl_ulong), NULL, rc);
+    if (rc != CL_SUCCESS)
+        return cl_failed(base, "clSetKernelArg(count_nonfinite)", rc);
+    s = enqueue(b, k, "count_nonfinite", groups * local, local);
+    if (s != COCOB_OK)
+        return s;
+    cl_ulong partial[NONFINITE_GROUPS];
+    rc = clEnqueueReadBuffer(b->queue, b->partials, CL_TRUE, 0, groups * sizeof(cl_ulong),
+                             partial, 0, NULL, NULL);
+    if (rc != CL_SUCCESS)
+        return cl_failed(base, "clEnqueueReadBuffer(count_nonfinite partials)", rc);
+    size_t total = 0;
+    for (size_t i = 0; i < groups; i++)
+        total += (size_t)partial[i];
+    *count = total;
+    return COCOB_OK;
+}
+
 static cocob_status cl_triad(cocob_backend *base, cocob_buffer *a, const cocob_buffer *bb,
                              const cocob_buffer *c, float sc, size_t n)
 {
@@ -210,8 +277,12 @@ static void cl_destroy(cocob_backend *base)
     cocob_cl_backend *b = cl(base);
     if (b->cocob_update)
         clReleaseKernel(b->cocob_update);
+    if (b->count_nonfinite)
+        clReleaseKernel(b->count_nonfinite);
     if (b->triad)
         clReleaseKernel(b->triad);
+    if (b->partials)
+        clReleaseMemObject(b->partials);
     for (int i = 0; i < COCOB_CL_FAMILY_COUNT; i++)
         if (b->programs[i])
             clReleaseProgram(b->programs[i]);
@@ -234,6 +305,7 @@ static const cocob_backend_i cl_iface = {
     .fill = cl_fill,
     .finish = cl_finish,
     .cocob_update = cl_cocob_update,
+    .count_nonfinite = cl_count_nonfinite,
     .triad = cl_triad,
 };
 

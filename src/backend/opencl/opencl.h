@@ -29,6 +29,7 @@ cocob_status cocob_cl_devices(cocob_cl_device **out, size_t *count, char *note,
 
 typedef enum cocob_cl_family {
     COCOB_CL_COCOB = 0,
+    COCOB_CL_NONFINITE,
     COCOB_CL_TRIAD,
     COCOB_CL_FAMILY_COUNT
 } cocob_cl_family;
@@ -48,7 +49,9 @@ typedef struct cocob_cl_backend {
     cl_command_queue queue;
     cl_program programs[COCOB_CL_FAMILY_COUNT];
     cl_kernel cocob_update;
+    cl_kernel count_nonfinite;
     cl_kernel triad;
+    cl_mem partials;   /* count_nonfinite's per-group sums, made on first use */
     char options[512];
     cocob_cl_stats stats;
 } cocob_cl_backend;

@@ -10,6 +10,7 @@
 
 static const char *const family_files[COCOB_CL_FAMILY_COUNT] = {
     [COCOB_CL_COCOB] = "cocob.cl",
+    [COCOB_CL_NONFINITE] = "nonfinite.cl",
     [COCOB_CL_TRIAD] = "triad.cl",
 };
 

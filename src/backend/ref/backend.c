@@ -85,6 +85,14 @@ static cocob_status ref_cocob_update(cocob_backend *b, const cocob_update_args *
     return COCOB_OK;
 }
 
+static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
+                                        size_t n, size_t *count)
+{
+    (void)b;
+    *count = count_nonfinite_ref(floats(x, offset), n);
+    return COCOB_OK;
+}
+
 static cocob_status ref_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                               const cocob_buffer *c, float s, size_t n)
 {
@@ -108,6 +116,7 @@ static const cocob_backend_i ref_iface = {
     .fill = ref_fill,
     .finish = ref_finish,
     .cocob_update = ref_cocob_update,
+    .count_nonfinite = ref_count_nonfinite,
     .triad = ref_triad,
 };
 
