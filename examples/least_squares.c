@@ -17,7 +17,7 @@ int main(void)
     for (int i = 0; i < M; i++) {
         b[i] = 0;
         for (int j = 0; j < N; j++) {
-            A[i][j] = (float)rand() / RAND_MAX - 0.5f;
+            A[i][j] = (float)((double)rand() / RAND_MAX) - 0.5f;
             b[i] += A[i][j] * truth[j];
         }
     }

@@ -140,7 +140,8 @@ COCOB_API cocob_status cocob_context_finish(cocob_context *ctx);
 
 /* ---- Tensors ---------------------------------------------------------- */
 
-/* A run of floats in the context's device memory. */
+/* A run of floats in the context's device memory. Tensors and optimizers
+ * belong to their context: destroy them before it. */
 typedef struct cocob_tensor cocob_tensor;
 
 /* A new tensor of count floats, set to zero. */

@@ -174,8 +174,8 @@ static int make_dirs(const char *dir)
     return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *bin,
-                         size_t len, char *reason, size_t reason_cap)
+int cocob_cl_cache_write(const char *dir, const char *key, const void *writer,
+                         const unsigned char *bin, size_t len, char *reason, size_t reason_cap)
 {
     if (make_dirs(dir) != 0) {
         snprintf(reason, reason_cap, "cannot create %s: %s", dir, strerror(errno));
@@ -183,8 +183,8 @@ int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *
     }
     char path[4096], tmp[4200];
     entry_path(dir, key, path, sizeof path);
-    /* The pid keeps two processes filling the same entry from sharing a file. */
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    /* Two writers filling the same entry must not share a temporary file. */
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%p", path, (long)getpid(), writer);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         snprintf(reason, reason_cap, "cannot write %s: %s", tmp, strerror(errno));
