@@ -245,6 +245,7 @@ START_TEST(weight_decay_is_added_to_the_gradient)
 END_TEST
 
 /* ---- the kernel against the reference ---- */
+#ifdef COCOB_HAVE_OPENCL
 
 static void kernel_matches_reference(size_t n)
 {
@@ -312,6 +313,7 @@ START_TEST(kernel_matches_reference_over_1000_steps)
     kernel_matches_reference(lengths[_i]);
 }
 END_TEST
+#endif
 
 /* ---- the optimizer API ---- */
 

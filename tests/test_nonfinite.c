@@ -16,6 +16,7 @@ START_TEST(reference_counts_nan_and_both_infinities)
 }
 END_TEST
 
+#ifdef COCOB_HAVE_OPENCL
 /* Lengths around the group and grid sizes: one, a prime, more than one
  * pass of the grid-stride loop. */
 static const size_t lengths[] = {1, 255, 257, 1000003};
@@ -48,6 +49,7 @@ START_TEST(kernel_matches_reference)
     free(x);
 }
 END_TEST
+#endif
 
 START_TEST(step_refuses_a_nonfinite_gradient)
 {

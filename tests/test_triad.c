@@ -6,6 +6,7 @@
 #include "core/internal.h"
 #include "testutil.h"
 
+#ifdef COCOB_HAVE_OPENCL
 static const size_t lengths[] = {1, 7, 1000003};
 
 START_TEST(kernel_matches_reference)
@@ -46,6 +47,7 @@ START_TEST(kernel_matches_reference)
     free(got);
 }
 END_TEST
+#endif
 
 START_TEST(reference_is_the_formula)
 {
