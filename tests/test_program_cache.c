@@ -19,8 +19,8 @@ static cocob_cl_backend *cl_of(cocob_context *ctx)
     return (cocob_cl_backend *)ctx->backend;
 }
 
-/* Builds (or loads) one family on a new context; returns what happened. */
-static cocob_cl_stats build_once(cocob_cl_family f)
+/* Builds (or loads) one kernel file on a new context; returns what happened. */
+static cocob_cl_stats build_once(const char *f)
 {
     cocob_context *ctx = test_context(test_opencl_selector());
     cocob_cl_backend *b = cl_of(ctx);
@@ -102,7 +102,7 @@ static void step_matches_reference(void)
 START_TEST(miss_writes_and_hit_builds_nothing)
 {
     char *dir = fresh_cache();
-    cocob_cl_stats miss = build_once(COCOB_CL_COCOB);
+    cocob_cl_stats miss = build_once("cocob.cl");
     ck_assert_uint_eq(miss.builds_from_source, 1);
     ck_assert_uint_eq(miss.cache_writes, 1);
     ck_assert_uint_eq(miss.cache_hits, 0);
@@ -110,14 +110,14 @@ START_TEST(miss_writes_and_hit_builds_nothing)
     ck_assert_int_eq(count_files(dir, ".tmp"), 0);
 
     test_log_clear();
-    cocob_cl_stats hit = build_once(COCOB_CL_COCOB);
+    cocob_cl_stats hit = build_once("cocob.cl");
     ck_assert_uint_eq(hit.builds_from_source, 0);
     ck_assert_uint_eq(hit.cache_hits, 1);
     ck_assert_uint_eq(hit.cache_writes, 0);
     ck_assert_ptr_nonnull(strstr(test_log(), "program cache: hit"));
 
-    /* Another family is another entry. */
-    cocob_cl_stats other = build_once(COCOB_CL_TRIAD);
+    /* Another file is another entry. */
+    cocob_cl_stats other = build_once("triad.cl");
     ck_assert_uint_eq(other.builds_from_source, 1);
     ck_assert_int_eq(count_files(dir, ".clbin"), 2);
     step_matches_reference();
@@ -164,17 +164,17 @@ static void damage(const char *path, int how)
 START_TEST(corrupt_entry_is_rebuilt)
 {
     char *dir = fresh_cache();
-    build_once(COCOB_CL_COCOB);
+    build_once("cocob.cl");
     char path[4096];
     entry_path(dir, path, sizeof path);
     damage(path, _i);
     test_log_clear();
-    cocob_cl_stats st = build_once(COCOB_CL_COCOB);
+    cocob_cl_stats st = build_once("cocob.cl");
     ck_assert_msg(st.cache_rejected == 1 && st.builds_from_source == 1 && st.cache_writes == 1,
                   "damage %d: rejected %u, built %u, wrote %u", _i, st.cache_rejected,
                   st.builds_from_source, st.cache_writes);
     ck_assert_ptr_nonnull(strstr(test_log(), "rebuilding"));
-    st = build_once(COCOB_CL_COCOB);
+    st = build_once("cocob.cl");
     ck_assert_uint_eq(st.cache_hits, 1);
     step_matches_reference();
     test_rmtree(dir);
@@ -187,7 +187,7 @@ START_TEST(cache_can_be_turned_off)
     char *dir = fresh_cache();
     setenv("COCOB_CACHE", "off", 1);
     for (int i = 0; i < 2; i++) {
-        cocob_cl_stats st = build_once(COCOB_CL_COCOB);
+        cocob_cl_stats st = build_once("cocob.cl");
         ck_assert_uint_eq(st.builds_from_source, 1);
         ck_assert_uint_eq(st.cache_writes + st.cache_hits, 0);
     }
@@ -268,7 +268,7 @@ static void in_child_as_nobody(int (*fn)(void), int drop)
                   WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-static int child_build(cocob_cl_family f, cocob_cl_stats *st)
+static int child_build(const char *f, cocob_cl_stats *st)
 {
     cocob_options opts;
     cocob_options_init(&opts);
@@ -292,13 +292,13 @@ static int child_build(cocob_cl_family f, cocob_cl_stats *st)
 static int fill_cache(void)
 {
     cocob_cl_stats st;
-    return child_build(COCOB_CL_COCOB, &st) || st.cache_writes != 1 ? 3 : 0;
+    return child_build("cocob.cl", &st) || st.cache_writes != 1 ? 3 : 0;
 }
 
 static int use_read_only_cache(void)
 {
     cocob_cl_stats hit, miss;
-    if (child_build(COCOB_CL_COCOB, &hit) != 0 || child_build(COCOB_CL_TRIAD, &miss) != 0)
+    if (child_build("cocob.cl", &hit) != 0 || child_build("triad.cl", &miss) != 0)
         return 4;
     if (hit.cache_hits != 1 || hit.builds_from_source != 0) {
         fprintf(stderr, "child: the entry in the read-only cache was not used\n");
@@ -354,11 +354,12 @@ static void write_file(const char *dir, const char *name, const char *text, size
 static void copy_embedded(const char *dir)
 {
     cocob_error err;
-    for (int f = 0; f < COCOB_CL_FAMILY_COUNT; f++) {
+    for (size_t f = 0; f < cocob_cl_file_count(); f++) {
         char *src;
         size_t len;
-        ck_assert_int_eq(cocob_cl_source((cocob_cl_family)f, &src, &len, &err), COCOB_OK);
-        write_file(dir, cocob_cl_family_file((cocob_cl_family)f), src, len);
+        const char *name = cocob_cl_file_name(f);
+        ck_assert_int_eq(cocob_cl_source(name, &src, &len, &err), COCOB_OK);
+        write_file(dir, name, src, len);
         free(src);
     }
 }
@@ -370,19 +371,19 @@ START_TEST(kernel_dir_overrides_the_embedded_sources)
     cocob_error err;
     char *src;
     size_t len;
-    ck_assert_int_eq(cocob_cl_source(COCOB_CL_COCOB, &src, &len, &err), COCOB_OK);
+    ck_assert_int_eq(cocob_cl_source("cocob.cl", &src, &len, &err), COCOB_OK);
     /* An edited copy is read from the folder: a new key, so a new build. */
     char *edited = malloc(len + 64);
     ck_assert_ptr_nonnull(edited);
     int n = snprintf(edited, len + 64, "/* edited */\n%s", src);
     copy_embedded(kdir);
     write_file(kdir, "cocob.cl", edited, (size_t)n);
-    build_once(COCOB_CL_COCOB);
+    build_once("cocob.cl");
     setenv("COCOB_KERNEL_DIR", kdir, 1);
     char *read_back;
-    ck_assert_int_eq(cocob_cl_source(COCOB_CL_COCOB, &read_back, &len, &err), COCOB_OK);
+    ck_assert_int_eq(cocob_cl_source("cocob.cl", &read_back, &len, &err), COCOB_OK);
     ck_assert_str_eq(read_back, edited);
-    cocob_cl_stats st = build_once(COCOB_CL_COCOB);
+    cocob_cl_stats st = build_once("cocob.cl");
     ck_assert_uint_eq(st.builds_from_source, 1);
     ck_assert_uint_eq(st.cache_hits, 0);
     step_matches_reference();
@@ -392,7 +393,7 @@ START_TEST(kernel_dir_overrides_the_embedded_sources)
     char path[4200];
     snprintf(path, sizeof path, "%s/triad.cl", kdir);
     ck_assert_int_eq(unlink(path), 0);
-    ck_assert_int_eq(cocob_cl_source(COCOB_CL_TRIAD, &read_back, &len, &err), COCOB_ERR_IO);
+    ck_assert_int_eq(cocob_cl_source("triad.cl", &read_back, &len, &err), COCOB_ERR_IO);
     ck_assert_ptr_nonnull(strstr(err.message, path));
     unsetenv("COCOB_KERNEL_DIR");
     free(src);
@@ -416,7 +417,7 @@ START_TEST(failed_build_reports_device_options_and_log)
     setenv("COCOB_KERNEL_DIR", kdir, 1);
     cocob_context *ctx = test_context(test_opencl_selector());
     cl_program prog;
-    ck_assert_int_eq(cocob_cl_program(cl_of(ctx), COCOB_CL_COCOB, &prog), COCOB_ERR_BUILD);
+    ck_assert_int_eq(cocob_cl_program(cl_of(ctx), "cocob.cl", &prog), COCOB_ERR_BUILD);
     const char *msg = cocob_context_error(ctx);
     ck_assert_ptr_nonnull(strstr(msg, "cocob.cl"));
     ck_assert_ptr_nonnull(strstr(msg, cocob_context_device(ctx)->name));

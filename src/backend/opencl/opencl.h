@@ -25,14 +25,7 @@ typedef struct cocob_cl_device {
 cocob_status cocob_cl_devices(cocob_cl_device **out, size_t *count, char *note,
                               size_t note_cap, cocob_error *err);
 
-/* ---- program.c: one program per file of cl/, built on first use ---- */
-
-typedef enum cocob_cl_family {
-    COCOB_CL_COCOB = 0,
-    COCOB_CL_NONFINITE,
-    COCOB_CL_TRIAD,
-    COCOB_CL_FAMILY_COUNT
-} cocob_cl_family;
+/* ---- the backend ---- */
 
 /* What happened to programs, so that tests and --verbose can see the cache. */
 typedef struct cocob_cl_stats {
@@ -42,36 +35,81 @@ typedef struct cocob_cl_stats {
     unsigned cache_rejected;   /* entries found corrupt or unusable, then rebuilt */
 } cocob_cl_stats;
 
+typedef struct cocob_cl_kernel_slot {
+    const char *file;          /* static strings: the op's own literals */
+    const char *name;
+    cl_kernel kernel;
+} cocob_cl_kernel_slot;
+
 typedef struct cocob_cl_backend {
     cocob_backend base;
     cocob_cl_device dev;
     cl_context context;
     cl_command_queue queue;
-    cl_program programs[COCOB_CL_FAMILY_COUNT];
-    cl_kernel cocob_update;
-    cl_kernel count_nonfinite;
-    cl_kernel triad;
-    cl_mem partials;   /* count_nonfinite's per-group sums, made on first use */
+    cl_program *programs;      /* one per kernel file, built on first use */
+    cocob_cl_kernel_slot *kernels;
+    size_t kernel_count;
+    cl_mem partials;           /* count_nonfinite's per-group sums, made on first use */
     char options[512];
     cocob_cl_stats stats;
 } cocob_cl_backend;
 
-cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *err,
-                                     const cocob_logger *log, cocob_backend **out);
+static inline cl_mem cocob_cl_mem(const cocob_buffer *buf)
+{
+    return (cl_mem)buf->handle;
+}
 
-/* The file name of a family's source, "cocob.cl". */
-const char *cocob_cl_family_file(cocob_cl_family f);
+/* Records a failed OpenCL call, naming the call, the device and the error. */
+cocob_status cocob_cl_failed(cocob_backend *b, const char *what, cl_int rc);
 
-/* Reads a family's source: from $COCOB_KERNEL_DIR when set, else the copy
+/* ---- program.c: one program per file of cl/, built on first use ---- */
+
+/* The kernel files, in the order they were embedded, such as "cocob.cl". */
+size_t cocob_cl_file_count(void);
+const char *cocob_cl_file_name(size_t i);
+
+/* Reads a file's source: from $COCOB_KERNEL_DIR when set, else the copy
  * embedded at build time. *src is malloc'd. */
-cocob_status cocob_cl_source(cocob_cl_family f, char **src, size_t *len, cocob_error *err);
+cocob_status cocob_cl_source(const char *file, char **src, size_t *len, cocob_error *err);
 
 /* The build options for a device: -cl-std=CL1.2, strict IEEE maths, and the
  * device-specific defines, all decided here and nowhere else. */
 void cocob_cl_build_options(const cocob_cl_device *dev, char *out, size_t cap);
 
-/* The program of a family, built (or loaded from the cache) on first use. */
-cocob_status cocob_cl_program(cocob_cl_backend *b, cocob_cl_family f, cl_program *out);
+/* The program of a kernel file, built (or loaded from the cache) on first
+ * use. Every program starts with the prelude, philox.cl. */
+cocob_status cocob_cl_program(cocob_cl_backend *b, const char *file, cl_program *out);
+
+/* The kernel called name in file, created once and kept. */
+cocob_status cocob_cl_kernel(cocob_cl_backend *b, const char *file, const char *name,
+                             cl_kernel *out);
+
+/* ---- launch.c ---- */
+
+/* Sets argument i unless an earlier one failed; returns the first failure. */
+cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_int rc);
+
+/* The largest work-group size both the kernel and the device allow, at most
+ * 256; a power of two when pow2 is set (tree reductions need one). */
+cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, int pow2, size_t *out);
+
+cocob_status cocob_cl_enqueue(cocob_cl_backend *b, cl_kernel k, const char *name, size_t global,
+                              size_t local);
+
+/* One work-item per element, for kernels that test i < n. */
+cocob_status cocob_cl_launch_1d(cocob_cl_backend *b, cl_kernel k, const char *name, size_t n);
+
+/* ---- the ops, each in the file of its name ---- */
+
+cocob_status cocob_cl_cocob_update(cocob_backend *b, const cocob_update_args *a);
+cocob_status cocob_cl_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
+                                      size_t n, size_t *count);
+cocob_status cocob_cl_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
+                            const cocob_buffer *c, float s, size_t n);
+
+cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *err,
+                                     const cocob_logger *log, cocob_backend **out);
+
 
 /* ---- cache.c: built programs on disk ---- */
 

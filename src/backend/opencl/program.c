@@ -8,15 +8,18 @@
 #include "backend/opencl/embedded.h"
 #include "backend/opencl/opencl.h"
 
-static const char *const family_files[COCOB_CL_FAMILY_COUNT] = {
-    [COCOB_CL_COCOB] = "cocob.cl",
-    [COCOB_CL_NONFINITE] = "nonfinite.cl",
-    [COCOB_CL_TRIAD] = "triad.cl",
-};
+/* Every program starts with this file: the functions more than one kernel
+ * file needs (the Philox generator) live here once. */
+static const char prelude[] = "philox.cl";
 
-const char *cocob_cl_family_file(cocob_cl_family f)
+size_t cocob_cl_file_count(void)
 {
-    return family_files[f];
+    return cocob_embedded_source_count;
+}
+
+const char *cocob_cl_file_name(size_t i)
+{
+    return cocob_embedded_sources[i].name;
 }
 
 static cocob_status read_file(const char *path, char **src, size_t *len, cocob_error *err)
@@ -42,9 +45,8 @@ static cocob_status read_file(const char *path, char **src, size_t *len, cocob_e
     return COCOB_OK;
 }
 
-cocob_status cocob_cl_source(cocob_cl_family f, char **src, size_t *len, cocob_error *err)
+cocob_status cocob_cl_source(const char *name, char **src, size_t *len, cocob_error *err)
 {
-    const char *name = family_files[f];
     const char *dir = getenv("COCOB_KERNEL_DIR");
     if (dir && *dir) {
         char path[4096];
@@ -74,14 +76,14 @@ void cocob_cl_build_options(const cocob_cl_device *dev, char *out, size_t cap)
              dev->correct_divide ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
 }
 
-static cocob_status build_failed(cocob_cl_backend *b, cocob_cl_family f, cl_program prog,
+static cocob_status build_failed(cocob_cl_backend *b, const char *file, cl_program prog,
                                  cl_int rc)
 {
     const cocob_device_info *d = &b->dev.info;
     cocob_fail(b->base.err, COCOB_ERR_BUILD,
                "kernel build of %s failed: %s (%d)\n  device: %s (%s), driver %s, %s\n"
                "  options: %s\n  build log:\n",
-               family_files[f], cocob_cl_error_name(rc), rc, d->name, d->selector,
+               file, cocob_cl_error_name(rc), rc, d->name, d->selector,
                d->driver_version, d->platform_version, b->options);
     size_t n = 0;
     char *log = NULL;
@@ -160,15 +162,56 @@ static void to_cache(cocob_cl_backend *b, cl_program prog, const char *dir, cons
     free(bin);
 }
 
-cocob_status cocob_cl_program(cocob_cl_backend *b, cocob_cl_family f, cl_program *out)
+/* The prelude, then the file, numbered from its own line 1 so that a build
+ * log points into the file. */
+static cocob_status program_source(const char *file, char **out, size_t *out_len,
+                                   cocob_error *err)
 {
-    if (b->programs[f]) {
-        *out = b->programs[f];
+    char *pre = NULL, *body = NULL;
+    size_t pre_len = 0, body_len = 0;
+    cocob_status s = cocob_cl_source(prelude, &pre, &pre_len, err);
+    if (s == COCOB_OK)
+        s = cocob_cl_source(file, &body, &body_len, err);
+    char line[300];
+    int line_len = snprintf(line, sizeof line, "\n#line 1 \"%s\"\n", file);
+    char *all = NULL;
+    if (s == COCOB_OK) {
+        all = malloc(pre_len + (size_t)line_len + body_len + 1);
+        if (!all)
+            s = cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+    }
+    if (s == COCOB_OK) {
+        memcpy(all, pre, pre_len);
+        memcpy(all + pre_len, line, (size_t)line_len);
+        memcpy(all + pre_len + line_len, body, body_len + 1);
+        *out = all;
+        *out_len = pre_len + (size_t)line_len + body_len;
+    }
+    free(pre);
+    free(body);
+    return s;
+}
+
+static long file_index(const char *file)
+{
+    for (size_t i = 0; i < cocob_embedded_source_count; i++)
+        if (strcmp(cocob_embedded_sources[i].name, file) == 0 && strcmp(file, prelude) != 0)
+            return (long)i;
+    return -1;
+}
+
+cocob_status cocob_cl_program(cocob_cl_backend *b, const char *file, cl_program *out)
+{
+    long index = file_index(file);
+    if (index < 0)
+        return cocob_fail(b->base.err, COCOB_ERR_BUILD, "no kernel file %s in this build", file);
+    if (b->programs[index]) {
+        *out = b->programs[index];
         return COCOB_OK;
     }
     char *src = NULL;
     size_t len = 0;
-    cocob_status s = cocob_cl_source(f, &src, &len, b->base.err);
+    cocob_status s = program_source(file, &src, &len, b->base.err);
     if (s != COCOB_OK)
         return s;
     char dir[4096], key[33];
@@ -179,7 +222,7 @@ cocob_status cocob_cl_program(cocob_cl_backend *b, cocob_cl_family f, cl_program
     if (prog) {
         b->stats.cache_hits++;
         cocob_log(b->base.log, COCOB_LOG_DEBUG, "program cache: hit %s/%s.clbin (%s)", dir, key,
-                  family_files[f]);
+                  file);
     } else {
         cl_int rc;
         const char *text = src;
@@ -188,16 +231,43 @@ cocob_status cocob_cl_program(cocob_cl_backend *b, cocob_cl_family f, cl_program
             rc = clBuildProgram(prog, 1, &b->dev.device, b->options, NULL, NULL);
         if (rc != CL_SUCCESS) {
             free(src);
-            return build_failed(b, f, prog, rc);
+            return build_failed(b, file, prog, rc);
         }
         b->stats.builds_from_source++;
-        cocob_log(b->base.log, COCOB_LOG_DEBUG, "built %s from source with \"%s\"",
-                  family_files[f], b->options);
+        cocob_log(b->base.log, COCOB_LOG_DEBUG, "built %s from source with \"%s\"", file,
+                  b->options);
         if (cached)
             to_cache(b, prog, dir, key);
     }
     free(src);
-    b->programs[f] = prog;
+    b->programs[index] = prog;
     *out = prog;
+    return COCOB_OK;
+}
+
+cocob_status cocob_cl_kernel(cocob_cl_backend *b, const char *file, const char *name,
+                             cl_kernel *out)
+{
+    for (size_t i = 0; i < b->kernel_count; i++) {
+        if (strcmp(b->kernels[i].name, name) == 0 && strcmp(b->kernels[i].file, file) == 0) {
+            *out = b->kernels[i].kernel;
+            return COCOB_OK;
+        }
+    }
+    cl_program prog;
+    cocob_status s = cocob_cl_program(b, file, &prog);
+    if (s != COCOB_OK)
+        return s;
+    cocob_cl_kernel_slot *grown = realloc(b->kernels, (b->kernel_count + 1) * sizeof *grown);
+    if (!grown)
+        return cocob_fail(b->base.err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+    b->kernels = grown;
+    cl_int rc;
+    cl_kernel k = clCreateKernel(prog, name, &rc);
+    if (rc != CL_SUCCESS)
+        return cocob_fail(b->base.err, COCOB_ERR_BUILD, "clCreateKernel(%s) from %s: %s (%d)",
+                          name, file, cocob_cl_error_name(rc), rc);
+    b->kernels[b->kernel_count++] = (cocob_cl_kernel_slot){file, name, k};
+    *out = k;
     return COCOB_OK;
 }

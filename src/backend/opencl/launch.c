@@ -1,0 +1,56 @@
+/* Launching a kernel: arguments, work-group sizes within the device's and the
+ * kernel's limits, and a readable error when the enqueue fails. */
+#include "backend/opencl/opencl.h"
+
+cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_int rc)
+{
+    return rc == CL_SUCCESS ? clSetKernelArg(k, i, size, value) : rc;
+}
+
+cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, int pow2, size_t *out)
+{
+    size_t kernel_wg = 0;
+    cl_int rc = clGetKernelWorkGroupInfo(k, b->dev.device, CL_KERNEL_WORK_GROUP_SIZE,
+                                         sizeof kernel_wg, &kernel_wg, NULL);
+    if (rc != CL_SUCCESS)
+        return cocob_cl_failed(&b->base, "clGetKernelWorkGroupInfo", rc);
+    size_t local = 256;
+    if (kernel_wg && kernel_wg < local)
+        local = kernel_wg;
+    if (b->base.info.max_work_group_size && b->base.info.max_work_group_size < local)
+        local = b->base.info.max_work_group_size;
+    while (pow2 && (local & (local - 1)))
+        local &= local - 1;
+    *out = local;
+    return COCOB_OK;
+}
+
+cocob_status cocob_cl_enqueue(cocob_cl_backend *b, cl_kernel k, const char *name, size_t global,
+                              size_t local)
+{
+    cl_int rc = clEnqueueNDRangeKernel(b->queue, k, 1, NULL, &global, &local, 0, NULL, NULL);
+    if (rc != CL_SUCCESS)
+        return cocob_fail(b->base.err,
+                          rc == CL_OUT_OF_RESOURCES || rc == CL_MEM_OBJECT_ALLOCATION_FAILURE
+                              ? COCOB_ERR_OUT_OF_MEMORY
+                              : COCOB_ERR_OPENCL,
+                          "launching %s (global %zu, local %zu) on %s failed: %s (%d)", name,
+                          global, local, b->base.info.name, cocob_cl_error_name(rc), rc);
+    return COCOB_OK;
+}
+
+/* The global size is rounded up to the group size so that any n works;
+ * leaving the group size to the driver would give groups of 1 for a prime n
+ * on some. */
+cocob_status cocob_cl_launch_1d(cocob_cl_backend *b, cl_kernel k, const char *name, size_t n)
+{
+    size_t local = 1;
+    cocob_status s = cocob_cl_group_size(b, k, 0, &local);
+    if (s != COCOB_OK)
+        return s;
+    size_t global = (n + local - 1) / local * local;
+    if (global < n)
+        return cocob_fail(b->base.err, COCOB_ERR_DEVICE_LIMIT,
+                          "%s: %zu elements is more than one launch can index", name, n);
+    return cocob_cl_enqueue(b, k, name, global, local);
+}

@@ -1,0 +1,50 @@
+/* Launches cl/nonfinite.cl's count_nonfinite and adds up its partial sums. */
+#include "backend/opencl/opencl.h"
+
+/* Enough groups to keep a large GPU busy; a grid-stride loop covers the rest. */
+enum { NONFINITE_GROUPS = 64 };
+
+cocob_status cocob_cl_count_nonfinite(cocob_backend *base, const cocob_buffer *x, size_t offset,
+                                      size_t n, size_t *count)
+{
+    cocob_cl_backend *b = (cocob_cl_backend *)base;
+    cl_kernel k;
+    cocob_status s = cocob_cl_kernel(b, "nonfinite.cl", "count_nonfinite", &k);
+    if (s != COCOB_OK)
+        return s;
+    cl_int rc = CL_SUCCESS;
+    if (!b->partials)
+        b->partials = clCreateBuffer(b->context, CL_MEM_READ_WRITE,
+                                     NONFINITE_GROUPS * sizeof(cl_ulong), NULL, &rc);
+    if (rc != CL_SUCCESS)
+        return cocob_cl_failed(base, "clCreateBuffer(count_nonfinite partials)", rc);
+    size_t local = 1;
+    s = cocob_cl_group_size(b, k, 1, &local);
+    if (s != COCOB_OK)
+        return s;
+    size_t groups = (n + local - 1) / local;
+    if (groups > NONFINITE_GROUPS)
+        groups = NONFINITE_GROUPS;
+    cl_mem mx = cocob_cl_mem(x);
+    cl_ulong off = offset, nn = n;
+    rc = cocob_cl_arg(k, 0, sizeof mx, &mx, rc);
+    rc = cocob_cl_arg(k, 1, sizeof off, &off, rc);
+    rc = cocob_cl_arg(k, 2, sizeof nn, &nn, rc);
+    rc = cocob_cl_arg(k, 3, sizeof b->partials, &b->partials, rc);
+    rc = cocob_cl_arg(k, 4, local * sizeof(cl_ulong), NULL, rc);
+    if (rc != CL_SUCCESS)
+        return cocob_cl_failed(base, "clSetKernelArg(count_nonfinite)", rc);
+    s = cocob_cl_enqueue(b, k, "count_nonfinite", groups * local, local);
+    if (s != COCOB_OK)
+        return s;
+    cl_ulong partial[NONFINITE_GROUPS];
+    rc = clEnqueueReadBuffer(b->queue, b->partials, CL_TRUE, 0, groups * sizeof(cl_ulong),
+                             partial, 0, NULL, NULL);
+    if (rc != CL_SUCCESS)
+        return cocob_cl_failed(base, "clEnqueueReadBuffer(count_nonfinite partials)", rc);
+    size_t total = 0;
+    for (size_t i = 0; i < groups; i++)
+        total += (size_t)partial[i];
+    *count = total;
+    return COCOB_OK;
+}
