@@ -7,6 +7,7 @@
 #define COCOB_BACKEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cocob/cocob.h"
 #include "core/error.h"
@@ -34,6 +35,35 @@ typedef struct cocob_update_args {
     float weight_decay;
 } cocob_update_args;
 
+/* Where an op's operand starts: a buffer and an offset counted in elements.
+ * Every element is 4 bytes: a float, or an int32 for labels and indices. */
+typedef struct cocob_span {
+    cocob_buffer *buf;
+    size_t off;
+} cocob_span;
+
+typedef enum cocob_activation {
+    COCOB_ACT_RELU = 0,
+    COCOB_ACT_TANH,
+    COCOB_ACT_SIGMOID
+} cocob_activation;
+
+/* A convolution's input (NCHW) and window. out_h = (height + 2 pad - kernel_h)
+ * / stride + 1, and likewise out_w; the caller fills them in. */
+typedef struct cocob_conv_shape {
+    size_t batch, channels, height, width;
+    size_t kernel_h, kernel_w, stride, pad;
+    size_t out_h, out_w;
+} cocob_conv_shape;
+
+/* Max-pooling over planes (batch x channels) of height x width, no padding;
+ * out_h = (height - size) / stride + 1, and likewise out_w. */
+typedef struct cocob_pool_shape {
+    size_t planes, height, width;
+    size_t size, stride;
+    size_t out_h, out_w;
+} cocob_pool_shape;
+
 typedef struct cocob_backend cocob_backend;
 
 typedef struct cocob_backend_i {
@@ -58,6 +88,67 @@ typedef struct cocob_backend_i {
      * answer. ref/nonfinite.c and cl/nonfinite.cl. */
     cocob_status (*count_nonfinite)(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                     size_t n, size_t *count);
+    /* ---- the layers' ops; each has ref/<op>.c, cl/<op>.cl, opencl/<op>.c and
+     * tests/test_<op>.c, the file named after the op's family ---- */
+
+    /* C = alpha op(A) op(B) + beta C, row-major, op(X) being X or its
+     * transpose; op(A) is M x K, op(B) is K x N, C is M x N. Family gemm; on
+     * OpenCL, CLBlast. */
+    cocob_status (*gemm)(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
+                         size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
+                         size_t ldb, float beta, cocob_span C, size_t ldc);
+    /* y[o][c][i] += bias[c] over outer x channels x inner. Family bias. */
+    cocob_status (*bias_add)(cocob_backend *b, cocob_span y, cocob_span bias, size_t outer,
+                             size_t channels, size_t inner);
+    /* db[c] = the sum over o and i of dy[o][c][i], overwriting db; a tree
+     * reduction, no atomics. Family bias. */
+    cocob_status (*bias_grad)(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
+                              size_t channels, size_t inner);
+    /* y = f(x) elementwise; y may be x. Family activation. */
+    cocob_status (*activation)(cocob_backend *b, cocob_activation f, cocob_span x, cocob_span y,
+                               size_t n);
+    /* dx = f'(x) dy, with f' written from y = f(x); dx may be dy. Family activation. */
+    cocob_status (*activation_grad)(cocob_backend *b, cocob_activation f, cocob_span y,
+                                    cocob_span dy, cocob_span dx, size_t n);
+    /* For each row r of logits[rows][classes] and its int32 label:
+     * loss[r] = logsumexp(row) - row[label], and
+     * dlogits[r][c] = (softmax(row)[c] - (c == label)) / rows.
+     * Family softmax_xent. */
+    cocob_status (*softmax_xent)(cocob_backend *b, cocob_span logits, cocob_span labels,
+                                 cocob_span loss, cocob_span dlogits, size_t rows,
+                                 size_t classes);
+    /* out[r] (int32) = the first index of the largest value of row r. Family argmax. */
+    cocob_status (*argmax)(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
+                           size_t cols);
+    /* y[i] = x[i] / (1 - p) where philox_uniform(seed, counter + i) >= p, else 0;
+     * y may be x. Family dropout. */
+    cocob_status (*dropout)(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
+                            uint64_t seed, uint64_t counter);
+    /* dx[i] = dy[i] through the same mask and scale; dx may be dy. Family dropout. */
+    cocob_status (*dropout_grad)(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
+                                 float p, uint64_t seed, uint64_t counter);
+    /* col[(c kh + ky) kw + kx][(n out_h + oy) out_w + ox] =
+     * x[n][c][oy stride - pad + ky][ox stride - pad + kx], 0 outside the image.
+     * Family im2col. */
+    cocob_status (*im2col)(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
+                           cocob_span col);
+    /* im2col's adjoint: each x element becomes the sum of the col entries read
+     * from it, overwriting x; gathered, not scattered, so no atomics. Family im2col. */
+    cocob_status (*col2im)(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
+                           cocob_span x);
+    /* y[j][i][k] = x[i][j][k] for x of a x bb x inner: swaps the first two axes,
+     * between NCHW and the C x (N HW) layout of a convolution's GEMM. Family swap_axes. */
+    cocob_status (*swap_axes)(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
+                              size_t inner);
+    /* y = the max of each window; idx (int32) = where in its plane it was, the
+     * first on ties. Family maxpool. */
+    cocob_status (*maxpool)(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
+                            cocob_span y, cocob_span idx);
+    /* dx[p][i] = the sum of dy[p][o] over the windows o whose idx is i,
+     * overwriting dx; gathered, so no atomics. Family maxpool. */
+    cocob_status (*maxpool_grad)(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
+                                 cocob_span idx, cocob_span dx);
+
     /* a = b + s * c over n floats, the bandwidth yardstick: ref/triad.c and cl/triad.cl. */
     cocob_status (*triad)(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                           const cocob_buffer *c, float s, size_t n);
