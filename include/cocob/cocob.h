@@ -191,6 +191,69 @@ COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_te
 COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, cocob_cocob_state which,
                                         size_t index, float *dst, size_t count);
 
+/* ---- Models ------------------------------------------------------------- */
+
+typedef enum cocob_layer_kind {
+    COCOB_LAYER_DENSE = 0,  /* any input, read as a flat vector per example */
+    COCOB_LAYER_CONV,       /* 2-D convolution, NCHW */
+    COCOB_LAYER_MAXPOOL,
+    COCOB_LAYER_RELU,
+    COCOB_LAYER_TANH,
+    COCOB_LAYER_SIGMOID,
+    COCOB_LAYER_DROPOUT,    /* active in training only */
+    COCOB_LAYER_FLATTEN     /* a view: C x H x W becomes one axis, nothing moves */
+} cocob_layer_kind;
+
+/* A layer's description; the functions below fill one in. */
+typedef struct cocob_layer {
+    cocob_layer_kind kind;
+    size_t units;                       /* dense: outputs; conv: filters */
+    size_t kernel_h, kernel_w;          /* conv kernel; maxpool window (square) */
+    size_t stride, pad;                 /* conv and maxpool */
+    float rate;                         /* dropout: the probability of dropping */
+} cocob_layer;
+
+COCOB_API cocob_layer cocob_dense(size_t units);
+/* pad (k - 1) / 2 keeps the size at stride 1 ("same" for odd k). */
+COCOB_API cocob_layer cocob_conv2d(size_t filters, size_t kernel_h, size_t kernel_w, size_t stride,
+                                   size_t pad);
+COCOB_API cocob_layer cocob_maxpool(size_t size, size_t stride);
+COCOB_API cocob_layer cocob_relu(void);
+COCOB_API cocob_layer cocob_tanh(void);
+COCOB_API cocob_layer cocob_sigmoid(void);
+COCOB_API cocob_layer cocob_dropout(float rate);
+COCOB_API cocob_layer cocob_flatten(void);
+
+typedef struct cocob_model cocob_model;
+
+/* An empty sequential model for inputs of channels x height x width. */
+COCOB_API cocob_status cocob_model_create(cocob_context *ctx, size_t channels, size_t height,
+                                          size_t width, cocob_model **out);
+COCOB_API void cocob_model_destroy(cocob_model *m);
+/* Appends a layer, its shape inferred from the layer before; a layer that
+ * cannot take that input is an error naming the layer and the shapes. */
+COCOB_API cocob_status cocob_model_add(cocob_model *m, cocob_layer layer);
+/* Appends the layers of a spec: "mlp" (784-1000-1000-10 with ReLU), "cnn"
+ * (the paper's MNIST CNN), or a list such as
+ * "conv:32x5x5,relu,maxpool:2,dense:10". Items: dense:N, conv:FxKHxKW with
+ * optional :sS (stride, default 1) and :pP (pad, default "same"),
+ * maxpool:K with optional :sS (default K), relu, tanh, sigmoid, dropout:P,
+ * flatten. A bad item is an error that quotes it and its position. */
+COCOB_API cocob_status cocob_model_add_spec(cocob_model *m, const char *spec);
+/* Allocates the parameters and draws them from seed: He-uniform for a layer
+ * followed by ReLU, Glorot-uniform otherwise, biases 0. Call once, after
+ * the last layer. */
+COCOB_API cocob_status cocob_model_init(cocob_model *m, uint64_t seed);
+COCOB_API size_t cocob_model_param_count(const cocob_model *m);
+/* The number of outputs per example: the classes, for a classifier. */
+COCOB_API size_t cocob_model_outputs(const cocob_model *m);
+/* A table of the layers, their output shapes and parameter counts. */
+COCOB_API void cocob_model_summary(const cocob_model *m, char *buf, size_t cap);
+/* All parameters, and their gradients, each one tensor: give the first to
+ * an optimizer, the second to its step. Valid after cocob_model_init. */
+COCOB_API cocob_tensor *cocob_model_params(cocob_model *m);
+COCOB_API cocob_tensor *cocob_model_grads(cocob_model *m);
+
 /* ---- Benchmarks --------------------------------------------------------- */
 
 /* The optimizer step against the plainest memory-bound kernel, side by side

@@ -1,0 +1,162 @@
+/* One batch through a model: a training step, or an evaluation. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/model.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Makes every buffer a batch of n needs, once: later batches of n or fewer
+ * reuse them, so that a step allocates nothing. */
+static cocob_status ensure_capacity(cocob_model *m, size_t n)
+{
+    cocob_error *err = &m->ctx->err;
+    if (!m->param_arena)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "model: call cocob_model_init before training or evaluating");
+    if (n == 0)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "model: a batch of 0 examples");
+    if (n <= m->capacity)
+        return COCOB_OK;
+    cocob_backend *b = m->ctx->backend;
+    for (size_t i = 0; i < m->count; i++)
+        cocob_layer_free(m, i);
+    cocob_buffer **own[] = {&m->x, &m->labels, &m->loss, &m->predicted};
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
+        if (*own[k])
+            b->iface->free(b, *own[k]);
+        *own[k] = NULL;
+    }
+    m->capacity = 0;
+    cocob_status s = b->iface->alloc(b, n * cocob_shape_size(m->input) * sizeof(float), &m->x);
+    for (size_t k = 1; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
+        s = b->iface->alloc(b, n * sizeof(float), own[k]);
+    for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
+        s = cocob_layer_alloc(m, i, n);
+    if (s == COCOB_OK)
+        m->capacity = n;
+    return s;
+}
+
+static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *labels,
+                                 size_t n)
+{
+    cocob_backend *b = m->ctx->backend;
+    size_t classes = cocob_model_outputs(m);
+    for (size_t i = 0; i < n; i++)
+        if (labels[i] < 0 || (size_t)labels[i] >= classes)
+            return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                              "example %zu of the batch has label %d, but the model has %zu "
+                              "outputs", i, (int)labels[i], classes);
+    cocob_status s = b->iface->upload(b, m->x, 0, x, n * cocob_shape_size(m->input) * sizeof(float));
+    if (s == COCOB_OK)
+        s = b->iface->upload(b, m->labels, 0, labels, n * sizeof(int32_t));
+    return s;
+}
+
+static cocob_status forward(cocob_model *m, size_t n, int training)
+{
+    cocob_backend *b = m->ctx->backend;
+    cocob_status s = COCOB_OK;
+    for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
+        s = cocob_layer_forward(m, i, m->x, n, training);
+    const model_layer *last = &m->layers[m->count - 1];
+    if (s == COCOB_OK)
+        s = b->iface->softmax_xent(b, (cocob_span){last->y, 0}, (cocob_span){m->labels, 0},
+                                   (cocob_span){m->loss, 0}, (cocob_span){last->dy, 0}, n,
+                                   cocob_model_outputs(m));
+    return s;
+}
+
+/* The batch's summed loss, in double: the host adds what the device left. */
+static cocob_status loss_sum(cocob_model *m, size_t n, double *sum)
+{
+    float stack[256];
+    float *loss = n <= 256 ? stack : malloc(n * sizeof *loss);
+    if (!loss)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+    cocob_backend *b = m->ctx->backend;
+    cocob_status s = b->iface->download(b, m->loss, 0, loss, n * sizeof(float));
+    *sum = 0;
+    for (size_t i = 0; i < n && s == COCOB_OK; i++)
+        *sum += loss[i];
+    if (loss != stack)
+        free(loss);
+    return s;
+}
+
+/* With timing, waits for the device and adds the time since *mark to *slot. */
+static cocob_status lap(cocob_model *m, cocob_step_timing *timing, double *slot, double *mark)
+{
+    if (!timing)
+        return COCOB_OK;
+    cocob_status s = m->ctx->backend->iface->finish(m->ctx->backend);
+    double t = now();
+    *slot += t - *mark;
+    *mark = t;
+    return s;
+}
+
+cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const float *x,
+                                     const int32_t *labels, size_t n, double *loss,
+                                     cocob_step_timing *timing)
+{
+    double mark = now();
+    cocob_status s = ensure_capacity(m, n);
+    if (s == COCOB_OK)
+        s = upload_batch(m, x, labels, n);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->data : NULL, &mark);
+    if (s == COCOB_OK)
+        s = forward(m, n, 1);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->forward : NULL, &mark);
+    for (size_t i = m->count; i-- > 0 && s == COCOB_OK;)
+        s = cocob_layer_backward(m, i, m->x, n);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->backward : NULL, &mark);
+    const cocob_tensor *grads = m->grad_arena;
+    if (s == COCOB_OK)
+        s = cocob_optimizer_step(opt, &grads);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->update : NULL, &mark);
+    double sum = 0;
+    if (s == COCOB_OK)
+        s = loss_sum(m, n, &sum);
+    *loss = sum / (double)n;
+    return s;
+}
+
+cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_t *labels,
+                                    size_t n, double *loss, size_t *correct)
+{
+    cocob_status s = ensure_capacity(m, n);
+    if (s == COCOB_OK)
+        s = upload_batch(m, x, labels, n);
+    if (s == COCOB_OK)
+        s = forward(m, n, 0);
+    cocob_backend *b = m->ctx->backend;
+    const model_layer *last = &m->layers[m->count - 1];
+    if (s == COCOB_OK)
+        s = b->iface->argmax(b, (cocob_span){last->y, 0}, (cocob_span){m->predicted, 0}, n,
+                             cocob_model_outputs(m));
+    int32_t stack[256];
+    int32_t *predicted = n <= 256 ? stack : malloc(n * sizeof *predicted);
+    if (!predicted)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+    if (s == COCOB_OK)
+        s = b->iface->download(b, m->predicted, 0, predicted, n * sizeof(int32_t));
+    *correct = 0;
+    for (size_t i = 0; i < n && s == COCOB_OK; i++)
+        *correct += predicted[i] == labels[i];
+    if (predicted != stack)
+        free(predicted);
+    if (s == COCOB_OK)
+        s = loss_sum(m, n, loss);
+    return s;
+}
