@@ -270,6 +270,94 @@ typedef struct cocob_bench_update_result {
 COCOB_API cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
                                           cocob_bench_update_result *out);
 
+/* ---- Data sets -------------------------------------------------------- */
+
+/* Labelled images in host memory: pixels as floats in [0, 1] (x / 255),
+ * stored N x C x H x W, and an int32 label per image. */
+typedef struct cocob_dataset cocob_dataset;
+
+typedef enum cocob_split { COCOB_SPLIT_TRAIN, COCOB_SPLIT_TEST } cocob_split;
+
+/* Loads a split from whatever dir holds: MNIST-style IDX files
+ * (train-images-idx3-ubyte and train-labels-idx1-ubyte for training,
+ * t10k-... for testing, each plain or with .gz), else CIFAR-10 binary
+ * batches (data_batch_1.bin .. data_batch_5.bin for training, test_batch.bin
+ * for testing), in dir or in dir/cifar-10-batches-bin. Finding neither is an
+ * error that lists the names looked for. */
+COCOB_API cocob_status cocob_dataset_load(cocob_context *ctx, const char *dir, cocob_split split,
+                                          cocob_dataset **out);
+/* An IDX images file (magic 0x00000803) and its labels (0x00000801), plain
+ * or gzipped. */
+COCOB_API cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *images_path,
+                                              const char *labels_path, cocob_dataset **out);
+/* CIFAR-10 binary batches, their records joined in the order given. */
+COCOB_API cocob_status cocob_dataset_load_cifar(cocob_context *ctx, const char *const *paths,
+                                                size_t count, cocob_dataset **out);
+COCOB_API void cocob_dataset_free(cocob_dataset *d);
+COCOB_API size_t cocob_dataset_count(const cocob_dataset *d);
+COCOB_API void cocob_dataset_shape(const cocob_dataset *d, size_t *channels, size_t *height,
+                                   size_t *width);
+COCOB_API size_t cocob_dataset_classes(const cocob_dataset *d);
+/* Keeps the first count examples (0 < count <= the current count), for
+ * quick runs on a subset. */
+COCOB_API cocob_status cocob_dataset_truncate(cocob_context *ctx, cocob_dataset *d, size_t count);
+
+/* ---- Training ------------------------------------------------------------ */
+
+/* After each training step, for a progress display. */
+typedef struct cocob_step_report {
+    size_t epoch, epochs;
+    size_t batch, batches;          /* this epoch's batch (from 1) and how many */
+    size_t step;                    /* steps so far, over all epochs */
+    double loss;                    /* the epoch's running mean */
+    double examples_per_second;     /* this epoch's */
+    double elapsed_seconds, eta_seconds;
+} cocob_step_report;
+
+/* After each epoch and its evaluation. */
+typedef struct cocob_epoch_report {
+    size_t epoch, epochs, steps;
+    double train_loss;              /* the mean over the epoch's examples */
+    double test_loss, test_accuracy; /* on the whole test set; -1 without one */
+    double seconds;                 /* training only, not the evaluation */
+    double examples_per_second;
+} cocob_epoch_report;
+
+typedef struct cocob_train_options {
+    size_t epochs;                  /* default 1 */
+    size_t batch;                   /* default 100; the last, partial batch is used */
+    uint64_t seed;                  /* the shuffle's; default 1 */
+    void (*on_step)(const cocob_step_report *r, void *user);
+    void (*on_epoch)(const cocob_epoch_report *r, void *user);
+    void *user;
+} cocob_train_options;
+
+COCOB_API void cocob_train_options_init(cocob_train_options *o);
+
+/* Trains m with softmax cross-entropy on train, stepping opt (made over
+ * cocob_model_params(m)), and evaluates on test (may be NULL) after each
+ * epoch. A failure names the epoch and the step. */
+COCOB_API cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt,
+                                   const cocob_dataset *train, const cocob_dataset *test,
+                                   const cocob_train_options *o);
+
+/* The mean loss and the accuracy of m on d, without dropout. */
+COCOB_API cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch,
+                                      double *loss, double *accuracy);
+
+/* `cocob bench train`: a training step's rate, and where its time goes. The
+ * rate comes from a plain run; the split from a second run that waits for
+ * the device after each phase, so that each phase is timed alone. */
+typedef struct cocob_bench_train_result {
+    size_t steps, batch;
+    double examples_per_second;
+    double data, forward, backward, update;   /* seconds per step */
+} cocob_bench_train_result;
+
+COCOB_API cocob_status cocob_bench_train(cocob_context *ctx, const char *spec,
+                                         const cocob_dataset *data, size_t batch, size_t steps,
+                                         cocob_bench_train_result *out);
+
 #ifdef __cplusplus
 }
 #endif

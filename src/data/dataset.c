@@ -1,0 +1,225 @@
+/* Data sets: finding a split in a folder, and what every data set has. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "data/dataset.h"
+
+#define CIFAR_FOLDER "cifar-10-batches-bin"
+#define CIFAR_TRAIN_BATCHES 5
+
+cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t count,
+                                 size_t channels, size_t height, size_t width,
+                                 cocob_dataset **out)
+{
+    size_t floats = count * channels * height * width;
+    cocob_dataset *d = calloc(1, sizeof *d);
+    if (d) {
+        d->images = malloc(floats * sizeof *d->images);
+        d->labels = malloc(count * sizeof *d->labels);
+    }
+    if (!d || !d->images || !d->labels) {
+        cocob_dataset_free(d);
+        *out = NULL;
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                          "%s: out of host memory for %zu images of %zux%zux%zu (%zu bytes)",
+                          source, count, channels, height, width, floats * sizeof(float));
+    }
+    d->count = count;
+    d->channels = channels;
+    d->height = height;
+    d->width = width;
+    *out = d;
+    return COCOB_OK;
+}
+
+void cocob_dataset_free(cocob_dataset *d)
+{
+    if (!d)
+        return;
+    free(d->images);
+    free(d->labels);
+    free(d);
+}
+
+size_t cocob_dataset_count(const cocob_dataset *d)
+{
+    return d ? d->count : 0;
+}
+
+void cocob_dataset_shape(const cocob_dataset *d, size_t *channels, size_t *height, size_t *width)
+{
+    if (channels)
+        *channels = d ? d->channels : 0;
+    if (height)
+        *height = d ? d->height : 0;
+    if (width)
+        *width = d ? d->width : 0;
+}
+
+size_t cocob_dataset_classes(const cocob_dataset *d)
+{
+    return d ? d->classes : 0;
+}
+
+cocob_status cocob_dataset_truncate(cocob_context *ctx, cocob_dataset *d, size_t count)
+{
+    if (!ctx || !d)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    if (count == 0 || count > d->count)
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "cocob_dataset_truncate: cannot keep %zu examples of %zu", count,
+                          d->count);
+    /* Giving back the rest is what makes a small subset of a large set
+     * cheap; where realloc cannot shrink, the larger block serves as well. */
+    size_t floats = count * d->channels * d->height * d->width;
+    float *images = realloc(d->images, floats * sizeof *images);
+    if (images)
+        d->images = images;
+    int32_t *labels = realloc(d->labels, count * sizeof *labels);
+    if (labels)
+        d->labels = labels;
+    d->count = count;
+    return COCOB_OK;
+}
+
+/* dir/name in a new string, or NULL when out of memory. */
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + 1 + strlen(name) + 1;
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s/%s", dir, name);
+    return path;
+}
+
+static int is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* dir/name, or failing that dir/name.gz, when either is a file; else NULL
+ * with *oom telling whether memory ran out. */
+static char *find_idx(const char *dir, const char *name, int *oom)
+{
+    char gz[64];
+    snprintf(gz, sizeof gz, "%s.gz", name);
+    const char *tries[] = {name, gz};
+    for (int i = 0; i < 2; i++) {
+        char *path = join(dir, tries[i]);
+        if (!path) {
+            *oom = 1;
+            return NULL;
+        }
+        if (is_file(path))
+            return path;
+        free(path);
+    }
+    return NULL;
+}
+
+/* The split's IDX pair in dir: both there is a load, neither sets *found
+ * to 0, one alone is an error naming the other. */
+static cocob_status try_idx(cocob_context *ctx, const char *dir, const char *prefix, int *found,
+                            cocob_dataset **out)
+{
+    char images_name[64], labels_name[64];
+    snprintf(images_name, sizeof images_name, "%s-images-idx3-ubyte", prefix);
+    snprintf(labels_name, sizeof labels_name, "%s-labels-idx1-ubyte", prefix);
+    int oom = 0;
+    char *images = find_idx(dir, images_name, &oom);
+    char *labels = find_idx(dir, labels_name, &oom);
+    cocob_status s = COCOB_OK;
+    *found = images || labels;
+    if (oom)
+        s = cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+    else if (images && labels)
+        s = cocob_dataset_load_idx(ctx, images, labels, out);
+    else if (*found)
+        s = cocob_fail(&ctx->err, COCOB_ERR_IO, "%s: found %s but neither %s nor %s.gz beside it",
+                       dir, images ? images : labels, images ? labels_name : images_name,
+                       images ? labels_name : images_name);
+    free(images);
+    free(labels);
+    return s;
+}
+
+/* The split's CIFAR-10 batches in folder: all there is a load, none sets
+ * *found to 0, some is an error naming the missing ones. */
+static cocob_status try_cifar(cocob_context *ctx, const char *folder, cocob_split split,
+                              int *found, cocob_dataset **out)
+{
+    char *paths[CIFAR_TRAIN_BATCHES] = {NULL};
+    char names[CIFAR_TRAIN_BATCHES][32];
+    size_t n = split == COCOB_SPLIT_TRAIN ? CIFAR_TRAIN_BATCHES : 1;
+    size_t present = 0;
+    cocob_status s = COCOB_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (split == COCOB_SPLIT_TRAIN)
+            snprintf(names[i], sizeof names[i], "data_batch_%zu.bin", i + 1);
+        else
+            snprintf(names[i], sizeof names[i], "test_batch.bin");
+        paths[i] = join(folder, names[i]);
+        if (!paths[i])
+            s = cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+        else
+            present += is_file(paths[i]);
+    }
+    *found = present > 0;
+    if (s == COCOB_OK && present == n) {
+        s = cocob_dataset_load_cifar(ctx, (const char *const *)paths, n, out);
+    } else if (s == COCOB_OK && present > 0) {
+        s = cocob_fail(&ctx->err, COCOB_ERR_IO, "%s: has %zu of the %zu CIFAR-10 batches; missing:",
+                       folder, present, n);
+        for (size_t i = 0; i < n; i++)
+            if (!is_file(paths[i]))
+                cocob_error_append(&ctx->err, " %s", names[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    return s;
+}
+
+cocob_status cocob_dataset_load(cocob_context *ctx, const char *dir, cocob_split split,
+                                cocob_dataset **out)
+{
+    if (!ctx || !out)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!dir || (split != COCOB_SPLIT_TRAIN && split != COCOB_SPLIT_TEST))
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "cocob_dataset_load: %s", dir ? "no such split" : "NULL folder");
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return cocob_fail(&ctx->err, COCOB_ERR_IO, "%s: cannot open folder: %s", dir,
+                          strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return cocob_fail(&ctx->err, COCOB_ERR_IO, "%s: not a folder", dir);
+
+    int train = split == COCOB_SPLIT_TRAIN;
+    const char *prefix = train ? "train" : "t10k";
+    int found = 0;
+    cocob_status s = try_idx(ctx, dir, prefix, &found, out);
+    if (found || s != COCOB_OK)
+        return s;
+    s = try_cifar(ctx, dir, split, &found, out);
+    if (found || s != COCOB_OK)
+        return s;
+    char *sub = join(dir, CIFAR_FOLDER);
+    if (!sub)
+        return cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+    s = try_cifar(ctx, sub, split, &found, out);
+    free(sub);
+    if (found || s != COCOB_OK)
+        return s;
+    return cocob_fail(&ctx->err, COCOB_ERR_IO,
+                      "%s: no %s split here: looked for %s-images-idx3-ubyte[.gz] and "
+                      "%s-labels-idx1-ubyte[.gz] (MNIST, Fashion-MNIST), then for %s (CIFAR-10) "
+                      "here and in %s/",
+                      dir, train ? "training" : "test", prefix, prefix,
+                      train ? "data_batch_1.bin .. data_batch_5.bin" : "test_batch.bin",
+                      CIFAR_FOLDER);
+}

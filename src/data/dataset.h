@@ -1,0 +1,40 @@
+/* A data set in host memory, and what the training loop takes batches with. */
+#ifndef COCOB_DATA_DATASET_H
+#define COCOB_DATA_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/internal.h"
+
+struct cocob_dataset {
+    size_t count;
+    size_t channels, height, width;
+    size_t classes;
+    float *images;      /* count x channels x height x width, in [0, 1] */
+    int32_t *labels;    /* count, each below classes */
+};
+
+/* A data set of count empty examples of the given shape, or an error naming
+ * source (a file) when it cannot be held in memory. The caller has checked
+ * that count * channels * height * width floats fit in size_t. */
+cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t count,
+                                 size_t channels, size_t height, size_t width,
+                                 cocob_dataset **out);
+
+/* Fills order with a permutation of 0 .. n-1 (n <= 2^32): a Fisher-Yates
+ * shuffle whose i-th swap draws cocob_philox_u64(seed, epoch * n + i), so
+ * that a seed and an epoch give the same order on every machine. */
+void cocob_shuffle(uint32_t *order, size_t n, uint64_t seed, uint64_t epoch);
+
+/* Batches of up to batch examples that cover n, the last one partial: the
+ * ceiling of n / batch, 0 when batch is 0. */
+size_t cocob_batch_count(size_t n, size_t batch);
+
+/* Copies examples order[start] .. order[start + count - 1] into x
+ * (count x C x H x W) and their labels into y. A NULL order means examples
+ * start .. start + count - 1 as stored, as evaluation wants. */
+void cocob_dataset_gather(const cocob_dataset *d, const uint32_t *order, size_t start,
+                          size_t count, float *x, int32_t *y);
+
+#endif

@@ -1,0 +1,519 @@
+/* IDX files (MNIST, Fashion-MNIST): small ones written here, plain and
+ * gzipped, that load; one broken in each way a real file can be, each
+ * refused with a message that names the file and what is wrong with it;
+ * finding a split in a folder; and the real Fashion-MNIST test split when
+ * the machine has it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "data/dataset.h"
+#include "testutil.h"
+
+enum { N = 7, ROWS = 3, COLS = 4, PIX = ROWS * COLS };
+
+#define IMAGES_MAGIC 0x00000803u
+#define LABELS_MAGIC 0x00000801u
+
+static unsigned char pixels[N * PIX];
+static unsigned char labels[N];
+
+/* Rows and columns differ, so that a swap shows; 0 and 255 are the ends
+ * of the scale. */
+static void make_example(void)
+{
+    for (size_t i = 0; i < N * PIX; i++)
+        pixels[i] = (unsigned char)(i * 37 % 256);
+    pixels[1] = 255;
+    for (size_t i = 0; i < N; i++)
+        labels[i] = (unsigned char)(i * 3 % 10);
+}
+
+typedef struct fixture {
+    char *dir;
+    char images[4096], labels[4096];
+    cocob_context *ctx;
+} fixture;
+
+static void begin(fixture *f)
+{
+    make_example();
+    f->dir = test_tmpdir("idx");
+    snprintf(f->images, sizeof f->images, "%s/images-idx3-ubyte", f->dir);
+    snprintf(f->labels, sizeof f->labels, "%s/labels-idx1-ubyte", f->dir);
+    f->ctx = test_context("ref");
+}
+
+static void finish(fixture *f)
+{
+    cocob_context_destroy(f->ctx);
+    test_rmtree(f->dir);
+    free(f->dir);
+}
+
+static void write_bytes(const char *path, const unsigned char *buf, size_t len, int gz)
+{
+    if (gz) {
+        gzFile f = gzopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(gzwrite(f, buf, (unsigned)len), (int)len);
+        ck_assert_int_eq(gzclose(f), Z_OK);
+    } else {
+        FILE *f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+        ck_assert_int_eq(fclose(f), 0);
+    }
+}
+
+/* The magic, then the sizes, then len bytes of values. */
+static void write_idx(const char *path, uint32_t magic, const uint32_t *dims, unsigned ndims,
+                      const unsigned char *values, size_t len, int gz)
+{
+    size_t head = 4 + 4 * (size_t)ndims;
+    unsigned char *buf = malloc(head + len);
+    ck_assert_ptr_nonnull(buf);
+    for (unsigned i = 0; i <= ndims; i++) {
+        uint32_t v = i == 0 ? magic : dims[i - 1];
+        for (int b = 0; b < 4; b++)
+            buf[4 * i + b] = (unsigned char)(v >> (24 - 8 * b));
+    }
+    memcpy(buf + head, values, len);
+    write_bytes(path, buf, head + len, gz);
+    free(buf);
+}
+
+static void good_images(const char *path, int gz)
+{
+    const uint32_t dims[3] = {N, ROWS, COLS};
+    write_idx(path, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels, gz);
+}
+
+static void good_labels(const char *path, int gz)
+{
+    const uint32_t dims[1] = {N};
+    write_idx(path, LABELS_MAGIC, dims, 1, labels, sizeof labels, gz);
+}
+
+static void check_example(const cocob_dataset *d)
+{
+    size_t c, h, w;
+    ck_assert_uint_eq(cocob_dataset_count(d), N);
+    cocob_dataset_shape(d, &c, &h, &w);
+    ck_assert_uint_eq(c, 1);
+    ck_assert_uint_eq(h, ROWS);
+    ck_assert_uint_eq(w, COLS);
+    ck_assert_uint_eq(cocob_dataset_classes(d), 10);
+    for (size_t i = 0; i < N * PIX; i++)
+        ck_assert_msg(d->images[i] == pixels[i] / 255.0f, "pixel %zu: %g, not %u/255", i,
+                      d->images[i], pixels[i]);
+    ck_assert_float_eq(d->images[1], 1.0f);
+    for (size_t i = 0; i < N; i++)
+        ck_assert_int_eq(d->labels[i], labels[i]);
+}
+
+/* Loading fails with status, and the message names file and says problem. */
+static void expect_failure(fixture *f, cocob_status status, const char *file, const char *problem)
+{
+    cocob_dataset *d = NULL;
+    cocob_status s = cocob_dataset_load_idx(f->ctx, f->images, f->labels, &d);
+    const char *msg = cocob_context_error(f->ctx);
+    ck_assert_msg(s == status, "expected %s for \"%s\", got %s: %s", cocob_status_name(status),
+                  problem, cocob_status_name(s), msg);
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(msg, file) != NULL, "the message does not name %s: %s", file, msg);
+    ck_assert_msg(strstr(msg, problem) != NULL, "the message does not say \"%s\": %s", problem,
+                  msg);
+}
+
+START_TEST(plain_and_gzipped_files_load)
+{
+    fixture f;
+    begin(&f);
+    for (int gz = 0; gz < 4; gz++) {
+        /* Each mix of plain and gzipped images and labels. */
+        good_images(f.images, gz & 1);
+        good_labels(f.labels, gz >> 1);
+        cocob_dataset *d = NULL;
+        cocob_status s = cocob_dataset_load_idx(f.ctx, f.images, f.labels, &d);
+        ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
+        check_example(d);
+        cocob_dataset_free(d);
+    }
+    ck_assert_ptr_nonnull(strstr(test_log(), "read 7 images of 3x4"));
+    finish(&f);
+}
+END_TEST
+
+START_TEST(truncated_images)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[3] = {N, ROWS, COLS};
+    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels - 5, 0);
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "truncated: the header says 7 images of 3x4 (84 bytes), the file holds 79");
+    /* The same through gzip: the count is of the data, not of the file. */
+    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels - 5, 1);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "truncated: the header says 7 images of 3x4 (84 bytes), the file holds 79");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(truncated_labels)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[1] = {N};
+    good_images(f.images, 1);
+    write_idx(f.labels, LABELS_MAGIC, dims, 1, labels, N - 1, 1);
+    expect_failure(&f, COCOB_ERR_IO, f.labels,
+                   "truncated: the header says 7 labels (7 bytes), the file holds 6");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(truncated_header)
+{
+    fixture f;
+    begin(&f);
+    good_labels(f.labels, 0);
+    write_bytes(f.images, (const unsigned char *)"\0\0", 2, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images, "truncated: 2 bytes, too short for an IDX header");
+    const unsigned char head[8] = {0, 0, 8, 3, 0, 0, 0, N};
+    write_bytes(f.images, head, sizeof head, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "truncated: the header ends after 8 of its 16 bytes");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(trailing_bytes)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[3] = {N, ROWS - 1, COLS};
+    /* The header claims one row fewer than the file holds. */
+    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels, 1);
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "28 bytes of trailing data after the 7 images of 2x4 (56 bytes)");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(wrong_magic)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[3] = {N, ROWS, COLS};
+    /* The usual mistake: the magic written little-endian. */
+    write_idx(f.images, 0x03080000u, dims, 3, pixels, sizeof pixels, 0);
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "not an IDX file: wrong magic number 0x03080000, expected 0x00000803");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(wrong_type_byte)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[3] = {N, ROWS, COLS};
+    /* 0x0D is IDX's float. */
+    write_idx(f.images, 0x00000D03u, dims, 3, pixels, sizeof pixels, 0);
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images, "wrong IDX value type 0x0D");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(wrong_number_of_dimensions)
+{
+    fixture f;
+    begin(&f);
+    /* Images and labels swapped. */
+    good_images(f.labels, 0);
+    good_labels(f.images, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "wrong number of dimensions: 1 (magic 0x00000801), but IDX images have 3 "
+                   "(magic 0x00000803)");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(zero_dimension)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[3] = {N, 0, COLS};
+    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, 0, 0);
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images, "zero dimension: the header gives the rows as 0");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(dimensions_overflow)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[3] = {0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu};
+    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels, 0);
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "the header's dimensions overflow size_t: 4294967295 images of "
+                   "4294967295x4294967295");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(huge_header_on_a_small_file)
+{
+    /* Sizes that fit in size_t but not in the file: refused as truncated,
+     * after reading the file, not after reserving what the header claims. */
+    fixture f;
+    begin(&f);
+    const uint32_t dims[3] = {N, 1u << 20, 1u << 10};
+    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels, 1);
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "truncated: the header says 7 images of 1048576x1024 (7516192768 bytes), "
+                   "the file holds 84");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(label_out_of_range)
+{
+    fixture f;
+    begin(&f);
+    good_images(f.images, 0);
+    labels[4] = 10;
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.labels,
+                   "label 10 at index 4 is out of range: there are 10 classes");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(count_mismatch)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[1] = {N - 1};
+    good_images(f.images, 0);
+    write_idx(f.labels, LABELS_MAGIC, dims, 1, labels, N - 1, 0);
+    expect_failure(&f, COCOB_ERR_SHAPE, f.images, "holds 7 images but");
+    expect_failure(&f, COCOB_ERR_SHAPE, f.labels, "holds 6 labels");
+    finish(&f);
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+    fixture f;
+    begin(&f);
+    good_images(f.images, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.labels, "cannot open: No such file or directory");
+    finish(&f);
+}
+END_TEST
+
+/* Reads a whole file into memory; *len gets its size. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    unsigned char *buf = malloc(1 << 16);
+    ck_assert_ptr_nonnull(buf);
+    *len = fread(buf, 1, 1 << 16, f);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(corrupt_gzip_stream)
+{
+    fixture f;
+    begin(&f);
+    good_images(f.images, 1);
+    good_labels(f.labels, 0);
+    size_t len;
+    unsigned char *gz = slurp(f.images, &len);
+    for (size_t i = len / 2 - 2; i < len / 2 + 2; i++)
+        gz[i] ^= 0xA5;
+    write_bytes(f.images, gz, len, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images, "corrupt gzip data: ");
+    free(gz);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(cut_gzip_stream)
+{
+    fixture f;
+    begin(&f);
+    good_images(f.images, 1);
+    good_labels(f.labels, 0);
+    size_t len;
+    unsigned char *gz = slurp(f.images, &len);
+    write_bytes(f.images, gz, len - 12, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images, "truncated gzip stream");
+    free(gz);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(truncate_keeps_the_first_examples)
+{
+    fixture f;
+    begin(&f);
+    good_images(f.images, 0);
+    good_labels(f.labels, 0);
+    cocob_dataset *d;
+    ck_assert_int_eq(cocob_dataset_load_idx(f.ctx, f.images, f.labels, &d), COCOB_OK);
+    ck_assert_int_eq(cocob_dataset_truncate(f.ctx, d, N + 1), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(f.ctx), "cannot keep 8 examples of 7"));
+    ck_assert_int_eq(cocob_dataset_truncate(f.ctx, d, 0), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_dataset_truncate(f.ctx, d, 3), COCOB_OK);
+    ck_assert_uint_eq(cocob_dataset_count(d), 3);
+    for (size_t i = 0; i < 3 * PIX; i++)
+        ck_assert(d->images[i] == pixels[i] / 255.0f);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_eq(d->labels[i], labels[i]);
+    cocob_dataset_free(d);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(a_folder_of_idx_files)
+{
+    fixture f;
+    begin(&f);
+    char images[4096], labels_path[4096];
+    snprintf(images, sizeof images, "%s/train-images-idx3-ubyte.gz", f.dir);
+    snprintf(labels_path, sizeof labels_path, "%s/train-labels-idx1-ubyte", f.dir);
+    good_images(images, 1);
+    cocob_dataset *d = NULL;
+    /* Half a pair is named, with what is missing. */
+    ck_assert_int_eq(cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TRAIN, &d), COCOB_ERR_IO);
+    const char *msg = cocob_context_error(f.ctx);
+    ck_assert_msg(strstr(msg, "found") && strstr(msg, "train-images-idx3-ubyte.gz") &&
+                      strstr(msg, "neither train-labels-idx1-ubyte nor "
+                                  "train-labels-idx1-ubyte.gz"),
+                  "%s", msg);
+    good_labels(labels_path, 0);
+    cocob_status s = cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TRAIN, &d);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
+    check_example(d);
+    cocob_dataset_free(d);
+    d = NULL;
+    /* The test split is not there: the error lists every name tried. */
+    ck_assert_int_eq(cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TEST, &d), COCOB_ERR_IO);
+    ck_assert_ptr_null(d);
+    msg = cocob_context_error(f.ctx);
+    ck_assert_msg(strstr(msg, f.dir) && strstr(msg, "t10k-images-idx3-ubyte[.gz]") &&
+                      strstr(msg, "t10k-labels-idx1-ubyte[.gz]") &&
+                      strstr(msg, "test_batch.bin") && strstr(msg, "cifar-10-batches-bin/"),
+                  "%s", msg);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(a_folder_that_is_not_there)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_dataset *d = NULL;
+    ck_assert_int_eq(cocob_dataset_load(ctx, "/nonexistent/cocob-data", COCOB_SPLIT_TRAIN, &d),
+                     COCOB_ERR_IO);
+    ck_assert_ptr_null(d);
+    ck_assert_str_eq(cocob_context_error(ctx),
+                     "/nonexistent/cocob-data: cannot open folder: No such file or directory");
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
+START_TEST(fashion_mnist_test_split)
+{
+    if (access(FASHION_DIR "/t10k-images-idx3-ubyte.gz", R_OK) != 0) {
+        fprintf(stderr, "test_idx: no Fashion-MNIST in " FASHION_DIR ", skipped\n");
+        return;
+    }
+    cocob_context *ctx = test_context("ref");
+    cocob_dataset *d = NULL;
+    cocob_status s = cocob_dataset_load(ctx, FASHION_DIR, COCOB_SPLIT_TEST, &d);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    size_t c, h, w;
+    cocob_dataset_shape(d, &c, &h, &w);
+    ck_assert_uint_eq(cocob_dataset_count(d), 10000);
+    ck_assert_uint_eq(c, 1);
+    ck_assert_uint_eq(h, 28);
+    ck_assert_uint_eq(w, 28);
+    float lo = 1, hi = 0;
+    long total = 0, first = 0;
+    for (size_t i = 0; i < 10000 * 784; i++) {
+        float p = d->images[i];
+        lo = p < lo ? p : lo;
+        hi = p > hi ? p : hi;
+        /* x / 255.0f times 255 rounds back to the byte x. */
+        long byte = lround(p * 255.0);
+        total += byte;
+        if (i < 784)
+            first += byte;
+    }
+    ck_assert_float_eq(lo, 0.0f);
+    ck_assert_float_eq(hi, 1.0f);
+    size_t per_class[10] = {0};
+    for (size_t i = 0; i < 10000; i++) {
+        ck_assert(d->labels[i] >= 0 && d->labels[i] < 10);
+        per_class[d->labels[i]]++;
+    }
+    for (int k = 0; k < 10; k++)
+        ck_assert_uint_eq(per_class[k], 1000);
+    /* Measured with Python's gzip module on the same files: the first image
+     * is an ankle boot (class 9) whose bytes sum to 33456; all the test
+     * split's bytes sum to 573469082. */
+    ck_assert_int_eq(d->labels[0], 9);
+    ck_assert_int_eq(first, 33456);
+    ck_assert_int_eq(total, 573469082);
+    cocob_dataset_free(d);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("idx");
+    TCase *tc = tcase_create("idx");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, plain_and_gzipped_files_load);
+    tcase_add_test(tc, truncated_images);
+    tcase_add_test(tc, truncated_labels);
+    tcase_add_test(tc, truncated_header);
+    tcase_add_test(tc, trailing_bytes);
+    tcase_add_test(tc, wrong_magic);
+    tcase_add_test(tc, wrong_type_byte);
+    tcase_add_test(tc, wrong_number_of_dimensions);
+    tcase_add_test(tc, zero_dimension);
+    tcase_add_test(tc, dimensions_overflow);
+    tcase_add_test(tc, huge_header_on_a_small_file);
+    tcase_add_test(tc, label_out_of_range);
+    tcase_add_test(tc, count_mismatch);
+    tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, corrupt_gzip_stream);
+    tcase_add_test(tc, cut_gzip_stream);
+    tcase_add_test(tc, truncate_keeps_the_first_examples);
+    tcase_add_test(tc, a_folder_of_idx_files);
+    tcase_add_test(tc, a_folder_that_is_not_there);
+    tcase_add_test(tc, fashion_mnist_test_split);
+    suite_add_tcase(s, tc);
+    return test_run(s);
+}
