@@ -1,8 +1,12 @@
-/* `cocob bench update`: the optimizer step's bandwidth against a triad's. */
+/* The benchmarks: `cocob bench update`, the optimizer step's bandwidth
+ * against a triad's, and `cocob bench train`, a training step's rate and
+ * where its time goes. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/internal.h"
+#include "core/model.h"
+#include "data/dataset.h"
 
 static double now(void)
 {
@@ -78,4 +82,70 @@ cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
     out->update_gbps = 12.0 * sizeof(float) * (double)size / out->update_seconds / 1e9;
     out->triad_gbps = 3.0 * sizeof(float) * (double)size / out->triad_seconds / 1e9;
     return COCOB_OK;
+}
+
+cocob_status cocob_bench_train(cocob_context *ctx, const char *spec, const cocob_dataset *data,
+                               size_t batch, size_t steps, cocob_bench_train_result *out)
+{
+    if (!ctx || !ctx->backend || !spec || !data || !out)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    if (batch == 0 || steps == 0 || data->count < batch)
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "bench train: %zu steps of %zu from %zu examples", steps, batch,
+                          data->count);
+    cocob_model *m = NULL;
+    cocob_optimizer *opt = NULL;
+    size_t example = data->channels * data->height * data->width;
+    float *x = malloc(batch * example * sizeof *x);
+    int32_t *y = malloc(batch * sizeof *y);
+    uint32_t *order = malloc(data->count * sizeof *order);
+    cocob_status s = x && y && order ? COCOB_OK
+                                     : cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                                                  "out of host memory");
+    for (size_t i = 0; s == COCOB_OK && i < data->count; i++)
+        order[i] = (uint32_t)i;
+    if (s == COCOB_OK)
+        s = cocob_model_create(ctx, data->channels, data->height, data->width, &m);
+    if (s == COCOB_OK)
+        s = cocob_model_add_spec(m, spec);
+    if (s == COCOB_OK)
+        s = cocob_model_init(m, 1);
+    cocob_tensor *params = cocob_model_params(m);
+    if (s == COCOB_OK)
+        s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+    size_t batches = data->count / batch;
+    cocob_step_timing split = {0, 0, 0, 0};
+    double plain = 0, loss;
+    /* Two untimed steps build the kernels and make the buffers; then a plain
+     * run for the rate, and a run that waits after each phase for the split. */
+    for (int run = 0; run < 3 && s == COCOB_OK; run++) {
+        size_t count = run == 0 ? 2 : steps;
+        double t0 = now();
+        for (size_t k = 0; k < count && s == COCOB_OK; k++) {
+            double g0 = now();
+            cocob_dataset_gather(data, order, (k % batches) * batch, batch, x, y);
+            if (run == 2)
+                split.data += now() - g0;
+            s = cocob_model_train_batch(m, opt, x, y, batch, &loss, run == 2 ? &split : NULL);
+        }
+        if (s == COCOB_OK && run == 1)
+            s = cocob_context_finish(ctx);
+        if (run == 1)
+            plain = now() - t0;
+    }
+    if (s == COCOB_OK) {
+        out->steps = steps;
+        out->batch = batch;
+        out->examples_per_second = (double)(steps * batch) / plain;
+        out->data = split.data / (double)steps;
+        out->forward = split.forward / (double)steps;
+        out->backward = split.backward / (double)steps;
+        out->update = split.update / (double)steps;
+    }
+    cocob_optimizer_destroy(opt);
+    cocob_model_destroy(m);
+    free(x);
+    free(y);
+    free(order);
+    return s;
 }

@@ -57,10 +57,81 @@ static int bench_update(int argc, char **argv, const cli_common *common)
     return 0;
 }
 
+/* One backend's figures for `bench train`; 0 on success. */
+static int bench_train_on(const cli_common *common, const char *spec, const char *data,
+                          size_t batch, size_t steps)
+{
+    cocob_context *ctx = cli_open(common);
+    if (!ctx)
+        return 1;
+    cocob_dataset *train = NULL;
+    cocob_bench_train_result r;
+    cocob_status s = cocob_dataset_load(ctx, data, COCOB_SPLIT_TRAIN, &train);
+    if (s == COCOB_OK)
+        s = cocob_bench_train(ctx, spec, train, batch, steps, &r);
+    if (s == COCOB_OK) {
+        double step = r.data + r.forward + r.backward + r.update;
+        printf("%-12s %12.1f %9.1f %9.1f %9.1f %9.1f   %s\n",
+               cocob_context_device(ctx)->selector, r.examples_per_second, 1e3 * r.data,
+               1e3 * r.forward, 1e3 * r.backward, 1e3 * r.update,
+               cocob_context_device(ctx)->name);
+        printf("%-12s %12s %8.0f%% %8.0f%% %8.0f%% %8.0f%%\n", "", "", 100 * r.data / step,
+               100 * r.forward / step, 100 * r.backward / step, 100 * r.update / step);
+    } else {
+        fprintf(stderr, "cocob bench train: %s\n", cocob_context_error(ctx));
+    }
+    cocob_dataset_free(train);
+    cocob_context_destroy(ctx);
+    return s == COCOB_OK ? 0 : 1;
+}
+
+static int bench_train(int argc, char **argv, const cli_common *common)
+{
+    const char *spec = "mlp", *data = "/usr/share/datasets/fashion-mnist";
+    size_t batch = 100, steps = 10;
+    for (int i = 2; i < argc; i++) {
+        int has_value = i + 1 < argc;
+        if (strcmp(argv[i], "--model") == 0 && has_value) {
+            spec = argv[++i];
+        } else if (strcmp(argv[i], "--data") == 0 && has_value) {
+            data = argv[++i];
+        } else if (strcmp(argv[i], "--batch") == 0 && has_value &&
+                   parse_size(argv[i + 1], &batch)) {
+            i++;
+        } else if (strcmp(argv[i], "--steps") == 0 && has_value &&
+                   parse_size(argv[i + 1], &steps)) {
+            i++;
+        } else {
+            fprintf(stderr, "cocob bench train: bad or unknown argument %s\n"
+                            "usage: cocob [--device D] bench train [--model mlp|cnn|SPEC] "
+                            "[--batch N] [--steps N] [--data DIR]\n",
+                    argv[i]);
+            return 2;
+        }
+    }
+    printf("model %s, batch %zu, %zu timed steps after 2 to warm up\n", spec, batch, steps);
+    printf("%-12s %12s %9s %9s %9s %9s\n", "device", "examples/s", "data ms", "fwd ms",
+           "bwd ms", "step ms");
+    /* The reference first, as the yardstick, then the device asked for. */
+    cli_common ref = *common;
+    ref.device = "ref";
+    int rc = bench_train_on(&ref, spec, data, batch, steps);
+    cocob_context *probe = cli_open(common);
+    int other = probe && cocob_context_device(probe)->type != COCOB_DEVICE_REF;
+    cocob_context_destroy(probe);
+    if (!probe)
+        return 1;
+    if (other)
+        rc |= bench_train_on(common, spec, data, batch, steps);
+    return rc;
+}
+
 int cli_bench(int argc, char **argv, const cli_common *common)
 {
     if (argc >= 2 && strcmp(argv[1], "update") == 0)
         return bench_update(argc, argv, common);
-    fprintf(stderr, "cocob bench: expected a benchmark name: update\n");
+    if (argc >= 2 && strcmp(argv[1], "train") == 0)
+        return bench_train(argc, argv, common);
+    fprintf(stderr, "cocob bench: expected a benchmark name: update or train\n");
     return 2;
 }

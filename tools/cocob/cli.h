@@ -15,5 +15,6 @@ cocob_context *cli_open(const cli_common *common);
 
 int cli_devices(int argc, char **argv);
 int cli_bench(int argc, char **argv, const cli_common *common);
+int cli_train(int argc, char **argv, const cli_common *common);
 
 #endif

@@ -9,8 +9,13 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  devices [--json]            list OpenCL platforms and devices, and ref\n"
+    "  train [--model mlp|cnn|SPEC] [--epochs N] [--batch N] [--seed N]\n"
+    "        [--data DIR] [--limit N] [--log FILE.csv]\n"
+    "                              train with COCOB-Backprop (no learning rate)\n"
     "  bench update [--size N] [--iterations K]\n"
     "                              the optimizer step's bandwidth against a triad's\n"
+    "  bench train [--model mlp|cnn|SPEC] [--batch N] [--steps N] [--data DIR]\n"
+    "                              training steps per second on ref and the device\n"
     "  version                     print the version\n"
     "\n"
     "--device D picks the device: auto (the default), ref, opencl, opencl:P:D, gpu,\n"
@@ -61,6 +66,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[i];
     if (strcmp(cmd, "devices") == 0)
         return cli_devices(argc - i, argv + i);
+    if (strcmp(cmd, "train") == 0)
+        return cli_train(argc - i, argv + i, &common);
     if (strcmp(cmd, "bench") == 0)
         return cli_bench(argc - i, argv + i, &common);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

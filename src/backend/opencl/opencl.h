@@ -106,6 +106,36 @@ cocob_status cocob_cl_count_nonfinite(cocob_backend *b, const cocob_buffer *x, s
                                       size_t n, size_t *count);
 cocob_status cocob_cl_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                             const cocob_buffer *c, float s, size_t n);
+cocob_status cocob_cl_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
+                           size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
+                           size_t ldb, float beta, cocob_span C, size_t ldc);
+cocob_status cocob_cl_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
+                             cocob_span col);
+cocob_status cocob_cl_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
+                             cocob_span x);
+cocob_status cocob_cl_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
+                                size_t bb, size_t inner);
+cocob_status cocob_cl_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
+                              cocob_span y, cocob_span idx);
+cocob_status cocob_cl_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
+                                   cocob_span idx, cocob_span dx);
+cocob_status cocob_cl_bias_add(cocob_backend *b, cocob_span y, cocob_span bias, size_t outer,
+                               size_t channels, size_t inner);
+cocob_status cocob_cl_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
+                                size_t channels, size_t inner);
+cocob_status cocob_cl_activation(cocob_backend *b, cocob_activation f, cocob_span x,
+                                 cocob_span y, size_t n);
+cocob_status cocob_cl_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
+                                      cocob_span dy, cocob_span dx, size_t n);
+cocob_status cocob_cl_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
+                                   cocob_span loss, cocob_span dlogits, size_t rows,
+                                   size_t classes);
+cocob_status cocob_cl_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
+                             size_t cols);
+cocob_status cocob_cl_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
+                              uint64_t seed, uint64_t counter);
+cocob_status cocob_cl_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
+                                   float p, uint64_t seed, uint64_t counter);
 
 cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *err,
                                      const cocob_logger *log, cocob_backend **out);

@@ -93,6 +93,147 @@ static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
     return COCOB_OK;
 }
 
+/* Where a span's elements start, as floats or as int32 indices. */
+static float *span_floats(cocob_span s)
+{
+    return floats(s.buf, s.off);
+}
+
+static int32_t *span_ints(cocob_span s)
+{
+    return (int32_t *)s.buf->handle + s.off;
+}
+
+static cocob_status ref_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
+                             size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
+                             size_t ldb, float beta, cocob_span C, size_t ldc)
+{
+    cocob_status s = gemm_check(b->err, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
+    if (s == COCOB_OK)
+        gemm_ref(trans_a, trans_b, M, N, K, alpha, span_floats(A), lda, span_floats(B), ldb,
+                 beta, span_floats(C), ldc);
+    return s;
+}
+
+static cocob_status ref_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
+                               cocob_span col)
+{
+    cocob_status s = conv_shape_check(b->err, "im2col", sh, x, col);
+    if (s == COCOB_OK)
+        im2col_ref(sh, span_floats(x), span_floats(col));
+    return s;
+}
+
+static cocob_status ref_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
+                               cocob_span x)
+{
+    cocob_status s = conv_shape_check(b->err, "col2im", sh, x, col);
+    if (s == COCOB_OK)
+        col2im_ref(sh, span_floats(col), span_floats(x));
+    return s;
+}
+
+static cocob_status ref_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
+                                  size_t bb, size_t inner)
+{
+    cocob_status s = swap_axes_check(b->err, x, y, a, bb, inner);
+    if (s == COCOB_OK)
+        swap_axes_ref(span_floats(x), span_floats(y), a, bb, inner);
+    return s;
+}
+
+static cocob_status ref_maxpool(cocob_backend *b, const cocob_pool_shape *sh, cocob_span x,
+                                cocob_span y, cocob_span idx)
+{
+    cocob_status s = pool_shape_check(b->err, "maxpool", sh, x, y, idx);
+    if (s == COCOB_OK)
+        maxpool_ref(sh, span_floats(x), span_floats(y), span_ints(idx));
+    return s;
+}
+
+static cocob_status ref_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh,
+                                     cocob_span dy, cocob_span idx, cocob_span dx)
+{
+    cocob_status s = pool_shape_check(b->err, "maxpool_grad", sh, dx, dy, idx);
+    if (s == COCOB_OK)
+        maxpool_grad_ref(sh, span_floats(dy), span_ints(idx), span_floats(dx));
+    return s;
+}
+
+static cocob_status ref_bias_add(cocob_backend *b, cocob_span y, cocob_span bias, size_t outer,
+                                 size_t channels, size_t inner)
+{
+    cocob_status s = bias_check(b->err, "bias_add", y, bias, outer, channels, inner);
+    if (s == COCOB_OK)
+        bias_add_ref(span_floats(y), span_floats(bias), outer, channels, inner);
+    return s;
+}
+
+static cocob_status ref_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
+                                  size_t channels, size_t inner)
+{
+    cocob_status s = bias_check(b->err, "bias_grad", dy, db, outer, channels, inner);
+    if (s == COCOB_OK)
+        bias_grad_ref(span_floats(dy), span_floats(db), outer, channels, inner);
+    return s;
+}
+
+static cocob_status ref_activation(cocob_backend *b, cocob_activation f, cocob_span x,
+                                   cocob_span y, size_t n)
+{
+    cocob_status s = activation_check(b->err, f, x, y, n);
+    if (s == COCOB_OK)
+        activation_ref(f, span_floats(x), span_floats(y), n);
+    return s;
+}
+
+static cocob_status ref_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
+                                        cocob_span dy, cocob_span dx, size_t n)
+{
+    cocob_status s = activation_grad_check(b->err, f, y, dy, dx, n);
+    if (s == COCOB_OK)
+        activation_grad_ref(f, span_floats(y), span_floats(dy), span_floats(dx), n);
+    return s;
+}
+
+static cocob_status ref_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
+                                     cocob_span loss, cocob_span dlogits, size_t rows,
+                                     size_t classes)
+{
+    cocob_status s = softmax_xent_check(b->err, logits, labels, loss, dlogits, rows, classes);
+    if (s == COCOB_OK)
+        softmax_xent_ref(span_floats(logits), span_ints(labels), span_floats(loss),
+                         span_floats(dlogits), rows, classes);
+    return s;
+}
+
+static cocob_status ref_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
+                               size_t cols)
+{
+    cocob_status s = argmax_check(b->err, x, out, rows, cols);
+    if (s == COCOB_OK)
+        argmax_ref(span_floats(x), span_ints(out), rows, cols);
+    return s;
+}
+
+static cocob_status ref_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
+                                uint64_t seed, uint64_t counter)
+{
+    cocob_status s = dropout_check(b->err, "dropout", x, y, n, p);
+    if (s == COCOB_OK)
+        dropout_ref(span_floats(x), span_floats(y), n, p, seed, counter);
+    return s;
+}
+
+static cocob_status ref_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
+                                     float p, uint64_t seed, uint64_t counter)
+{
+    cocob_status s = dropout_check(b->err, "dropout_grad", dy, dx, n, p);
+    if (s == COCOB_OK)
+        dropout_ref(span_floats(dy), span_floats(dx), n, p, seed, counter);
+    return s;
+}
+
 static cocob_status ref_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                               const cocob_buffer *c, float s, size_t n)
 {
@@ -117,6 +258,20 @@ static const cocob_backend_i ref_iface = {
     .finish = ref_finish,
     .cocob_update = ref_cocob_update,
     .count_nonfinite = ref_count_nonfinite,
+    .gemm = ref_gemm,
+    .im2col = ref_im2col,
+    .col2im = ref_col2im,
+    .swap_axes = ref_swap_axes,
+    .maxpool = ref_maxpool,
+    .maxpool_grad = ref_maxpool_grad,
+    .bias_add = ref_bias_add,
+    .bias_grad = ref_bias_grad,
+    .activation = ref_activation,
+    .activation_grad = ref_activation_grad,
+    .softmax_xent = ref_softmax_xent,
+    .argmax = ref_argmax,
+    .dropout = ref_dropout,
+    .dropout_grad = ref_dropout_grad,
     .triad = ref_triad,
 };
 

@@ -5,6 +5,9 @@
 #define COCOB_REF_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "backend/backend.h"
 
 /* One COCOB-Backprop step; cl/cocob.cl holds its twin. */
 void cocob_update_ref(float *w, const float *grad, float *w1, float *L, float *G,
@@ -16,5 +19,96 @@ size_t count_nonfinite_ref(const float *x, size_t n);
 
 /* a = b + s * c; cl/triad.cl holds its twin. */
 void triad_ref(float *a, const float *b, const float *c, float s, size_t n);
+
+/* ---- what the checks of gemm, im2col, swap_axes and maxpool share ---- */
+
+/* *out = a * b; 0 when the product overflows size_t. */
+static inline int size_mul(size_t a, size_t b, size_t *out)
+{
+    if (b && a > SIZE_MAX / b)
+        return 0;
+    *out = a * b;
+    return 1;
+}
+
+/* Whether s's buffer holds count 4-byte elements from s.off. */
+static inline int span_holds(cocob_span s, size_t count)
+{
+    size_t have = s.buf ? s.buf->bytes / 4 : 0;
+    return s.off <= have && count <= have - s.off;
+}
+
+/* Each *_check below validates an op's arguments as backend.h states them,
+ * naming the op and the sizes at fault; both backends call it first. */
+
+/* C = alpha op(A) op(B) + beta C, row-major, cache-blocked; beta = 0 writes
+ * C without reading it. On OpenCL, CLBlast. */
+cocob_status gemm_check(cocob_error *err, int trans_a, int trans_b, size_t M, size_t N,
+                        size_t K, cocob_span A, size_t lda, cocob_span B, size_t ldb,
+                        cocob_span C, size_t ldc);
+void gemm_ref(int trans_a, int trans_b, size_t M, size_t N, size_t K, float alpha,
+              const float *A, size_t lda, const float *B, size_t ldb, float beta, float *C,
+              size_t ldc);
+
+/* The unrolled convolution input and its adjoint; cl/im2col.cl holds their
+ * twins. op names the caller in messages. */
+cocob_status conv_shape_check(cocob_error *err, const char *op, const cocob_conv_shape *s,
+                              cocob_span x, cocob_span col);
+void im2col_ref(const cocob_conv_shape *s, const float *x, float *col);
+void col2im_ref(const cocob_conv_shape *s, const float *col, float *x);
+
+/* y[j][i][k] = x[i][j][k]; cl/swap_axes.cl holds its twin. */
+cocob_status swap_axes_check(cocob_error *err, cocob_span x, cocob_span y, size_t a, size_t bb,
+                             size_t inner);
+void swap_axes_ref(const float *x, float *y, size_t a, size_t bb, size_t inner);
+
+/* Max-pooling and its gathered gradient; cl/maxpool.cl holds their twins.
+ * in is x or dx (planes x height x width); out and idx are y or dy and idx
+ * (planes x out_h x out_w). */
+cocob_status pool_shape_check(cocob_error *err, const char *op, const cocob_pool_shape *s,
+                              cocob_span in, cocob_span out, cocob_span idx);
+void maxpool_ref(const cocob_pool_shape *s, const float *x, float *y, int32_t *idx);
+void maxpool_grad_ref(const cocob_pool_shape *s, const float *dy, const int32_t *idx,
+                      float *dx);
+
+/* y[o][c][i] += bias[c], and db[c] = the sum of dy over o and i;
+ * cl/bias.cl holds their twins. data is y or dy. */
+cocob_status bias_check(cocob_error *err, const char *op, cocob_span data, cocob_span bias,
+                        size_t outer, size_t channels, size_t inner);
+void bias_add_ref(float *y, const float *bias, size_t outer, size_t channels, size_t inner);
+void bias_grad_ref(const float *dy, float *db, size_t outer, size_t channels, size_t inner);
+
+/* relu, tanh and sigmoid, and their gradients from y; cl/activation.cl
+ * holds their twins. */
+cocob_status activation_check(cocob_error *err, cocob_activation f, cocob_span x, cocob_span y,
+                              size_t n);
+cocob_status activation_grad_check(cocob_error *err, cocob_activation f, cocob_span y,
+                                   cocob_span dy, cocob_span dx, size_t n);
+void activation_ref(cocob_activation f, const float *x, float *y, size_t n);
+void activation_grad_ref(cocob_activation f, const float *y, const float *dy, float *dx,
+                         size_t n);
+
+/* Per-row loss and gradient; a label outside [0, classes) makes its row
+ * NaN. cl/softmax_xent.cl holds its twin. */
+cocob_status softmax_xent_check(cocob_error *err, cocob_span logits, cocob_span labels,
+                                cocob_span loss, cocob_span dlogits, size_t rows,
+                                size_t classes);
+void softmax_xent_ref(const float *logits, const int32_t *labels, float *loss, float *dlogits,
+                      size_t rows, size_t classes);
+
+/* The first index of each row's maximum, a NaN counting as the largest;
+ * cl/argmax.cl holds its twin. */
+cocob_status argmax_check(cocob_error *err, cocob_span x, cocob_span out, size_t rows,
+                          size_t cols);
+void argmax_ref(const float *x, int32_t *out, size_t rows, size_t cols);
+
+/* out = in * dropout_scale(p) where philox_uniform(seed, counter + i) >= p,
+ * else 0: dropout (x to y) and dropout_grad (dy to dx) alike. cl/dropout.cl
+ * holds its twin. op names the caller in messages. */
+cocob_status dropout_check(cocob_error *err, const char *op, cocob_span in, cocob_span out,
+                           size_t n, float p);
+float dropout_scale(float p);
+void dropout_ref(const float *in, float *out, size_t n, float p, uint64_t seed,
+                 uint64_t counter);
 
 #endif

@@ -1,0 +1,94 @@
+/* The elementwise activations and their gradients, the reference loops of
+ * cl/activation.cl. The gradient is written from the output y, which the
+ * layer keeps, so the input need not be. */
+#include <math.h>
+
+#include "backend/ref/ref.h"
+
+static const char *activation_name(cocob_activation f)
+{
+    switch (f) {
+    case COCOB_ACT_RELU: return "relu";
+    case COCOB_ACT_TANH: return "tanh";
+    case COCOB_ACT_SIGMOID: return "sigmoid";
+    }
+    return NULL;
+}
+
+/* n elements from each of the count spans. */
+static cocob_status elementwise_check(cocob_error *err, const char *op, cocob_activation f,
+                                      const cocob_span *spans, const char *const *names,
+                                      int count, size_t n)
+{
+    if (!activation_name(f))
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: unknown activation %d", op,
+                          (int)f);
+    if (!n)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s (%s): the length must be nonzero",
+                          op, activation_name(f));
+    for (int k = 0; k < count; k++)
+        if (!span_holds(spans[k], n))
+            return cocob_fail(err, COCOB_ERR_SHAPE,
+                              "%s (%s): %s needs %zu floats from offset %zu; its buffer holds %zu",
+                              op, activation_name(f), names[k], n, spans[k].off,
+                              spans[k].buf ? spans[k].buf->bytes / 4 : 0);
+    return COCOB_OK;
+}
+
+cocob_status activation_check(cocob_error *err, cocob_activation f, cocob_span x, cocob_span y,
+                              size_t n)
+{
+    const cocob_span spans[] = {x, y};
+    const char *const names[] = {"x", "y"};
+    return elementwise_check(err, "activation", f, spans, names, 2, n);
+}
+
+cocob_status activation_grad_check(cocob_error *err, cocob_activation f, cocob_span y,
+                                   cocob_span dy, cocob_span dx, size_t n)
+{
+    const cocob_span spans[] = {y, dy, dx};
+    const char *const names[] = {"y", "dy", "dx"};
+    return elementwise_check(err, "activation_grad", f, spans, names, 3, n);
+}
+
+/* exp of a non-positive number only: it cannot overflow, and for x far
+ * below 0 it underflows to 0, giving 0 rather than 1 / inf. */
+static float sigmoid(float x)
+{
+    if (x >= 0.0f)
+        return 1.0f / (1.0f + expf(-x));
+    float e = expf(x);
+    return e / (1.0f + e);
+}
+
+/* x < 0 rather than fmaxf(x, 0): a NaN passes through, as maxpool lets it,
+ * instead of turning into a harmless-looking 0. */
+static float apply(cocob_activation f, float x)
+{
+    switch (f) {
+    case COCOB_ACT_RELU: return x < 0.0f ? 0.0f : x;
+    case COCOB_ACT_TANH: return tanhf(x);
+    case COCOB_ACT_SIGMOID: return sigmoid(x);
+    }
+    return NAN;
+}
+
+void activation_ref(cocob_activation f, const float *x, float *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = apply(f, x[i]);
+}
+
+/* relu' selects rather than multiplies, so that a dropped unit passes 0 even
+ * where dy is infinite. */
+void activation_grad_ref(cocob_activation f, const float *y, const float *dy, float *dx, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        float v = y[i];
+        switch (f) {
+        case COCOB_ACT_RELU: dx[i] = v > 0.0f ? dy[i] : 0.0f; break;
+        case COCOB_ACT_TANH: dx[i] = dy[i] * (1.0f - v * v); break;
+        case COCOB_ACT_SIGMOID: dx[i] = dy[i] * (v * (1.0f - v)); break;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+/* The unrolled convolution input, im2col, and its adjoint col2im: the
+ * reference loops of cl/im2col.cl. col is (channels kernel_h kernel_w) rows
+ * by (batch out_h out_w) columns, so that a convolution is one GEMM. */
+#include "backend/ref/ref.h"
+
+cocob_status conv_shape_check(cocob_error *err, const char *op, const cocob_conv_shape *s,
+                              cocob_span x, cocob_span col)
+{
+    if (!s->batch || !s->channels || !s->height || !s->width || !s->kernel_h || !s->kernel_w ||
+        !s->stride)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "%s: batch %zu, channels %zu, height %zu, width %zu, kernel %zu x %zu "
+                          "and stride %zu must all be nonzero",
+                          op, s->batch, s->channels, s->height, s->width, s->kernel_h,
+                          s->kernel_w, s->stride);
+    if (s->pad > (SIZE_MAX - s->height) / 2 || s->pad > (SIZE_MAX - s->width) / 2 ||
+        s->kernel_h > s->height + 2 * s->pad || s->kernel_w > s->width + 2 * s->pad)
+        return cocob_fail(err, COCOB_ERR_SHAPE,
+                          "%s: a %zu x %zu kernel does not fit a %zu x %zu image padded by %zu",
+                          op, s->kernel_h, s->kernel_w, s->height, s->width, s->pad);
+    size_t out_h = (s->height + 2 * s->pad - s->kernel_h) / s->stride + 1;
+    size_t out_w = (s->width + 2 * s->pad - s->kernel_w) / s->stride + 1;
+    if (s->out_h != out_h || s->out_w != out_w)
+        return cocob_fail(err, COCOB_ERR_SHAPE,
+                          "%s: the output is given as %zu x %zu, but a %zu x %zu image padded "
+                          "by %zu under a %zu x %zu kernel at stride %zu gives %zu x %zu",
+                          op, s->out_h, s->out_w, s->height, s->width, s->pad, s->kernel_h,
+                          s->kernel_w, s->stride, out_h, out_w);
+    size_t planes, plane, x_count, taps, window, positions, col_count;
+    if (!size_mul(s->batch, s->channels, &planes) || !size_mul(s->height, s->width, &plane) ||
+        !size_mul(planes, plane, &x_count) || !size_mul(s->kernel_h, s->kernel_w, &window) ||
+        !size_mul(s->channels, window, &taps) || !size_mul(out_h, out_w, &positions) ||
+        !size_mul(s->batch, positions, &positions) || !size_mul(taps, positions, &col_count))
+        return cocob_fail(err, COCOB_ERR_SHAPE,
+                          "%s: %zu x %zu x %zu x %zu images under a %zu x %zu kernel have more "
+                          "elements than size_t can count",
+                          op, s->batch, s->channels, s->height, s->width, s->kernel_h,
+                          s->kernel_w);
+    if (!span_holds(x, x_count) || !span_holds(col, col_count))
+        return cocob_fail(err, COCOB_ERR_SHAPE,
+                          "%s: x needs %zu floats from offset %zu (its buffer holds %zu) and col "
+                          "%zu from offset %zu (its buffer holds %zu)",
+                          op, x_count, x.off, x.buf ? x.buf->bytes / 4 : 0, col_count, col.off,
+                          col.buf ? col.buf->bytes / 4 : 0);
+    return COCOB_OK;
+}
+
+void im2col_ref(const cocob_conv_shape *s, const float *x, float *col)
+{
+    for (size_t c = 0; c < s->channels; c++)
+        for (size_t ky = 0; ky < s->kernel_h; ky++)
+            for (size_t kx = 0; kx < s->kernel_w; kx++)
+                for (size_t n = 0; n < s->batch; n++) {
+                    const float *plane = x + (n * s->channels + c) * s->height * s->width;
+                    for (size_t oy = 0; oy < s->out_h; oy++) {
+                        /* Unsigned, so that a row in the top padding wraps
+                         * to a huge value and fails the same test as one in
+                         * the bottom padding. */
+                        size_t iy = oy * s->stride + ky - s->pad;
+                        for (size_t ox = 0; ox < s->out_w; ox++) {
+                            size_t ix = ox * s->stride + kx - s->pad;
+                            *col++ = iy < s->height && ix < s->width
+                                         ? plane[iy * s->width + ix]
+                                         : 0.0f;
+                        }
+                    }
+                }
+}
+
+/* The output position that reads input position i through kernel tap k, if
+ * any: i = o stride - pad + k with 0 <= o < out. */
+static int tap_source(size_t i, size_t k, size_t pad, size_t stride, size_t out, size_t *o)
+{
+    if (i + pad < k || (i + pad - k) % stride != 0)
+        return 0;
+    *o = (i + pad - k) / stride;
+    return *o < out;
+}
+
+/* Each x element gathers the col entries read from it, taps in row-major
+ * order; the kernel sums in the same order, so the two agree bit for bit. */
+void col2im_ref(const cocob_conv_shape *s, const float *col, float *x)
+{
+    size_t positions = s->batch * s->out_h * s->out_w;
+    for (size_t n = 0; n < s->batch; n++)
+        for (size_t c = 0; c < s->channels; c++)
+            for (size_t iy = 0; iy < s->height; iy++)
+                for (size_t ix = 0; ix < s->width; ix++) {
+                    float sum = 0.0f;
+                    for (size_t ky = 0; ky < s->kernel_h; ky++) {
+                        size_t oy;
+                        if (!tap_source(iy, ky, s->pad, s->stride, s->out_h, &oy))
+                            continue;
+                        for (size_t kx = 0; kx < s->kernel_w; kx++) {
+                            size_t ox;
+                            if (!tap_source(ix, kx, s->pad, s->stride, s->out_w, &ox))
+                                continue;
+                            size_t row = (c * s->kernel_h + ky) * s->kernel_w + kx;
+                            sum += col[row * positions + (n * s->out_h + oy) * s->out_w + ox];
+                        }
+                    }
+                    *x++ = sum;
+                }
+}

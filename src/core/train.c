@@ -1,0 +1,159 @@
+/* The training loop: epochs of shuffled batches, each followed by an
+ * evaluation on the test set, with reports for a progress display. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/model.h"
+#include "data/dataset.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cocob_train_options_init(cocob_train_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->epochs = 1;
+    o->batch = 100;
+    o->seed = 1;
+}
+
+static cocob_status check_fit(cocob_model *m, const cocob_dataset *d, const char *what)
+{
+    cocob_error *err = &m->ctx->err;
+    if (!d)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "no %s data", what);
+    cocob_shape in = m->input;
+    if (d->channels != in.c || d->height != in.h || d->width != in.w)
+        return cocob_fail(err, COCOB_ERR_SHAPE, "the %s data holds %zux%zux%zu images, but the "
+                          "model takes %zux%zux%zu", what, d->channels, d->height, d->width,
+                          in.c, in.h, in.w);
+    if (d->classes != cocob_model_outputs(m))
+        return cocob_fail(err, COCOB_ERR_SHAPE, "the %s data has %zu classes, but the model "
+                          "ends in %zu outputs", what, d->classes, cocob_model_outputs(m));
+    return COCOB_OK;
+}
+
+/* The examples and labels of one batch, gathered on the host. */
+typedef struct batch_buffers {
+    float *x;
+    int32_t *y;
+    uint32_t *order;
+} batch_buffers;
+
+static cocob_status batch_alloc(cocob_model *m, const cocob_dataset *d, size_t batch,
+                                batch_buffers *bb)
+{
+    size_t example = d->channels * d->height * d->width;
+    bb->x = malloc(batch * example * sizeof *bb->x);
+    bb->y = malloc(batch * sizeof *bb->y);
+    bb->order = malloc(d->count * sizeof *bb->order);
+    if (!bb->x || !bb->y || !bb->order)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "out of host memory for a batch of %zu", batch);
+    return COCOB_OK;
+}
+
+static void batch_free(batch_buffers *bb)
+{
+    free(bb->x);
+    free(bb->y);
+    free(bb->order);
+}
+
+cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch, double *loss,
+                            double *accuracy)
+{
+    if (!m || !loss || !accuracy)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_status s = check_fit(m, d, "evaluation");
+    if (s != COCOB_OK)
+        return s;
+    if (batch == 0 || d->count == 0)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "evaluate: the batch and the data set must not be empty");
+    batch_buffers bb = {0};
+    s = batch_alloc(m, d, batch, &bb);
+    double sum = 0;
+    size_t correct = 0;
+    for (size_t start = 0; s == COCOB_OK && start < d->count; start += batch) {
+        size_t n = d->count - start < batch ? d->count - start : batch;
+        cocob_dataset_gather(d, NULL, start, n, bb.x, bb.y);
+        double part;
+        size_t right;
+        s = cocob_model_eval_batch(m, bb.x, bb.y, n, &part, &right);
+        sum += part;
+        correct += right;
+    }
+    batch_free(&bb);
+    *loss = sum / (double)d->count;
+    *accuracy = (double)correct / (double)d->count;
+    return s;
+}
+
+cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_dataset *train,
+                         const cocob_dataset *test, const cocob_train_options *o)
+{
+    if (!m || !opt)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_train_options defaults;
+    if (!o) {
+        cocob_train_options_init(&defaults);
+        o = &defaults;
+    }
+    cocob_error *err = &m->ctx->err;
+    cocob_status s = check_fit(m, train, "training");
+    if (s == COCOB_OK && test)
+        s = check_fit(m, test, "test");
+    if (s != COCOB_OK)
+        return s;
+    if (o->batch == 0 || o->epochs == 0 || train->count == 0 || train->count > UINT32_MAX)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "train: %zu epochs of batches of %zu over %zu examples", o->epochs,
+                          o->batch, train->count);
+    batch_buffers bb = {0};
+    s = batch_alloc(m, train, o->batch, &bb);
+    size_t per_epoch = cocob_batch_count(train->count, o->batch), step = 0;
+    double start_all = now();
+    for (size_t epoch = 1; s == COCOB_OK && epoch <= o->epochs; epoch++) {
+        cocob_shuffle(bb.order, train->count, o->seed, epoch);
+        double start = now(), sum = 0;
+        size_t seen = 0;
+        for (size_t k = 0; s == COCOB_OK && k < per_epoch; k++) {
+            size_t first = k * o->batch;
+            size_t n = train->count - first < o->batch ? train->count - first : o->batch;
+            cocob_dataset_gather(train, bb.order, first, n, bb.x, bb.y);
+            double loss;
+            s = cocob_model_train_batch(m, opt, bb.x, bb.y, n, &loss, NULL);
+            if (s != COCOB_OK)
+                cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
+            sum += loss * (double)n;
+            seen += n;
+            step++;
+            if (s == COCOB_OK && o->on_step) {
+                double t = now(), elapsed = t - start_all;
+                double done = (double)((epoch - 1) * per_epoch + k + 1);
+                double total = (double)(o->epochs * per_epoch);
+                cocob_step_report r = {epoch, o->epochs, k + 1, per_epoch, step, sum / (double)seen,
+                                       (double)seen / (t - start), elapsed,
+                                       elapsed / done * (total - done)};
+                o->on_step(&r, o->user);
+            }
+        }
+        if (s != COCOB_OK)
+            break;
+        double seconds = now() - start;
+        cocob_epoch_report r = {epoch, o->epochs, step, sum / (double)seen, -1, -1, seconds,
+                                (double)seen / seconds};
+        if (test)
+            s = cocob_evaluate(m, test, o->batch, &r.test_loss, &r.test_accuracy);
+        if (s == COCOB_OK && o->on_epoch)
+            o->on_epoch(&r, o->user);
+    }
+    batch_free(&bb);
+    return s;
+}

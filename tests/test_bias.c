@@ -1,0 +1,316 @@
+/* bias_add and bias_grad: the reference on a case worked by hand, the
+ * gradient against finite differences, the kernels against the reference
+ * (bias_grad's tree against a bound on its rounding), and the checks of the
+ * arguments. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/ref/ref.h"
+#include "core/internal.h"
+#include "testutil.h"
+
+/* outer, channels, inner */
+static const size_t shapes[][3] = {
+    {100, 1000, 1}, /* a dense layer's batch x units */
+    {100, 32, 784}, /* a convolution's N x C x (H W) */
+    {1, 7, 1},      {7, 1, 1}, {1, 1, 7}, {7, 3, 5}, {1, 1, 1},
+};
+enum { SHAPES = sizeof shapes / sizeof *shapes, SMALL = 2 };
+
+static size_t count_of(const size_t *sh)
+{
+    return sh[0] * sh[1] * sh[2];
+}
+
+enum { OFF = 3, TAIL = 2 };
+
+/* A buffer of OFF + n + TAIL floats, NaN but for n floats of data at OFF. */
+static cocob_buffer *put(cocob_backend *b, const float *data, size_t n)
+{
+    cocob_buffer *buf;
+    ck_assert_int_eq(b->iface->alloc(b, (OFF + n + TAIL) * 4, &buf), COCOB_OK);
+    ck_assert_int_eq(b->iface->fill(b, buf, 0, NAN, OFF + n + TAIL), COCOB_OK);
+    if (data)
+        ck_assert_int_eq(b->iface->upload(b, buf, OFF * 4, data, n * 4), COCOB_OK);
+    return buf;
+}
+
+/* The whole buffer, freed, so that a write outside its n floats at OFF shows. */
+static float *take(cocob_backend *b, cocob_buffer *buf, size_t n)
+{
+    float *v = malloc((OFF + n + TAIL) * 4);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_int_eq(b->iface->download(b, buf, 0, v, (OFF + n + TAIL) * 4), COCOB_OK);
+    for (size_t i = 0; i < OFF + n + TAIL; i++)
+        if ((i < OFF || i >= OFF + n) && !isnan(v[i]))
+            ck_abort_msg("element %zu, outside the operand, was written", i);
+    b->iface->free(b, buf);
+    return v;
+}
+
+/* bias_add on ctx; returns y's whole buffer (y at OFF). */
+static float *run_add(cocob_context *ctx, const size_t *sh, const float *y, const float *bias)
+{
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *by = put(b, y, count_of(sh)), *bb = put(b, bias, sh[1]);
+    cocob_span sy = {by, OFF}, sb = {bb, OFF};
+    cocob_status s = b->iface->bias_add(b, sy, sb, sh[0], sh[1], sh[2]);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    b->iface->free(b, bb);
+    return take(b, by, count_of(sh));
+}
+
+/* bias_grad on ctx; returns db's whole buffer (db at OFF). */
+static float *run_grad(cocob_context *ctx, const size_t *sh, const float *dy)
+{
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *bdy = put(b, dy, count_of(sh)), *bdb = put(b, NULL, sh[1]);
+    cocob_span sdy = {bdy, OFF}, sdb = {bdb, OFF};
+    cocob_status s = b->iface->bias_grad(b, sdy, sdb, sh[0], sh[1], sh[2]);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    b->iface->free(b, bdy);
+    return take(b, bdb, sh[1]);
+}
+
+/* Multiples of 1/8 in [-2, 2]: any sum of up to 2^20 of them is a multiple
+ * of 1/8 below 2^21 in size, which a float holds exactly, so every order
+ * of summation gives the same, exact, answer. */
+static float *eighths(size_t n, uint64_t seed)
+{
+    float *v = malloc(n * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    test_rng rng = {seed};
+    for (size_t i = 0; i < n; i++)
+        v[i] = (float)((int)(test_rng_next(&rng) % 33) - 16) / 8;
+    return v;
+}
+
+static float *uniform(size_t n, uint64_t seed)
+{
+    float *v = malloc(n * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    test_rng rng = {seed};
+    for (size_t i = 0; i < n; i++)
+        v[i] = test_rng_uniform(&rng, -1, 1);
+    return v;
+}
+
+START_TEST(reference_matches_a_case_worked_by_hand)
+{
+    cocob_context *ctx = test_context("ref");
+    /* outer 2, channels 3, inner 2: y[o][c][i] = 10 o + 2 c + i. */
+    const size_t sh[3] = {2, 3, 2};
+    const float y[12] = {0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15};
+    const float bias[3] = {100, 200, 300};
+    const float want[12] = {100, 101, 202, 203, 304, 305, 110, 111, 212, 213, 314, 315};
+    float *got = run_add(ctx, sh, y, bias);
+    ck_assert(memcmp(got + OFF, want, sizeof want) == 0);
+    free(got);
+    /* Channel c gathers 2 c + {0, 1, 10, 11}. */
+    const float db_want[3] = {22, 30, 38};
+    float *db = run_grad(ctx, sh, y);
+    ck_assert(memcmp(db + OFF, db_want, sizeof db_want) == 0);
+    free(db);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+/* L = sum of w y over y = bias_add(y0, bias), in double. */
+static double loss(const size_t *sh, const float *y0, const float *bias, const float *w, float *y)
+{
+    size_t n = count_of(sh);
+    memcpy(y, y0, n * sizeof *y);
+    bias_add_ref(y, bias, sh[0], sh[1], sh[2]);
+    double L = 0;
+    for (size_t j = 0; j < n; j++)
+        L += (double)w[j] * y[j];
+    return L;
+}
+
+START_TEST(gradient_matches_finite_differences)
+{
+    /* y0, bias and w in eighths and h = 1/64: y0 + bias +- h is exact in
+     * float, the double sums are exact, so the central difference is
+     * exactly dL/dbias_c = the sum of w over channel c, which bias_grad_ref
+     * (summing eighths, exactly) must give to the bit. The two large shapes
+     * repeat the same loops at a cost the sanitizer build would feel. */
+    const size_t *sh = shapes[SMALL + _i];
+    size_t n = count_of(sh), C = sh[1];
+    float *y0 = eighths(n, 10 + (uint64_t)_i), *w = eighths(n, 20 + (uint64_t)_i);
+    float *bias = eighths(C, 30 + (uint64_t)_i), *y = malloc(n * sizeof *y);
+    float *db = malloc(C * sizeof *db);
+    ck_assert(y && db);
+    bias_grad_ref(w, db, sh[0], sh[1], sh[2]);
+    const float h = 1.0f / 64;
+    for (size_t c = 0; c < C; c++) {
+        float bc = bias[c];
+        bias[c] = bc + h;
+        double up = loss(sh, y0, bias, w, y);
+        bias[c] = bc - h;
+        double down = loss(sh, y0, bias, w, y);
+        bias[c] = bc;
+        double fd = (up - down) / (2 * h);
+        ck_assert_msg(fd == db[c], "%zu x %zu x %zu: dL/dbias[%zu] is %.9g by differences, %.9g "
+                      "by bias_grad", sh[0], sh[1], sh[2], c, fd, db[c]);
+    }
+    free(y0);
+    free(w);
+    free(bias);
+    free(y);
+    free(db);
+}
+END_TEST
+
+#ifdef COCOB_HAVE_OPENCL
+START_TEST(bias_add_kernel_matches_the_reference_bit_for_bit)
+{
+    /* One addition per element, the reference's: equal to the bit, around
+     * the operand included. */
+    const size_t *sh = shapes[_i];
+    size_t n = count_of(sh);
+    float *y = uniform(n, 40 + (uint64_t)_i), *bias = uniform(sh[1], 50 + (uint64_t)_i);
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    float *want = run_add(ref, sh, y, bias), *got = run_add(ctx, sh, y, bias);
+    ck_assert_msg(memcmp(got, want, (OFF + n + TAIL) * 4) == 0, "%zu x %zu x %zu differs", sh[0],
+                  sh[1], sh[2]);
+    free(y);
+    free(bias);
+    free(want);
+    free(got);
+    cocob_context_destroy(ctx);
+    cocob_context_destroy(ref);
+}
+END_TEST
+
+/* The group size bias_grad runs with on ctx's device, as the launch picks it. */
+static size_t bias_grad_group(cocob_context *ctx)
+{
+    cocob_cl_backend *b = (cocob_cl_backend *)ctx->backend;
+    cl_kernel k;
+    size_t local;
+    ck_assert_int_eq(cocob_cl_kernel(b, "bias.cl", "bias_grad", &k), COCOB_OK);
+    ck_assert_int_eq(cocob_cl_group_size(b, k, 1, &local), COCOB_OK);
+    return local;
+}
+
+/* Summing m terms in any tree where each term passes through at most d
+ * roundings errs by at most gamma_d = d u / (1 - d u) times the sum of
+ * their sizes (Higham, Accuracy and Stability of Numerical Algorithms,
+ * 2nd ed., section 4.2), u = 2^-24. The reference adds one by one, d = m - 1;
+ * the kernel adds ceil(m / local) terms per work-item, then log2(local)
+ * levels of tree, far fewer. */
+static double gamma_of(double d)
+{
+    double du = d * 0x1p-24;
+    return du / (1 - du);
+}
+
+START_TEST(bias_grad_kernel_is_within_its_rounding_bound)
+{
+    const size_t *sh = shapes[_i];
+    size_t n = count_of(sh), C = sh[1], m = sh[0] * sh[2];
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    size_t local = bias_grad_group(ctx), levels = 0;
+    while ((size_t)1 << levels < local)
+        levels++;
+    double d_kernel = (double)((m + local - 1) / local - 1 + levels);
+
+    /* In eighths, every order is exact: the tree, the loop and the exact
+     * sum agree to the bit, and the tree's result cannot depend on timing. */
+    float *dy = eighths(n, 60 + (uint64_t)_i);
+    float *want = run_grad(ref, sh, dy), *got = run_grad(ctx, sh, dy);
+    ck_assert_msg(memcmp(got, want, (OFF + C + TAIL) * 4) == 0,
+                  "%zu x %zu x %zu: sums of eighths differ", sh[0], sh[1], sh[2]);
+    free(dy);
+    free(want);
+    free(got);
+
+    /* In general the orders differ; each must stay within its bound of the
+     * exact sum, taken in double (whose own error, below m 2^-53 times the
+     * sum of sizes, is lost in these bounds). A second run must repeat the
+     * first to the bit: no atomics. */
+    dy = uniform(n, 70 + (uint64_t)_i);
+    want = run_grad(ref, sh, dy);
+    got = run_grad(ctx, sh, dy);
+    float *again = run_grad(ctx, sh, dy);
+    ck_assert(memcmp(got, again, (OFF + C + TAIL) * 4) == 0);
+    double worst_ref = 0, worst_kernel = 0;
+    for (size_t c = 0; c < C; c++) {
+        double exact = 0, size = 0;
+        for (size_t o = 0; o < sh[0]; o++)
+            for (size_t i = 0; i < sh[2]; i++) {
+                double v = dy[(o * C + c) * sh[2] + i];
+                exact += v;
+                size += fabs(v);
+            }
+        double e_ref = fabs(want[OFF + c] - exact), e_kernel = fabs(got[OFF + c] - exact);
+        ck_assert_msg(e_ref <= gamma_of((double)(m - 1)) * size,
+                      "channel %zu: the reference is %g from the exact sum", c, e_ref);
+        ck_assert_msg(e_kernel <= gamma_of(d_kernel) * size,
+                      "channel %zu: the kernel is %g from the exact sum, over its bound %g", c,
+                      e_kernel, gamma_of(d_kernel) * size);
+        /* In units of u times the sum of sizes, to set against d. */
+        worst_ref = fmax(worst_ref, e_ref / (0x1p-24 * size));
+        worst_kernel = fmax(worst_kernel, e_kernel / (0x1p-24 * size));
+    }
+    printf("bias_grad %zu x %zu x %zu, group %zu: error / (u sum|dy|) at most %.3g for the "
+           "reference (bound %zu), %.3g for the kernel (bound %.0f)\n",
+           sh[0], sh[1], sh[2], local, worst_ref, m - 1, worst_kernel, d_kernel);
+    free(dy);
+    free(want);
+    free(got);
+    free(again);
+    cocob_context_destroy(ctx);
+    cocob_context_destroy(ref);
+}
+END_TEST
+#endif
+
+START_TEST(arguments_are_checked)
+{
+    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_opencl_selector());
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *buf;
+    ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
+    cocob_span y = {buf, 0}, bias = {buf, 90};
+    ck_assert_int_eq(b->iface->bias_add(b, y, bias, 2, 0, 3), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "bias_add: the sizes outer 2, "
+                                                           "channels 0 and inner 3"));
+    ck_assert_int_eq(b->iface->bias_grad(b, y, bias, SIZE_MAX / 2, 3, 1), COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "bias_grad: "));
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "more than size_t can count"));
+    /* 4 x 5 x 5 = 100 floats fit from 0, but 5 bias floats not from 96. */
+    cocob_span late = {buf, 96};
+    ck_assert_int_eq(b->iface->bias_add(b, y, late, 4, 5, 5), COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "the bias 5 from offset 96"));
+    cocob_span y1 = {buf, 1};
+    ck_assert_int_eq(b->iface->bias_grad(b, y1, bias, 4, 5, 5), COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "needs 100 floats from offset 1"));
+    ck_assert_int_eq(b->iface->bias_grad(b, y, bias, 2, 5, 2), COCOB_OK);
+    b->iface->free(b, buf);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("bias");
+    TCase *ref = tcase_create("reference");
+    tcase_add_test(ref, reference_matches_a_case_worked_by_hand);
+    tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, SHAPES - SMALL);
+    suite_add_tcase(s, ref);
+    TCase *args = tcase_create("arguments");
+#ifdef COCOB_HAVE_OPENCL
+    TCase *cl = tcase_create("opencl");
+    tcase_add_loop_test(cl, bias_add_kernel_matches_the_reference_bit_for_bit, 0, SHAPES);
+    tcase_add_loop_test(cl, bias_grad_kernel_is_within_its_rounding_bound, 0, SHAPES);
+    suite_add_tcase(s, cl);
+    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
+#else
+    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
+#endif
+    suite_add_tcase(s, args);
+    return test_run(s);
+}

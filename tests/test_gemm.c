@@ -1,0 +1,332 @@
+/* GEMM: the reference against a triple loop in double, CLBlast against the
+ * reference, and the checks of the arguments. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/ref/ref.h"
+#include "core/internal.h"
+#include "testutil.h"
+
+typedef struct gemm_case {
+    int trans_a, trans_b;
+    size_t M, N, K;
+    size_t ld_extra; /* added to each leading dimension beyond its row */
+    size_t off;      /* where each operand starts in its buffer */
+    float alpha, beta;
+} gemm_case;
+
+static const gemm_case cases[] = {
+    /* The dense layers of a 784-1000-1000-10 MLP at batch 100, as
+     * src/core/layers.c calls them: forward y = x W^T ... */
+    {0, 1, 100, 1000, 784, 0, 0, 1.0f, 0.0f},
+    {0, 1, 100, 1000, 1000, 0, 0, 1.0f, 0.0f},
+    {0, 1, 100, 10, 1000, 0, 0, 1.0f, 0.0f},
+    /* ... dW = dy^T x ... */
+    {1, 0, 1000, 784, 100, 0, 0, 1.0f, 0.0f},
+    {1, 0, 1000, 1000, 100, 0, 0, 1.0f, 0.0f},
+    {1, 0, 10, 1000, 100, 0, 0, 1.0f, 0.0f},
+    /* ... and dx = dy W. */
+    {0, 0, 100, 1000, 1000, 0, 0, 1.0f, 0.0f},
+    {0, 0, 100, 1000, 10, 0, 0, 1.0f, 0.0f},
+    /* Odd sizes in every transpose, with rows longer than the matrix,
+     * offsets, and alpha and beta away from 1 and 0. */
+    {0, 0, 1, 1, 1, 0, 0, 1.0f, 0.0f},
+    {0, 1, 1, 1, 1, 2, 3, -2.0f, 0.5f},
+    {1, 0, 1, 1, 1, 1, 1, 0.25f, -1.0f},
+    {1, 1, 1, 1, 1, 3, 7, 3.0f, 0.0f},
+    {0, 0, 7, 13, 5, 3, 5, -0.75f, 0.5f},
+    {0, 1, 7, 13, 5, 1, 2, 1.5f, 0.0f},
+    {1, 0, 7, 13, 5, 4, 1, 0.5f, 2.0f},
+    {1, 1, 7, 13, 5, 2, 9, -1.25f, -0.5f},
+    /* K and N over one cached tile of B (128 x 256), and not multiples of it. */
+    {0, 0, 33, 300, 260, 1, 4, 1.5f, -1.0f},
+    {0, 1, 33, 300, 260, 0, 3, 1.0f, 0.0f},
+    {1, 0, 33, 300, 260, 5, 0, -1.0f, 1.0f},
+    {1, 1, 33, 300, 260, 2, 1, 0.75f, 0.25f},
+};
+
+/* A case's operands on the host, laid out as the backend sees them: each
+ * starts at off and has rows of ld floats. Every float outside a matrix is
+ * NaN, so that reading one poisons the product and writing one shows. */
+typedef struct operands {
+    size_t lda, ldb, ldc;
+    size_t a_rows, a_cols, b_rows, b_cols;
+    size_t a_len, b_len, c_len;
+    float *A, *B, *C;
+} operands;
+
+static float *matrix(test_rng *rng, size_t off, size_t rows, size_t cols, size_t ld,
+                     int garbage, size_t *len)
+{
+    *len = off + (rows - 1) * ld + cols;
+    float *m = malloc(*len * sizeof *m);
+    ck_assert_ptr_nonnull(m);
+    for (size_t i = 0; i < *len; i++)
+        m[i] = NAN;
+    for (size_t r = 0; r < rows && !garbage; r++)
+        for (size_t c = 0; c < cols; c++)
+            m[off + r * ld + c] = test_rng_uniform(rng, -1, 1);
+    return m;
+}
+
+static operands operands_new(const gemm_case *c, uint64_t seed)
+{
+    operands o;
+    o.a_rows = c->trans_a ? c->K : c->M;
+    o.a_cols = c->trans_a ? c->M : c->K;
+    o.b_rows = c->trans_b ? c->N : c->K;
+    o.b_cols = c->trans_b ? c->K : c->N;
+    o.lda = o.a_cols + c->ld_extra;
+    o.ldb = o.b_cols + c->ld_extra;
+    o.ldc = c->N + c->ld_extra;
+    test_rng rng = {seed};
+    o.A = matrix(&rng, c->off, o.a_rows, o.a_cols, o.lda, 0, &o.a_len);
+    o.B = matrix(&rng, c->off, o.b_rows, o.b_cols, o.ldb, 0, &o.b_len);
+    /* With beta = 0, C starts as NaN throughout: it must be overwritten
+     * unread, as BLAS does. */
+    o.C = matrix(&rng, c->off, c->M, c->N, o.ldc, c->beta == 0.0f, &o.c_len);
+    return o;
+}
+
+static void operands_free(operands *o)
+{
+    free(o->A);
+    free(o->B);
+    free(o->C);
+}
+
+static float op_a(const gemm_case *c, const operands *o, size_t i, size_t k)
+{
+    return o->A[c->off + (c->trans_a ? k * o->lda + i : i * o->lda + k)];
+}
+
+static float op_b(const gemm_case *c, const operands *o, size_t k, size_t j)
+{
+    return o->B[c->off + (c->trans_b ? j * o->ldb + k : k * o->ldb + j)];
+}
+
+/* The product in double, row by row so that it walks B forward, and beside
+ * it the scale of each element: |alpha| sum |a b| + |beta c|. */
+static void exact(const gemm_case *c, const operands *o, double *want, double *scale)
+{
+    for (size_t i = 0; i < c->M; i++) {
+        double *w = want + i * c->N, *s = scale + i * c->N;
+        for (size_t j = 0; j < c->N; j++)
+            w[j] = s[j] = 0;
+        for (size_t k = 0; k < c->K; k++) {
+            double a = op_a(c, o, i, k);
+            for (size_t j = 0; j < c->N; j++) {
+                double b = op_b(c, o, k, j);
+                w[j] += a * b;
+                s[j] += fabs(a * b);
+            }
+        }
+        for (size_t j = 0; j < c->N; j++) {
+            double c0 = c->beta == 0.0f ? 0 : o->C[c->off + i * o->ldc + j];
+            w[j] = c->alpha * w[j] + c->beta * c0;
+            s[j] = fabs((double)c->alpha) * s[j] + fabs(c->beta * c0);
+        }
+    }
+}
+
+/* Runs the case on b and returns C as the backend left it, all c_len floats. */
+static float *run(cocob_context *ctx, const gemm_case *c, const operands *o)
+{
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *A, *B, *C;
+    ck_assert_int_eq(b->iface->alloc(b, o->a_len * sizeof(float), &A), COCOB_OK);
+    ck_assert_int_eq(b->iface->alloc(b, o->b_len * sizeof(float), &B), COCOB_OK);
+    ck_assert_int_eq(b->iface->alloc(b, o->c_len * sizeof(float), &C), COCOB_OK);
+    ck_assert_int_eq(b->iface->upload(b, A, 0, o->A, o->a_len * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(b->iface->upload(b, B, 0, o->B, o->b_len * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(b->iface->upload(b, C, 0, o->C, o->c_len * sizeof(float)), COCOB_OK);
+    cocob_span sa = {A, c->off}, sb = {B, c->off}, sc = {C, c->off};
+    cocob_status s = b->iface->gemm(b, c->trans_a, c->trans_b, c->M, c->N, c->K, c->alpha, sa,
+                                    o->lda, sb, o->ldb, c->beta, sc, o->ldc);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    float *got = malloc(o->c_len * sizeof *got);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_int_eq(b->iface->download(b, C, 0, got, o->c_len * sizeof(float)), COCOB_OK);
+    b->iface->free(b, A);
+    b->iface->free(b, B);
+    b->iface->free(b, C);
+    return got;
+}
+
+/* Every float of C outside the matrix must be the NaN it was. Checks in
+ * loops over elements abort only on failure: each passing ck_assert costs
+ * a write to Check's pipe. */
+static void assert_padding_untouched(const gemm_case *c, const operands *o, const float *got)
+{
+    for (size_t e = 0; e < o->c_len; e++) {
+        int inside = e >= c->off && (e - c->off) % o->ldc < c->N;
+        if (!inside && !isnan(got[e]))
+            ck_abort_msg("gemm wrote C[%zu], outside the matrix", e);
+    }
+}
+
+/* gamma_n = n u / (1 - n u), u = 2^-24: Higham's bound on the relative
+ * error of n float roundings in a row. */
+static double gamma_n(size_t n)
+{
+    double nu = (double)n * 0x1.0p-24;
+    return nu / (1 - nu);
+}
+
+static const char *case_name(const gemm_case *c, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "trans_a %d trans_b %d M=%zu N=%zu K=%zu ld+%zu off %zu alpha %g beta %g",
+             c->trans_a, c->trans_b, c->M, c->N, c->K, c->ld_extra, c->off, c->alpha, c->beta);
+    return buf;
+}
+
+START_TEST(reference_is_within_the_derived_bound)
+{
+    /* Each product term meets at most K + 2 roundings on its way into C:
+     * its product, alpha (before or after a partial sum), and one addition
+     * per term or per K block, at most K in all; beta c meets one rounding
+     * and the additions. So |C - exact| <= gamma_{K+2} scale, whatever the
+     * blocking. Measured: at most 4.8 u of scale (dW, K = 100, where the
+     * bound is 102 u), and 1.1 u at K = 784 (bound 786 u). */
+    const gemm_case *c = &cases[_i];
+    char name[160];
+    operands o = operands_new(c, 100 + (uint64_t)_i);
+    double *want = malloc(c->M * c->N * sizeof *want), *scale = malloc(c->M * c->N * sizeof *scale);
+    ck_assert(want && scale);
+    exact(c, &o, want, scale);
+    cocob_context *ctx = test_context("ref");
+    float *got = run(ctx, c, &o);
+    assert_padding_untouched(c, &o, got);
+    double bound = gamma_n(c->K + 2), worst = 0;
+    for (size_t i = 0; i < c->M; i++)
+        for (size_t j = 0; j < c->N; j++) {
+            double g = got[c->off + i * o.ldc + j], err = fabs(g - want[i * c->N + j]);
+            double s = scale[i * c->N + j];
+            if (!(err <= bound * s))
+                ck_abort_msg("%s: C[%zu][%zu] is %.9g, exactly %.17g (scale %g)",
+                             case_name(c, name, sizeof name), i, j, g, want[i * c->N + j], s);
+            worst = fmax(worst, err / s);
+        }
+    printf("gemm_ref %s: %.3g u of scale, bound %.3g u\n", case_name(c, name, sizeof name),
+           worst / 0x1.0p-24, bound / 0x1.0p-24);
+    cocob_context_destroy(ctx);
+    operands_free(&o);
+    free(want);
+    free(scale);
+    free(got);
+}
+END_TEST
+
+#ifdef COCOB_HAVE_CLBLAST
+START_TEST(clblast_matches_the_reference)
+{
+    /* CLBlast sums in its own order, so the two differ by rounding alone:
+     * each is within gamma_{K+2} scale of the exact product (CLBlast with
+     * fused multiply-adds only does better), so they are within twice that
+     * of each other. Measured on PoCL: at most 4.0 u of scale (forward,
+     * K = 1000, where the bound is 2004 u), 3.8 u at K = 10 (bound 24 u). A
+     * lost or doubled term would be off by about scale / K, 16000 u and more
+     * at K = 1000. */
+    const gemm_case *c = &cases[_i];
+    char name[160];
+    operands o = operands_new(c, 100 + (uint64_t)_i);
+    double *want = malloc(c->M * c->N * sizeof *want), *scale = malloc(c->M * c->N * sizeof *scale);
+    ck_assert(want && scale);
+    exact(c, &o, want, scale);
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    float *expect = run(ref, c, &o), *got = run(ctx, c, &o);
+    assert_padding_untouched(c, &o, got);
+    double bound = 2 * gamma_n(c->K + 2), worst = 0;
+    for (size_t i = 0; i < c->M; i++)
+        for (size_t j = 0; j < c->N; j++) {
+            size_t at = c->off + i * o.ldc + j;
+            double err = fabs((double)got[at] - expect[at]), s = scale[i * c->N + j];
+            if (!(err <= bound * s))
+                ck_abort_msg("%s: C[%zu][%zu] is %.9g by CLBlast, %.9g by ref",
+                             case_name(c, name, sizeof name), i, j, got[at], expect[at]);
+            worst = fmax(worst, err / s);
+        }
+    printf("CLBlast on %s, %s: %.3g u of scale from ref\n", cocob_context_device(ctx)->name,
+           case_name(c, name, sizeof name), worst / 0x1.0p-24);
+    cocob_context_destroy(ctx);
+    cocob_context_destroy(ref);
+    operands_free(&o);
+    free(want);
+    free(scale);
+    free(expect);
+    free(got);
+}
+END_TEST
+#elif defined(COCOB_HAVE_OPENCL)
+START_TEST(without_clblast_gemm_is_unsupported)
+{
+    cocob_context *ctx = test_context(test_opencl_selector());
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *buf;
+    ck_assert_int_eq(b->iface->alloc(b, 4 * sizeof(float), &buf), COCOB_OK);
+    cocob_span s = {buf, 0};
+    ck_assert_int_eq(b->iface->gemm(b, 0, 0, 2, 2, 2, 1.0f, s, 2, s, 2, 0.0f, s, 2),
+                     COCOB_ERR_UNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "no CLBlast"));
+    b->iface->free(b, buf);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+#endif
+
+START_TEST(arguments_are_checked)
+{
+    /* Both backends share the checks; each must refuse before touching memory. */
+    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_opencl_selector());
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *buf;
+    ck_assert_int_eq(b->iface->alloc(b, 64 * sizeof(float), &buf), COCOB_OK);
+    cocob_span s = {buf, 0}, late = {buf, 40};
+    ck_assert_int_eq(b->iface->gemm(b, 0, 0, 0, 4, 4, 1.0f, s, 4, s, 4, 0.0f, s, 4),
+                     COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "M=0, N=4 and K=4"));
+    /* A is 4 x 5 here, rows of 5: lda 4 is too short. */
+    ck_assert_int_eq(b->iface->gemm(b, 0, 0, 4, 3, 5, 1.0f, s, 4, s, 3, 0.0f, s, 3),
+                     COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "lda=4 is less than the 5 columns"));
+    /* Transposed, B is stored 3 x 5: ldb 3 is too short. */
+    ck_assert_int_eq(b->iface->gemm(b, 0, 1, 4, 3, 5, 1.0f, s, 5, s, 3, 0.0f, s, 3),
+                     COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "ldb=3 is less than the 5 columns"));
+    /* C, 4 x 8 from float 40, would end at float 72 of 64. */
+    ck_assert_int_eq(b->iface->gemm(b, 0, 0, 4, 8, 2, 1.0f, s, 2, s, 8, 0.0f, late, 8),
+                     COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "C, 4 x 8 with ldc=8 from offset 40"));
+    /* A row count whose last row's start overflows size_t. */
+    ck_assert_int_eq(b->iface->gemm(b, 0, 0, SIZE_MAX / 2, 1, 2, 1.0f, s, 4, s, 1, 0.0f, s, 1),
+                     COCOB_ERR_SHAPE);
+    b->iface->free(b, buf);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("gemm");
+    size_t n = sizeof cases / sizeof *cases;
+    TCase *ref = tcase_create("reference");
+    tcase_add_loop_test(ref, reference_is_within_the_derived_bound, 0, (int)n);
+    suite_add_tcase(s, ref);
+    TCase *args = tcase_create("arguments");
+#ifdef COCOB_HAVE_OPENCL
+    TCase *cl = tcase_create("opencl");
+#ifdef COCOB_HAVE_CLBLAST
+    tcase_add_loop_test(cl, clblast_matches_the_reference, 0, (int)n);
+#else
+    tcase_add_test(cl, without_clblast_gemm_is_unsupported);
+#endif
+    suite_add_tcase(s, cl);
+    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
+#else
+    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
+#endif
+    suite_add_tcase(s, args);
+    return test_run(s);
+}

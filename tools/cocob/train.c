@@ -1,0 +1,192 @@
+/* `cocob train`: a model trained with COCOB-Backprop on a data set, with a
+ * progress bar on a terminal and plain lines elsewhere. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct progress {
+    int tty;
+    FILE *csv;
+    size_t last_plain;   /* the step of the last plain progress line */
+} progress;
+
+static void clock_text(double seconds, char *out, size_t cap)
+{
+    long s = (long)(seconds + 0.5);
+    if (s >= 3600)
+        snprintf(out, cap, "%ldh%02ldm", s / 3600, s / 60 % 60);
+    else
+        snprintf(out, cap, "%ldm%02lds", s / 60, s % 60);
+}
+
+static void on_step(const cocob_step_report *r, void *user)
+{
+    progress *p = user;
+    char eta[32];
+    clock_text(r->eta_seconds, eta, sizeof eta);
+    if (p->tty) {
+        enum { WIDTH = 24 };
+        int filled = (int)(WIDTH * r->batch / r->batches);
+        char bar[WIDTH + 1];
+        for (int i = 0; i < WIDTH; i++)
+            bar[i] = i < filled ? '#' : '.';
+        bar[WIDTH] = '\0';
+        fprintf(stderr, "\repoch %zu/%zu [%s] %zu/%zu  %.0f ex/s  loss %.4f  ETA %s \033[K",
+                r->epoch, r->epochs, bar, r->batch, r->batches, r->examples_per_second, r->loss,
+                eta);
+        return;
+    }
+    /* Without a terminal, ten lines an epoch. */
+    size_t every = r->batches / 10 ? r->batches / 10 : 1;
+    if (r->batch % every == 0 && r->step != p->last_plain) {
+        p->last_plain = r->step;
+        fprintf(stderr, "epoch %zu/%zu step %zu/%zu  %.0f examples/s  loss %.4f  ETA %s\n",
+                r->epoch, r->epochs, r->batch, r->batches, r->examples_per_second, r->loss, eta);
+    }
+}
+
+static void on_epoch(const cocob_epoch_report *r, void *user)
+{
+    progress *p = user;
+    if (p->tty)
+        fprintf(stderr, "\r\033[K");
+    printf("epoch %zu/%zu  train loss %.4f  test loss %.4f  test accuracy %.2f%%  "
+           "%.1f s (%.0f examples/s)\n",
+           r->epoch, r->epochs, r->train_loss, r->test_loss, 100.0 * r->test_accuracy, r->seconds,
+           r->examples_per_second);
+    fflush(stdout);
+    if (p->csv) {
+        fprintf(p->csv, "%zu,%zu,%.6f,%.6f,%.6f,%.3f,%.1f\n", r->epoch, r->steps, r->train_loss,
+                r->test_loss, r->test_accuracy, r->seconds, r->examples_per_second);
+        fflush(p->csv);
+    }
+}
+
+static int parse_count(const char *flag, const char *text, size_t *out, unsigned min)
+{
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *end || v < min || text[0] == '-') {
+        fprintf(stderr, "cocob train: %s wants a whole number of at least %u, not \"%s\"\n",
+                flag, min, text);
+        return 0;
+    }
+    *out = (size_t)v;
+    return 1;
+}
+
+static const char train_usage[] =
+    "usage: cocob [--device D] train [--model mlp|cnn|SPEC] [--epochs N] [--batch N]\n"
+    "                               [--seed N] [--data DIR] [--limit N] [--log FILE.csv]\n"
+    "COCOB-Backprop has no learning rate: there is none to set.\n";
+
+int cli_train(int argc, char **argv, const cli_common *common)
+{
+    const char *model_spec = "mlp", *data = "/usr/share/datasets/fashion-mnist", *log = NULL;
+    size_t epochs = 1, batch = 100, seed = 1, limit = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int ok = 1;
+        if (strcmp(a, "--lr") == 0 || strcmp(a, "--learning-rate") == 0) {
+            fprintf(stderr, "cocob train: COCOB-Backprop has no learning rate. It sets each "
+                            "weight's step from the gradients it has seen (the coin-betting "
+                            "wealth), so there is nothing to tune; drop %s.\n", a);
+            return 2;
+        } else if (!v) {
+            ok = 0;
+        } else if (strcmp(a, "--model") == 0) {
+            model_spec = v;
+        } else if (strcmp(a, "--data") == 0) {
+            data = v;
+        } else if (strcmp(a, "--log") == 0) {
+            log = v;
+        } else if (strcmp(a, "--epochs") == 0) {
+            ok = parse_count(a, v, &epochs, 1);
+        } else if (strcmp(a, "--batch") == 0) {
+            ok = parse_count(a, v, &batch, 1);
+        } else if (strcmp(a, "--seed") == 0) {
+            ok = parse_count(a, v, &seed, 0);
+        } else if (strcmp(a, "--limit") == 0) {
+            ok = parse_count(a, v, &limit, 1);
+        } else {
+            ok = 0;
+        }
+        if (!ok) {
+            fprintf(stderr, "cocob train: bad or unknown argument %s\n%s", a, train_usage);
+            return 2;
+        }
+        i++;
+    }
+    FILE *csv = NULL;
+    if (log && !(csv = fopen(log, "w"))) {
+        perror(log);
+        return 1;
+    }
+    cocob_context *ctx = cli_open(common);
+    if (!ctx) {
+        if (csv)
+            fclose(csv);
+        return 1;
+    }
+    cocob_dataset *train = NULL, *test = NULL;
+    cocob_model *model = NULL;
+    cocob_optimizer *opt = NULL;
+    size_t c = 0, h = 0, w = 0;
+    cocob_status s = cocob_dataset_load(ctx, data, COCOB_SPLIT_TRAIN, &train);
+    if (s == COCOB_OK)
+        s = cocob_dataset_load(ctx, data, COCOB_SPLIT_TEST, &test);
+    if (s == COCOB_OK && limit && limit < cocob_dataset_count(train))
+        s = cocob_dataset_truncate(ctx, train, limit);
+    if (s == COCOB_OK) {
+        cocob_dataset_shape(train, &c, &h, &w);
+        s = cocob_model_create(ctx, c, h, w, &model);
+    }
+    if (s == COCOB_OK)
+        s = cocob_model_add_spec(model, model_spec);
+    if (s == COCOB_OK)
+        s = cocob_model_init(model, seed);
+    cocob_tensor *params = cocob_model_params(model);
+    if (s == COCOB_OK)
+        s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+    if (s == COCOB_OK) {
+        char summary[8192];
+        cocob_model_summary(model, summary, sizeof summary);
+        const cocob_device_info *d = cocob_context_device(ctx);
+        printf("data     %s: %zu training and %zu test images of %zux%zux%zu\n", data,
+               cocob_dataset_count(train), cocob_dataset_count(test), c, h, w);
+        printf("device   %s (%s)\n", d->selector, d->name);
+        printf("training %zu epoch(s), batches of %zu, seed %zu, COCOB-Backprop (alpha 100)\n%s",
+               epochs, batch, seed, summary);
+        fflush(stdout);
+        if (csv)
+            fprintf(csv, "epoch,steps,train_loss,test_loss,test_accuracy,seconds,"
+                         "examples_per_second\n");
+        progress p = {isatty(fileno(stderr)), csv, 0};
+        cocob_train_options o;
+        cocob_train_options_init(&o);
+        o.epochs = epochs;
+        o.batch = batch;
+        o.seed = seed;
+        o.on_step = on_step;
+        o.on_epoch = on_epoch;
+        o.user = &p;
+        s = cocob_train(model, opt, train, test, &o);
+        if (p.tty && s != COCOB_OK)
+            fprintf(stderr, "\n");
+    }
+    if (s != COCOB_OK)
+        fprintf(stderr, "cocob train: %s\n", cocob_context_error(ctx));
+    if (csv && fclose(csv) != 0 && s == COCOB_OK) {
+        fprintf(stderr, "cocob train: writing the log %s failed\n", log);
+        s = COCOB_ERR_IO;
+    }
+    cocob_optimizer_destroy(opt);
+    cocob_model_destroy(model);
+    cocob_dataset_free(train);
+    cocob_dataset_free(test);
+    cocob_context_destroy(ctx);
+    return s == COCOB_OK ? 0 : 1;
+}
