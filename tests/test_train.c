@@ -22,6 +22,7 @@ static cocob_dataset *load(cocob_context *ctx, cocob_split split, size_t keep)
     return d;
 }
 
+#ifdef COCOB_HAVE_OPENCL
 enum { EXAMPLES = 1000, BATCH = 50, EPOCHS = 10, STEPS = EXAMPLES / BATCH * EPOCHS };
 
 /* The per-step losses of a seeded run of spec on selector's device. */
@@ -55,7 +56,6 @@ static void run(const char *selector, const char *spec, double *losses)
     cocob_context_destroy(ctx);
 }
 
-#ifdef COCOB_HAVE_OPENCL
 /* Each spec with the bound its 200-step loss curves must keep, ref against
  * OpenCL. The dropout masks are the same bits on both (Philox), so the runs
  * differ only by rounding: GEMM sums in another order (CLBlast's tiles
