@@ -15,43 +15,17 @@ static const cocob_activation kinds[] = {COCOB_ACT_RELU, COCOB_ACT_TANH, COCOB_A
 static const char *const kind_names[] = {"relu", "tanh", "sigmoid"};
 enum { KINDS = 3 };
 
-enum { OFF = 3, TAIL = 2 };
-
-/* A buffer of OFF + n + TAIL floats, NaN but for n floats of data at OFF. */
-static cocob_buffer *put(cocob_backend *b, const float *data, size_t n)
-{
-    cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, (OFF + n + TAIL) * 4, &buf), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, buf, 0, NAN, OFF + n + TAIL), COCOB_OK);
-    if (data)
-        ck_assert_int_eq(b->iface->upload(b, buf, OFF * 4, data, n * 4), COCOB_OK);
-    return buf;
-}
-
-/* The whole buffer, freed, so that a write outside its n floats at OFF shows. */
-static float *take(cocob_backend *b, cocob_buffer *buf, size_t n)
-{
-    float *v = malloc((OFF + n + TAIL) * 4);
-    ck_assert_ptr_nonnull(v);
-    ck_assert_int_eq(b->iface->download(b, buf, 0, v, (OFF + n + TAIL) * 4), COCOB_OK);
-    for (size_t i = 0; i < OFF + n + TAIL; i++)
-        if ((i < OFF || i >= OFF + n) && !isnan(v[i]))
-            ck_abort_msg("element %zu, outside the operand, was written", i);
-    b->iface->free(b, buf);
-    return v;
-}
-
 /* activation on ctx, in place when in_place is set; returns y's whole buffer. */
 static float *run(cocob_context *ctx, cocob_activation f, const float *x, size_t n, int in_place)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *bx = put(b, x, n), *by = in_place ? bx : put(b, NULL, n);
-    cocob_span sx = {bx, OFF}, sy = {by, OFF};
+    cocob_buffer *bx = test_put(b, x, n), *by = in_place ? bx : test_put(b, NULL, n);
+    cocob_span sx = {bx, TEST_OFF}, sy = {by, TEST_OFF};
     cocob_status s = b->iface->activation(b, f, sx, sy, n);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     if (!in_place)
         b->iface->free(b, bx);
-    return take(b, by, n);
+    return test_take(b, by, n);
 }
 
 /* activation_grad on ctx, dx over dy when in_place is set; returns dx's
@@ -60,14 +34,14 @@ static float *run_grad(cocob_context *ctx, cocob_activation f, const float *y, c
                        size_t n, int in_place)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *by = put(b, y, n), *bdy = put(b, dy, n), *bdx = in_place ? bdy : put(b, NULL, n);
-    cocob_span sy = {by, OFF}, sdy = {bdy, OFF}, sdx = {bdx, OFF};
+    cocob_buffer *by = test_put(b, y, n), *bdy = test_put(b, dy, n), *bdx = in_place ? bdy : test_put(b, NULL, n);
+    cocob_span sy = {by, TEST_OFF}, sdy = {bdy, TEST_OFF}, sdx = {bdx, TEST_OFF};
     cocob_status s = b->iface->activation_grad(b, f, sy, sdy, sdx, n);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, by);
     if (!in_place)
         b->iface->free(b, bdy);
-    return take(b, bdx, n);
+    return test_take(b, bdx, n);
 }
 
 START_TEST(reference_matches_cases_worked_by_hand)
@@ -85,8 +59,8 @@ START_TEST(reference_matches_cases_worked_by_hand)
     for (int k = 0; k < KINDS; k++) {
         float *y = run(ctx, kinds[k], x, N, k == 1);
         for (int i = 0; i < N; i++)
-            ck_assert_msg(y[OFF + i] == want[k][i] || (isnan(want[k][i]) && isnan(y[OFF + i])),
-                          "%s(%g) = %.9g, want %.9g", kind_names[k], x[i], y[OFF + i],
+            ck_assert_msg(y[TEST_OFF + i] == want[k][i] || (isnan(want[k][i]) && isnan(y[TEST_OFF + i])),
+                          "%s(%g) = %.9g, want %.9g", kind_names[k], x[i], y[TEST_OFF + i],
                           want[k][i]);
         free(y);
     }
@@ -99,10 +73,10 @@ START_TEST(reference_matches_cases_worked_by_hand)
     for (int k = 0; k < KINDS; k++) {
         float *dx = run_grad(ctx, kinds[k], y, dy, 4, k == 2);
         for (int i = 0; i < 4; i++)
-            ck_assert_msg(dx[OFF + i] == grad_want[k][i] ||
-                              (isnan(grad_want[k][i]) && isnan(dx[OFF + i])),
+            ck_assert_msg(dx[TEST_OFF + i] == grad_want[k][i] ||
+                              (isnan(grad_want[k][i]) && isnan(dx[TEST_OFF + i])),
                           "%s' at y = %g, dy = %g: %.9g, want %.9g", kind_names[k], y[i], dy[i],
-                          dx[OFF + i], grad_want[k][i]);
+                          dx[TEST_OFF + i], grad_want[k][i]);
         free(dx);
     }
     cocob_context_destroy(ctx);
@@ -247,7 +221,7 @@ START_TEST(kernels_match_the_reference)
     float *want = run(ref, f, x, SWEEP, 0), *got = run(ctx, f, x, SWEEP, _i == 1);
     double worst = 0, apart = 0;
     for (size_t i = 0; i < SWEEP; i++) {
-        float g = got[OFF + i], w = want[OFF + i];
+        float g = got[TEST_OFF + i], w = want[TEST_OFF + i];
         if (f == COCOB_ACT_RELU) {
             if (memcmp(&g, &w, 4) != 0)
                 ck_abort_msg("relu(%.9g) = %.9g, the reference %.9g", x[i], g, w);
@@ -263,9 +237,9 @@ START_TEST(kernels_match_the_reference)
     printf("kernel %s: at most %.3g ulps from the maths (bound %g), %.3g from the reference\n",
            kind_names[_i], worst, cl_ulps[_i], apart);
     /* The gradient from the same y: identical operations. */
-    float *dx_want = run_grad(ref, f, want + OFF, dy, SWEEP, 0);
-    float *dx_got = run_grad(ctx, f, want + OFF, dy, SWEEP, _i == 2);
-    ck_assert_msg(memcmp(dx_got, dx_want, (OFF + SWEEP + TAIL) * 4) == 0, "%s' differs",
+    float *dx_want = run_grad(ref, f, want + TEST_OFF, dy, SWEEP, 0);
+    float *dx_got = run_grad(ctx, f, want + TEST_OFF, dy, SWEEP, _i == 2);
+    ck_assert_msg(memcmp(dx_got, dx_want, (TEST_OFF + SWEEP + TEST_TAIL) * 4) == 0, "%s' differs",
                   kind_names[_i]);
     free(x);
     free(dy);

@@ -8,34 +8,18 @@
 #include "core/internal.h"
 #include "testutil.h"
 
-enum { OFF = 3, TAIL = 2 };
-
-/* argmax on ctx over x at OFF in a NaN-filled buffer; returns out's whole
- * buffer (out at OFF), having checked that nothing around it was written. */
+/* argmax on ctx over x in a NaN-filled buffer (see test_put); returns out's
+ * whole buffer, out at TEST_OFF, having checked nothing around it was
+ * written: NaN's bits, 2143289344 as an int32, are no index a row could give. */
 static int32_t *run(cocob_context *ctx, const float *x, size_t rows, size_t cols)
 {
     cocob_backend *b = ctx->backend;
-    size_t n = rows * cols, len = OFF + rows + TAIL;
-    cocob_buffer *bx, *bo;
-    ck_assert_int_eq(b->iface->alloc(b, (OFF + n + TAIL) * 4, &bx), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, bx, 0, NAN, OFF + n + TAIL), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, bx, OFF * 4, x, n * 4), COCOB_OK);
-    /* NaN's bits, 2143289344 as an int32, are no index a row could give. */
-    ck_assert_int_eq(b->iface->alloc(b, len * 4, &bo), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, bo, 0, NAN, len), COCOB_OK);
-    cocob_span sx = {bx, OFF}, so = {bo, OFF};
+    cocob_buffer *bx = test_put(b, x, rows * cols), *bo = test_put(b, NULL, rows);
+    cocob_span sx = {bx, TEST_OFF}, so = {bo, TEST_OFF};
     cocob_status s = b->iface->argmax(b, sx, so, rows, cols);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    int32_t *out = malloc(len * 4);
-    ck_assert_ptr_nonnull(out);
-    ck_assert_int_eq(b->iface->download(b, bo, 0, out, len * 4), COCOB_OK);
-    float nan = NAN;
-    for (size_t i = 0; i < len; i++)
-        if ((i < OFF || i >= OFF + rows) && memcmp(&out[i], &nan, 4) != 0)
-            ck_abort_msg("element %zu, outside out, was written", i);
     b->iface->free(b, bx);
-    b->iface->free(b, bo);
-    return out;
+    return test_take(b, bo, rows);
 }
 
 START_TEST(cases_worked_by_hand)
@@ -56,12 +40,12 @@ START_TEST(cases_worked_by_hand)
     const int32_t want[ROWS] = {1, 1, 0, 0, 3, 1};
     int32_t *out = run(ctx, x, ROWS, C);
     for (int r = 0; r < ROWS; r++)
-        ck_assert_msg(out[OFF + r] == want[r], "row %d: %d, want %d", r, out[OFF + r], want[r]);
+        ck_assert_msg(out[TEST_OFF + r] == want[r], "row %d: %d, want %d", r, out[TEST_OFF + r], want[r]);
     free(out);
     /* One column: always 0. */
     out = run(ctx, x, ROWS * C, 1);
     for (int r = 0; r < ROWS * C; r++)
-        ck_assert_int_eq(out[OFF + r], 0);
+        ck_assert_int_eq(out[TEST_OFF + r], 0);
     free(out);
     cocob_context_destroy(ctx);
 }
@@ -85,9 +69,9 @@ START_TEST(kernel_matches_the_reference)
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
     int32_t *want = run(ref, x, rows, cols), *got = run(ctx, x, rows, cols);
     for (size_t r = 0; r < rows; r++)
-        if (got[OFF + r] != want[OFF + r])
-            ck_abort_msg("%zu x %zu, row %zu: %d, the reference %d", rows, cols, r, got[OFF + r],
-                         want[OFF + r]);
+        if (got[TEST_OFF + r] != want[TEST_OFF + r])
+            ck_abort_msg("%zu x %zu, row %zu: %d, the reference %d", rows, cols, r, got[TEST_OFF + r],
+                         want[TEST_OFF + r]);
     free(x);
     free(want);
     free(got);

@@ -24,54 +24,28 @@ static size_t count_of(const size_t *sh)
     return sh[0] * sh[1] * sh[2];
 }
 
-enum { OFF = 3, TAIL = 2 };
-
-/* A buffer of OFF + n + TAIL floats, NaN but for n floats of data at OFF. */
-static cocob_buffer *put(cocob_backend *b, const float *data, size_t n)
-{
-    cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, (OFF + n + TAIL) * 4, &buf), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, buf, 0, NAN, OFF + n + TAIL), COCOB_OK);
-    if (data)
-        ck_assert_int_eq(b->iface->upload(b, buf, OFF * 4, data, n * 4), COCOB_OK);
-    return buf;
-}
-
-/* The whole buffer, freed, so that a write outside its n floats at OFF shows. */
-static float *take(cocob_backend *b, cocob_buffer *buf, size_t n)
-{
-    float *v = malloc((OFF + n + TAIL) * 4);
-    ck_assert_ptr_nonnull(v);
-    ck_assert_int_eq(b->iface->download(b, buf, 0, v, (OFF + n + TAIL) * 4), COCOB_OK);
-    for (size_t i = 0; i < OFF + n + TAIL; i++)
-        if ((i < OFF || i >= OFF + n) && !isnan(v[i]))
-            ck_abort_msg("element %zu, outside the operand, was written", i);
-    b->iface->free(b, buf);
-    return v;
-}
-
-/* bias_add on ctx; returns y's whole buffer (y at OFF). */
+/* bias_add on ctx; returns y's whole buffer (y at TEST_OFF). */
 static float *run_add(cocob_context *ctx, const size_t *sh, const float *y, const float *bias)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *by = put(b, y, count_of(sh)), *bb = put(b, bias, sh[1]);
-    cocob_span sy = {by, OFF}, sb = {bb, OFF};
+    cocob_buffer *by = test_put(b, y, count_of(sh)), *bb = test_put(b, bias, sh[1]);
+    cocob_span sy = {by, TEST_OFF}, sb = {bb, TEST_OFF};
     cocob_status s = b->iface->bias_add(b, sy, sb, sh[0], sh[1], sh[2]);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bb);
-    return take(b, by, count_of(sh));
+    return test_take(b, by, count_of(sh));
 }
 
-/* bias_grad on ctx; returns db's whole buffer (db at OFF). */
+/* bias_grad on ctx; returns db's whole buffer (db at TEST_OFF). */
 static float *run_grad(cocob_context *ctx, const size_t *sh, const float *dy)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *bdy = put(b, dy, count_of(sh)), *bdb = put(b, NULL, sh[1]);
-    cocob_span sdy = {bdy, OFF}, sdb = {bdb, OFF};
+    cocob_buffer *bdy = test_put(b, dy, count_of(sh)), *bdb = test_put(b, NULL, sh[1]);
+    cocob_span sdy = {bdy, TEST_OFF}, sdb = {bdb, TEST_OFF};
     cocob_status s = b->iface->bias_grad(b, sdy, sdb, sh[0], sh[1], sh[2]);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bdy);
-    return take(b, bdb, sh[1]);
+    return test_take(b, bdb, sh[1]);
 }
 
 /* Multiples of 1/8 in [-2, 2]: any sum of up to 2^20 of them is a multiple
@@ -96,12 +70,12 @@ START_TEST(reference_matches_a_case_worked_by_hand)
     const float bias[3] = {100, 200, 300};
     const float want[12] = {100, 101, 202, 203, 304, 305, 110, 111, 212, 213, 314, 315};
     float *got = run_add(ctx, sh, y, bias);
-    ck_assert(memcmp(got + OFF, want, sizeof want) == 0);
+    ck_assert(memcmp(got + TEST_OFF, want, sizeof want) == 0);
     free(got);
     /* Channel c gathers 2 c + {0, 1, 10, 11}. */
     const float db_want[3] = {22, 30, 38};
     float *db = run_grad(ctx, sh, y);
-    ck_assert(memcmp(db + OFF, db_want, sizeof db_want) == 0);
+    ck_assert(memcmp(db + TEST_OFF, db_want, sizeof db_want) == 0);
     free(db);
     cocob_context_destroy(ctx);
 }
@@ -173,7 +147,7 @@ START_TEST(bias_add_kernel_matches_the_reference_bit_for_bit)
     float *y = uniform(n, 40 + (uint64_t)_i), *bias = uniform(sh[1], 50 + (uint64_t)_i);
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
     float *want = run_add(ref, sh, y, bias), *got = run_add(ctx, sh, y, bias);
-    ck_assert_msg(memcmp(got, want, (OFF + n + TAIL) * 4) == 0, "%zu x %zu x %zu differs", sh[0],
+    ck_assert_msg(memcmp(got, want, (TEST_OFF + n + TEST_TAIL) * 4) == 0, "%zu x %zu x %zu differs", sh[0],
                   sh[1], sh[2]);
     free(y);
     free(bias);
@@ -221,7 +195,7 @@ START_TEST(bias_grad_kernel_is_within_its_rounding_bound)
      * sum agree to the bit, and the tree's result cannot depend on timing. */
     float *dy = eighths(n, 60 + (uint64_t)_i);
     float *want = run_grad(ref, sh, dy), *got = run_grad(ctx, sh, dy);
-    ck_assert_msg(memcmp(got, want, (OFF + C + TAIL) * 4) == 0,
+    ck_assert_msg(memcmp(got, want, (TEST_OFF + C + TEST_TAIL) * 4) == 0,
                   "%zu x %zu x %zu: sums of eighths differ", sh[0], sh[1], sh[2]);
     free(dy);
     free(want);
@@ -235,7 +209,7 @@ START_TEST(bias_grad_kernel_is_within_its_rounding_bound)
     want = run_grad(ref, sh, dy);
     got = run_grad(ctx, sh, dy);
     float *again = run_grad(ctx, sh, dy);
-    ck_assert(memcmp(got, again, (OFF + C + TAIL) * 4) == 0);
+    ck_assert(memcmp(got, again, (TEST_OFF + C + TEST_TAIL) * 4) == 0);
     double worst_ref = 0, worst_kernel = 0;
     for (size_t c = 0; c < C; c++) {
         double exact = 0, size = 0;
@@ -245,7 +219,7 @@ START_TEST(bias_grad_kernel_is_within_its_rounding_bound)
                 exact += v;
                 size += fabs(v);
             }
-        double e_ref = fabs(want[OFF + c] - exact), e_kernel = fabs(got[OFF + c] - exact);
+        double e_ref = fabs(want[TEST_OFF + c] - exact), e_kernel = fabs(got[TEST_OFF + c] - exact);
         if (!(e_ref <= gamma_of((double)(m - 1)) * size))
             ck_abort_msg("channel %zu: the reference is %g from the exact sum", c, e_ref);
         if (!(e_kernel <= gamma_of(d_kernel) * size))

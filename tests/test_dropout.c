@@ -12,23 +12,10 @@
 #include "core/internal.h"
 #include "testutil.h"
 
-enum { OFF = 3, TAIL = 2 };
-
 /* A seed with both 32-bit halves busy, and a counter that crosses 2^32
  * inside a million elements, so that both words of Philox's key and
  * counter are exercised. */
 static const uint64_t SEED = 0x0123456789abcdefULL, COUNTER = 0xfffffffful - 300000;
-
-/* A buffer of OFF + n + TAIL floats, NaN but for n floats of data at OFF. */
-static cocob_buffer *put(cocob_backend *b, const float *data, size_t n)
-{
-    cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, (OFF + n + TAIL) * 4, &buf), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, buf, 0, NAN, OFF + n + TAIL), COCOB_OK);
-    if (data)
-        ck_assert_int_eq(b->iface->upload(b, buf, OFF * 4, data, n * 4), COCOB_OK);
-    return buf;
-}
 
 /* dropout (grad unset) or dropout_grad on ctx, in place when in_place is
  * set; returns the output's whole buffer, having checked that nothing
@@ -37,16 +24,16 @@ static float *run(cocob_context *ctx, int grad, const float *in, size_t n, float
                   uint64_t seed, uint64_t counter, int in_place)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *bi = put(b, in, n), *bo = in_place ? bi : put(b, NULL, n);
-    cocob_span si = {bi, OFF}, so = {bo, OFF};
+    cocob_buffer *bi = test_put(b, in, n), *bo = in_place ? bi : test_put(b, NULL, n);
+    cocob_span si = {bi, TEST_OFF}, so = {bo, TEST_OFF};
     cocob_status s = grad ? b->iface->dropout_grad(b, si, so, n, p, seed, counter)
                           : b->iface->dropout(b, si, so, n, p, seed, counter);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    float *v = malloc((OFF + n + TAIL) * 4);
+    float *v = malloc((TEST_OFF + n + TEST_TAIL) * 4);
     ck_assert_ptr_nonnull(v);
-    ck_assert_int_eq(b->iface->download(b, bo, 0, v, (OFF + n + TAIL) * 4), COCOB_OK);
-    for (size_t i = 0; i < OFF + n + TAIL; i++)
-        if ((i < OFF || i >= OFF + n) && !isnan(v[i]))
+    ck_assert_int_eq(b->iface->download(b, bo, 0, v, (TEST_OFF + n + TEST_TAIL) * 4), COCOB_OK);
+    for (size_t i = 0; i < TEST_OFF + n + TEST_TAIL; i++)
+        if ((i < TEST_OFF || i >= TEST_OFF + n) && !isnan(v[i]))
             ck_abort_msg("element %zu, outside the output, was written", i);
     if (!in_place)
         b->iface->free(b, bi);
@@ -77,7 +64,7 @@ START_TEST(p_zero_is_the_identity)
     cocob_context *ctx = test_context(backend_of(_i));
     for (int grad = 0; grad < 2; grad++) {
         float *y = run(ctx, grad, x, N, 0.0f, SEED, COUNTER, grad);
-        ck_assert_msg(memcmp(y + OFF, x, N * 4) == 0, "%s: p = 0 changed the input",
+        ck_assert_msg(memcmp(y + TEST_OFF, x, N * 4) == 0, "%s: p = 0 changed the input",
                       grad ? "dropout_grad" : "dropout");
         free(y);
     }
@@ -100,7 +87,7 @@ START_TEST(kept_fraction_is_one_minus_p)
     float *y = run(ctx, 0, x, N, p, SEED, COUNTER, 0);
     size_t kept = 0;
     for (size_t i = 0; i < N; i++) {
-        float v = y[OFF + i];
+        float v = y[TEST_OFF + i];
         if (v != 0.0f && v != x[i] * scale)
             ck_abort_msg("y[%zu] = %.9g from %.9g", i, v, x[i]);
         kept += v != 0.0f;
@@ -126,11 +113,11 @@ START_TEST(grad_replays_the_mask_and_new_counters_draw_a_new_one)
     float *y2 = run(ctx, 0, x, N, p, SEED, COUNTER + N, 0);
     size_t same = 0;
     for (size_t i = 0; i < N; i++) {
-        if ((y[OFF + i] != 0) != (dx[OFF + i] != 0))
+        if ((y[TEST_OFF + i] != 0) != (dx[TEST_OFF + i] != 0))
             ck_abort_msg("element %zu: the masks differ", i);
-        if (dx[OFF + i] != 0 && dx[OFF + i] != dy[i] * 2.0f)
-            ck_abort_msg("dx[%zu] = %.9g from dy %.9g", i, dx[OFF + i], dy[i]);
-        same += (y[OFF + i] != 0) == (y2[OFF + i] != 0);
+        if (dx[TEST_OFF + i] != 0 && dx[TEST_OFF + i] != dy[i] * 2.0f)
+            ck_abort_msg("dx[%zu] = %.9g from dy %.9g", i, dx[TEST_OFF + i], dy[i]);
+        same += (y[TEST_OFF + i] != 0) == (y2[TEST_OFF + i] != 0);
     }
     /* Independent masks at p = 1/2 agree on half the elements, give or take
      * 5 standard deviations of 158. */
@@ -194,7 +181,7 @@ START_TEST(kernel_matches_the_reference_bit_for_bit)
         float *got = run(ctx, grad, x, N, p, SEED, COUNTER, grad);
         size_t diff = 0;
         for (size_t i = 0; i < N; i++)
-            diff += memcmp(&got[OFF + i], &want[OFF + i], 4) != 0;
+            diff += memcmp(&got[TEST_OFF + i], &want[TEST_OFF + i], 4) != 0;
         ck_assert_msg(diff == 0, "%s, p = %g: %zu of %d elements differ",
                       grad ? "dropout_grad" : "dropout", p, diff, N);
         free(want);

@@ -30,60 +30,34 @@ static size_t out_count(const cocob_pool_shape *s)
     return s->planes * s->out_h * s->out_w;
 }
 
-enum { OFF = 3, TAIL = 2 };
-
-/* A buffer of OFF + n + TAIL floats, NaN but for n floats of data at OFF. */
-static cocob_buffer *put(cocob_backend *b, const void *data, size_t n)
-{
-    cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, (OFF + n + TAIL) * 4, &buf), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, buf, 0, NAN, OFF + n + TAIL), COCOB_OK);
-    if (data)
-        ck_assert_int_eq(b->iface->upload(b, buf, OFF * 4, data, n * 4), COCOB_OK);
-    return buf;
-}
-
-/* The whole buffer, so that a write outside its n elements at OFF shows. */
-static void *take(cocob_backend *b, cocob_buffer *buf, size_t n)
-{
-    float *v = malloc((OFF + n + TAIL) * 4);
-    ck_assert_ptr_nonnull(v);
-    ck_assert_int_eq(b->iface->download(b, buf, 0, v, (OFF + n + TAIL) * 4), COCOB_OK);
-    for (size_t i = 0; i < OFF + n + TAIL; i++)
-        if ((i < OFF || i >= OFF + n) && !isnan(v[i]))
-            ck_abort_msg("element %zu, outside the operand, was written", i);
-    b->iface->free(b, buf);
-    return v;
-}
-
-/* maxpool on ctx; *y and *idx get their whole buffers (operands at OFF). */
+/* maxpool on ctx; *y and *idx get their whole buffers (operands at TEST_OFF). */
 static void run_maxpool(cocob_context *ctx, const cocob_pool_shape *s, const float *x, float **y,
                         int32_t **idx)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *bx = put(b, x, in_count(s)), *by = put(b, NULL, out_count(s)),
-                 *bi = put(b, NULL, out_count(s));
-    cocob_span sx = {bx, OFF}, sy = {by, OFF}, si = {bi, OFF};
+    cocob_buffer *bx = test_put(b, x, in_count(s)), *by = test_put(b, NULL, out_count(s)),
+                 *bi = test_put(b, NULL, out_count(s));
+    cocob_span sx = {bx, TEST_OFF}, sy = {by, TEST_OFF}, si = {bi, TEST_OFF};
     cocob_status st = b->iface->maxpool(b, s, sx, sy, si);
     ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bx);
-    *y = take(b, by, out_count(s));
-    *idx = take(b, bi, out_count(s));
+    *y = test_take(b, by, out_count(s));
+    *idx = test_take(b, bi, out_count(s));
 }
 
-/* maxpool_grad on ctx; returns dx's whole buffer (dx at OFF). */
+/* maxpool_grad on ctx; returns dx's whole buffer (dx at TEST_OFF). */
 static float *run_grad(cocob_context *ctx, const cocob_pool_shape *s, const float *dy,
                        const int32_t *idx)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *bdy = put(b, dy, out_count(s)), *bi = put(b, idx, out_count(s)),
-                 *bdx = put(b, NULL, in_count(s));
-    cocob_span sdy = {bdy, OFF}, si = {bi, OFF}, sdx = {bdx, OFF};
+    cocob_buffer *bdy = test_put(b, dy, out_count(s)), *bi = test_put(b, idx, out_count(s)),
+                 *bdx = test_put(b, NULL, in_count(s));
+    cocob_span sdy = {bdy, TEST_OFF}, si = {bi, TEST_OFF}, sdx = {bdx, TEST_OFF};
     cocob_status st = b->iface->maxpool_grad(b, s, sdy, si, sdx);
     ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bdy);
     b->iface->free(b, bi);
-    return take(b, bdx, in_count(s));
+    return test_take(b, bdx, in_count(s));
 }
 
 START_TEST(reference_matches_cases_worked_by_hand)
@@ -99,10 +73,10 @@ START_TEST(reference_matches_cases_worked_by_hand)
     float *y, *dx;
     int32_t *idx;
     run_maxpool(ctx, &s, x, &y, &idx);
-    ck_assert(memcmp(y + OFF, y_want, sizeof y_want) == 0);
-    ck_assert(memcmp(idx + OFF, idx_want, sizeof idx_want) == 0);
-    dx = run_grad(ctx, &s, dy, idx + OFF);
-    ck_assert(memcmp(dx + OFF, dx_want, sizeof dx_want) == 0);
+    ck_assert(memcmp(y + TEST_OFF, y_want, sizeof y_want) == 0);
+    ck_assert(memcmp(idx + TEST_OFF, idx_want, sizeof idx_want) == 0);
+    dx = run_grad(ctx, &s, dy, idx + TEST_OFF);
+    ck_assert(memcmp(dx + TEST_OFF, dx_want, sizeof dx_want) == 0);
     free(y);
     free(idx);
     free(dx);
@@ -113,19 +87,19 @@ START_TEST(reference_matches_cases_worked_by_hand)
     float zeros[25] = {0}, peak[25] = {0};
     const int32_t corners[4] = {0, 2, 10, 12};
     run_maxpool(ctx, &o, zeros, &y, &idx);
-    ck_assert(memcmp(idx + OFF, corners, sizeof corners) == 0);
-    dx = run_grad(ctx, &o, dy, idx + OFF);
+    ck_assert(memcmp(idx + TEST_OFF, corners, sizeof corners) == 0);
+    dx = run_grad(ctx, &o, dy, idx + TEST_OFF);
     for (int i = 0; i < 25; i++)
-        ck_assert_float_eq(dx[OFF + i], i == 0 ? 1 : i == 2 ? 2 : i == 10 ? 3 : i == 12 ? 4 : 0);
+        ck_assert_float_eq(dx[TEST_OFF + i], i == 0 ? 1 : i == 2 ? 2 : i == 10 ? 3 : i == 12 ? 4 : 0);
     free(y);
     free(idx);
     free(dx);
     /* A single peak at the centre, inside all four windows, gathers all four. */
     peak[12] = 1;
     run_maxpool(ctx, &o, peak, &y, &idx);
-    dx = run_grad(ctx, &o, dy, idx + OFF);
+    dx = run_grad(ctx, &o, dy, idx + TEST_OFF);
     for (int i = 0; i < 25; i++)
-        ck_assert_float_eq(dx[OFF + i], i == 12 ? 1 + 2 + 3 + 4 : 0);
+        ck_assert_float_eq(dx[TEST_OFF + i], i == 12 ? 1 + 2 + 3 + 4 : 0);
     free(y);
     free(idx);
     free(dx);
@@ -135,8 +109,8 @@ START_TEST(reference_matches_cases_worked_by_hand)
     memcpy(nan_x, x, sizeof nan_x);
     nan_x[5] = NAN;
     run_maxpool(ctx, &s, nan_x, &y, &idx);
-    ck_assert(isnan(y[OFF]));
-    ck_assert_int_eq(idx[OFF], 5);
+    ck_assert(isnan(y[TEST_OFF]));
+    ck_assert_int_eq(idx[TEST_OFF], 5);
     free(y);
     free(idx);
     cocob_context_destroy(ctx);
@@ -231,12 +205,12 @@ START_TEST(kernels_match_the_reference_bit_for_bit)
     int32_t *idx_want, *idx_got;
     run_maxpool(ref, s, x, &y_want, &idx_want);
     run_maxpool(ctx, s, x, &y_got, &idx_got);
-    size_t len = OFF + m + TAIL;
+    size_t len = TEST_OFF + m + TEST_TAIL;
     ck_assert_msg(memcmp(y_got, y_want, len * 4) == 0, "maxpool's y differs, case %d", _i);
     ck_assert_msg(memcmp(idx_got, idx_want, len * 4) == 0, "maxpool's idx differs, case %d", _i);
-    float *dx_want = run_grad(ref, s, dy, idx_want + OFF);
-    float *dx_got = run_grad(ctx, s, dy, idx_want + OFF);
-    ck_assert_msg(memcmp(dx_got, dx_want, (OFF + n + TAIL) * 4) == 0,
+    float *dx_want = run_grad(ref, s, dy, idx_want + TEST_OFF);
+    float *dx_got = run_grad(ctx, s, dy, idx_want + TEST_OFF);
+    ck_assert_msg(memcmp(dx_got, dx_want, (TEST_OFF + n + TEST_TAIL) * 4) == 0,
                   "maxpool_grad's dx differs, case %d", _i);
     free(x);
     free(dy);

@@ -11,47 +11,21 @@
 #include "core/internal.h"
 #include "testutil.h"
 
-enum { OFF = 3, TAIL = 2 };
-
-/* A buffer of OFF + n + TAIL elements, NaN but for n of data at OFF. */
-static cocob_buffer *put(cocob_backend *b, const void *data, size_t n)
-{
-    cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, (OFF + n + TAIL) * 4, &buf), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, buf, 0, NAN, OFF + n + TAIL), COCOB_OK);
-    if (data)
-        ck_assert_int_eq(b->iface->upload(b, buf, OFF * 4, data, n * 4), COCOB_OK);
-    return buf;
-}
-
-/* The whole buffer, freed, so that a write outside its n floats at OFF shows. */
-static float *take(cocob_backend *b, cocob_buffer *buf, size_t n)
-{
-    float *v = malloc((OFF + n + TAIL) * 4);
-    ck_assert_ptr_nonnull(v);
-    ck_assert_int_eq(b->iface->download(b, buf, 0, v, (OFF + n + TAIL) * 4), COCOB_OK);
-    for (size_t i = 0; i < OFF + n + TAIL; i++)
-        if ((i < OFF || i >= OFF + n) && !isnan(v[i]))
-            ck_abort_msg("element %zu, outside the operand, was written", i);
-    b->iface->free(b, buf);
-    return v;
-}
-
 /* softmax_xent on ctx; *loss and *dlogits get their whole buffers. */
 static void run(cocob_context *ctx, const float *logits, const int32_t *labels, size_t rows,
                 size_t classes, float **loss, float **dlogits)
 {
     cocob_backend *b = ctx->backend;
     size_t n = rows * classes;
-    cocob_buffer *bx = put(b, logits, n), *bl = put(b, labels, rows), *bloss = put(b, NULL, rows),
-                 *bd = put(b, NULL, n);
-    cocob_span sx = {bx, OFF}, sl = {bl, OFF}, sloss = {bloss, OFF}, sd = {bd, OFF};
+    cocob_buffer *bx = test_put(b, logits, n), *bl = test_put(b, labels, rows), *bloss = test_put(b, NULL, rows),
+                 *bd = test_put(b, NULL, n);
+    cocob_span sx = {bx, TEST_OFF}, sl = {bl, TEST_OFF}, sloss = {bloss, TEST_OFF}, sd = {bd, TEST_OFF};
     cocob_status s = b->iface->softmax_xent(b, sx, sl, sloss, sd, rows, classes);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bx);
     b->iface->free(b, bl);
-    *loss = take(b, bloss, rows);
-    *dlogits = take(b, bd, n);
+    *loss = test_take(b, bloss, rows);
+    *dlogits = test_take(b, bd, n);
 }
 
 START_TEST(cases_worked_by_hand)
@@ -77,13 +51,13 @@ START_TEST(cases_worked_by_hand)
     run(ctx, x, labels, ROWS, C, &loss, &d);
     /* log 4 is the one rounded value: within one ulp, allowing a device's
      * log its 3 ulp, 4 units of 2^-24 here. */
-    ck_assert_msg(fabs(loss[OFF] - log(4.0)) <= 4 * 0x1p-24 * log(4.0), "log 4: %.9g", loss[OFF]);
-    ck_assert(memcmp(loss + OFF + 1, loss_want + 1, 2 * sizeof(float)) == 0);
-    ck_assert(memcmp(d + OFF, d_want, sizeof d_want) == 0);
+    ck_assert_msg(fabs(loss[TEST_OFF] - log(4.0)) <= 4 * 0x1p-24 * log(4.0), "log 4: %.9g", loss[TEST_OFF]);
+    ck_assert(memcmp(loss + TEST_OFF + 1, loss_want + 1, 2 * sizeof(float)) == 0);
+    ck_assert(memcmp(d + TEST_OFF, d_want, sizeof d_want) == 0);
     for (int r = 3; r < ROWS; r++) {
-        ck_assert_msg(isnan(loss[OFF + r]), "label %d: loss %g", labels[r], loss[OFF + r]);
+        ck_assert_msg(isnan(loss[TEST_OFF + r]), "label %d: loss %g", labels[r], loss[TEST_OFF + r]);
         for (int c = 0; c < C; c++)
-            ck_assert(isnan(d[OFF + r * C + c]));
+            ck_assert(isnan(d[TEST_OFF + r * C + c]));
     }
     free(loss);
     free(d);
@@ -271,11 +245,11 @@ START_TEST(kernel_is_within_its_bound_of_the_maths)
     run(ctx, x, labels, ROWS, C, &loss, &d);
     const cocob_cl_backend *b = (const cocob_cl_backend *)ctx->backend;
     const rounding cl_rounding = {6, 6, b->dev.correct_divide ? 1 : 5};
-    double worst = check_against_maths("kernel", &cl_rounding, x, labels, loss + OFF, d + OFF,
+    double worst = check_against_maths("kernel", &cl_rounding, x, labels, loss + TEST_OFF, d + TEST_OFF,
                                        ROWS, C);
     size_t at;
-    double loss_apart = test_max_rel_err(loss + OFF, loss_ref + OFF, ROWS, &at);
-    double d_apart = test_max_rel_err(d + OFF, d_ref + OFF, ROWS * C, &at);
+    double loss_apart = test_max_rel_err(loss + TEST_OFF, loss_ref + TEST_OFF, ROWS, &at);
+    double d_apart = test_max_rel_err(d + TEST_OFF, d_ref + TEST_OFF, ROWS * C, &at);
     printf("kernel: at most %.3g of its bound from the maths; from the reference, loss %.3g and "
            "dlogits %.3g relative\n",
            worst, loss_apart, d_apart);

@@ -112,6 +112,31 @@ void test_rmtree(const char *path)
     rmdir(path);
 }
 
+cocob_buffer *test_put(cocob_backend *b, const void *data, size_t n)
+{
+    cocob_buffer *buf;
+    size_t all = TEST_OFF + n + TEST_TAIL;
+    ck_assert_int_eq(b->iface->alloc(b, all * 4, &buf), COCOB_OK);
+    ck_assert_int_eq(b->iface->fill(b, buf, 0, NAN, all), COCOB_OK);
+    if (data)
+        ck_assert_int_eq(b->iface->upload(b, buf, TEST_OFF * 4, data, n * 4), COCOB_OK);
+    return buf;
+}
+
+void *test_take(cocob_backend *b, cocob_buffer *buf, size_t n)
+{
+    size_t all = TEST_OFF + n + TEST_TAIL;
+    float *v = malloc(all * 4);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_int_eq(b->iface->download(b, buf, 0, v, all * 4), COCOB_OK);
+    /* A plain test, not ck_assert, in the loop: Check logs every passing assert. */
+    for (size_t i = 0; i < all; i++)
+        if ((i < TEST_OFF || i >= TEST_OFF + n) && !isnan(v[i]))
+            ck_abort_msg("element %zu, outside the operand, was written", i);
+    b->iface->free(b, buf);
+    return v;
+}
+
 int test_run(Suite *s)
 {
     SRunner *sr = srunner_create(s);

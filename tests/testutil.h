@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend/backend.h"
 #include "cocob/cocob.h"
 
 /* The OpenCL device under test: $COCOB_TEST_DEVICE, else "opencl". */
@@ -35,6 +36,17 @@ double test_max_rel_err(const float *a, const float *b, size_t n, size_t *where)
 char *test_tmpdir(const char *tag);
 /* rm -r. */
 void test_rmtree(const char *path);
+
+/* Op tests put each operand at TEST_OFF in a buffer of TEST_OFF + n +
+ * TEST_TAIL elements and fill the rest with NaN, so that a kernel writing
+ * outside its operand, or reading a neighbour, shows. */
+enum { TEST_OFF = 3, TEST_TAIL = 2 };
+
+/* Such a buffer on b, with n elements of data at TEST_OFF (NULL: all NaN). */
+cocob_buffer *test_put(cocob_backend *b, const void *data, size_t n);
+/* The whole buffer, on the host; fails the test if anything outside the n
+ * elements at TEST_OFF was written. Frees buf. */
+void *test_take(cocob_backend *b, cocob_buffer *buf, size_t n);
 
 /* Runs one suite and returns the exit status for main. */
 int test_run(Suite *s);
