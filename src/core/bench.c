@@ -3,17 +3,9 @@
  * where its time goes. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/model.h"
 #include "data/dataset.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 enum { BLOCKS = 5, N_BUFFERS = 10 };
 
@@ -29,14 +21,14 @@ static cocob_status time_block(cocob_backend *b, int triad, cocob_buffer **buf, 
         a.state[k] = buf[2 + k];
     a.n = n;
     a.alpha = 100.0f;
-    double t0 = now();
+    double t0 = cocob_now();
     cocob_status s = COCOB_OK;
     for (int i = 0; i < iterations && s == COCOB_OK; i++)
         s = triad ? b->iface->triad(b, buf[7], buf[8], buf[9], 0.5f, n)
                   : b->iface->cocob_update(b, &a);
     if (s == COCOB_OK)
         s = b->iface->finish(b);
-    *seconds = now() - t0;
+    *seconds = cocob_now() - t0;
     return s;
 }
 
@@ -120,18 +112,18 @@ cocob_status cocob_bench_train(cocob_context *ctx, const char *spec, const cocob
      * run for the rate, and a run that waits after each phase for the split. */
     for (int run = 0; run < 3 && s == COCOB_OK; run++) {
         size_t count = run == 0 ? 2 : steps;
-        double t0 = now();
+        double t0 = cocob_now();
         for (size_t k = 0; k < count && s == COCOB_OK; k++) {
-            double g0 = now();
+            double g0 = cocob_now();
             cocob_dataset_gather(data, order, (k % batches) * batch, batch, x, y);
             if (run == 2)
-                split.data += now() - g0;
+                split.data += cocob_now() - g0;
             s = cocob_model_train_batch(m, opt, x, y, batch, &loss, run == 2 ? &split : NULL);
         }
         if (s == COCOB_OK && run == 1)
             s = cocob_context_finish(ctx);
         if (run == 1)
-            plain = now() - t0;
+            plain = cocob_now() - t0;
     }
     if (s == COCOB_OK) {
         out->steps = steps;

@@ -24,6 +24,9 @@ struct cocob_device_list {
 cocob_status cocob_device_list_fill(cocob_device_list *list, cocob_error *err);
 void cocob_device_list_clear(cocob_device_list *list);
 
+/* Seconds on the monotonic clock, for timings and ETAs: clock.c. */
+double cocob_now(void);
+
 struct cocob_context {
     cocob_error err;
     cocob_logger log;

@@ -1,15 +1,7 @@
 /* One batch through a model: a training step, or an evaluation. */
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/model.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Makes every buffer a batch of n needs, once: later batches of n or fewer
  * reuse them, so that a step allocates nothing. */
@@ -96,7 +88,7 @@ static cocob_status lap(cocob_model *m, cocob_step_timing *timing, double *slot,
     if (!timing)
         return COCOB_OK;
     cocob_status s = m->ctx->backend->iface->finish(m->ctx->backend);
-    double t = now();
+    double t = cocob_now();
     *slot += t - *mark;
     *mark = t;
     return s;
@@ -106,7 +98,7 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const
                                      const int32_t *labels, size_t n, double *loss,
                                      cocob_step_timing *timing)
 {
-    double mark = now();
+    double mark = cocob_now();
     cocob_status s = ensure_capacity(m, n);
     if (s == COCOB_OK)
         s = upload_batch(m, x, labels, n);

@@ -2,17 +2,9 @@
  * evaluation on the test set, with reports for a progress display. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/model.h"
 #include "data/dataset.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void cocob_train_options_init(cocob_train_options *o)
 {
@@ -118,10 +110,10 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
     batch_buffers bb = {0};
     s = batch_alloc(m, train, o->batch, &bb);
     size_t per_epoch = cocob_batch_count(train->count, o->batch), step = 0;
-    double start_all = now();
+    double start_all = cocob_now();
     for (size_t epoch = 1; s == COCOB_OK && epoch <= o->epochs; epoch++) {
         cocob_shuffle(bb.order, train->count, o->seed, epoch);
-        double start = now(), sum = 0;
+        double start = cocob_now(), sum = 0;
         size_t seen = 0;
         for (size_t k = 0; s == COCOB_OK && k < per_epoch; k++) {
             size_t first = k * o->batch;
@@ -135,7 +127,7 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             seen += n;
             step++;
             if (s == COCOB_OK && o->on_step) {
-                double t = now(), elapsed = t - start_all;
+                double t = cocob_now(), elapsed = t - start_all;
                 double done = (double)((epoch - 1) * per_epoch + k + 1);
                 double total = (double)(o->epochs * per_epoch);
                 cocob_step_report r = {epoch, o->epochs, k + 1, per_epoch, step, sum / (double)seen,
@@ -146,7 +138,7 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         }
         if (s != COCOB_OK)
             break;
-        double seconds = now() - start;
+        double seconds = cocob_now() - start;
         cocob_epoch_report r = {epoch, o->epochs, step, sum / (double)seen, -1, -1, seconds,
                                 (double)seen / seconds};
         if (test)
