@@ -1,6 +1,7 @@
-/* relu, tanh and sigmoid, and their gradients written from y = f(x). Twins:
- * activation_ref and activation_grad_ref in src/backend/ref/activation.c.
- * kind is a cocob_activation: 0 relu, 1 tanh, 2 sigmoid.
+/* relu, tanh, sigmoid and the identity, and their gradients written from
+ * y = f(x). Twins: activation_ref and activation_grad_ref in
+ * src/backend/ref/activation.c. f itself is activation_apply, in
+ * cl/activation_fn.cl.
  *
  * relu and every gradient are the reference's operations in its order, so
  * they agree bit for bit. tanh and exp are not correctly rounded in OpenCL C
@@ -11,33 +12,13 @@
 /* The gradients multiply then subtract; the reference rounds each step. */
 #pragma OPENCL FP_CONTRACT OFF
 
-#define ACT_RELU 0
-#define ACT_TANH 1
-#define ACT_SIGMOID 2
-
-/* exp of a non-positive number only, so it never overflows. */
-float sigmoid(float x)
-{
-    if (x >= 0.0f)
-        return 1.0f / (1.0f + exp(-x));
-    float e = exp(x);
-    return e / (1.0f + e);
-}
-
 __kernel void activation(int kind, __global const float *x, ulong x_off, __global float *y,
                          ulong y_off, ulong n)
 {
     ulong i = get_global_id(0);
     if (i >= n)
         return;
-    float v = x[x_off + i];
-    if (kind == ACT_RELU)
-        v = v < 0.0f ? 0.0f : v;   /* a NaN passes through */
-    else if (kind == ACT_TANH)
-        v = tanh(v);
-    else
-        v = sigmoid(v);
-    y[y_off + i] = v;
+    y[y_off + i] = activation_apply(kind, x[x_off + i]);
 }
 
 __kernel void activation_grad(int kind, __global const float *y, ulong y_off,
@@ -52,7 +33,7 @@ __kernel void activation_grad(int kind, __global const float *y, ulong y_off,
         g = v > 0.0f ? g : 0.0f;
     else if (kind == ACT_TANH)
         g = g * (1.0f - v * v);
-    else
+    else if (kind == ACT_SIGMOID)
         g = g * (v * (1.0f - v));
     dx[dx_off + i] = g;
 }

@@ -1,18 +1,21 @@
-/* Adding a bias per channel and its gradient, over outer x channels x inner.
- * Twins: bias_add_ref and bias_grad_ref in src/backend/ref/bias.c. */
+/* Adding a bias per channel, then the activation, and the bias's gradient,
+ * over outer x channels x inner. Twins: bias_add_ref and bias_grad_ref in
+ * src/backend/ref/bias.c. */
 
 /* bias_grad's additions are rounded one at a time, as in the reference. */
 #pragma OPENCL FP_CONTRACT OFF
 
-/* One work-item per element: one addition, as in the reference, so the two
- * agree bit for bit. */
-__kernel void bias_add(__global float *y, ulong y_off, __global const float *bias, ulong bias_off,
-                       ulong outer, ulong channels, ulong inner)
+/* One work-item per element: one addition, then f, as in the reference, so
+ * the two agree bit for bit for relu and the identity, and to activation.cl's
+ * few ulp for tanh and sigmoid. */
+__kernel void bias_add(int kind, __global const float *x, ulong x_off, __global const float *bias,
+                       ulong bias_off, __global float *y, ulong y_off, ulong outer,
+                       ulong channels, ulong inner)
 {
     ulong e = get_global_id(0);
     if (e >= outer * channels * inner)
         return;
-    y[y_off + e] += bias[bias_off + e / inner % channels];
+    y[y_off + e] = activation_apply(kind, x[x_off + e] + bias[bias_off + e / inner % channels]);
 }
 
 /* One work-group per channel. Each work-item adds a strided share of the

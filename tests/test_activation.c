@@ -11,9 +11,10 @@
 #include "core/internal.h"
 #include "testutil.h"
 
-static const cocob_activation kinds[] = {COCOB_ACT_RELU, COCOB_ACT_TANH, COCOB_ACT_SIGMOID};
-static const char *const kind_names[] = {"relu", "tanh", "sigmoid"};
-enum { KINDS = 3 };
+static const cocob_activation kinds[] = {COCOB_ACT_RELU, COCOB_ACT_TANH, COCOB_ACT_SIGMOID,
+                                         COCOB_ACT_IDENTITY};
+static const char *const kind_names[] = {"relu", "tanh", "sigmoid", "identity"};
+enum { KINDS = 4 };
 
 /* activation on ctx, in place when in_place is set; returns y's whole buffer. */
 static float *run(cocob_context *ctx, cocob_activation f, const float *x, size_t n, int in_place)
@@ -55,6 +56,7 @@ START_TEST(reference_matches_cases_worked_by_hand)
         {0, 0, 3, 0, 1e4f, 0, INFINITY, NAN},
         {tanhf(-2), 0, tanhf(3), -1, 1, -1, 1, NAN},
         {1 / (1 + expf(2)), 0.5f, 1 / (1 + expf(-3)), 0, 1, 0, 1, NAN},
+        {-2, 0, 3, -1e4f, 1e4f, -INFINITY, INFINITY, NAN},
     };
     for (int k = 0; k < KINDS; k++) {
         float *y = run(ctx, kinds[k], x, N, k == 1);
@@ -69,7 +71,8 @@ START_TEST(reference_matches_cases_worked_by_hand)
      * multiply, so an infinite dy on sigmoid's flat end is NaN, and shows. */
     const float y[4] = {0, 0.5f, 2, 0}, dy[4] = {3, 4, 5, INFINITY};
     const float grad_want[KINDS][4] = {
-        {0, 4, 5, 0}, {3, 4 * 0.75f, 5 * -3.0f, INFINITY}, {0, 4 * 0.25f, 5 * -2.0f, NAN}};
+        {0, 4, 5, 0}, {3, 4 * 0.75f, 5 * -3.0f, INFINITY}, {0, 4 * 0.25f, 5 * -2.0f, NAN},
+        {3, 4, 5, INFINITY}};
     for (int k = 0; k < KINDS; k++) {
         float *dx = run_grad(ctx, kinds[k], y, dy, 4, k == 2);
         for (int i = 0; i < 4; i++)
@@ -90,6 +93,7 @@ static double exact(cocob_activation f, double x)
     case COCOB_ACT_RELU: return x < 0 ? 0 : x;
     case COCOB_ACT_TANH: return tanh(x);
     case COCOB_ACT_SIGMOID: return 1 / (1 + exp(-x));
+    case COCOB_ACT_IDENTITY: return x;
     }
     return NAN;
 }
@@ -131,7 +135,7 @@ enum { SWEEP = 100000 };
  * the sum, so its error counts half) and the division 1, 3 in all; for
  * x < 0, e / (1 + e) adds e's own 2, 5. An ulp is at least 2^-24 relative,
  * so these are ulps too. */
-static const double ref_ulps[KINDS] = {0, 3, 5};
+static const double ref_ulps[KINDS] = {0, 3, 5, 0};
 
 START_TEST(reference_is_within_ulps_of_the_maths)
 {
@@ -208,7 +212,7 @@ END_TEST
  * units (1 when it is correctly rounded, as the build asks where the device
  * can). sigmoid, as in ref_ulps: for x >= 0, 6 / 2 + 1 for 1 + e, then the
  * division, 4 + 5 = 9; for x < 0, e's 6 more, 15. */
-static const double cl_ulps[KINDS] = {0, 5, 15};
+static const double cl_ulps[KINDS] = {0, 5, 15, 0};
 
 START_TEST(kernels_match_the_reference)
 {

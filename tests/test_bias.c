@@ -1,7 +1,7 @@
-/* bias_add and bias_grad: the reference on a case worked by hand, the
- * gradient against finite differences, the kernels against the reference
- * (bias_grad's tree against a bound on its rounding), and the checks of the
- * arguments. */
+/* bias_add, with each activation fused in, and bias_grad: the reference on
+ * cases worked by hand, the gradient against finite differences, the
+ * kernels against the reference (bias_grad's tree against a bound on its
+ * rounding), and the checks of the arguments. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,16 +24,25 @@ static size_t count_of(const size_t *sh)
     return sh[0] * sh[1] * sh[2];
 }
 
-/* bias_add on ctx; returns y's whole buffer (y at TEST_OFF). */
-static float *run_add(cocob_context *ctx, const size_t *sh, const float *y, const float *bias)
+/* bias_add with f on ctx, in place or into a buffer of its own; returns y's
+ * whole buffer (y at TEST_OFF). */
+static float *run_add(cocob_context *ctx, cocob_activation f, int in_place, const size_t *sh,
+                      const float *x, const float *bias)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *by = test_put(b, y, count_of(sh)), *bb = test_put(b, bias, sh[1]);
-    cocob_span sy = {by, TEST_OFF}, sb = {bb, TEST_OFF};
-    cocob_status s = b->iface->bias_add(b, sy, sb, sh[0], sh[1], sh[2]);
+    size_t n = count_of(sh);
+    cocob_buffer *bx = test_put(b, x, n), *bb = test_put(b, bias, sh[1]);
+    cocob_buffer *by = in_place ? bx : test_put(b, NULL, n);
+    cocob_span sx = {bx, TEST_OFF}, sb = {bb, TEST_OFF}, sy = {by, TEST_OFF};
+    cocob_status s = b->iface->bias_add(b, f, sx, sb, sy, sh[0], sh[1], sh[2]);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bb);
-    return test_take(b, by, count_of(sh));
+    if (!in_place) {
+        float *left = test_take(b, bx, n);
+        ck_assert_msg(memcmp(left + TEST_OFF, x, n * sizeof *x) == 0, "bias_add wrote to x");
+        free(left);
+    }
+    return test_take(b, by, n);
 }
 
 /* bias_grad on ctx; returns db's whole buffer (db at TEST_OFF). */
@@ -69,9 +78,25 @@ START_TEST(reference_matches_a_case_worked_by_hand)
     const float y[12] = {0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15};
     const float bias[3] = {100, 200, 300};
     const float want[12] = {100, 101, 202, 203, 304, 305, 110, 111, 212, 213, 314, 315};
-    float *got = run_add(ctx, sh, y, bias);
+    float *got = run_add(ctx, COCOB_ACT_IDENTITY, 1, sh, y, bias);
     ck_assert(memcmp(got + TEST_OFF, want, sizeof want) == 0);
     free(got);
+    /* With relu, a bias that takes an element below 0 zeroes it. */
+    const float shift[3] = {-1, -3, 0};
+    const float relu_want[12] = {0, 0, 0, 0, 4, 5, 9, 10, 9, 10, 14, 15};
+    got = run_add(ctx, COCOB_ACT_RELU, 0, sh, y, shift);
+    ck_assert(memcmp(got + TEST_OFF, relu_want, sizeof relu_want) == 0);
+    free(got);
+    /* tanh(0) and sigmoid(0) are exact: 0 and 1/2. */
+    const float zero[3] = {0, -2, -4}, x0[12] = {0, 9, 2, 9, 4, 9, 0, 9, 2, 9, 4, 9};
+    got = run_add(ctx, COCOB_ACT_TANH, 1, sh, x0, zero);
+    float *sig = run_add(ctx, COCOB_ACT_SIGMOID, 1, sh, x0, zero);
+    for (size_t k = 0; k < 12; k += 2) {
+        ck_assert(got[TEST_OFF + k] == 0.0f);
+        ck_assert(sig[TEST_OFF + k] == 0.5f);
+    }
+    free(got);
+    free(sig);
     /* Channel c gathers 2 c + {0, 1, 10, 11}. */
     const float db_want[3] = {22, 30, 38};
     float *db = run_grad(ctx, sh, y);
@@ -85,8 +110,7 @@ END_TEST
 static double loss(const size_t *sh, const float *y0, const float *bias, const float *w, float *y)
 {
     size_t n = count_of(sh);
-    memcpy(y, y0, n * sizeof *y);
-    bias_add_ref(y, bias, sh[0], sh[1], sh[2]);
+    bias_add_ref(COCOB_ACT_IDENTITY, y0, bias, y, sh[0], sh[1], sh[2]);
     double L = 0;
     for (size_t j = 0; j < n; j++)
         L += (double)w[j] * y[j];
@@ -138,17 +162,37 @@ static float *uniform(size_t n, uint64_t seed)
     return v;
 }
 
-START_TEST(bias_add_kernel_matches_the_reference_bit_for_bit)
+/* How far the kernel's f(x + b) may be from the reference's, in ulps of
+ * the reference's: the sum x + b is one rounding in both, so only f
+ * differs. relu and the identity are the same operations, so 0; for tanh
+ * and sigmoid, the kernel's and the reference's bounds from the maths,
+ * added (tests/test_activation.c derives them: 5 + 3 and 15 + 5). */
+static const double apart_ulps[] = {
+    [COCOB_ACT_RELU] = 0, [COCOB_ACT_TANH] = 8, [COCOB_ACT_SIGMOID] = 20,
+    [COCOB_ACT_IDENTITY] = 0};
+enum { KINDS = sizeof apart_ulps / sizeof *apart_ulps };
+
+START_TEST(bias_add_kernel_matches_the_reference)
 {
-    /* One addition per element, the reference's: equal to the bit, around
-     * the operand included. */
-    const size_t *sh = shapes[_i];
+    const size_t *sh = shapes[_i / KINDS];
+    cocob_activation f = (cocob_activation)(_i % KINDS);
     size_t n = count_of(sh);
     float *y = uniform(n, 40 + (uint64_t)_i), *bias = uniform(sh[1], 50 + (uint64_t)_i);
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
-    float *want = run_add(ref, sh, y, bias), *got = run_add(ctx, sh, y, bias);
-    ck_assert_msg(memcmp(got, want, (TEST_OFF + n + TEST_TAIL) * 4) == 0, "%zu x %zu x %zu differs", sh[0],
-                  sh[1], sh[2]);
+    float *want = run_add(ref, f, 0, sh, y, bias), *got = run_add(ctx, f, _i % 2, sh, y, bias);
+    double worst = 0;
+    for (size_t i = TEST_OFF; i < TEST_OFF + n; i++) {
+        double ulp = nextafterf(fabsf(want[i]), INFINITY) - fabsf(want[i]);
+        double e = fabs((double)got[i] - want[i]) / ulp;
+        if (!(e <= apart_ulps[f]))
+            ck_abort_msg("%zu x %zu x %zu, %s: element %zu is %.9g, the reference %.9g (%.3g "
+                         "ulps, bound %g)", sh[0], sh[1], sh[2], activation_name(f),
+                         i - TEST_OFF, got[i], want[i], e, apart_ulps[f]);
+        worst = fmax(worst, e);
+    }
+    if (f == COCOB_ACT_TANH || f == COCOB_ACT_SIGMOID)
+        printf("bias_add %zu x %zu x %zu, %s: at most %.3g ulps from the reference\n", sh[0],
+               sh[1], sh[2], activation_name(f), worst);
     free(y);
     free(bias);
     free(want);
@@ -249,7 +293,8 @@ START_TEST(arguments_are_checked)
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
     cocob_span y = {buf, 0}, bias = {buf, 90};
-    ck_assert_int_eq(b->iface->bias_add(b, y, bias, 2, 0, 3), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(b->iface->bias_add(b, COCOB_ACT_RELU, y, bias, y, 2, 0, 3),
+                     COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "bias_add: the sizes outer 2, "
                                                            "channels 0 and inner 3"));
     ck_assert_int_eq(b->iface->bias_grad(b, y, bias, SIZE_MAX / 2, 3, 1), COCOB_ERR_SHAPE);
@@ -257,8 +302,17 @@ START_TEST(arguments_are_checked)
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "more than size_t can count"));
     /* 4 x 5 x 5 = 100 floats fit from 0, but 5 bias floats not from 96. */
     cocob_span late = {buf, 96};
-    ck_assert_int_eq(b->iface->bias_add(b, y, late, 4, 5, 5), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(b->iface->bias_add(b, COCOB_ACT_IDENTITY, y, late, y, 4, 5, 5),
+                     COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "the bias 5 from offset 96"));
+    /* x fits, y does not. */
+    cocob_span y4 = {buf, 4};
+    ck_assert_int_eq(b->iface->bias_add(b, COCOB_ACT_TANH, y, bias, y4, 4, 5, 5),
+                     COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "needs 100 floats from offset 4"));
+    ck_assert_int_eq(b->iface->bias_add(b, (cocob_activation)7, y, bias, y, 2, 5, 2),
+                     COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "bias_add: unknown activation 7"));
     cocob_span y1 = {buf, 1};
     ck_assert_int_eq(b->iface->bias_grad(b, y1, bias, 4, 5, 5), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "needs 100 floats from offset 1"));
@@ -278,7 +332,7 @@ int main(void)
     TCase *args = tcase_create("arguments");
 #ifdef COCOB_HAVE_OPENCL
     TCase *cl = tcase_create("opencl");
-    tcase_add_loop_test(cl, bias_add_kernel_matches_the_reference_bit_for_bit, 0, SHAPES);
+    tcase_add_loop_test(cl, bias_add_kernel_matches_the_reference, 0, SHAPES * KINDS);
     tcase_add_loop_test(cl, bias_grad_kernel_is_within_its_rounding_bound, 0, SHAPES);
     suite_add_tcase(s, cl);
     tcase_add_loop_test(args, arguments_are_checked, 0, 2);

@@ -42,10 +42,12 @@ typedef struct cocob_span {
     size_t off;
 } cocob_span;
 
+/* IDENTITY lets bias_add stand alone when no activation follows a layer. */
 typedef enum cocob_activation {
     COCOB_ACT_RELU = 0,
     COCOB_ACT_TANH,
-    COCOB_ACT_SIGMOID
+    COCOB_ACT_SIGMOID,
+    COCOB_ACT_IDENTITY
 } cocob_activation;
 
 /* A convolution's input (NCHW) and window. out_h = (height + 2 pad - kernel_h)
@@ -97,9 +99,12 @@ typedef struct cocob_backend_i {
     cocob_status (*gemm)(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
                          size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
                          size_t ldb, float beta, cocob_span C, size_t ldc);
-    /* y[o][c][i] += bias[c] over outer x channels x inner. Family bias. */
-    cocob_status (*bias_add)(cocob_backend *b, cocob_span y, cocob_span bias, size_t outer,
-                             size_t channels, size_t inner);
+    /* y[o][c][i] = f(x[o][c][i] + bias[c]) over outer x channels x inner; y
+     * may be x. The activation is fused in so that a layer's output is
+     * written once, not written, read and written again. Family bias. */
+    cocob_status (*bias_add)(cocob_backend *b, cocob_activation f, cocob_span x,
+                             cocob_span bias, cocob_span y, size_t outer, size_t channels,
+                             size_t inner);
     /* db[c] = the sum over o and i of dy[o][c][i], overwriting db; a tree
      * reduction, no atomics. Family bias. */
     cocob_status (*bias_grad)(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,

@@ -13,13 +13,20 @@ static cocob_span at(cocob_buffer *buf, size_t off)
     return (cocob_span){buf, off};
 }
 
+/* Where layer i writes its output: the next layer's y when it applies that
+ * layer's activation. */
+static cocob_buffer *dest_of(cocob_model *m, size_t i)
+{
+    return m->layers[i].act != COCOB_ACT_IDENTITY ? m->layers[i + 1].y : m->layers[i].y;
+}
+
 /* The buffer holding layer i's output: a flatten layer is a view of its
  * input, so it has none of its own. */
 static cocob_buffer *output_of(cocob_model *m, size_t i, cocob_buffer *x)
 {
     for (;; i--) {
         if (m->layers[i].desc.kind != COCOB_LAYER_FLATTEN)
-            return m->layers[i].y;
+            return dest_of(m, i);
         if (i == 0)
             return x;
     }
@@ -56,6 +63,19 @@ static cocob_activation activation_of(cocob_layer_kind k)
                                       : COCOB_ACT_RELU;
 }
 
+void cocob_layer_fuse(cocob_model *m)
+{
+    if (m->count < 2)
+        return;
+    model_layer *l = &m->layers[m->count - 1], *prev = l - 1;
+    cocob_layer_kind k = l->desc.kind;
+    if ((k == COCOB_LAYER_RELU || k == COCOB_LAYER_TANH || k == COCOB_LAYER_SIGMOID) &&
+        (prev->desc.kind == COCOB_LAYER_DENSE || prev->desc.kind == COCOB_LAYER_CONV)) {
+        prev->act = activation_of(k);
+        l->fused = 1;
+    }
+}
+
 cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
 {
     model_layer *l = &m->layers[i];
@@ -63,7 +83,9 @@ cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
     if (l->desc.kind == COCOB_LAYER_FLATTEN)
         return COCOB_OK;
     size_t out = n * cocob_shape_size(l->out) * sizeof(float);
-    cocob_status s = b->iface->alloc(b, out, &l->y);
+    cocob_status s = COCOB_OK;
+    if (l->act == COCOB_ACT_IDENTITY)
+        s = b->iface->alloc(b, out, &l->y);
     if (s == COCOB_OK)
         s = b->iface->alloc(b, out, &l->dy);
     if (s == COCOB_OK && l->desc.kind == COCOB_LAYER_MAXPOOL)
@@ -95,16 +117,16 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
 {
     model_layer *l = &m->layers[i];
     cocob_backend *b = m->ctx->backend;
-    cocob_buffer *x = i ? output_of(m, i - 1, input) : input;
+    cocob_buffer *x = i ? output_of(m, i - 1, input) : input, *y = dest_of(m, i);
     cocob_buffer *W = m->param_arena->buf;
     size_t in = cocob_shape_size(l->in), out = cocob_shape_size(l->out);
     cocob_status s;
     switch (l->desc.kind) {
     case COCOB_LAYER_DENSE:
         s = b->iface->gemm(b, 0, 1, n, out, in, 1.0f, at(x, 0), in, at(W, l->w_off), in, 0.0f,
-                           at(l->y, 0), out);
+                           at(y, 0), out);
         if (s == COCOB_OK)
-            s = b->iface->bias_add(b, at(l->y, 0), at(W, l->b_off), n, out, 1);
+            s = b->iface->bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, out, 1);
         return s;
     case COCOB_LAYER_CONV: {
         cocob_conv_shape cs = conv_shape(l, n);
@@ -115,9 +137,10 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
             s = b->iface->gemm(b, 0, 0, F, cols, taps, 1.0f, at(W, l->w_off), taps,
                                at(l->col, 0), cols, 0.0f, at(l->tmp, 0), cols);
         if (s == COCOB_OK)
-            s = b->iface->swap_axes(b, at(l->tmp, 0), at(l->y, 0), F, n, l->out.h * l->out.w);
+            s = b->iface->swap_axes(b, at(l->tmp, 0), at(y, 0), F, n, l->out.h * l->out.w);
         if (s == COCOB_OK)
-            s = b->iface->bias_add(b, at(l->y, 0), at(W, l->b_off), n, F, l->out.h * l->out.w);
+            s = b->iface->bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, F,
+                                   l->out.h * l->out.w);
         return s;
     }
     case COCOB_LAYER_MAXPOOL: {
@@ -127,6 +150,8 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
     case COCOB_LAYER_RELU:
     case COCOB_LAYER_TANH:
     case COCOB_LAYER_SIGMOID:
+        if (l->fused)
+            return COCOB_OK;
         return b->iface->activation(b, activation_of(l->desc.kind), at(x, 0), at(l->y, 0),
                                     n * out);
     case COCOB_LAYER_DROPOUT:

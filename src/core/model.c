@@ -147,7 +147,9 @@ cocob_status cocob_model_add(cocob_model *m, cocob_layer layer)
     l->w_count = wc;
     l->b_off = m->params + wc;
     l->b_count = bc;
+    l->act = COCOB_ACT_IDENTITY;
     m->params += wc + bc;
+    cocob_layer_fuse(m);
     return COCOB_OK;
 }
 

@@ -19,8 +19,14 @@ typedef struct model_layer {
     cocob_shape in, out;        /* per example */
     size_t w_off, w_count;      /* into the parameter arena, in floats */
     size_t b_off, b_count;
+    /* A dense or convolution layer followed by an activation applies it with
+     * its bias, in one pass, straight into the activation layer's y: act is
+     * that activation (else the identity), and the activation layer, being
+     * done already, is marked fused. */
+    cocob_activation act;
+    int fused;
     /* Made at the first batch, as large as it: */
-    cocob_buffer *y;            /* the output, batch x out */
+    cocob_buffer *y;            /* the output, batch x out; none when act fuses */
     cocob_buffer *dy;           /* the loss's gradient with respect to y */
     cocob_buffer *idx;          /* maxpool: where each max came from */
     cocob_buffer *col;          /* conv: im2col of the input, then its gradient */
@@ -64,6 +70,9 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
                                     size_t n, double *loss, size_t *correct);
 
 /* ---- layers.c: each kind's forward and backward on the backend ---- */
+
+/* Fuses the layer just added with the one before it where it can. */
+void cocob_layer_fuse(cocob_model *m);
 
 cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *x, size_t n,
                                  int training);

@@ -35,6 +35,9 @@ typedef struct cocob_cl_stats {
     unsigned cache_rejected;   /* entries found corrupt or unusable, then rebuilt */
 } cocob_cl_stats;
 
+/* b's program figures when b is an OpenCL backend; 0 when it is another kind. */
+int cocob_cl_backend_stats(const cocob_backend *b, cocob_cl_stats *out);
+
 typedef struct cocob_cl_kernel_slot {
     const char *file;          /* static strings: the op's own literals */
     const char *name;
@@ -119,8 +122,9 @@ cocob_status cocob_cl_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob
                               cocob_span y, cocob_span idx);
 cocob_status cocob_cl_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
                                    cocob_span idx, cocob_span dx);
-cocob_status cocob_cl_bias_add(cocob_backend *b, cocob_span y, cocob_span bias, size_t outer,
-                               size_t channels, size_t inner);
+cocob_status cocob_cl_bias_add(cocob_backend *b, cocob_activation f, cocob_span x,
+                               cocob_span bias, cocob_span y, size_t outer, size_t channels,
+                               size_t inner);
 cocob_status cocob_cl_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
                                 size_t channels, size_t inner);
 cocob_status cocob_cl_activation(cocob_backend *b, cocob_activation f, cocob_span x,

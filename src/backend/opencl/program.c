@@ -8,9 +8,18 @@
 #include "backend/opencl/embedded.h"
 #include "backend/opencl/opencl.h"
 
-/* Every program starts with this file: the functions more than one kernel
- * file needs (the Philox generator) live here once. */
-static const char prelude[] = "philox.cl";
+/* Every program starts with these files: the functions more than one kernel
+ * file needs (the Philox generator, the activations) live there once. */
+static const char *const prelude[] = {"philox.cl", "activation_fn.cl"};
+enum { PRELUDE = sizeof prelude / sizeof *prelude };
+
+static int in_prelude(const char *file)
+{
+    for (size_t i = 0; i < PRELUDE; i++)
+        if (strcmp(file, prelude[i]) == 0)
+            return 1;
+    return 0;
+}
 
 size_t cocob_cl_file_count(void)
 {
@@ -167,35 +176,43 @@ static void to_cache(cocob_cl_backend *b, cl_program prog, const char *dir, cons
 static cocob_status program_source(const char *file, char **out, size_t *out_len,
                                    cocob_error *err)
 {
-    char *pre = NULL, *body = NULL;
-    size_t pre_len = 0, body_len = 0;
-    cocob_status s = cocob_cl_source(prelude, &pre, &pre_len, err);
-    if (s == COCOB_OK)
-        s = cocob_cl_source(file, &body, &body_len, err);
+    char *part[PRELUDE + 1] = {NULL};
+    size_t len[PRELUDE + 1] = {0}, total = 0;
+    cocob_status s = COCOB_OK;
+    for (size_t i = 0; i <= PRELUDE && s == COCOB_OK; i++) {
+        s = cocob_cl_source(i < PRELUDE ? prelude[i] : file, &part[i], &len[i], err);
+        total += len[i];
+    }
     char line[300];
     int line_len = snprintf(line, sizeof line, "\n#line 1 \"%s\"\n", file);
     char *all = NULL;
     if (s == COCOB_OK) {
-        all = malloc(pre_len + (size_t)line_len + body_len + 1);
+        all = malloc(total + PRELUDE + (size_t)line_len + 1);
         if (!all)
             s = cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
     }
     if (s == COCOB_OK) {
-        memcpy(all, pre, pre_len);
-        memcpy(all + pre_len, line, (size_t)line_len);
-        memcpy(all + pre_len + line_len, body, body_len + 1);
+        char *at = all;
+        for (size_t i = 0; i < PRELUDE; i++) {
+            memcpy(at, part[i], len[i]);
+            at += len[i];
+            *at++ = '\n';
+        }
+        memcpy(at, line, (size_t)line_len);
+        at += line_len;
+        memcpy(at, part[PRELUDE], len[PRELUDE] + 1);
         *out = all;
-        *out_len = pre_len + (size_t)line_len + body_len;
+        *out_len = (size_t)(at - all) + len[PRELUDE];
     }
-    free(pre);
-    free(body);
+    for (size_t i = 0; i <= PRELUDE; i++)
+        free(part[i]);
     return s;
 }
 
 static long file_index(const char *file)
 {
     for (size_t i = 0; i < cocob_embedded_source_count; i++)
-        if (strcmp(cocob_embedded_sources[i].name, file) == 0 && strcmp(file, prelude) != 0)
+        if (strcmp(cocob_embedded_sources[i].name, file) == 0 && !in_prelude(file))
             return (long)i;
     return -1;
 }

@@ -5,12 +5,13 @@
 
 #include "backend/ref/ref.h"
 
-static const char *activation_name(cocob_activation f)
+const char *activation_name(cocob_activation f)
 {
     switch (f) {
     case COCOB_ACT_RELU: return "relu";
     case COCOB_ACT_TANH: return "tanh";
     case COCOB_ACT_SIGMOID: return "sigmoid";
+    case COCOB_ACT_IDENTITY: return "identity";
     }
     return NULL;
 }
@@ -63,12 +64,13 @@ static float sigmoid(float x)
 
 /* x < 0 rather than fmaxf(x, 0): a NaN passes through, as maxpool lets it,
  * instead of turning into a harmless-looking 0. */
-static float apply(cocob_activation f, float x)
+float activation_apply(cocob_activation f, float x)
 {
     switch (f) {
     case COCOB_ACT_RELU: return x < 0.0f ? 0.0f : x;
     case COCOB_ACT_TANH: return tanhf(x);
     case COCOB_ACT_SIGMOID: return sigmoid(x);
+    case COCOB_ACT_IDENTITY: return x;
     }
     return NAN;
 }
@@ -76,7 +78,7 @@ static float apply(cocob_activation f, float x)
 void activation_ref(cocob_activation f, const float *x, float *y, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        y[i] = apply(f, x[i]);
+        y[i] = activation_apply(f, x[i]);
 }
 
 /* relu' selects rather than multiplies, so that a dropped unit passes 0 even
@@ -89,6 +91,7 @@ void activation_grad_ref(cocob_activation f, const float *y, const float *dy, fl
         case COCOB_ACT_RELU: dx[i] = v > 0.0f ? dy[i] : 0.0f; break;
         case COCOB_ACT_TANH: dx[i] = dy[i] * (1.0f - v * v); break;
         case COCOB_ACT_SIGMOID: dx[i] = dy[i] * (v * (1.0f - v)); break;
+        case COCOB_ACT_IDENTITY: dx[i] = dy[i]; break;
         }
     }
 }

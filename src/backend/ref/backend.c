@@ -93,17 +93,6 @@ static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
     return COCOB_OK;
 }
 
-/* Where a span's elements start, as floats or as int32 indices. */
-static float *span_floats(cocob_span s)
-{
-    return floats(s.buf, s.off);
-}
-
-static int32_t *span_ints(cocob_span s)
-{
-    return (int32_t *)s.buf->handle + s.off;
-}
-
 static cocob_status ref_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
                              size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
                              size_t ldb, float beta, cocob_span C, size_t ldc)
@@ -160,19 +149,21 @@ static cocob_status ref_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s
     return s;
 }
 
-static cocob_status ref_bias_add(cocob_backend *b, cocob_span y, cocob_span bias, size_t outer,
-                                 size_t channels, size_t inner)
+static cocob_status ref_bias_add(cocob_backend *b, cocob_activation f, cocob_span x,
+                                 cocob_span bias, cocob_span y, size_t outer, size_t channels,
+                                 size_t inner)
 {
-    cocob_status s = bias_check(b->err, "bias_add", y, bias, outer, channels, inner);
+    cocob_status s = bias_add_check(b->err, f, x, bias, y, outer, channels, inner);
     if (s == COCOB_OK)
-        bias_add_ref(span_floats(y), span_floats(bias), outer, channels, inner);
+        bias_add_ref(f, span_floats(x), span_floats(bias), span_floats(y), outer, channels,
+                     inner);
     return s;
 }
 
 static cocob_status ref_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
                                   size_t channels, size_t inner)
 {
-    cocob_status s = bias_check(b->err, "bias_grad", dy, db, outer, channels, inner);
+    cocob_status s = bias_grad_check(b->err, dy, db, outer, channels, inner);
     if (s == COCOB_OK)
         bias_grad_ref(span_floats(dy), span_floats(db), outer, channels, inner);
     return s;
@@ -247,7 +238,7 @@ static void ref_destroy(cocob_backend *b)
     free(b);
 }
 
-static const cocob_backend_i ref_iface = {
+const cocob_backend_i cocob_ref_iface = {
     .destroy = ref_destroy,
     .alloc = ref_alloc,
     .free = ref_free,
@@ -295,7 +286,7 @@ cocob_status cocob_ref_backend_create(cocob_error *err, const cocob_logger *log,
     cocob_backend *b = calloc(1, sizeof *b);
     if (!b)
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "ref: out of host memory");
-    b->iface = &ref_iface;
+    b->iface = &cocob_ref_iface;
     b->err = err;
     b->log = log;
     cocob_ref_device_info(&b->info);

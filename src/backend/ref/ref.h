@@ -9,6 +9,10 @@
 
 #include "backend/backend.h"
 
+/* The reference backend's table: the cpu backend starts from it and
+ * replaces the ops it runs faster. */
+extern const cocob_backend_i cocob_ref_iface;
+
 /* One COCOB-Backprop step; cl/cocob.cl holds its twin. */
 void cocob_update_ref(float *w, const float *grad, float *w1, float *L, float *G,
                       float *reward, float *theta, size_t n, float alpha,
@@ -29,6 +33,18 @@ static inline int size_mul(size_t a, size_t b, size_t *out)
         return 0;
     *out = a * b;
     return 1;
+}
+
+/* Where a span's elements start in host memory, as floats or as int32
+ * indices: for ref and cpu, whose buffers are host memory. */
+static inline float *span_floats(cocob_span s)
+{
+    return (float *)s.buf->handle + s.off;
+}
+
+static inline int32_t *span_ints(cocob_span s)
+{
+    return (int32_t *)s.buf->handle + s.off;
 }
 
 /* Whether s's buffer holds count 4-byte elements from s.off. */
@@ -56,11 +72,21 @@ cocob_status conv_shape_check(cocob_error *err, const char *op, const cocob_conv
                               cocob_span x, cocob_span col);
 void im2col_ref(const cocob_conv_shape *s, const float *x, float *col);
 void col2im_ref(const cocob_conv_shape *s, const float *col, float *x);
+/* The same loops over channels [first, end) and over planes (n channels + c)
+ * [first, end) alone: what the cpu backend gives each thread. */
+void im2col_channels_ref(const cocob_conv_shape *s, const float *x, float *col, size_t first,
+                         size_t end);
+void col2im_planes_ref(const cocob_conv_shape *s, const float *col, float *x, size_t first,
+                       size_t end);
 
 /* y[j][i][k] = x[i][j][k]; cl/swap_axes.cl holds its twin. */
 cocob_status swap_axes_check(cocob_error *err, cocob_span x, cocob_span y, size_t a, size_t bb,
                              size_t inner);
 void swap_axes_ref(const float *x, float *y, size_t a, size_t bb, size_t inner);
+/* The rows y[j] for j in [first, end) alone: what the cpu backend gives
+ * each thread. */
+void swap_axes_rows_ref(const float *x, float *y, size_t a, size_t bb, size_t inner,
+                        size_t first, size_t end);
 
 /* Max-pooling and its gathered gradient; cl/maxpool.cl holds their twins.
  * in is x or dx (planes x height x width); out and idx are y or dy and idx
@@ -71,15 +97,26 @@ void maxpool_ref(const cocob_pool_shape *s, const float *x, float *y, int32_t *i
 void maxpool_grad_ref(const cocob_pool_shape *s, const float *dy, const int32_t *idx,
                       float *dx);
 
-/* y[o][c][i] += bias[c], and db[c] = the sum of dy over o and i;
- * cl/bias.cl holds their twins. data is y or dy. */
-cocob_status bias_check(cocob_error *err, const char *op, cocob_span data, cocob_span bias,
-                        size_t outer, size_t channels, size_t inner);
-void bias_add_ref(float *y, const float *bias, size_t outer, size_t channels, size_t inner);
+/* y[o][c][i] = f(x[o][c][i] + bias[c]), and db[c] = the sum of dy over o
+ * and i; cl/bias.cl holds their twins. y may be x. */
+cocob_status bias_add_check(cocob_error *err, cocob_activation f, cocob_span x,
+                            cocob_span bias, cocob_span y, size_t outer, size_t channels,
+                            size_t inner);
+cocob_status bias_grad_check(cocob_error *err, cocob_span dy, cocob_span db, size_t outer,
+                             size_t channels, size_t inner);
+void bias_add_ref(cocob_activation f, const float *x, const float *bias, float *y,
+                  size_t outer, size_t channels, size_t inner);
 void bias_grad_ref(const float *dy, float *db, size_t outer, size_t channels, size_t inner);
+/* db[c] for the channels [first, end) alone: what the cpu backend gives
+ * each thread. */
+void bias_grad_channels_ref(const float *dy, float *db, size_t outer, size_t channels,
+                            size_t inner, size_t first, size_t end);
 
-/* relu, tanh and sigmoid, and their gradients from y; cl/activation.cl
- * holds their twins. */
+/* relu, tanh, sigmoid and the identity, and their gradients from y;
+ * cl/activation.cl holds their twins, and cl/activation_fn.cl
+ * activation_apply's. activation_name is NULL for an unknown f. */
+const char *activation_name(cocob_activation f);
+float activation_apply(cocob_activation f, float x);
 cocob_status activation_check(cocob_error *err, cocob_activation f, cocob_span x, cocob_span y,
                               size_t n);
 cocob_status activation_grad_check(cocob_error *err, cocob_activation f, cocob_span y,
