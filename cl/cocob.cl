@@ -7,6 +7,12 @@
  * rounds twice, so fusing would make the two drift apart. */
 #pragma OPENCL FP_CONTRACT OFF
 
+/* The reference's max_of: one comparison, a NaN in b comes out. */
+float max_of(float a, float b)
+{
+    return a > b ? a : b;
+}
+
 __kernel void cocob_update(__global float *w, ulong w_offset,
                            __global const float *grad, ulong grad_offset,
                            __global float *w1, __global float *L, __global float *G,
@@ -22,14 +28,14 @@ __kernel void cocob_update(__global float *w, ulong w_offset,
     float wv = *wi;
     float g = -(grad[grad_offset + i] + weight_decay * wv);
     float absg = fabs(g);
-    float Lv = fmax(L[s], absg);
+    float Lv = max_of(L[s], absg);
     float Gv = G[s] + absg;
     float w1v = w1[s];
-    float rv = fmax(reward[s] + (wv - w1v) * g, 0.0f);
+    float rv = max_of(reward[s] + (wv - w1v) * g, 0.0f);
     float tv = theta[s] + g;
     L[s] = Lv;
     G[s] = Gv;
     reward[s] = rv;
     theta[s] = tv;
-    *wi = w1v + tv / Lv / fmax(Gv + Lv, alpha * Lv) * (Lv + rv);
+    *wi = w1v + tv / Lv / max_of(Gv + Lv, alpha * Lv) * (Lv + rv);
 }
