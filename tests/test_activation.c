@@ -205,7 +205,7 @@ START_TEST(gradient_matches_finite_differences)
 }
 END_TEST
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 /* Bounds on the kernel's error in ulps of the exact result, from the
  * OpenCL 1.2 spec's allowances (section 7.4, single precision): tanh 5 ulp;
  * exp 3 ulp, that is 6 units of 2^-24 relative; a division 2.5 ulp, 5
@@ -221,7 +221,7 @@ START_TEST(kernels_match_the_reference)
      * spec's bound of the maths; how far from the reference is printed. */
     cocob_activation f = kinds[_i];
     float *x = inputs(SWEEP, 4), *dy = inputs(SWEEP, 5);
-    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     float *want = run(ref, f, x, SWEEP, 0), *got = run(ctx, f, x, SWEEP, _i == 1);
     double worst = 0, apart = 0;
     for (size_t i = 0; i < SWEEP; i++) {
@@ -259,7 +259,7 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_opencl_selector());
+    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
@@ -291,8 +291,8 @@ int main(void)
     tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, KINDS);
     suite_add_tcase(s, ref);
     TCase *args = tcase_create("arguments");
-#ifdef COCOB_HAVE_OPENCL
-    TCase *cl = tcase_create("opencl");
+#ifdef TEST_HAVE_DEVICE
+    TCase *cl = tcase_create("device");
     tcase_add_loop_test(cl, kernels_match_the_reference, 0, KINDS);
     suite_add_tcase(s, cl);
     tcase_add_loop_test(args, arguments_are_checked, 0, 2);

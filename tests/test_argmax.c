@@ -24,7 +24,7 @@ static int32_t *run(cocob_context *ctx, const float *x, size_t rows, size_t cols
 
 START_TEST(cases_worked_by_hand)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_opencl_selector());
+    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
     enum { ROWS = 6, C = 5 };
     /* A plain maximum; a three-way tie, won by the first; all equal; all
      * -inf (index 0, never past the row); a NaN, which wins wherever it is
@@ -51,7 +51,7 @@ START_TEST(cases_worked_by_hand)
 }
 END_TEST
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 START_TEST(kernel_matches_the_reference)
 {
     /* The same comparisons in the same order: equal, around out included.
@@ -66,7 +66,7 @@ START_TEST(kernel_matches_the_reference)
         uint64_t v = test_rng_next(&rng) % 64;
         x[i] = v == 0 ? NAN : (float)(v % 3);
     }
-    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     int32_t *want = run(ref, x, rows, cols), *got = run(ctx, x, rows, cols);
     for (size_t r = 0; r < rows; r++)
         if (got[TEST_OFF + r] != want[TEST_OFF + r])
@@ -83,7 +83,7 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_opencl_selector());
+    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
@@ -110,8 +110,8 @@ int main(void)
     tcase_add_loop_test(ref, cases_worked_by_hand, 0, 1);
     suite_add_tcase(s, ref);
     TCase *args = tcase_create("arguments");
-#ifdef COCOB_HAVE_OPENCL
-    TCase *cl = tcase_create("opencl");
+#ifdef TEST_HAVE_DEVICE
+    TCase *cl = tcase_create("device");
     tcase_add_loop_test(cl, cases_worked_by_hand, 1, 2);
     tcase_add_loop_test(cl, kernel_matches_the_reference, 0, 4);
     suite_add_tcase(s, cl);

@@ -245,12 +245,12 @@ START_TEST(weight_decay_is_added_to_the_gradient)
 END_TEST
 
 /* ---- the kernel against the reference ---- */
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 
 static void kernel_matches_reference(size_t n)
 {
     enum { STEPS = 1000 };
-    cocob_context *ctx = test_context(test_opencl_selector());
+    cocob_context *ctx = test_context(test_device_selector());
     test_rng rng = {n};
     float *w0 = malloc(n * sizeof *w0), *grad = malloc(n * sizeof *grad);
     float *got = malloc(n * sizeof *got);
@@ -379,7 +379,7 @@ int main(void)
     tcase_add_test(maths, constant_gradient_grows_state_without_overflow);
     tcase_add_test(maths, weight_decay_is_added_to_the_gradient);
     suite_add_tcase(s, maths);
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
     TCase *kernel = tcase_create("kernel against reference");
     /* A million elements for 1000 steps, reference included, takes
      * seconds on two cores and more under the sanitizers. */

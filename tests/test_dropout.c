@@ -54,7 +54,7 @@ static float *nonzero(size_t n, uint64_t seed)
 
 static const char *backend_of(int i)
 {
-    return i == 0 ? "ref" : test_opencl_selector();
+    return i == 0 ? "ref" : test_device_selector();
 }
 
 START_TEST(p_zero_is_the_identity)
@@ -166,7 +166,7 @@ START_TEST(gradient_matches_finite_differences)
 }
 END_TEST
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 START_TEST(kernel_matches_the_reference_bit_for_bit)
 {
     /* The same draws, the same comparison, the same single product: equal
@@ -175,7 +175,7 @@ START_TEST(kernel_matches_the_reference_bit_for_bit)
     static const float ps[] = {0.3f, 0.5f, 0.9f};
     const float p = ps[_i];
     float *x = nonzero(N, 6);
-    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     for (int grad = 0; grad < 2; grad++) {
         float *want = run(ref, grad, x, N, p, SEED, COUNTER, 0);
         float *got = run(ctx, grad, x, N, p, SEED, COUNTER, grad);
@@ -231,8 +231,8 @@ int main(void)
     tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, 2);
     suite_add_tcase(s, ref);
     TCase *args = tcase_create("arguments");
-#ifdef COCOB_HAVE_OPENCL
-    TCase *cl = tcase_create("opencl");
+#ifdef TEST_HAVE_DEVICE
+    TCase *cl = tcase_create("device");
     tcase_add_loop_test(cl, p_zero_is_the_identity, 1, 2);
     tcase_add_loop_test(cl, grad_replays_the_mask_and_new_counters_draw_a_new_one, 1, 2);
     tcase_add_loop_test(cl, kernel_matches_the_reference_bit_for_bit, 0, 3);

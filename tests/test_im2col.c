@@ -150,14 +150,14 @@ START_TEST(col2im_is_the_adjoint_of_im2col)
 }
 END_TEST
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 START_TEST(kernels_match_the_reference_bit_for_bit)
 {
     /* im2col copies, and col2im adds the same terms in the same order as the
      * reference (taps in row-major order, each addition rounded alone):
      * both must agree to the bit, around the operands included. */
     const cocob_conv_shape *s = &shapes[_i];
-    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     float *x = random_floats(x_count(s), 30 + (uint64_t)_i);
     float *c = random_floats(col_count(s), 40 + (uint64_t)_i);
     size_t col_len = OUT_OFF + col_count(s) + TAIL, x_len = OUT_OFF + x_count(s) + TAIL;
@@ -181,7 +181,7 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_opencl_selector());
+    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 400 * sizeof(float), &buf), COCOB_OK);
@@ -216,8 +216,8 @@ int main(void)
     tcase_add_loop_test(ref, col2im_is_the_adjoint_of_im2col, 0, n);
     suite_add_tcase(s, ref);
     TCase *args = tcase_create("arguments");
-#ifdef COCOB_HAVE_OPENCL
-    TCase *cl = tcase_create("opencl");
+#ifdef TEST_HAVE_DEVICE
+    TCase *cl = tcase_create("device");
     tcase_add_loop_test(cl, kernels_match_the_reference_bit_for_bit, 0, n);
     suite_add_tcase(s, cl);
     tcase_add_loop_test(args, arguments_are_checked, 0, 2);

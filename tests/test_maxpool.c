@@ -185,7 +185,7 @@ START_TEST(gradient_matches_finite_differences)
 }
 END_TEST
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 START_TEST(kernels_match_the_reference_bit_for_bit)
 {
     /* The kernels scan windows and add dy in the reference's order, with
@@ -200,7 +200,7 @@ START_TEST(kernels_match_the_reference_bit_for_bit)
         x[i] = _i % 2 ? test_rng_uniform(&rng, -1, 1) : (float)(test_rng_next(&rng) % 3);
     for (size_t o = 0; o < m; o++)
         dy[o] = test_rng_uniform(&rng, -1, 1);
-    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     float *y_want, *y_got;
     int32_t *idx_want, *idx_got;
     run_maxpool(ref, s, x, &y_want, &idx_want);
@@ -228,7 +228,7 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_opencl_selector());
+    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
@@ -269,8 +269,8 @@ int main(void)
     tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, SHAPES);
     suite_add_tcase(s, ref);
     TCase *args = tcase_create("arguments");
-#ifdef COCOB_HAVE_OPENCL
-    TCase *cl = tcase_create("opencl");
+#ifdef TEST_HAVE_DEVICE
+    TCase *cl = tcase_create("device");
     tcase_add_loop_test(cl, kernels_match_the_reference_bit_for_bit, 0, 2 * SHAPES);
     suite_add_tcase(s, cl);
     tcase_add_loop_test(args, arguments_are_checked, 0, 2);

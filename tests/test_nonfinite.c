@@ -16,7 +16,7 @@ START_TEST(reference_counts_nan_and_both_infinities)
 }
 END_TEST
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 /* Lengths around the group and grid sizes: one, a prime, more than one
  * pass of the grid-stride loop. */
 static const size_t lengths[] = {1, 255, 257, 1000003};
@@ -24,7 +24,7 @@ static const size_t lengths[] = {1, 255, 257, 1000003};
 START_TEST(kernel_matches_reference)
 {
     size_t n = lengths[_i];
-    cocob_context *ctx = test_context(test_opencl_selector());
+    cocob_context *ctx = test_context(test_device_selector());
     cocob_backend *b = ctx->backend;
     float *x = malloc(n * sizeof *x);
     ck_assert_ptr_nonnull(x);
@@ -53,7 +53,7 @@ END_TEST
 
 START_TEST(step_refuses_a_nonfinite_gradient)
 {
-    const char *selector = _i == 0 ? "ref" : test_opencl_selector();
+    const char *selector = _i == 0 ? "ref" : test_device_selector();
     cocob_context *ctx = test_context(selector);
     float w0[5] = {1, 2, 3, 4, 5}, g[5] = {0.1f, 0.2f, NAN, 0.4f, 0.5f}, w[5], G[5];
     cocob_tensor *tw, *tg;
@@ -89,7 +89,7 @@ int main(void)
     Suite *s = suite_create("nonfinite");
     TCase *tc = tcase_create("nonfinite");
     tcase_add_test(tc, reference_counts_nan_and_both_infinities);
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(tc, kernel_matches_reference, 0, sizeof lengths / sizeof *lengths);
     tcase_add_loop_test(tc, step_refuses_a_nonfinite_gradient, 0, 2);
 #else

@@ -22,7 +22,7 @@ static cocob_cl_backend *cl_of(cocob_context *ctx)
 /* Builds (or loads) one kernel file on a new context; returns what happened. */
 static cocob_cl_stats build_once(const char *f)
 {
-    cocob_context *ctx = test_context(test_opencl_selector());
+    cocob_context *ctx = test_context(test_device_selector());
     cocob_cl_backend *b = cl_of(ctx);
     cl_program prog;
     cocob_status s = cocob_cl_program(b, f, &prog);
@@ -75,7 +75,7 @@ static char *fresh_cache(void)
  * a binary from the cache must compute what a fresh build does. */
 static void step_matches_reference(void)
 {
-    cocob_context *ctx = test_context(test_opencl_selector());
+    cocob_context *ctx = test_context(test_device_selector());
     float w[7] = {0.1f, -0.2f, 0.3f, 0, 1, -1, 0.5f}, g[7] = {1, -2, 0, 3, -4, 5, -6e-3f};
     float w1[7], L[7], G[7] = {0}, r[7] = {0}, th[7] = {0}, got[7];
     for (int i = 0; i < 7; i++) {
@@ -272,7 +272,7 @@ static int child_build(const char *f, cocob_cl_stats *st)
 {
     cocob_options opts;
     cocob_options_init(&opts);
-    opts.device = test_opencl_selector();
+    opts.device = test_device_selector();
     cocob_context *ctx = NULL;
     if (cocob_context_create(&ctx, &opts) != COCOB_OK) {
         fprintf(stderr, "child: %s\n", cocob_context_error(ctx));
@@ -415,7 +415,7 @@ START_TEST(failed_build_reports_device_options_and_log)
     copy_embedded(kdir);
     write_file(kdir, "cocob.cl", broken, sizeof broken - 1);
     setenv("COCOB_KERNEL_DIR", kdir, 1);
-    cocob_context *ctx = test_context(test_opencl_selector());
+    cocob_context *ctx = test_context(test_device_selector());
     cl_program prog;
     ck_assert_int_eq(cocob_cl_program(cl_of(ctx), "cocob.cl", &prog), COCOB_ERR_BUILD);
     const char *msg = cocob_context_error(ctx);
@@ -446,7 +446,7 @@ END_TEST
 
 START_TEST(options_are_strict_opencl_1_2)
 {
-    cocob_context *ctx = test_context(test_opencl_selector());
+    cocob_context *ctx = test_context(test_device_selector());
     const char *opts = cl_of(ctx)->options;
     ck_assert_ptr_nonnull(strstr(opts, "-cl-std=CL1.2"));
     ck_assert_ptr_null(strstr(opts, "fast-relaxed-math"));

@@ -50,7 +50,8 @@ START_TEST(malformed_selectors_are_errors)
 }
 END_TEST
 
-/* A machine with every kind of device, in an order that is not auto's. */
+/* A machine with every kind of device, in an order that is not auto's:
+ * ref, the cpu backend (platform -1), then OpenCL devices. */
 static cocob_device_list *fake_list(void)
 {
     static const struct {
@@ -58,6 +59,7 @@ static cocob_device_list *fake_list(void)
         int p, d;
         const char *name;
     } devs[] = {
+        {COCOB_DEVICE_CPU, -1, -1, "CPU (OpenBLAS OpenMP, 2 threads)"},
         {COCOB_DEVICE_CPU, 0, 0, "pthread-skylake-avx512"},
         {COCOB_DEVICE_GPU_INTEGRATED, 1, 0, "Intel(R) UHD Graphics 770"},
         {COCOB_DEVICE_ACCELERATOR, 1, 1, "Some FPGA"},
@@ -77,7 +79,10 @@ static cocob_device_list *fake_list(void)
         d->platform_index = devs[i].p;
         d->device_index = devs[i].d;
         strcpy(d->name, devs[i].name);
-        snprintf(d->selector, sizeof d->selector, "opencl:%d:%d", devs[i].p, devs[i].d);
+        if (d->platform_index < 0)
+            strcpy(d->selector, "cpu");
+        else
+            snprintf(d->selector, sizeof d->selector, "opencl:%d:%d", devs[i].p, devs[i].d);
     }
     return list;
 }
@@ -101,15 +106,17 @@ static size_t pick(cocob_device_list *list, const char *text)
 START_TEST(selectors_pick_the_right_device)
 {
     cocob_device_list *list = fake_list();
-    ck_assert_int_eq(pick(list, "auto"), 4);            /* the first discrete GPU */
-    ck_assert_int_eq(pick(list, "gpu"), 4);
-    ck_assert_int_eq(pick(list, "cpu"), 1);
+    ck_assert_int_eq(pick(list, "auto"), 5);            /* the first discrete GPU */
+    ck_assert_int_eq(pick(list, "gpu"), 5);
+    ck_assert_int_eq(pick(list, "cpu"), 1);             /* the cpu backend */
     ck_assert_int_eq(pick(list, "ref"), 0);
-    ck_assert_int_eq(pick(list, "opencl"), 1);
-    ck_assert_int_eq(pick(list, "opencl:1:1"), 3);
-    ck_assert_int_eq(pick(list, "geforce"), 5);         /* case does not matter */
-    ck_assert_int_eq(pick(list, "UHD"), 2);
-    ck_assert_int_eq(pick(list, "nvidia"), 4);          /* the first of two */
+    ck_assert_int_eq(pick(list, "opencl"), 2);          /* the first OpenCL device */
+    ck_assert_int_eq(pick(list, "opencl:0:0"), 2);      /* the OpenCL CPU device */
+    ck_assert_int_eq(pick(list, "pthread"), 2);
+    ck_assert_int_eq(pick(list, "opencl:1:1"), 4);
+    ck_assert_int_eq(pick(list, "geforce"), 6);         /* case does not matter */
+    ck_assert_int_eq(pick(list, "UHD"), 3);
+    ck_assert_int_eq(pick(list, "nvidia"), 5);          /* the first of two */
     free_fake(list);
 }
 END_TEST
@@ -118,12 +125,20 @@ START_TEST(auto_falls_through_the_ranking)
 {
     cocob_device_list *list = fake_list();
     /* Take away the discrete GPUs, then the integrated one, then the
-     * accelerator: auto steps down one rank each time. */
-    list->count = 4;
-    ck_assert_int_eq(pick(list, "auto"), 2);
-    list->infos[2].type = COCOB_DEVICE_CPU;
+     * accelerator: auto steps down one rank each time, to the cpu backend
+     * before the OpenCL CPU device listed after it, and says why. */
+    list->count = 5;
     ck_assert_int_eq(pick(list, "auto"), 3);
     list->infos[3].type = COCOB_DEVICE_CPU;
+    ck_assert_int_eq(pick(list, "auto"), 4);
+    list->infos[4].type = COCOB_DEVICE_CPU;
+    size_t index;
+    char why[640];
+    ck_assert_int_eq(cocob_device_list_select(list, "auto", &index, why, sizeof why), COCOB_OK);
+    ck_assert_int_eq(index, 1);
+    ck_assert_ptr_nonnull(strstr(why, "OpenBLAS"));
+    /* A build without the cpu backend: the OpenCL CPU device, then ref. */
+    list->infos[1] = list->infos[2];
     ck_assert_int_eq(pick(list, "auto"), 1);
     list->count = 1;
     ck_assert_int_eq(pick(list, "auto"), 0);
@@ -146,11 +161,14 @@ START_TEST(nothing_matching_is_an_error_that_lists_devices)
         ck_assert_ptr_nonnull(strstr(msg, "opencl:1:0"));
         ck_assert_ptr_nonnull(strstr(msg, "ref"));
     }
-    /* With only ref, gpu and cpu match nothing: no quiet fall back to ref. */
+    /* With only ref, gpu, cpu and opencl match nothing: no quiet fall back
+     * to ref. */
     list->count = 1;
     size_t index;
     char why[640];
     ck_assert_int_eq(cocob_device_list_select(list, "gpu", &index, why, sizeof why),
+                     COCOB_ERR_NO_DEVICE);
+    ck_assert_int_eq(cocob_device_list_select(list, "cpu", &index, why, sizeof why),
                      COCOB_ERR_NO_DEVICE);
     ck_assert_int_eq(cocob_device_list_select(list, "opencl", &index, why, sizeof why),
                      COCOB_ERR_NO_DEVICE);
@@ -182,9 +200,9 @@ START_TEST(environment_variable_selects)
     cocob_context *ctx = test_context(NULL);
     ck_assert_str_eq(cocob_context_device(ctx)->selector, "ref");
     cocob_context_destroy(ctx);
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
     /* --device (opts.device) wins over the environment. */
-    ctx = test_context(test_opencl_selector());
+    ctx = test_context(test_device_selector());
     ck_assert_int_ne(cocob_context_device(ctx)->type, COCOB_DEVICE_REF);
     cocob_context_destroy(ctx);
 #endif

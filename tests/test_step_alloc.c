@@ -63,7 +63,7 @@ enum { SPECS = sizeof specs / sizeof *specs, BATCH = 32, STEPS = 3 };
 
 START_TEST(a_step_after_the_first_allocates_nothing)
 {
-    const char *selector = _i < SPECS ? "ref" : test_opencl_selector();
+    const char *selector = _i < SPECS ? "ref" : test_device_selector();
     const char *spec = specs[_i % SPECS];
     cocob_context *ctx = test_context(selector);
     cocob_model *m;
@@ -118,7 +118,7 @@ int main(void)
 {
     Suite *s = suite_create("step_alloc");
     TCase *tc = tcase_create("steps");
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(tc, a_step_after_the_first_allocates_nothing, 0, 2 * SPECS);
 #else
     tcase_add_loop_test(tc, a_step_after_the_first_allocates_nothing, 0, SPECS);

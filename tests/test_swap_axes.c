@@ -76,7 +76,7 @@ END_TEST
 /* On each backend (ref, then OpenCL): swapping back restores x bit for bit. */
 START_TEST(round_trip_restores_x)
 {
-    const char *selector = _i < SHAPES ? "ref" : test_opencl_selector();
+    const char *selector = _i < SHAPES ? "ref" : test_device_selector();
     const size_t *sh = shapes[_i % SHAPES];
     size_t n = sh[0] * sh[1] * sh[2];
     cocob_context *ctx = test_context(selector);
@@ -92,13 +92,13 @@ START_TEST(round_trip_restores_x)
 }
 END_TEST
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 START_TEST(kernel_matches_the_reference_bit_for_bit)
 {
     /* Pure copies: equal to the bit, around y included. */
     const size_t *sh = shapes[_i];
     size_t n = sh[0] * sh[1] * sh[2];
-    cocob_context *ref = test_context("ref"), *ctx = test_context(test_opencl_selector());
+    cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     float *x = random_floats(n, 60 + (uint64_t)_i);
     float *want = run(ref, x, sh[0], sh[1], sh[2]), *got = run(ctx, x, sh[0], sh[1], sh[2]);
     ck_assert_msg(memcmp(got, want, (Y_OFF + n + TAIL) * sizeof(float)) == 0,
@@ -114,7 +114,7 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_opencl_selector());
+    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
@@ -136,7 +136,7 @@ int main(void)
     Suite *s = suite_create("swap_axes");
     TCase *tc = tcase_create("swap_axes");
     tcase_add_test(tc, reference_matches_cases_worked_by_hand);
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(tc, round_trip_restores_x, 0, 2 * SHAPES);
     tcase_add_loop_test(tc, kernel_matches_the_reference_bit_for_bit, 0, SHAPES);
     tcase_add_loop_test(tc, arguments_are_checked, 0, 2);

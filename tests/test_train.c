@@ -22,7 +22,7 @@ static cocob_dataset *load(cocob_context *ctx, cocob_split split, size_t keep)
     return d;
 }
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 enum { EXAMPLES = 1000, BATCH = 50, EPOCHS = 10, STEPS = EXAMPLES / BATCH * EPOCHS };
 
 /* The per-step losses of a seeded run of spec on selector's device. */
@@ -82,7 +82,7 @@ START_TEST(same_run_on_both_backends)
     const char *spec = same_run[_i].spec;
     double ref[STEPS], dev[STEPS];
     run("ref", spec, ref);
-    run(test_opencl_selector(), spec, dev);
+    run(test_device_selector(), spec, dev);
     double worst = 0;
     size_t at = 0;
     for (size_t i = 0; i < STEPS; i++) {
@@ -180,7 +180,7 @@ int main(void)
     Suite *s = suite_create("train");
     TCase *tc = tcase_create("train");
     tcase_set_timeout(tc, 900);
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(tc, same_run_on_both_backends, 0, sizeof same_run / sizeof *same_run);
 #endif
     tcase_add_test(tc, a_small_mlp_learns_on_ref);

@@ -6,13 +6,13 @@
 #include "core/internal.h"
 #include "testutil.h"
 
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
 static const size_t lengths[] = {1, 7, 1000003};
 
 START_TEST(kernel_matches_reference)
 {
     size_t n = lengths[_i];
-    cocob_context *ctx = test_context(test_opencl_selector());
+    cocob_context *ctx = test_context(test_device_selector());
     cocob_backend *b = ctx->backend;
     float *hb = malloc(n * sizeof(float)), *hc = malloc(n * sizeof(float));
     float *want = malloc(n * sizeof(float)), *got = malloc(n * sizeof(float));
@@ -64,7 +64,7 @@ int main(void)
     Suite *s = suite_create("triad");
     TCase *tc = tcase_create("triad");
     tcase_add_test(tc, reference_is_the_formula);
-#ifdef COCOB_HAVE_OPENCL
+#ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(tc, kernel_matches_reference, 0, sizeof lengths / sizeof *lengths);
 #endif
     suite_add_tcase(s, tc);

@@ -8,10 +8,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *test_opencl_selector(void)
+const char *test_device_selector(void)
 {
     const char *s = getenv("COCOB_TEST_DEVICE");
+#ifdef COCOB_HAVE_OPENCL
     return s && *s ? s : "opencl";
+#else
+    return s && *s ? s : "cpu";
+#endif
+}
+
+int test_device_is_cpu(void)
+{
+    return strcmp(test_device_selector(), "cpu") == 0;
 }
 
 static char log_buf[65536];

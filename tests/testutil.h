@@ -9,8 +9,18 @@
 #include "backend/backend.h"
 #include "cocob/cocob.h"
 
-/* The OpenCL device under test: $COCOB_TEST_DEVICE, else "opencl". */
-const char *test_opencl_selector(void);
+/* Whether this build has a device to check against ref: an OpenCL device
+ * or the cpu backend. */
+#if defined(COCOB_HAVE_OPENCL) || defined(COCOB_HAVE_CPU)
+#define TEST_HAVE_DEVICE 1
+#endif
+
+/* The device under test: $COCOB_TEST_DEVICE, else "opencl", or "cpu" in a
+ * build without OpenCL. tests/CMakeLists.txt runs each suite that asks for
+ * it on both. */
+const char *test_device_selector(void);
+/* Whether that is the cpu backend, for the tests of OpenCL's internals. */
+int test_device_is_cpu(void);
 
 /* A context on selector, failing the test with the library's message if it
  * cannot be made. Log messages are collected in test_log(). */

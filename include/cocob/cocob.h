@@ -37,7 +37,8 @@ typedef enum cocob_status {
     COCOB_ERR_DEVICE_LIMIT,     /* a request beyond what the device allows */
     COCOB_ERR_IO,               /* a file could not be read or written */
     COCOB_ERR_UNSUPPORTED,      /* the backend or build lacks the feature */
-    COCOB_ERR_NONFINITE         /* a NaN or an infinity where only finite numbers make sense */
+    COCOB_ERR_NONFINITE,        /* a NaN or an infinity where only finite numbers make sense */
+    COCOB_ERR_VERIFY            /* verify mode: the device's result is not the reference's */
 } cocob_status;
 
 /* A short fixed name for a status, such as "COCOB_ERR_BUILD". */
@@ -113,6 +114,19 @@ COCOB_API cocob_status cocob_device_list_select(cocob_device_list *list, const c
 
 typedef struct cocob_context cocob_context;
 
+/* Verify mode runs every op on the chosen device and on the C reference.
+ * STOP fails the first op whose result on the device differs from the
+ * reference's beyond the op's tolerance, with COCOB_ERR_VERIFY and a message
+ * naming the op, the layer, the tensor, the index and both values. RECORD
+ * keeps going and tallies each op and shape (cocob_verify_rows). Either way
+ * each op's outputs are then set to the reference's, so every op starts from
+ * the same inputs on both and a divergence is pinned on the op that made it. */
+typedef enum cocob_verify_mode {
+    COCOB_VERIFY_OFF = 0,
+    COCOB_VERIFY_STOP,
+    COCOB_VERIFY_RECORD
+} cocob_verify_mode;
+
 typedef struct cocob_options {
     /* Which device: "auto", "ref", "opencl", "opencl:P:D", "gpu", "cpu", or a
      * case-insensitive part of a device's name. NULL reads $COCOB_DEVICE,
@@ -121,6 +135,8 @@ typedef struct cocob_options {
     cocob_log_fn log;           /* NULL writes to stderr */
     void *log_user;
     cocob_log_level log_level;  /* messages below this level are dropped */
+    /* OFF reads $COCOB_VERIFY: 1 is STOP. */
+    cocob_verify_mode verify;
 } cocob_options;
 
 /* Fills in the defaults: device NULL, log to stderr, level COCOB_LOG_INFO. */
@@ -137,6 +153,38 @@ COCOB_API const char *cocob_context_error(const cocob_context *ctx);
 COCOB_API const cocob_device_info *cocob_context_device(const cocob_context *ctx);
 /* Waits until every queued operation has finished. */
 COCOB_API cocob_status cocob_context_finish(cocob_context *ctx);
+
+/* ---- Verify mode: the device against the C reference ----------------- */
+
+/* One op at one shape, over every call of it: the largest absolute error,
+ * the largest error relative to the op's magnitude (|reference|, or for a
+ * sum the sum of its terms' sizes), the tolerance on that, and whether every
+ * element was within it. */
+typedef struct cocob_verify_row {
+    char op[32];
+    char shape[64];
+    double max_abs_err, max_rel_err, tolerance;
+    size_t elements, calls;
+    int pass;
+} cocob_verify_row;
+
+/* What a context made with COCOB_VERIFY_RECORD has tallied so far; NULL and
+ * 0 for any other context. Valid until the context is destroyed. */
+COCOB_API const cocob_verify_row *cocob_verify_rows(const cocob_context *ctx, size_t *count);
+
+/* Runs every op, forward, backward and optimizer step, at several shapes: a
+ * few training and evaluation steps of small models that use every layer,
+ * on random data. ctx must be made with COCOB_VERIFY_RECORD; the results are
+ * then in cocob_verify_rows. */
+COCOB_API cocob_status cocob_verify_run(cocob_context *ctx);
+/* How many kernel programs the context has built from source, and how many
+ * it loaded from the program cache, so far: whether a run paid for builds.
+ * Both 0 on a device that runs no kernels (ref). */
+COCOB_API void cocob_context_programs(const cocob_context *ctx, unsigned *built,
+                                      unsigned *cached);
+/* Seconds on a monotonic clock, the one the library times with; only
+ * differences mean anything. */
+COCOB_API double cocob_now(void);
 
 /* ---- Tensors ---------------------------------------------------------- */
 
@@ -187,9 +235,79 @@ COCOB_API void cocob_optimizer_destroy(cocob_optimizer *opt);
  * before anything moves: one bad value would poison G and theta for good. */
 COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads);
 
-/* Copies one state buffer of params[index] to the host. */
+/* Copies one state buffer of params[index] to the host. COCOB only: for
+ * any optimizer, cocob_optimizer_read_state_buffer. */
 COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, cocob_cocob_state which,
                                         size_t index, float *dst, size_t count);
+
+/* ---- The baselines: any optimizer -------------------------------------- */
+
+/* COCOB-Backprop and the baselines its paper compares it with, each as
+ * PyTorch 1.13's torch.optim documents it. */
+typedef enum cocob_optimizer_kind {
+    COCOB_OPTIMIZER_COCOB = 0,
+    COCOB_OPTIMIZER_SGD,      /* momentum, dampening and Nesterov's form optional */
+    COCOB_OPTIMIZER_ADAGRAD,  /* lr_decay 0, initial accumulator 0 */
+    COCOB_OPTIMIZER_RMSPROP,  /* not centred, no momentum */
+    COCOB_OPTIMIZER_ADADELTA,
+    COCOB_OPTIMIZER_ADAM,     /* with bias correction; weight decay coupled */
+    COCOB_OPTIMIZER_ADAMW,    /* Adam with decoupled weight decay */
+    COCOB_OPTIMIZER_KIND_COUNT
+} cocob_optimizer_kind;
+
+/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam" or "adamw";
+ * NULL for a value outside the enum. */
+COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
+/* The kind a name (as above, in any case) stands for. */
+COCOB_API cocob_status cocob_optimizer_kind_parse(const char *name, cocob_optimizer_kind *out);
+
+/* Which optimizer, and its settings. The baselines' are PyTorch's, in its
+ * names and meanings, and double as PyTorch's are, so that 1 - rho and
+ * the bias corrections round as they do there. A field the kind does not
+ * use must stay 0, as cocob_optimizer_config_init leaves it. */
+typedef struct cocob_optimizer_config {
+    cocob_optimizer_kind kind;
+    cocob_cocob_config cocob;  /* COCOB's settings alone; it has no learning rate */
+    double lr;                 /* every baseline; SGD's has no default */
+    double momentum;           /* SGD */
+    double dampening;          /* SGD */
+    int nesterov;              /* SGD: needs momentum and no dampening */
+    double weight_decay;       /* baselines: coupled (joins the gradient); AdamW: decoupled,
+                                * each step first scales w by 1 - lr * weight_decay */
+    double rho;                /* RMSProp's alpha, Adadelta's rho */
+    double eps;                /* AdaGrad, RMSProp, Adadelta, Adam, AdamW; above 0 */
+    double beta1, beta2;       /* Adam, AdamW */
+} cocob_optimizer_config;
+
+/* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
+ * AdaGrad lr 1e-2, eps 1e-10; RMSProp lr 1e-2, rho 0.99, eps 1e-8;
+ * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
+ * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own. */
+COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_kind kind);
+
+/* An optimizer of any kind over count parameter tensors, which must
+ * outlive it; cfg NULL is COCOB's defaults. A setting out of range, or set
+ * where the kind has no use for it, is an error naming both. */
+COCOB_API cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_config *cfg,
+                                              size_t count, cocob_tensor *const *params,
+                                              cocob_optimizer **out);
+COCOB_API void cocob_optimizer_get_config(const cocob_optimizer *opt, cocob_optimizer_config *out);
+/* One line such as "Adam (lr 0.001, betas 0.9 0.999, eps 1e-08)". */
+COCOB_API void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap);
+/* The steps taken so far: Adam's t. */
+COCOB_API uint64_t cocob_optimizer_steps(const cocob_optimizer *opt);
+
+/* The per-parameter state buffers, by index from 0, named as PyTorch's
+ * state_dict names them: COCOB's w1, L, G, reward, theta (in
+ * cocob_cocob_state's order); SGD's momentum_buffer (none without
+ * momentum); AdaGrad's sum; RMSProp's square_avg; Adadelta's square_avg
+ * and acc_delta; Adam's and AdamW's exp_avg and exp_avg_sq. */
+COCOB_API size_t cocob_optimizer_state_count(const cocob_optimizer *opt);
+/* NULL for an index past the last. */
+COCOB_API const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state);
+/* Copies state buffer `state` of params[index] to the host. */
+COCOB_API cocob_status cocob_optimizer_read_state_buffer(const cocob_optimizer *opt, size_t state,
+                                                         size_t index, float *dst, size_t count);
 
 /* ---- Models ------------------------------------------------------------- */
 
@@ -269,6 +387,52 @@ typedef struct cocob_bench_update_result {
 
 COCOB_API cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
                                           cocob_bench_update_result *out);
+
+/* ---- GEMM tuning (OpenCL) ------------------------------------------------ */
+
+enum { COCOB_GEMM_SHAPES = 8, COCOB_GEMM_MAX_CANDIDATES = 48 };
+
+/* op(A) is M x K, op(B) K x N; the shapes are one training step's GEMMs of
+ * a 784-1000-1000-10 MLP at batch 100. */
+typedef struct cocob_gemm_shape {
+    int trans_a, trans_b;
+    size_t M, N, K;
+} cocob_gemm_shape;
+
+typedef struct cocob_gemm_timing {
+    char name[128];                     /* "clblast", "outer 4x2x16 dot 4x2x16 group 1" */
+    int ok;                             /* 0: it failed to build or run, as logged */
+    double gflops[COCOB_GEMM_SHAPES];
+    double seconds;                     /* every shape once, as in one training step */
+    double gflops_all;                  /* all the shapes' work over seconds */
+} cocob_gemm_timing;
+
+typedef struct cocob_gemm_tuning {
+    cocob_gemm_shape shapes[COCOB_GEMM_SHAPES];
+    size_t candidate_count;
+    cocob_gemm_timing candidates[COCOB_GEMM_MAX_CANDIDATES]; /* [0] is the default */
+    cocob_gemm_timing base, tuned;      /* the default and the winner, timed again
+                                           side by side */
+    char path[4096];                    /* the parameters file written */
+} cocob_gemm_tuning;
+
+/* Times GEMM candidates on the context's OpenCL device (at most
+ * max_candidates of them, 0 for all, the default always first), stores the
+ * fastest beside the program cache and puts it in effect; later contexts on
+ * the device load it. COCOB_ERR_UNSUPPORTED on other devices. */
+COCOB_API cocob_status cocob_tune_gemm(cocob_context *ctx, size_t max_candidates,
+                                       cocob_gemm_tuning *out);
+
+/* The default GEMM and the stored one side by side, shape by shape, the two
+ * alternating; has_tuned is 0 when nothing is stored (tuned is then unset). */
+typedef struct cocob_bench_gemm_result {
+    cocob_gemm_shape shapes[COCOB_GEMM_SHAPES];
+    cocob_gemm_timing base, tuned;
+    int has_tuned;
+    char path[4096];                    /* where the stored parameters are looked for */
+} cocob_bench_gemm_result;
+
+COCOB_API cocob_status cocob_bench_gemm(cocob_context *ctx, cocob_bench_gemm_result *out);
 
 /* ---- Data sets -------------------------------------------------------- */
 

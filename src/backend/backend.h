@@ -35,6 +35,42 @@ typedef struct cocob_update_args {
     float weight_decay;
 } cocob_update_args;
 
+/* The scalars of a baseline optimizer's step, rounded to float once by the
+ * caller, which works them out in double from the configuration as PyTorch
+ * does in Python: every backend then gets the same ones. Each op reads the
+ * ones its formula (in src/backend/ref/<family>.c) names. */
+typedef struct cocob_baseline_hyper {
+    float lr;              /* the step's scale; Adam's is lr / (1 - beta1^t) */
+    float weight_decay;    /* coupled: weight_decay * w joins the gradient */
+    float eps;
+    float momentum;        /* SGD */
+    float one_minus_dampening;
+    int nesterov;
+    int first;             /* SGD: the first step, which starts the buffer at g */
+    float rho;             /* RMSProp's alpha, Adadelta's rho */
+    float one_minus_rho;
+    float beta1, one_minus_beta1, beta2, one_minus_beta2; /* Adam */
+    float bias2_sqrt;      /* Adam: sqrt(1 - beta2^t) */
+    float shrink;          /* Adam: w is first scaled by it, 1 - lr weight_decay for
+                            * AdamW's decoupled decay, 1 for Adam */
+} cocob_baseline_hyper;
+
+/* Most state buffers a baseline keeps: Adadelta's two, Adam's two. */
+enum { COCOB_BASELINE_MAX_STATES = 2 };
+
+/* One step of a baseline over n elements; offsets count floats, and the
+ * state buffers share one, as COCOB's do. */
+typedef struct cocob_baseline_args {
+    cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    cocob_buffer *state[COCOB_BASELINE_MAX_STATES];
+    size_t state_offset;
+    size_t n;
+    cocob_baseline_hyper h;
+} cocob_baseline_args;
+
 /* Where an op's operand starts: a buffer and an offset counted in elements.
  * Every element is 4 bytes: a float, or an int32 for labels and indices. */
 typedef struct cocob_span {
@@ -86,6 +122,16 @@ typedef struct cocob_backend_i {
 
     /* The fused COCOB-Backprop step: ref/cocob.c and cl/cocob.cl. */
     cocob_status (*cocob_update)(cocob_backend *b, const cocob_update_args *a);
+    /* The baselines' fused steps, one family each: ref/<family>.c gives the
+     * formula, PyTorch 1.13's. state[0] is SGD's momentum buffer (NULL
+     * without momentum), AdaGrad's sum, RMSProp's and Adadelta's square_avg,
+     * Adam's exp_avg; state[1] Adadelta's acc_delta, Adam's exp_avg_sq. */
+    cocob_status (*sgd_update)(cocob_backend *b, const cocob_baseline_args *a);
+    cocob_status (*adagrad_update)(cocob_backend *b, const cocob_baseline_args *a);
+    cocob_status (*rmsprop_update)(cocob_backend *b, const cocob_baseline_args *a);
+    cocob_status (*adadelta_update)(cocob_backend *b, const cocob_baseline_args *a);
+    /* Adam and AdamW: AdamW's decay is shrink, Adam's weight_decay. */
+    cocob_status (*adam_update)(cocob_backend *b, const cocob_baseline_args *a);
     /* How many of the n floats at offset are NaN or infinite; waits for the
      * answer. ref/nonfinite.c and cl/nonfinite.cl. */
     cocob_status (*count_nonfinite)(cocob_backend *b, const cocob_buffer *x, size_t offset,
@@ -164,10 +210,22 @@ struct cocob_backend {
     cocob_device_info info;
     cocob_error *err;          /* the owning context's: failures are written here */
     const cocob_logger *log;
+    /* What the ops now running are for, such as "layer 2 (dense:64),
+     * forward", set by the core: the checking backend names it when an op
+     * diverges. "" when unknown. */
+    char where[96];
 };
 
 cocob_status cocob_ref_backend_create(cocob_error *err, const cocob_logger *log,
                                       cocob_backend **out);
+/* The checking backend over dev, which it then owns (src/backend/check). */
+cocob_status cocob_check_backend_create(cocob_backend *dev, cocob_verify_mode mode,
+                                        cocob_error *err, const cocob_logger *log,
+                                        cocob_backend **out);
+/* Its tally; NULL and 0 for any other backend. */
+const cocob_verify_row *cocob_check_rows(const cocob_backend *b, size_t *count);
+/* Its mode; COCOB_VERIFY_OFF for any other backend. */
+cocob_verify_mode cocob_check_mode(const cocob_backend *b);
 /* Fills the device description of the reference backend. */
 void cocob_ref_device_info(cocob_device_info *info);
 

@@ -29,9 +29,14 @@ static cocob_status open_device(cocob_context *ctx, const char *text)
                   "device %s: chose %s, %s (%s): %s", sel.text, d->selector, d->name,
                   cocob_device_type_name(d->type), why);
 #ifdef COCOB_HAVE_OPENCL
-        if (index > 0)
-            s = cocob_cl_backend_create(&list.cl[index - 1], &ctx->err, &ctx->log,
+        if (d->platform_index >= 0)
+            s = cocob_cl_backend_create(&list.cl[index - list.cl_first], &ctx->err, &ctx->log,
                                         &ctx->backend);
+        else
+#endif
+#ifdef COCOB_HAVE_CPU
+        if (d->type == COCOB_DEVICE_CPU)
+            s = cocob_cpu_backend_create(&ctx->err, &ctx->log, &ctx->backend);
         else
 #endif
             s = cocob_ref_backend_create(&ctx->err, &ctx->log, &ctx->backend);
@@ -61,7 +66,25 @@ cocob_status cocob_context_create(cocob_context **out, const cocob_options *opts
         device = getenv("COCOB_DEVICE");
     if (!device || !*device)
         device = "auto";
-    return open_device(ctx, device);
+    cocob_status s = open_device(ctx, device);
+    cocob_verify_mode verify = opts->verify;
+    const char *env = getenv("COCOB_VERIFY");
+    if (verify == COCOB_VERIFY_OFF && env && strcmp(env, "1") == 0)
+        verify = COCOB_VERIFY_STOP;
+    if (s == COCOB_OK && verify != COCOB_VERIFY_OFF) {
+        cocob_backend *dev = ctx->backend;
+        s = cocob_check_backend_create(dev, verify, &ctx->err, &ctx->log, &ctx->backend);
+        if (s != COCOB_OK) {
+            ctx->backend = NULL;
+            dev->iface->destroy(dev);
+        } else {
+            cocob_log(&ctx->log, COCOB_LOG_INFO,
+                      "verify mode: every op runs on %s and on the C reference, and is "
+                      "checked against it",
+                      dev->info.name);
+        }
+    }
+    return s;
 }
 
 void cocob_context_destroy(cocob_context *ctx)
@@ -78,6 +101,15 @@ const char *cocob_context_error(const cocob_context *ctx)
     return ctx ? ctx->err.message : "no context (out of host memory?)";
 }
 
+const cocob_verify_row *cocob_verify_rows(const cocob_context *ctx, size_t *count)
+{
+    size_t n = 0;
+    const cocob_verify_row *rows = ctx && ctx->backend ? cocob_check_rows(ctx->backend, &n) : NULL;
+    if (count)
+        *count = n;
+    return rows;
+}
+
 const cocob_device_info *cocob_context_device(const cocob_context *ctx)
 {
     return ctx && ctx->backend ? &ctx->backend->info : NULL;
@@ -88,4 +120,22 @@ cocob_status cocob_context_finish(cocob_context *ctx)
     if (!ctx || !ctx->backend)
         return COCOB_ERR_INVALID_ARGUMENT;
     return ctx->backend->iface->finish(ctx->backend);
+}
+
+void cocob_context_programs(const cocob_context *ctx, unsigned *built, unsigned *cached)
+{
+    unsigned b = 0, c = 0;
+#ifdef COCOB_HAVE_OPENCL
+    const cocob_cl_backend *cl = ctx && ctx->backend ? cocob_cl_backend_of(ctx->backend) : NULL;
+    if (cl) {
+        b = cl->stats.builds_from_source;
+        c = cl->stats.cache_hits;
+    }
+#else
+    (void)ctx;
+#endif
+    if (built)
+        *built = b;
+    if (cached)
+        *cached = c;
 }

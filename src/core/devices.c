@@ -1,4 +1,5 @@
-/* The device list: the reference backend, then every OpenCL device. */
+/* The device list: the reference backend, the cpu backend, then every
+ * OpenCL device. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,15 +27,19 @@ cocob_status cocob_device_list_fill(cocob_device_list *list, cocob_error *err)
 #else
     strcpy(list->note, "this build of cocob has no OpenCL (COCOB_OPENCL=OFF)");
 #endif
-    list->infos = calloc(ncl + 1, sizeof *list->infos);
+    list->infos = calloc(ncl + 2, sizeof *list->infos);
     if (!list->infos)
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory listing devices");
     cocob_ref_device_info(&list->infos[0]);
-#ifdef COCOB_HAVE_OPENCL
-    for (size_t i = 0; i < ncl; i++)
-        list->infos[i + 1] = list->cl[i].info;
+    list->count = 1;
+#ifdef COCOB_HAVE_CPU
+    cocob_cpu_device_info(&list->infos[list->count++]);
 #endif
-    list->count = ncl + 1;
+#ifdef COCOB_HAVE_OPENCL
+    list->cl_first = list->count;
+    for (size_t i = 0; i < ncl; i++)
+        list->infos[list->count++] = list->cl[i].info;
+#endif
     return COCOB_OK;
 }
 

@@ -55,6 +55,7 @@ const char *cocob_status_name(cocob_status s)
     case COCOB_ERR_IO: return "COCOB_ERR_IO";
     case COCOB_ERR_UNSUPPORTED: return "COCOB_ERR_UNSUPPORTED";
     case COCOB_ERR_NONFINITE: return "COCOB_ERR_NONFINITE";
+    case COCOB_ERR_VERIFY: return "COCOB_ERR_VERIFY";
     }
     return "COCOB_ERR_UNKNOWN";
 }

@@ -9,12 +9,18 @@
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
 #endif
+#ifdef COCOB_HAVE_CPU
+#include "backend/cpu/cpu.h"
+#endif
 
 struct cocob_device_list {
-    cocob_device_info *infos;   /* infos[0] is ref; then one per OpenCL device */
+    /* infos[0] is ref; then the cpu backend, where built; then one per
+     * OpenCL device */
+    cocob_device_info *infos;
     size_t count;
 #ifdef COCOB_HAVE_OPENCL
-    cocob_cl_device *cl;        /* cl[i] is infos[i + 1] */
+    cocob_cl_device *cl;        /* cl[i] is infos[cl_first + i] */
+    size_t cl_first;
 #endif
     char note[512];
     cocob_error err;
@@ -23,9 +29,6 @@ struct cocob_device_list {
 /* Fills list, writing failures to err. */
 cocob_status cocob_device_list_fill(cocob_device_list *list, cocob_error *err);
 void cocob_device_list_clear(cocob_device_list *list);
-
-/* Seconds on the monotonic clock, for timings and ETAs: clock.c. */
-double cocob_now(void);
 
 struct cocob_context {
     cocob_error err;

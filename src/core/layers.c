@@ -4,9 +4,11 @@
  * W as units x inputs and computes y = x W^T + b. A convolution unrolls its
  * input with im2col into (C KH KW) x (N OH OW), multiplies by W (F x C KH KW)
  * into F x (N OH OW), and swaps the first two axes back to N x F x OH OW. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/model.h"
+#include "core/spec.h"
 
 static cocob_span at(cocob_buffer *buf, size_t off)
 {
@@ -112,11 +114,20 @@ void cocob_layer_free(cocob_model *m, size_t i)
     }
 }
 
+/* Tells the backend what its next ops are for: verify mode names it. */
+static void label(cocob_backend *b, const model_layer *l, size_t i, const char *pass)
+{
+    char name[64];
+    cocob_layer_name(&l->desc, name, sizeof name);
+    snprintf(b->where, sizeof b->where, "layer %zu (%s), %s", i, name, pass);
+}
+
 cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, size_t n,
                                  int training)
 {
     model_layer *l = &m->layers[i];
     cocob_backend *b = m->ctx->backend;
+    label(b, l, i, "forward");
     cocob_buffer *x = i ? output_of(m, i - 1, input) : input, *y = dest_of(m, i);
     cocob_buffer *W = m->param_arena->buf;
     size_t in = cocob_shape_size(l->in), out = cocob_shape_size(l->out);
@@ -173,6 +184,7 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
 {
     model_layer *l = &m->layers[i];
     cocob_backend *b = m->ctx->backend;
+    label(b, l, i, "backward");
     cocob_buffer *x = i ? output_of(m, i - 1, input) : input;
     cocob_buffer *dx = i ? grad_of(m, i - 1) : NULL;
     cocob_buffer *W = m->param_arena->buf, *dW = m->grad_arena->buf;

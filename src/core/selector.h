@@ -5,12 +5,12 @@
 #include "core/internal.h"
 
 typedef enum cocob_selector_kind {
-    COCOB_SELECT_AUTO,      /* discrete GPU, integrated GPU, accelerator, OpenCL CPU, ref */
+    COCOB_SELECT_AUTO,      /* discrete GPU, integrated GPU, accelerator, cpu, OpenCL CPU, ref */
     COCOB_SELECT_REF,
     COCOB_SELECT_OPENCL,    /* the first OpenCL device */
     COCOB_SELECT_INDEX,     /* opencl:P:D */
     COCOB_SELECT_GPU,       /* the best GPU: discrete before integrated */
-    COCOB_SELECT_CPU,       /* the first OpenCL CPU device */
+    COCOB_SELECT_CPU,       /* the cpu backend (OpenBLAS and OpenMP) */
     COCOB_SELECT_NAME       /* a case-insensitive part of a device's name */
 } cocob_selector_kind;
 

@@ -1,4 +1,5 @@
 /* One batch through a model: a training step, or an evaluation. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/model.h"
@@ -58,6 +59,7 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
     for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
         s = cocob_layer_forward(m, i, m->x, n, training);
     const model_layer *last = &m->layers[m->count - 1];
+    snprintf(b->where, sizeof b->where, "the loss (softmax cross-entropy)");
     if (s == COCOB_OK)
         s = b->iface->softmax_xent(b, (cocob_span){last->y, 0}, (cocob_span){m->labels, 0},
                                    (cocob_span){m->loss, 0}, (cocob_span){last->dy, 0}, n,
@@ -113,6 +115,7 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->backward : NULL, &mark);
     const cocob_tensor *grads = m->grad_arena;
+    snprintf(m->ctx->backend->where, sizeof m->ctx->backend->where, "the optimizer step");
     if (s == COCOB_OK)
         s = cocob_optimizer_step(opt, &grads);
     if (s == COCOB_OK)
@@ -134,6 +137,7 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
         s = forward(m, n, 0);
     cocob_backend *b = m->ctx->backend;
     const model_layer *last = &m->layers[m->count - 1];
+    snprintf(b->where, sizeof b->where, "the predictions (argmax)");
     if (s == COCOB_OK)
         s = b->iface->argmax(b, (cocob_span){last->y, 0}, (cocob_span){m->predicted, 0}, n,
                              cocob_model_outputs(m));

@@ -126,12 +126,58 @@ static int bench_train(int argc, char **argv, const cli_common *common)
     return rc;
 }
 
+/* The default GEMM against the one `cocob tune` stored, side by side. */
+static int bench_gemm(int argc, char **argv, const cli_common *common)
+{
+    cli_common c = *common;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
+            c.device = argv[++i];
+        } else {
+            fprintf(stderr, "cocob bench gemm: bad or unknown argument %s\n"
+                            "usage: cocob bench gemm [--device D]\n",
+                    argv[i]);
+            return 2;
+        }
+    }
+    cocob_context *ctx = cli_open(&c);
+    if (!ctx)
+        return 1;
+    cocob_bench_gemm_result *r = malloc(sizeof *r);
+    cocob_status s = r ? cocob_bench_gemm(ctx, r) : COCOB_ERR_OUT_OF_MEMORY;
+    if (s != COCOB_OK) {
+        fprintf(stderr, "cocob bench gemm: %s\n",
+                r ? cocob_context_error(ctx) : "out of host memory");
+        free(r);
+        cocob_context_destroy(ctx);
+        return 1;
+    }
+    const cocob_device_info *d = cocob_context_device(ctx);
+    printf("device   %s (%s); best of 3 alternating blocks\n", d->selector, d->name);
+    cli_gemm_legend(r->shapes);
+    cli_gemm_row("default", &r->base);
+    printf("  = %s\n", r->base.name);
+    if (r->has_tuned) {
+        cli_gemm_row("tuned", &r->tuned);
+        printf("  = %s, from %s\n", r->tuned.name, r->path);
+        cli_gemm_ratio("ratio tuned / default", &r->tuned, &r->base);
+    } else {
+        printf("no tuned parameters for this device in %s; run `cocob tune`\n",
+               *r->path ? r->path : "(the cache is off)");
+    }
+    free(r);
+    cocob_context_destroy(ctx);
+    return 0;
+}
+
 int cli_bench(int argc, char **argv, const cli_common *common)
 {
     if (argc >= 2 && strcmp(argv[1], "update") == 0)
         return bench_update(argc, argv, common);
     if (argc >= 2 && strcmp(argv[1], "train") == 0)
         return bench_train(argc, argv, common);
-    fprintf(stderr, "cocob bench: expected a benchmark name: update or train\n");
+    if (argc >= 2 && strcmp(argv[1], "gemm") == 0)
+        return bench_gemm(argc, argv, common);
+    fprintf(stderr, "cocob bench: expected a benchmark name: update, train or gemm\n");
     return 2;
 }

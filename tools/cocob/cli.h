@@ -8,6 +8,8 @@
 typedef struct cli_common {
     const char *device;   /* --device, or NULL for $COCOB_DEVICE / auto */
     int verbose;          /* --verbose: debug messages too */
+    double started;       /* cocob_now() on entering main, for the startup time */
+    cocob_verify_mode verify;   /* --verify: STOP */
 } cli_common;
 
 /* Opens a context, or prints why not and returns NULL. */
@@ -16,5 +18,14 @@ cocob_context *cli_open(const cli_common *common);
 int cli_devices(int argc, char **argv);
 int cli_bench(int argc, char **argv, const cli_common *common);
 int cli_train(int argc, char **argv, const cli_common *common);
+int cli_tune(int argc, char **argv, const cli_common *common);
+int cli_verify(int argc, char **argv, const cli_common *common);
+
+/* GEMM figures in one table for `tune` and `bench gemm`: the shapes, a row of
+ * GFLOP/s per shape and overall, and a row of ratios. */
+void cli_gemm_legend(const cocob_gemm_shape *shapes);
+void cli_gemm_row(const char *label, const cocob_gemm_timing *t);
+void cli_gemm_ratio(const char *label, const cocob_gemm_timing *num,
+                    const cocob_gemm_timing *den);
 
 #endif

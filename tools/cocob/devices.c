@@ -28,6 +28,11 @@ static void print_text(const cocob_device_list *list, size_t chosen, const char 
             printf("    version       %s\n\n", d->driver_version);
             continue;
         }
+        if (d->platform_index < 0) {   /* the cpu backend */
+            printf("    BLAS          %s\n", d->driver_version);
+            printf("    threads       %u (OMP_NUM_THREADS)\n\n", d->compute_units);
+            continue;
+        }
         char global[32], alloc[32], local[32];
         human_bytes(d->global_mem_bytes, global, sizeof global);
         human_bytes(d->max_alloc_bytes, alloc, sizeof alloc);

@@ -5,10 +5,10 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: cocob [--device D] [--verbose] COMMAND [ARGS]\n"
+    "usage: cocob [--device D] [--verbose] [--verify] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  devices [--json]            list OpenCL platforms and devices, and ref\n"
+    "  devices [--json]            list ref, cpu, and OpenCL platforms and devices\n"
     "  train [--model mlp|cnn|SPEC] [--epochs N] [--batch N] [--seed N]\n"
     "        [--data DIR] [--limit N] [--log FILE.csv]\n"
     "                              train with COCOB-Backprop (no learning rate)\n"
@@ -16,16 +16,23 @@ static const char usage[] =
     "                              the optimizer step's bandwidth against a triad's\n"
     "  bench train [--model mlp|cnn|SPEC] [--batch N] [--steps N] [--data DIR]\n"
     "                              training steps per second on ref and the device\n"
+    "  bench gemm                  OpenCL GEMM, default and tuned, at an MLP's shapes\n"
+    "  tune [--candidates N]       tune OpenCL GEMM for the device and store the result\n"
+    "  verify                      every op on the device against the C reference,\n"
+    "                              forward, backward and optimizer step, as a table\n"
     "  version                     print the version\n"
     "\n"
-    "--device D picks the device: auto (the default), ref, opencl, opencl:P:D, gpu,\n"
-    "cpu, or part of a device's name. COCOB_DEVICE sets the same.\n";
+    "--device D picks the device: auto (the default), ref, cpu (OpenBLAS and OpenMP),\n"
+    "opencl, opencl:P:D, gpu, or part of a device's name. COCOB_DEVICE sets the same.\n"
+    "--verify runs every op on the device and on the C reference, and stops at the\n"
+    "first op whose result differs beyond its tolerance. COCOB_VERIFY=1 does the same.\n";
 
 cocob_context *cli_open(const cli_common *common)
 {
     cocob_options opts;
     cocob_options_init(&opts);
     opts.device = common->device;
+    opts.verify = common->verify;
     if (common->verbose)
         opts.log_level = COCOB_LOG_DEBUG;
     cocob_context *ctx = NULL;
@@ -40,7 +47,7 @@ cocob_context *cli_open(const cli_common *common)
 
 int main(int argc, char **argv)
 {
-    cli_common common = {NULL, 0};
+    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
@@ -49,6 +56,8 @@ int main(int argc, char **argv)
             common.device = argv[i] + 9;
         } else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
             common.verbose = 1;
+        } else if (strcmp(argv[i], "--verify") == 0) {
+            common.verify = COCOB_VERIFY_STOP;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
             return 0;
@@ -70,6 +79,10 @@ int main(int argc, char **argv)
         return cli_train(argc - i, argv + i, &common);
     if (strcmp(cmd, "bench") == 0)
         return cli_bench(argc - i, argv + i, &common);
+    if (strcmp(cmd, "tune") == 0)
+        return cli_tune(argc - i, argv + i, &common);
+    if (strcmp(cmd, "verify") == 0)
+        return cli_verify(argc - i, argv + i, &common);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("cocob %d.%d.%d\n", COCOB_VERSION_MAJOR, COCOB_VERSION_MINOR,
                COCOB_VERSION_PATCH);

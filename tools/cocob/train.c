@@ -11,6 +11,16 @@ typedef struct progress {
     int tty;
     FILE *csv;
     size_t last_plain;   /* the step of the last plain progress line */
+    int verbose;
+    cocob_context *ctx;
+    /* cocob_now() on entering main, with the device open, with the data
+     * loaded, and with the model and optimizer made: where startup went. */
+    double started, opened, loaded, made;
+    double last_elapsed; /* the previous step's report */
+    /* Steps after each epoch's first, whose time leaves out kernel builds,
+     * first allocations and evaluations: the rate a benchmark compares. */
+    double steady_seconds;
+    size_t steady_steps;
 } progress;
 
 static void clock_text(double seconds, char *out, size_t cap)
@@ -22,9 +32,37 @@ static void clock_text(double seconds, char *out, size_t cap)
         snprintf(out, cap, "%ldm%02lds", s / 60, s % 60);
 }
 
+/* With --verbose, once the first step is done: how long until then, and
+ * whether the kernel programs came from the cache or were built. */
+static void startup_report(const progress *p, const cocob_step_report *r)
+{
+    double done = cocob_now(), began = done - r->elapsed_seconds;
+    unsigned built, cached;
+    cocob_context_programs(p->ctx, &built, &cached);
+    const char *cache = built + cached == 0 ? "not used (no kernel programs)"
+                        : built == 0        ? "warm"
+                        : cached == 0       ? "cold"
+                                            : "partly warm";
+    printf("startup  first step began %.3f s after start: device %.3f s, data %.3f s, "
+           "model %.3f s\n",
+           began - p->started, p->opened - p->started, p->loaded - p->opened,
+           p->made - p->loaded);
+    printf("startup  first step done %.3f s after start, itself %.3f s; program cache %s: "
+           "%u program(s) loaded, %u built\n",
+           done - p->started, r->elapsed_seconds, cache, cached, built);
+    fflush(stdout);
+}
+
 static void on_step(const cocob_step_report *r, void *user)
 {
     progress *p = user;
+    if (r->step == 1 && p->verbose)
+        startup_report(p, r);
+    if (r->batch > 1) {
+        p->steady_seconds += r->elapsed_seconds - p->last_elapsed;
+        p->steady_steps++;
+    }
+    p->last_elapsed = r->elapsed_seconds;
     char eta[32];
     clock_text(r->eta_seconds, eta, sizeof eta);
     if (p->tty) {
@@ -131,6 +169,8 @@ int cli_train(int argc, char **argv, const cli_common *common)
             fclose(csv);
         return 1;
     }
+    progress p = {isatty(fileno(stderr)), csv, 0, common->verbose, ctx, common->started,
+                  cocob_now(), 0, 0, 0, 0, 0};
     cocob_dataset *train = NULL, *test = NULL;
     cocob_model *model = NULL;
     cocob_optimizer *opt = NULL;
@@ -140,6 +180,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
         s = cocob_dataset_load(ctx, data, COCOB_SPLIT_TEST, &test);
     if (s == COCOB_OK && limit && limit < cocob_dataset_count(train))
         s = cocob_dataset_truncate(ctx, train, limit);
+    p.loaded = cocob_now();
     if (s == COCOB_OK) {
         cocob_dataset_shape(train, &c, &h, &w);
         s = cocob_model_create(ctx, c, h, w, &model);
@@ -151,6 +192,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
     cocob_tensor *params = cocob_model_params(model);
     if (s == COCOB_OK)
         s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+    p.made = cocob_now();
     if (s == COCOB_OK) {
         char summary[8192];
         cocob_model_summary(model, summary, sizeof summary);
@@ -164,7 +206,6 @@ int cli_train(int argc, char **argv, const cli_common *common)
         if (csv)
             fprintf(csv, "epoch,steps,train_loss,test_loss,test_accuracy,seconds,"
                          "examples_per_second\n");
-        progress p = {isatty(fileno(stderr)), csv, 0};
         cocob_train_options o;
         cocob_train_options_init(&o);
         o.epochs = epochs;
@@ -176,6 +217,10 @@ int cli_train(int argc, char **argv, const cli_common *common)
         s = cocob_train(model, opt, train, test, &o);
         if (p.tty && s != COCOB_OK)
             fprintf(stderr, "\n");
+        if (s == COCOB_OK && p.steady_steps)
+            printf("speed    %zu steps in %.3f s, each epoch's first left out: %.2f steps/s\n",
+                   p.steady_steps, p.steady_seconds,
+                   (double)p.steady_steps / p.steady_seconds);
     }
     if (s != COCOB_OK)
         fprintf(stderr, "cocob train: %s\n", cocob_context_error(ctx));

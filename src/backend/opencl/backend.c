@@ -129,6 +129,11 @@ static const cocob_backend_i cl_iface = {
     .fill = cl_fill,
     .finish = cl_finish,
     .cocob_update = cocob_cl_cocob_update,
+    .sgd_update = cocob_cl_sgd_update,
+    .adagrad_update = cocob_cl_adagrad_update,
+    .rmsprop_update = cocob_cl_rmsprop_update,
+    .adadelta_update = cocob_cl_adadelta_update,
+    .adam_update = cocob_cl_adam_update,
     .count_nonfinite = cocob_cl_count_nonfinite,
     .gemm = cocob_cl_gemm,
     .im2col = cocob_cl_im2col,
@@ -146,6 +151,11 @@ static const cocob_backend_i cl_iface = {
     .dropout_grad = cocob_cl_dropout_grad,
     .triad = cocob_cl_triad,
 };
+
+cocob_cl_backend *cocob_cl_backend_of(cocob_backend *b)
+{
+    return b->iface == &cl_iface ? (cocob_cl_backend *)b : NULL;
+}
 
 cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *err,
                                      const cocob_logger *log, cocob_backend **out)
@@ -176,6 +186,7 @@ cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *er
         cl_destroy(&b->base);
         return s;
     }
+    cocob_cl_gemm_load(b);
     *out = &b->base;
     return COCOB_OK;
 }

@@ -158,7 +158,7 @@ done:
     return result;
 }
 
-static int make_dirs(const char *dir)
+int cocob_cl_make_dirs(const char *dir)
 {
     char path[4096];
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
@@ -177,7 +177,7 @@ static int make_dirs(const char *dir)
 int cocob_cl_cache_write(const char *dir, const char *key, const void *writer,
                          const unsigned char *bin, size_t len, char *reason, size_t reason_cap)
 {
-    if (make_dirs(dir) != 0) {
+    if (cocob_cl_make_dirs(dir) != 0) {
         snprintf(reason, reason_cap, "cannot create %s: %s", dir, strerror(errno));
         return -1;
     }

@@ -1,6 +1,11 @@
-/* GEMM on OpenCL is CLBlast's: there is no cl/gemm.cl, since CLBlast brings
- * its own kernels, tuned per device, and builds and caches them itself. The
- * reference it is checked against is gemm_ref in src/backend/ref/gemm.c. */
+/* GEMM on OpenCL: cl/gemm.cl's kernels with the device's tuned tiles, or
+ * CLBlast's GEMM, which is the default where the build has CLBlast since it
+ * brings its own per-device tuning. `cocob tune` (gemm_tune.c) measures both
+ * and stores the faster; gemm_params.c keeps the result. The reference is
+ * gemm_ref in src/backend/ref/gemm.c. */
+#include <stdio.h>
+#include <string.h>
+
 #include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
 
@@ -52,6 +57,100 @@ static cocob_status clblast_status(CLBlastStatusCode rc)
 }
 #endif
 
+void cocob_cl_gemm_default(const cocob_cl_device *dev, cocob_cl_gemm_params *out)
+{
+    /* Measured on PoCL (2 Skylake cores): 4 rows by 2 vectors of 16 was
+     * among the best tiles in both forms; groups of one work-item let PoCL
+     * run each tile as straight-line vector code. A GPU wants many
+     * work-items per group, which its driver picks. */
+    cocob_cl_tile tile = {4, 2, 16, dev->info.type == COCOB_DEVICE_CPU ? 1 : 0};
+    out->clblast = 0;
+    out->outer = tile;
+    out->dot = tile;
+#ifdef COCOB_HAVE_CLBLAST
+    out->clblast = 1;
+#endif
+}
+
+void cocob_cl_gemm_defines(const cocob_cl_gemm_params *p, char *out, size_t cap)
+{
+    snprintf(out, cap,
+             "-DGEMM_OUTER_TM=%u -DGEMM_OUTER_NV=%u -DGEMM_OUTER_VW=%u -DGEMM_DOT_TM=%u "
+             "-DGEMM_DOT_NV=%u -DGEMM_DOT_VW=%u",
+             p->outer.tm, p->outer.nv, p->outer.vw, p->dot.tm, p->dot.nv, p->dot.vw);
+}
+
+void cocob_cl_gemm_describe(const cocob_cl_gemm_params *p, char *out, size_t cap)
+{
+    if (p->clblast)
+        snprintf(out, cap, "clblast");
+    else
+        snprintf(out, cap, "outer %ux%ux%u/%u dot %ux%ux%u/%u", p->outer.tm, p->outer.nv,
+                 p->outer.vw, p->outer.group, p->dot.tm, p->dot.nv, p->dot.vw, p->dot.group);
+}
+
+void cocob_cl_gemm_use(cocob_cl_backend *b, const cocob_cl_gemm_params *p)
+{
+    b->gemm = *p;
+    cocob_cl_forget_program(b, "gemm.cl");
+}
+
+/* One work-item per tile: rows along dimension 0, so that the groups that
+ * run one after another share a strip of op(B), which then stays in cache. */
+static cocob_status gemm_kernel(cocob_cl_backend *b, int trans_a, int trans_b, size_t M,
+                                size_t N, size_t K, float alpha, cocob_span A, size_t lda,
+                                cocob_span B, size_t ldb, float beta, cocob_span C, size_t ldc)
+{
+    static const char *const names[2][2] = {{"gemm_nn", "gemm_nt"}, {"gemm_tn", "gemm_tt"}};
+    const char *name = names[!!trans_a][!!trans_b];
+    int dot = !trans_a && trans_b;
+    const cocob_cl_tile *t = dot ? &b->gemm.dot : &b->gemm.outer;
+    size_t tile_cols = dot ? t->nv : (size_t)t->nv * t->vw;
+    size_t group = t->group ? t->group : 1;
+    size_t global[2] = {(M + t->tm - 1) / t->tm, (N + tile_cols - 1) / tile_cols};
+    global[0] = (global[0] + group - 1) / group * group;
+    size_t local[2] = {group, 1};
+    cl_kernel k;
+    cocob_status s = cocob_cl_kernel(b, "gemm.cl", name, &k);
+    if (s != COCOB_OK)
+        return s;
+    cl_ulong m = M, n = N, kk = K, a_off = A.off, b_off = B.off, c_off = C.off, la = lda,
+             lb = ldb, lc = ldc;
+    cl_mem ma = cocob_cl_mem(A.buf), mb = cocob_cl_mem(B.buf), mc = cocob_cl_mem(C.buf);
+    cl_int rc = CL_SUCCESS;
+    rc = cocob_cl_arg(k, 0, sizeof m, &m, rc);
+    rc = cocob_cl_arg(k, 1, sizeof n, &n, rc);
+    rc = cocob_cl_arg(k, 2, sizeof kk, &kk, rc);
+    rc = cocob_cl_arg(k, 3, sizeof alpha, &alpha, rc);
+    rc = cocob_cl_arg(k, 4, sizeof ma, &ma, rc);
+    rc = cocob_cl_arg(k, 5, sizeof a_off, &a_off, rc);
+    rc = cocob_cl_arg(k, 6, sizeof la, &la, rc);
+    rc = cocob_cl_arg(k, 7, sizeof mb, &mb, rc);
+    rc = cocob_cl_arg(k, 8, sizeof b_off, &b_off, rc);
+    rc = cocob_cl_arg(k, 9, sizeof lb, &lb, rc);
+    rc = cocob_cl_arg(k, 10, sizeof beta, &beta, rc);
+    rc = cocob_cl_arg(k, 11, sizeof mc, &mc, rc);
+    rc = cocob_cl_arg(k, 12, sizeof c_off, &c_off, rc);
+    rc = cocob_cl_arg(k, 13, sizeof lc, &lc, rc);
+    if (rc != CL_SUCCESS)
+        return cocob_cl_failed(&b->base, "clSetKernelArg(gemm)", rc);
+    rc = clEnqueueNDRangeKernel(b->queue, k, 2, NULL, global, t->group ? local : NULL, 0,
+                                NULL, NULL);
+    if (rc != CL_SUCCESS) {
+        char how[128];
+        cocob_cl_gemm_describe(&b->gemm, how, sizeof how);
+        return cocob_fail(b->base.err,
+                          rc == CL_OUT_OF_RESOURCES || rc == CL_MEM_OBJECT_ALLOCATION_FAILURE
+                              ? COCOB_ERR_OUT_OF_MEMORY
+                              : COCOB_ERR_OPENCL,
+                          "gemm (M=%zu N=%zu K=%zu, trans_a %d, trans_b %d): launching %s "
+                          "(%s, global %zu x %zu) on %s failed: %s (%d)",
+                          M, N, K, trans_a, trans_b, name, how, global[0], global[1],
+                          b->base.info.name, cocob_cl_error_name(rc), rc);
+    }
+    return COCOB_OK;
+}
+
 cocob_status cocob_cl_gemm(cocob_backend *base, int trans_a, int trans_b, size_t M, size_t N,
                            size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
                            size_t ldb, float beta, cocob_span C, size_t ldc)
@@ -59,8 +158,10 @@ cocob_status cocob_cl_gemm(cocob_backend *base, int trans_a, int trans_b, size_t
     cocob_status s = gemm_check(base->err, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
     if (s != COCOB_OK)
         return s;
-#ifdef COCOB_HAVE_CLBLAST
     cocob_cl_backend *b = (cocob_cl_backend *)base;
+    if (!b->gemm.clblast)
+        return gemm_kernel(b, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+#ifdef COCOB_HAVE_CLBLAST
     CLBlastStatusCode rc = CLBlastSgemm(
         CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
         trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, M, N, K, alpha, cocob_cl_mem(A.buf),
@@ -74,11 +175,9 @@ cocob_status cocob_cl_gemm(cocob_backend *base, int trans_a, int trans_b, size_t
                           base->info.selector, clblast_error_name(rc), (int)rc);
     return COCOB_OK;
 #else
-    (void)alpha;
-    (void)beta;
     return cocob_fail(base->err, COCOB_ERR_UNSUPPORTED,
-                      "gemm (M=%zu N=%zu K=%zu): this build has no CLBlast (COCOB_CLBLAST=OFF), "
-                      "and GEMM on OpenCL is CLBlast's; rebuild with it, or use the ref device",
+                      "gemm (M=%zu N=%zu K=%zu): CLBlast was asked for, but this build has none "
+                      "(COCOB_CLBLAST=OFF)",
                       M, N, K);
 #endif
 }

@@ -35,14 +35,26 @@ typedef struct cocob_cl_stats {
     unsigned cache_rejected;   /* entries found corrupt or unusable, then rebuilt */
 } cocob_cl_stats;
 
-/* b's program figures when b is an OpenCL backend; 0 when it is another kind. */
-int cocob_cl_backend_stats(const cocob_backend *b, cocob_cl_stats *out);
-
 typedef struct cocob_cl_kernel_slot {
     const char *file;          /* static strings: the op's own literals */
     const char *name;
     cl_kernel kernel;
 } cocob_cl_kernel_slot;
+
+/* A work-item's tile in cl/gemm.cl: tm rows by nv vectors of vw floats in
+ * the outer-product form, tm x nv elements of C, each a vector of vw partial
+ * sums, in the dot-product form; group work-items per group along M, 0
+ * leaving that to the driver. */
+typedef struct cocob_cl_tile {
+    unsigned tm, nv, vw, group;
+} cocob_cl_tile;
+
+/* How gemm runs on a device: CLBlast's GEMM, or cl/gemm.cl with these tiles. */
+typedef struct cocob_cl_gemm_params {
+    int clblast;           /* the tiles are then unused */
+    cocob_cl_tile outer;   /* gemm_nn, gemm_tn, gemm_tt */
+    cocob_cl_tile dot;     /* gemm_nt */
+} cocob_cl_gemm_params;
 
 typedef struct cocob_cl_backend {
     cocob_backend base;
@@ -54,6 +66,7 @@ typedef struct cocob_cl_backend {
     size_t kernel_count;
     cl_mem partials;           /* count_nonfinite's per-group sums, made on first use */
     char options[512];
+    cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
     cocob_cl_stats stats;
 } cocob_cl_backend;
 
@@ -83,6 +96,15 @@ void cocob_cl_build_options(const cocob_cl_device *dev, char *out, size_t cap);
  * use. Every program starts with the prelude, philox.cl. */
 cocob_status cocob_cl_program(cocob_cl_backend *b, const char *file, cl_program *out);
 
+/* The options a file's program is built with: the device's, and for gemm.cl
+ * its tiles as defines. */
+void cocob_cl_program_options(const cocob_cl_backend *b, const char *file, char *out,
+                              size_t cap);
+
+/* Releases a file's program and kernels, so that the next use rebuilds them
+ * with the options in effect then. */
+void cocob_cl_forget_program(cocob_cl_backend *b, const char *file);
+
 /* The kernel called name in file, created once and kept. */
 cocob_status cocob_cl_kernel(cocob_cl_backend *b, const char *file, const char *name,
                              cl_kernel *out);
@@ -105,6 +127,11 @@ cocob_status cocob_cl_launch_1d(cocob_cl_backend *b, cl_kernel k, const char *na
 /* ---- the ops, each in the file of its name ---- */
 
 cocob_status cocob_cl_cocob_update(cocob_backend *b, const cocob_update_args *a);
+cocob_status cocob_cl_sgd_update(cocob_backend *b, const cocob_baseline_args *a);
+cocob_status cocob_cl_adagrad_update(cocob_backend *b, const cocob_baseline_args *a);
+cocob_status cocob_cl_rmsprop_update(cocob_backend *b, const cocob_baseline_args *a);
+cocob_status cocob_cl_adadelta_update(cocob_backend *b, const cocob_baseline_args *a);
+cocob_status cocob_cl_adam_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_cl_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                       size_t n, size_t *count);
 cocob_status cocob_cl_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
@@ -141,6 +168,47 @@ cocob_status cocob_cl_dropout(cocob_backend *b, cocob_span x, cocob_span y, size
 cocob_status cocob_cl_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                    float p, uint64_t seed, uint64_t counter);
 
+/* ---- gemm.c, gemm_params.c, gemm_tune.c: the GEMM's parameters ---- */
+
+/* CLBlast where the build has it, else cl/gemm.cl with tiles that do well
+ * on PoCL and are legal anywhere. */
+void cocob_cl_gemm_default(const cocob_cl_device *dev, cocob_cl_gemm_params *out);
+
+/* "-DGEMM_OUTER_TM=4 ...", for gemm.cl's build. */
+void cocob_cl_gemm_defines(const cocob_cl_gemm_params *p, char *out, size_t cap);
+
+/* "clblast" or "outer 4x2x16/1 dot 4x2x16/1" (tm x nv x vw / group). */
+void cocob_cl_gemm_describe(const cocob_cl_gemm_params *p, char *out, size_t cap);
+
+/* Puts p in effect for the following gemm calls. */
+void cocob_cl_gemm_use(cocob_cl_backend *b, const cocob_cl_gemm_params *p);
+
+/* The device's parameters file beside the program cache, keyed like a
+ * program by the device's name, driver and platform. Returns 0 when the
+ * cache is off or has no folder. */
+int cocob_cl_gemm_params_path(const cocob_cl_device *dev, char *out, size_t cap);
+
+/* Returns 1 with *p filled, 0 when there is no file, -1 when it is unreadable
+ * or corrupt (reason says how, naming the file). */
+int cocob_cl_gemm_params_read(const char *path, const cocob_cl_device *dev,
+                              cocob_cl_gemm_params *p, char *reason, size_t reason_cap);
+
+/* Writes through a temporary file and a rename. Returns 0 on success. */
+int cocob_cl_gemm_params_write(const char *path, const cocob_cl_device *dev,
+                               const cocob_cl_gemm_params *p, char *reason, size_t reason_cap);
+
+/* At backend creation: the stored parameters when there are good ones, the
+ * defaults otherwise, with a warning naming a bad file. */
+void cocob_cl_gemm_load(cocob_cl_backend *b);
+
+/* `cocob tune` and `cocob bench gemm` on b: see cocob_tune_gemm. */
+cocob_status cocob_cl_gemm_tune(cocob_cl_backend *b, size_t max_candidates,
+                                cocob_gemm_tuning *out);
+cocob_status cocob_cl_gemm_bench(cocob_cl_backend *b, cocob_bench_gemm_result *out);
+
+/* The backend as an OpenCL one, or NULL when it is another kind. */
+cocob_cl_backend *cocob_cl_backend_of(cocob_backend *b);
+
 cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *err,
                                      const cocob_logger *log, cocob_backend **out);
 
@@ -166,5 +234,8 @@ int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, s
  * why not. */
 int cocob_cl_cache_write(const char *dir, const char *key, const void *writer,
                          const unsigned char *bin, size_t len, char *reason, size_t reason_cap);
+
+/* mkdir -p; 0 on success. */
+int cocob_cl_make_dirs(const char *dir);
 
 #endif

@@ -85,15 +85,24 @@ void cocob_cl_build_options(const cocob_cl_device *dev, char *out, size_t cap)
              dev->correct_divide ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
 }
 
-static cocob_status build_failed(cocob_cl_backend *b, const char *file, cl_program prog,
-                                 cl_int rc)
+void cocob_cl_program_options(const cocob_cl_backend *b, const char *file, char *out,
+                              size_t cap)
+{
+    char defines[256] = "";
+    if (strcmp(file, "gemm.cl") == 0)
+        cocob_cl_gemm_defines(&b->gemm, defines, sizeof defines);
+    snprintf(out, cap, "%s%s%s", b->options, *defines ? " " : "", defines);
+}
+
+static cocob_status build_failed(cocob_cl_backend *b, const char *file, const char *options,
+                                 cl_program prog, cl_int rc)
 {
     const cocob_device_info *d = &b->dev.info;
     cocob_fail(b->base.err, COCOB_ERR_BUILD,
                "kernel build of %s failed: %s (%d)\n  device: %s (%s), driver %s, %s\n"
                "  options: %s\n  build log:\n",
                file, cocob_cl_error_name(rc), rc, d->name, d->selector,
-               d->driver_version, d->platform_version, b->options);
+               d->driver_version, d->platform_version, options);
     size_t n = 0;
     char *log = NULL;
     if (prog &&
@@ -115,7 +124,8 @@ static cocob_status build_failed(cocob_cl_backend *b, const char *file, cl_progr
 
 /* A program from a cached binary, or NULL when there is none or it will not
  * load; a bad entry is counted and reported, then the caller rebuilds it. */
-static cl_program from_cache(cocob_cl_backend *b, const char *dir, const char *key)
+static cl_program from_cache(cocob_cl_backend *b, const char *dir, const char *key,
+                             const char *options)
 {
     unsigned char *bin = NULL;
     size_t len = 0;
@@ -130,7 +140,7 @@ static cl_program from_cache(cocob_cl_backend *b, const char *dir, const char *k
         prog = clCreateProgramWithBinary(b->context, 1, &b->dev.device, &len, bins, &bin_rc,
                                          &rc);
         if (rc == CL_SUCCESS && bin_rc == CL_SUCCESS)
-            rc = clBuildProgram(prog, 1, &b->dev.device, b->options, NULL, NULL);
+            rc = clBuildProgram(prog, 1, &b->dev.device, options, NULL, NULL);
         else if (rc == CL_SUCCESS)
             rc = bin_rc;
         if (rc != CL_SUCCESS) {
@@ -231,11 +241,12 @@ cocob_status cocob_cl_program(cocob_cl_backend *b, const char *file, cl_program 
     cocob_status s = program_source(file, &src, &len, b->base.err);
     if (s != COCOB_OK)
         return s;
-    char dir[4096], key[33];
+    char dir[4096], key[33], options[sizeof b->options + 256];
+    cocob_cl_program_options(b, file, options, sizeof options);
     int cached = cocob_cl_cache_dir(dir, sizeof dir);
-    cocob_cl_cache_key(&b->dev, b->options, src, len, key);
+    cocob_cl_cache_key(&b->dev, options, src, len, key);
 
-    cl_program prog = cached ? from_cache(b, dir, key) : NULL;
+    cl_program prog = cached ? from_cache(b, dir, key, options) : NULL;
     if (prog) {
         b->stats.cache_hits++;
         cocob_log(b->base.log, COCOB_LOG_DEBUG, "program cache: hit %s/%s.clbin (%s)", dir, key,
@@ -245,14 +256,14 @@ cocob_status cocob_cl_program(cocob_cl_backend *b, const char *file, cl_program 
         const char *text = src;
         prog = clCreateProgramWithSource(b->context, 1, &text, &len, &rc);
         if (rc == CL_SUCCESS)
-            rc = clBuildProgram(prog, 1, &b->dev.device, b->options, NULL, NULL);
+            rc = clBuildProgram(prog, 1, &b->dev.device, options, NULL, NULL);
         if (rc != CL_SUCCESS) {
             free(src);
-            return build_failed(b, file, prog, rc);
+            return build_failed(b, file, options, prog, rc);
         }
         b->stats.builds_from_source++;
         cocob_log(b->base.log, COCOB_LOG_DEBUG, "built %s from source with \"%s\"", file,
-                  b->options);
+                  options);
         if (cached)
             to_cache(b, prog, dir, key);
     }
@@ -260,6 +271,23 @@ cocob_status cocob_cl_program(cocob_cl_backend *b, const char *file, cl_program 
     b->programs[index] = prog;
     *out = prog;
     return COCOB_OK;
+}
+
+void cocob_cl_forget_program(cocob_cl_backend *b, const char *file)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < b->kernel_count; i++) {
+        if (strcmp(b->kernels[i].file, file) == 0)
+            clReleaseKernel(b->kernels[i].kernel);
+        else
+            b->kernels[kept++] = b->kernels[i];
+    }
+    b->kernel_count = kept;
+    long index = file_index(file);
+    if (index >= 0 && b->programs[index]) {
+        clReleaseProgram(b->programs[index]);
+        b->programs[index] = NULL;
+    }
 }
 
 cocob_status cocob_cl_kernel(cocob_cl_backend *b, const char *file, const char *name,

@@ -85,6 +85,53 @@ static cocob_status ref_cocob_update(cocob_backend *b, const cocob_update_args *
     return COCOB_OK;
 }
 
+/* The state buffer k of a baseline's step, on the host; NULL where the
+ * step keeps none (SGD without momentum). */
+static float *state_floats(const cocob_baseline_args *a, int k)
+{
+    return a->state[k] ? floats(a->state[k], a->state_offset) : NULL;
+}
+
+static cocob_status ref_sgd_update(cocob_backend *b, const cocob_baseline_args *a)
+{
+    (void)b;
+    sgd_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                   state_floats(a, 0), a->n, &a->h);
+    return COCOB_OK;
+}
+
+static cocob_status ref_adagrad_update(cocob_backend *b, const cocob_baseline_args *a)
+{
+    (void)b;
+    adagrad_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                       state_floats(a, 0), a->n, &a->h);
+    return COCOB_OK;
+}
+
+static cocob_status ref_rmsprop_update(cocob_backend *b, const cocob_baseline_args *a)
+{
+    (void)b;
+    rmsprop_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                       state_floats(a, 0), a->n, &a->h);
+    return COCOB_OK;
+}
+
+static cocob_status ref_adadelta_update(cocob_backend *b, const cocob_baseline_args *a)
+{
+    (void)b;
+    adadelta_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                        state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
+    return COCOB_OK;
+}
+
+static cocob_status ref_adam_update(cocob_backend *b, const cocob_baseline_args *a)
+{
+    (void)b;
+    adam_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                    state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
+    return COCOB_OK;
+}
+
 static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                         size_t n, size_t *count)
 {
@@ -248,6 +295,11 @@ const cocob_backend_i cocob_ref_iface = {
     .fill = ref_fill,
     .finish = ref_finish,
     .cocob_update = ref_cocob_update,
+    .sgd_update = ref_sgd_update,
+    .adagrad_update = ref_adagrad_update,
+    .rmsprop_update = ref_rmsprop_update,
+    .adadelta_update = ref_adadelta_update,
+    .adam_update = ref_adam_update,
     .count_nonfinite = ref_count_nonfinite,
     .gemm = ref_gemm,
     .im2col = ref_im2col,

@@ -47,7 +47,16 @@ cocob_status conv_shape_check(cocob_error *err, const char *op, const cocob_conv
 
 void im2col_ref(const cocob_conv_shape *s, const float *x, float *col)
 {
-    for (size_t c = 0; c < s->channels; c++)
+    im2col_channels_ref(s, x, col, 0, s->channels);
+}
+
+/* The col rows of channels [first, end) alone, so that the cpu backend's
+ * threads can each write channels of their own. */
+void im2col_channels_ref(const cocob_conv_shape *s, const float *x, float *col, size_t first,
+                         size_t end)
+{
+    col += first * s->kernel_h * s->kernel_w * s->batch * s->out_h * s->out_w;
+    for (size_t c = first; c < end; c++)
         for (size_t ky = 0; ky < s->kernel_h; ky++)
             for (size_t kx = 0; kx < s->kernel_w; kx++)
                 for (size_t n = 0; n < s->batch; n++) {
@@ -81,24 +90,35 @@ static int tap_source(size_t i, size_t k, size_t pad, size_t stride, size_t out,
  * order; the kernel sums in the same order, so the two agree bit for bit. */
 void col2im_ref(const cocob_conv_shape *s, const float *col, float *x)
 {
+    col2im_planes_ref(s, col, x, 0, s->batch * s->channels);
+}
+
+/* The planes [first, end) of x alone, plane n channels + c being image n's
+ * channel c; each element sums its taps in the same order whatever the
+ * range, so the cpu backend's threads agree with col2im_ref bit for bit. */
+void col2im_planes_ref(const cocob_conv_shape *s, const float *col, float *x, size_t first,
+                       size_t end)
+{
     size_t positions = s->batch * s->out_h * s->out_w;
-    for (size_t n = 0; n < s->batch; n++)
-        for (size_t c = 0; c < s->channels; c++)
-            for (size_t iy = 0; iy < s->height; iy++)
-                for (size_t ix = 0; ix < s->width; ix++) {
-                    float sum = 0.0f;
-                    for (size_t ky = 0; ky < s->kernel_h; ky++) {
-                        size_t oy;
-                        if (!tap_source(iy, ky, s->pad, s->stride, s->out_h, &oy))
+    x += first * s->height * s->width;
+    for (size_t p = first; p < end; p++) {
+        size_t n = p / s->channels, c = p % s->channels;
+        for (size_t iy = 0; iy < s->height; iy++)
+            for (size_t ix = 0; ix < s->width; ix++) {
+                float sum = 0.0f;
+                for (size_t ky = 0; ky < s->kernel_h; ky++) {
+                    size_t oy;
+                    if (!tap_source(iy, ky, s->pad, s->stride, s->out_h, &oy))
+                        continue;
+                    for (size_t kx = 0; kx < s->kernel_w; kx++) {
+                        size_t ox;
+                        if (!tap_source(ix, kx, s->pad, s->stride, s->out_w, &ox))
                             continue;
-                        for (size_t kx = 0; kx < s->kernel_w; kx++) {
-                            size_t ox;
-                            if (!tap_source(ix, kx, s->pad, s->stride, s->out_w, &ox))
-                                continue;
-                            size_t row = (c * s->kernel_h + ky) * s->kernel_w + kx;
-                            sum += col[row * positions + (n * s->out_h + oy) * s->out_w + ox];
-                        }
+                        size_t row = (c * s->kernel_h + ky) * s->kernel_w + kx;
+                        sum += col[row * positions + (n * s->out_h + oy) * s->out_w + ox];
                     }
-                    *x++ = sum;
                 }
+                *x++ = sum;
+            }
+    }
 }

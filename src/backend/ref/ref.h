@@ -13,10 +13,27 @@
  * replaces the ops it runs faster. */
 extern const cocob_backend_i cocob_ref_iface;
 
-/* One COCOB-Backprop step; cl/cocob.cl holds its twin. */
-void cocob_update_ref(float *w, const float *grad, float *w1, float *L, float *G,
-                      float *reward, float *theta, size_t n, float alpha,
-                      float weight_decay);
+/* One COCOB-Backprop step; cl/cocob.cl holds its twin. The seven arrays
+ * never overlap: restrict lets the loop be vectorised without run-time
+ * checks. */
+void cocob_update_ref(float *restrict w, const float *restrict grad, float *restrict w1,
+                      float *restrict L, float *restrict G, float *restrict reward,
+                      float *restrict theta, size_t n, float alpha, float weight_decay);
+
+/* The baselines' steps, each in its family's file with its formula, which
+ * is PyTorch 1.13's; cl/<family>.cl holds each one's twin. SGD's buf is
+ * read and written only with momentum. */
+void sgd_update_ref(float *restrict w, const float *restrict grad, float *restrict buf, size_t n,
+                    const cocob_baseline_hyper *h);
+void adagrad_update_ref(float *restrict w, const float *restrict grad, float *restrict sum,
+                        size_t n, const cocob_baseline_hyper *h);
+void rmsprop_update_ref(float *restrict w, const float *restrict grad,
+                        float *restrict square_avg, size_t n, const cocob_baseline_hyper *h);
+void adadelta_update_ref(float *restrict w, const float *restrict grad,
+                         float *restrict square_avg, float *restrict acc_delta, size_t n,
+                         const cocob_baseline_hyper *h);
+void adam_update_ref(float *restrict w, const float *restrict grad, float *restrict exp_avg,
+                     float *restrict exp_avg_sq, size_t n, const cocob_baseline_hyper *h);
 
 /* How many of x[0..n) are NaN or infinite; cl/nonfinite.cl holds its twin. */
 size_t count_nonfinite_ref(const float *x, size_t n);

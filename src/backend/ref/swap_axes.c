@@ -25,7 +25,16 @@ cocob_status swap_axes_check(cocob_error *err, cocob_span x, cocob_span y, size_
 
 void swap_axes_ref(const float *x, float *y, size_t a, size_t bb, size_t inner)
 {
-    for (size_t j = 0; j < bb; j++)
+    swap_axes_rows_ref(x, y, a, bb, inner, 0, bb);
+}
+
+/* The rows y[first .. end) alone, so that the cpu backend's threads can
+ * each write rows of their own. */
+void swap_axes_rows_ref(const float *x, float *y, size_t a, size_t bb, size_t inner,
+                        size_t first, size_t end)
+{
+    y += first * a * inner;
+    for (size_t j = first; j < end; j++)
         for (size_t i = 0; i < a; i++) {
             const float *from = x + (i * bb + j) * inner;
             for (size_t k = 0; k < inner; k++)

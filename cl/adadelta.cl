@@ -1,0 +1,27 @@
+/* Adadelta, one fused pass. Its twin is adadelta_update_ref in
+ * src/backend/ref/adadelta.c, which gives the formula; the two keep the
+ * same order of operations, so that they agree to the last bit where
+ * division and sqrt are correctly rounded. */
+
+/* A fused a * b + c rounds once where the reference rounds twice. */
+#pragma OPENCL FP_CONTRACT OFF
+
+__kernel void adadelta_update(__global float *w, ulong w_offset, __global const float *grad,
+                              ulong grad_offset, __global float *square_avg,
+                              __global float *acc_delta, ulong state_offset, ulong n, float lr,
+                              float weight_decay, float eps, float rho, float one_minus_rho)
+{
+    ulong i = get_global_id(0);
+    if (i >= n)
+        return;
+    __global float *wi = w + w_offset + i;
+    ulong s = state_offset + i;
+    float wv = *wi;
+    float g = grad[grad_offset + i] + weight_decay * wv;
+    float v = square_avg[s] * rho + one_minus_rho * g * g;
+    float u = acc_delta[s];
+    float delta = sqrt(u + eps) / sqrt(v + eps) * g;
+    square_avg[s] = v;
+    acc_delta[s] = u * rho + one_minus_rho * delta * delta;
+    *wi = wv - lr * delta;
+}

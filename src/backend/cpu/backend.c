@@ -1,0 +1,460 @@
+/* The cpu backend: ref's table, with GEMM from OpenBLAS and the loops that
+ * take time split over OpenMP threads. Each split op runs the very loop of
+ * src/backend/ref on disjoint ranges, cut along an axis where every output
+ * is computed as ref computes it: elements, rows, channels or planes, never
+ * the terms of a sum. So every op but gemm equals ref bit for bit. */
+#include <cblas.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/cpu/cpu.h"
+#include "backend/ref/ref.h"
+
+/* The table is the backend's own: ref's, with the ops below put in. */
+typedef struct cpu_backend {
+    cocob_backend base;   /* first, so that ref's destroy, free(b), frees it all */
+    cocob_backend_i iface;
+} cpu_backend;
+
+static float *floats(const cocob_buffer *buf, size_t offset)
+{
+    return (float *)buf->handle + offset;
+}
+
+/* ---- elementwise: chunks of the same elements ---- */
+
+typedef struct fill_args {
+    float *p, value;
+} fill_args;
+
+static void fill_chunk(void *arg, size_t first, size_t end)
+{
+    fill_args *a = arg;
+    for (size_t i = first; i < end; i++)
+        a->p[i] = a->value;
+}
+
+static cocob_status cpu_fill(cocob_backend *b, cocob_buffer *dst, size_t offset, float value,
+                             size_t count)
+{
+    (void)b;
+    fill_args a = {floats(dst, offset), value};
+    cpu_for(count, 1, fill_chunk, &a);
+    return COCOB_OK;
+}
+
+static void update_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_update_args *a = arg;
+    size_t s = a->state_offset + first;
+    cocob_update_ref(floats(a->w, a->w_offset + first), floats(a->grad, a->grad_offset + first),
+                     floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
+                     floats(a->state[COCOB_STATE_G], s), floats(a->state[COCOB_STATE_REWARD], s),
+                     floats(a->state[COCOB_STATE_THETA], s), end - first, a->alpha,
+                     a->weight_decay);
+}
+
+static cocob_status cpu_cocob_update(cocob_backend *b, const cocob_update_args *a)
+{
+    (void)b;
+    cpu_for(a->n, 1, update_chunk, (void *)a);
+    return COCOB_OK;
+}
+
+typedef struct nonfinite_args {
+    const float *x;
+    size_t count;
+} nonfinite_args;
+
+static void nonfinite_chunk(void *arg, size_t first, size_t end)
+{
+    nonfinite_args *a = arg;
+    size_t here = count_nonfinite_ref(a->x + first, end - first);
+    /* A sum of integers: exact in any order. */
+#pragma omp atomic
+    a->count += here;
+}
+
+static cocob_status cpu_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
+                                        size_t n, size_t *count)
+{
+    (void)b;
+    nonfinite_args a = {floats(x, offset), 0};
+    cpu_for(n, 1, nonfinite_chunk, &a);
+    *count = a.count;
+    return COCOB_OK;
+}
+
+typedef struct triad_args {
+    float *a;
+    const float *b, *c;
+    float s;
+} triad_args;
+
+static void triad_chunk(void *arg, size_t first, size_t end)
+{
+    triad_args *t = arg;
+    triad_ref(t->a + first, t->b + first, t->c + first, t->s, end - first);
+}
+
+static cocob_status cpu_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
+                              const cocob_buffer *c, float s, size_t n)
+{
+    (void)b;
+    triad_args t = {floats(a, 0), floats(bb, 0), floats(c, 0), s};
+    cpu_for(n, 1, triad_chunk, &t);
+    return COCOB_OK;
+}
+
+/* activation, activation_grad, dropout and dropout_grad. */
+typedef struct unary_args {
+    cocob_activation f;
+    const float *y;          /* activation_grad's y */
+    const float *in;
+    float *out;
+    float p;                 /* dropout's */
+    uint64_t seed, counter;
+} unary_args;
+
+static void activation_chunk(void *arg, size_t first, size_t end)
+{
+    unary_args *a = arg;
+    activation_ref(a->f, a->in + first, a->out + first, end - first);
+}
+
+static cocob_status cpu_activation(cocob_backend *b, cocob_activation f, cocob_span x,
+                                   cocob_span y, size_t n)
+{
+    cocob_status s = activation_check(b->err, f, x, y, n);
+    if (s == COCOB_OK) {
+        unary_args a = {.f = f, .in = span_floats(x), .out = span_floats(y)};
+        cpu_for(n, 1, activation_chunk, &a);
+    }
+    return s;
+}
+
+static void activation_grad_chunk(void *arg, size_t first, size_t end)
+{
+    unary_args *a = arg;
+    activation_grad_ref(a->f, a->y + first, a->in + first, a->out + first, end - first);
+}
+
+static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
+                                        cocob_span dy, cocob_span dx, size_t n)
+{
+    cocob_status s = activation_grad_check(b->err, f, y, dy, dx, n);
+    if (s == COCOB_OK) {
+        unary_args a = {.f = f, .y = span_floats(y), .in = span_floats(dy),
+                        .out = span_floats(dx)};
+        cpu_for(n, 1, activation_grad_chunk, &a);
+    }
+    return s;
+}
+
+/* The mask is a function of the element's index, counter + i, so a chunk
+ * starting at first draws from counter + first. */
+static void dropout_chunk(void *arg, size_t first, size_t end)
+{
+    unary_args *a = arg;
+    dropout_ref(a->in + first, a->out + first, end - first, a->p, a->seed, a->counter + first);
+}
+
+static cocob_status dropout_on(cocob_backend *b, const char *op, cocob_span in, cocob_span out,
+                               size_t n, float p, uint64_t seed, uint64_t counter)
+{
+    cocob_status s = dropout_check(b->err, op, in, out, n, p);
+    if (s == COCOB_OK) {
+        unary_args a = {.in = span_floats(in), .out = span_floats(out), .p = p, .seed = seed,
+                        .counter = counter};
+        cpu_for(n, 1, dropout_chunk, &a);
+    }
+    return s;
+}
+
+static cocob_status cpu_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
+                                uint64_t seed, uint64_t counter)
+{
+    return dropout_on(b, "dropout", x, y, n, p, seed, counter);
+}
+
+static cocob_status cpu_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
+                                     float p, uint64_t seed, uint64_t counter)
+{
+    return dropout_on(b, "dropout_grad", dy, dx, n, p, seed, counter);
+}
+
+/* ---- rows, channels and planes ---- */
+
+/* bias_add and bias_grad, over outer x channels x inner. */
+typedef struct bias_args {
+    cocob_activation f;
+    const float *x, *bias;
+    float *y;
+    size_t channels, inner;
+    size_t outer;            /* bias_grad's */
+} bias_args;
+
+static void bias_add_chunk(void *arg, size_t first, size_t end)
+{
+    bias_args *a = arg;
+    size_t at = first * a->channels * a->inner;
+    bias_add_ref(a->f, a->x + at, a->bias, a->y + at, end - first, a->channels, a->inner);
+}
+
+static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_span x,
+                                 cocob_span bias, cocob_span y, size_t outer, size_t channels,
+                                 size_t inner)
+{
+    cocob_status s = bias_add_check(b->err, f, x, bias, y, outer, channels, inner);
+    if (s == COCOB_OK) {
+        bias_args a = {.f = f, .x = span_floats(x), .bias = span_floats(bias),
+                       .y = span_floats(y), .channels = channels, .inner = inner};
+        cpu_for(outer, channels * inner, bias_add_chunk, &a);
+    }
+    return s;
+}
+
+/* Cut along channels, not along the sum over outer and inner, so that each
+ * db[c] adds its terms in ref's order. */
+static void bias_grad_chunk(void *arg, size_t first, size_t end)
+{
+    bias_args *a = arg;
+    bias_grad_channels_ref(a->x, a->y, a->outer, a->channels, a->inner, first, end);
+}
+
+static cocob_status cpu_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
+                                  size_t channels, size_t inner)
+{
+    cocob_status s = bias_grad_check(b->err, dy, db, outer, channels, inner);
+    if (s == COCOB_OK) {
+        bias_args a = {.x = span_floats(dy), .y = span_floats(db), .channels = channels,
+                       .inner = inner, .outer = outer};
+        cpu_for(channels, outer * inner, bias_grad_chunk, &a);
+    }
+    return s;
+}
+
+typedef struct rows_args {
+    const float *x;
+    float *y;
+    int32_t *idx;
+    size_t cols;
+} rows_args;
+
+static void argmax_chunk(void *arg, size_t first, size_t end)
+{
+    rows_args *a = arg;
+    argmax_ref(a->x + first * a->cols, a->idx + first, end - first, a->cols);
+}
+
+static cocob_status cpu_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
+                               size_t cols)
+{
+    cocob_status s = argmax_check(b->err, x, out, rows, cols);
+    if (s == COCOB_OK) {
+        rows_args a = {.x = span_floats(x), .idx = span_ints(out), .cols = cols};
+        cpu_for(rows, cols, argmax_chunk, &a);
+    }
+    return s;
+}
+
+typedef struct swap_args {
+    const float *x;
+    float *y;
+    size_t a, bb, inner;
+} swap_args;
+
+static void swap_axes_chunk(void *arg, size_t first, size_t end)
+{
+    swap_args *s = arg;
+    swap_axes_rows_ref(s->x, s->y, s->a, s->bb, s->inner, first, end);
+}
+
+static cocob_status cpu_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
+                                  size_t bb, size_t inner)
+{
+    cocob_status s = swap_axes_check(b->err, x, y, a, bb, inner);
+    if (s == COCOB_OK) {
+        swap_args w = {span_floats(x), span_floats(y), a, bb, inner};
+        cpu_for(bb, a * inner, swap_axes_chunk, &w);
+    }
+    return s;
+}
+
+typedef struct conv_args {
+    const cocob_conv_shape *s;
+    const float *in;
+    float *out;
+} conv_args;
+
+static void im2col_chunk(void *arg, size_t first, size_t end)
+{
+    conv_args *a = arg;
+    im2col_channels_ref(a->s, a->in, a->out, first, end);
+}
+
+static cocob_status cpu_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
+                               cocob_span col)
+{
+    cocob_status s = conv_shape_check(b->err, "im2col", sh, x, col);
+    if (s == COCOB_OK) {
+        conv_args a = {sh, span_floats(x), span_floats(col)};
+        cpu_for(sh->channels, sh->kernel_h * sh->kernel_w * sh->batch * sh->out_h * sh->out_w,
+                im2col_chunk, &a);
+    }
+    return s;
+}
+
+static void col2im_chunk(void *arg, size_t first, size_t end)
+{
+    conv_args *a = arg;
+    col2im_planes_ref(a->s, a->in, a->out, first, end);
+}
+
+static cocob_status cpu_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
+                               cocob_span x)
+{
+    cocob_status s = conv_shape_check(b->err, "col2im", sh, x, col);
+    if (s == COCOB_OK) {
+        conv_args a = {sh, span_floats(col), span_floats(x)};
+        cpu_for(sh->batch * sh->channels, sh->height * sh->width * sh->kernel_h * sh->kernel_w,
+                col2im_chunk, &a);
+    }
+    return s;
+}
+
+/* Max-pooling's planes are independent: a chunk is the same shape with
+ * fewer planes. */
+typedef struct pool_args {
+    const cocob_pool_shape *s;
+    const float *in;
+    float *out;
+    int32_t *idx;
+} pool_args;
+
+static cocob_pool_shape planes_of(const cocob_pool_shape *s, size_t first, size_t end)
+{
+    cocob_pool_shape part = *s;
+    part.planes = end - first;
+    return part;
+}
+
+static void maxpool_chunk(void *arg, size_t first, size_t end)
+{
+    pool_args *a = arg;
+    cocob_pool_shape part = planes_of(a->s, first, end);
+    size_t out = first * a->s->out_h * a->s->out_w;
+    maxpool_ref(&part, a->in + first * a->s->height * a->s->width, a->out + out, a->idx + out);
+}
+
+static cocob_status cpu_maxpool(cocob_backend *b, const cocob_pool_shape *sh, cocob_span x,
+                                cocob_span y, cocob_span idx)
+{
+    cocob_status s = pool_shape_check(b->err, "maxpool", sh, x, y, idx);
+    if (s == COCOB_OK) {
+        pool_args a = {sh, span_floats(x), span_floats(y), span_ints(idx)};
+        cpu_for(sh->planes, sh->out_h * sh->out_w * sh->size * sh->size, maxpool_chunk, &a);
+    }
+    return s;
+}
+
+static void maxpool_grad_chunk(void *arg, size_t first, size_t end)
+{
+    pool_args *a = arg;
+    cocob_pool_shape part = planes_of(a->s, first, end);
+    size_t out = first * a->s->out_h * a->s->out_w;
+    maxpool_grad_ref(&part, a->in + out, a->idx + out,
+                     a->out + first * a->s->height * a->s->width);
+}
+
+static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh,
+                                     cocob_span dy, cocob_span idx, cocob_span dx)
+{
+    cocob_status s = pool_shape_check(b->err, "maxpool_grad", sh, dx, dy, idx);
+    if (s == COCOB_OK) {
+        pool_args a = {sh, span_floats(dy), span_floats(dx), span_ints(idx)};
+        cpu_for(sh->planes, sh->height * sh->width, maxpool_grad_chunk, &a);
+    }
+    return s;
+}
+
+/* ---- the backend ---- */
+
+void cocob_cpu_device_info(cocob_device_info *info)
+{
+    memset(info, 0, sizeof *info);
+    strcpy(info->selector, "cpu");
+    info->type = COCOB_DEVICE_CPU;
+    info->platform_index = -1;
+    info->device_index = -1;
+    int threads = omp_get_max_threads();
+    /* Which OpenBLAS the loader found: Debian's OpenMP and pthreads builds
+     * share a soname, and only the OpenMP one shares our thread pool. */
+    int parallel = openblas_get_parallel();
+    snprintf(info->name, sizeof info->name, "CPU (OpenBLAS %s, %d thread%s)",
+             parallel == 2 ? "OpenMP" : parallel == 1 ? "pthreads" : "sequential", threads,
+             threads == 1 ? "" : "s");
+    strcpy(info->vendor, "cocob");
+    snprintf(info->driver_version, sizeof info->driver_version, "%s", openblas_get_config());
+    snprintf(info->platform_name, sizeof info->platform_name, "OpenBLAS (%s kernels), OpenMP",
+             openblas_get_corename());
+    info->compute_units = (unsigned)threads;
+    info->fp64 = 1;
+}
+
+/* OpenBLAS picks its kernels by CPU model when it loads. Debian's 0.3.21
+ * does not know some newer Xeons and falls back to its SSE3 kernels
+ * (Prescott): 16-43 GFLOP/s at the MLP's shapes on this project's 2-core
+ * Xeon, against 130-210 with its AVX-512 ones (SkylakeX). Only the
+ * environment, read at load, can change the choice. */
+static void warn_slow_kernels(const cocob_logger *log)
+{
+    const char *core = openblas_get_corename();
+    const char *better = __builtin_cpu_supports("avx512f") ? "SkylakeX"
+                         : __builtin_cpu_supports("avx2")  ? "Haswell"
+                                                           : NULL;
+    if (better && strcmp(core, "Prescott") == 0)
+        cocob_log(log, COCOB_LOG_WARN,
+                  "cpu: OpenBLAS did not recognise this CPU and uses its %s kernels, without "
+                  "AVX2; GEMM runs several times faster with OPENBLAS_CORETYPE=%s set in the "
+                  "environment",
+                  core, better);
+}
+
+/* softmax_xent stays ref's: it divides each row's gradient by the row
+ * count, so a chunk of rows is not a smaller call, and at rows x classes
+ * (100 x 10 for the MLP) it costs a thousandth of the GEMM before it. */
+cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
+                                      cocob_backend **out)
+{
+    cpu_backend *c = calloc(1, sizeof *c);
+    if (!c)
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "cpu: out of host memory");
+    c->iface = cocob_ref_iface;
+    c->iface.fill = cpu_fill;
+    c->iface.cocob_update = cpu_cocob_update;
+    c->iface.count_nonfinite = cpu_count_nonfinite;
+    c->iface.gemm = cpu_gemm;
+    c->iface.im2col = cpu_im2col;
+    c->iface.col2im = cpu_col2im;
+    c->iface.swap_axes = cpu_swap_axes;
+    c->iface.maxpool = cpu_maxpool;
+    c->iface.maxpool_grad = cpu_maxpool_grad;
+    c->iface.bias_add = cpu_bias_add;
+    c->iface.bias_grad = cpu_bias_grad;
+    c->iface.activation = cpu_activation;
+    c->iface.activation_grad = cpu_activation_grad;
+    c->iface.argmax = cpu_argmax;
+    c->iface.dropout = cpu_dropout;
+    c->iface.dropout_grad = cpu_dropout_grad;
+    c->iface.triad = cpu_triad;
+    c->base.iface = &c->iface;
+    c->base.err = err;
+    c->base.log = log;
+    cocob_cpu_device_info(&c->base.info);
+    warn_slow_kernels(log);
+    *out = &c->base;
+    return COCOB_OK;
+}

@@ -1,0 +1,28 @@
+/* The cpu backend: the reference ops on host memory, GEMM from OpenBLAS and
+ * the other loops split over OpenMP threads. */
+#ifndef COCOB_CPU_H
+#define COCOB_CPU_H
+
+#include <stddef.h>
+
+#include "backend/backend.h"
+
+cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
+                                      cocob_backend **out);
+/* Fills the device description of the cpu backend. */
+void cocob_cpu_device_info(cocob_device_info *info);
+
+/* What the cpu backend's ops share. */
+
+/* Runs fn(arg, first, end) over [0, items) cut into contiguous chunks, one
+ * per thread, at the same time; each item is about cost elements of work,
+ * and a problem too small to gain from threads runs whole on the caller. A
+ * chunk is a range of the ref loop's own, so the results are ref's. */
+typedef void (*cpu_chunk_fn)(void *arg, size_t first, size_t end);
+void cpu_for(size_t items, size_t cost, cpu_chunk_fn fn, void *arg);
+
+cocob_status cpu_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N, size_t K,
+                      float alpha, cocob_span A, size_t lda, cocob_span B, size_t ldb,
+                      float beta, cocob_span C, size_t ldc);
+
+#endif

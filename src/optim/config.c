@@ -1,0 +1,239 @@
+/* The settings of every kind: names, PyTorch's defaults, the checks, and
+ * the one-line description. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "optim/optimizer.h"
+
+static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {
+    "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw"};
+static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {
+    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW"};
+
+static int known(cocob_optimizer_kind kind)
+{
+    return (int)kind >= 0 && kind < COCOB_OPTIMIZER_KIND_COUNT;
+}
+
+const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind)
+{
+    return known(kind) ? names[kind] : NULL;
+}
+
+const char *optim_title(cocob_optimizer_kind kind)
+{
+    return known(kind) ? titles[kind] : "an unknown optimizer";
+}
+
+cocob_status cocob_optimizer_kind_parse(const char *name, cocob_optimizer_kind *out)
+{
+    for (int k = 0; name && out && k < COCOB_OPTIMIZER_KIND_COUNT; k++)
+        if (strcasecmp(name, names[k]) == 0) {
+            *out = (cocob_optimizer_kind)k;
+            return COCOB_OK;
+        }
+    return COCOB_ERR_INVALID_ARGUMENT;
+}
+
+void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_kind kind)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->kind = kind;
+    cocob_cocob_config_init(&cfg->cocob);
+    switch (kind) {
+    case COCOB_OPTIMIZER_ADAGRAD:
+        cfg->lr = 1e-2;
+        cfg->eps = 1e-10;
+        break;
+    case COCOB_OPTIMIZER_RMSPROP:
+        cfg->lr = 1e-2;
+        cfg->rho = 0.99;
+        cfg->eps = 1e-8;
+        break;
+    case COCOB_OPTIMIZER_ADADELTA:
+        cfg->lr = 1.0;
+        cfg->rho = 0.9;
+        cfg->eps = 1e-6;
+        break;
+    case COCOB_OPTIMIZER_ADAM:
+    case COCOB_OPTIMIZER_ADAMW:
+        cfg->lr = 1e-3;
+        cfg->beta1 = 0.9;
+        cfg->beta2 = 0.999;
+        cfg->eps = 1e-8;
+        cfg->weight_decay = kind == COCOB_OPTIMIZER_ADAMW ? 1e-2 : 0;
+        break;
+    default: /* COCOB has its own settings; SGD's lr has no default */
+        break;
+    }
+}
+
+/* The settings each kind reads, as bits. */
+enum {
+    USES_LR = 1 << 0,
+    USES_MOMENTUM = 1 << 1,
+    USES_DAMPENING = 1 << 2,
+    USES_NESTEROV = 1 << 3,
+    USES_WEIGHT_DECAY = 1 << 4,
+    USES_RHO = 1 << 5,
+    USES_EPS = 1 << 6,
+    USES_BETAS = 1 << 7
+};
+
+static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
+    [COCOB_OPTIMIZER_COCOB] = 0,
+    [COCOB_OPTIMIZER_SGD] = USES_LR | USES_MOMENTUM | USES_DAMPENING | USES_NESTEROV |
+                            USES_WEIGHT_DECAY,
+    [COCOB_OPTIMIZER_ADAGRAD] = USES_LR | USES_WEIGHT_DECAY | USES_EPS,
+    [COCOB_OPTIMIZER_RMSPROP] = USES_LR | USES_WEIGHT_DECAY | USES_RHO | USES_EPS,
+    [COCOB_OPTIMIZER_ADADELTA] = USES_LR | USES_WEIGHT_DECAY | USES_RHO | USES_EPS,
+    [COCOB_OPTIMIZER_ADAM] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
+    [COCOB_OPTIMIZER_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
+};
+
+/* A setting the kind has no use for must be 0; a NaN is not. */
+static cocob_status unused(cocob_error *err, const cocob_optimizer_config *cfg, unsigned bit,
+                           const char *field, double value)
+{
+    if (uses[cfg->kind] & bit || value == 0)
+        return COCOB_OK;
+    if (cfg->kind == COCOB_OPTIMIZER_COCOB && bit == USES_LR)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "COCOB-Backprop takes no learning rate: it sets each weight's step "
+                          "from the gradients it has seen (Orabona & Tommasi 2017); leave lr "
+                          "0, or choose a baseline kind");
+    return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                      "%s has no use for %s (set to %g); leave it 0%s", titles[cfg->kind], field,
+                      value,
+                      cfg->kind == COCOB_OPTIMIZER_COCOB ? ": COCOB's settings are in cfg.cocob"
+                                                         : "");
+}
+
+/* lo <= value <= hi, or value < hi where open_hi, and finite. */
+static cocob_status in_range(cocob_error *err, const cocob_optimizer_config *cfg,
+                             const char *field, double value, double lo, double hi, int open_hi,
+                             const char *why)
+{
+    if (isfinite(value) && value >= lo && (open_hi ? value < hi : value <= hi))
+        return COCOB_OK;
+    return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: %s must be %s, got %g",
+                      titles[cfg->kind], field, why, value);
+}
+
+cocob_status optim_check_config(cocob_error *err, const cocob_optimizer_config *cfg)
+{
+    if (!known(cfg->kind))
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "optimizer kind %d does not exist (there are %d)", (int)cfg->kind,
+                          COCOB_OPTIMIZER_KIND_COUNT);
+    cocob_status s = COCOB_OK;
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_LR, "lr", cfg->lr);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_MOMENTUM, "momentum", cfg->momentum);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_DAMPENING, "dampening", cfg->dampening);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_NESTEROV, "nesterov", cfg->nesterov);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_WEIGHT_DECAY, "weight_decay", cfg->weight_decay);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_RHO, "rho", cfg->rho);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_EPS, "eps", cfg->eps);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_BETAS, "beta1", cfg->beta1);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_BETAS, "beta2", cfg->beta2);
+    if (s != COCOB_OK)
+        return s;
+    if (cfg->kind == COCOB_OPTIMIZER_COCOB)
+        return optim_cocob_check(err, &cfg->cocob);
+
+    if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "SGD: lr must be set: SGD has no default learning rate");
+    unsigned u = uses[cfg->kind];
+    if (!(isfinite(cfg->lr) && cfg->lr > 0))
+        s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: lr must be finite and above 0, got %g",
+                       titles[cfg->kind], cfg->lr);
+    if (s == COCOB_OK)
+        s = in_range(err, cfg, "weight_decay", cfg->weight_decay, 0, INFINITY, 1,
+                     "finite and at least 0");
+    if (s == COCOB_OK && u & USES_MOMENTUM)
+        s = in_range(err, cfg, "momentum", cfg->momentum, 0, INFINITY, 1,
+                     "finite and at least 0");
+    if (s == COCOB_OK && u & USES_DAMPENING)
+        s = in_range(err, cfg, "dampening", cfg->dampening, 0, 1, 0, "from 0 to 1");
+    if (s == COCOB_OK && u & USES_NESTEROV && cfg->nesterov &&
+        (cfg->nesterov != 1 || !(cfg->momentum > 0) || cfg->dampening != 0))
+        s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                       "SGD: Nesterov's form (nesterov %d) needs momentum above 0 (got %g) and "
+                       "no dampening (got %g)",
+                       cfg->nesterov, cfg->momentum, cfg->dampening);
+    if (s == COCOB_OK && u & USES_RHO)
+        s = in_range(err, cfg, "rho", cfg->rho, 0, 1, 0, "from 0 to 1");
+    /* PyTorch allows eps 0, but then a coordinate whose gradients have all
+     * been 0 divides 0 by 0 and its weight becomes NaN. */
+    if (s == COCOB_OK && u & USES_EPS && !(isfinite(cfg->eps) && cfg->eps > 0))
+        s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                       "%s: eps must be finite and above 0, got %g: it keeps 0 / 0 out where "
+                       "the gradients have been 0",
+                       titles[cfg->kind], cfg->eps);
+    if (s == COCOB_OK && u & USES_BETAS)
+        s = in_range(err, cfg, "beta1", cfg->beta1, 0, 1, 1, "at least 0 and below 1");
+    if (s == COCOB_OK && u & USES_BETAS)
+        s = in_range(err, cfg, "beta2", cfg->beta2, 0, 1, 1, "at least 0 and below 1");
+    return s;
+}
+
+/* Appends to buf as snprintf writes, keeping *n the length so far. */
+static void append(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+{
+    if (*n >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *n, cap - *n, fmt, ap);
+    va_end(ap);
+    *n = k < 0 ? cap : *n + (size_t)k;
+}
+
+void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
+{
+    if (!buf || cap == 0)
+        return;
+    *buf = '\0';
+    if (!opt)
+        return;
+    const cocob_optimizer_config *c = &opt->cfg;
+    size_t n = 0;
+    if (c->kind == COCOB_OPTIMIZER_COCOB) {
+        append(buf, cap, &n, "COCOB-Backprop (alpha %g", c->cocob.alpha);
+        if (c->cocob.weight_decay != 0)
+            append(buf, cap, &n, ", weight decay %g", c->cocob.weight_decay);
+        append(buf, cap, &n, ")");
+        return;
+    }
+    unsigned u = uses[c->kind];
+    append(buf, cap, &n, "%s (lr %g", titles[c->kind], c->lr);
+    if (u & USES_MOMENTUM)
+        append(buf, cap, &n, ", momentum %g", c->momentum);
+    if (c->dampening != 0)
+        append(buf, cap, &n, ", dampening %g", c->dampening);
+    if (c->nesterov)
+        append(buf, cap, &n, ", Nesterov");
+    if (u & USES_RHO)
+        append(buf, cap, &n, ", rho %g", c->rho);
+    if (u & USES_BETAS)
+        append(buf, cap, &n, ", betas %g %g", c->beta1, c->beta2);
+    if (u & USES_EPS)
+        append(buf, cap, &n, ", eps %g", c->eps);
+    if (c->weight_decay != 0)
+        append(buf, cap, &n, ", %sweight decay %g",
+               c->kind == COCOB_OPTIMIZER_ADAMW ? "decoupled " : "", c->weight_decay);
+    append(buf, cap, &n, ")");
+}

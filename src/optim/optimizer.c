@@ -1,0 +1,181 @@
+/* The optimizer object: its arenas, its checks, and the step that every
+ * kind shares up to the launch. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optim/optimizer.h"
+
+void cocob_optimizer_destroy(cocob_optimizer *opt)
+{
+    if (!opt)
+        return;
+    cocob_backend *b = opt->ctx->backend;
+    for (size_t i = 0; i < opt->state_count; i++)
+        if (opt->state[i])
+            b->iface->free(b, opt->state[i]);
+    free(opt->params);
+    free(opt->offsets);
+    free(opt);
+}
+
+static size_t state_count(const cocob_optimizer_config *cfg)
+{
+    return cfg->kind == COCOB_OPTIMIZER_COCOB ? COCOB_STATE_COUNT
+                                              : optim_baseline_state_count(cfg);
+}
+
+cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_config *cfg,
+                                    size_t count, cocob_tensor *const *params,
+                                    cocob_optimizer **out)
+{
+    if (!ctx || !ctx->backend || !out)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    cocob_optimizer_config defaults;
+    if (!cfg) {
+        cocob_optimizer_config_init(&defaults, COCOB_OPTIMIZER_COCOB);
+        cfg = &defaults;
+    }
+    cocob_status s = optim_check_config(&ctx->err, cfg);
+    if (s != COCOB_OK)
+        return s;
+    const char *title = optim_title(cfg->kind);
+    if (count == 0 || !params)
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT, "%s: no parameter tensors given",
+                          title);
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!params[i] || params[i]->ctx != ctx)
+            return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT, "%s: parameter %zu is %s",
+                              title, i, params[i] ? "from another context" : "NULL");
+        if (params[i]->count > SIZE_MAX / sizeof(float) - total)
+            return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                              "%s: the parameters hold more floats than memory can", title);
+        total += params[i]->count;
+    }
+    cocob_optimizer *opt = calloc(1, sizeof *opt);
+    if (opt) {
+        opt->params = malloc(count * sizeof *opt->params);
+        opt->offsets = malloc(count * sizeof *opt->offsets);
+    }
+    if (!opt || !opt->params || !opt->offsets) {
+        if (opt) {
+            free(opt->params);
+            free(opt->offsets);
+        }
+        free(opt);
+        return cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+    }
+    opt->ctx = ctx;
+    opt->cfg = *cfg;
+    opt->count = count;
+    opt->total = total;
+    opt->state_count = state_count(cfg);
+    for (size_t i = 0, at = 0; i < count; at += params[i]->count, i++) {
+        opt->params[i] = params[i];
+        opt->offsets[i] = at;
+    }
+    /* A new buffer reads as zeros on every backend: most states start so. */
+    cocob_backend *b = ctx->backend;
+    for (size_t i = 0; i < opt->state_count && s == COCOB_OK; i++)
+        s = b->iface->alloc(b, total * sizeof(float), &opt->state[i]);
+    if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_COCOB)
+        s = optim_cocob_init_state(opt);
+    if (s != COCOB_OK) {
+        cocob_optimizer_destroy(opt);
+        return s;
+    }
+    *out = opt;
+    return COCOB_OK;
+}
+
+cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads)
+{
+    if (!opt)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_context *ctx = opt->ctx;
+    const char *title = optim_title(opt->cfg.kind);
+    if (!grads)
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT, "%s step: no gradients", title);
+    /* Every gradient is checked before any parameter moves, so that a bad
+     * call leaves the model and the state as they were: one NaN would stay
+     * in COCOB's G and theta, or Adam's moments, for good. */
+    for (size_t i = 0; i < opt->count; i++) {
+        if (!grads[i] || grads[i]->ctx != ctx)
+            return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                              "%s step: gradient %zu is %s", title, i,
+                              grads[i] ? "from another context" : "NULL");
+        if (grads[i]->count != opt->params[i]->count)
+            return cocob_fail(&ctx->err, COCOB_ERR_SHAPE,
+                              "%s step: gradient %zu has %zu floats, its parameter %zu", title, i,
+                              grads[i]->count, opt->params[i]->count);
+    }
+    cocob_backend *b = ctx->backend;
+    for (size_t i = 0; i < opt->count; i++) {
+        size_t bad = 0;
+        cocob_status s = b->iface->count_nonfinite(b, grads[i]->buf, 0, grads[i]->count, &bad);
+        if (s != COCOB_OK)
+            return s;
+        if (bad)
+            return cocob_fail(&ctx->err, COCOB_ERR_NONFINITE,
+                              "%s step: gradient %zu holds %zu NaN or infinite value(s) "
+                              "among %zu; the step was not taken, weights and state are "
+                              "unchanged",
+                              title, i, bad, grads[i]->count);
+    }
+    for (size_t i = 0; i < opt->count; i++) {
+        cocob_status s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
+                             ? optim_cocob_step(opt, i, grads[i])
+                             : optim_baseline_step(opt, i, grads[i]);
+        if (s != COCOB_OK)
+            return s;
+    }
+    opt->steps++;
+    return COCOB_OK;
+}
+
+void cocob_optimizer_get_config(const cocob_optimizer *opt, cocob_optimizer_config *out)
+{
+    if (opt && out)
+        *out = opt->cfg;
+}
+
+uint64_t cocob_optimizer_steps(const cocob_optimizer *opt)
+{
+    return opt ? opt->steps : 0;
+}
+
+size_t cocob_optimizer_state_count(const cocob_optimizer *opt)
+{
+    return opt ? opt->state_count : 0;
+}
+
+const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
+{
+    if (!opt || state >= opt->state_count)
+        return NULL;
+    return opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? optim_cocob_state_names[state]
+                                                  : optim_baseline_state_name(&opt->cfg, state);
+}
+
+cocob_status cocob_optimizer_read_state_buffer(const cocob_optimizer *opt, size_t state,
+                                               size_t index, float *dst, size_t count)
+{
+    if (!opt)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_context *ctx = opt->ctx;
+    const char *title = optim_title(opt->cfg.kind);
+    if (state >= opt->state_count || index >= opt->count || !dst)
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "%s read_state: state %zu of parameter %zu does not exist (%zu state "
+                          "buffers, %zu parameters)",
+                          title, state, index, opt->state_count, opt->count);
+    if (count != opt->params[index]->count)
+        return cocob_fail(&ctx->err, COCOB_ERR_SHAPE,
+                          "%s read_state: %zu floats asked of parameter %zu, which has %zu", title,
+                          count, index, opt->params[index]->count);
+    cocob_backend *b = ctx->backend;
+    return b->iface->download(b, opt->state[state], opt->offsets[index] * sizeof(float), dst,
+                              count * sizeof(float));
+}

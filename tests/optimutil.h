@@ -1,0 +1,40 @@
+/* What the optimizer suites (test_sgd, test_adagrad, test_rmsprop,
+ * test_adadelta, test_adam) share: the PyTorch fixture's inputs and check,
+ * a run on the reference, and the kernel against the reference. */
+#ifndef COCOB_OPTIMUTIL_H
+#define COCOB_OPTIMUTIL_H
+
+#include <stddef.h>
+
+#include "cocob/cocob.h"
+
+enum { OPTIM_FIXTURE_N = 6, OPTIM_FIXTURE_STEPS = 5 };
+
+/* The fixture's starting weights and gradients, as tests/fixtures/
+ * torch_optim.py makes them: multiples of 1/4, exact in float and in
+ * Python, the gradients 0 now and then. t counts steps from 0. */
+float optim_fixture_w0(size_t i);
+float optim_fixture_grad(size_t i, int t);
+
+/* Runs cfg on ref over the fixture and checks the weights after every step
+ * against PyTorch's, want, within max_ulps units in the last place of the
+ * step's largest weight; returns the largest distance seen, and prints it. */
+double optim_check_fixture(const char *name, const cocob_optimizer_config *cfg,
+                           const float want[OPTIM_FIXTURE_STEPS][OPTIM_FIXTURE_N],
+                           double max_ulps);
+
+/* steps steps of cfg on ref from w (n floats, updated in place), with the
+ * gradients grads[t * n + i]; state, when not NULL, receives every state
+ * buffer after the last step, one after the other. */
+void optim_run_ref(const cocob_optimizer_config *cfg, float *w, size_t n, const float *grads,
+                   int steps, float *state);
+
+/* steps steps of cfg on random gradients over n coordinates, on ref and on
+ * the device under test, then the weights and every state buffer compared:
+ * bit for bit, as the kernels keep the reference's order of operations,
+ * where division and sqrt are correctly rounded (PoCL, the cpu backend,
+ * and any device offering CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT, which the
+ * build then asks for). */
+void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps);
+
+#endif

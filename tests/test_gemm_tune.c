@@ -1,0 +1,175 @@
+/* `cocob tune`'s parameters: stored, loaded by the next context on the
+ * device and used by its gemm; and a bad file warned about, never fatal. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/ref/ref.h"
+#include "core/internal.h"
+#include "testutil.h"
+
+static char *fresh_cache(void)
+{
+    char *dir = test_tmpdir("gemm-params");
+    setenv("COCOB_CACHE_DIR", dir, 1);
+    unsetenv("COCOB_CACHE");
+    return dir;
+}
+
+static cocob_cl_backend *cl_of(cocob_context *ctx)
+{
+    cocob_cl_backend *b = cocob_cl_backend_of(ctx->backend);
+    ck_assert_ptr_nonnull(b);
+    return b;
+}
+
+/* All four transposes at odd sizes and offsets on ctx's gemm, as it stands,
+ * against gemm_ref. Each term meets at most K + 2 roundings on either side
+ * (see test_gemm.c), so the two agree within 2 gamma_{K+2} of the sum of
+ * |terms|; the operands are in [-1, 1), so that sum is at most K. */
+static void gemm_matches_ref(cocob_context *ctx)
+{
+    cocob_backend *b = ctx->backend;
+    enum { M = 13, N = 37, K = 21 };
+    test_rng rng = {7};
+    float A[M * K], B[K * N], want[M * N];
+    for (size_t i = 0; i < M * K; i++)
+        A[i] = test_rng_uniform(&rng, -1, 1);
+    for (size_t i = 0; i < K * N; i++)
+        B[i] = test_rng_uniform(&rng, -1, 1);
+    for (int t = 0; t < 4; t++) {
+        int ta = t & 1, tb = t >> 1;
+        size_t lda = ta ? M : K, ldb = tb ? K : N;
+        gemm_ref(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, want, N);
+        cocob_buffer *a = test_put(b, A, M * K), *bb = test_put(b, B, K * N),
+                     *c = test_put(b, NULL, M * N);
+        cocob_span sa = {a, TEST_OFF}, sb = {bb, TEST_OFF}, sc = {c, TEST_OFF};
+        cocob_status s = b->iface->gemm(b, ta, tb, M, N, K, 1.0f, sa, lda, sb, ldb, 0.0f, sc, N);
+        ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+        float *got = test_take(b, c, M * N);
+        double nu = 2.0 * (K + 2) * 0x1.0p-24, bound = nu / (1 - nu) * K;
+        for (size_t i = 0; i < M * N; i++)
+            if (!(fabs((double)got[TEST_OFF + i] - want[i]) <= bound))
+                ck_abort_msg("trans_a %d trans_b %d: C[%zu] is %.9g, ref %.9g", ta, tb, i,
+                             got[TEST_OFF + i], want[i]);
+        free(got);
+        b->iface->free(b, a);
+        b->iface->free(b, bb);
+    }
+}
+
+START_TEST(tuned_parameters_are_stored_loaded_and_used)
+{
+    char *dir = fresh_cache();
+    cocob_context *ctx = test_context("opencl");
+    cocob_gemm_tuning *r = malloc(sizeof *r);
+    ck_assert_ptr_nonnull(r);
+    /* The default and one tile: enough to go through every step. */
+    cocob_status s = cocob_tune_gemm(ctx, 2, r);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    ck_assert_uint_eq(r->candidate_count, 2);
+    ck_assert(r->candidates[0].ok && r->candidates[1].ok && r->tuned.ok && r->base.ok);
+    ck_assert(r->tuned.gflops_all > 0);
+    ck_assert_ptr_nonnull(strstr(r->path, dir));
+    gemm_matches_ref(ctx);
+    cocob_context_destroy(ctx);
+
+    /* The next context on the device loads what was stored... */
+    cocob_cl_gemm_params stored;
+    char reason[4400], how[128];
+    ctx = test_context("opencl");
+    cocob_cl_backend *b = cl_of(ctx);
+    ck_assert_int_eq(cocob_cl_gemm_params_read(r->path, &b->dev, &stored, reason, sizeof reason),
+                     1);
+    cocob_cl_gemm_describe(&stored, how, sizeof how);
+    ck_assert_str_eq(how, r->tuned.name);
+    ck_assert_int_eq(memcmp(&b->gemm, &stored, sizeof stored), 0);
+    cocob_context_destroy(ctx);
+
+    /* ... and, whichever won there, uses a stored kernel tile and says so. */
+    cocob_cl_gemm_params tile = {0, {3, 1, 8, 1}, {5, 2, 4, 0}};
+    ck_assert_int_eq(cocob_cl_gemm_params_write(r->path, &b->dev, &tile, reason, sizeof reason),
+                     0);
+    test_log_clear();
+    ctx = test_context("opencl");
+    b = cl_of(ctx);
+    ck_assert_int_eq(memcmp(&b->gemm, &tile, sizeof tile), 0);
+    ck_assert_ptr_nonnull(strstr(test_log(), "gemm: tuned parameters from"));
+    gemm_matches_ref(ctx);
+    cocob_context_destroy(ctx);
+    free(r);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* Files that must each be rejected whole. */
+static const char *const corrupt[] = {
+    "", /* empty */
+    "cocob gemm parameters 2\n",
+    "cocob gemm parameters 1\ndevice someone else's | 1 | 2\nclblast\n",
+    "cocob gemm parameters 1\n%s\nouter 4 2 16 1\n",                 /* no dot line */
+    "cocob gemm parameters 1\n%s\nouter 4 2 15 1\ndot 4 2 16 1\n",    /* no float15 */
+    "cocob gemm parameters 1\n%s\nouter 99 2 16 1\ndot 4 2 16 1\n",   /* too big a tile */
+    "cocob gemm parameters 1\n%s\nouter 4 2 16 1 7\ndot 4 2 16 1\n",  /* a field too many */
+    "cocob gemm parameters 1\n%s\nouter 4 2 16 1\ndot 4 2 16 1\nx\n", /* a line too many */
+    "cocob gemm parameters 1\n%s\nouter 4 2 16 1\ndot 4 2 16",        /* cut short */
+    "\x89PNG\r\n\x1a\n\x00\x01",
+};
+
+START_TEST(a_corrupt_file_is_a_warning_and_the_defaults)
+{
+    char *dir = fresh_cache();
+    cocob_context *ctx = test_context("opencl");
+    cocob_cl_backend *b = cl_of(ctx);
+    char path[4200], device[1024];
+    ck_assert(cocob_cl_gemm_params_path(&b->dev, path, sizeof path));
+    const cocob_device_info *d = &b->dev.info;
+    snprintf(device, sizeof device, "device %s | %s | %s", d->name, d->driver_version,
+             d->platform_version);
+    cocob_cl_gemm_params defaults;
+    cocob_cl_gemm_default(&b->dev, &defaults);
+    cocob_context_destroy(ctx);
+
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, corrupt[_i], device);
+    fclose(f);
+    test_log_clear();
+    ctx = test_context("opencl");
+    b = cl_of(ctx);
+    ck_assert_int_eq(memcmp(&b->gemm, &defaults, sizeof defaults), 0);
+    ck_assert_msg(strstr(test_log(), "gemm parameters:") && strstr(test_log(), path) &&
+                      strstr(test_log(), "using the defaults"),
+                  "file %d: no warning naming %s in:\n%s", _i, path, test_log());
+    gemm_matches_ref(ctx);
+    cocob_context_destroy(ctx);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(tuning_needs_an_opencl_device)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_gemm_tuning *r = malloc(sizeof *r);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(cocob_tune_gemm(ctx, 1, r), COCOB_ERR_UNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "is not an OpenCL device"));
+    free(r);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("gemm_tune");
+    TCase *tc = tcase_create("parameters");
+    tcase_add_test(tc, tuned_parameters_are_stored_loaded_and_used);
+    tcase_add_loop_test(tc, a_corrupt_file_is_a_warning_and_the_defaults, 0,
+                        (int)(sizeof corrupt / sizeof *corrupt));
+    tcase_add_test(tc, tuning_needs_an_opencl_device);
+    suite_add_tcase(s, tc);
+    return test_run(s);
+}

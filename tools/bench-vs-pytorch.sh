@@ -1,0 +1,182 @@
+#!/bin/sh
+# cocob against PyTorch, side by side in one run: the MLP of `cocob train`
+# (784-1000-1000-10, ReLU) on Fashion-MNIST at batch 100, trained by
+#   torch-cocob   COCOB-Backprop as a torch optimizer (tools/bench_torch.py)
+#   torch-adam    torch.optim.Adam
+#   cocob-cpu     cocob train --device cpu
+#   cocob-opencl  cocob train --device opencl
+# in alternating rounds, so that a machine shared with other work slows every
+# run alike. Both torch runs use 2 threads with OMP_WAIT_POLICY=PASSIVE.
+#
+# Steps per second leave out loading, startup, evaluation and each epoch's
+# first step (kernel builds, first allocations): cocob train's `speed` line
+# and bench_torch.py's RESULT line count the same steps the same way. Then
+# the optimizer step of `cocob bench train` against its bandwidth floor: 48
+# bytes a parameter (7 floats read, 5 written) at the triad's bandwidth from
+# `cocob bench update`.
+#
+# usage: tools/bench-vs-pytorch.sh [--build-dir DIR] [--rounds R] [--epochs E]
+#                                  [--limit N] [--quick]
+#   --quick   one round on the first 10000 images: a few minutes
+# Installs Debian's python3-torch when it is missing (with sudo unless root).
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build
+rounds=2
+epochs=1
+limit=0
+while [ $# -gt 0 ]; do
+    case $1 in
+    --build-dir) build=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --epochs) epochs=$2; shift 2 ;;
+    --limit) limit=$2; shift 2 ;;
+    --quick) rounds=1; limit=10000; shift ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-vs-pytorch.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+case $build in /*) ;; *) build=$(pwd)/$build ;; esac
+python=/usr/bin/python3
+
+# ---- what the runs need ----
+if ! dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep -q 'install ok installed'; then
+    echo "== installing python3-torch (Debian's PyTorch)"
+    sudo=
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get install -y python3-torch
+fi
+if [ ! -f "$build/CMakeCache.txt" ]; then
+    echo "== configuring a Release build in $build"
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+echo "== building cocob in $build"
+cmake --build "$build" -j2 --target cocob_cli >/dev/null
+cocob=$build/cocob
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
+[ "$build_type" = Release ] ||
+    echo "note: $build is a '$build_type' build, not Release: cocob's figures may be low"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/bench-vs-pytorch.XXXXXX")
+echo "== logs in $out"
+
+# The selector a device name resolves to, or nothing when there is none.
+resolve() {
+    "$cocob" --device "$1" bench update --size 16 --iterations 1 2>/dev/null |
+        sed -n 's/^device *\([^ ]*\) .*/\1/p'
+}
+devices=
+for d in cpu opencl; do
+    sel=$(resolve $d || true)
+    if [ -z "$sel" ]; then
+        echo "skipping cocob-$d: no device answers to --device $d here"
+    elif [ "$d" = opencl ] && [ "$sel" = "$(resolve cpu || true)" ]; then
+        echo "note: --device cpu and --device opencl are both $sel (no cpu backend in this" \
+             "build): one run under the name cocob-cpu"
+    else
+        devices="$devices $d"
+        echo "cocob-$d: --device $d is $sel"
+    fi
+done
+
+limit_args=
+[ "$limit" -gt 0 ] && limit_args="--limit $limit"
+echo "== $rounds round(s) of $epochs epoch(s), batch 100${limit_args:+, $limit_args}; $(nproc) core(s)"
+uptime
+
+results=$out/results.tsv
+: >"$results"
+run_torch() {   # round optimizer
+    log=$out/r$1-torch-$2.log
+    OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 $python "$root/tools/bench_torch.py" \
+        --optimizer "$2" --epochs "$epochs" --threads 2 $limit_args >"$log" 2>&1 ||
+        { echo "torch-$2 failed: see $log" >&2; exit 1; }
+    sed -n 's/^RESULT .*steps_per_s=\([^ ]*\) test_accuracy=\([^ ]*\).*/\1 \2/p' "$log" |
+        while read -r rate acc; do
+            printf '%s\t%s\t%s\t%s\t-\n' "$1" "torch-$2" "$rate" "$acc" >>"$results"
+            printf '  %-14s %8.2f steps/s  accuracy %s\n' "torch-$2" "$rate" "$acc"
+        done
+}
+run_cocob() {   # round device
+    log=$out/r$1-cocob-$2.log
+    "$cocob" --verbose --device "$2" train --epochs "$epochs" $limit_args \
+        --log "$out/r$1-cocob-$2.csv" >"$log" 2>"$log.err" ||
+        { echo "cocob-$2 failed: see $log.err" >&2; exit 1; }
+    rate=$(sed -n 's/^speed .*: \([0-9.]*\) steps\/s.*/\1/p' "$log")
+    acc=$(tail -n 1 "$out/r$1-cocob-$2.csv" | cut -d, -f5)
+    ready=$(sed -n 's/^startup  first step done \([0-9.]*\) s.*/\1/p' "$log")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "cocob-$2" "$rate" "$acc" "$ready" >>"$results"
+    printf '  %-14s %8.2f steps/s  accuracy %s  first step done after %s s\n' "cocob-$2" \
+        "$rate" "$acc" "$ready"
+}
+r=1
+while [ "$r" -le "$rounds" ]; do
+    echo "-- round $r"
+    run_torch "$r" cocob
+    run_torch "$r" adam
+    for d in $devices; do
+        run_cocob "$r" "$d"
+    done
+    r=$((r + 1))
+done
+
+# ---- the optimizer step against its floor ----
+params=$(sed -n 's/^total parameters: //p' "$out"/r1-cocob-*.log | head -n 1)
+params=${params:-0}
+floors=$out/floors.tsv
+: >"$floors"
+for d in $devices; do
+    echo "== cocob --device $d bench update --size $params; bench train --steps 20"
+    "$cocob" --device "$d" bench update --size "$params" --iterations 20 | tee "$out/update-$d.log"
+    "$cocob" --device "$d" bench train --steps 20 | tee "$out/train-$d.log"
+    triad=$(awk '$1 == "triad" {print $3}' "$out/update-$d.log")
+    update=$(awk '$1 == "cocob_update" {print $2}' "$out/update-$d.log")
+    # The device's row is the last of the table (ref's comes first).
+    step=$(awk 'NF >= 6 && $2 ~ /^[0-9.]+$/ && $6 ~ /^[0-9.]+$/ {s = $6} END {print s}' \
+        "$out/train-$d.log")
+    printf '%s\t%s\t%s\t%s\n' "cocob-$d" "$update" "$triad" "$step" >>"$floors"
+done
+
+echo
+$python - "$results" "$floors" "$params" "$rounds" "$epochs" "$limit" <<'EOF'
+import statistics
+import sys
+
+results, floors, params, rounds, epochs, limit = sys.argv[1:]
+params = int(params)
+runs = {}
+for line in open(results):
+    _, name, rate, acc, ready = line.rstrip("\n").split("\t")
+    runs.setdefault(name, []).append((float(rate), float(acc), ready))
+order = [n for n in ("torch-cocob", "torch-adam", "cocob-cpu", "cocob-opencl") if n in runs]
+median = {n: statistics.median(r for r, _, _ in runs[n]) for n in order}
+base = median["torch-cocob"]
+images = f"the first {limit} images" if int(limit) else "60000 images"
+print(f"MLP 784-1000-1000-10 on Fashion-MNIST ({images}), batch 100, {epochs} epoch(s); "
+      f"median of {rounds} round(s)")
+print()
+print("| run | steps/s | vs torch COCOB | test accuracy | first step done (s) |")
+print("|---|---:|---:|---:|---:|")
+for n in order:
+    acc = statistics.median(a for _, a, _ in runs[n])
+    ready = [x for _, _, x in runs[n] if x != "-"]
+    ready = f"{statistics.median(float(x) for x in ready):.2f}" if ready else "-"
+    print(f"| {n} | {median[n]:.1f} | {median[n] / base:.2f} | {100 * acc:.2f}% | {ready} |")
+rows = [l.rstrip("\n").split("\t") for l in open(floors)]
+if rows:
+    print()
+    print(f"The optimizer step over {params} parameters against its floor, 48 bytes a "
+          "parameter at the triad's bandwidth:")
+    print()
+    print("| device | step (bench train) ms | cocob_update ms | triad GB/s | floor ms "
+          "| step / floor |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, update, triad, step in rows:
+        floor = 48.0 * params / (float(triad) * 1e9) * 1e3
+        print(f"| {name} | {float(step):.2f} | {float(update):.2f} | {float(triad):.1f} "
+              f"| {floor:.2f} | {float(step) / floor:.2f} |")
+print()
+print("Goals: cocob-cpu at least 1.5x torch-cocob and at least torch-adam; "
+      "the step within 1.5x its floor.")
+EOF
