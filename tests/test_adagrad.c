@@ -1,6 +1,7 @@
 /* AdaGrad: the reference against hand-worked steps and PyTorch, the kernel
  * against the reference. */
 #include <math.h>
+#include <stdio.h>
 
 #include "optimutil.h"
 #include "testutil.h"
@@ -35,8 +36,10 @@ START_TEST(hand_worked_steps)
     double want = 0;
     for (int k = 1; k <= T; k++)
         want -= 0.01 / sqrt(k);
-    /* Three roundings a step, each a few 1e-8 of a step of 1e-3 at most,
-     * accumulated over 100 steps into w near -0.19: measured 1.3e-7. */
+    /* Each of the 100 additions into w rounds by half an ulp of w at most
+     * (3e-6 relative in all, at worst); measured 7.6e-8 relative. */
+    printf("%s, constant gradient, %d steps: relative error %.3g against the closed form\n",
+           "AdaGrad", T, fabs(w - want) / fabs(want));
     ck_assert_msg(fabs(w - want) <= 1e-6 * fabs(want), "w %.9g, closed form %.9g", w, want);
 }
 END_TEST
@@ -52,11 +55,12 @@ static const float want_adagrad[5][6] = {
 
 START_TEST(matches_pytorch)
 {
-    /* PyTorch's addcdiv and addcmul fuse where we round twice; over five
-     * steps measured 1 ulp of the weights' scale at most; 2 allowed. */
+    /* The same operations in the same order as PyTorch's scalar loop:
+     * measured 0 ulp apart over five steps. 1 ulp of the weights' scale
+     * allowed, for a PyTorch whose add and addcmul fuse a multiply-add. */
     cocob_optimizer_config c = config(0.1);
     c.weight_decay = 0.01;
-    optim_check_fixture("adagrad", &c, want_adagrad, 2);
+    optim_check_fixture("adagrad", &c, want_adagrad, 1);
 }
 END_TEST
 

@@ -230,7 +230,7 @@ START_TEST(device_matches_the_reference)
      * within twice that of each other. Measured on PoCL: at most 4.0 u of
      * scale (forward, K = 1000, where the bound is 2004 u), 3.8 u at K = 10
      * (bound 24 u); OpenBLAS 0.3.21 (SkylakeX and Prescott kernels): at
-     * most 4.4 u (K = 1000, no transpose), 0 where K = 1. A lost or
+     * most 4.6 u (K = 1000, no transpose), 0 where K = 1. A lost or
      * doubled term would be off by about scale / K, 16000 u and more at
      * K = 1000. */
     const gemm_case *c = &cases[_i];

@@ -1,6 +1,7 @@
 /* RMSProp: the reference against hand-worked steps and PyTorch, the kernel
  * against the reference. */
 #include <math.h>
+#include <stdio.h>
 
 #include "optimutil.h"
 #include "testutil.h"
@@ -41,7 +42,10 @@ START_TEST(hand_worked_steps)
     double want = 0;
     for (int k = 1; k <= T; k++)
         want += 1e-3 * 0.5 / (0.5 * sqrt(1 - pow(0.99, k)) + 1e-8);
-    /* A few roundings a step in 100 steps; measured 2.4e-7 relative. */
+    /* Each of the 100 additions into w rounds by half an ulp of w at most
+     * (3e-6 relative in all, at worst); measured 2.1e-8 relative. */
+    printf("%s, constant gradient, %d steps: relative error %.3g against the closed form\n",
+           "RMSProp", T, fabs(w - want) / fabs(want));
     ck_assert_msg(fabs(w - want) <= 1e-6 * fabs(want), "w %.9g, closed form %.9g", w, want);
 }
 END_TEST
@@ -57,11 +61,12 @@ static const float want_rmsprop[5][6] = {
 
 START_TEST(matches_pytorch)
 {
-    /* PyTorch's addcdiv and addcmul fuse where we round twice; over five
-     * steps measured 1 ulp of the weights' scale at most; 2 allowed. */
+    /* The same operations in the same order as PyTorch's scalar loop:
+     * measured 0 ulp apart over five steps. 1 ulp of the weights' scale
+     * allowed, for a PyTorch whose add and addcmul fuse a multiply-add. */
     cocob_optimizer_config c = config(0.01);
     c.weight_decay = 0.01;
-    optim_check_fixture("rmsprop", &c, want_rmsprop, 2);
+    optim_check_fixture("rmsprop", &c, want_rmsprop, 1);
 }
 END_TEST
 

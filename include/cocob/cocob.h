@@ -63,17 +63,17 @@ typedef enum cocob_device_type {
     COCOB_DEVICE_GPU_DISCRETE,
     COCOB_DEVICE_GPU_INTEGRATED, /* a GPU that shares the host's memory */
     COCOB_DEVICE_ACCELERATOR,
-    COCOB_DEVICE_CPU             /* an OpenCL CPU device, such as PoCL */
+    COCOB_DEVICE_CPU             /* the cpu backend, or an OpenCL CPU device such as PoCL */
 } cocob_device_type;
 
 /* "discrete GPU", "integrated GPU", "accelerator", "CPU", "reference". */
 COCOB_API const char *cocob_device_type_name(cocob_device_type t);
 
 typedef struct cocob_device_info {
-    char selector[32];          /* "ref" or "opencl:P:D" */
+    char selector[32];          /* "ref", "cpu" or "opencl:P:D" */
     cocob_device_type type;
-    int platform_index;         /* -1 for ref */
-    int device_index;           /* -1 for ref */
+    int platform_index;         /* -1 for ref and cpu */
+    int device_index;           /* -1 for ref and cpu */
     char name[256];
     char vendor[256];
     char driver_version[128];

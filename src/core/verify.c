@@ -20,7 +20,7 @@ static const size_t batches[] = {1, 5, 32};
 enum { SIDE = 12, CLASSES = 10, STEPS = 2, TRIAD = 1000 };
 
 static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch, float *x,
-                              int32_t *labels, uint64_t seed)
+                              int32_t *labels, uint64_t seed, const cocob_optimizer_config *cfg)
 {
     cocob_model *m = NULL;
     cocob_optimizer *opt = NULL;
@@ -31,7 +31,7 @@ static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch
         s = cocob_model_init(m, seed);
     cocob_tensor *params = m ? cocob_model_params(m) : NULL;
     if (s == COCOB_OK)
-        s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+        s = cocob_optimizer_create(ctx, cfg, 1, &params, &opt);
     double loss;
     size_t correct;
     for (size_t step = 0; step < STEPS && s == COCOB_OK; step++)
@@ -88,7 +88,19 @@ cocob_status cocob_verify_run(cocob_context *ctx)
         labels[i] = (int32_t)(i * 7 % CLASSES);
     for (size_t k = 0; k < sizeof specs / sizeof *specs && s == COCOB_OK; k++)
         for (size_t j = 0; j < sizeof batches / sizeof *batches && s == COCOB_OK; j++)
-            s = run_model(ctx, specs[k], batches[j], x, labels, 11 + k);
+            s = run_model(ctx, specs[k], batches[j], x, labels, 11 + k, NULL);
+    /* Each baseline's step, on the first model; SGD with Nesterov's
+     * momentum, its longest path. */
+    for (int kind = 1; kind < COCOB_OPTIMIZER_KIND_COUNT && s == COCOB_OK; kind++) {
+        cocob_optimizer_config cfg;
+        cocob_optimizer_config_init(&cfg, (cocob_optimizer_kind)kind);
+        if (kind == COCOB_OPTIMIZER_SGD) {
+            cfg.lr = 0.1;
+            cfg.momentum = 0.9;
+            cfg.nesterov = 1;
+        }
+        s = run_model(ctx, specs[0], batches[1], x, labels, 7, &cfg);
+    }
     if (s == COCOB_OK)
         s = run_triad(ctx);
     free(x);

@@ -437,6 +437,71 @@ static cocob_status chk_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
     return check_outputs(of(b), "triad", shape, &o, 1);
 }
 
+/* The baselines' steps share one signature. w is held against |w before| +
+ * |the step|, 16 units covering a square root, a division and the few
+ * roundings around them; the states are sums and products in the
+ * reference's order, exact, except Adadelta's acc_delta, which takes a
+ * quotient of square roots: 16 units of itself. */
+typedef cocob_status (*baseline_op)(cocob_backend *, const cocob_baseline_args *);
+
+static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
+                                 baseline_op dev_op, baseline_op ref_op, const char *op)
+{
+    cocob_baseline_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, st[COCOB_BASELINE_MAX_STATES];
+    d.w = check_dev(w).buf;
+    r.w = check_ref(w).buf;
+    d.grad = check_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    r.grad = check_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    for (int k = 0; k < COCOB_BASELINE_MAX_STATES; k++) {
+        st[k] = (cocob_span){a->state[k], a->state_offset};
+        d.state[k] = check_dev(st[k]).buf;
+        r.state[k] = check_ref(st[k]).buf;
+    }
+    float *mag = check_abs(check_ref_floats(w), a->n);
+    float *before = mag ? malloc((a->n ? a->n : 1) * sizeof *before) : NULL;
+    if (!before) {
+        free(mag);
+        return no_memory(b, op);
+    }
+    memcpy(before, check_ref_floats(w), a->n * sizeof *before);
+    cocob_status s = ref_op(REF(b), &r);
+    if (s == COCOB_OK)
+        s = dev_op(DEV(b), &d);
+    if (s == COCOB_OK) {
+        const float *after = check_ref_floats(w);
+        for (size_t i = 0; i < a->n; i++)
+            mag[i] += fabsf(after[i] - before[i]);
+        check_out outs[1 + COCOB_BASELINE_MAX_STATES] = {{"w", w, a->n, mag, 16, 0}};
+        int count = 1;
+        static const char *const names[COCOB_BASELINE_MAX_STATES] = {"state 0", "state 1"};
+        for (int k = 0; k < COCOB_BASELINE_MAX_STATES; k++)
+            if (a->state[k])
+                outs[count++] = (check_out){names[k], st[k], a->n, NULL,
+                                            strcmp(op, "adadelta_update") == 0 && k == 1 ? 16
+                                                                                         : 0,
+                                            0};
+        char shape[32];
+        snprintf(shape, sizeof shape, "%zu", a->n);
+        s = check_outputs(of(b), op, shape, outs, count);
+    }
+    free(mag);
+    free(before);
+    return s;
+}
+
+#define BASELINE(name)                                                                    \
+    static cocob_status chk_##name(cocob_backend *b, const cocob_baseline_args *a)        \
+    {                                                                                     \
+        return chk_baseline(b, a, DEV(b)->iface->name, REF(b)->iface->name, #name);       \
+    }
+BASELINE(sgd_update)
+BASELINE(adagrad_update)
+BASELINE(rmsprop_update)
+BASELINE(adadelta_update)
+BASELINE(adam_update)
+#undef BASELINE
+
 const cocob_backend_i check_iface = {
     .destroy = check_destroy,
     .alloc = check_alloc,
@@ -463,4 +528,9 @@ const cocob_backend_i check_iface = {
     .maxpool = chk_maxpool,
     .maxpool_grad = chk_maxpool_grad,
     .triad = chk_triad,
+    .sgd_update = chk_sgd_update,
+    .adagrad_update = chk_adagrad_update,
+    .rmsprop_update = chk_rmsprop_update,
+    .adadelta_update = chk_adadelta_update,
+    .adam_update = chk_adam_update,
 };

@@ -1,0 +1,201 @@
+/* The optimizer object for every kind: defaults, the checks of settings,
+ * state buffers by index and name, the step count, and a refused step. */
+#include <math.h>
+#include <string.h>
+
+#include "testutil.h"
+
+START_TEST(names_and_defaults)
+{
+    static const char *const names[] = {"cocob", "sgd",  "adagrad", "rmsprop",
+                                        "adadelta", "adam", "adamw"};
+    for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
+        ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
+        cocob_optimizer_kind got;
+        ck_assert_int_eq(cocob_optimizer_kind_parse(names[k], &got), COCOB_OK);
+        ck_assert_int_eq(got, k);
+    }
+    cocob_optimizer_kind got;
+    ck_assert_int_eq(cocob_optimizer_kind_parse("AdamW", &got), COCOB_OK);
+    ck_assert_int_eq(got, COCOB_OPTIMIZER_ADAMW);
+    ck_assert_int_eq(cocob_optimizer_kind_parse("lion", &got), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_null(cocob_optimizer_kind_name(COCOB_OPTIMIZER_KIND_COUNT));
+
+    /* PyTorch 1.13's defaults. */
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAM);
+    ck_assert(c.lr == 1e-3 && c.beta1 == 0.9 && c.beta2 == 0.999 && c.eps == 1e-8 &&
+              c.weight_decay == 0);
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAMW);
+    ck_assert(c.lr == 1e-3 && c.weight_decay == 1e-2);
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_RMSPROP);
+    ck_assert(c.lr == 1e-2 && c.rho == 0.99 && c.eps == 1e-8);
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAGRAD);
+    ck_assert(c.lr == 1e-2 && c.eps == 1e-10);
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADADELTA);
+    ck_assert(c.lr == 1.0 && c.rho == 0.9 && c.eps == 1e-6);
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SGD);
+    ck_assert(c.lr == 0 && c.momentum == 0 && !c.nesterov);
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_COCOB);
+    ck_assert(c.lr == 0 && c.cocob.alpha == 100.0f);
+}
+END_TEST
+
+/* Whether creating with c fails with INVALID_ARGUMENT and a message
+ * holding want. */
+static void refused(cocob_context *ctx, cocob_tensor *p, const cocob_optimizer_config *c,
+                    const char *want)
+{
+    cocob_optimizer *opt = NULL;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, c, 1, &p, &opt), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_null(opt);
+    ck_assert_msg(strstr(cocob_context_error(ctx), want), "\"%s\" does not say \"%s\"",
+                  cocob_context_error(ctx), want);
+}
+
+START_TEST(settings_are_checked)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_tensor *p;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 4, &p), COCOB_OK);
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_COCOB);
+    c.lr = 0.1;
+    refused(ctx, p, &c, "COCOB-Backprop takes no learning rate");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SGD);
+    refused(ctx, p, &c, "SGD has no default learning rate");
+    c.lr = NAN;
+    refused(ctx, p, &c, "SGD: lr must be finite and above 0");
+    c.lr = 0.1;
+    c.nesterov = 1;
+    refused(ctx, p, &c, "needs momentum above 0");
+    c.momentum = 0.9;
+    c.dampening = 0.1;
+    refused(ctx, p, &c, "no dampening");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAM);
+    c.momentum = 0.9;
+    refused(ctx, p, &c, "Adam has no use for momentum");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAM);
+    c.beta2 = 1;
+    refused(ctx, p, &c, "Adam: beta2 must be at least 0 and below 1, got 1");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAGRAD);
+    c.eps = 0;
+    refused(ctx, p, &c, "AdaGrad: eps must be finite and above 0");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_RMSPROP);
+    c.rho = 1.5;
+    refused(ctx, p, &c, "RMSProp: rho must be from 0 to 1");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADADELTA);
+    c.weight_decay = -1;
+    refused(ctx, p, &c, "Adadelta: weight_decay must be finite and at least 0");
+    c.kind = COCOB_OPTIMIZER_KIND_COUNT;
+    refused(ctx, p, &c, "does not exist");
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(state_buffers_by_index_and_name)
+{
+    static const struct {
+        cocob_optimizer_kind kind;
+        double momentum;
+        size_t count;
+        const char *names[5];
+    } cases[] = {
+        {COCOB_OPTIMIZER_COCOB, 0, 5, {"w1", "L", "G", "reward", "theta"}},
+        {COCOB_OPTIMIZER_SGD, 0, 0, {NULL}},
+        {COCOB_OPTIMIZER_SGD, 0.9, 1, {"momentum_buffer"}},
+        {COCOB_OPTIMIZER_ADAGRAD, 0, 1, {"sum"}},
+        {COCOB_OPTIMIZER_RMSPROP, 0, 1, {"square_avg"}},
+        {COCOB_OPTIMIZER_ADADELTA, 0, 2, {"square_avg", "acc_delta"}},
+        {COCOB_OPTIMIZER_ADAM, 0, 2, {"exp_avg", "exp_avg_sq"}},
+        {COCOB_OPTIMIZER_ADAMW, 0, 2, {"exp_avg", "exp_avg_sq"}},
+    };
+    cocob_context *ctx = test_context("ref");
+    cocob_tensor *p, *g;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &g), COCOB_OK);
+    const float ones[3] = {1, 1, 1};
+    ck_assert_int_eq(cocob_tensor_upload(g, ones, 3), COCOB_OK);
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        cocob_optimizer_config c;
+        cocob_optimizer_config_init(&c, cases[k].kind);
+        if (cases[k].kind == COCOB_OPTIMIZER_SGD) {
+            c.lr = 0.1;
+            c.momentum = cases[k].momentum;
+        }
+        cocob_optimizer *opt;
+        ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+        ck_assert_uint_eq(cocob_optimizer_state_count(opt), cases[k].count);
+        for (size_t i = 0; i < cases[k].count; i++)
+            ck_assert_str_eq(cocob_optimizer_state_name(opt, i), cases[k].names[i]);
+        ck_assert_ptr_null(cocob_optimizer_state_name(opt, cases[k].count));
+        float s[3];
+        ck_assert_int_eq(cocob_optimizer_read_state_buffer(opt, cases[k].count, 0, s, 3),
+                         COCOB_ERR_INVALID_ARGUMENT);
+        ck_assert_int_eq(cocob_optimizer_steps(opt), 0);
+        ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_steps(opt), 2);
+        cocob_optimizer_config back;
+        cocob_optimizer_get_config(opt, &back);
+        ck_assert_int_eq(back.kind, cases[k].kind);
+        char line[256];
+        cocob_optimizer_describe(opt, line, sizeof line);
+        ck_assert_msg(strchr(line, '(') && line[strlen(line) - 1] == ')', "\"%s\"", line);
+        if (cases[k].kind != COCOB_OPTIMIZER_COCOB) {
+            ck_assert_int_eq(cocob_optimizer_read_state(opt, COCOB_STATE_L, 0, s, 3),
+                             COCOB_ERR_INVALID_ARGUMENT);
+            ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "read_state_buffer"));
+        }
+        cocob_optimizer_destroy(opt);
+    }
+    cocob_tensor_destroy(g);
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(nonfinite_gradient_moves_nothing)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_tensor *p, *g;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &g), COCOB_OK);
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAM);
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    const float good[3] = {1, -1, 0.5f}, bad[3] = {1, NAN, 0.5f};
+    ck_assert_int_eq(cocob_tensor_upload(g, good, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+    float w0[3], m0[3], w[3], m[3];
+    ck_assert_int_eq(cocob_tensor_download(p, w0, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_state_buffer(opt, 0, 0, m0, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_upload(g, bad, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g),
+                     COCOB_ERR_NONFINITE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "Adam step: gradient 0 holds 1 NaN"));
+    ck_assert_int_eq(cocob_tensor_download(p, w, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_state_buffer(opt, 0, 0, m, 3), COCOB_OK);
+    ck_assert(memcmp(w, w0, sizeof w) == 0 && memcmp(m, m0, sizeof m) == 0);
+    /* The refused step does not count: Adam's bias correction stays in step. */
+    ck_assert_int_eq(cocob_optimizer_steps(opt), 1);
+    cocob_optimizer_destroy(opt);
+    cocob_tensor_destroy(g);
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("optimizer");
+    TCase *api = tcase_create("api");
+    tcase_add_test(api, names_and_defaults);
+    tcase_add_test(api, settings_are_checked);
+    tcase_add_test(api, state_buffers_by_index_and_name);
+    tcase_add_test(api, nonfinite_gradient_moves_nothing);
+    suite_add_tcase(s, api);
+    return test_run(s);
+}
