@@ -128,8 +128,9 @@ floors=$out/floors.tsv
 : >"$floors"
 for d in $devices; do
     echo "== cocob --device $d bench update --size $params; bench train --steps 20"
-    "$cocob" --device "$d" bench update --size "$params" --iterations 20 | tee "$out/update-$d.log"
-    "$cocob" --device "$d" bench train --steps 20 | tee "$out/train-$d.log"
+    "$cocob" --device "$d" bench update --size "$params" --iterations 20 2>"$out/update-$d.err" |
+        tee "$out/update-$d.log"
+    "$cocob" --device "$d" bench train --steps 20 2>"$out/train-$d.err" | tee "$out/train-$d.log"
     triad=$(awk '$1 == "triad" {print $3}' "$out/update-$d.log")
     update=$(awk '$1 == "cocob_update" {print $2}' "$out/update-$d.log")
     # The device's row is the last of the table (ref's comes first).

@@ -98,6 +98,14 @@ typedef struct cocob_device_list cocob_device_list;
  * cocob_device_list_note() says why; that is not a failure. On failure
  * *out may still be set: read cocob_device_list_error(), then free it. */
 COCOB_API cocob_status cocob_devices_query(cocob_device_list **out);
+
+/* The OPENBLAS_CORETYPE under which the cpu device's OpenBLAS would use this
+ * CPU's vector units, when it did not recognise the CPU by itself and fell
+ * back to kernels without AVX2 (Debian's 0.3.21 on newer Xeons); NULL when
+ * its choice is fine or there is no cpu device. OpenBLAS reads the variable
+ * when it loads, so only a process started with it set benefits: the
+ * `cocob` command restarts itself with it. */
+COCOB_API const char *cocob_openblas_coretype_hint(void);
 COCOB_API size_t cocob_device_list_count(const cocob_device_list *list);
 COCOB_API const cocob_device_info *cocob_device_list_get(const cocob_device_list *list, size_t i);
 /* Why OpenCL devices are missing, or NULL when nothing is amiss. */

@@ -102,3 +102,11 @@ cocob_status cocob_device_list_select(cocob_device_list *list, const char *selec
         s = cocob_selector_match(&sel, list, index, why, why_cap, &list->err);
     return s;
 }
+
+#ifndef COCOB_HAVE_CPU
+/* Without the cpu device there is no OpenBLAS to advise. */
+const char *cocob_openblas_coretype_hint(void)
+{
+    return NULL;
+}
+#endif

@@ -12,6 +12,12 @@ typedef struct cli_common {
     cocob_verify_mode verify;   /* --verify: STOP */
 } cli_common;
 
+/* Sets OMP_WAIT_POLICY=PASSIVE and, where OpenBLAS misjudged the CPU,
+ * OPENBLAS_CORETYPE, when unset, by restarting the command once with them:
+ * both are read only as the libraries load. Returns only when no restart
+ * was needed or it failed. */
+void cli_restart_tuned(char **argv);
+
 /* Opens a context, or prints why not and returns NULL. */
 cocob_context *cli_open(const cli_common *common);
 

@@ -11,7 +11,9 @@ static const char usage[] =
     "  devices [--json]            list ref, cpu, and OpenCL platforms and devices\n"
     "  train [--model mlp|cnn|SPEC] [--epochs N] [--batch N] [--seed N]\n"
     "        [--data DIR] [--limit N] [--log FILE.csv]\n"
-    "                              train with COCOB-Backprop (no learning rate)\n"
+    "        [--optimizer sgd|adagrad|rmsprop|adadelta|adam|adamw --lr X ...]\n"
+    "                              train with COCOB-Backprop (no learning rate), or a\n"
+    "                              baseline; `cocob train --help` lists the settings\n"
     "  bench update [--size N] [--iterations K]\n"
     "                              the optimizer step's bandwidth against a triad's\n"
     "  bench train [--model mlp|cnn|SPEC] [--batch N] [--steps N] [--data DIR]\n"
@@ -48,6 +50,7 @@ cocob_context *cli_open(const cli_common *common)
 int main(int argc, char **argv)
 {
     cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF};
+    cli_restart_tuned(argv);
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {

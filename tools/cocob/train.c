@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "optimizer_flags.h"
 
 typedef struct progress {
     int tty;
@@ -47,7 +48,7 @@ static void startup_report(const progress *p, const cocob_step_report *r)
            "model %.3f s\n",
            began - p->started, p->opened - p->started, p->loaded - p->opened,
            p->made - p->loaded);
-    printf("startup  first step done %.3f s after start, itself %.3f s; program cache %s: "
+    printf("startup  first step done %.3f s after start, the step %.3f s; program cache %s: "
            "%u program(s) loaded, %u built\n",
            done - p->started, r->elapsed_seconds, cache, cached, built);
     fflush(stdout);
@@ -119,20 +120,25 @@ static int parse_count(const char *flag, const char *text, size_t *out, unsigned
 static const char train_usage[] =
     "usage: cocob [--device D] train [--model mlp|cnn|SPEC] [--epochs N] [--batch N]\n"
     "                               [--seed N] [--data DIR] [--limit N] [--log FILE.csv]\n"
-    "COCOB-Backprop has no learning rate: there is none to set.\n";
+    "                               [--optimizer NAME] [--lr X] [settings...]\n";
 
 int cli_train(int argc, char **argv, const cli_common *common)
 {
     const char *model_spec = "mlp", *data = "/usr/share/datasets/fashion-mnist", *log = NULL;
     size_t epochs = 1, batch = 100, seed = 1, limit = 0;
+    optimizer_flags of = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int ok = 1;
-        if (strcmp(a, "--lr") == 0 || strcmp(a, "--learning-rate") == 0) {
-            fprintf(stderr, "cocob train: COCOB-Backprop has no learning rate. It sets each "
-                            "weight's step from the gradients it has seen (the coin-betting "
-                            "wealth), so there is nothing to tune; drop %s.\n", a);
+        int ok = 1, used = optimizer_flag(&of, a, v);
+        if (used < 0)
             return 2;
+        if (used > 0) {
+            i += used - 1;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            printf("%sOptimizers:\n%s", train_usage, optimizer_flags_usage);
+            return 0;
         } else if (!v) {
             ok = 0;
         } else if (strcmp(a, "--model") == 0) {
@@ -158,6 +164,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
         }
         i++;
     }
+    cocob_optimizer_config optimizer;
+    if (!optimizer_flags_config(&of, &optimizer))
+        return 2;
     FILE *csv = NULL;
     if (log && !(csv = fopen(log, "w"))) {
         perror(log);
@@ -191,7 +200,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
         s = cocob_model_init(model, seed);
     cocob_tensor *params = cocob_model_params(model);
     if (s == COCOB_OK)
-        s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+        s = cocob_optimizer_create(ctx, &optimizer, 1, &params, &opt);
     p.made = cocob_now();
     if (s == COCOB_OK) {
         char summary[8192];
@@ -200,8 +209,10 @@ int cli_train(int argc, char **argv, const cli_common *common)
         printf("data     %s: %zu training and %zu test images of %zux%zux%zu\n", data,
                cocob_dataset_count(train), cocob_dataset_count(test), c, h, w);
         printf("device   %s (%s)\n", d->selector, d->name);
-        printf("training %zu epoch(s), batches of %zu, seed %zu, COCOB-Backprop (alpha 100)\n%s",
-               epochs, batch, seed, summary);
+        char described[256];
+        cocob_optimizer_describe(opt, described, sizeof described);
+        printf("training %zu epoch(s), batches of %zu, seed %zu, %s\n%s", epochs, batch, seed,
+               described, summary);
         fflush(stdout);
         if (csv)
             fprintf(csv, "epoch,steps,train_loss,test_loss,test_accuracy,seconds,"

@@ -409,18 +409,23 @@ void cocob_cpu_device_info(cocob_device_info *info)
  * (Prescott): 16-43 GFLOP/s at the MLP's shapes on this project's 2-core
  * Xeon, against 130-210 with its AVX-512 ones (SkylakeX). Only the
  * environment, read at load, can change the choice. */
-static void warn_slow_kernels(const cocob_logger *log)
+const char *cocob_openblas_coretype_hint(void)
 {
-    const char *core = openblas_get_corename();
     const char *better = __builtin_cpu_supports("avx512f") ? "SkylakeX"
                          : __builtin_cpu_supports("avx2")  ? "Haswell"
                                                            : NULL;
-    if (better && strcmp(core, "Prescott") == 0)
+    return better && strcmp(openblas_get_corename(), "Prescott") == 0 ? better : NULL;
+}
+
+static void warn_slow_kernels(const cocob_logger *log)
+{
+    const char *better = cocob_openblas_coretype_hint();
+    if (better)
         cocob_log(log, COCOB_LOG_WARN,
                   "cpu: OpenBLAS did not recognise this CPU and uses its %s kernels, without "
                   "AVX2; GEMM runs several times faster with OPENBLAS_CORETYPE=%s set in the "
                   "environment",
-                  core, better);
+                  openblas_get_corename(), better);
 }
 
 /* softmax_xent stays ref's: it divides each row's gradient by the row
