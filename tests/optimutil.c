@@ -200,7 +200,7 @@ void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
         worst = err > worst ? err : worst;
     }
     ck_assert_uint_eq(cocob_optimizer_steps(dev.opt), (uint64_t)steps);
-    printf("%s_update on %s, n=%zu, %d steps, %zu state buffer(s): max relative error %.3g%s\n",
+    printf("%s on %s, n=%zu, %d steps, %zu state buffer(s): max relative error %.3g%s\n",
            kind, cocob_context_device(dev.ctx)->name, n, steps, states, worst,
            exact ? " (bit for bit required)" : "");
     side_free(&dev);

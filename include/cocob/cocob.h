@@ -495,6 +495,31 @@ typedef struct cocob_epoch_report {
     double examples_per_second;
 } cocob_epoch_report;
 
+/* ---- Checkpoints --------------------------------------------------------- */
+
+/* Where a training run is. */
+typedef struct cocob_progress {
+    uint64_t epoch;         /* epochs finished */
+    uint64_t step;          /* steps taken in the epoch under way; 0 between epochs */
+    uint64_t total_steps;   /* steps taken in all */
+    uint64_t shuffle_seed;  /* cocob_train_options.seed */
+} cocob_progress;
+
+/* Saves m's weights, the whole state of opt (made over cocob_model_params(m)),
+ * dropout's generator and the progress to path, in a format with a magic, a
+ * version, the model's shapes and a CRC-32 per section. It writes a
+ * temporary file, fsyncs it and renames it over path, so that path always
+ * holds a whole checkpoint, even if the process dies mid-save. */
+COCOB_API cocob_status cocob_checkpoint_save(const char *path, cocob_model *m,
+                                             const cocob_optimizer *opt,
+                                             const cocob_progress *progress);
+/* Restores what cocob_checkpoint_save saved into m and opt, made and
+ * initialised as for the saved run. A corrupt or truncated file, or one
+ * made for another model or optimizer, is an error that says which, and
+ * leaves m and opt as they were. */
+COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
+                                             cocob_optimizer *opt, cocob_progress *progress);
+
 typedef struct cocob_train_options {
     size_t epochs;                  /* default 1 */
     size_t batch;                   /* default 100; the last, partial batch is used */
@@ -502,6 +527,14 @@ typedef struct cocob_train_options {
     void (*on_step)(const cocob_step_report *r, void *user);
     void (*on_epoch)(const cocob_epoch_report *r, void *user);
     void *user;
+    /* Saved after every epoch, and every checkpoint_every steps when that
+     * is not 0; NULL saves nothing. */
+    const char *checkpoint;
+    size_t checkpoint_every;
+    /* Continues the run saved there: the weights, the optimizer, the
+     * generators and the place in the data, so that it goes on exactly as
+     * the saved run would have. NULL starts afresh. */
+    const char *resume;
 } cocob_train_options;
 
 COCOB_API void cocob_train_options_init(cocob_train_options *o);

@@ -214,6 +214,10 @@ struct cocob_backend {
      * forward", set by the core: the checking backend names it when an op
      * diverges. "" when unknown. */
     char where[96];
+    /* Bytes in the buffers alloc made and free has not freed: with the
+     * device's memory (info.global_mem_bytes), it says before a driver or
+     * malloc does whether one more buffer can fit. */
+    size_t live_bytes;
 };
 
 cocob_status cocob_ref_backend_create(cocob_error *err, const cocob_logger *log,

@@ -182,6 +182,13 @@ static const model_layer *next_compute(const cocob_model *m, size_t i)
     return NULL;
 }
 
+static void drop_arenas(cocob_model *m)
+{
+    cocob_tensor_destroy(m->param_arena);
+    cocob_tensor_destroy(m->grad_arena);
+    m->param_arena = m->grad_arena = NULL;
+}
+
 cocob_status cocob_model_init(cocob_model *m, uint64_t seed)
 {
     if (!m)
@@ -195,10 +202,21 @@ cocob_status cocob_model_init(cocob_model *m, uint64_t seed)
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "model: the last layer, flatten, only reshapes: end with the layer "
                           "that makes the outputs, such as dense:10");
-    float *host = calloc(m->params, sizeof *host);
-    if (!host)
-        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory for %zu parameters",
-                          m->params);
+    /* The device's arenas first: a model too large for the device is then
+     * refused, naming the device's limit, before the host fills a copy. */
+    cocob_status s = cocob_tensor_create(m->ctx, m->params, &m->param_arena);
+    if (s == COCOB_OK)
+        s = cocob_tensor_create(m->ctx, m->params, &m->grad_arena);
+    float *host = NULL;
+    if (s != COCOB_OK)
+        cocob_error_append(err, " (the model's %zu parameters, or their gradients)", m->params);
+    else if (!(host = calloc(m->params, sizeof *host)))
+        s = cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory for %zu parameters",
+                       m->params);
+    if (s != COCOB_OK) {
+        drop_arenas(m);
+        return s;
+    }
     for (size_t i = 0; i < m->count; i++) {
         const model_layer *l = &m->layers[i];
         if (!l->w_count)
@@ -216,16 +234,10 @@ cocob_status cocob_model_init(cocob_model *m, uint64_t seed)
             host[l->w_off + k] = (float)((2.0 * u - 1.0) * limit);
         }
     }
-    cocob_status s = cocob_tensor_create(m->ctx, m->params, &m->param_arena);
-    if (s == COCOB_OK)
-        s = cocob_tensor_create(m->ctx, m->params, &m->grad_arena);
-    if (s == COCOB_OK)
-        s = cocob_tensor_upload(m->param_arena, host, m->params);
+    s = cocob_tensor_upload(m->param_arena, host, m->params);
     free(host);
     if (s != COCOB_OK) {
-        cocob_tensor_destroy(m->param_arena);
-        cocob_tensor_destroy(m->grad_arena);
-        m->param_arena = m->grad_arena = NULL;
+        drop_arenas(m);
         return s;
     }
     /* Dropout draws from its own stream, not the one the weights came from. */

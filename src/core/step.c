@@ -4,6 +4,20 @@
 
 #include "core/model.h"
 
+static void free_batch_buffers(cocob_model *m)
+{
+    cocob_backend *b = m->ctx->backend;
+    for (size_t i = 0; i < m->count; i++)
+        cocob_layer_free(m, i);
+    cocob_buffer **own[] = {&m->x, &m->labels, &m->loss, &m->predicted};
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
+        if (*own[k])
+            b->iface->free(b, *own[k]);
+        *own[k] = NULL;
+    }
+    m->capacity = 0;
+}
+
 /* Makes every buffer a batch of n needs, once: later batches of n or fewer
  * reuse them, so that a step allocates nothing. */
 static cocob_status ensure_capacity(cocob_model *m, size_t n)
@@ -17,23 +31,22 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     if (n <= m->capacity)
         return COCOB_OK;
     cocob_backend *b = m->ctx->backend;
-    for (size_t i = 0; i < m->count; i++)
-        cocob_layer_free(m, i);
-    cocob_buffer **own[] = {&m->x, &m->labels, &m->loss, &m->predicted};
-    for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
-        if (*own[k])
-            b->iface->free(b, *own[k]);
-        *own[k] = NULL;
-    }
-    m->capacity = 0;
+    free_batch_buffers(m);
     cocob_status s = b->iface->alloc(b, n * cocob_shape_size(m->input) * sizeof(float), &m->x);
-    for (size_t k = 1; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
+    cocob_buffer **own[] = {&m->labels, &m->loss, &m->predicted};
+    for (size_t k = 0; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
         s = b->iface->alloc(b, n * sizeof(float), own[k]);
     for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
         s = cocob_layer_alloc(m, i, n);
-    if (s == COCOB_OK)
-        m->capacity = n;
-    return s;
+    if (s != COCOB_OK) {
+        /* A batch too large for the device should not hold on to the part
+         * of it that did fit. */
+        free_batch_buffers(m);
+        cocob_error_append(err, " (making the buffers for a batch of %zu)", n);
+        return s;
+    }
+    m->capacity = n;
+    return COCOB_OK;
 }
 
 static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *labels,

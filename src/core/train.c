@@ -107,15 +107,35 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "train: %zu epochs of batches of %zu over %zu examples", o->epochs,
                           o->batch, train->count);
+    cocob_progress at = {0, 0, 0, o->seed};
+    if (o->resume) {
+        s = cocob_checkpoint_load(o->resume, m, opt, &at);
+        if (s != COCOB_OK)
+            return s;
+        if (at.epoch >= o->epochs)
+            return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                              "resume: %s holds a run %llu epoch(s) done, and %zu were asked "
+                              "for in all: nothing is left to do",
+                              o->resume, (unsigned long long)at.epoch, o->epochs);
+        if (at.shuffle_seed != o->seed)
+            cocob_log(&m->ctx->log, COCOB_LOG_INFO,
+                      "resume: shuffling with the run's own seed %llu, not %llu",
+                      (unsigned long long)at.shuffle_seed, (unsigned long long)o->seed);
+        cocob_log(&m->ctx->log, COCOB_LOG_INFO,
+                  "resume: %s, after %llu epoch(s) and %llu step(s) more", o->resume,
+                  (unsigned long long)at.epoch, (unsigned long long)at.step);
+    }
     batch_buffers bb = {0};
     s = batch_alloc(m, train, o->batch, &bb);
-    size_t per_epoch = cocob_batch_count(train->count, o->batch), step = 0;
+    size_t per_epoch = cocob_batch_count(train->count, o->batch);
+    size_t step = (size_t)at.total_steps, first_epoch = (size_t)at.epoch + 1;
     double start_all = cocob_now();
-    for (size_t epoch = 1; s == COCOB_OK && epoch <= o->epochs; epoch++) {
-        cocob_shuffle(bb.order, train->count, o->seed, epoch);
+    for (size_t epoch = first_epoch; s == COCOB_OK && epoch <= o->epochs; epoch++) {
+        /* A resumed epoch replays its shuffle and skips the steps it took. */
+        cocob_shuffle(bb.order, train->count, at.shuffle_seed, epoch);
         double start = cocob_now(), sum = 0;
-        size_t seen = 0;
-        for (size_t k = 0; s == COCOB_OK && k < per_epoch; k++) {
+        size_t seen = 0, first_step = epoch == first_epoch ? (size_t)at.step : 0;
+        for (size_t k = first_step; s == COCOB_OK && k < per_epoch; k++) {
             size_t first = k * o->batch;
             size_t n = train->count - first < o->batch ? train->count - first : o->batch;
             cocob_dataset_gather(train, bb.order, first, n, bb.x, bb.y);
@@ -126,10 +146,15 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             sum += loss * (double)n;
             seen += n;
             step++;
+            if (s == COCOB_OK && o->checkpoint && o->checkpoint_every &&
+                step % o->checkpoint_every == 0 && k + 1 < per_epoch) {
+                cocob_progress p = {epoch - 1, k + 1, step, at.shuffle_seed};
+                s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
+            }
             if (s == COCOB_OK && o->on_step) {
                 double t = cocob_now(), elapsed = t - start_all;
-                double done = (double)((epoch - 1) * per_epoch + k + 1);
-                double total = (double)(o->epochs * per_epoch);
+                double done = (double)((epoch - first_epoch) * per_epoch + k + 1 - first_step);
+                double total = (double)((o->epochs - first_epoch + 1) * per_epoch - first_step);
                 cocob_step_report r = {epoch, o->epochs, k + 1, per_epoch, step, sum / (double)seen,
                                        (double)seen / (t - start), elapsed,
                                        elapsed / done * (total - done)};
@@ -143,6 +168,10 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                                 (double)seen / seconds};
         if (test)
             s = cocob_evaluate(m, test, o->batch, &r.test_loss, &r.test_accuracy);
+        if (s == COCOB_OK && o->checkpoint) {
+            cocob_progress p = {epoch, 0, step, at.shuffle_seed};
+            s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
+        }
         if (s == COCOB_OK && o->on_epoch)
             o->on_epoch(&r, o->user);
     }

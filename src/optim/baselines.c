@@ -84,34 +84,16 @@ cocob_status optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_ten
     a.n = opt->params[i]->count;
     a.h = hyper(&opt->cfg, opt->steps + 1);
     cocob_backend *b = opt->ctx->backend;
-    cocob_status (*op)(cocob_backend *, const cocob_baseline_args *) = NULL;
-    const char *name = "adam_update";
     switch (opt->cfg.kind) {
     case COCOB_OPTIMIZER_SGD:
-        op = b->iface->sgd_update;
-        name = "sgd_update";
-        break;
+        return b->iface->sgd_update(b, &a);
     case COCOB_OPTIMIZER_ADAGRAD:
-        op = b->iface->adagrad_update;
-        name = "adagrad_update";
-        break;
+        return b->iface->adagrad_update(b, &a);
     case COCOB_OPTIMIZER_RMSPROP:
-        op = b->iface->rmsprop_update;
-        name = "rmsprop_update";
-        break;
+        return b->iface->rmsprop_update(b, &a);
     case COCOB_OPTIMIZER_ADADELTA:
-        op = b->iface->adadelta_update;
-        name = "adadelta_update";
-        break;
-    default:
-        op = b->iface->adam_update;
-        break;
+        return b->iface->adadelta_update(b, &a);
+    default: /* Adam and AdamW: optim_check_config let no other kind through */
+        return b->iface->adam_update(b, &a);
     }
-    /* A backend built from a table that predates the baselines (one that
-     * wraps others, say) may lack the op: say so rather than crash. */
-    if (!op)
-        return cocob_fail(&opt->ctx->err, COCOB_ERR_UNSUPPORTED,
-                          "%s: the device %s has no %s op", optim_title(opt->cfg.kind),
-                          b->info.selector, name);
-    return op(b, &a);
 }

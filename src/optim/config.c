@@ -129,9 +129,7 @@ cocob_status optim_check_config(cocob_error *err, const cocob_optimizer_config *
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "optimizer kind %d does not exist (there are %d)", (int)cfg->kind,
                           COCOB_OPTIMIZER_KIND_COUNT);
-    cocob_status s = COCOB_OK;
-    if (s == COCOB_OK)
-        s = unused(err, cfg, USES_LR, "lr", cfg->lr);
+    cocob_status s = unused(err, cfg, USES_LR, "lr", cfg->lr);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_MOMENTUM, "momentum", cfg->momentum);
     if (s == COCOB_OK)
@@ -168,12 +166,15 @@ cocob_status optim_check_config(cocob_error *err, const cocob_optimizer_config *
                      "finite and at least 0");
     if (s == COCOB_OK && u & USES_DAMPENING)
         s = in_range(err, cfg, "dampening", cfg->dampening, 0, 1, 0, "from 0 to 1");
+    if (s == COCOB_OK && u & USES_NESTEROV && cfg->nesterov != 0 && cfg->nesterov != 1)
+        s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "SGD: nesterov must be 0 or 1, got %d",
+                       cfg->nesterov);
     if (s == COCOB_OK && u & USES_NESTEROV && cfg->nesterov &&
-        (cfg->nesterov != 1 || !(cfg->momentum > 0) || cfg->dampening != 0))
+        (!(cfg->momentum > 0) || cfg->dampening != 0))
         s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                       "SGD: Nesterov's form (nesterov %d) needs momentum above 0 (got %g) and "
-                       "no dampening (got %g)",
-                       cfg->nesterov, cfg->momentum, cfg->dampening);
+                       "SGD: Nesterov's form needs momentum above 0 (got %g) and no dampening "
+                       "(got %g)",
+                       cfg->momentum, cfg->dampening);
     if (s == COCOB_OK && u & USES_RHO)
         s = in_range(err, cfg, "rho", cfg->rho, 0, 1, 0, "from 0 to 1");
     /* PyTorch allows eps 0, but then a coordinate whose gradients have all

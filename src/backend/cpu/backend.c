@@ -402,6 +402,7 @@ void cocob_cpu_device_info(cocob_device_info *info)
              openblas_get_corename());
     info->compute_units = (unsigned)threads;
     info->fp64 = 1;
+    info->global_mem_bytes = cocob_host_memory_bytes();
 }
 
 /* OpenBLAS picks its kernels by CPU model when it loads. Debian's 0.3.21

@@ -1,10 +1,12 @@
 /* The OpenCL backend: one context and one in-order queue per device, its
  * buffers, and the table of its ops. Each op's launch lives in a file named
  * after the op, beside its kernel's name in cl/. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/opencl/opencl.h"
+#include "core/fault.h"
 
 static cocob_cl_backend *cl(cocob_backend *b)
 {
@@ -28,14 +30,28 @@ static cocob_status cl_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
                           "%llu bytes (CL_DEVICE_MAX_MEM_ALLOC_SIZE)",
                           bytes, b->info.name, b->info.selector,
                           (unsigned long long)b->info.max_alloc_bytes);
+    /* Some drivers grant more than the device holds and fail at the first
+     * launch that touches it, far from the cause; this names the cause. */
+    uint64_t memory = b->info.global_mem_bytes;
+    if (memory && (bytes > memory || b->live_bytes > memory - bytes))
+        return cocob_fail(b->err, COCOB_ERR_DEVICE_LIMIT,
+                          "a buffer of %zu bytes does not fit in the memory of %s (%s), %llu "
+                          "bytes (CL_DEVICE_GLOBAL_MEM_SIZE), %zu of them already held by this "
+                          "context",
+                          bytes, b->info.name, b->info.selector, (unsigned long long)memory,
+                          b->live_bytes);
     cocob_buffer *buf = malloc(sizeof *buf);
     if (!buf)
         return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
-    cl_int rc;
-    cl_mem m = clCreateBuffer(cl(b)->context, CL_MEM_READ_WRITE, bytes, NULL, &rc);
+    cl_int rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    cl_mem m = cocob_fault(COCOB_FAULT_ALLOC)
+                   ? NULL
+                   : clCreateBuffer(cl(b)->context, CL_MEM_READ_WRITE, bytes, NULL, &rc);
     if (rc != CL_SUCCESS) {
         free(buf);
-        return cocob_cl_failed(b, "clCreateBuffer", rc);
+        char what[64];
+        snprintf(what, sizeof what, "clCreateBuffer of %zu bytes", bytes);
+        return cocob_cl_failed(b, what, rc);
     }
     buf->handle = m;
     buf->bytes = bytes;
@@ -47,15 +63,17 @@ static cocob_status cl_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
         free(buf);
         return cocob_cl_failed(b, "clEnqueueFillBuffer", rc);
     }
+    b->live_bytes += bytes;
     *out = buf;
     return COCOB_OK;
 }
 
 static void cl_free(cocob_backend *b, cocob_buffer *buf)
 {
-    (void)b;
-    if (buf)
+    if (buf) {
+        b->live_bytes -= buf->bytes;
         clReleaseMemObject(cocob_cl_mem(buf));
+    }
     free(buf);
 }
 

@@ -8,6 +8,7 @@
 
 #include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
+#include "core/fault.h"
 
 #ifdef COCOB_HAVE_CLBLAST
 #include <clblast_c.h>
@@ -134,8 +135,10 @@ static cocob_status gemm_kernel(cocob_cl_backend *b, int trans_a, int trans_b, s
     rc = cocob_cl_arg(k, 13, sizeof lc, &lc, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(&b->base, "clSetKernelArg(gemm)", rc);
-    rc = clEnqueueNDRangeKernel(b->queue, k, 2, NULL, global, t->group ? local : NULL, 0,
-                                NULL, NULL);
+    rc = cocob_fault(COCOB_FAULT_ENQUEUE)
+             ? CL_OUT_OF_RESOURCES
+             : clEnqueueNDRangeKernel(b->queue, k, 2, NULL, global, t->group ? local : NULL, 0,
+                                      NULL, NULL);
     if (rc != CL_SUCCESS) {
         char how[128];
         cocob_cl_gemm_describe(&b->gemm, how, sizeof how);
@@ -162,11 +165,15 @@ cocob_status cocob_cl_gemm(cocob_backend *base, int trans_a, int trans_b, size_t
     if (!b->gemm.clblast)
         return gemm_kernel(b, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 #ifdef COCOB_HAVE_CLBLAST
-    CLBlastStatusCode rc = CLBlastSgemm(
-        CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
-        trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, M, N, K, alpha, cocob_cl_mem(A.buf),
-        A.off, lda, cocob_cl_mem(B.buf), B.off, ldb, beta, cocob_cl_mem(C.buf), C.off, ldc,
-        &b->queue, NULL);
+    /* CLBlast launches its own kernels: a fault is injected as its
+     * failed launch would be reported. */
+    CLBlastStatusCode rc = CLBlastOpenCLOutOfResources;
+    if (!cocob_fault(COCOB_FAULT_ENQUEUE))
+        rc = CLBlastSgemm(
+            CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
+            trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, M, N, K, alpha,
+            cocob_cl_mem(A.buf), A.off, lda, cocob_cl_mem(B.buf), B.off, ldb, beta,
+            cocob_cl_mem(C.buf), C.off, ldc, &b->queue, NULL);
     if (rc != CLBlastSuccess)
         return cocob_fail(base->err, clblast_status(rc),
                           "gemm (M=%zu N=%zu K=%zu, trans_a %d, trans_b %d, lda %zu, ldb %zu, "

@@ -1,6 +1,7 @@
 /* Launching a kernel: arguments, work-group sizes within the device's and the
  * kernel's limits, and a readable error when the enqueue fails. */
 #include "backend/opencl/opencl.h"
+#include "core/fault.h"
 
 cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_int rc)
 {
@@ -28,7 +29,9 @@ cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, int pow2, siz
 cocob_status cocob_cl_enqueue(cocob_cl_backend *b, cl_kernel k, const char *name, size_t global,
                               size_t local)
 {
-    cl_int rc = clEnqueueNDRangeKernel(b->queue, k, 1, NULL, &global, &local, 0, NULL, NULL);
+    cl_int rc = cocob_fault(COCOB_FAULT_ENQUEUE)
+                    ? CL_OUT_OF_RESOURCES
+                    : clEnqueueNDRangeKernel(b->queue, k, 1, NULL, &global, &local, 0, NULL, NULL);
     if (rc != CL_SUCCESS)
         return cocob_fail(b->base.err,
                           rc == CL_OUT_OF_RESOURCES || rc == CL_MEM_OBJECT_ALLOCATION_FAILURE

@@ -1,5 +1,8 @@
 /* Launches cl/nonfinite.cl's count_nonfinite and adds up its partial sums. */
+#include <stdio.h>
+
 #include "backend/opencl/opencl.h"
+#include "core/fault.h"
 
 /* Enough groups to keep a large GPU busy; a grid-stride loop covers the rest. */
 enum { NONFINITE_GROUPS = 64 };
@@ -13,11 +16,17 @@ cocob_status cocob_cl_count_nonfinite(cocob_backend *base, const cocob_buffer *x
     if (s != COCOB_OK)
         return s;
     cl_int rc = CL_SUCCESS;
-    if (!b->partials)
+    if (!b->partials && cocob_fault(COCOB_FAULT_ALLOC))
+        rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    else if (!b->partials)
         b->partials = clCreateBuffer(b->context, CL_MEM_READ_WRITE,
                                      NONFINITE_GROUPS * sizeof(cl_ulong), NULL, &rc);
-    if (rc != CL_SUCCESS)
-        return cocob_cl_failed(base, "clCreateBuffer(count_nonfinite partials)", rc);
+    if (rc != CL_SUCCESS) {
+        char what[96];
+        snprintf(what, sizeof what, "clCreateBuffer of %zu bytes for count_nonfinite's sums",
+                 NONFINITE_GROUPS * sizeof(cl_ulong));
+        return cocob_cl_failed(base, what, rc);
+    }
     size_t local = 1;
     s = cocob_cl_group_size(b, k, 1, &local);
     if (s != COCOB_OK)

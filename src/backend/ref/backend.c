@@ -1,36 +1,56 @@
 /* The reference backend: buffers are host memory, ops are the loops of ref.h. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend/backend.h"
 #include "backend/ref/ref.h"
+#include "core/fault.h"
 
 static float *floats(const cocob_buffer *buf, size_t offset)
 {
     return (float *)buf->handle + offset;
 }
 
+uint64_t cocob_host_memory_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+}
+
 static cocob_status ref_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
 {
-    cocob_buffer *buf = malloc(sizeof *buf);
+    /* Asked first, not left to malloc: under overcommit, or ASan, a buffer
+     * larger than the machine can be granted, and the first loop that
+     * writes it brings the out-of-memory killer. */
+    uint64_t memory = b->info.global_mem_bytes;
+    if (memory && (bytes > memory || b->live_bytes > memory - bytes))
+        return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "%s: a buffer of %zu bytes does not fit in the machine's %llu bytes "
+                          "of memory, %zu of them already held by this context",
+                          b->info.selector, bytes, (unsigned long long)memory, b->live_bytes);
+    cocob_buffer *buf = cocob_fault(COCOB_FAULT_ALLOC) ? NULL : malloc(sizeof *buf);
     /* calloc: a new tensor reads as zeros on every backend. */
     void *mem = buf ? calloc(1, bytes ? bytes : 1) : NULL;
     if (!mem) {
         free(buf);
         return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY,
-                          "ref: out of host memory allocating %zu bytes", bytes);
+                          "%s: out of host memory allocating %zu bytes", b->info.selector,
+                          bytes);
     }
     buf->handle = mem;
     buf->bytes = bytes;
+    b->live_bytes += bytes;
     *out = buf;
     return COCOB_OK;
 }
 
 static void ref_free(cocob_backend *b, cocob_buffer *buf)
 {
-    (void)b;
-    if (buf)
+    if (buf) {
+        b->live_bytes -= buf->bytes;
         free(buf->handle);
+    }
     free(buf);
 }
 
@@ -330,6 +350,7 @@ void cocob_ref_device_info(cocob_device_info *info)
     strcpy(info->driver_version, "0.1.0");
     info->compute_units = 1;
     info->fp64 = 1;
+    info->global_mem_bytes = cocob_host_memory_bytes();
 }
 
 cocob_status cocob_ref_backend_create(cocob_error *err, const cocob_logger *log,

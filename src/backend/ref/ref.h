@@ -13,6 +13,10 @@
  * replaces the ops it runs faster. */
 extern const cocob_backend_i cocob_ref_iface;
 
+/* The machine's physical memory, the most ref and cpu may allocate; 0 when
+ * the system will not say. */
+uint64_t cocob_host_memory_bytes(void);
+
 /* One COCOB-Backprop step; cl/cocob.cl holds its twin. The seven arrays
  * never overlap: restrict lets the loop be vectorised without run-time
  * checks. */
