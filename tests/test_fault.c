@@ -67,7 +67,7 @@ static void job(const char *selector, job_result *r)
     r->status = s;
     snprintf(r->message, sizeof r->message, "%s", s == COCOB_OK ? "" : cocob_context_error(ctx));
     cocob_optimizer_destroy(opt);
-    cocob_model_destroy(m);
+    if (s == COCOB_OK) cocob_model_destroy(m);
     r->live_bytes = ctx->backend->live_bytes;
     cocob_context_destroy(ctx);
 }
@@ -80,6 +80,7 @@ static void count_calls(const char *selector, unsigned long *allocs, unsigned lo
     job(selector, &r);
     *allocs = cocob_fault_count(COCOB_FAULT_ALLOC);
     *enqueues = cocob_fault_count(COCOB_FAULT_ENQUEUE);
+    fprintf(stderr, "TEMPCOUNT %s allocs %lu enqueues %lu\n", selector, *allocs, *enqueues);
     cocob_fault_off();
     ck_assert_msg(r.status == COCOB_OK, "%s: the job fails without a fault: %s", selector,
                   r.message);

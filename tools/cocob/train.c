@@ -120,13 +120,20 @@ static int parse_count(const char *flag, const char *text, size_t *out, unsigned
 static const char train_usage[] =
     "usage: cocob [--device D] train [--model mlp|cnn|SPEC] [--epochs N] [--batch N]\n"
     "                               [--seed N] [--data DIR] [--limit N] [--log FILE.csv]\n"
-    "                               [--optimizer NAME] [--lr X] [settings...]\n";
+    "                               [--optimizer NAME] [--lr X] [settings...]\n"
+    "                               [--checkpoint FILE [--checkpoint-every N]]\n"
+    "                               [--resume FILE] [--verify]\n"
+    "--checkpoint saves the run after every epoch (and every N steps); --resume\n"
+    "continues a saved run exactly, to --epochs in all. --verify checks every op\n"
+    "against the C reference and stops at the first that differs.\n";
 
 int cli_train(int argc, char **argv, const cli_common *common)
 {
     const char *model_spec = "mlp", *data = "/usr/share/datasets/fashion-mnist", *log = NULL;
-    size_t epochs = 1, batch = 100, seed = 1, limit = 0;
+    const char *checkpoint = NULL, *resume = NULL;
+    size_t epochs = 1, batch = 100, seed = 1, limit = 0, every = 0;
     optimizer_flags of = {0};
+    cli_common run = *common;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int ok = 1, used = optimizer_flag(&of, a, v);
@@ -139,6 +146,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             printf("%sOptimizers:\n%s", train_usage, optimizer_flags_usage);
             return 0;
+        } else if (strcmp(a, "--verify") == 0) {
+            run.verify = COCOB_VERIFY_STOP;
+            continue;
         } else if (!v) {
             ok = 0;
         } else if (strcmp(a, "--model") == 0) {
@@ -155,6 +165,12 @@ int cli_train(int argc, char **argv, const cli_common *common)
             ok = parse_count(a, v, &seed, 0);
         } else if (strcmp(a, "--limit") == 0) {
             ok = parse_count(a, v, &limit, 1);
+        } else if (strcmp(a, "--checkpoint") == 0) {
+            checkpoint = v;
+        } else if (strcmp(a, "--checkpoint-every") == 0) {
+            ok = parse_count(a, v, &every, 1);
+        } else if (strcmp(a, "--resume") == 0) {
+            resume = v;
         } else {
             ok = 0;
         }
@@ -167,12 +183,16 @@ int cli_train(int argc, char **argv, const cli_common *common)
     cocob_optimizer_config optimizer;
     if (!optimizer_flags_config(&of, &optimizer))
         return 2;
+    if (every && !checkpoint) {
+        fprintf(stderr, "cocob train: --checkpoint-every needs --checkpoint FILE\n");
+        return 2;
+    }
     FILE *csv = NULL;
     if (log && !(csv = fopen(log, "w"))) {
         perror(log);
         return 1;
     }
-    cocob_context *ctx = cli_open(common);
+    cocob_context *ctx = cli_open(&run);
     if (!ctx) {
         if (csv)
             fclose(csv);
@@ -225,6 +245,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
         o.on_step = on_step;
         o.on_epoch = on_epoch;
         o.user = &p;
+        o.checkpoint = checkpoint;
+        o.checkpoint_every = every;
+        o.resume = resume;
         s = cocob_train(model, opt, train, test, &o);
         if (p.tty && s != COCOB_OK)
             fprintf(stderr, "\n");
