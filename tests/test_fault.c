@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/check/check.h"
 #include "core/fault.h"
 #include "core/model.h"
 #include "testutil.h"
@@ -17,9 +18,46 @@
 #define TEST_HAVE_LSAN 1
 #endif
 
+#ifdef TEST_HAVE_DEVICE
+enum { BACKENDS = 2 };
+#else
+enum { BACKENDS = 1 };
+#endif
+
+/* Loop index i runs ref, the device under test, then that device in verify
+ * mode, where the checking backend holds a buffer on each of two backends. */
 static const char *backend_selector(int i)
 {
     return i == 0 ? "ref" : test_device_selector();
+}
+
+static int verify_mode(int i)
+{
+    return i == BACKENDS;
+}
+
+static cocob_context *open_context(int i)
+{
+    if (!verify_mode(i))
+        return test_context(backend_selector(i));
+    cocob_options opts;
+    cocob_options_init(&opts);
+    opts.device = backend_selector(i);
+    opts.verify = COCOB_VERIFY_STOP;
+    cocob_context *ctx = NULL;
+    cocob_status s = cocob_context_create(&ctx, &opts);
+    ck_assert_msg(s == COCOB_OK, "cannot open %s in verify mode: %s", opts.device,
+                  ctx ? cocob_context_error(ctx) : "out of memory");
+    return ctx;
+}
+
+/* What a backend, or both of a checking backend's, still hold. */
+static size_t live_bytes(cocob_backend *b)
+{
+    if (cocob_check_mode(b) == COCOB_VERIFY_OFF)
+        return b->live_bytes;
+    const check_backend *c = (const check_backend *)b;
+    return c->dev->live_bytes + c->ref->live_bytes;
 }
 
 enum { BATCH = 8, SIDE = 12, CLASSES = 10 };
@@ -33,7 +71,7 @@ typedef struct job_result {
 
 /* A whole job: a context, a small CNN, COCOB, two steps and an evaluation,
  * stopping at the first failure; then everything is destroyed. */
-static void job(const char *selector, job_result *r)
+static void job(int variant, job_result *r)
 {
     float x[BATCH * SIDE * SIDE];
     int32_t y[BATCH];
@@ -43,7 +81,7 @@ static void job(const char *selector, job_result *r)
     for (size_t i = 0; i < BATCH; i++)
         y[i] = (int32_t)(test_rng_next(&rng) % CLASSES);
 
-    cocob_context *ctx = test_context(selector);
+    cocob_context *ctx = open_context(variant);
     snprintf(r->device, sizeof r->device, "%s", cocob_context_device(ctx)->name);
     cocob_model *m = NULL;
     cocob_optimizer *opt = NULL;
@@ -67,20 +105,20 @@ static void job(const char *selector, job_result *r)
     r->status = s;
     snprintf(r->message, sizeof r->message, "%s", s == COCOB_OK ? "" : cocob_context_error(ctx));
     cocob_optimizer_destroy(opt);
-    if (s == COCOB_OK) cocob_model_destroy(m);
-    r->live_bytes = ctx->backend->live_bytes;
+    cocob_model_destroy(m);
+    r->live_bytes = live_bytes(ctx->backend);
     cocob_context_destroy(ctx);
 }
 
 /* The counts of a clean run; fails the test if it does not run clean. */
-static void count_calls(const char *selector, unsigned long *allocs, unsigned long *enqueues)
+static void count_calls(int variant, unsigned long *allocs, unsigned long *enqueues)
 {
+    const char *selector = backend_selector(variant);
     job_result r;
     cocob_fault_set(0, 0);
-    job(selector, &r);
+    job(variant, &r);
     *allocs = cocob_fault_count(COCOB_FAULT_ALLOC);
     *enqueues = cocob_fault_count(COCOB_FAULT_ENQUEUE);
-    fprintf(stderr, "TEMPCOUNT %s allocs %lu enqueues %lu\n", selector, *allocs, *enqueues);
     cocob_fault_off();
     ck_assert_msg(r.status == COCOB_OK, "%s: the job fails without a fault: %s", selector,
                   r.message);
@@ -98,28 +136,31 @@ static void assert_no_leak(void)
 START_TEST(every_allocation_can_fail)
 {
     const char *selector = backend_selector(_i);
+    const char *mode = verify_mode(_i) ? " in verify mode" : "";
     unsigned long allocs, enqueues;
-    count_calls(selector, &allocs, &enqueues);
+    count_calls(_i, &allocs, &enqueues);
     /* The model's two arenas, COCOB's five states, a batch's buffers. */
     ck_assert_uint_ge(allocs, 2 + 5 + 4);
     for (unsigned long n = 1; n <= allocs; n++) {
         job_result r;
         cocob_fault_set(n, 0);
-        job(selector, &r);
+        job(_i, &r);
         unsigned long seen = cocob_fault_count(COCOB_FAULT_ALLOC);
         cocob_fault_off();
         ck_assert_msg(r.status == COCOB_ERR_OUT_OF_MEMORY,
-                      "%s, allocation %lu of %lu failing: %s (%s)", selector, n, allocs,
+                      "%s%s, allocation %lu of %lu failing: %s (%s)", selector, mode, n, allocs,
                       cocob_status_name(r.status), r.message);
         ck_assert_msg(seen == n, "%s: %lu allocations after allocation %lu failed", selector,
                       seen - n, n);
-        /* ref and cpu name themselves; OpenCL names the device and the call. */
-        ck_assert_msg(strstr(r.message, "bytes") &&
-                          (strstr(r.message, selector) || strstr(r.message, r.device)),
+        /* ref and cpu name themselves (in verify mode, ref may be the one
+         * failing); OpenCL names the device. */
+        int named = strstr(r.message, selector) || strstr(r.message, r.device) ||
+                    (verify_mode(_i) && strstr(r.message, "ref:"));
+        ck_assert_msg(strstr(r.message, "bytes") && named,
                       "%s, allocation %lu: the message names no size or device: %s", selector,
                       n, r.message);
-        ck_assert_msg(r.live_bytes == 0, "%s, allocation %lu failing: %zu bytes left allocated",
-                      selector, n, r.live_bytes);
+        ck_assert_msg(r.live_bytes == 0, "%s%s, allocation %lu failing: %zu bytes left allocated",
+                      selector, mode, n, r.live_bytes);
     }
     assert_no_leak();
 }
@@ -128,8 +169,9 @@ END_TEST
 START_TEST(every_kernel_launch_can_fail)
 {
     const char *selector = backend_selector(_i);
+    const char *mode = verify_mode(_i) ? " in verify mode" : "";
     unsigned long allocs, enqueues;
-    count_calls(selector, &allocs, &enqueues);
+    count_calls(_i, &allocs, &enqueues);
     cocob_context *ctx = test_context(selector);
     int opencl = cocob_context_device(ctx)->platform_index >= 0;
     cocob_context_destroy(ctx);
@@ -144,18 +186,18 @@ START_TEST(every_kernel_launch_can_fail)
     for (unsigned long n = 1; n <= enqueues; n++) {
         job_result r;
         cocob_fault_set(0, n);
-        job(selector, &r);
+        job(_i, &r);
         unsigned long seen = cocob_fault_count(COCOB_FAULT_ENQUEUE);
         cocob_fault_off();
-        ck_assert_msg(r.status == COCOB_ERR_OUT_OF_MEMORY, "%s, launch %lu of %lu failing: %s (%s)",
-                      selector, n, enqueues, cocob_status_name(r.status), r.message);
+        ck_assert_msg(r.status == COCOB_ERR_OUT_OF_MEMORY, "%s%s, launch %lu of %lu failing: %s (%s)",
+                      selector, mode, n, enqueues, cocob_status_name(r.status), r.message);
         ck_assert_msg(seen == n, "%s: %lu launches after launch %lu failed", selector, seen - n,
                       n);
         ck_assert_msg(strstr(r.message, "CL_OUT_OF_RESOURCES") && strstr(r.message, r.device),
                       "%s, launch %lu: the message names no error or device: %s", selector, n,
                       r.message);
-        ck_assert_msg(r.live_bytes == 0, "%s, launch %lu failing: %zu bytes left allocated",
-                      selector, n, r.live_bytes);
+        ck_assert_msg(r.live_bytes == 0, "%s%s, launch %lu failing: %zu bytes left allocated",
+                      selector, mode, n, r.live_bytes);
     }
     assert_no_leak();
 }
@@ -165,14 +207,9 @@ int main(void)
 {
     Suite *s = suite_create("fault");
     TCase *tc = tcase_create("fault");
-#ifdef TEST_HAVE_DEVICE
-    int backends = 2;
-#else
-    int backends = 1;
-#endif
     tcase_set_timeout(tc, 600);
-    tcase_add_loop_test(tc, every_allocation_can_fail, 0, backends);
-    tcase_add_loop_test(tc, every_kernel_launch_can_fail, 0, backends);
+    tcase_add_loop_test(tc, every_allocation_can_fail, 0, BACKENDS + 1);
+    tcase_add_loop_test(tc, every_kernel_launch_can_fail, 0, BACKENDS + 1);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

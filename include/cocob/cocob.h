@@ -493,6 +493,7 @@ typedef struct cocob_epoch_report {
     double test_loss, test_accuracy; /* on the whole test set; -1 without one */
     double seconds;                 /* training only, not the evaluation */
     double examples_per_second;
+    size_t skipped;                 /* batches dropped for NaN or infinity (skip_nonfinite) */
 } cocob_epoch_report;
 
 /* ---- Checkpoints --------------------------------------------------------- */
@@ -535,6 +536,11 @@ typedef struct cocob_train_options {
      * generators and the place in the data, so that it goes on exactly as
      * the saved run would have. NULL starts afresh. */
     const char *resume;
+    /* A batch whose loss or gradient is NaN or infinite stops the run with
+     * COCOB_ERR_NONFINITE, naming the layer, the epoch and the step; with
+     * this set it is dropped instead, untouched weights and all, and
+     * counted in the epoch's report. */
+    int skip_nonfinite;
 } cocob_train_options;
 
 COCOB_API void cocob_train_options_init(cocob_train_options *o);

@@ -284,6 +284,7 @@ void cocob_model_destroy(cocob_model *m)
             b->iface->free(b, own[i]);
     cocob_tensor_destroy(m->param_arena);
     cocob_tensor_destroy(m->grad_arena);
+    free(m->host);
     free(m->layers);
     free(m);
 }

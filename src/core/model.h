@@ -47,6 +47,7 @@ struct cocob_model {
     cocob_buffer *labels;       /* int32 */
     cocob_buffer *loss;         /* per example */
     cocob_buffer *predicted;    /* int32, argmax of the output */
+    float *host;                /* capacity floats on the host: the losses, the predictions */
     uint64_t seed;
     uint64_t draws;             /* Philox counters used so far by dropout */
 };
@@ -59,7 +60,9 @@ typedef struct cocob_step_timing {
 
 /* One training step on a batch already on the host: upload, forward,
  * softmax cross-entropy, backward, optimizer step. *loss gets the batch's
- * mean loss. timing may be NULL. */
+ * mean loss. timing may be NULL. A NaN or infinite loss or gradient fails
+ * with COCOB_ERR_NONFINITE, naming the first layer where it shows, before
+ * any weight moves. */
 cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const float *x,
                                      const int32_t *labels, size_t n, double *loss,
                                      cocob_step_timing *timing);

@@ -1,8 +1,11 @@
 /* One batch through a model: a training step, or an evaluation. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/model.h"
+#include "core/spec.h"
 
 static void free_batch_buffers(cocob_model *m)
 {
@@ -15,6 +18,8 @@ static void free_batch_buffers(cocob_model *m)
             b->iface->free(b, *own[k]);
         *own[k] = NULL;
     }
+    free(m->host);
+    m->host = NULL;
     m->capacity = 0;
 }
 
@@ -32,7 +37,12 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
         return COCOB_OK;
     cocob_backend *b = m->ctx->backend;
     free_batch_buffers(m);
-    cocob_status s = b->iface->alloc(b, n * cocob_shape_size(m->input) * sizeof(float), &m->x);
+    m->host = malloc(n * sizeof *m->host);
+    cocob_status s = m->host ? COCOB_OK
+                             : cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                                          "model: out of host memory for a batch of %zu", n);
+    if (s == COCOB_OK)
+        s = b->iface->alloc(b, n * cocob_shape_size(m->input) * sizeof(float), &m->x);
     cocob_buffer **own[] = {&m->labels, &m->loss, &m->predicted};
     for (size_t k = 0; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
         s = b->iface->alloc(b, n * sizeof(float), own[k]);
@@ -83,18 +93,81 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
 /* The batch's summed loss, in double: the host adds what the device left. */
 static cocob_status loss_sum(cocob_model *m, size_t n, double *sum)
 {
-    float stack[256];
-    float *loss = n <= 256 ? stack : malloc(n * sizeof *loss);
-    if (!loss)
-        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
     cocob_backend *b = m->ctx->backend;
-    cocob_status s = b->iface->download(b, m->loss, 0, loss, n * sizeof(float));
+    cocob_status s = b->iface->download(b, m->loss, 0, m->host, n * sizeof(float));
     *sum = 0;
     for (size_t i = 0; i < n && s == COCOB_OK; i++)
-        *sum += loss[i];
-    if (loss != stack)
-        free(loss);
+        *sum += m->host[i];
     return s;
+}
+
+/* How many of n floats at off in buf are NaN or infinite. */
+static cocob_status bad_count(cocob_model *m, cocob_buffer *buf, size_t off, size_t n,
+                              size_t *bad)
+{
+    cocob_backend *b = m->ctx->backend;
+    return b->iface->count_nonfinite(b, buf, off, n, bad);
+}
+
+/* A NaN or infinite loss: names the first layer whose output holds one, so
+ * the user knows where the numbers went wrong, or the input itself. */
+static cocob_status nonfinite_loss(cocob_model *m, size_t n, double sum)
+{
+    cocob_error *err = &m->ctx->err;
+    size_t bad = 0;
+    cocob_status s = bad_count(m, m->x, 0, n * cocob_shape_size(m->input), &bad);
+    if (s != COCOB_OK)
+        return s;
+    if (bad)
+        return cocob_fail(err, COCOB_ERR_NONFINITE, "the loss is %g: the input batch itself "
+                          "holds %zu NaN or infinite value(s); no weight was changed", sum, bad);
+    for (size_t i = 0; i < m->count; i++) {
+        const model_layer *l = &m->layers[i];
+        cocob_buffer *y = l->act != COCOB_ACT_IDENTITY ? m->layers[i + 1].y : l->y;
+        if (!y)
+            continue;
+        s = bad_count(m, y, 0, n * cocob_shape_size(l->out), &bad);
+        if (s != COCOB_OK)
+            return s;
+        if (bad) {
+            char name[64];
+            cocob_layer_name(&l->desc, name, sizeof name);
+            return cocob_fail(err, COCOB_ERR_NONFINITE,
+                              "the loss is %g: layer %zu (%s) is the first whose output holds "
+                              "NaN or infinite values (%zu of %zu); no weight was changed", sum,
+                              i, name, bad, n * cocob_shape_size(l->out));
+        }
+    }
+    return cocob_fail(err, COCOB_ERR_NONFINITE, "the loss is %g, though every layer's output "
+                      "is finite; no weight was changed", sum);
+}
+
+/* A NaN or infinite gradient: names the layer and the tensor. */
+static cocob_status nonfinite_grad(cocob_model *m)
+{
+    cocob_buffer *g = m->grad_arena->buf;
+    for (size_t i = 0; i < m->count; i++) {
+        const model_layer *l = &m->layers[i];
+        const struct { const char *what; size_t off, count; } parts[] = {
+            {"weights", l->w_off, l->w_count}, {"biases", l->b_off, l->b_count}};
+        for (int k = 0; k < 2; k++) {
+            size_t bad = 0;
+            if (!parts[k].count)
+                continue;
+            cocob_status s = bad_count(m, g, parts[k].off, parts[k].count, &bad);
+            if (s != COCOB_OK)
+                return s;
+            if (bad) {
+                char name[64];
+                cocob_layer_name(&l->desc, name, sizeof name);
+                return cocob_fail(&m->ctx->err, COCOB_ERR_NONFINITE,
+                                  "the gradient of layer %zu (%s)'s %s holds %zu NaN or "
+                                  "infinite value(s) of %zu; no weight was changed",
+                                  i, name, parts[k].what, bad, parts[k].count);
+            }
+        }
+    }
+    return COCOB_ERR_NONFINITE;
 }
 
 /* With timing, waits for the device and adds the time since *mark to *slot. */
@@ -127,16 +200,20 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const
         s = cocob_layer_backward(m, i, m->x, n);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->backward : NULL, &mark);
-    const cocob_tensor *grads = m->grad_arena;
-    snprintf(m->ctx->backend->where, sizeof m->ctx->backend->where, "the optimizer step");
-    if (s == COCOB_OK)
-        s = cocob_optimizer_step(opt, &grads);
-    if (s == COCOB_OK)
-        s = lap(m, timing, timing ? &timing->update : NULL, &mark);
     double sum = 0;
     if (s == COCOB_OK)
         s = loss_sum(m, n, &sum);
     *loss = sum / (double)n;
+    if (s == COCOB_OK && !isfinite(sum))
+        return nonfinite_loss(m, n, sum);
+    const cocob_tensor *grads = m->grad_arena;
+    snprintf(m->ctx->backend->where, sizeof m->ctx->backend->where, "the optimizer step");
+    if (s == COCOB_OK)
+        s = cocob_optimizer_step(opt, &grads);
+    if (s == COCOB_ERR_NONFINITE)
+        return nonfinite_grad(m);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->update : NULL, &mark);
     return s;
 }
 
@@ -154,17 +231,15 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
     if (s == COCOB_OK)
         s = b->iface->argmax(b, (cocob_span){last->y, 0}, (cocob_span){m->predicted, 0}, n,
                              cocob_model_outputs(m));
-    int32_t stack[256];
-    int32_t *predicted = n <= 256 ? stack : malloc(n * sizeof *predicted);
-    if (!predicted)
-        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
+    /* int32 predictions in the float scratch: both are 4 bytes. */
+    int32_t predicted;
     if (s == COCOB_OK)
-        s = b->iface->download(b, m->predicted, 0, predicted, n * sizeof(int32_t));
+        s = b->iface->download(b, m->predicted, 0, m->host, n * sizeof(int32_t));
     *correct = 0;
-    for (size_t i = 0; i < n && s == COCOB_OK; i++)
-        *correct += predicted[i] == labels[i];
-    if (predicted != stack)
-        free(predicted);
+    for (size_t i = 0; i < n && s == COCOB_OK; i++) {
+        memcpy(&predicted, &m->host[i], sizeof predicted);
+        *correct += predicted == labels[i];
+    }
     if (s == COCOB_OK)
         s = loss_sum(m, n, loss);
     return s;

@@ -1,5 +1,6 @@
 /* The training loop: epochs of shuffled batches, each followed by an
  * evaluation on the test set, with reports for a progress display. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,17 +135,24 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         /* A resumed epoch replays its shuffle and skips the steps it took. */
         cocob_shuffle(bb.order, train->count, at.shuffle_seed, epoch);
         double start = cocob_now(), sum = 0;
-        size_t seen = 0, first_step = epoch == first_epoch ? (size_t)at.step : 0;
+        size_t seen = 0, skipped = 0, first_step = epoch == first_epoch ? (size_t)at.step : 0;
         for (size_t k = first_step; s == COCOB_OK && k < per_epoch; k++) {
             size_t first = k * o->batch;
             size_t n = train->count - first < o->batch ? train->count - first : o->batch;
             cocob_dataset_gather(train, bb.order, first, n, bb.x, bb.y);
             double loss;
             s = cocob_model_train_batch(m, opt, bb.x, bb.y, n, &loss, NULL);
-            if (s != COCOB_OK)
+            if (s == COCOB_ERR_NONFINITE && o->skip_nonfinite) {
+                cocob_log(&m->ctx->log, COCOB_LOG_WARN, "epoch %zu, step %zu dropped: %s",
+                          epoch, k + 1, err->message);
+                skipped++;
+                s = COCOB_OK;
+            } else if (s == COCOB_OK) {
+                sum += loss * (double)n;
+                seen += n;
+            } else {
                 cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
-            sum += loss * (double)n;
-            seen += n;
+            }
             step++;
             if (s == COCOB_OK && o->checkpoint && o->checkpoint_every &&
                 step % o->checkpoint_every == 0 && k + 1 < per_epoch) {
@@ -155,7 +163,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                 double t = cocob_now(), elapsed = t - start_all;
                 double done = (double)((epoch - first_epoch) * per_epoch + k + 1 - first_step);
                 double total = (double)((o->epochs - first_epoch + 1) * per_epoch - first_step);
-                cocob_step_report r = {epoch, o->epochs, k + 1, per_epoch, step, sum / (double)seen,
+                cocob_step_report r = {epoch, o->epochs, k + 1, per_epoch, step,
+                                       seen ? sum / (double)seen : NAN,
                                        (double)seen / (t - start), elapsed,
                                        elapsed / done * (total - done)};
                 o->on_step(&r, o->user);
@@ -164,8 +173,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         if (s != COCOB_OK)
             break;
         double seconds = cocob_now() - start;
-        cocob_epoch_report r = {epoch, o->epochs, step, sum / (double)seen, -1, -1, seconds,
-                                (double)seen / seconds};
+        cocob_epoch_report r = {epoch, o->epochs, step, seen ? sum / (double)seen : NAN,
+                                -1, -1, seconds, (double)seen / seconds, skipped};
         if (test)
             s = cocob_evaluate(m, test, o->batch, &r.test_loss, &r.test_accuracy);
         if (s == COCOB_OK && o->checkpoint) {

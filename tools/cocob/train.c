@@ -96,6 +96,9 @@ static void on_epoch(const cocob_epoch_report *r, void *user)
            "%.1f s (%.0f examples/s)\n",
            r->epoch, r->epochs, r->train_loss, r->test_loss, 100.0 * r->test_accuracy, r->seconds,
            r->examples_per_second);
+    if (r->skipped)
+        printf("         %zu batch(es) dropped for NaN or infinite values (--skip-nonfinite)\n",
+               r->skipped);
     fflush(stdout);
     if (p->csv) {
         fprintf(p->csv, "%zu,%zu,%.6f,%.6f,%.6f,%.3f,%.1f\n", r->epoch, r->steps, r->train_loss,
@@ -122,15 +125,18 @@ static const char train_usage[] =
     "                               [--seed N] [--data DIR] [--limit N] [--log FILE.csv]\n"
     "                               [--optimizer NAME] [--lr X] [settings...]\n"
     "                               [--checkpoint FILE [--checkpoint-every N]]\n"
-    "                               [--resume FILE] [--verify]\n"
+    "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
     "--checkpoint saves the run after every epoch (and every N steps); --resume\n"
     "continues a saved run exactly, to --epochs in all. --verify checks every op\n"
-    "against the C reference and stops at the first that differs.\n";
+    "against the C reference and stops at the first that differs. A NaN or\n"
+    "infinite loss or gradient stops the run, naming the layer and the step;\n"
+    "--skip-nonfinite drops such a batch and counts it instead.\n";
 
 int cli_train(int argc, char **argv, const cli_common *common)
 {
     const char *model_spec = "mlp", *data = "/usr/share/datasets/fashion-mnist", *log = NULL;
     const char *checkpoint = NULL, *resume = NULL;
+    int skip_nonfinite = 0;
     size_t epochs = 1, batch = 100, seed = 1, limit = 0, every = 0;
     optimizer_flags of = {0};
     cli_common run = *common;
@@ -148,6 +154,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
             return 0;
         } else if (strcmp(a, "--verify") == 0) {
             run.verify = COCOB_VERIFY_STOP;
+            continue;
+        } else if (strcmp(a, "--skip-nonfinite") == 0) {
+            skip_nonfinite = 1;
             continue;
         } else if (!v) {
             ok = 0;
@@ -248,6 +257,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
         o.checkpoint = checkpoint;
         o.checkpoint_every = every;
         o.resume = resume;
+        o.skip_nonfinite = skip_nonfinite;
         s = cocob_train(model, opt, train, test, &o);
         if (p.tty && s != COCOB_OK)
             fprintf(stderr, "\n");

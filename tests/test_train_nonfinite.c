@@ -1,0 +1,183 @@
+/* A NaN or an infinity in a training step: the step stops before any
+ * weight moves and names where the numbers went wrong (the input, the
+ * first layer whose output is not finite, or the layer whose gradient is
+ * not); cocob_train adds the epoch and the step; with skip_nonfinite the
+ * batch is dropped and counted instead. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/model.h"
+#include "data/dataset.h"
+#include "testutil.h"
+
+enum { SIDE = 4, PIXELS = SIDE * SIDE, N = 4, CLASSES = 10 };
+
+typedef struct setup {
+    cocob_context *ctx;
+    cocob_model *m;
+    cocob_optimizer *opt;
+    float x[N * PIXELS];
+    int32_t y[N];
+} setup;
+
+static void make(setup *t, const char *selector)
+{
+    t->ctx = test_context(selector);
+    ck_assert_int_eq(cocob_model_create(t->ctx, 1, SIDE, SIDE, &t->m), COCOB_OK);
+    ck_assert_int_eq(cocob_model_add_spec(t->m, "dense:8,relu,dense:10"), COCOB_OK);
+    ck_assert_int_eq(cocob_model_init(t->m, 2), COCOB_OK);
+    cocob_tensor *params = cocob_model_params(t->m);
+    ck_assert_int_eq(cocob_optimizer_create_cocob(t->ctx, NULL, 1, &params, &t->opt), COCOB_OK);
+    test_rng rng = {5};
+    for (size_t i = 0; i < N * PIXELS; i++)
+        t->x[i] = test_rng_uniform(&rng, 0, 1);
+    for (size_t i = 0; i < N; i++)
+        t->y[i] = (int32_t)(i % CLASSES);
+}
+
+static void done(setup *t)
+{
+    cocob_optimizer_destroy(t->opt);
+    cocob_model_destroy(t->m);
+    cocob_context_destroy(t->ctx);
+}
+
+static float *weights(setup *t)
+{
+    size_t n = cocob_model_param_count(t->m);
+    float *w = malloc(n * sizeof *w);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(cocob_tensor_download(cocob_model_params(t->m), w, n), COCOB_OK);
+    return w;
+}
+
+static void set_weights(setup *t, const float *w)
+{
+    ck_assert_int_eq(cocob_tensor_upload(cocob_model_params(t->m), w,
+                                         cocob_model_param_count(t->m)),
+                     COCOB_OK);
+}
+
+/* One step must fail with COCOB_ERR_NONFINITE, say words, and move nothing. */
+static void refused(setup *t, const char *words)
+{
+    float *before = weights(t);
+    double loss;
+    cocob_status s = cocob_model_train_batch(t->m, t->opt, t->x, t->y, N, &loss, NULL);
+    const char *msg = cocob_context_error(t->ctx);
+    ck_assert_msg(s == COCOB_ERR_NONFINITE, "%s: %s", cocob_status_name(s), msg);
+    ck_assert_msg(strstr(msg, words) != NULL, "\"%s\" is not in: %s", words, msg);
+    float *after = weights(t);
+    ck_assert_msg(memcmp(before, after, cocob_model_param_count(t->m) * sizeof *after) == 0,
+                  "a refused step moved the weights");
+    free(before);
+    free(after);
+}
+
+static const char *selector_of(int i)
+{
+    return i == 0 ? "ref" : test_device_selector();
+}
+
+START_TEST(a_nan_in_the_input_is_named)
+{
+    setup t;
+    make(&t, selector_of(_i));
+    t.x[5] = NAN;
+    refused(&t, "the input batch itself holds 1 NaN or infinite value(s)");
+    done(&t);
+}
+END_TEST
+
+START_TEST(the_first_layer_whose_output_is_not_finite_is_named)
+{
+    setup t;
+    make(&t, selector_of(_i));
+    /* An infinite weight in the last dense layer: layer 2. */
+    float *w = weights(&t);
+    w[t.m->layers[2].w_off + 3] = INFINITY;
+    set_weights(&t, w);
+    free(w);
+    refused(&t, "layer 2 (dense:10) is the first whose output holds NaN or infinite values");
+    done(&t);
+}
+END_TEST
+
+START_TEST(a_gradient_that_overflows_is_named_by_layer)
+{
+    setup t;
+    make(&t, selector_of(_i));
+    /* Pixel 0 near the float's largest, its weights 0: every output stays
+     * finite, but dW = dy^T x overflows in layer 0's weights once layer 2's
+     * weights, a thousand times larger, make dy large. */
+    float *w = weights(&t);
+    for (size_t u = 0; u < 8; u++)
+        w[t.m->layers[0].w_off + u * PIXELS] = 0.0f;
+    for (size_t i = 0; i < t.m->layers[2].w_count; i++)
+        w[t.m->layers[2].w_off + i] *= 1000.0f;
+    set_weights(&t, w);
+    free(w);
+    for (size_t e = 0; e < N; e++)
+        t.x[e * PIXELS] = 3e38f;
+    refused(&t, "the gradient of layer 0 (dense:8)'s weights holds");
+    done(&t);
+}
+END_TEST
+
+static void count_skipped(const cocob_epoch_report *r, void *user)
+{
+    *(size_t *)user += r->skipped;
+}
+
+START_TEST(training_names_the_step_or_skips_the_batch)
+{
+    setup t;
+    make(&t, selector_of(_i));
+    cocob_dataset *d;
+    cocob_error err = {0};
+    ck_assert_int_eq(cocob_dataset_alloc(&err, "test", 40, 1, SIDE, SIDE, &d), COCOB_OK);
+    d->classes = CLASSES;
+    test_rng rng = {6};
+    for (size_t i = 0; i < 40 * PIXELS; i++)
+        d->images[i] = test_rng_uniform(&rng, 0, 1);
+    for (size_t i = 0; i < 40; i++)
+        d->labels[i] = (int32_t)(i % CLASSES);
+    d->images[17 * PIXELS + 3] = NAN;
+    cocob_train_options o;
+    cocob_train_options_init(&o);
+    o.batch = 8;
+    cocob_status s = cocob_train(t.m, t.opt, d, NULL, &o);
+    ck_assert_int_eq(s, COCOB_ERR_NONFINITE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(t.ctx), "(epoch 1, step "));
+
+    /* Skipping: in each of two epochs, the one batch of five that holds
+     * the NaN is dropped, and the weights stay finite. */
+    size_t skipped = 0;
+    o.skip_nonfinite = 1;
+    o.epochs = 2;
+    o.on_epoch = count_skipped;
+    o.user = &skipped;
+    s = cocob_train(t.m, t.opt, d, NULL, &o);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(t.ctx));
+    ck_assert_uint_eq(skipped, 2);
+    float *w = weights(&t);
+    for (size_t i = 0; i < cocob_model_param_count(t.m); i++)
+        ck_assert_msg(isfinite(w[i]), "weight %zu is %g after skipping", i, w[i]);
+    free(w);
+    done(&t);
+    cocob_dataset_free(d);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("train_nonfinite");
+    TCase *tc = tcase_create("nonfinite");
+    tcase_add_loop_test(tc, a_nan_in_the_input_is_named, 0, 2);
+    tcase_add_loop_test(tc, the_first_layer_whose_output_is_not_finite_is_named, 0, 2);
+    tcase_add_loop_test(tc, a_gradient_that_overflows_is_named_by_layer, 0, 2);
+    tcase_add_loop_test(tc, training_names_the_step_or_skips_the_batch, 0, 2);
+    suite_add_tcase(s, tc);
+    return test_run(s);
+}
