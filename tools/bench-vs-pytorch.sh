@@ -6,7 +6,9 @@
 #   cocob-cpu     cocob train --device cpu
 #   cocob-opencl  cocob train --device opencl
 # in alternating rounds, so that a machine shared with other work slows every
-# run alike. Both torch runs use 2 threads with OMP_WAIT_POLICY=PASSIVE.
+# run alike. Both torch runs use 2 threads with OMP_WAIT_POLICY=PASSIVE, and
+# the OpenBLAS core type that cocob's cpu device sets for itself (OpenBLAS
+# takes some AVX-512 machines for a Prescott, and torch's GEMM is OpenBLAS's).
 #
 # Steps per second leave out loading, startup, evaluation and each epoch's
 # first step (kernel builds, first allocations): cocob train's `speed` line
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --epochs) epochs=$2; shift 2 ;;
     --limit) limit=$2; shift 2 ;;
     --quick) rounds=1; limit=10000; shift ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
     *) echo "bench-vs-pytorch.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -80,6 +82,15 @@ for d in cpu opencl; do
     fi
 done
 
+# As src/backend/cpu/backend.c picks it; an explicit setting is left alone.
+coretype=${OPENBLAS_CORETYPE:-}
+if [ -z "$coretype" ]; then
+    if grep -qw avx512f /proc/cpuinfo; then coretype=SkylakeX
+    elif grep -qw avx2 /proc/cpuinfo; then coretype=Haswell
+    fi
+fi
+echo "torch runs with OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 OPENBLAS_CORETYPE=${coretype:-unset}"
+
 limit_args=
 [ "$limit" -gt 0 ] && limit_args="--limit $limit"
 echo "== $rounds round(s) of $epochs epoch(s), batch 100${limit_args:+, $limit_args}; $(nproc) core(s)"
@@ -89,7 +100,8 @@ results=$out/results.tsv
 : >"$results"
 run_torch() {   # round optimizer
     log=$out/r$1-torch-$2.log
-    OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 $python "$root/tools/bench_torch.py" \
+    env OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 ${coretype:+OPENBLAS_CORETYPE=$coretype} \
+        $python "$root/tools/bench_torch.py" \
         --optimizer "$2" --epochs "$epochs" --threads 2 $limit_args >"$log" 2>&1 ||
         { echo "torch-$2 failed: see $log" >&2; exit 1; }
     sed -n 's/^RESULT .*steps_per_s=\([^ ]*\) test_accuracy=\([^ ]*\).*/\1 \2/p' "$log" |

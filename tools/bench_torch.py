@@ -187,6 +187,7 @@ def main():
         torch.optim.Adam(model.parameters())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
           f"optimizer {a.optimizer}, {len(x_train)} training images, batch {a.batch}")
 
     n = len(x_train)

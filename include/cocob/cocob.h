@@ -371,6 +371,12 @@ COCOB_API cocob_status cocob_model_add_spec(cocob_model *m, const char *spec);
  * the last layer. */
 COCOB_API cocob_status cocob_model_init(cocob_model *m, uint64_t seed);
 COCOB_API size_t cocob_model_param_count(const cocob_model *m);
+/* The parameter tensors, layer by layer, weights then biases: how many,
+ * and the name of tensor i, "l<layer>.<kind>.w" or ".b", such as
+ * "l0.dense.w", which the monitor and its CSV columns use. */
+COCOB_API size_t cocob_model_tensor_count(const cocob_model *m);
+COCOB_API cocob_status cocob_model_tensor_name(const cocob_model *m, size_t i, char *out,
+                                               size_t cap);
 /* The number of outputs per example: the classes, for a classifier. */
 COCOB_API size_t cocob_model_outputs(const cocob_model *m);
 /* A table of the layers, their output shapes and parameter counts. */
@@ -496,6 +502,29 @@ typedef struct cocob_epoch_report {
     size_t skipped;                 /* batches dropped for NaN or infinity (skip_nonfinite) */
 } cocob_epoch_report;
 
+/* ---- The training monitor ---------------------------------------------- */
+
+/* One parameter tensor at one step, the things to watch in COCOB: the range
+ * of its gradients, from which COCOB takes its scale; COCOB's L, the
+ * largest |g| each weight has seen; the effective learning rate, the step
+ * each weight took over its gradient, |w_after - w_before| / |g| (over the
+ * weights whose g is not 0); the weights' norm; and the drift from where
+ * the run started, ||w - w_start||. */
+typedef struct cocob_tensor_stats {
+    char name[48];                     /* "l0.dense.w": layer, kind, w or b */
+    size_t count;
+    double g_min, g_mean, g_max;       /* of |g| */
+    double L_mean, L_max;              /* COCOB only; NaN for a baseline */
+    double lr_mean, lr_median, lr_max;
+    double w_norm, drift;
+} cocob_tensor_stats;
+
+typedef struct cocob_monitor_report {
+    size_t epoch, step, total_steps;   /* the step just taken */
+    size_t count;
+    const cocob_tensor_stats *tensors; /* layer by layer, weights then biases */
+} cocob_monitor_report;
+
 /* ---- Checkpoints --------------------------------------------------------- */
 
 /* Where a training run is. */
@@ -541,6 +570,13 @@ typedef struct cocob_train_options {
      * this set it is dropped instead, untouched weights and all, and
      * counted in the epoch's report. */
     int skip_nonfinite;
+    /* The monitor: called with every parameter tensor's statistics after
+     * each epoch's last step, or every monitor_every steps when that is not
+     * 0. NULL measures nothing and costs nothing. The statistics are
+     * reductions on the device (the stats op); the median alone is taken on
+     * the host, from the tensor's steps and gradients. */
+    void (*on_monitor)(const cocob_monitor_report *r, void *user);
+    size_t monitor_every;
 } cocob_train_options;
 
 COCOB_API void cocob_train_options_init(cocob_train_options *o);

@@ -102,6 +102,13 @@ typedef struct cocob_pool_shape {
     size_t out_h, out_w;
 } cocob_pool_shape;
 
+/* What the stats op returns: the smallest, the sum, the largest and the sum
+ * of squares of the values it kept, and how many it kept. */
+typedef struct cocob_stats {
+    double min, sum, max, sum_sq;
+    size_t count;
+} cocob_stats;
+
 typedef struct cocob_backend cocob_backend;
 
 typedef struct cocob_backend_i {
@@ -199,6 +206,14 @@ typedef struct cocob_backend_i {
      * overwriting dx; gathered, so no atomics. Family maxpool. */
     cocob_status (*maxpool_grad)(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
                                  cocob_span idx, cocob_span dx);
+
+    /* The training monitor's reduction: over the n elements, of
+     * v = |x - y| / |z|, y's buffer NULL meaning 0 and z's 1, keeping only
+     * elements whose z is not 0; waits for the answer. Gives a gradient's
+     * range (x = g), a norm (x = w), a drift (x = w, y = w1) and an
+     * effective step size (x = w after, y = w before, z = g). Family stats. */
+    cocob_status (*stats)(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z, size_t n,
+                          cocob_stats *out);
 
     /* a = b + s * c over n floats, the bandwidth yardstick: ref/triad.c and cl/triad.cl. */
     cocob_status (*triad)(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,

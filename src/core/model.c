@@ -158,6 +158,35 @@ size_t cocob_model_param_count(const cocob_model *m)
     return m ? m->params : 0;
 }
 
+size_t cocob_model_tensor_count(const cocob_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; m && i < m->count; i++)
+        n += (m->layers[i].w_count > 0) + (m->layers[i].b_count > 0);
+    return n;
+}
+
+cocob_status cocob_model_tensor_name(const cocob_model *m, size_t i, char *out, size_t cap)
+{
+    if (!m || !out || !cap)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    for (size_t k = 0, seen = 0; k < m->count; k++) {
+        const model_layer *l = &m->layers[k];
+        char kind[64];
+        cocob_layer_name(&l->desc, kind, sizeof kind);
+        kind[strcspn(kind, ":")] = '\0';
+        for (int b = 0; b < 2; b++) {
+            if (!(b ? l->b_count : l->w_count) || seen++ != i)
+                continue;
+            snprintf(out, cap, "l%zu.%.24s.%c", k, kind, b ? 'b' : 'w');
+            return COCOB_OK;
+        }
+    }
+    return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                      "model: no parameter tensor %zu; there are %zu", i,
+                      cocob_model_tensor_count(m));
+}
+
 size_t cocob_model_outputs(const cocob_model *m)
 {
     return m ? cocob_shape_size(last_shape(m)) : 0;

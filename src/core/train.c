@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/model.h"
+#include "core/monitor.h"
 #include "data/dataset.h"
 
 void cocob_train_options_init(cocob_train_options *o)
@@ -128,6 +129,9 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
     }
     batch_buffers bb = {0};
     s = batch_alloc(m, train, o->batch, &bb);
+    monitor mo = {0};
+    if (s == COCOB_OK && o->on_monitor)
+        s = monitor_open(&mo, m);
     size_t per_epoch = cocob_batch_count(train->count, o->batch);
     size_t step = (size_t)at.total_steps, first_epoch = (size_t)at.epoch + 1;
     double start_all = cocob_now();
@@ -141,7 +145,18 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             size_t n = train->count - first < o->batch ? train->count - first : o->batch;
             cocob_dataset_gather(train, bb.order, first, n, bb.x, bb.y);
             double loss;
-            s = cocob_model_train_batch(m, opt, bb.x, bb.y, n, &loss, NULL);
+            int watch = o->on_monitor && (o->monitor_every ? (step + 1) % o->monitor_every == 0
+                                                           : k + 1 == per_epoch);
+            if (watch)
+                s = monitor_mark(&mo, m);
+            if (s == COCOB_OK)
+                s = cocob_model_train_batch(m, opt, bb.x, bb.y, n, &loss, NULL);
+            if (s == COCOB_OK && watch) {
+                s = monitor_measure(&mo, m, opt);
+                cocob_monitor_report mr = {epoch, k + 1, step + 1, mo.count, mo.rows};
+                if (s == COCOB_OK)
+                    o->on_monitor(&mr, o->user);
+            }
             if (s == COCOB_ERR_NONFINITE && o->skip_nonfinite) {
                 cocob_log(&m->ctx->log, COCOB_LOG_WARN, "epoch %zu, step %zu dropped: %s",
                           epoch, k + 1, err->message);
@@ -184,6 +199,7 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         if (s == COCOB_OK && o->on_epoch)
             o->on_epoch(&r, o->user);
     }
+    monitor_close(&mo, m);
     batch_free(&bb);
     return s;
 }

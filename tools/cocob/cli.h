@@ -2,6 +2,8 @@
 #ifndef COCOB_CLI_H
 #define COCOB_CLI_H
 
+#include <stdio.h>
+
 #include "cocob/cocob.h"
 
 /* Shared by every subcommand that opens a device. */
@@ -20,6 +22,12 @@ void cli_restart_tuned(char **argv);
 
 /* Opens a context, or prints why not and returns NULL. */
 cocob_context *cli_open(const cli_common *common);
+
+/* monitor.c: --monitor's table, and its CSV columns after the usual ones:
+ * the header's, and a row's (r NULL: empty columns). */
+void cli_monitor_header(FILE *csv, const cocob_model *m);
+void cli_monitor_columns(FILE *csv, const cocob_monitor_report *r, size_t tensors);
+void cli_monitor_print(const cocob_monitor_report *r);
 
 int cli_devices(int argc, char **argv);
 int cli_bench(int argc, char **argv, const cli_common *common);

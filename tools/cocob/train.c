@@ -22,6 +22,12 @@ typedef struct progress {
      * first allocations and evaluations: the rate a benchmark compares. */
     double steady_seconds;
     size_t steady_steps;
+    /* --monitor: whether to print, every how many steps (0: each epoch's
+     * end, which then goes into the epoch's CSV row), and the tensors. */
+    int monitor;
+    size_t monitor_every, tensors;
+    cocob_monitor_report last;          /* the epoch-end report, for its CSV row */
+    cocob_tensor_stats *last_tensors;
 } progress;
 
 static void clock_text(double seconds, char *out, size_t cap)
@@ -101,8 +107,33 @@ static void on_epoch(const cocob_epoch_report *r, void *user)
                r->skipped);
     fflush(stdout);
     if (p->csv) {
-        fprintf(p->csv, "%zu,%zu,%.6f,%.6f,%.6f,%.3f,%.1f\n", r->epoch, r->steps, r->train_loss,
+        fprintf(p->csv, "%zu,%zu,%.6f,%.6f,%.6f,%.3f,%.1f", r->epoch, r->steps, r->train_loss,
                 r->test_loss, r->test_accuracy, r->seconds, r->examples_per_second);
+        if (p->monitor)
+            cli_monitor_columns(p->csv, p->monitor_every ? NULL : &p->last, p->tensors);
+        fputc('\n', p->csv);
+        fflush(p->csv);
+    }
+}
+
+static void on_monitor(const cocob_monitor_report *r, void *user)
+{
+    progress *p = user;
+    if (p->tty)
+        fprintf(stderr, "\r\033[K");
+    cli_monitor_print(r);
+    if (!p->monitor_every) {
+        /* Its figures go into the epoch's row, written after the test. */
+        for (size_t i = 0; i < r->count && i < p->tensors; i++)
+            p->last_tensors[i] = r->tensors[i];
+        p->last = *r;
+        p->last.tensors = p->last_tensors;
+        return;
+    }
+    if (p->csv) {
+        fprintf(p->csv, "%zu,%zu,,,,,", r->epoch, r->total_steps);
+        cli_monitor_columns(p->csv, r, p->tensors);
+        fputc('\n', p->csv);
         fflush(p->csv);
     }
 }
@@ -126,17 +157,22 @@ static const char train_usage[] =
     "                               [--optimizer NAME] [--lr X] [settings...]\n"
     "                               [--checkpoint FILE [--checkpoint-every N]]\n"
     "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
+    "                               [--monitor] [--monitor-every N]\n"
     "--checkpoint saves the run after every epoch (and every N steps); --resume\n"
     "continues a saved run exactly, to --epochs in all. --verify checks every op\n"
     "against the C reference and stops at the first that differs. A NaN or\n"
     "infinite loss or gradient stops the run, naming the layer and the step;\n"
-    "--skip-nonfinite drops such a batch and counts it instead.\n";
+    "--skip-nonfinite drops such a batch and counts it instead. --monitor prints,\n"
+    "per weight tensor, the gradients' range, COCOB's L, the effective learning\n"
+    "rate |step|/|g|, the norm and the drift, after each epoch (or every N steps),\n"
+    "and adds them to the --log CSV.\n";
 
 int cli_train(int argc, char **argv, const cli_common *common)
 {
     const char *model_spec = "mlp", *data = "/usr/share/datasets/fashion-mnist", *log = NULL;
     const char *checkpoint = NULL, *resume = NULL;
-    int skip_nonfinite = 0;
+    int skip_nonfinite = 0, monitor = 0;
+    size_t monitor_every = 0;
     size_t epochs = 1, batch = 100, seed = 1, limit = 0, every = 0;
     optimizer_flags of = {0};
     cli_common run = *common;
@@ -157,6 +193,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
             continue;
         } else if (strcmp(a, "--skip-nonfinite") == 0) {
             skip_nonfinite = 1;
+            continue;
+        } else if (strcmp(a, "--monitor") == 0) {
+            monitor = 1;
             continue;
         } else if (!v) {
             ok = 0;
@@ -180,6 +219,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
             ok = parse_count(a, v, &every, 1);
         } else if (strcmp(a, "--resume") == 0) {
             resume = v;
+        } else if (strcmp(a, "--monitor-every") == 0) {
+            ok = parse_count(a, v, &monitor_every, 1);
+            monitor = 1;
         } else {
             ok = 0;
         }
@@ -207,8 +249,14 @@ int cli_train(int argc, char **argv, const cli_common *common)
             fclose(csv);
         return 1;
     }
-    progress p = {isatty(fileno(stderr)), csv, 0, common->verbose, ctx, common->started,
-                  cocob_now(), 0, 0, 0, 0, 0};
+    progress p;
+    memset(&p, 0, sizeof p);
+    p.tty = isatty(fileno(stderr));
+    p.csv = csv;
+    p.verbose = common->verbose;
+    p.ctx = ctx;
+    p.started = common->started;
+    p.opened = cocob_now();
     cocob_dataset *train = NULL, *test = NULL;
     cocob_model *model = NULL;
     cocob_optimizer *opt = NULL;
@@ -243,9 +291,18 @@ int cli_train(int argc, char **argv, const cli_common *common)
         printf("training %zu epoch(s), batches of %zu, seed %zu, %s\n%s", epochs, batch, seed,
                described, summary);
         fflush(stdout);
-        if (csv)
+        p.monitor = monitor;
+        p.monitor_every = monitor_every;
+        p.tensors = cocob_model_tensor_count(model);
+        if (monitor && !(p.last_tensors = calloc(p.tensors + 1, sizeof *p.last_tensors)))
+            s = COCOB_ERR_OUT_OF_MEMORY;
+        if (csv) {
             fprintf(csv, "epoch,steps,train_loss,test_loss,test_accuracy,seconds,"
-                         "examples_per_second\n");
+                         "examples_per_second");
+            if (monitor)
+                cli_monitor_header(csv, model);
+            fputc('\n', csv);
+        }
         cocob_train_options o;
         cocob_train_options_init(&o);
         o.epochs = epochs;
@@ -258,7 +315,12 @@ int cli_train(int argc, char **argv, const cli_common *common)
         o.checkpoint_every = every;
         o.resume = resume;
         o.skip_nonfinite = skip_nonfinite;
-        s = cocob_train(model, opt, train, test, &o);
+        if (monitor) {
+            o.on_monitor = on_monitor;
+            o.monitor_every = monitor_every;
+        }
+        if (s == COCOB_OK)
+            s = cocob_train(model, opt, train, test, &o);
         if (p.tty && s != COCOB_OK)
             fprintf(stderr, "\n");
         if (s == COCOB_OK && p.steady_steps)
@@ -272,6 +334,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
         fprintf(stderr, "cocob train: writing the log %s failed\n", log);
         s = COCOB_ERR_IO;
     }
+    free(p.last_tensors);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(model);
     cocob_dataset_free(train);

@@ -437,6 +437,41 @@ static cocob_status chk_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
     return check_outputs(of(b), "triad", shape, &o, 1);
 }
 
+/* stats: the minimum, the maximum and the count are of the same values on
+ * both sides, so exact; the sums, of n non-negative terms in another order,
+ * within 2 n u of the sum each (Higham's bound, as for GEMM). */
+static cocob_status chk_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
+                              size_t n, cocob_stats *out)
+{
+    cocob_stats want;
+    cocob_status s = REF(b)->iface->stats(REF(b), check_ref(x), check_ref(y), check_ref(z), n,
+                                          &want);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->stats(DEV(b), check_dev(x), check_dev(y), check_dev(z), n, out);
+    if (s != COCOB_OK)
+        return s;
+    double ulps = 2.0 * (double)n;
+    double e_sum = want.sum > 0 ? fabs(out->sum - want.sum) / want.sum / 0x1p-24 : 0;
+    double e_sq = want.sum_sq > 0 ? fabs(out->sum_sq - want.sum_sq) / want.sum_sq / 0x1p-24 : 0;
+    int exact = out->min == want.min && out->max == want.max && out->count == want.count;
+    double units = exact ? fmax(e_sum, e_sq) : INFINITY;
+    int pass = units <= ulps;
+    char shape[32];
+    snprintf(shape, sizeof shape, "%zu%s%s", n, y.buf ? " x-y" : "", z.buf ? " /z" : "");
+    if (!pass && of(b)->mode == COCOB_VERIFY_STOP)
+        return cocob_fail(b->err, COCOB_ERR_VERIFY,
+                          "verify: stats (%s) on %s (%s) differs from the reference in %s: "
+                          "device min %.9g sum %.9g max %.9g sum of squares %.9g count %zu, "
+                          "reference %.9g %.9g %.9g %.9g %zu",
+                          shape, b->info.name, b->info.selector,
+                          b->where[0] ? b->where : "a call", out->min, out->sum, out->max,
+                          out->sum_sq, out->count, want.min, want.sum, want.max, want.sum_sq,
+                          want.count);
+    if (of(b)->mode == COCOB_VERIFY_RECORD)
+        s = check_record(of(b), "stats", shape, fabs(out->sum - want.sum), units, ulps, n, pass);
+    return s;
+}
+
 /* The baselines' steps share one signature. w is held against |w before| +
  * |the step|, 16 units covering a square root, a division and the few
  * roundings around them; the states are sums and products in the
@@ -528,6 +563,7 @@ const cocob_backend_i check_iface = {
     .maxpool = chk_maxpool,
     .maxpool_grad = chk_maxpool_grad,
     .triad = chk_triad,
+    .stats = chk_stats,
     .sgd_update = chk_sgd_update,
     .adagrad_update = chk_adagrad_update,
     .rmsprop_update = chk_rmsprop_update,

@@ -124,6 +124,8 @@ static void cl_destroy(cocob_backend *base)
     free(b->kernels);
     if (b->partials)
         clReleaseMemObject(b->partials);
+    if (b->stats_partials)
+        clReleaseMemObject(b->stats_partials);
     for (size_t i = 0; b->programs && i < cocob_cl_file_count(); i++)
         if (b->programs[i])
             clReleaseProgram(b->programs[i]);
@@ -153,6 +155,7 @@ static const cocob_backend_i cl_iface = {
     .adadelta_update = cocob_cl_adadelta_update,
     .adam_update = cocob_cl_adam_update,
     .count_nonfinite = cocob_cl_count_nonfinite,
+    .stats = cocob_cl_stats_op,
     .gemm = cocob_cl_gemm,
     .im2col = cocob_cl_im2col,
     .col2im = cocob_cl_col2im,

@@ -65,6 +65,7 @@ typedef struct cocob_cl_backend {
     cocob_cl_kernel_slot *kernels;
     size_t kernel_count;
     cl_mem partials;           /* count_nonfinite's per-group sums, made on first use */
+    cl_mem stats_partials;     /* stats' per-group partials, made on first use */
     char options[512];
     cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
     cocob_cl_stats stats;
@@ -132,6 +133,8 @@ cocob_status cocob_cl_adagrad_update(cocob_backend *b, const cocob_baseline_args
 cocob_status cocob_cl_rmsprop_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_cl_adadelta_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_cl_adam_update(cocob_backend *b, const cocob_baseline_args *a);
+cocob_status cocob_cl_stats_op(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
+                               size_t n, cocob_stats *out);
 cocob_status cocob_cl_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                       size_t n, size_t *count);
 cocob_status cocob_cl_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,

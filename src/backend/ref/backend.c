@@ -152,6 +152,16 @@ static cocob_status ref_adam_update(cocob_backend *b, const cocob_baseline_args 
     return COCOB_OK;
 }
 
+static cocob_status ref_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
+                              size_t n, cocob_stats *out)
+{
+    cocob_status s = stats_check(b->err, x, y, z, n);
+    if (s == COCOB_OK)
+        stats_ref(floats(x.buf, x.off), y.buf ? floats(y.buf, y.off) : NULL,
+                  z.buf ? floats(z.buf, z.off) : NULL, n, out);
+    return s;
+}
+
 static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                         size_t n, size_t *count)
 {
@@ -321,6 +331,7 @@ const cocob_backend_i cocob_ref_iface = {
     .adadelta_update = ref_adadelta_update,
     .adam_update = ref_adam_update,
     .count_nonfinite = ref_count_nonfinite,
+    .stats = ref_stats,
     .gemm = ref_gemm,
     .im2col = ref_im2col,
     .col2im = ref_col2im,

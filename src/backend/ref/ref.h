@@ -42,6 +42,10 @@ void adam_update_ref(float *restrict w, const float *restrict grad, float *restr
 /* How many of x[0..n) are NaN or infinite; cl/nonfinite.cl holds its twin. */
 size_t count_nonfinite_ref(const float *x, size_t n);
 
+/* The monitor's reduction; cl/stats.cl holds its twin. y and z may be NULL. */
+cocob_status stats_check(cocob_error *err, cocob_span x, cocob_span y, cocob_span z, size_t n);
+void stats_ref(const float *x, const float *y, const float *z, size_t n, cocob_stats *out);
+
 /* a = b + s * c; cl/triad.cl holds its twin. */
 void triad_ref(float *a, const float *b, const float *c, float s, size_t n);
 

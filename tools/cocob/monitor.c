@@ -1,0 +1,60 @@
+/* `cocob train --monitor`: a compact table per parameter tensor, and the
+ * same figures as columns of the CSV log. */
+#include <math.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static const char *const stat_names[] = {"g_min",   "g_mean",    "g_max",  "L_mean", "L_max",
+                                         "lr_mean", "lr_median", "lr_max", "w_norm", "drift"};
+enum { STATS = sizeof stat_names / sizeof *stat_names };
+
+static void values(const cocob_tensor_stats *t, double v[STATS])
+{
+    const double all[STATS] = {t->g_min,   t->g_mean,    t->g_max,  t->L_mean, t->L_max,
+                               t->lr_mean, t->lr_median, t->lr_max, t->w_norm, t->drift};
+    for (int k = 0; k < STATS; k++)
+        v[k] = all[k];
+}
+
+void cli_monitor_header(FILE *csv, const cocob_model *m)
+{
+    char name[48];
+    for (size_t i = 0; i < cocob_model_tensor_count(m); i++) {
+        cocob_model_tensor_name(m, i, name, sizeof name);
+        for (int k = 0; k < STATS; k++)
+            fprintf(csv, ",%s.%s", name, stat_names[k]);
+    }
+}
+
+void cli_monitor_columns(FILE *csv, const cocob_monitor_report *r, size_t tensors)
+{
+    for (size_t i = 0; i < tensors; i++) {
+        double v[STATS];
+        if (r)
+            values(&r->tensors[i], v);
+        for (int k = 0; k < STATS; k++) {
+            if (r && !isnan(v[k]))
+                fprintf(csv, ",%.6g", v[k]);
+            else
+                fputc(',', csv);
+        }
+    }
+}
+
+void cli_monitor_print(const cocob_monitor_report *r)
+{
+    printf("monitor  epoch %zu step %zu (%zu in all)\n", r->epoch, r->step, r->total_steps);
+    printf("  %-14s %29s %19s %29s %9s %9s\n", "tensor", "|g| min / mean / max",
+           "L mean / max", "step/|g| mean / median / max", "||w||", "drift");
+    for (size_t i = 0; i < r->count; i++) {
+        const cocob_tensor_stats *t = &r->tensors[i];
+        char L[32] = "-";
+        if (!isnan(t->L_mean))
+            snprintf(L, sizeof L, "%.2e %.2e", t->L_mean, t->L_max);
+        printf("  %-14s %9.2e %9.2e %9.2e %19s %9.2e %9.2e %9.2e %9.3g %9.3g\n", t->name,
+               t->g_min, t->g_mean, t->g_max, L, t->lr_mean, t->lr_median, t->lr_max, t->w_norm,
+               t->drift);
+    }
+    fflush(stdout);
+}
