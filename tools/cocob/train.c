@@ -17,7 +17,10 @@ typedef struct progress {
     /* cocob_now() on entering main, with the device open, with the data
      * loaded, and with the model and optimizer made: where startup went. */
     double started, opened, loaded, made;
-    double last_elapsed; /* the previous step's report */
+    /* The previous step's report; epoch 0 before this run's first step,
+     * which a resumed run takes in mid-epoch. */
+    size_t last_epoch;
+    double last_elapsed;
     /* Steps after each epoch's first, whose time leaves out kernel builds,
      * first allocations and evaluations: the rate a benchmark compares. */
     double steady_seconds;
@@ -63,12 +66,13 @@ static void startup_report(const progress *p, const cocob_step_report *r)
 static void on_step(const cocob_step_report *r, void *user)
 {
     progress *p = user;
-    if (r->step == 1 && p->verbose)
+    if (p->last_epoch == 0 && p->verbose)
         startup_report(p, r);
-    if (r->batch > 1) {
+    if (r->epoch == p->last_epoch) {
         p->steady_seconds += r->elapsed_seconds - p->last_elapsed;
         p->steady_steps++;
     }
+    p->last_epoch = r->epoch;
     p->last_elapsed = r->elapsed_seconds;
     char eta[32];
     clock_text(r->eta_seconds, eta, sizeof eta);
