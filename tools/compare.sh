@@ -65,23 +65,21 @@ out=${out:-$build/compare}
 start=$(date +%s)
 
 baselines="sgd adagrad rmsprop adadelta adam adamw"
-declare -A grid epochs limit
+declare -A grid epochs limit monitor_every
 if [ $quick = 1 ]; then
     grid=([sgd]="1e-1 1e-2" [adagrad]="1e-1 1e-2" [rmsprop]="1e-3 1e-4" [adadelta]="1"
           [adam]="1e-3 1e-4" [adamw]="1e-3 1e-4")
     epochs=([mlp]=4 [cnn]=2)
     limit=([mlp]=10000 [cnn]=1000)
     cnn_test=2000
-    monitor_every=10
-    toy_steps=1000
+    monitor_every=([mlp]=10 [cnn]=2)
 else
     grid=([sgd]="1e-1 1e-2 1e-3" [adagrad]="1e-1 1e-2 1e-3" [rmsprop]="1e-2 1e-3 1e-4"
           [adadelta]="1 1e-1" [adam]="1e-2 1e-3 1e-4" [adamw]="1e-2 1e-3 1e-4")
     epochs=([mlp]=20 [cnn]=10)
     limit=([mlp]=0 [cnn]=0)
     cnn_test=0
-    monitor_every=100
-    toy_steps=1000
+    monitor_every=([mlp]=100 [cnn]=100)
 fi
 
 # ---- tools: gnuplot and the build ----
@@ -93,19 +91,18 @@ if ! command -v gnuplot >/dev/null; then
     $sudo apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null 2>&1 ||
         { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends gnuplot-nox; }
 fi
-if gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo; then
-    terminal=pngcairo
-else
+# libgd's png writes files a fifth the size of cairo's, for line plots.
+if gnuplot -e 'set terminal' 2>&1 | grep -w png >/dev/null; then
     terminal=png
+else
+    terminal=pngcairo
 fi
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j"$(nproc)" --target cocob_cli toy_abs >/dev/null
 cocob=$build/cocob
 [ -x "$cocob" ] || { echo "compare.sh: no $cocob after the build" >&2; exit 1; }
-monitor=()
-if "$cocob" train --help | grep -q -- --monitor-every; then
-    monitor=(--monitor-every "$monitor_every")
-fi
+monitor=0
+"$cocob" train --help | grep -- --monitor-every >/dev/null && monitor=1
 # Idle OpenMP threads would otherwise spin against the machine's other work.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 
@@ -145,7 +142,7 @@ run() { # MODEL OPTIMIZER LR
                 --data "${model_data[$model]}" --log "$log" --optimizer "$opt")
     [ "${limit[$model]}" -gt 0 ] && args+=(--limit "${limit[$model]}")
     if [ "$opt" = cocob ]; then
-        args+=("${monitor[@]}")
+        [ $monitor = 1 ] && args+=(--monitor-every "${monitor_every[$model]}")
     else
         args+=(--lr "$lr")
     fi
@@ -299,24 +296,28 @@ EOF
 done
 
 # ---- the 1-D toy ----
-"$build/toy_abs" "$toy_steps" >"$out/toy-abs.csv" 2>"$out/logs/toy-abs.err"
+"$build/toy_abs" 1000 >"$out/toy-abs.csv" 2>"$out/logs/toy-abs.err"
+gd_lines=""
+n=3
+for lr in $(head -n 1 "$out/toy-abs.csv" | tr , '\n' | sed -n 's/^gd_lr_\(.*\)_x$/\1/p'); do
+    n=$((n + 1))
+    gd_lines+="'$out/toy-abs.csv' every ::1 using 1:$n with lines title 'GD, lr $lr', "
+done
 gp "1000,420" <<EOF
 set output '$out/toy-abs.png'
 set datafile separator ','
-set key autotitle columnhead
 set multiplot layout 1,2 title 'f(x) = |x - 10| from x = 0: COCOB against gradient descent'
 set logscale x
 set xlabel 'step (log)'
 set ylabel 'x'
 set yrange [0:16]
 set key bottom right
-plot '$out/toy-abs.csv' every ::1 using 1:2 with lines lw 2 title 'COCOB', \
-     for [i=4:6] '' every ::1 using 1:i with lines title columnhead(i)
+plot $gd_lines'$out/toy-abs.csv' every ::1 using 1:2 with lines lw 2 lc 'black' title 'COCOB'
 unset yrange
 set logscale y
 set ylabel "COCOB's effective learning rate (log)"
 set key off
-plot '$out/toy-abs.csv' every ::1 using 1:3 with lines lw 2
+plot '$out/toy-abs.csv' every ::1 using 1:3 with lines lw 2 lc 'black'
 unset multiplot
 EOF
 
