@@ -312,7 +312,7 @@ set xlabel 'step (log)'
 set ylabel 'x'
 set yrange [0:16]
 set key bottom right
-plot $gd_lines'$out/toy-abs.csv' every ::1 using 1:2 with lines lw 2 lc 'black' title 'COCOB'
+plot $gd_lines'$out/toy-abs.csv' every ::1 using 1:2 with lines lw 1 lc 'black' title 'COCOB'
 unset yrange
 set logscale y
 set ylabel "COCOB's effective learning rate (log)"

@@ -63,6 +63,38 @@ static cocob_status cpu_cocob_update(cocob_backend *b, const cocob_update_args *
     return COCOB_OK;
 }
 
+/* The baselines' steps: ref's own op on each chunk, its offsets moved. */
+typedef struct baseline_split {
+    cocob_backend *b;
+    const cocob_baseline_args *a;
+    cocob_status (*op)(cocob_backend *b, const cocob_baseline_args *a);
+} baseline_split;
+
+static void baseline_chunk(void *arg, size_t first, size_t end)
+{
+    const baseline_split *bs = arg;
+    cocob_baseline_args part = *bs->a;
+    part.w_offset += first;
+    part.grad_offset += first;
+    part.state_offset += first;
+    part.n = end - first;
+    bs->op(bs->b, &part);
+}
+
+#define CPU_BASELINE(name)                                                         \
+    static cocob_status cpu_##name(cocob_backend *b, const cocob_baseline_args *a) \
+    {                                                                              \
+        baseline_split bs = {b, a, cocob_ref_iface.name};                          \
+        cpu_for(a->n, 1, baseline_chunk, &bs);                                     \
+        return COCOB_OK;                                                           \
+    }
+CPU_BASELINE(sgd_update)
+CPU_BASELINE(adagrad_update)
+CPU_BASELINE(rmsprop_update)
+CPU_BASELINE(adadelta_update)
+CPU_BASELINE(adam_update)
+#undef CPU_BASELINE
+
 typedef struct nonfinite_args {
     const float *x;
     size_t count;
@@ -456,6 +488,11 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.dropout = cpu_dropout;
     c->iface.dropout_grad = cpu_dropout_grad;
     c->iface.triad = cpu_triad;
+    c->iface.sgd_update = cpu_sgd_update;
+    c->iface.adagrad_update = cpu_adagrad_update;
+    c->iface.rmsprop_update = cpu_rmsprop_update;
+    c->iface.adadelta_update = cpu_adadelta_update;
+    c->iface.adam_update = cpu_adam_update;
     c->base.iface = &c->iface;
     c->base.err = err;
     c->base.log = log;
