@@ -85,11 +85,13 @@ START_TEST(tuned_parameters_are_stored_loaded_and_used)
     cocob_cl_gemm_describe(&stored, how, sizeof how);
     ck_assert_str_eq(how, r->tuned.name);
     ck_assert_int_eq(memcmp(&b->gemm, &stored, sizeof stored), 0);
+    /* The device's description outlives the context that found it. */
+    cocob_cl_device dev = b->dev;
     cocob_context_destroy(ctx);
 
     /* ... and, whichever won there, uses a stored kernel tile and says so. */
     cocob_cl_gemm_params tile = {0, {3, 1, 8, 1}, {5, 2, 4, 0}};
-    ck_assert_int_eq(cocob_cl_gemm_params_write(r->path, &b->dev, &tile, reason, sizeof reason),
+    ck_assert_int_eq(cocob_cl_gemm_params_write(r->path, &dev, &tile, reason, sizeof reason),
                      0);
     test_log_clear();
     ctx = test_context("opencl");
