@@ -22,7 +22,7 @@
 #
 # usage: tools/compare.sh [--quick] [--device D] [--out DIR] [--build-dir DIR]
 #                         [--data DIR] [--models "mlp cnn"]
-#   --quick     about 7 minutes on a 2-core machine: the MLP on the first
+#   --quick     6-8 minutes on a busy 2-core machine: the MLP on the first
 #               10000 training images for 4 epochs over a smaller grid; the
 #               CNN on the first 1000 for 2 epochs, tested on the first 2000
 #               test images, each baseline only at its best rate on the MLP
