@@ -128,6 +128,13 @@ cocob_status cocob_cl_launch_1d(cocob_cl_backend *b, cl_kernel k, const char *na
 /* ---- the ops, each in the file of its name ---- */
 
 cocob_status cocob_cl_cocob_update(cocob_backend *b, const cocob_update_args *a);
+/* Sets a baseline kernel's common arguments (w, the gradient, `states` state
+ * buffers, offsets and n), then its float scalars and its int flags, in
+ * order, and launches it over n (baseline.c). */
+cocob_status cocob_cl_baseline_launch(cocob_backend *b, const char *file, const char *kernel,
+                                      const cocob_baseline_args *a, int states,
+                                      const float *scalars, int count, const cl_int *flags,
+                                      int flag_count);
 cocob_status cocob_cl_sgd_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_cl_adagrad_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_cl_rmsprop_update(cocob_backend *b, const cocob_baseline_args *a);

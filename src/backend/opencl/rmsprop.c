@@ -1,32 +1,10 @@
 /* Launches cl/rmsprop.cl's rmsprop_update, the fused RMSProp step. */
 #include "backend/opencl/opencl.h"
 
-cocob_status cocob_cl_rmsprop_update(cocob_backend *base, const cocob_baseline_args *a)
+cocob_status cocob_cl_rmsprop_update(cocob_backend *b, const cocob_baseline_args *a)
 {
-    cocob_cl_backend *b = (cocob_cl_backend *)base;
-    cl_kernel k;
-    cocob_status s = cocob_cl_kernel(b, "rmsprop.cl", "rmsprop_update", &k);
-    if (s != COCOB_OK)
-        return s;
-    cl_ulong w_off = a->w_offset, g_off = a->grad_offset, s_off = a->state_offset, n = a->n;
-    cl_mem w = cocob_cl_mem(a->w), g = cocob_cl_mem(a->grad);
-    cl_mem square_avg = cocob_cl_mem(a->state[0]);
     const cocob_baseline_hyper *h = &a->h;
-    cl_uint i = 0;
-    cl_int rc = CL_SUCCESS;
-    rc = cocob_cl_arg(k, i++, sizeof w, &w, rc);
-    rc = cocob_cl_arg(k, i++, sizeof w_off, &w_off, rc);
-    rc = cocob_cl_arg(k, i++, sizeof g, &g, rc);
-    rc = cocob_cl_arg(k, i++, sizeof g_off, &g_off, rc);
-    rc = cocob_cl_arg(k, i++, sizeof square_avg, &square_avg, rc);
-    rc = cocob_cl_arg(k, i++, sizeof s_off, &s_off, rc);
-    rc = cocob_cl_arg(k, i++, sizeof n, &n, rc);
-    rc = cocob_cl_arg(k, i++, sizeof h->lr, &h->lr, rc);
-    rc = cocob_cl_arg(k, i++, sizeof h->weight_decay, &h->weight_decay, rc);
-    rc = cocob_cl_arg(k, i++, sizeof h->eps, &h->eps, rc);
-    rc = cocob_cl_arg(k, i++, sizeof h->rho, &h->rho, rc);
-    rc = cocob_cl_arg(k, i++, sizeof h->one_minus_rho, &h->one_minus_rho, rc);
-    if (rc != CL_SUCCESS)
-        return cocob_cl_failed(base, "clSetKernelArg(rmsprop_update)", rc);
-    return cocob_cl_launch_1d(b, k, "rmsprop_update", a->n);
+    const float scalars[] = {h->lr, h->weight_decay, h->eps, h->rho, h->one_minus_rho};
+    return cocob_cl_baseline_launch(b, "rmsprop.cl", "rmsprop_update", a, 1, scalars,
+                                    5, NULL, 0);
 }
