@@ -210,3 +210,22 @@ void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
     free(got);
     free(want);
 }
+
+const size_t optim_lengths[OPTIM_LENGTHS] = {1, 7, 1000, 100003};
+
+int optim_main(const char *name, const TTest *hand_worked, const TTest *pytorch,
+               const TTest *kernel)
+{
+    Suite *s = suite_create(name);
+    TCase *maths = tcase_create("reference against the maths");
+    tcase_add_test(maths, hand_worked);
+    tcase_add_test(maths, pytorch);
+    suite_add_tcase(s, maths);
+    if (kernel) {
+        TCase *k = tcase_create("kernel against reference");
+        tcase_set_timeout(k, 900);
+        tcase_add_loop_test(k, kernel, 0, OPTIM_LENGTHS);
+        suite_add_tcase(s, k);
+    }
+    return test_run(s);
+}

@@ -4,11 +4,23 @@
 #ifndef COCOB_OPTIMUTIL_H
 #define COCOB_OPTIMUTIL_H
 
+#include <check.h>
 #include <stddef.h>
 
 #include "cocob/cocob.h"
 
-enum { OPTIM_FIXTURE_N = 6, OPTIM_FIXTURE_STEPS = 5 };
+enum { OPTIM_FIXTURE_N = 6, OPTIM_FIXTURE_STEPS = 5, OPTIM_LENGTHS = 4 };
+
+/* The lengths the kernel is checked at: one element, a few, a thousand,
+ * and more than a launch's worth of work-items. */
+extern const size_t optim_lengths[OPTIM_LENGTHS];
+
+/* The suite every optimizer's test runs, named name: a hand-worked case and
+ * PyTorch's numbers against the reference, then, where the build has a
+ * device (kernel not NULL), the kernel against the reference at each of
+ * optim_lengths. Returns the exit status for main. */
+int optim_main(const char *name, const TTest *hand_worked, const TTest *pytorch,
+               const TTest *kernel);
 
 /* The fixture's starting weights and gradients, as tests/fixtures/
  * torch_optim.py makes them: multiples of 1/4, exact in float and in

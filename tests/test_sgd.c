@@ -90,34 +90,25 @@ START_TEST(matches_pytorch)
 END_TEST
 
 #ifdef TEST_HAVE_DEVICE
-static const size_t lengths[] = {1, 7, 1000, 100003};
-
 START_TEST(kernel_matches_reference_over_200_steps)
 {
     cocob_optimizer_config c = sgd(0.01, 0, 0, 0);
-    optim_check_kernel(&c, lengths[_i], 200);
+    optim_check_kernel(&c, optim_lengths[_i], 200);
     c = sgd(0.01, 0.9, 0.1, 0);
     c.weight_decay = 1e-3;
-    optim_check_kernel(&c, lengths[_i], 200);
+    optim_check_kernel(&c, optim_lengths[_i], 200);
     c = sgd(0.01, 0.9, 0, 1);
-    optim_check_kernel(&c, lengths[_i], 200);
+    optim_check_kernel(&c, optim_lengths[_i], 200);
 }
 END_TEST
 #endif
 
 int main(void)
 {
-    Suite *s = suite_create("sgd");
-    TCase *maths = tcase_create("reference against the maths");
-    tcase_add_test(maths, hand_worked_steps);
-    tcase_add_test(maths, matches_pytorch);
-    suite_add_tcase(s, maths);
 #ifdef TEST_HAVE_DEVICE
-    TCase *kernel = tcase_create("kernel against reference");
-    tcase_set_timeout(kernel, 900);
-    tcase_add_loop_test(kernel, kernel_matches_reference_over_200_steps, 0,
-                        sizeof lengths / sizeof *lengths);
-    suite_add_tcase(s, kernel);
+    return optim_main("sgd", hand_worked_steps, matches_pytorch,
+                      kernel_matches_reference_over_200_steps);
+#else
+    return optim_main("sgd", hand_worked_steps, matches_pytorch, NULL);
 #endif
-    return test_run(s);
 }
