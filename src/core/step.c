@@ -40,7 +40,7 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     m->host = malloc(n * sizeof *m->host);
     cocob_status s = m->host ? COCOB_OK
                              : cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
-                                          "model: out of host memory for a batch of %zu", n);
+                                          "model: out of host memory for the losses");
     if (s == COCOB_OK)
         s = b->iface->alloc(b, n * cocob_shape_size(m->input) * sizeof(float), &m->x);
     cocob_buffer **own[] = {&m->labels, &m->loss, &m->predicted};

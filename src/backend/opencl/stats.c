@@ -4,6 +4,7 @@
 
 #include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
+#include "core/fault.h"
 
 /* Enough groups to keep a large GPU busy; a grid-stride loop covers the rest. */
 enum { STATS_GROUPS = 64 };
@@ -19,7 +20,9 @@ cocob_status cocob_cl_stats_op(cocob_backend *base, cocob_span x, cocob_span y, 
     if (s != COCOB_OK)
         return s;
     cl_int rc = CL_SUCCESS;
-    if (!b->stats_partials)
+    if (!b->stats_partials && cocob_fault(COCOB_FAULT_ALLOC))
+        rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    else if (!b->stats_partials)
         b->stats_partials = clCreateBuffer(b->context, CL_MEM_READ_WRITE,
                                            STATS_GROUPS * 5 * sizeof(float), NULL, &rc);
     if (rc != CL_SUCCESS) {
