@@ -135,7 +135,7 @@ START_TEST(batches_are_joined_in_order)
     char *dir = test_tmpdir("cifar");
     write_batch(dir, "b.bin", 1, 2, 0);
     write_batch(dir, "a.bin", 2, 3, 0);
-    /* zlib passes a plain file through, so a gzipped batch reads too. */
+    /* A gzipped batch reads as well as a plain one. */
     char gz[4096];
     snprintf(gz, sizeof gz, "%s/c.bin.gz", dir);
     unsigned char *buf = batch_bytes(3, 1);

@@ -49,7 +49,7 @@ static void same_on_both(const char *name, op_fn op, const arrays *a, size_t siz
     for (int k = 0; k < 2; k++) {
         cocob_context *ctx = test_context(selectors[k]);
         cocob_backend *b = ctx->backend;
-        cocob_span s[MAX_ARRAYS];
+        cocob_span s[MAX_ARRAYS] = {{NULL, 0}};
         for (size_t i = 0; i < a->count; i++)
             s[i] = (cocob_span){test_put(b, a->host[i], a->len[i]), TEST_OFF};
         cocob_status st = op(b, s, size);

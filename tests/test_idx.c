@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "data/dataset.h"
+#include "data/read.h"
 #include "testutil.h"
 
 enum { N = 7, ROWS = 3, COLS = 4, PIX = ROWS * COLS };
@@ -370,6 +371,97 @@ START_TEST(cut_gzip_stream)
 }
 END_TEST
 
+/* The bytes of buf gzipped, as one member: *len gets its size. */
+static unsigned char *gzip_member(fixture *f, const unsigned char *buf, size_t n, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/member.gz", f->dir);
+    write_bytes(path, buf, n, 1);
+    unsigned char *gz = slurp(path, len);
+    ck_assert_int_eq(unlink(path), 0);
+    return gz;
+}
+
+START_TEST(gzip_members_are_joined)
+{
+    /* As gunzip does, and as `cat a.gz b.gz` makes. The last member, whose
+     * trailer gives the size, is the smaller, so the buffer must grow. */
+    fixture f;
+    begin(&f);
+    good_images(f.images, 0);
+    good_labels(f.labels, 0);
+    size_t n, first = 50, len1, len2;
+    unsigned char *plain = slurp(f.images, &n);
+    unsigned char *a = gzip_member(&f, plain, first, &len1);
+    unsigned char *b = gzip_member(&f, plain + first, n - first, &len2);
+    unsigned char *both = malloc(len1 + len2);
+    ck_assert_ptr_nonnull(both);
+    memcpy(both, a, len1);
+    memcpy(both + len1, b, len2);
+    write_bytes(f.images, both, len1 + len2, 0);
+    cocob_dataset *d = NULL;
+    cocob_status s = cocob_dataset_load_idx(f.ctx, f.images, f.labels, &d);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
+    check_example(d);
+    cocob_dataset_free(d);
+
+    /* Bytes after the last member that are not another one. */
+    memcpy(both + len1, "junk", 4);
+    write_bytes(f.images, both, len1 + 4, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images,
+                   "4 bytes of trailing data after the gzip stream, which are not gzip");
+    free(both);
+    free(a);
+    free(b);
+    free(plain);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(gzip_trailer_claiming_a_huge_size)
+{
+    /* The size in the trailer is what the buffer starts at, but only up to
+     * what the compressed data could inflate to: this one says 4 GiB - 1. */
+    fixture f;
+    begin(&f);
+    good_images(f.images, 1);
+    good_labels(f.labels, 0);
+    size_t len;
+    unsigned char *gz = slurp(f.images, &len);
+    memset(gz + len - 4, 0xFF, 4);
+    write_bytes(f.images, gz, len, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images, "corrupt gzip data: incorrect length check");
+    free(gz);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(data_over_the_limit_is_refused)
+{
+    fixture f;
+    begin(&f);
+    for (int gz = 0; gz < 2; gz++) {
+        good_images(f.images, gz);
+        size_t want = 16 + sizeof pixels, size;
+        unsigned char *data = NULL;
+        cocob_error err;
+        ck_assert_int_eq(cocob_data_load(&err, f.images, want, &data, &size), COCOB_OK);
+        ck_assert_uint_eq(size, want);
+        ck_assert_int_eq(memcmp(data + 16, pixels, sizeof pixels), 0);
+        free(data);
+        data = NULL;
+        ck_assert_int_eq(cocob_data_load(&err, f.images, want - 1, &data, &size), COCOB_ERR_IO);
+        ck_assert_ptr_null(data);
+        ck_assert_msg(strstr(err.message, f.images) &&
+                          strstr(err.message, "too large: its data runs past 99 bytes"),
+                      "%s", err.message);
+    }
+    /* A quarter of the memory, give or take, and never nothing. */
+    ck_assert_uint_gt(cocob_data_limit(), (size_t)1 << 20);
+    finish(&f);
+}
+END_TEST
+
 START_TEST(truncate_keeps_the_first_examples)
 {
     fixture f;
@@ -510,6 +602,9 @@ int main(void)
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, corrupt_gzip_stream);
     tcase_add_test(tc, cut_gzip_stream);
+    tcase_add_test(tc, gzip_members_are_joined);
+    tcase_add_test(tc, gzip_trailer_claiming_a_huge_size);
+    tcase_add_test(tc, data_over_the_limit_is_refused);
     tcase_add_test(tc, truncate_keeps_the_first_examples);
     tcase_add_test(tc, a_folder_of_idx_files);
     tcase_add_test(tc, a_folder_that_is_not_there);

@@ -15,14 +15,8 @@
 static cocob_status read_batch(cocob_error *err, const char *path, unsigned char **out,
                                size_t *records)
 {
-    gzFile f;
     size_t size = 0;
-    *out = NULL;
-    cocob_status s = cocob_data_open(err, path, &f);
-    if (s != COCOB_OK)
-        return s;
-    s = cocob_data_read_all(err, f, path, SIZE_MAX, out, &size);
-    gzclose(f);
+    cocob_status s = cocob_data_load(err, path, cocob_data_limit(), out, &size);
     if (s == COCOB_OK && size == 0)
         s = cocob_fail(err, COCOB_ERR_IO,
                        "%s: empty: a CIFAR-10 batch holds records of %d bytes (a label byte and "
@@ -94,8 +88,8 @@ cocob_status cocob_dataset_load_cifar(cocob_context *ctx, const char *const *pat
             for (size_t r = 0; r < records[i]; r++) {
                 const unsigned char *rec = bytes[i] + r * CIFAR_RECORD;
                 *y++ = rec[0];
-                for (size_t p = 0; p < CIFAR_PIXELS; p++)
-                    *x++ = rec[1 + p] / 255.0f;
+                cocob_pixels_to_floats(x, rec + 1, CIFAR_PIXELS);
+                x += CIFAR_PIXELS;
             }
         d->classes = CIFAR_CLASSES;
         *out = d;

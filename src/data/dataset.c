@@ -35,6 +35,12 @@ cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t co
     return COCOB_OK;
 }
 
+void cocob_pixels_to_floats(float *restrict x, const unsigned char *restrict pixels, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = pixels[i] / 255.0f;
+}
+
 void cocob_dataset_free(cocob_dataset *d)
 {
     if (!d)

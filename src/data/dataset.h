@@ -22,6 +22,11 @@ cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t co
                                  size_t channels, size_t height, size_t width,
                                  cocob_dataset **out);
 
+/* x[i] = pixels[i] / 255, for n pixels. Divided, not multiplied by 1/255,
+ * which rounds some bytes differently; restrict lets the loop vectorise
+ * without a run-time overlap check. */
+void cocob_pixels_to_floats(float *restrict x, const unsigned char *restrict pixels, size_t n);
+
 /* Fills order with a permutation of 0 .. n-1 (n <= 2^32): a Fisher-Yates
  * shuffle whose i-th swap draws cocob_philox_u64(seed, epoch * n + i), so
  * that a seed and an epoch give the same order on every machine. */

@@ -14,9 +14,11 @@ typedef struct idx_file {
     const char *path;
     const char *what;       /* "images" or "labels" */
     unsigned ndims;         /* what this kind of file must have */
-    gzFile f;
+    unsigned char *data;    /* the whole file, inflated */
+    size_t size;
     uint32_t dims[3];
-    size_t bytes;           /* of values after the header */
+    const unsigned char *values;    /* in data, after the header */
+    size_t bytes;           /* of values, as the header says */
 } idx_file;
 
 static uint32_t big_endian(const unsigned char *p)
@@ -40,22 +42,18 @@ static void describe(const idx_file *x, char *buf, size_t cap)
         snprintf(buf, cap, "%lu labels", (unsigned long)x->dims[0]);
 }
 
-/* Opens the file and checks its header, leaving it at the first value. */
-static cocob_status read_header(cocob_error *err, idx_file *x)
+/* Reads the whole file and checks its header. */
+static cocob_status read_idx(cocob_error *err, idx_file *x)
 {
-    cocob_status s = cocob_data_open(err, x->path, &x->f);
+    cocob_status s = cocob_data_load(err, x->path, cocob_data_limit(), &x->data, &x->size);
     if (s != COCOB_OK)
         return s;
-    unsigned char head[4 * 3];
-    size_t got;
-    s = cocob_data_read(err, x->f, x->path, head, 4, &got);
-    if (s != COCOB_OK)
-        return s;
+    const unsigned char *head = x->data;
     uint32_t want = 0x800u | x->ndims;
-    if (got < 4)
+    if (x->size < 4)
         return cocob_fail(err, COCOB_ERR_IO,
                           "%s: truncated: %zu bytes, too short for an IDX header (magic 0x%08lX)",
-                          x->path, got, (unsigned long)want);
+                          x->path, x->size, (unsigned long)want);
     unsigned long magic = big_endian(head);
     if (head[0] != 0 || head[1] != 0)
         return cocob_fail(err, COCOB_ERR_IO,
@@ -73,13 +71,12 @@ static cocob_status read_header(cocob_error *err, idx_file *x)
                           "%u (magic 0x%08lX)",
                           x->path, head[3], magic, x->what, x->ndims, (unsigned long)want);
 
-    s = cocob_data_read(err, x->f, x->path, head, 4 * x->ndims, &got);
-    if (s != COCOB_OK)
-        return s;
-    if (got < 4 * x->ndims)
+    size_t head_size = 4 + 4 * (size_t)x->ndims;
+    if (x->size < head_size)
         return cocob_fail(err, COCOB_ERR_IO,
-                          "%s: truncated: the header ends after %zu of its %u bytes", x->path,
-                          4 + got, 4 + 4 * x->ndims);
+                          "%s: truncated: the header ends after %zu of its %zu bytes", x->path,
+                          x->size, head_size);
+    head += 4;
     for (unsigned i = 0; i < x->ndims; i++) {
         x->dims[i] = big_endian(head + 4 * i);
         if (x->dims[i] == 0)
@@ -105,46 +102,35 @@ static cocob_status read_header(cocob_error *err, idx_file *x)
                           x->path, desc);
     }
     x->bytes = bytes;
+    x->values = x->data + head_size;
     return COCOB_OK;
 }
 
-/* Reads exactly the values the header promises, and makes sure that
- * nothing follows them. */
-static cocob_status read_values(cocob_error *err, idx_file *x, unsigned char **out)
+/* The file holds exactly the values the header promises. */
+static cocob_status check_size(cocob_error *err, const idx_file *x)
 {
-    size_t got, rest;
-    cocob_status s = cocob_data_read_all(err, x->f, x->path, x->bytes, out, &got);
-    if (s == COCOB_OK && got < x->bytes) {
-        char desc[96];
-        describe(x, desc, sizeof desc);
-        s = cocob_fail(err, COCOB_ERR_IO,
-                       "%s: truncated: the header says %s (%zu bytes), the file holds %zu",
-                       x->path, desc, x->bytes, got);
-    }
-    if (s == COCOB_OK)
-        s = cocob_data_count_rest(err, x->f, x->path, &rest);
-    if (s == COCOB_OK && rest > 0) {
-        char desc[96];
-        describe(x, desc, sizeof desc);
-        s = cocob_fail(err, COCOB_ERR_IO,
-                       "%s: %zu bytes of trailing data after the %s (%zu bytes) the header "
-                       "describes",
-                       x->path, rest, desc, x->bytes);
-    }
-    if (s != COCOB_OK) {
-        free(*out);
-        *out = NULL;
-    }
-    return s;
+    size_t got = x->size - (size_t)(x->values - x->data);
+    if (got == x->bytes)
+        return COCOB_OK;
+    char desc[96];
+    describe(x, desc, sizeof desc);
+    if (got < x->bytes)
+        return cocob_fail(err, COCOB_ERR_IO,
+                          "%s: truncated: the header says %s (%zu bytes), the file holds %zu",
+                          x->path, desc, x->bytes, got);
+    return cocob_fail(err, COCOB_ERR_IO,
+                      "%s: %zu bytes of trailing data after the %s (%zu bytes) the header "
+                      "describes",
+                      x->path, got - x->bytes, desc, x->bytes);
 }
 
-static cocob_status check_labels(cocob_error *err, const idx_file *x, const unsigned char *labels)
+static cocob_status check_labels(cocob_error *err, const idx_file *x)
 {
     for (size_t i = 0; i < x->bytes; i++)
-        if (labels[i] >= IDX_CLASSES)
+        if (x->values[i] >= IDX_CLASSES)
             return cocob_fail(err, COCOB_ERR_IO,
                               "%s: label %u at index %zu is out of range: there are %d classes",
-                              x->path, labels[i], i, IDX_CLASSES);
+                              x->path, x->values[i], i, IDX_CLASSES);
     return COCOB_OK;
 }
 
@@ -160,42 +146,36 @@ cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *images_path,
     cocob_error *err = &ctx->err;
     idx_file im = {.path = images_path, .what = "images", .ndims = 3};
     idx_file lb = {.path = labels_path, .what = "labels", .ndims = 1};
-    unsigned char *pixels = NULL, *labels = NULL;
     cocob_dataset *d = NULL;
 
-    /* Both headers first, so that files that disagree fail before either
-     * is read. */
-    cocob_status s = read_header(err, &im);
+    /* Both headers before either file's size, so that files that disagree
+     * are told as that rather than as whatever else is wrong with them. */
+    cocob_status s = read_idx(err, &im);
     if (s == COCOB_OK)
-        s = read_header(err, &lb);
+        s = read_idx(err, &lb);
     if (s == COCOB_OK && im.dims[0] != lb.dims[0])
         s = cocob_fail(err, COCOB_ERR_SHAPE, "%s holds %lu images but %s holds %lu labels",
                        images_path, (unsigned long)im.dims[0], labels_path,
                        (unsigned long)lb.dims[0]);
     if (s == COCOB_OK)
-        s = read_values(err, &lb, &labels);
+        s = check_size(err, &lb);
     if (s == COCOB_OK)
-        s = check_labels(err, &lb, labels);
+        s = check_labels(err, &lb);
     if (s == COCOB_OK)
-        s = read_values(err, &im, &pixels);
+        s = check_size(err, &im);
     if (s == COCOB_OK)
         s = cocob_dataset_alloc(err, images_path, im.dims[0], 1, im.dims[1], im.dims[2], &d);
     if (s == COCOB_OK) {
-        for (size_t i = 0; i < im.bytes; i++)
-            d->images[i] = pixels[i] / 255.0f;
+        cocob_pixels_to_floats(d->images, im.values, im.bytes);
         for (size_t i = 0; i < lb.bytes; i++)
-            d->labels[i] = labels[i];
+            d->labels[i] = lb.values[i];
         d->classes = IDX_CLASSES;
         *out = d;
         cocob_log(&ctx->log, COCOB_LOG_INFO, "read %lu images of %lux%lu from %s, labels from %s",
                   (unsigned long)im.dims[0], (unsigned long)im.dims[1],
                   (unsigned long)im.dims[2], images_path, labels_path);
     }
-    free(pixels);
-    free(labels);
-    if (im.f)
-        gzclose(im.f);
-    if (lb.f)
-        gzclose(lb.f);
+    free(im.data);
+    free(lb.data);
     return s;
 }

@@ -1,5 +1,5 @@
 /* The IDX reader on arbitrary images and labels files, plain or gzipped
- * (zlib tells them apart by their first bytes). The input's first byte says
+ * (the reader tells them apart by gzip's magic bytes). The input's first byte says
  * where it splits: the first part is the images file, the rest the labels. */
 #include "fuzz_common.h"
 
