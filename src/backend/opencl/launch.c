@@ -1,5 +1,7 @@
 /* Launching a kernel: arguments, work-group sizes within the device's and the
  * kernel's limits, and a readable error when the enqueue fails. */
+#include <stdio.h>
+
 #include "backend/opencl/opencl.h"
 #include "core/fault.h"
 
@@ -56,4 +58,28 @@ cocob_status cocob_cl_launch_1d(cocob_cl_backend *b, cl_kernel k, const char *na
         return cocob_fail(b->base.err, COCOB_ERR_DEVICE_LIMIT,
                           "%s: %zu elements is more than one launch can index", name, n);
     return cocob_cl_enqueue(b, k, name, global, local);
+}
+
+cocob_status cocob_cl_reduction(cocob_cl_backend *b, cl_kernel k, cl_mem *partials,
+                                size_t bytes, const char *what, size_t n, size_t most_groups,
+                                size_t *local, size_t *groups)
+{
+    cl_int rc = CL_SUCCESS;
+    if (!*partials && cocob_fault(COCOB_FAULT_ALLOC))
+        rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    else if (!*partials)
+        *partials = clCreateBuffer(b->context, CL_MEM_READ_WRITE, bytes, NULL, &rc);
+    if (rc != CL_SUCCESS) {
+        char call[128];
+        snprintf(call, sizeof call, "clCreateBuffer of %zu bytes for %s", bytes, what);
+        return cocob_cl_failed(&b->base, call, rc);
+    }
+    *local = 1;
+    cocob_status s = cocob_cl_group_size(b, k, 1, local);
+    if (s != COCOB_OK)
+        return s;
+    *groups = (n + *local - 1) / *local;
+    if (*groups > most_groups)
+        *groups = most_groups;
+    return COCOB_OK;
 }

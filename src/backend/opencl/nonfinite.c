@@ -1,8 +1,5 @@
 /* Launches cl/nonfinite.cl's count_nonfinite and adds up its partial sums. */
-#include <stdio.h>
-
 #include "backend/opencl/opencl.h"
-#include "core/fault.h"
 
 /* Enough groups to keep a large GPU busy; a grid-stride loop covers the rest. */
 enum { NONFINITE_GROUPS = 64 };
@@ -15,25 +12,12 @@ cocob_status cocob_cl_count_nonfinite(cocob_backend *base, const cocob_buffer *x
     cocob_status s = cocob_cl_kernel(b, "nonfinite.cl", "count_nonfinite", &k);
     if (s != COCOB_OK)
         return s;
-    cl_int rc = CL_SUCCESS;
-    if (!b->partials && cocob_fault(COCOB_FAULT_ALLOC))
-        rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
-    else if (!b->partials)
-        b->partials = clCreateBuffer(b->context, CL_MEM_READ_WRITE,
-                                     NONFINITE_GROUPS * sizeof(cl_ulong), NULL, &rc);
-    if (rc != CL_SUCCESS) {
-        char what[96];
-        snprintf(what, sizeof what, "clCreateBuffer of %zu bytes for count_nonfinite's sums",
-                 NONFINITE_GROUPS * sizeof(cl_ulong));
-        return cocob_cl_failed(base, what, rc);
-    }
-    size_t local = 1;
-    s = cocob_cl_group_size(b, k, 1, &local);
+    size_t local, groups;
+    s = cocob_cl_reduction(b, k, &b->partials, NONFINITE_GROUPS * sizeof(cl_ulong),
+                           "count_nonfinite's sums", n, NONFINITE_GROUPS, &local, &groups);
     if (s != COCOB_OK)
         return s;
-    size_t groups = (n + local - 1) / local;
-    if (groups > NONFINITE_GROUPS)
-        groups = NONFINITE_GROUPS;
+    cl_int rc = CL_SUCCESS;
     cl_mem mx = cocob_cl_mem(x);
     cl_ulong off = offset, nn = n;
     rc = cocob_cl_arg(k, 0, sizeof mx, &mx, rc);

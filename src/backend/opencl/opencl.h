@@ -118,6 +118,13 @@ cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_i
 /* The largest work-group size both the kernel and the device allow, at most
  * 256; a power of two when pow2 is set (tree reductions need one). */
 cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, int pow2, size_t *out);
+/* What a tree reduction's launch needs (count_nonfinite, stats): its
+ * per-group partials buffer of bytes, made on first use and kept in
+ * *partials (what names it in a failure), a power-of-two group size, and
+ * enough groups for n elements, at most most_groups. */
+cocob_status cocob_cl_reduction(cocob_cl_backend *b, cl_kernel k, cl_mem *partials,
+                                size_t bytes, const char *what, size_t n, size_t most_groups,
+                                size_t *local, size_t *groups);
 
 cocob_status cocob_cl_enqueue(cocob_cl_backend *b, cl_kernel k, const char *name, size_t global,
                               size_t local);

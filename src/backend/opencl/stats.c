@@ -1,10 +1,8 @@
 /* Launches cl/stats.cl and combines its groups' partials in double. */
 #include <math.h>
-#include <stdio.h>
 
 #include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
-#include "core/fault.h"
 
 /* Enough groups to keep a large GPU busy; a grid-stride loop covers the rest. */
 enum { STATS_GROUPS = 64 };
@@ -19,25 +17,12 @@ cocob_status cocob_cl_stats_op(cocob_backend *base, cocob_span x, cocob_span y, 
         s = cocob_cl_kernel(b, "stats.cl", "stats", &k);
     if (s != COCOB_OK)
         return s;
-    cl_int rc = CL_SUCCESS;
-    if (!b->stats_partials && cocob_fault(COCOB_FAULT_ALLOC))
-        rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
-    else if (!b->stats_partials)
-        b->stats_partials = clCreateBuffer(b->context, CL_MEM_READ_WRITE,
-                                           STATS_GROUPS * 5 * sizeof(float), NULL, &rc);
-    if (rc != CL_SUCCESS) {
-        char what[96];
-        snprintf(what, sizeof what, "clCreateBuffer of %zu bytes for the stats' partials",
-                 STATS_GROUPS * 5 * sizeof(float));
-        return cocob_cl_failed(base, what, rc);
-    }
-    size_t local = 1;
-    s = cocob_cl_group_size(b, k, 1, &local);
+    size_t local, groups;
+    s = cocob_cl_reduction(b, k, &b->stats_partials, STATS_GROUPS * 5 * sizeof(float),
+                           "the stats' partials", n, STATS_GROUPS, &local, &groups);
     if (s != COCOB_OK)
         return s;
-    size_t groups = (n + local - 1) / local;
-    if (groups > STATS_GROUPS)
-        groups = STATS_GROUPS;
+    cl_int rc = CL_SUCCESS;
     /* An absent operand is never read: x stands in for its buffer. */
     cl_mem mx = cocob_cl_mem(x.buf);
     cl_mem my = y.buf ? cocob_cl_mem(y.buf) : mx, mz = z.buf ? cocob_cl_mem(z.buf) : mx;
