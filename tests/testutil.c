@@ -23,6 +23,17 @@ int test_device_is_cpu(void)
     return strcmp(test_device_selector(), "cpu") == 0;
 }
 
+int test_small(void)
+{
+    const char *s = getenv("COCOB_TEST_SMALL");
+    return s && *s && strcmp(s, "0") != 0;
+}
+
+size_t test_small_or(size_t full, size_t small)
+{
+    return test_small() ? small : full;
+}
+
 static char log_buf[65536];
 
 static void collect(cocob_log_level level, const char *message, void *user)

@@ -22,6 +22,14 @@ const char *test_device_selector(void);
 /* Whether that is the cpu backend, for the tests of OpenCL's internals. */
 int test_device_is_cpu(void);
 
+/* The small mode, $COCOB_TEST_SMALL=1, for runs on a simulator (Oclgrind)
+ * that executes each work-item in software: the same cases, kernels,
+ * branches, ragged tails, offsets and transposes, with only the sizes and
+ * the numbers of steps shrunk. test_small_or(full, small) is full normally
+ * and small in that mode. */
+int test_small(void);
+size_t test_small_or(size_t full, size_t small);
+
 /* A context on selector, failing the test with the library's message if it
  * cannot be made. Log messages are collected in test_log(). */
 cocob_context *test_context(const char *selector);
