@@ -210,7 +210,8 @@ static size_t bias_grad_group(cocob_context *ctx)
     cl_kernel k;
     size_t local;
     ck_assert_int_eq(cocob_cl_kernel(b, "bias.cl", "bias_grad", &k), COCOB_OK);
-    ck_assert_int_eq(cocob_cl_group_size(b, k, 1, &local), COCOB_OK);
+    ck_assert_int_eq(cocob_cl_group_size(b, k, "bias_grad", 1, sizeof(float), &local),
+                     COCOB_OK);
     return local;
 }
 

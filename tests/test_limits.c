@@ -4,6 +4,8 @@
  * too large for the device, a batch too large. test_buffers.c covers one
  * buffer beyond CL_DEVICE_MAX_MEM_ALLOC_SIZE. */
 #include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -134,6 +136,119 @@ START_TEST(a_batch_too_large_is_refused)
 }
 END_TEST
 
+#ifdef COCOB_HAVE_OPENCL
+/* A device's limits as the launches read them: a group of at most wg
+ * work-items and local bytes of local memory (0: as the device says). */
+typedef struct small_device {
+    size_t wg;
+    uint64_t local;
+} small_device;
+
+static const small_device small_devices[] = {
+    {1, 0}, {2, 0}, {64, 0}, {256, 16384}, {4096, 40}, {4096, 8},
+};
+enum { SMALL_DEVICES = sizeof small_devices / sizeof *small_devices };
+
+/* Multiples of 1/4 of small size: every sum below is exact in float in any
+ * order, so the device must give ref's results to the bit whatever group
+ * size it picks. */
+static float quarter(size_t i)
+{
+    return (float)((int)(i * 7919 % 41) - 20) / 4.0f;
+}
+
+/* The tree reductions (stats, count_nonfinite, bias_grad) and a plain
+ * launch on a device that says it is smaller than it is: each launch must
+ * keep within what the device reports (CL_DEVICE_MAX_WORK_GROUP_SIZE,
+ * CL_DEVICE_LOCAL_MEM_SIZE) and still give the reference's answer, or,
+ * where not even one work-item's scratch fits, say so. n spans several
+ * groups of 256 with a ragged end. */
+START_TEST(launches_adapt_to_a_small_device)
+{
+    const small_device *sd = &small_devices[_i];
+    enum { N = 3 * 256 + 5, C = 3, INNER = 37 };
+    float x[N], dy[2 * C * INNER];
+    for (size_t i = 0; i < N; i++)
+        x[i] = quarter(i);
+    x[100] = NAN;
+    x[N - 1] = INFINITY;
+    for (size_t i = 0; i < 2 * C * INNER; i++)
+        dy[i] = quarter(i + 5);
+    cocob_context *ctx = test_context(test_device_selector()), *ref = test_context("ref");
+    cocob_backend *b = ctx->backend, *r = ref->backend;
+    if (sd->wg < b->info.max_work_group_size)
+        b->info.max_work_group_size = sd->wg;
+    if (sd->local)
+        b->info.local_mem_bytes = sd->local;
+    cocob_buffer *bx = test_put(b, x, N), *rx = test_put(r, x, N);
+    size_t count = 0, want_count = 0;
+    ck_assert_int_eq(r->iface->count_nonfinite(r, rx, TEST_OFF, N, &want_count), COCOB_OK);
+    ck_assert_int_eq(want_count, 2);
+    ck_assert_msg(b->iface->count_nonfinite(b, bx, TEST_OFF, N, &count) == COCOB_OK, "wg %zu: %s",
+                  sd->wg, cocob_context_error(ctx));
+    ck_assert_uint_eq(count, want_count);
+
+    /* stats, on the finite stretch between the NaN and the infinity, keeps
+     * five floats a work-item: 40 bytes hold a group of 2, 8 bytes not one. */
+    cocob_span sx = {bx, TEST_OFF}, rsx = {rx, TEST_OFF}, none = {NULL, 0};
+    cocob_span fx = {bx, TEST_OFF + 101}, rfx = {rx, TEST_OFF + 101};
+    cocob_stats got, want;
+    ck_assert_int_eq(r->iface->stats(r, rfx, none, none, N - 102, &want), COCOB_OK);
+    cocob_status st = b->iface->stats(b, fx, none, none, N - 102, &got);
+    if (b->info.local_mem_bytes < 5 * sizeof(float)) {
+        ck_assert_int_eq(st, COCOB_ERR_DEVICE_LIMIT);
+        const char *msg = cocob_context_error(ctx);
+        ck_assert_msg(strstr(msg, "stats needs 20 bytes of local memory per work-item") &&
+                          strstr(msg, "has 8 bytes (CL_DEVICE_LOCAL_MEM_SIZE)") &&
+                          strstr(msg, b->info.name),
+                      "%s", msg);
+    } else {
+        ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
+        ck_assert_msg(got.min == want.min && got.max == want.max && got.sum == want.sum &&
+                          got.sum_sq == want.sum_sq && got.count == want.count,
+                      "wg %zu local %llu: stats %g %g %g %g %zu, ref %g %g %g %g %zu", sd->wg,
+                      (unsigned long long)b->info.local_mem_bytes, got.min, got.max, got.sum,
+                      got.sum_sq, got.count, want.min, want.max, want.sum, want.sum_sq,
+                      want.count);
+    }
+
+    /* bias_grad: a group per channel; and relu, a plain launch. */
+    cocob_buffer *bdy = test_put(b, dy, 2 * C * INNER), *rdy = test_put(r, dy, 2 * C * INNER);
+    cocob_buffer *bdb = test_put(b, NULL, C), *rdb = test_put(r, NULL, C);
+    cocob_span sdy = {bdy, TEST_OFF}, sdb = {bdb, TEST_OFF};
+    ck_assert_int_eq(r->iface->bias_grad(r, (cocob_span){rdy, TEST_OFF},
+                                         (cocob_span){rdb, TEST_OFF}, 2, C, INNER),
+                     COCOB_OK);
+    ck_assert_msg(b->iface->bias_grad(b, sdy, sdb, 2, C, INNER) == COCOB_OK, "%s",
+                  cocob_context_error(ctx));
+    cocob_buffer *by = test_put(b, NULL, N), *ry = test_put(r, NULL, N);
+    ck_assert_int_eq(r->iface->activation(r, COCOB_ACT_RELU, rsx, (cocob_span){ry, TEST_OFF}, N),
+                     COCOB_OK);
+    ck_assert_msg(b->iface->activation(b, COCOB_ACT_RELU, sx, (cocob_span){by, TEST_OFF}, N) ==
+                      COCOB_OK,
+                  "%s", cocob_context_error(ctx));
+    float *db = test_take(b, bdb, C), *rdb_v = test_take(r, rdb, C);
+    float *y = test_take(b, by, N), *ry_v = test_take(r, ry, N);
+    ck_assert_msg(memcmp(db, rdb_v, (TEST_OFF + C) * sizeof(float)) == 0,
+                  "wg %zu: bias_grad differs from ref", sd->wg);
+    for (size_t i = TEST_OFF; i < TEST_OFF + N; i++)
+        ck_assert_msg(y[i] == ry_v[i] || (isnan(y[i]) && isnan(ry_v[i])),
+                      "wg %zu: relu element %zu: %g, ref %g", sd->wg, i - TEST_OFF, y[i],
+                      ry_v[i]);
+    free(db);
+    free(rdb_v);
+    free(y);
+    free(ry_v);
+    b->iface->free(b, bx);
+    b->iface->free(b, bdy);
+    r->iface->free(r, rx);
+    r->iface->free(r, rdy);
+    cocob_context_destroy(ctx);
+    cocob_context_destroy(ref);
+}
+END_TEST
+#endif
+
 int main(void)
 {
     Suite *s = suite_create("limits");
@@ -148,5 +263,12 @@ int main(void)
     tcase_add_loop_test(tc, a_model_too_large_is_refused, 0, backends);
     tcase_add_loop_test(tc, a_batch_too_large_is_refused, 0, backends);
     suite_add_tcase(s, tc);
+#ifdef COCOB_HAVE_OPENCL
+    if (!test_device_is_cpu()) {
+        TCase *small = tcase_create("small device");
+        tcase_add_loop_test(small, launches_adapt_to_a_small_device, 0, SMALL_DEVICES);
+        suite_add_tcase(s, small);
+    }
+#endif
     return test_run(s);
 }

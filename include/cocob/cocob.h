@@ -86,7 +86,9 @@ typedef struct cocob_device_info {
     uint64_t global_mem_bytes;
     uint64_t max_alloc_bytes;
     uint64_t local_mem_bytes;
-    size_t max_work_group_size;
+    size_t max_work_group_size; /* and no more than CL_DEVICE_MAX_WORK_ITEM_SIZES[0] */
+    unsigned mem_base_addr_align; /* bytes (CL_DEVICE_MEM_BASE_ADDR_ALIGN is in bits) */
+    int host_unified_memory;    /* CL_DEVICE_HOST_UNIFIED_MEMORY: it shares the host's memory */
     int fp16;                   /* cl_khr_fp16 */
     int fp64;                   /* cl_khr_fp64, or a CL_DEVICE_DOUBLE_FP_CONFIG */
 } cocob_device_info;

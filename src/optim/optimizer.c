@@ -78,8 +78,12 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
     }
     /* A new buffer reads as zeros on every backend: most states start so. */
     cocob_backend *b = ctx->backend;
-    for (size_t i = 0; i < opt->state_count && s == COCOB_OK; i++)
+    for (size_t i = 0; i < opt->state_count && s == COCOB_OK; i++) {
         s = b->iface->alloc(b, total * sizeof(float), &opt->state[i]);
+        if (s != COCOB_OK)
+            cocob_error_append(&ctx->err, " (%s's state buffer %zu of %zu, for %zu parameters)",
+                               optim_title(cfg->kind), i + 1, opt->state_count, total);
+    }
     if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_COCOB)
         s = optim_cocob_init_state(opt);
     if (s != COCOB_OK) {

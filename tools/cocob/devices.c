@@ -45,6 +45,8 @@ static void print_text(const cocob_device_list *list, size_t chosen, const char 
         printf("    memory        %s global, %s largest allocation, %s local\n", global, alloc,
                local);
         printf("    work-group    up to %zu work-items\n", d->max_work_group_size);
+        printf("    buffers       aligned to %u bytes, %s\n", d->mem_base_addr_align,
+               d->host_unified_memory ? "in the host's memory (unified)" : "in the device's own memory");
         printf("    fp16 %-3s  fp64 %s\n\n", d->fp16 ? "yes" : "no", d->fp64 ? "yes" : "no");
     }
     const char *note = cocob_device_list_note(list);
@@ -105,8 +107,12 @@ static void print_json(const cocob_device_list *list, size_t chosen)
         printf("      \"global_mem_bytes\": %" PRIu64 ",\n      \"max_alloc_bytes\": %" PRIu64
                ",\n      \"local_mem_bytes\": %" PRIu64 ",\n",
                d->global_mem_bytes, d->max_alloc_bytes, d->local_mem_bytes);
-        printf("      \"max_work_group_size\": %zu,\n      \"fp16\": %s,\n      \"fp64\": %s\n",
-               d->max_work_group_size, d->fp16 ? "true" : "false", d->fp64 ? "true" : "false");
+        printf("      \"max_work_group_size\": %zu,\n      \"mem_base_addr_align\": %u,\n"
+               "      \"host_unified_memory\": %s,\n",
+               d->max_work_group_size, d->mem_base_addr_align,
+               d->host_unified_memory ? "true" : "false");
+        printf("      \"fp16\": %s,\n      \"fp64\": %s\n", d->fp16 ? "true" : "false",
+               d->fp64 ? "true" : "false");
         printf("    }%s\n", i + 1 < n ? "," : "");
     }
     printf("  ]\n}\n");

@@ -46,7 +46,7 @@ cocob_status cocob_cl_bias_grad(cocob_backend *base, cocob_span dy, cocob_span d
         s = cocob_cl_kernel(b, "bias.cl", "bias_grad", &k);
     size_t local = 1, global;
     if (s == COCOB_OK)
-        s = cocob_cl_group_size(b, k, 1, &local);
+        s = cocob_cl_group_size(b, k, "bias_grad", 1, sizeof(float), &local);
     if (s != COCOB_OK)
         return s;
     if (!size_mul(channels, local, &global))

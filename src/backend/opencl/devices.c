@@ -68,11 +68,11 @@ static void describe(cocob_cl_device *e, int p, int d)
     info->platform_version[sizeof info->platform_version - 1] = '\0';
 
     cl_device_type type = info_ulong(dev, CL_DEVICE_TYPE);
+    /* Deprecated in OpenCL 2.0 but still answered, and the one portable way
+     * to tell integrated graphics from a card with its own memory. */
+    e->host_unified = info_uint(dev, CL_DEVICE_HOST_UNIFIED_MEMORY) != 0;
     if (type & CL_DEVICE_TYPE_GPU)
-        /* Deprecated in OpenCL 2.0 but still answered, and the one portable
-         * way to tell integrated graphics from a card with its own memory. */
-        info->type = info_uint(dev, CL_DEVICE_HOST_UNIFIED_MEMORY) ? COCOB_DEVICE_GPU_INTEGRATED
-                                                                   : COCOB_DEVICE_GPU_DISCRETE;
+        info->type = e->host_unified ? COCOB_DEVICE_GPU_INTEGRATED : COCOB_DEVICE_GPU_DISCRETE;
     else if (type & CL_DEVICE_TYPE_ACCELERATOR)
         info->type = COCOB_DEVICE_ACCELERATOR;
     else
@@ -83,9 +83,17 @@ static void describe(cocob_cl_device *e, int p, int d)
     info->global_mem_bytes = info_ulong(dev, CL_DEVICE_GLOBAL_MEM_SIZE);
     info->max_alloc_bytes = info_ulong(dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
     info->local_mem_bytes = info_ulong(dev, CL_DEVICE_LOCAL_MEM_SIZE);
-    size_t wg = 0;
+    size_t wg = 0, items[3] = {0, 0, 0};
     if (clGetDeviceInfo(dev, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof wg, &wg, NULL) == CL_SUCCESS)
         info->max_work_group_size = wg;
+    /* Every launch puts its group along dimension 0, so that dimension's
+     * limit is the group's too. */
+    if (clGetDeviceInfo(dev, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof items, items, NULL) ==
+            CL_SUCCESS &&
+        items[0] && items[0] < info->max_work_group_size)
+        info->max_work_group_size = items[0];
+    info->mem_base_addr_align = info_uint(dev, CL_DEVICE_MEM_BASE_ADDR_ALIGN) / 8;
+    info->host_unified_memory = e->host_unified;
     info->fp16 = has_extension(dev, "cl_khr_fp16");
     info->fp64 = has_extension(dev, "cl_khr_fp64") || info_ulong(dev, CL_DEVICE_DOUBLE_FP_CONFIG);
 

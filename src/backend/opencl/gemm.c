@@ -107,14 +107,20 @@ static cocob_status gemm_kernel(cocob_cl_backend *b, int trans_a, int trans_b, s
     int dot = !trans_a && trans_b;
     const cocob_cl_tile *t = dot ? &b->gemm.dot : &b->gemm.outer;
     size_t tile_cols = dot ? t->nv : (size_t)t->nv * t->vw;
-    size_t group = t->group ? t->group : 1;
+    cl_kernel k;
+    size_t group = 1;
+    cocob_status s = cocob_cl_kernel(b, "gemm.cl", name, &k);
+    if (s == COCOB_OK && t->group)
+        s = cocob_cl_group_limit(b, k, &group);
+    if (s != COCOB_OK)
+        return s;
+    /* Each work-item computes its own tile, so a group the kernel as built
+     * cannot have (its registers decide) only costs speed when narrowed. */
+    if (t->group && t->group < group)
+        group = t->group;
     size_t global[2] = {(M + t->tm - 1) / t->tm, (N + tile_cols - 1) / tile_cols};
     global[0] = (global[0] + group - 1) / group * group;
     size_t local[2] = {group, 1};
-    cl_kernel k;
-    cocob_status s = cocob_cl_kernel(b, "gemm.cl", name, &k);
-    if (s != COCOB_OK)
-        return s;
     cl_ulong m = M, n = N, kk = K, a_off = A.off, b_off = B.off, c_off = C.off, la = lda,
              lb = ldb, lc = ldc;
     cl_mem ma = cocob_cl_mem(A.buf), mb = cocob_cl_mem(B.buf), mc = cocob_cl_mem(C.buf);

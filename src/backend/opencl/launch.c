@@ -1,5 +1,6 @@
 /* Launching a kernel: arguments, work-group sizes within the device's and the
  * kernel's limits, and a readable error when the enqueue fails. */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "backend/opencl/opencl.h"
@@ -10,18 +11,54 @@ cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_i
     return rc == CL_SUCCESS ? clSetKernelArg(k, i, size, value) : rc;
 }
 
-cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, int pow2, size_t *out)
+/* A limit of 0 is one the driver did not answer: it does not bind. */
+static size_t bound(size_t value, uint64_t limit)
+{
+    return limit && limit < value ? (size_t)limit : value;
+}
+
+cocob_status cocob_cl_group_limit(cocob_cl_backend *b, cl_kernel k, size_t *out)
 {
     size_t kernel_wg = 0;
     cl_int rc = clGetKernelWorkGroupInfo(k, b->dev.device, CL_KERNEL_WORK_GROUP_SIZE,
                                          sizeof kernel_wg, &kernel_wg, NULL);
     if (rc != CL_SUCCESS)
-        return cocob_cl_failed(&b->base, "clGetKernelWorkGroupInfo", rc);
-    size_t local = 256;
-    if (kernel_wg && kernel_wg < local)
-        local = kernel_wg;
-    if (b->base.info.max_work_group_size && b->base.info.max_work_group_size < local)
-        local = b->base.info.max_work_group_size;
+        return cocob_cl_failed(&b->base, "clGetKernelWorkGroupInfo(CL_KERNEL_WORK_GROUP_SIZE)",
+                               rc);
+    *out = bound(bound(SIZE_MAX, kernel_wg), b->base.info.max_work_group_size);
+    return COCOB_OK;
+}
+
+cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, const char *name, int pow2,
+                                 size_t local_per_item, size_t *out)
+{
+    size_t most;
+    cocob_status s = cocob_cl_group_limit(b, k, &most);
+    if (s != COCOB_OK)
+        return s;
+    cl_ulong kernel_local = 0;
+    cl_int rc = local_per_item ? clGetKernelWorkGroupInfo(k, b->dev.device,
+                                                          CL_KERNEL_LOCAL_MEM_SIZE,
+                                                          sizeof kernel_local, &kernel_local, NULL)
+                               : CL_SUCCESS;
+    if (rc != CL_SUCCESS)
+        return cocob_cl_failed(&b->base, "clGetKernelWorkGroupInfo(CL_KERNEL_LOCAL_MEM_SIZE)",
+                               rc);
+    const cocob_device_info *d = &b->base.info;
+    size_t local = bound(256, most);
+    if (local_per_item && d->local_mem_bytes) {
+        /* The kernel's own __local variables come off the top; the
+         * scratch the launch passes grows with the group. */
+        uint64_t room = d->local_mem_bytes > kernel_local ? d->local_mem_bytes - kernel_local : 0;
+        if (room < local_per_item)
+            return cocob_fail(b->base.err, COCOB_ERR_DEVICE_LIMIT,
+                              "%s needs %zu bytes of local memory per work-item beside the "
+                              "kernel's own %llu, but %s (%s) has %llu bytes "
+                              "(CL_DEVICE_LOCAL_MEM_SIZE)",
+                              name, local_per_item, (unsigned long long)kernel_local, d->name,
+                              d->selector, (unsigned long long)d->local_mem_bytes);
+        local = bound(local, room / local_per_item);
+    }
     while (pow2 && (local & (local - 1)))
         local &= local - 1;
     *out = local;
@@ -50,7 +87,7 @@ cocob_status cocob_cl_enqueue(cocob_cl_backend *b, cl_kernel k, const char *name
 cocob_status cocob_cl_launch_1d(cocob_cl_backend *b, cl_kernel k, const char *name, size_t n)
 {
     size_t local = 1;
-    cocob_status s = cocob_cl_group_size(b, k, 0, &local);
+    cocob_status s = cocob_cl_group_size(b, k, name, 0, 0, &local);
     if (s != COCOB_OK)
         return s;
     size_t global = (n + local - 1) / local * local;
@@ -60,9 +97,10 @@ cocob_status cocob_cl_launch_1d(cocob_cl_backend *b, cl_kernel k, const char *na
     return cocob_cl_enqueue(b, k, name, global, local);
 }
 
-cocob_status cocob_cl_reduction(cocob_cl_backend *b, cl_kernel k, cl_mem *partials,
-                                size_t bytes, const char *what, size_t n, size_t most_groups,
-                                size_t *local, size_t *groups)
+cocob_status cocob_cl_reduction(cocob_cl_backend *b, cl_kernel k, const char *name,
+                                size_t local_per_item, cl_mem *partials, size_t bytes,
+                                const char *what, size_t n, size_t most_groups, size_t *local,
+                                size_t *groups)
 {
     cl_int rc = CL_SUCCESS;
     if (!*partials && cocob_fault(COCOB_FAULT_ALLOC))
@@ -75,7 +113,7 @@ cocob_status cocob_cl_reduction(cocob_cl_backend *b, cl_kernel k, cl_mem *partia
         return cocob_cl_failed(&b->base, call, rc);
     }
     *local = 1;
-    cocob_status s = cocob_cl_group_size(b, k, 1, local);
+    cocob_status s = cocob_cl_group_size(b, k, name, 1, local_per_item, local);
     if (s != COCOB_OK)
         return s;
     *groups = (n + *local - 1) / *local;

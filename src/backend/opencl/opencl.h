@@ -18,6 +18,10 @@ typedef struct cocob_cl_device {
     cl_device_id device;
     cocob_device_info info;
     int correct_divide;   /* CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT */
+    /* CL_DEVICE_HOST_UNIFIED_MEMORY. In a backend's own copy, whether its
+     * buffers are host-visible and moved by mapping: 0 there as well under
+     * COCOB_UNIFIED=off. */
+    int host_unified;
 } cocob_cl_device;
 
 /* Every device of every platform, in platform order. No platform at all
@@ -115,16 +119,26 @@ cocob_status cocob_cl_kernel(cocob_cl_backend *b, const char *file, const char *
 /* Sets argument i unless an earlier one failed; returns the first failure. */
 cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_int rc);
 
-/* The largest work-group size both the kernel and the device allow, at most
- * 256; a power of two when pow2 is set (tree reductions need one). */
-cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, int pow2, size_t *out);
+/* The largest work-group size the kernel (CL_KERNEL_WORK_GROUP_SIZE) and the
+ * device (CL_DEVICE_MAX_WORK_GROUP_SIZE) allow. */
+cocob_status cocob_cl_group_limit(cocob_cl_backend *b, cl_kernel k, size_t *out);
+/* The largest work-group size the kernel (CL_KERNEL_WORK_GROUP_SIZE) and the
+ * device (CL_DEVICE_MAX_WORK_GROUP_SIZE) allow, at most 256, and for which
+ * local_per_item bytes of __local scratch per work-item fit beside the
+ * kernel's own (CL_KERNEL_LOCAL_MEM_SIZE, CL_DEVICE_LOCAL_MEM_SIZE); a
+ * power of two when pow2 is set (tree reductions need one). A device that
+ * cannot hold one work-item's scratch is an error naming name. */
+cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, const char *name, int pow2,
+                                 size_t local_per_item, size_t *out);
 /* What a tree reduction's launch needs (count_nonfinite, stats): its
  * per-group partials buffer of bytes, made on first use and kept in
- * *partials (what names it in a failure), a power-of-two group size, and
- * enough groups for n elements, at most most_groups. */
-cocob_status cocob_cl_reduction(cocob_cl_backend *b, cl_kernel k, cl_mem *partials,
-                                size_t bytes, const char *what, size_t n, size_t most_groups,
-                                size_t *local, size_t *groups);
+ * *partials (what names it in a failure), a power-of-two group size with
+ * local_per_item bytes of scratch each, and enough groups for n elements,
+ * at most most_groups. */
+cocob_status cocob_cl_reduction(cocob_cl_backend *b, cl_kernel k, const char *name,
+                                size_t local_per_item, cl_mem *partials, size_t bytes,
+                                const char *what, size_t n, size_t most_groups, size_t *local,
+                                size_t *groups);
 
 cocob_status cocob_cl_enqueue(cocob_cl_backend *b, cl_kernel k, const char *name, size_t global,
                               size_t local);

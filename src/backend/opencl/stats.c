@@ -18,7 +18,8 @@ cocob_status cocob_cl_stats_op(cocob_backend *base, cocob_span x, cocob_span y, 
     if (s != COCOB_OK)
         return s;
     size_t local, groups;
-    s = cocob_cl_reduction(b, k, &b->stats_partials, STATS_GROUPS * 5 * sizeof(float),
+    s = cocob_cl_reduction(b, k, "stats", 5 * sizeof(float), &b->stats_partials,
+                           STATS_GROUPS * 5 * sizeof(float),
                            "the stats' partials", n, STATS_GROUPS, &local, &groups);
     if (s != COCOB_OK)
         return s;
