@@ -109,10 +109,14 @@ register_nvidia_icd() {
 }
 register_nvidia_icd
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S . -B "$build" || die "configuring $build failed"
+mkdir -p "$build/gpu-report" || die "cannot create $build/gpu-report"
+build_log=$build/gpu-report/build.log
+say "building cocob in $build (output in $build_log)"
+if ! { [ -f "$build/CMakeCache.txt" ] || cmake -S . -B "$build"; } >"$build_log" 2>&1 ||
+   ! cmake --build "$build" -j"$(nproc)" >>"$build_log" 2>&1; then
+    tail -n 30 "$build_log" >&2
+    die "building cocob in $build failed (see $build_log)"
 fi
-cmake --build "$build" -j"$(nproc)" || die "building $build failed"
 cocob=$root/$build/cocob
 [[ $build = /* ]] && cocob=$build/cocob
 
@@ -125,8 +129,8 @@ devices_json=$("$cocob" devices --json) || die "\`cocob devices --json\` failed"
 device=$(jq -c --arg s "$selector" '
     . as $doc |
     [.devices[] | select(.selector | startswith("opencl:"))] as $cl |
-    (first($cl[] | select(.type == "discrete GPU")) //
-     first($cl[] | select(.type == "integrated GPU"))) as $gpu |
+    ([$cl[] | select(.type == "discrete GPU")][0] //
+     [$cl[] | select(.type == "integrated GPU")][0]) as $gpu |
     ($s | ascii_downcase) as $l |
     if $l == "" then $gpu // $cl[0]
     elif $l == "gpu" then $gpu
@@ -340,7 +344,7 @@ d() { jq -r "$1" <<<"$device"; }
     echo
     echo "$(date -u +%Y-%m-%d), cocob $commit ($build_type build, CLBlast ${clblast:-?}),"
     echo "\`tools/gpu-report.sh --device $sel${RUSTICL_ENABLE:+ --rusticl $RUSTICL_ENABLE}$([ $quick = 1 ] && echo ' --quick')\`:"
-    echo "$total_secs s in all."
+    echo "the steps took $total_secs s in all."
     echo
     echo "| | |"
     echo "|---|---|"
@@ -350,7 +354,7 @@ d() { jq -r "$1" <<<"$device"; }
     echo "| platform | $(d .platform_name), $(d .platform_version) |"
     echo "| OpenCL | $(d .opencl_version); $(d .opencl_c_version) |"
     echo "| compute | $(d .compute_units) units at $(d .clock_mhz) MHz, work-groups up to $(d .max_work_group_size) work-items |"
-    d '"| memory | \(.global_mem_bytes / 1073741824 * 10 | round / 10) GiB global, \(.max_alloc_bytes / 1073741824 * 10 | round / 10) GiB largest allocation, \(.local_mem_bytes / 1024 | round) KiB local |"'
+    d '"| memory | \(.global_mem_bytes / 1073741824 * 10 | round / 10) GiB global, \(.max_alloc_bytes / 1073741824 * 10 | round / 10) GiB largest allocation, \(.local_mem_bytes / 1024 | round) KiB local\(if .host_unified_memory then "; shared with the host" else "" end) |"'
     d '"| fp16, fp64 | \(if .fp16 then "yes" else "no" end), \(if .fp64 then "yes" else "no" end) |"'
     echo "| host | $host_cpu; $(uname -srm) |"
     [ -n "${RUSTICL_ENABLE:-}" ] && echo "| environment | RUSTICL_ENABLE=$RUSTICL_ENABLE |"
