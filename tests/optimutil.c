@@ -211,7 +211,17 @@ void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
     free(want);
 }
 
-const size_t optim_lengths[OPTIM_LENGTHS] = {1, 7, 1000, 100003};
+size_t optim_length(int i)
+{
+    static const size_t full[OPTIM_LENGTHS] = {1, 7, 1000, 100003};
+    static const size_t small[OPTIM_LENGTHS] = {1, 7, 261, 773};
+    return test_small() ? small[i] : full[i];
+}
+
+int optim_steps(int full)
+{
+    return (int)test_small_or((size_t)full, 10);
+}
 
 int optim_main(const char *name, const TTest *hand_worked, const TTest *pytorch,
                const TTest *kernel)

@@ -11,9 +11,16 @@
 
 enum { OPTIM_FIXTURE_N = 6, OPTIM_FIXTURE_STEPS = 5, OPTIM_LENGTHS = 4 };
 
-/* The lengths the kernel is checked at: one element, a few, a thousand,
- * and more than a launch's worth of work-items. */
-extern const size_t optim_lengths[OPTIM_LENGTHS];
+/* The i-th length the kernel is checked at: one element, a few, a
+ * thousand, and a hundred thousand. In small mode the last two are 261
+ * and 773, one and three groups of 256 and a ragged 5, which a simulator
+ * runs in seconds: the kernels have no loop, so a length only
+ * decides how many groups there are and whether the last is partial. */
+size_t optim_length(int i);
+/* full steps, or 10 in small mode: the first step (momentum's buffer set
+ * from the gradient) and the later ones take the same paths in 10 steps
+ * as in 200, and the comparison stays bit for bit. */
+int optim_steps(int full);
 
 /* The suite every optimizer's test runs, named name: a hand-worked case and
  * PyTorch's numbers against the reference, then, where the build has a

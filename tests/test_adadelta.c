@@ -56,9 +56,9 @@ END_TEST
 START_TEST(kernel_matches_reference_over_200_steps)
 {
     cocob_optimizer_config c = config(1.0);
-    optim_check_kernel(&c, optim_lengths[_i], 200);
+    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
     c.weight_decay = 1e-3;
-    optim_check_kernel(&c, optim_lengths[_i], 200);
+    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
 }
 END_TEST
 #endif

@@ -19,6 +19,17 @@ static const size_t shapes[][3] = {
 };
 enum { SHAPES = sizeof shapes / sizeof *shapes, SMALL = 2 };
 
+/* In small mode, for a simulator, the two large shapes shrink: bias_add
+ * still spans groups of 256 with a ragged end (261 and 1455 elements),
+ * and bias_grad, a group of 256 per channel, still loops more than once
+ * over the conv shape's 3 x 97 terms per channel. */
+static const size_t small_large[SMALL][3] = {{9, 29, 1}, {3, 5, 97}};
+
+static const size_t *shape(int i)
+{
+    return test_small() && i < SMALL ? small_large[i] : shapes[i];
+}
+
 static size_t count_of(const size_t *sh)
 {
     return sh[0] * sh[1] * sh[2];
@@ -174,7 +185,7 @@ enum { KINDS = sizeof apart_ulps / sizeof *apart_ulps };
 
 START_TEST(bias_add_kernel_matches_the_reference)
 {
-    const size_t *sh = shapes[_i / KINDS];
+    const size_t *sh = shape(_i / KINDS);
     cocob_activation f = (cocob_activation)(_i % KINDS);
     size_t n = count_of(sh);
     float *y = uniform(n, 40 + (uint64_t)_i), *bias = uniform(sh[1], 50 + (uint64_t)_i);
@@ -229,7 +240,7 @@ static double gamma_of(double d)
 
 START_TEST(bias_grad_kernel_is_within_its_rounding_bound)
 {
-    const size_t *sh = shapes[_i];
+    const size_t *sh = shape(_i);
     size_t n = count_of(sh), C = sh[1], m = sh[0] * sh[2];
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     size_t local = bias_grad_group(ctx), levels = 0;
