@@ -47,6 +47,36 @@ static const gemm_case cases[] = {
     {1, 0, 33, 300, 260, 5, 0, -1.0f, 1.0f},
     {1, 1, 33, 300, 260, 2, 1, 0.75f, 0.25f},
 };
+enum { CASES = sizeof cases / sizeof *cases, MLP_CASES = 8, OVER_A_TILE = CASES - 4 };
+
+/* A layer size of the MLP, in small mode that of a 53-67-67-11 MLP at
+ * batch 37, which a simulator runs in seconds: multiples of none of
+ * gemm.cl's tiles (2 to 8 rows, 2 to 32 columns, vectors of 8 or 16 along
+ * K), so that every tile edge and the dot form's K tail still run. */
+static size_t mlp_size(size_t full)
+{
+    return full == 100 ? 37 : full == 784 ? 53 : full == 1000 ? 67 : 11;
+}
+
+/* The i-th case as the device's tests run it. In small mode the MLP's
+ * layers shrink as above, and the cases over ref's tile of B to 11 x 43 x
+ * 37, sizes of the same kind, with their offsets, rows and alpha and beta
+ * kept: K still runs the dot form's vectors and their tail. The
+ * reference's test crosses its tile at full size in either mode. */
+static gemm_case case_at(int i)
+{
+    gemm_case c = cases[i];
+    if (test_small() && i < MLP_CASES) {
+        c.M = mlp_size(c.M);
+        c.N = mlp_size(c.N);
+        c.K = mlp_size(c.K);
+    } else if (test_small() && i >= OVER_A_TILE) {
+        c.M = 11;
+        c.N = 43;
+        c.K = 37;
+    }
+    return c;
+}
 
 /* A case's operands on the host, laid out as the backend sees them: each
  * starts at off and has rows of ld floats. Every float outside a matrix is
@@ -233,7 +263,7 @@ START_TEST(device_matches_the_reference)
      * most 4.6 u (K = 1000, no transpose), 0 where K = 1. A lost or
      * doubled term would be off by about scale / K, 16000 u and more at
      * K = 1000. */
-    const gemm_case *c = &cases[_i];
+    const gemm_case cs = case_at(_i), *c = &cs;
     char name[160];
     operands o = operands_new(c, 100 + (uint64_t)_i);
     double *want = malloc(c->M * c->N * sizeof *want), *scale = malloc(c->M * c->N * sizeof *scale);
@@ -284,8 +314,8 @@ START_TEST(kernel_matches_the_reference)
      * product, as ref is, and within twice that of ref. Measured on PoCL:
      * at most 5.6 u of scale (bound 2 gamma_{K+2}, 24 u and more). A lost or
      * doubled term would be off by about scale / K. */
-    const gemm_case *c = &cases[_i % (int)(sizeof cases / sizeof *cases)];
-    size_t which = (size_t)_i / (sizeof cases / sizeof *cases);
+    const gemm_case cs = case_at(_i % CASES), *c = &cs;
+    size_t which = (size_t)_i / CASES;
     char name[160], how[128];
     operands o = operands_new(c, 100 + (uint64_t)_i);
     double *scale = malloc(c->M * c->N * sizeof *scale), *want = malloc(c->M * c->N * sizeof *want);
@@ -359,17 +389,17 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("gemm");
-    size_t n = sizeof cases / sizeof *cases;
+    int n = CASES;
     TCase *ref = tcase_create("reference");
-    tcase_add_loop_test(ref, reference_is_within_the_derived_bound, 0, (int)n);
+    tcase_add_loop_test(ref, reference_is_within_the_derived_bound, 0, n);
     suite_add_tcase(s, ref);
     TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
     TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, device_matches_the_reference, 0, (int)n);
+    tcase_add_loop_test(cl, device_matches_the_reference, 0, n);
 #ifdef COCOB_HAVE_OPENCL
     if (!test_device_is_cpu())
-        tcase_add_loop_test(cl, kernel_matches_the_reference, 0, (int)(n * KERNEL_PARAMS));
+        tcase_add_loop_test(cl, kernel_matches_the_reference, 0, n * KERNEL_PARAMS);
 #endif
     suite_add_tcase(s, cl);
     tcase_add_loop_test(args, arguments_are_checked, 0, 2);
