@@ -1,6 +1,8 @@
 /* The OpenCL backend: one context and one in-order queue per device, its
  * buffers, and the table of its ops. Each op's launch lives in a file named
- * after the op, beside its kernel's name in cl/. */
+ * after the op, beside its kernel's name in cl/. Buffers are copied to and
+ * from the host, or, where host and device share memory, host-visible and
+ * mapped (choose_transfers). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +46,12 @@ static cocob_status cl_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
     if (!buf)
         return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
     cl_int rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    /* Where host and device share memory, a buffer the host can map is the
+     * device's own: mapping it then moves the bytes without a staging copy. */
+    cl_mem_flags flags = CL_MEM_READ_WRITE | (cl(b)->dev.host_unified ? CL_MEM_ALLOC_HOST_PTR : 0);
     cl_mem m = cocob_fault(COCOB_FAULT_ALLOC)
                    ? NULL
-                   : clCreateBuffer(cl(b)->context, CL_MEM_READ_WRITE, bytes, NULL, &rc);
+                   : clCreateBuffer(cl(b)->context, flags, bytes, NULL, &rc);
     if (rc != CL_SUCCESS) {
         free(buf);
         char what[64];
@@ -77,9 +82,52 @@ static void cl_free(cocob_backend *b, cocob_buffer *buf)
     free(buf);
 }
 
+/* Blocking, so that the bytes can be used as soon as this returns; the
+ * in-order queue then runs later commands after the unmap. */
+static cocob_status map(cocob_backend *b, cl_mem m, cl_map_flags flags, size_t off, size_t bytes,
+                        void **out)
+{
+    cl_int rc = CL_SUCCESS;
+    *out = clEnqueueMapBuffer(cl(b)->queue, m, CL_TRUE, flags, off, bytes, 0, NULL, NULL, &rc);
+    if (rc == CL_SUCCESS && !*out)
+        rc = CL_MAP_FAILURE;
+    return rc == CL_SUCCESS ? COCOB_OK : cocob_cl_failed(b, "clEnqueueMapBuffer", rc);
+}
+
+static cocob_status unmap(cocob_backend *b, cl_mem m, void *at)
+{
+    cl_int rc = clEnqueueUnmapMemObject(cl(b)->queue, m, at, 0, NULL, NULL);
+    return rc == CL_SUCCESS ? COCOB_OK : cocob_cl_failed(b, "clEnqueueUnmapMemObject", rc);
+}
+
+static cocob_status map_upload(cocob_backend *b, cl_mem m, size_t off, const void *src,
+                               size_t bytes)
+{
+    void *at;
+    /* Nothing of the region is read, so the driver need not fetch it. */
+    cocob_status s = map(b, m, CL_MAP_WRITE_INVALIDATE_REGION, off, bytes, &at);
+    if (s != COCOB_OK)
+        return s;
+    memcpy(at, src, bytes);
+    return unmap(b, m, at);
+}
+
+static cocob_status map_download(cocob_backend *b, cl_mem m, size_t off, void *dst,
+                                 size_t bytes)
+{
+    void *at;
+    cocob_status s = map(b, m, CL_MAP_READ, off, bytes, &at);
+    if (s != COCOB_OK)
+        return s;
+    memcpy(dst, at, bytes);
+    return unmap(b, m, at);
+}
+
 static cocob_status cl_upload(cocob_backend *b, cocob_buffer *dst, size_t off, const void *src,
                               size_t bytes)
 {
+    if (cl(b)->dev.host_unified)
+        return map_upload(b, cocob_cl_mem(dst), off, src, bytes);
     /* Blocking: the caller may reuse src as soon as this returns. */
     cl_int rc = clEnqueueWriteBuffer(cl(b)->queue, cocob_cl_mem(dst), CL_TRUE, off, bytes, src, 0, NULL,
                                      NULL);
@@ -89,6 +137,8 @@ static cocob_status cl_upload(cocob_backend *b, cocob_buffer *dst, size_t off, c
 static cocob_status cl_download(cocob_backend *b, const cocob_buffer *src, size_t off,
                                 void *dst, size_t bytes)
 {
+    if (cl(b)->dev.host_unified)
+        return map_download(b, cocob_cl_mem(src), off, dst, bytes);
     cl_int rc = clEnqueueReadBuffer(cl(b)->queue, cocob_cl_mem(src), CL_TRUE, off, bytes, dst, 0, NULL,
                                     NULL);
     return rc == CL_SUCCESS ? COCOB_OK : cocob_cl_failed(b, "clEnqueueReadBuffer", rc);
@@ -173,6 +223,28 @@ static const cocob_backend_i cl_iface = {
     .triad = cocob_cl_triad,
 };
 
+/* Mapping pays only where host and device share memory (integrated GPUs,
+ * CPU devices). COCOB_UNIFIED=off keeps the copy path there too and =on
+ * maps on any device, so that the two can be measured against each other
+ * and the mapped one checked where the device has no unified memory (as
+ * Oclgrind's has not). */
+static void choose_transfers(cocob_cl_backend *b)
+{
+    const char *env = getenv("COCOB_UNIFIED");
+    int off = env && (strcmp(env, "off") == 0 || strcmp(env, "0") == 0);
+    int on = env && (strcmp(env, "on") == 0 || strcmp(env, "1") == 0);
+    const char *why = off                    ? "COCOB_UNIFIED=off"
+                      : on                   ? "COCOB_UNIFIED=on"
+                      : b->dev.host_unified ? "CL_DEVICE_HOST_UNIFIED_MEMORY"
+                                             : "no CL_DEVICE_HOST_UNIFIED_MEMORY";
+    b->dev.host_unified = on || (b->dev.host_unified && !off);
+    cocob_log(b->base.log, COCOB_LOG_DEBUG, "%s (%s): %s (%s)", b->base.info.name,
+              b->base.info.selector,
+              b->dev.host_unified ? "host-visible buffers, moved by mapping"
+                                  : "buffers moved by clEnqueueWriteBuffer and ReadBuffer",
+              why);
+}
+
 cocob_cl_backend *cocob_cl_backend_of(cocob_backend *b)
 {
     return b->iface == &cl_iface ? (cocob_cl_backend *)b : NULL;
@@ -189,6 +261,7 @@ cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *er
     b->base.log = log;
     b->base.info = dev->info;
     b->dev = *dev;
+    choose_transfers(b);
     cocob_cl_build_options(dev, b->options, sizeof b->options);
     b->programs = calloc(cocob_cl_file_count(), sizeof *b->programs);
     if (!b->programs) {

@@ -19,8 +19,8 @@ typedef struct cocob_cl_device {
     cocob_device_info info;
     int correct_divide;   /* CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT */
     /* CL_DEVICE_HOST_UNIFIED_MEMORY. In a backend's own copy, whether its
-     * buffers are host-visible and moved by mapping: 0 there as well under
-     * COCOB_UNIFIED=off. */
+     * buffers are host-visible and moved by mapping, which COCOB_UNIFIED=off
+     * and =on decide instead. */
     int host_unified;
 } cocob_cl_device;
 
