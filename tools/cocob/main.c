@@ -17,6 +17,7 @@ static const char usage[] =
     "  bench update [--size N] [--iterations K]\n"
     "                              the optimizer step's bandwidth against a triad's\n"
     "  bench train [--model mlp|cnn|SPEC] [--batch N] [--steps N] [--data DIR]\n"
+    "              [--compare-unified]\n"
     "                              training steps per second on ref and the device\n"
     "  bench gemm                  OpenCL GEMM, default and tuned, at an MLP's shapes\n"
     "  tune [--candidates N]       tune OpenCL GEMM for the device and store the result\n"

@@ -32,7 +32,7 @@ cocob_status cocob_cl_group_limit(cocob_cl_backend *b, cl_kernel k, size_t *out)
 cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, const char *name, int pow2,
                                  size_t local_per_item, size_t *out)
 {
-    size_t most;
+    size_t most = 0;
     cocob_status s = cocob_cl_group_limit(b, k, &most);
     if (s != COCOB_OK)
         return s;
