@@ -205,7 +205,7 @@ step devices "Devices" "cocob devices" "$cocob" devices
 step verify "Verify" "$c verify" "$cocob" --device "$sel" verify
 step suites "Kernel suites" "COCOB_TEST_DEVICE=$sel ctest --test-dir $build -R '$suite_regex'" \
     env COCOB_TEST_DEVICE="$sel" ctest --test-dir "$build" -R "$suite_regex" --output-on-failure
-step tune "GEMM tuning" "$c tune ${tune_args[*]}" "$cocob" --device "$sel" tune "${tune_args[@]}"
+step tune "GEMM tuning" "$c tune${tune_args[*]:+ ${tune_args[*]}}" "$cocob" --device "$sel" tune "${tune_args[@]}"
 step update "Optimizer step bandwidth" "$c bench update --size $update_size" \
     "$cocob" --device "$sel" bench update --size "$update_size"
 step gemm "GEMM, default and tuned" "$c bench gemm" "$cocob" --device "$sel" bench gemm
