@@ -16,7 +16,12 @@
 #include "testutil.h"
 
 static const char data_dir[] = "/usr/share/datasets/fashion-mnist";
-enum { EXAMPLES = 600, BATCH = 100 };
+/* Six steps an epoch, so that a checkpoint every 2 steps falls mid-epoch;
+ * in small mode, for a simulator, of 10 examples rather than 100. */
+static size_t batch_size(void)
+{
+    return test_small_or(100, 10);
+}
 
 typedef struct run {
     cocob_context *ctx;
@@ -46,7 +51,7 @@ static run start(const char *selector, const char *spec, cocob_optimizer_kind ki
     run r = bare(selector, spec, kind);
     cocob_status s = cocob_dataset_load(r.ctx, data_dir, COCOB_SPLIT_TRAIN, &r.data);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(r.ctx));
-    ck_assert_int_eq(cocob_dataset_truncate(r.ctx, r.data, EXAMPLES), COCOB_OK);
+    ck_assert_int_eq(cocob_dataset_truncate(r.ctx, r.data, 6 * batch_size()), COCOB_OK);
     return r;
 }
 
@@ -74,7 +79,7 @@ static cocob_status train(run *r, size_t epochs, const char *checkpoint, size_t 
     cocob_train_options o;
     cocob_train_options_init(&o);
     o.epochs = epochs;
-    o.batch = BATCH;
+    o.batch = batch_size();
     o.seed = 4;
     o.checkpoint = checkpoint;
     o.checkpoint_every = every;
