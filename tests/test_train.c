@@ -26,9 +26,8 @@ static cocob_dataset *load(cocob_context *ctx, cocob_split split, size_t keep)
 enum { EXAMPLES = 1000, BATCH = 50, EPOCHS = 10, STEPS = EXAMPLES / BATCH * EPOCHS };
 
 /* The per-step losses of a seeded run of spec on selector's device, for
- * steps steps of batch examples. */
-static void run(const char *selector, const char *spec, double *losses, size_t batch,
-                size_t steps)
+ * its first steps steps. */
+static void run(const char *selector, const char *spec, double *losses, size_t steps)
 {
     cocob_context *ctx = test_context(selector);
     cocob_dataset *d = load(ctx, COCOB_SPLIT_TRAIN, EXAMPLES);
@@ -40,15 +39,15 @@ static void run(const char *selector, const char *spec, double *losses, size_t b
     cocob_tensor *params = cocob_model_params(m);
     ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt), COCOB_OK);
     uint32_t order[EXAMPLES];
-    float *x = malloc(batch * 784 * sizeof *x);
+    float *x = malloc(BATCH * 784 * sizeof *x);
     int32_t y[BATCH];
     ck_assert_ptr_nonnull(x);
     for (size_t step = 0; step < steps; step++) {
-        size_t k = step % (EXAMPLES / batch);
+        size_t k = step % (EXAMPLES / BATCH);
         if (k == 0)
-            cocob_shuffle(order, EXAMPLES, 3, step / (EXAMPLES / batch));
-        cocob_dataset_gather(d, order, k * batch, batch, x, y);
-        cocob_status s = cocob_model_train_batch(m, opt, x, y, batch, &losses[step], NULL);
+            cocob_shuffle(order, EXAMPLES, 3, step / (EXAMPLES / BATCH));
+        cocob_dataset_gather(d, order, k * BATCH, BATCH, x, y);
+        cocob_status s = cocob_model_train_batch(m, opt, x, y, BATCH, &losses[step], NULL);
         ck_assert_msg(s == COCOB_OK, "%s step %zu: %s", selector, step, cocob_context_error(ctx));
     }
     free(x);
@@ -82,14 +81,14 @@ static const struct {
 START_TEST(same_run_on_both_backends)
 {
     const char *spec = same_run[_i].spec;
-    /* In small mode, for a simulator, both run 40 steps of 10 examples:
-     * every layer's kernels as in the full run, on a fifth of the batch,
-     * with the same bounds, and enough steps to have learned by the same
-     * measure (measured: 0.61 of the first loss at step 40). */
-    const size_t batch = test_small_or(BATCH, 10), steps = test_small_or(STEPS, 40);
+    /* In small mode, for a simulator, the device runs the first 2 steps,
+     * forward, backward and the update, then a forward on the updated
+     * weights: every kernel of the full run. Learning takes many steps, so
+     * there only the reference, which runs all of them, is held to it. */
+    const size_t steps = test_small_or(STEPS, 2);
     double ref[STEPS], dev[STEPS];
-    run("ref", spec, ref, batch, steps);
-    run(test_device_selector(), spec, dev, batch, steps);
+    run("ref", spec, ref, STEPS);
+    run(test_device_selector(), spec, dev, steps);
     double worst = 0;
     size_t at = 0;
     for (size_t i = 0; i < steps; i++) {
@@ -106,7 +105,8 @@ START_TEST(same_run_on_both_backends)
     ck_assert_msg(worst < same_run[_i].bound, "step %zu: ref %.7f, device %.7f", at, ref[at],
                   dev[at]);
     /* Both learned: the last steps' loss is well under the first step's. */
-    ck_assert(ref[steps - 1] < 0.7 * ref[0] && dev[steps - 1] < 0.7 * dev[0]);
+    ck_assert(ref[STEPS - 1] < 0.7 * ref[0]);
+    ck_assert(steps < STEPS || dev[STEPS - 1] < 0.7 * dev[0]);
 }
 END_TEST
 #endif
