@@ -213,7 +213,7 @@ step train_mlp "Training steps, MLP" "$c bench train --model mlp --steps $mlp_st
     "$cocob" --device "$sel" bench train --model mlp --steps "$mlp_steps"
 step train_cnn "Training steps, CNN" "$c bench train --model cnn --steps $cnn_steps" \
     "$cocob" --device "$sel" bench train --model cnn --steps "$cnn_steps"
-step epoch "One epoch of the MLP" "$c train --model mlp --epochs 1 ${limit[*]}" \
+step epoch "One epoch of the MLP" "$c train --model mlp --epochs 1${limit[*]:+ ${limit[*]}}" \
     "$cocob" --device "$sel" train --model mlp --epochs 1 "${limit[@]}" --log "$logs/epoch.csv"
 total_secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
 
