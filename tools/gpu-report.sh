@@ -6,14 +6,18 @@
 # device, with what failed kept in the report rather than lost in a log.
 #
 # usage: tools/gpu-report.sh [--device SELECTOR] [--quick] [--rusticl DRIVERS]
-#                            [--out DIR] [--timeout SECONDS]
+#                            [--skip STEPS] [--out DIR] [--timeout SECONDS]
 #   --device SELECTOR  any cocob selector (opencl:P:D, gpu, opencl, part of a
 #               device's name); default: the best GPU that `cocob devices`
 #               lists, else the first OpenCL device
 #   --quick     for slow implementations (Mesa's rusticl on llvmpipe trains
-#               at about 0.6 steps/s): the epoch on the first 2000 images
-#               (--limit) and the benchmarks shorter; the suites and verify
-#               stay whole
+#               at about 0.6 steps/s): the suites in their small mode
+#               (COCOB_TEST_SMALL=1: the same kernels, branches, tails and
+#               offsets at smaller sizes), the epoch on the first 2000 images
+#               (--limit), the benchmarks shorter; verify stays whole
+#   --skip STEPS  leave out these steps, comma-separated, marked skipped in
+#               the report: tune, update, gemm, train_mlp, train_cnn, epoch
+#               (`cocob tune` ran over 35 minutes on llvmpipe)
 #   --rusticl DRIVERS  sets RUSTICL_ENABLE=DRIVERS (llvmpipe, radeonsi, iris,
 #               ...), without which Mesa's rusticl shows no device; an
 #               RUSTICL_ENABLE already in the environment is honoured as is
@@ -39,6 +43,7 @@ cd "$root" || exit 2
 build=${BUILD:-build}
 selector=""
 quick=0
+skip=,
 out=docs/devices
 step_timeout=3600
 
@@ -48,11 +53,12 @@ die() { say "$*"; exit 2; }
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=1; shift ;;
-    --device|--rusticl|--out|--timeout)
+    --device|--rusticl|--skip|--out|--timeout)
         [ $# -ge 2 ] || die "$1 needs a value"
         case $1 in
         --device) selector=$2 ;;
         --rusticl) export RUSTICL_ENABLE=$2 ;;
+        --skip) skip=,$2, ;;
         --out) out=$2 ;;
         --timeout) step_timeout=$2 ;;
         esac
@@ -62,6 +68,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 [[ $step_timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout takes a number of seconds, not $step_timeout"
+skipped=${skip#,}
+skipped=${skipped%,}
+[[ $skip =~ ^,((tune|update|gemm|train_mlp|train_cnn|epoch),)*$ ]] ||
+    die "--skip takes steps among tune, update, gemm, train_mlp, train_cnn and epoch, not $skipped"
 
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo=sudo
@@ -168,9 +178,9 @@ done
 suite_regex="^($(IFS='|'; echo "${suites[*]}"))\$"
 
 if [ $quick = 1 ]; then
-    mlp_steps=5 cnn_steps=2 update_size=1048576 candidates=4 limit=(--limit 2000)
+    mlp_steps=5 cnn_steps=2 update_size=1048576 candidates=4 limit=(--limit 2000) small=(COCOB_TEST_SMALL=1)
 else
-    mlp_steps=50 cnn_steps=10 update_size=16777216 candidates="" limit=()
+    mlp_steps=50 cnn_steps=10 update_size=16777216 candidates="" limit=() small=()
 fi
 tune_args=()
 [ -n "$candidates" ] && tune_args=(--candidates "$candidates")
@@ -186,6 +196,11 @@ step() {
     shift 3
     keys+=("$key")
     say "${#keys[@]}. ${shown[$key]}"
+    if [[ $skip = *,$key,* ]]; then
+        status[$key]=skipped secs[$key]=0
+        say "   skipped"
+        return
+    fi
     t0=$(date +%s.%N)
     timeout "$step_timeout" "$@" >"$logs/$key.txt" 2>&1
     rc=$?
@@ -203,8 +218,8 @@ start=$(date +%s.%N)
 c="cocob --device $sel"
 step devices "Devices" "cocob devices" "$cocob" devices
 step verify "Verify" "$c verify" "$cocob" --device "$sel" verify
-step suites "Kernel suites" "COCOB_TEST_DEVICE=$sel ctest --test-dir $build -R '$suite_regex'" \
-    env COCOB_TEST_DEVICE="$sel" ctest --test-dir "$build" -R "$suite_regex" --output-on-failure
+step suites "Kernel suites" "${small[*]:+${small[*]} }COCOB_TEST_DEVICE=$sel ctest --test-dir $build -R '$suite_regex'" \
+    env "${small[@]}" COCOB_TEST_DEVICE="$sel" ctest --test-dir "$build" -R "$suite_regex" --output-on-failure
 step tune "GEMM tuning" "$c tune${tune_args[*]:+ ${tune_args[*]}}" "$cocob" --device "$sel" tune "${tune_args[@]}"
 step update "Optimizer step bandwidth" "$c bench update --size $update_size" \
     "$cocob" --device "$sel" bench update --size "$update_size"
@@ -343,7 +358,7 @@ d() { jq -r "$1" <<<"$device"; }
     echo "# $name"
     echo
     echo "$(date -u +%Y-%m-%d), cocob $commit ($build_type build, CLBlast ${clblast:-?}),"
-    echo "\`tools/gpu-report.sh --device $sel${RUSTICL_ENABLE:+ --rusticl $RUSTICL_ENABLE}$([ $quick = 1 ] && echo ' --quick')\`:"
+    echo "\`tools/gpu-report.sh --device $sel${RUSTICL_ENABLE:+ --rusticl $RUSTICL_ENABLE}$([ $quick = 1 ] && echo ' --quick')${skipped:+ --skip $skipped}\`:"
     echo "the steps took $total_secs s in all."
     echo
     echo "| | |"
@@ -376,7 +391,7 @@ d() { jq -r "$1" <<<"$device"; }
         echo
         echo '```'
         excerpt "$k"
-        if [ "${status[$k]}" != pass ]; then
+        if [ "${status[$k]}" != pass ] && [ "${status[$k]}" != skipped ]; then
             echo "... the last lines of its output:"
             tail -n 20 "$logs/$k.txt"
         fi
