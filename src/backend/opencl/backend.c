@@ -182,6 +182,7 @@ static void cl_destroy(cocob_backend *base)
     free(b->programs);
     if (b->queue) {
         clFinish(b->queue);
+        cocob_cl_gemm_release(b);
         clReleaseCommandQueue(b->queue);
     }
     if (b->context)

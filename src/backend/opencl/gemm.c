@@ -90,6 +90,21 @@ void cocob_cl_gemm_describe(const cocob_cl_gemm_params *p, char *out, size_t cap
                  p->outer.vw, p->outer.group, p->dot.tm, p->dot.nv, p->dot.vw, p->dot.group);
 }
 
+void cocob_cl_gemm_release(cocob_cl_backend *b)
+{
+#ifdef COCOB_HAVE_CLBLAST
+    /* CLBlast keeps every program it builds, and so the context it belongs
+     * to, until the process ends: without this, a destroyed context would
+     * live on, and its programs be released during exit's teardown, which
+     * Oclgrind's runtime does not survive. The cache is CLBlast's only one,
+     * so another live context rebuilds its GEMM kernels on next use. */
+    if (b->clblast_used)
+        CLBlastClearCache();
+#else
+    (void)b;
+#endif
+}
+
 void cocob_cl_gemm_use(cocob_cl_backend *b, const cocob_cl_gemm_params *p)
 {
     b->gemm = *p;
@@ -180,6 +195,7 @@ cocob_status cocob_cl_gemm(cocob_backend *base, int trans_a, int trans_b, size_t
             trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, M, N, K, alpha,
             cocob_cl_mem(A.buf), A.off, lda, cocob_cl_mem(B.buf), B.off, ldb, beta,
             cocob_cl_mem(C.buf), C.off, ldc, &b->queue, NULL);
+    b->clblast_used = 1;
     if (rc != CLBlastSuccess)
         return cocob_fail(base->err, clblast_status(rc),
                           "gemm (M=%zu N=%zu K=%zu, trans_a %d, trans_b %d, lda %zu, ldb %zu, "

@@ -72,6 +72,7 @@ typedef struct cocob_cl_backend {
     cl_mem stats_partials;     /* stats' per-group partials, made on first use */
     char options[512];
     cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
+    int clblast_used;          /* CLBlast has built programs for this context */
     cocob_cl_stats stats;
 } cocob_cl_backend;
 
@@ -210,6 +211,9 @@ void cocob_cl_gemm_defines(const cocob_cl_gemm_params *p, char *out, size_t cap)
 
 /* "clblast" or "outer 4x2x16/1 dot 4x2x16/1" (tm x nv x vw / group). */
 void cocob_cl_gemm_describe(const cocob_cl_gemm_params *p, char *out, size_t cap);
+
+/* Lets go of what CLBlast keeps for b's context, before it is released. */
+void cocob_cl_gemm_release(cocob_cl_backend *b);
 
 /* Puts p in effect for the following gemm calls. */
 void cocob_cl_gemm_use(cocob_cl_backend *b, const cocob_cl_gemm_params *p);
