@@ -198,6 +198,7 @@ step() {
     say "${#keys[@]}. ${shown[$key]}"
     if [[ $skip = *,$key,* ]]; then
         status[$key]=skipped secs[$key]=0
+        : >"$logs/$key.txt"
         say "   skipped"
         return
     fi
@@ -341,10 +342,12 @@ excerpt() {
 figures() {
     case $1 in
     verify) [ -n "${verify_total:-}" ] && echo "$((verify_total - verify_failed)) of $verify_total op and shape pairs pass" ;;
-    suites) [ -n "${suites_total:-}" ] && echo "$((suites_total - suites_failed)) of $suites_total suites pass" ;;
+    suites) [ -n "${suites_total:-}" ] &&
+            echo "$((suites_total - suites_failed)) of $suites_total suites pass${small[*]:+ (small mode)}" ;;
     tune) [ -n "$tune_winner" ] && echo "winner \`$tune_winner\`, ${tune_candidates:-?} candidates" ;;
     update) [ -n "${update_gbs:-}" ] && echo "$update_gbs GB/s, $update_ratio of the triad's $triad_gbs" ;;
-    gemm) [ -n "$gemm_tuned" ] && echo "$gemm_tuned GFLOP/s tuned, $gemm_default default (x$gemm_ratio)" ;;
+    gemm) if [ -n "$gemm_tuned" ]; then echo "$gemm_tuned GFLOP/s tuned, $gemm_default default (x$gemm_ratio)"
+          elif [ -n "$gemm_default" ]; then echo "$gemm_default GFLOP/s default, none tuned"; fi ;;
     train_mlp) [ -n "${mlp_eps:-}" ] && echo "$mlp_eps examples/s (ref ${mlp_ref_eps:-?})" ;;
     train_cnn) [ -n "${cnn_eps:-}" ] && echo "$cnn_eps examples/s (ref ${cnn_ref_eps:-?})" ;;
     epoch) [ -n "${epoch_acc:-}" ] &&
@@ -388,6 +391,7 @@ d() { jq -r "$1" <<<"$device"; }
         echo "## $n. ${title[$k]}"
         echo
         echo "\`${shown[$k]}\`: ${status[$k]}, ${secs[$k]} s"
+        [ "${status[$k]}" = skipped ] && continue
         echo
         echo '```'
         excerpt "$k"
