@@ -1,7 +1,7 @@
 #!/bin/bash
 # Checks examples/toy_abs against what the maths says for f(x) = |x - 10|
 # from x = 0, where the gradient is sign(x - 10):
-#  - COCOB-Backprop's x equals the formulas of DESIGN.md worked in double
+#  - COCOB-Backprop's x equals the paper's formulas (Algorithm 2) worked in double
 #    precision here, at every step (the library works in float: 1.4e-5 apart
 #    at most over 2000 steps when this was written, so 1e-3 is loose);
 #  - its first step is 1/alpha = 0.01, the cap alpha puts on early steps;

@@ -1,6 +1,6 @@
 /* The reference ops: plain C99 loops on host arrays, written to be read.
  * They are the spec that every kernel is checked against, so each keeps
- * the formulas in the order DESIGN.md gives them. */
+ * the formulas in the order the papers give them. */
 #ifndef COCOB_REF_H
 #define COCOB_REF_H
 
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "backend/backend.h"
+#include "core/checked.h"
 
 /* The reference backend's table: the cpu backend starts from it and
  * replaces the ops it runs faster. */
@@ -51,14 +52,6 @@ void triad_ref(float *a, const float *b, const float *c, float s, size_t n);
 
 /* ---- what the checks of gemm, im2col, swap_axes and maxpool share ---- */
 
-/* *out = a * b; 0 when the product overflows size_t. */
-static inline int size_mul(size_t a, size_t b, size_t *out)
-{
-    if (b && a > SIZE_MAX / b)
-        return 0;
-    *out = a * b;
-    return 1;
-}
 
 /* Where a span's elements start in host memory, as floats or as int32
  * indices: for ref and cpu, whose buffers are host memory. */
