@@ -381,8 +381,10 @@ COCOB_API cocob_status cocob_model_tensor_name(const cocob_model *m, size_t i, c
                                                size_t cap);
 /* The number of outputs per example: the classes, for a classifier. */
 COCOB_API size_t cocob_model_outputs(const cocob_model *m);
-/* A table of the layers, their output shapes and parameter counts. */
-COCOB_API void cocob_model_summary(const cocob_model *m, char *buf, size_t cap);
+/* A table of the layers, their output shapes and parameter counts, cut to
+ * fit cap bytes. Returns the length of the whole table, as snprintf does:
+ * a return of cap or more means it was cut, and buf NULL only measures. */
+COCOB_API size_t cocob_model_summary(const cocob_model *m, char *buf, size_t cap);
 /* All parameters, and their gradients, each one tensor: give the first to
  * an optimizer, the second to its step. Valid after cocob_model_init. */
 COCOB_API cocob_tensor *cocob_model_params(cocob_model *m);
@@ -552,9 +554,15 @@ COCOB_API cocob_status cocob_checkpoint_save(const char *path, cocob_model *m,
 COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
                                              cocob_optimizer *opt, cocob_progress *progress);
 
+/* The largest batch cocob_train, cocob_evaluate and cocob_bench_train take.
+ * A batch larger than the data set is the whole set, and the host memory
+ * held for it follows the examples there are, not the number asked for. */
+#define COCOB_BATCH_MAX ((size_t)1 << 31)
+
 typedef struct cocob_train_options {
     size_t epochs;                  /* default 1 */
-    size_t batch;                   /* default 100; the last, partial batch is used */
+    size_t batch;                   /* default 100, at most COCOB_BATCH_MAX; the last,
+                                       partial batch is used */
     uint64_t seed;                  /* the shuffle's; default 1 */
     void (*on_step)(const cocob_step_report *r, void *user);
     void (*on_epoch)(const cocob_epoch_report *r, void *user);

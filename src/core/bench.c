@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checked.h"
 #include "core/model.h"
 #include "data/dataset.h"
 
@@ -40,11 +41,16 @@ cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
     if (size == 0 || iterations < 1)
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "bench update: size and iterations must be at least 1");
+    size_t bytes;
+    if (!size_mul(size, sizeof(float), &bytes))
+        return cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "bench update: %zu floats are more bytes than memory can address",
+                          size);
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf[N_BUFFERS] = {0};
     cocob_status s = COCOB_OK;
     for (int i = 0; i < N_BUFFERS && s == COCOB_OK; i++)
-        s = b->iface->alloc(b, size * sizeof(float), &buf[i]);
+        s = b->iface->alloc(b, bytes, &buf[i]);
     /* Zero gradients and L = 1 keep every value finite however many steps
      * run (a constant gradient grows the reward until it overflows), so the
      * timing is never that of infinities or denormals. */
@@ -81,16 +87,24 @@ cocob_status cocob_bench_train(cocob_context *ctx, const char *spec, const cocob
 {
     if (!ctx || !ctx->backend || !spec || !data || !out)
         return COCOB_ERR_INVALID_ARGUMENT;
-    if (batch == 0 || steps == 0 || data->count < batch)
+    size_t example, xbytes, ybytes, obytes, total;
+    /* data->count < batch bounds the batch by what the data set holds. */
+    if (batch == 0 || steps == 0 || data->count < batch || !size_mul(steps, batch, &total))
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "bench train: %zu steps of %zu from %zu examples", steps, batch,
                           data->count);
+    if (!size_mul3(data->channels, data->height, data->width, &example) ||
+        !size_mul3(batch, example, sizeof(float), &xbytes) ||
+        !size_mul(batch, sizeof(int32_t), &ybytes) ||
+        !size_mul(data->count, sizeof(uint32_t), &obytes))
+        return cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "bench train: a batch of %zu is more bytes than memory can address",
+                          batch);
     cocob_model *m = NULL;
     cocob_optimizer *opt = NULL;
-    size_t example = data->channels * data->height * data->width;
-    float *x = malloc(batch * example * sizeof *x);
-    int32_t *y = malloc(batch * sizeof *y);
-    uint32_t *order = malloc(data->count * sizeof *order);
+    float *x = malloc(xbytes);
+    int32_t *y = malloc(ybytes);
+    uint32_t *order = malloc(obytes);
     cocob_status s = x && y && order ? COCOB_OK
                                      : cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY,
                                                   "out of host memory");
@@ -128,7 +142,7 @@ cocob_status cocob_bench_train(cocob_context *ctx, const char *spec, const cocob
     if (s == COCOB_OK) {
         out->steps = steps;
         out->batch = batch;
-        out->examples_per_second = (double)(steps * batch) / plain;
+        out->examples_per_second = (double)total / plain;
         out->data = split.data / (double)steps;
         out->forward = split.forward / (double)steps;
         out->backward = split.backward / (double)steps;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/checked.h"
 #include "core/model.h"
 #include "core/spec.h"
 
@@ -84,7 +85,20 @@ cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
     cocob_backend *b = m->ctx->backend;
     if (l->desc.kind == COCOB_LAYER_FLATTEN)
         return COCOB_OK;
-    size_t out = n * cocob_shape_size(l->out) * sizeof(float);
+    size_t out, cols = 0, taps = 0, col = 0, tmp = 0;
+    int fits = size_mul3(n, cocob_shape_size(l->out), sizeof(float), &out);
+    if (fits && l->desc.kind == COCOB_LAYER_CONV)
+        fits = size_mul3(n, l->out.h, l->out.w, &cols) &&
+               size_mul3(l->in.c, l->desc.kernel_h, l->desc.kernel_w, &taps) &&
+               size_mul3(taps, cols, sizeof(float), &col) &&
+               size_mul3(l->desc.units, cols, sizeof(float), &tmp);
+    if (!fits) {
+        char name[64];
+        cocob_layer_name(&l->desc, name, sizeof name);
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "layer %zu (%s): a batch of %zu needs more bytes than memory can "
+                          "address", i, name, n);
+    }
     cocob_status s = COCOB_OK;
     if (l->act == COCOB_ACT_IDENTITY)
         s = b->iface->alloc(b, out, &l->y);
@@ -93,11 +107,9 @@ cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
     if (s == COCOB_OK && l->desc.kind == COCOB_LAYER_MAXPOOL)
         s = b->iface->alloc(b, out, &l->idx);
     if (s == COCOB_OK && l->desc.kind == COCOB_LAYER_CONV) {
-        size_t cols = n * l->out.h * l->out.w;
-        size_t taps = l->in.c * l->desc.kernel_h * l->desc.kernel_w;
-        s = b->iface->alloc(b, taps * cols * sizeof(float), &l->col);
+        s = b->iface->alloc(b, col, &l->col);
         if (s == COCOB_OK)
-            s = b->iface->alloc(b, l->desc.units * cols * sizeof(float), &l->tmp);
+            s = b->iface->alloc(b, tmp, &l->tmp);
     }
     return s;
 }

@@ -72,7 +72,7 @@ static cocob_status infer(cocob_model *m, const cocob_layer *d, cocob_shape in, 
     *out = in;
     switch (d->kind) {
     case COCOB_LAYER_DENSE:
-        if (d->units == 0 || d->units > (1u << 24) || in_size > (1u << 26))
+        if (d->units == 0 || d->units > LAYER_MAX_UNITS || in_size > (1u << 26))
             return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): %zu inputs to %zu units "
                               "is out of range", index, name, in_size, d->units);
         *out = (cocob_shape){d->units, 1, 1};
@@ -80,10 +80,19 @@ static cocob_status infer(cocob_model *m, const cocob_layer *d, cocob_shape in, 
         *b_count = d->units;
         return COCOB_OK;
     case COCOB_LAYER_CONV: {
-        if (!d->units || !d->kernel_h || !d->kernel_w || !d->stride || d->units > 65536 ||
-            d->kernel_h > 1024 || d->kernel_w > 1024 || d->stride > 1024 || d->pad > 1024)
-            return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): filters, kernel and stride "
-                              "must be at least 1 (and sane)", index, name);
+        const struct {
+            const char *what;
+            size_t value, min, max;
+        } part[] = {{"filters", d->units, 1, LAYER_MAX_FILTERS},
+                    {"kernel height", d->kernel_h, 1, LAYER_MAX_WINDOW},
+                    {"kernel width", d->kernel_w, 1, LAYER_MAX_WINDOW},
+                    {"stride", d->stride, 1, LAYER_MAX_WINDOW},
+                    {"pad", d->pad, 0, LAYER_MAX_WINDOW}};
+        for (size_t k = 0; k < sizeof part / sizeof *part; k++)
+            if (part[k].value < part[k].min || part[k].value > part[k].max)
+                return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): the %s is %zu; it "
+                                  "must be from %zu to %zu", index, name, part[k].what,
+                                  part[k].value, part[k].min, part[k].max);
         if (in.h + 2 * d->pad < d->kernel_h || in.w + 2 * d->pad < d->kernel_w)
             return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): input %zux%zux%zu is "
                               "smaller than the %zux%zu kernel with pad %zu", index, name, in.c,
@@ -95,9 +104,10 @@ static cocob_status infer(cocob_model *m, const cocob_layer *d, cocob_shape in, 
         return COCOB_OK;
     }
     case COCOB_LAYER_MAXPOOL:
-        if (!d->kernel_h || !d->stride || d->kernel_h > 1024 || d->stride > 1024)
-            return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): size and stride must be "
-                              "at least 1", index, name);
+        if (!d->kernel_h || !d->stride || d->kernel_h > LAYER_MAX_WINDOW ||
+            d->stride > LAYER_MAX_WINDOW)
+            return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): the window and the stride "
+                              "must be from 1 to %d", index, name, LAYER_MAX_WINDOW);
         if (in.h < d->kernel_h || in.w < d->kernel_w)
             return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): input %zux%zux%zu is "
                               "smaller than the %zux%zu window", index, name, in.c, in.h, in.w,
@@ -274,18 +284,20 @@ cocob_status cocob_model_init(cocob_model *m, uint64_t seed)
     return COCOB_OK;
 }
 
-void cocob_model_summary(const cocob_model *m, char *buf, size_t cap)
+size_t cocob_model_summary(const cocob_model *m, char *buf, size_t cap)
 {
-    if (!buf || !cap)
-        return;
-    buf[0] = '\0';
+    if (buf && cap)
+        buf[0] = '\0';
     if (!m)
-        return;
+        return 0;
+    /* Counted past cap, as snprintf counts, so that the caller learns the
+     * size a whole table needs. */
     size_t used = 0;
 #define PUT(...)                                                                  \
     do {                                                                          \
-        if (used < cap)                                                           \
-            used += (size_t)snprintf(buf + used, cap - used, __VA_ARGS__);        \
+        int w = snprintf(buf && used < cap ? buf + used : NULL,                   \
+                         buf && used < cap ? cap - used : 0, __VA_ARGS__);        \
+        used += w > 0 ? (size_t)w : 0;                                            \
     } while (0)
     PUT("%-3s %-22s %-16s %12s\n", "#", "layer", "output", "parameters");
     PUT("%-3s %-22s %zux%zux%-12zu %12s\n", "", "input", m->input.c, m->input.h, m->input.w, "");
@@ -298,6 +310,7 @@ void cocob_model_summary(const cocob_model *m, char *buf, size_t cap)
     }
     PUT("total parameters: %zu\n", m->params);
 #undef PUT
+    return used;
 }
 
 void cocob_model_destroy(cocob_model *m)

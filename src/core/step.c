@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checked.h"
 #include "core/model.h"
 #include "core/spec.h"
 
@@ -31,10 +32,17 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     if (!m->param_arena)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "model: call cocob_model_init before training or evaluating");
-    if (n == 0)
-        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "model: a batch of 0 examples");
+    if (n == 0 || n > COCOB_BATCH_MAX)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "model: a batch of %zu examples; it must be from 1 to %zu", n,
+                          (size_t)COCOB_BATCH_MAX);
     if (n <= m->capacity)
         return COCOB_OK;
+    size_t xbytes;
+    if (!size_mul3(n, cocob_shape_size(m->input), sizeof(float), &xbytes))
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                          "model: a batch of %zu inputs of %zu floats is more bytes than "
+                          "memory can address", n, cocob_shape_size(m->input));
     cocob_backend *b = m->ctx->backend;
     free_batch_buffers(m);
     m->host = malloc(n * sizeof *m->host);
@@ -42,7 +50,7 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
                              : cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                                           "model: out of host memory for the losses");
     if (s == COCOB_OK)
-        s = b->iface->alloc(b, n * cocob_shape_size(m->input) * sizeof(float), &m->x);
+        s = b->iface->alloc(b, xbytes, &m->x);
     cocob_buffer **own[] = {&m->labels, &m->loss, &m->predicted};
     for (size_t k = 0; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
         s = b->iface->alloc(b, n * sizeof(float), own[k]);

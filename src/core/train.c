@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checked.h"
 #include "core/model.h"
 #include "core/monitor.h"
 #include "data/dataset.h"
@@ -39,16 +40,35 @@ typedef struct batch_buffers {
     uint32_t *order;
 } batch_buffers;
 
+/* Sized by the examples a batch can hold, min(batch, d->count), so that a
+ * batch of ten million over 500 examples holds memory for 500. */
 static cocob_status batch_alloc(cocob_model *m, const cocob_dataset *d, size_t batch,
                                 batch_buffers *bb)
 {
-    size_t example = d->channels * d->height * d->width;
-    bb->x = malloc(batch * example * sizeof *bb->x);
-    bb->y = malloc(batch * sizeof *bb->y);
-    bb->order = malloc(d->count * sizeof *bb->order);
+    size_t n = batch < d->count ? batch : d->count, example, xbytes, ybytes, obytes;
+    if (!size_mul3(d->channels, d->height, d->width, &example) ||
+        !size_mul3(n, example, sizeof *bb->x, &xbytes) ||
+        !size_mul(n, sizeof *bb->y, &ybytes) || !size_mul(d->count, sizeof *bb->order, &obytes))
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "a batch of %zu examples of %zux%zux%zu is larger than memory can "
+                          "address", n, d->channels, d->height, d->width);
+    bb->x = malloc(xbytes);
+    bb->y = malloc(ybytes);
+    bb->order = malloc(obytes);
     if (!bb->x || !bb->y || !bb->order)
         return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
-                          "out of host memory for a batch of %zu", batch);
+                          "out of host memory for a batch of %zu examples (%zu bytes)", n,
+                          xbytes);
+    return COCOB_OK;
+}
+
+/* A batch beyond COCOB_BATCH_MAX is refused before any memory is asked for. */
+static cocob_status check_batch(cocob_model *m, size_t batch, const char *who)
+{
+    if (batch == 0 || batch > COCOB_BATCH_MAX)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "%s: a batch of %zu examples; it must be from 1 to %zu", who, batch,
+                          (size_t)COCOB_BATCH_MAX);
     return COCOB_OK;
 }
 
@@ -67,9 +87,12 @@ cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch
     cocob_status s = check_fit(m, d, "evaluation");
     if (s != COCOB_OK)
         return s;
-    if (batch == 0 || d->count == 0)
+    s = check_batch(m, batch, "evaluate");
+    if (s != COCOB_OK)
+        return s;
+    if (d->count == 0)
         return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
-                          "evaluate: the batch and the data set must not be empty");
+                          "evaluate: the data set must not be empty");
     batch_buffers bb = {0};
     s = batch_alloc(m, d, batch, &bb);
     double sum = 0;
@@ -103,6 +126,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
     cocob_status s = check_fit(m, train, "training");
     if (s == COCOB_OK && test)
         s = check_fit(m, test, "test");
+    if (s == COCOB_OK)
+        s = check_batch(m, o->batch, "train");
     if (s != COCOB_OK)
         return s;
     if (o->batch == 0 || o->epochs == 0 || train->count == 0 || train->count > UINT32_MAX)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/checked.h"
 #include "data/dataset.h"
 
 #define CIFAR_FOLDER "cifar-10-batches-bin"
@@ -14,18 +15,27 @@ cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t co
                                  size_t channels, size_t height, size_t width,
                                  cocob_dataset **out)
 {
-    size_t floats = count * channels * height * width;
+    size_t pixels, floats = 0, bytes = 0, label_bytes = 0;
+    int fits = size_mul3(channels, height, width, &pixels) && size_mul(count, pixels, &floats) &&
+               size_mul(floats, sizeof(float), &bytes) &&
+               size_mul(count, sizeof(int32_t), &label_bytes);
+    if (!fits) {
+        *out = NULL;
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                          "%s: %zu images of %zux%zux%zu are more bytes than memory can address",
+                          source, count, channels, height, width);
+    }
     cocob_dataset *d = calloc(1, sizeof *d);
     if (d) {
-        d->images = malloc(floats * sizeof *d->images);
-        d->labels = malloc(count * sizeof *d->labels);
+        d->images = malloc(bytes);
+        d->labels = malloc(label_bytes);
     }
     if (!d || !d->images || !d->labels) {
         cocob_dataset_free(d);
         *out = NULL;
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                           "%s: out of host memory for %zu images of %zux%zux%zu (%zu bytes)",
-                          source, count, channels, height, width, floats * sizeof(float));
+                          source, count, channels, height, width, bytes);
     }
     d->count = count;
     d->channels = channels;

@@ -4,28 +4,27 @@
 #include <string.h>
 
 #include "cli.h"
+#include "flags.h"
 
-static int parse_size(const char *text, size_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end != '\0' || v == 0)
-        return 0;
-    *out = (size_t)v;
-    return 1;
-}
+/* A trillion floats, 4 TB a buffer: past any device, yet no byte count of
+ * it wraps, so the library refuses it with the memory it lacks. */
+#define UPDATE_SIZE_MAX ((size_t)1 << 40)
 
 static int bench_update(int argc, char **argv, const cli_common *common)
 {
     size_t size = 1u << 24;
     size_t iterations = 20;
     for (int i = 2; i < argc; i++) {
-        int has_value = i + 1 < argc;
-        if (strcmp(argv[i], "--size") == 0 && has_value && parse_size(argv[i + 1], &size)) {
-            i++;
-        } else if (strcmp(argv[i], "--iterations") == 0 && has_value &&
-                   parse_size(argv[i + 1], &iterations) && iterations <= 1000000) {
-            i++;
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (cli_misplaced("bench update", argv[i], v, stderr))
+            return 2;
+        if (strcmp(argv[i], "--size") == 0 && v) {
+            if (!cli_size("bench update", "--size", argv[++i], 1, UPDATE_SIZE_MAX, &size, stderr))
+                return 2;
+        } else if (strcmp(argv[i], "--iterations") == 0 && v) {
+            if (!cli_size("bench update", "--iterations", argv[++i], 1, 1000000, &iterations,
+                          stderr))
+                return 2;
         } else {
             fprintf(stderr, "cocob bench update: bad or unknown argument %s\n"
                             "usage: cocob [--device D] bench update [--size N] [--iterations K]\n",
@@ -114,16 +113,19 @@ static int bench_train(int argc, char **argv, const cli_common *common)
     int compare_unified = 0;
     for (int i = 2; i < argc; i++) {
         int has_value = i + 1 < argc;
+        if (cli_misplaced("bench train", argv[i], has_value ? argv[i + 1] : NULL, stderr))
+            return 2;
         if (strcmp(argv[i], "--model") == 0 && has_value) {
             spec = argv[++i];
         } else if (strcmp(argv[i], "--data") == 0 && has_value) {
             data = argv[++i];
-        } else if (strcmp(argv[i], "--batch") == 0 && has_value &&
-                   parse_size(argv[i + 1], &batch)) {
-            i++;
-        } else if (strcmp(argv[i], "--steps") == 0 && has_value &&
-                   parse_size(argv[i + 1], &steps)) {
-            i++;
+        } else if (strcmp(argv[i], "--batch") == 0 && has_value) {
+            if (!cli_size("bench train", "--batch", argv[++i], 1, COCOB_BATCH_MAX, &batch,
+                          stderr))
+                return 2;
+        } else if (strcmp(argv[i], "--steps") == 0 && has_value) {
+            if (!cli_size("bench train", "--steps", argv[++i], 1, 1000000, &steps, stderr))
+                return 2;
         } else if (strcmp(argv[i], "--compare-unified") == 0) {
             compare_unified = 1;
         } else {

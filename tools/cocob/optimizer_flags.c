@@ -3,10 +3,11 @@
  * wrong. */
 #include "optimizer_flags.h"
 
-#include <math.h>
+#include <float.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "core/number.h"
 
 #define KIND(k) (1u << COCOB_OPTIMIZER_##k)
 #define ADAMS (KIND(ADAM) | KIND(ADAMW))
@@ -39,11 +40,11 @@ const char optimizer_flags_usage[] =
     "  --beta1 X, --beta2 X                                        adam, adamw\n"
     "  Unset settings take PyTorch's defaults; sgd needs --lr.\n";
 
-int optimizer_flag(optimizer_flags *f, const char *flag, const char *value)
+int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE *err)
 {
     if (strcmp(flag, "--optimizer") == 0) {
         if (!value) {
-            fprintf(stderr, "cocob train: --optimizer wants a name\n");
+            fprintf(err, "cocob train: --optimizer wants a name\n");
             return -1;
         }
         f->optimizer = value;
@@ -59,7 +60,7 @@ int optimizer_flag(optimizer_flags *f, const char *flag, const char *value)
             return 1;
         }
         if (!value) {
-            fprintf(stderr, "cocob train: %s wants a number\n", flag);
+            fprintf(err, "cocob train: %s wants a number\n", flag);
             return -1;
         }
         f->value[k] = value;
@@ -81,17 +82,17 @@ static void kinds_text(unsigned kinds, char *out, size_t cap)
         }
 }
 
-int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg)
+int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg, FILE *err)
 {
     cocob_optimizer_kind kind = COCOB_OPTIMIZER_COCOB;
     if (f->optimizer && cocob_optimizer_kind_parse(f->optimizer, &kind) != COCOB_OK) {
-        fprintf(stderr, "cocob train: no optimizer is called \"%s\"; there are cocob (the "
+        fprintf(err, "cocob train: no optimizer is called \"%s\"; there are cocob (the "
                         "default), sgd, adagrad, rmsprop, adadelta, adam and adamw\n",
                 f->optimizer);
         return 0;
     }
     if (kind == COCOB_OPTIMIZER_COCOB && f->value[LR]) {
-        fprintf(stderr, "cocob train: COCOB-Backprop takes no learning rate: it sets each "
+        fprintf(err, "cocob train: COCOB-Backprop takes no learning rate: it sets each "
                         "weight's step from the gradients it has seen (Orabona & Tommasi "
                         "2017); drop --lr, or choose a baseline with --optimizer\n");
         return 0;
@@ -106,7 +107,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         if (!(flags[k].kinds & 1u << kind)) {
             char applies[128];
             kinds_text(flags[k].kinds, applies, sizeof applies);
-            fprintf(stderr, "cocob train: %s does not apply to %s; it applies to %s\n",
+            fprintf(err, "cocob train: %s does not apply to %s; it applies to %s\n",
                     flags[k].flag, cocob_optimizer_kind_name(kind), applies);
             return 0;
         }
@@ -114,11 +115,13 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
             cfg->nesterov = 1;
             continue;
         }
-        char *end;
-        double v = strtod(f->value[k], &end);
-        if (end == f->value[k] || *end || !isfinite(v)) {
-            fprintf(stderr, "cocob train: %s wants a finite number, not \"%s\"\n", flags[k].flag,
-                    f->value[k]);
+        /* Every setting is at least 0; the library checks the rest of each range. */
+        double v;
+        cocob_number_status st = cocob_number_double(f->value[k], NULL, 0, DBL_MAX, &v);
+        if (st != COCOB_NUMBER_OK) {
+            char why[512];
+            fprintf(err, "cocob train: %s %s\n", flags[k].flag,
+                    cocob_number_why_double(st, f->value[k], 0, DBL_MAX, why, sizeof why));
             return 0;
         }
         if (k == WEIGHT_DECAY && kind == COCOB_OPTIMIZER_COCOB)

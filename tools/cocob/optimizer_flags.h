@@ -3,6 +3,8 @@
 #ifndef COCOB_OPTIMIZER_FLAGS_H
 #define COCOB_OPTIMIZER_FLAGS_H
 
+#include <stdio.h>
+
 #include "cocob/cocob.h"
 
 enum { OPTIMIZER_FLAG_COUNT = 9 };
@@ -16,12 +18,12 @@ typedef struct optimizer_flags {
 extern const char optimizer_flags_usage[];
 
 /* How many arguments flag (with value, the next, or NULL) takes up when it
- * is one of these: 0 when it is not, -1 after printing why it is wrong. */
-int optimizer_flag(optimizer_flags *f, const char *flag, const char *value);
+ * is one of these: 0 when it is not, -1 after printing to err why it is wrong. */
+int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE *err);
 
-/* The configuration the flags ask for; 0 after printing what is wrong: an
+/* The configuration the flags ask for; 0 after printing to err what is wrong: an
  * unknown optimizer, a number that is not one, a flag the optimizer has
  * no use for, or --lr with COCOB. */
-int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg);
+int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg, FILE *err);
 
 #endif

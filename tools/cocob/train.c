@@ -1,12 +1,13 @@
 /* `cocob train`: a model trained with COCOB-Backprop on a data set, with a
  * progress bar on a terminal and plain lines elsewhere. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "optimizer_flags.h"
+#include "train_args.h"
 
 typedef struct progress {
     int tty;
@@ -142,106 +143,25 @@ static void on_monitor(const cocob_monitor_report *r, void *user)
     }
 }
 
-static int parse_count(const char *flag, const char *text, size_t *out, unsigned min)
-{
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end || v < min || text[0] == '-') {
-        fprintf(stderr, "cocob train: %s wants a whole number of at least %u, not \"%s\"\n",
-                flag, min, text);
-        return 0;
-    }
-    *out = (size_t)v;
-    return 1;
-}
-
-static const char train_usage[] =
-    "usage: cocob [--device D] train [--model mlp|cnn|SPEC] [--epochs N] [--batch N]\n"
-    "                               [--seed N] [--data DIR] [--limit N] [--log FILE.csv]\n"
-    "                               [--optimizer NAME] [--lr X] [settings...]\n"
-    "                               [--checkpoint FILE [--checkpoint-every N]]\n"
-    "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
-    "                               [--monitor] [--monitor-every N]\n"
-    "--checkpoint saves the run after every epoch (and every N steps); --resume\n"
-    "continues a saved run exactly, to --epochs in all. --verify checks every op\n"
-    "against the C reference and stops at the first that differs. A NaN or\n"
-    "infinite loss or gradient stops the run, naming the layer and the step;\n"
-    "--skip-nonfinite drops such a batch and counts it instead. --monitor prints,\n"
-    "per weight tensor, the gradients' range, COCOB's L, the effective learning\n"
-    "rate |step|/|g|, the norm and the drift, after each epoch (or every N steps),\n"
-    "and adds them to the --log CSV.\n";
-
 int cli_train(int argc, char **argv, const cli_common *common)
 {
-    const char *model_spec = "mlp", *data = "/usr/share/datasets/fashion-mnist", *log = NULL;
-    const char *checkpoint = NULL, *resume = NULL;
-    int skip_nonfinite = 0, monitor = 0;
-    size_t monitor_every = 0;
-    size_t epochs = 1, batch = 100, seed = 1, limit = 0, every = 0;
-    optimizer_flags of = {0};
+    train_args a;
+    if (!train_args_parse(&a, argc, argv, stderr))
+        return 2;
+    if (a.help) {
+        printf("%sOptimizers:\n%s", train_usage, optimizer_flags_usage);
+        return 0;
+    }
+    const char *model_spec = a.model_spec, *data = a.data, *log = a.log;
+    const char *checkpoint = a.checkpoint, *resume = a.resume;
+    int skip_nonfinite = a.skip_nonfinite, monitor = a.monitor;
+    size_t monitor_every = a.monitor_every;
+    size_t epochs = a.epochs, batch = a.batch, limit = a.limit, every = a.every;
+    uint64_t seed = a.seed;
+    cocob_optimizer_config optimizer = a.optimizer;
     cli_common run = *common;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int ok = 1, used = optimizer_flag(&of, a, v);
-        if (used < 0)
-            return 2;
-        if (used > 0) {
-            i += used - 1;
-            continue;
-        }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            printf("%sOptimizers:\n%s", train_usage, optimizer_flags_usage);
-            return 0;
-        } else if (strcmp(a, "--verify") == 0) {
-            run.verify = COCOB_VERIFY_STOP;
-            continue;
-        } else if (strcmp(a, "--skip-nonfinite") == 0) {
-            skip_nonfinite = 1;
-            continue;
-        } else if (strcmp(a, "--monitor") == 0) {
-            monitor = 1;
-            continue;
-        } else if (!v) {
-            ok = 0;
-        } else if (strcmp(a, "--model") == 0) {
-            model_spec = v;
-        } else if (strcmp(a, "--data") == 0) {
-            data = v;
-        } else if (strcmp(a, "--log") == 0) {
-            log = v;
-        } else if (strcmp(a, "--epochs") == 0) {
-            ok = parse_count(a, v, &epochs, 1);
-        } else if (strcmp(a, "--batch") == 0) {
-            ok = parse_count(a, v, &batch, 1);
-        } else if (strcmp(a, "--seed") == 0) {
-            ok = parse_count(a, v, &seed, 0);
-        } else if (strcmp(a, "--limit") == 0) {
-            ok = parse_count(a, v, &limit, 1);
-        } else if (strcmp(a, "--checkpoint") == 0) {
-            checkpoint = v;
-        } else if (strcmp(a, "--checkpoint-every") == 0) {
-            ok = parse_count(a, v, &every, 1);
-        } else if (strcmp(a, "--resume") == 0) {
-            resume = v;
-        } else if (strcmp(a, "--monitor-every") == 0) {
-            ok = parse_count(a, v, &monitor_every, 1);
-            monitor = 1;
-        } else {
-            ok = 0;
-        }
-        if (!ok) {
-            fprintf(stderr, "cocob train: bad or unknown argument %s\n%s", a, train_usage);
-            return 2;
-        }
-        i++;
-    }
-    cocob_optimizer_config optimizer;
-    if (!optimizer_flags_config(&of, &optimizer))
-        return 2;
-    if (every && !checkpoint) {
-        fprintf(stderr, "cocob train: --checkpoint-every needs --checkpoint FILE\n");
-        return 2;
-    }
+    if (a.verify)
+        run.verify = COCOB_VERIFY_STOP;
     FILE *csv = NULL;
     if (log && !(csv = fopen(log, "w"))) {
         perror(log);
@@ -284,16 +204,19 @@ int cli_train(int argc, char **argv, const cli_common *common)
         s = cocob_optimizer_create(ctx, &optimizer, 1, &params, &opt);
     p.made = cocob_now();
     if (s == COCOB_OK) {
-        char summary[8192];
-        cocob_model_summary(model, summary, sizeof summary);
+        size_t summary_size = cocob_model_summary(model, NULL, 0) + 1;
+        char *summary = malloc(summary_size);
+        if (summary)
+            cocob_model_summary(model, summary, summary_size);
         const cocob_device_info *d = cocob_context_device(ctx);
         printf("data     %s: %zu training and %zu test images of %zux%zux%zu\n", data,
                cocob_dataset_count(train), cocob_dataset_count(test), c, h, w);
         printf("device   %s (%s)\n", d->selector, d->name);
         char described[256];
         cocob_optimizer_describe(opt, described, sizeof described);
-        printf("training %zu epoch(s), batches of %zu, seed %zu, %s\n%s", epochs, batch, seed,
-               described, summary);
+        printf("training %zu epoch(s), batches of %zu, seed %" PRIu64 ", %s\n%s", epochs, batch,
+               seed, described, summary ? summary : "(no memory for the model's summary)\n");
+        free(summary);
         fflush(stdout);
         p.monitor = monitor;
         p.monitor_every = monitor_every;

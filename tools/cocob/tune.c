@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "flags.h"
 
 void cli_gemm_legend(const cocob_gemm_shape *shapes)
 {
@@ -44,12 +45,12 @@ int cli_tune(int argc, char **argv, const cli_common *common)
     cli_common c = *common;
     size_t candidates = 0;
     for (int i = 1; i < argc; i++) {
-        char *end = NULL;
         if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
             c.device = argv[++i];
-        } else if (strcmp(argv[i], "--candidates") == 0 && i + 1 < argc &&
-                   (candidates = strtoul(argv[i + 1], &end, 10)) > 0 && *end == '\0') {
-            i++;
+        } else if (strcmp(argv[i], "--candidates") == 0 && i + 1 < argc) {
+            if (!cli_size("tune", "--candidates", argv[++i], 1, COCOB_GEMM_MAX_CANDIDATES,
+                          &candidates, stderr))
+                return 2;
         } else {
             fprintf(stderr, "cocob tune: bad or unknown argument %s\n"
                             "usage: cocob tune [--device D] [--candidates N]\n",

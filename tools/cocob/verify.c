@@ -4,9 +4,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "flags.h"
 
 int cli_verify(int argc, char **argv, const cli_common *common)
 {
+    if (argc > 1 && cli_misplaced("verify", argv[1], argc > 2 ? argv[2] : NULL, stderr))
+        return 2;
     if (argc > 1) {
         fprintf(stderr, "cocob verify: unknown argument %s\nusage: cocob [--device D] verify\n",
                 argv[1]);

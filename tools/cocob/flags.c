@@ -1,0 +1,43 @@
+#include "flags.h"
+
+#include <string.h>
+
+#include "core/number.h"
+
+int cli_count(const char *cmd, const char *flag, const char *text, uint64_t min, uint64_t max,
+              uint64_t *out, FILE *err)
+{
+    cocob_number_status s = cocob_number_u64(text, NULL, min, max, out);
+    if (s == COCOB_NUMBER_OK)
+        return 1;
+    char why[512];
+    fprintf(err, "cocob %s: %s %s\n", cmd, flag,
+            cocob_number_why(s, text, min, max, why, sizeof why));
+    return 0;
+}
+
+int cli_size(const char *cmd, const char *flag, const char *text, size_t min, size_t max,
+             size_t *out, FILE *err)
+{
+    uint64_t v;
+    if (!cli_count(cmd, flag, text, min, max, &v, err))
+        return 0;
+    *out = (size_t)v;
+    return 1;
+}
+
+int cli_misplaced(const char *cmd, const char *arg, const char *value, FILE *err)
+{
+    if (strcmp(arg, "--device") == 0 || strncmp(arg, "--device=", 9) == 0) {
+        const char *d = arg[8] == '=' ? arg + 9 : value ? value : "D";
+        fprintf(err, "cocob %s: --device goes before the command: cocob --device %s %s ...\n",
+                cmd, d, cmd);
+        return 1;
+    }
+    if (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0) {
+        fprintf(err, "cocob %s: %s goes before the command: cocob --verbose %s ...\n", cmd, arg,
+                cmd);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,25 @@
+/* What every subcommand's flags share: numbers through the one parser, with
+ * one kind of message, and the command's own flags given in the wrong place. */
+#ifndef COCOB_FLAGS_H
+#define COCOB_FLAGS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* The whole number text in [min, max] into *out: 1, or 0 after printing to
+ * err "cocob CMD: FLAG wants a whole number from MIN to MAX, not "TEXT"
+ * (why)". */
+int cli_count(const char *cmd, const char *flag, const char *text, uint64_t min, uint64_t max,
+              uint64_t *out, FILE *err);
+
+/* The same into a size_t. */
+int cli_size(const char *cmd, const char *flag, const char *text, size_t min, size_t max,
+             size_t *out, FILE *err);
+
+/* The command's own flags (--device, --verbose) go before the subcommand.
+ * 1 after printing to err where arg goes, when it is one of them given
+ * after the subcommand cmd ("train", "bench update"); value is the next
+ * argument or NULL. 0 when arg is not one. */
+int cli_misplaced(const char *cmd, const char *arg, const char *value, FILE *err);
+
+#endif

@@ -1,0 +1,113 @@
+/* `cocob train`'s arguments; see train_args.h. */
+#include "train_args.h"
+
+#include <string.h>
+
+#include "flags.h"
+
+const char train_usage[] =
+    "usage: cocob [--device D] train [--model mlp|cnn|SPEC] [--epochs N] [--batch N]\n"
+    "                               [--seed N] [--data DIR] [--limit N] [--log FILE.csv]\n"
+    "                               [--optimizer NAME] [--lr X] [settings...]\n"
+    "                               [--checkpoint FILE [--checkpoint-every N]]\n"
+    "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
+    "                               [--monitor] [--monitor-every N]\n"
+    "--checkpoint saves the run after every epoch (and every N steps); --resume\n"
+    "continues a saved run exactly, to --epochs in all. --verify checks every op\n"
+    "against the C reference and stops at the first that differs. A NaN or\n"
+    "infinite loss or gradient stops the run, naming the layer and the step;\n"
+    "--skip-nonfinite drops such a batch and counts it instead. --monitor prints,\n"
+    "per weight tensor, the gradients' range, COCOB's L, the effective learning\n"
+    "rate |step|/|g|, the norm and the drift, after each epoch (or every N steps),\n"
+    "and adds them to the --log CSV.\n";
+
+/* The counts' ranges. A training set's examples are indexed by 32 bits, so
+ * no --limit beyond that means anything; epochs and step intervals share
+ * the bound, far past any run's length. */
+#define COUNT_MAX ((uint64_t)UINT32_MAX)
+
+int train_args_parse(train_args *a, int argc, char **argv, FILE *err)
+{
+    memset(a, 0, sizeof *a);
+    a->model_spec = "mlp";
+    a->data = "/usr/share/datasets/fashion-mnist";
+    a->epochs = 1;
+    a->batch = 100;
+    a->seed = 1;
+    optimizer_flags of = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int used = optimizer_flag(&of, f, v, err);
+        if (used < 0)
+            return 0;
+        if (used > 0) {
+            i += used - 1;
+            continue;
+        }
+        if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
+            a->help = 1;
+            return 1;
+        }
+        if (strcmp(f, "--verify") == 0) {
+            a->verify = 1;
+            continue;
+        }
+        if (strcmp(f, "--skip-nonfinite") == 0) {
+            a->skip_nonfinite = 1;
+            continue;
+        }
+        if (strcmp(f, "--monitor") == 0) {
+            a->monitor = 1;
+            continue;
+        }
+        if (cli_misplaced("train", f, v, err))
+            return 0;
+        const char *const texts[] = {"--model", "--data", "--log", "--checkpoint", "--resume"};
+        const char **text_of[] = {&a->model_spec, &a->data, &a->log, &a->checkpoint, &a->resume};
+        const struct {
+            const char *flag;
+            size_t *out;
+            uint64_t max;
+        } counts[] = {{"--epochs", &a->epochs, COUNT_MAX},
+                      {"--batch", &a->batch, COCOB_BATCH_MAX},
+                      {"--limit", &a->limit, COUNT_MAX},
+                      {"--checkpoint-every", &a->every, COUNT_MAX},
+                      {"--monitor-every", &a->monitor_every, COUNT_MAX}};
+        int known = 0, ok = 1;
+        for (size_t k = 0; k < sizeof texts / sizeof *texts && !known; k++)
+            if (strcmp(f, texts[k]) == 0) {
+                known = 1;
+                if (v)
+                    *text_of[k] = v;
+            }
+        for (size_t k = 0; k < sizeof counts / sizeof *counts && !known; k++)
+            if (strcmp(f, counts[k].flag) == 0) {
+                known = 1;
+                ok = !v || cli_size("train", f, v, 1, counts[k].max, counts[k].out, err);
+            }
+        if (!known && strcmp(f, "--seed") == 0) {
+            known = 1;
+            ok = !v || cli_count("train", f, v, 0, UINT64_MAX, &a->seed, err);
+        }
+        if (!ok)
+            return 0;
+        if (!known) {
+            fprintf(err, "cocob train: unknown argument %s\n%s", f, train_usage);
+            return 0;
+        }
+        if (!v) {
+            fprintf(err, "cocob train: %s wants a value after it\n", f);
+            return 0;
+        }
+        if (strcmp(f, "--monitor-every") == 0)
+            a->monitor = 1;
+        i++;
+    }
+    if (!optimizer_flags_config(&of, &a->optimizer, err))
+        return 0;
+    if (a->every && !a->checkpoint) {
+        fprintf(err, "cocob train: --checkpoint-every needs --checkpoint FILE\n");
+        return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,29 @@
+/* `cocob train`'s arguments, parsed into a struct without running anything,
+ * so that the parser can be tested and fuzzed on its own. */
+#ifndef COCOB_TRAIN_ARGS_H
+#define COCOB_TRAIN_ARGS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cocob/cocob.h"
+#include "optimizer_flags.h"
+
+typedef struct train_args {
+    const char *model_spec, *data, *log, *checkpoint, *resume;
+    int help;               /* --help: print the usage, run nothing */
+    int verify;             /* --verify */
+    int skip_nonfinite, monitor;
+    size_t epochs, batch, limit, every, monitor_every;
+    uint64_t seed;
+    cocob_optimizer_config optimizer;
+} train_args;
+
+extern const char train_usage[];
+
+/* Fills a from argv[1..argc-1] (argv[0] is "train"), with the defaults for
+ * what is not given. 1 on success; 0 after printing to err what is wrong
+ * (the caller exits 2). */
+int train_args_parse(train_args *a, int argc, char **argv, FILE *err);
+
+#endif
