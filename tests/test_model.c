@@ -67,6 +67,18 @@ START_TEST(bad_spec_items_are_pointed_at)
         {"dense:10,,dense:5", "item 2, \"\""},
         {"softmax", "item 1, \"softmax\""},
         {"conv:8x3x3:p", "item 1"},
+        /* Each says which number and why. */
+        {"dense:0", "the unit count wants a whole number from 1 to 16777216, not \"0\""},
+        {"dense:99999999999999", "not \"99999999999999\" (it is out of range)"},
+        {"dense: 10", "not \" 10\" (it starts with a blank)"},
+        {"dropout: 0.5", "the rate wants a number from 0 to 1, not \" 0.5\" (it starts"},
+        {"dropout:1", "the rate must be below 1"},
+        {"conv:4x3x3:p2000", "the pad wants a whole number from 0 to 1024, not \"2000\""},
+        {"conv:4x3x3:p1:s2", "the stride comes before the pad"},
+        {"conv:4x3x0", "the kernel width wants a whole number from 1"},
+        {"maxpool:2:p1", "a max pool takes no pad"},
+        {"dense:10abc", "\"abc\" after \"dense:10\" is not part of it"},
+        {"softmax", "no layer is called that"},
     };
     cocob_context *ctx = test_context("ref");
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -95,10 +107,41 @@ START_TEST(impossible_shapes_name_the_layer)
     ck_assert_int_eq(cocob_model_add(m, cocob_conv2d(8, 7, 7, 1, 0)), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "smaller than the 7x7 kernel"));
     ck_assert_int_eq(cocob_model_add(m, cocob_dense(0)), COCOB_ERR_SHAPE);
+    /* Made in C, past the spec's checks: the part at fault is named. */
+    ck_assert_int_eq(cocob_model_add(m, cocob_conv2d(8, 1, 1, 1, 2000)), COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "the pad is 2000; it must be from 0 "
+                                                           "to 1024"));
     ck_assert_int_eq(cocob_model_add(m, cocob_flatten()), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(m, 1), COCOB_ERR_SHAPE);
     cocob_model_destroy(m);
     ck_assert_int_eq(cocob_model_create(ctx, 0, 28, 28, &m), COCOB_ERR_SHAPE);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+/* The whole table, however long: 150 layers are past 8 KB. */
+START_TEST(a_long_summary_is_measured_and_printed_whole)
+{
+    cocob_context *ctx = test_context("ref");
+    char spec[1024] = "";
+    for (int i = 0; i < 150; i++)
+        strcat(spec, "relu,");
+    strcat(spec, "dense:10");
+    cocob_model *m = model_of(ctx, 1, 28, 28, spec);
+    size_t need = cocob_model_summary(m, NULL, 0);
+    ck_assert_uint_gt(need, 8192);
+    char *text = malloc(need + 1);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_uint_eq(cocob_model_summary(m, text, need + 1), need);
+    ck_assert_uint_eq(strlen(text), need);
+    ck_assert_ptr_nonnull(strstr(text, "149 relu"));
+    ck_assert_ptr_nonnull(strstr(text, "total parameters: 7850\n"));
+    /* Cut short, it still ends in a NUL within cap and says how much it needed. */
+    char small[100];
+    ck_assert_uint_eq(cocob_model_summary(m, small, sizeof small), need);
+    ck_assert_uint_eq(strlen(small), sizeof small - 1);
+    free(text);
+    cocob_model_destroy(m);
     cocob_context_destroy(ctx);
 }
 END_TEST
@@ -152,6 +195,7 @@ int main(void)
     tcase_add_test(tc, spec_items_parse);
     tcase_add_test(tc, bad_spec_items_are_pointed_at);
     tcase_add_test(tc, impossible_shapes_name_the_layer);
+    tcase_add_test(tc, a_long_summary_is_measured_and_printed_whole);
     tcase_add_test(tc, init_is_seeded_and_within_limits);
     suite_add_tcase(s, tc);
     return test_run(s);

@@ -1,7 +1,10 @@
 /* Test-only fault injection: see fault.h. */
 #include "core/fault.h"
 
+#include <limits.h>
 #include <stdlib.h>
+
+#include "core/number.h"
 
 /* 1 at the start, so that the first call reads the environment. */
 int cocob_fault_armed = 1;
@@ -12,12 +15,13 @@ static int env_read;
 static unsigned long fail_at[COCOB_FAULT_KINDS];
 static unsigned long seen[COCOB_FAULT_KINDS];
 
+/* Unset, or anything but a count, injects nothing. */
 static unsigned long env_count(const char *name)
 {
-    const char *text = getenv(name);
-    char *end;
-    unsigned long n = text && *text ? strtoul(text, &end, 10) : 0;
-    return text && *text && *end == '\0' ? n : 0;
+    uint64_t n;
+    return cocob_number_u64(getenv(name), NULL, 0, ULONG_MAX, &n) == COCOB_NUMBER_OK
+               ? (unsigned long)n
+               : 0;
 }
 
 /* Two threads may both get here first: both store the same values. */

@@ -1,6 +1,6 @@
 #include "core/selector.h"
+#include "core/number.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +8,10 @@
 
 static int parse_index(const char *s, int *value, const char **end)
 {
-    if (!isdigit((unsigned char)*s))
-        return 0;
-    char *e;
-    long v = strtol(s, &e, 10);
-    if (v > 65535)
+    uint64_t v;
+    if (cocob_number_u64(s, end, 0, 65535, &v) != COCOB_NUMBER_OK)
         return 0;
     *value = (int)v;
-    *end = e;
     return 1;
 }
 

@@ -16,8 +16,8 @@ struct cocob_dataset {
 };
 
 /* A data set of count empty examples of the given shape, or an error naming
- * source (a file) when it cannot be held in memory. The caller has checked
- * that count * channels * height * width floats fit in size_t. */
+ * source (a file) when it cannot be held in memory, or when its bytes are
+ * more than size_t can count. */
 cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t count,
                                  size_t channels, size_t height, size_t width,
                                  cocob_dataset **out);
