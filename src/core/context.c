@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/setting.h"
 #include "core/selector.h"
 
 void cocob_options_init(cocob_options *opts)
@@ -66,10 +67,11 @@ cocob_status cocob_context_create(cocob_context **out, const cocob_options *opts
         device = getenv("COCOB_DEVICE");
     if (!device || !*device)
         device = "auto";
-    cocob_status s = open_device(ctx, device);
+    cocob_status s = cocob_settings_check(&ctx->err);
+    if (s == COCOB_OK)
+        s = open_device(ctx, device);
     cocob_verify_mode verify = opts->verify;
-    const char *env = getenv("COCOB_VERIFY");
-    if (verify == COCOB_VERIFY_OFF && env && strcmp(env, "1") == 0)
+    if (verify == COCOB_VERIFY_OFF && cocob_setting("COCOB_VERIFY", 0))
         verify = COCOB_VERIFY_STOP;
     if (s == COCOB_OK && verify != COCOB_VERIFY_OFF) {
         cocob_backend *dev = ctx->backend;

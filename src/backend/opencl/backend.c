@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/setting.h"
 #include "backend/opencl/opencl.h"
 #include "core/fault.h"
 
@@ -231,9 +232,8 @@ static const cocob_backend_i cl_iface = {
  * Oclgrind's has not). */
 static void choose_transfers(cocob_cl_backend *b)
 {
-    const char *env = getenv("COCOB_UNIFIED");
-    int off = env && (strcmp(env, "off") == 0 || strcmp(env, "0") == 0);
-    int on = env && (strcmp(env, "on") == 0 || strcmp(env, "1") == 0);
+    int set = cocob_setting("COCOB_UNIFIED", -1);
+    int off = set == 0, on = set == 1;
     const char *why = off                    ? "COCOB_UNIFIED=off"
                       : on                   ? "COCOB_UNIFIED=on"
                       : b->dev.host_unified ? "CL_DEVICE_HOST_UNIFIED_MEMORY"

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/setting.h"
 #include "backend/opencl/opencl.h"
 
 #define COCOB_CACHE_FORMAT 1u
@@ -27,8 +28,7 @@ static const char magic[8] = {'C', 'O', 'C', 'O', 'B', 'P', 'R', 'G'};
 
 int cocob_cl_cache_dir(char *out, size_t cap)
 {
-    const char *off = getenv("COCOB_CACHE");
-    if (off && (strcmp(off, "off") == 0 || strcmp(off, "0") == 0))
+    if (!cocob_setting("COCOB_CACHE", 1))
         return 0;
     const char *dir = getenv("COCOB_CACHE_DIR");
     if (dir && *dir)
@@ -40,6 +40,23 @@ int cocob_cl_cache_dir(char *out, size_t cap)
     if (home && *home)
         return snprintf(out, cap, "%s/.cache/cocob", home) < (int)cap;
     return 0;
+}
+
+void cocob_cl_cache_warn_off(const cocob_logger *log)
+{
+    static int warned;
+    if (!cocob_setting("COCOB_CACHE", 1) || __atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+        return;
+    const char *dir = getenv("COCOB_CACHE_DIR");
+    const char *why = dir && *dir ? "COCOB_CACHE_DIR is longer than a path can be"
+                      : getenv("XDG_CACHE_HOME") && *getenv("XDG_CACHE_HOME")
+                          ? "XDG_CACHE_HOME is longer than a path can be"
+                      : getenv("HOME") && *getenv("HOME")
+                          ? "HOME is longer than a path can be"
+                          : "neither COCOB_CACHE_DIR, XDG_CACHE_HOME nor HOME is set";
+    cocob_log(log, COCOB_LOG_WARN,
+              "the program cache is off: %s; every kernel is built afresh, which can take many "
+              "seconds (set COCOB_CACHE_DIR to a folder, or COCOB_CACHE=off to say so)", why);
 }
 
 /* FNV-1a, 64 bits, with the length folded in so that "ab"+"c" and "a"+"bc"

@@ -253,6 +253,9 @@ cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *er
 /* The cache folder: $COCOB_CACHE_DIR, $XDG_CACHE_HOME/cocob, ~/.cache/cocob.
  * Returns 0 when the cache is off (COCOB_CACHE=off) or no folder is known. */
 int cocob_cl_cache_dir(char *out, size_t cap);
+/* Once a process, a warning that the cache is off though no setting asked
+ * for that: HOME unset, or a cache path too long. */
+void cocob_cl_cache_warn_off(const cocob_logger *log);
 
 /* The entry's file name: a hash of everything the binary depends on. */
 void cocob_cl_cache_key(const cocob_cl_device *dev, const char *options, const char *src,

@@ -244,6 +244,8 @@ cocob_status cocob_cl_program(cocob_cl_backend *b, const char *file, cl_program 
     char dir[4096], key[33], options[sizeof b->options + 256];
     cocob_cl_program_options(b, file, options, sizeof options);
     int cached = cocob_cl_cache_dir(dir, sizeof dir);
+    if (!cached)
+        cocob_cl_cache_warn_off(b->base.log);
     cocob_cl_cache_key(&b->dev, options, src, len, key);
 
     cl_program prog = cached ? from_cache(b, dir, key, options) : NULL;
