@@ -535,6 +535,12 @@ typedef struct cocob_progress {
     uint64_t step;          /* steps taken in the epoch under way; 0 between epochs */
     uint64_t total_steps;   /* steps taken in all */
     uint64_t shuffle_seed;  /* cocob_train_options.seed */
+    /* What the steps above mean: a resumed run must take the same batches
+     * of the same data, so cocob_train refuses a resume where these differ
+     * from its own. */
+    uint64_t batch;         /* cocob_train_options.batch */
+    uint64_t examples;      /* the training examples */
+    uint64_t data_fingerprint; /* cocob_train's digest of the training data */
 } cocob_progress;
 
 /* Saves m's weights, the whole state of opt (made over cocob_model_params(m)),
