@@ -1,12 +1,17 @@
 /* Checkpoints: a resumed run goes on exactly as the run it was saved from,
- * whether saved between epochs or mid-epoch, with COCOB and with a baseline;
- * a corrupt, truncated or mismatched file is refused with a message that
- * says which, leaving the model as it was; and a save killed half-way
- * leaves the checkpoint before it whole. */
+ * whether saved between epochs or mid-epoch, with COCOB and with a baseline,
+ * and is refused when its batch size or data differ; a corrupt, truncated or
+ * mismatched file is refused with a message that says which, damage called
+ * damage, leaving the model as it was; a FIFO is refused at once; a save
+ * keeps the file's mode and a symlink, and removes the temporary files of
+ * killed saves; and a save killed half-way leaves the checkpoint before it
+ * whole. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,14 +77,14 @@ static float *weights(run *r)
     return w;
 }
 
-static cocob_status train(run *r, size_t epochs, const char *checkpoint, size_t every,
-                          const char *resume, void (*on_step)(const cocob_step_report *, void *),
-                          void *user)
+static cocob_status train_batch(run *r, size_t batch, size_t epochs, const char *checkpoint,
+                                size_t every, const char *resume,
+                                void (*on_step)(const cocob_step_report *, void *), void *user)
 {
     cocob_train_options o;
     cocob_train_options_init(&o);
     o.epochs = epochs;
-    o.batch = batch_size();
+    o.batch = batch;
     o.seed = 4;
     o.checkpoint = checkpoint;
     o.checkpoint_every = every;
@@ -87,6 +92,13 @@ static cocob_status train(run *r, size_t epochs, const char *checkpoint, size_t 
     o.on_step = on_step;
     o.user = user;
     return cocob_train(r->m, r->opt, r->data, NULL, &o);
+}
+
+static cocob_status train(run *r, size_t epochs, const char *checkpoint, size_t every,
+                          const char *resume, void (*on_step)(const cocob_step_report *, void *),
+                          void *user)
+{
+    return train_batch(r, batch_size(), epochs, checkpoint, every, resume, on_step, user);
 }
 
 static const char *const spec = "dense:32,relu,dropout:0.3,dense:10";
@@ -211,12 +223,11 @@ START_TEST(a_bad_checkpoint_is_refused_and_changes_nothing)
     char *dir = test_tmpdir("checkpoint-bad");
     char *file = path_in(dir, "run.ckpt");
     run r = start("ref", spec, COCOB_OPTIMIZER_COCOB);
-    cocob_progress p = {1, 0, 6, 4};
+    cocob_progress p = {1, 0, 6, 4, 100, 600, 0x1234567890abcdefULL};
     ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
     cocob_progress back;
     ck_assert_int_eq(cocob_checkpoint_load(file, r.m, r.opt, &back), COCOB_OK);
-    ck_assert(back.epoch == 1 && back.step == 0 && back.total_steps == 6 &&
-              back.shuffle_seed == 4);
+    ck_assert(memcmp(&back, &p, sizeof p) == 0);
 
     /* A byte of the weights flipped: PARM's CRC. */
     damage(file, 16 + 16 + 32 + 4 * 44 + 24 + 16 + 100, 0);
@@ -266,7 +277,7 @@ START_TEST(a_save_killed_half_way_leaves_the_last_checkpoint_whole)
             close(ready[0]);
             run r = bare("ref", big, COCOB_OPTIMIZER_COCOB);
             for (uint64_t i = 0;; i++) {
-                cocob_progress p = {i, 0, i, 4};
+                cocob_progress p = {i, 0, i, 4, 100, 600, 0};
                 if (cocob_checkpoint_save(file, r.m, r.opt, &p) != COCOB_OK)
                     _exit(3);
                 if (i == 0 && write(ready[1], "k", 1) != 1)
@@ -296,6 +307,222 @@ START_TEST(a_save_killed_half_way_leaves_the_last_checkpoint_whole)
 }
 END_TEST
 
+/* Damage is what the file says of itself not adding up; it must not be
+ * blamed on a different model. */
+static void assert_damaged(run *r, const char *path, const char *words)
+{
+    assert_refused(r, path, COCOB_ERR_IO, words);
+    const char *msg = cocob_context_error(r->ctx);
+    ck_assert_msg(strstr(msg, "is damaged") && !strstr(msg, "different model") &&
+                      !strstr(msg, "another"),
+                  "damage not called damage: %s", msg);
+}
+
+START_TEST(damage_is_called_damage_and_a_mismatch_names_both_values)
+{
+    char *dir = test_tmpdir("checkpoint-damage");
+    char *file = path_in(dir, "run.ckpt");
+    run r = bare("ref", spec, COCOB_OPTIMIZER_COCOB);
+    cocob_progress p = {1, 0, 6, 4, 100, 600, 0};
+    /* The file's head is 16 bytes; each section's head 16 (tag, length,
+     * CRC); MODL's payload 32, 48 per layer, then 24. */
+    const long modl = 32 + 48 * (long)r.m->count + 24;
+    const long modl_len = 16 + 4, modl_count = 16 + 16 + 24, parm_len = 16 + 16 + modl + 4;
+    const long cuts[][2] = {{modl_len, 0}, {modl_len + 7, 0}, {parm_len, 0},
+                            {modl_count, 0}};
+    const char *const says[] = {"where PARM belongs", "that length is damaged",
+                                "where OPTM belongs", "section MODL: CRC-32"};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
+        damage(file, cuts[i][0], 0);
+        assert_damaged(&r, file, says[i]);
+    }
+    /* Appended to. */
+    ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
+    FILE *f = fopen(file, "ab");
+    ck_assert_ptr_nonnull(f);
+    fputc('x', f);
+    fclose(f);
+    assert_damaged(&r, file, "1 bytes follow its last section");
+    /* An older format: named, not called damage. */
+    ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
+    f = fopen(file, "r+b");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 8, SEEK_SET), 0);
+    fputc(1, f);
+    fclose(f);
+    assert_refused(&r, file, COCOB_ERR_IO, "is of version 1, from an older cocob");
+
+    /* A real difference, named with the values that differ. */
+    ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
+    run three = bare("ref", "dense:32,relu,dense:10", COCOB_OPTIMIZER_COCOB);
+    char words[80];
+    snprintf(words, sizeof words, "it has %zu layers, this model %zu", r.m->count,
+             three.m->count);
+    ck_assert_uint_ne(r.m->count, three.m->count);
+    assert_refused(&three, file, COCOB_ERR_SHAPE, words);
+    finish(&three);
+    finish(&r);
+    test_rmtree(dir);
+    free(dir);
+    free(file);
+}
+END_TEST
+
+START_TEST(a_fifo_is_refused_at_once)
+{
+    char *dir = test_tmpdir("checkpoint-fifo");
+    char *fifo = path_in(dir, "run.ckpt");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    run r = bare("ref", spec, COCOB_OPTIMIZER_COCOB);
+    /* A reader that waits for a writer fails the test, rather than hang it. */
+    alarm(20);
+    assert_refused(&r, fifo, COCOB_ERR_IO, "is a FIFO, not a regular file");
+    alarm(0);
+    finish(&r);
+    test_rmtree(dir);
+    free(dir);
+    free(fifo);
+}
+END_TEST
+
+START_TEST(a_save_keeps_the_files_mode_and_a_symlink)
+{
+    char *dir = test_tmpdir("checkpoint-mode");
+    char *file = path_in(dir, "real.ckpt"), *link = path_in(dir, "link.ckpt");
+    run r = bare("ref", spec, COCOB_OPTIMIZER_COCOB);
+    cocob_progress p = {1, 0, 6, 4, 100, 600, 0};
+    ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
+    ck_assert_int_eq(chmod(file, 0600), 0);
+    ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
+    struct stat st;
+    ck_assert_int_eq(stat(file, &st), 0);
+    ck_assert_msg((st.st_mode & 07777) == 0600, "mode %o after a save", st.st_mode & 07777);
+
+    /* Saved through a symlink: the link stays, its target is replaced. */
+    ck_assert_int_eq(symlink("real.ckpt", link), 0);
+    p.epoch = 7;
+    ck_assert_int_eq(cocob_checkpoint_save(link, r.m, r.opt, &p), COCOB_OK);
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert_msg(S_ISLNK(st.st_mode), "the symlink was replaced by a file");
+    ck_assert_int_eq(stat(file, &st), 0);
+    ck_assert_msg((st.st_mode & 07777) == 0600, "mode %o after a save", st.st_mode & 07777);
+    cocob_progress back;
+    ck_assert_int_eq(cocob_checkpoint_load(file, r.m, r.opt, &back), COCOB_OK);
+    ck_assert_int_eq(back.epoch, 7);
+    finish(&r);
+    test_rmtree(dir);
+    free(dir);
+    free(file);
+    free(link);
+}
+END_TEST
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+START_TEST(a_save_removes_the_temporary_files_of_killed_saves)
+{
+    char *dir = test_tmpdir("checkpoint-stale");
+    char *file = path_in(dir, "run.ckpt");
+    /* A pid that has just ended and been reaped, and one that runs. */
+    pid_t dead = fork();
+    ck_assert_int_ge(dead, 0);
+    if (dead == 0)
+        _exit(0);
+    ck_assert_int_eq(waitpid(dead, NULL, 0), dead);
+    char stale[4096], live[4096], other[4096];
+    snprintf(stale, sizeof stale, "%s.tmp.%ld", file, (long)dead);
+    snprintf(live, sizeof live, "%s.tmp.%ld", file, (long)getppid());
+    snprintf(other, sizeof other, "%s/keep.ckpt.tmp.%ld", dir, (long)dead);
+    const char *made[] = {stale, live, other};
+    for (int i = 0; i < 3; i++) {
+        FILE *f = fopen(made[i], "wb");
+        ck_assert_ptr_nonnull(f);
+        fclose(f);
+    }
+    run r = bare("ref", spec, COCOB_OPTIMIZER_COCOB);
+    cocob_progress p = {1, 0, 6, 4, 100, 600, 0};
+    ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
+    ck_assert_msg(!exists(stale), "%s, of a dead process, is still there", stale);
+    ck_assert_msg(exists(live), "%s, of a live process, was removed", live);
+    ck_assert_msg(exists(other), "%s, of another checkpoint, was removed", other);
+    finish(&r);
+    test_rmtree(dir);
+    free(dir);
+    free(file);
+}
+END_TEST
+
+static void count_steps(const cocob_step_report *r, void *user)
+{
+    (void)r;
+    ++*(size_t *)user;
+}
+
+/* Refused, naming what differs, with the weights as they were. */
+static void assert_resume_refused(run *r, size_t batch, const char *path, const char *words)
+{
+    float *before = weights(r);
+    cocob_status s = train_batch(r, batch, 2, NULL, 0, path, NULL, NULL);
+    const char *msg = cocob_context_error(r->ctx);
+    ck_assert_msg(s == COCOB_ERR_INVALID_ARGUMENT, "%s: %s", cocob_status_name(s), msg);
+    ck_assert_msg(strstr(msg, words), "\"%s\" missing: %s", words, msg);
+    float *after = weights(r);
+    ck_assert_msg(memcmp(before, after, cocob_model_param_count(r->m) * sizeof *after) == 0,
+                  "a refused resume changed the weights");
+    free(before);
+    free(after);
+}
+
+START_TEST(a_resume_with_other_batches_or_data_is_refused)
+{
+    char *dir = test_tmpdir("checkpoint-resume");
+    char *file = path_in(dir, "run.ckpt"), *mid = path_in(dir, "mid.ckpt");
+    run r = start("ref", spec, COCOB_OPTIMIZER_COCOB);
+    keep k = {file, mid};
+    ck_assert_int_eq(train(&r, 1, file, 2, NULL, keep_step_4, &k), COCOB_OK);
+    size_t b = batch_size(), n = 6 * b;
+    char words[160];
+
+    snprintf(words, sizeof words, "was made with batches of %zu, this run asks for %zu; "
+             "resume with batches of %zu", b, 2 * b, b);
+    assert_resume_refused(&r, 2 * b, mid, words);
+    snprintf(words, sizeof words, "with batches of %zu, this run asks for %zu", b, b + 1);
+    assert_resume_refused(&r, b + 1, file, words);
+
+    /* One label changed: as many examples, other data. */
+    r.data->labels[n / 2] = (r.data->labels[n / 2] + 1) % 10;
+    assert_resume_refused(&r, b, mid, "was made on other data");
+    r.data->labels[n / 2] = (r.data->labels[n / 2] + 9) % 10;
+    ck_assert_int_eq(cocob_dataset_truncate(r.ctx, r.data, n - 1), COCOB_OK);
+    snprintf(words, sizeof words, "was made on %zu training examples, this run has %zu", n,
+             n - 1);
+    assert_resume_refused(&r, b, mid, words);
+
+    /* A checkpoint path that cannot be written fails before the first step,
+     * not after an epoch's work. */
+    char *missing = path_in(dir, "no/such/folder/run.ckpt");
+    const char *bad[] = {missing, dir};
+    for (int i = 0; i < 2; i++) {
+        size_t steps = 0;
+        cocob_status s = train(&r, 1, bad[i], 0, NULL, count_steps, &steps);
+        ck_assert_msg(s == COCOB_ERR_IO && strstr(cocob_context_error(r.ctx), bad[i]),
+                      "%s: %s", cocob_status_name(s), cocob_context_error(r.ctx));
+        ck_assert_msg(steps == 0, "%zu steps trained before %s was refused", steps, bad[i]);
+    }
+    free(missing);
+    finish(&r);
+    test_rmtree(dir);
+    free(dir);
+    free(file);
+    free(mid);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("checkpoint");
@@ -303,6 +530,11 @@ int main(void)
     tcase_add_loop_test(tc, a_resumed_run_goes_on_as_the_run_it_was_saved_from, 0, 4);
     tcase_add_test(tc, a_bad_checkpoint_is_refused_and_changes_nothing);
     tcase_add_test(tc, a_save_killed_half_way_leaves_the_last_checkpoint_whole);
+    tcase_add_test(tc, damage_is_called_damage_and_a_mismatch_names_both_values);
+    tcase_add_test(tc, a_fifo_is_refused_at_once);
+    tcase_add_test(tc, a_save_keeps_the_files_mode_and_a_symlink);
+    tcase_add_test(tc, a_save_removes_the_temporary_files_of_killed_saves);
+    tcase_add_test(tc, a_resume_with_other_batches_or_data_is_refused);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

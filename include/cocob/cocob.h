@@ -537,20 +537,32 @@ typedef struct cocob_progress {
     uint64_t step;          /* steps taken in the epoch under way; 0 between epochs */
     uint64_t total_steps;   /* steps taken in all */
     uint64_t shuffle_seed;  /* cocob_train_options.seed */
+    /* What the steps above mean: a resumed run must take the same batches
+     * of the same data, so cocob_train refuses a resume where these differ
+     * from its own. */
+    uint64_t batch;         /* cocob_train_options.batch */
+    uint64_t examples;      /* the training examples */
+    uint64_t data_fingerprint; /* cocob_train's digest of the training data */
 } cocob_progress;
 
 /* Saves m's weights, the whole state of opt (made over cocob_model_params(m)),
  * dropout's generator and the progress to path, in a format with a magic, a
  * version, the model's shapes and a CRC-32 per section. It writes a
  * temporary file, fsyncs it and renames it over path, so that path always
- * holds a whole checkpoint, even if the process dies mid-save. */
+ * holds a whole checkpoint, even if the process dies mid-save. A symlink at
+ * path stays one (the file it names is replaced), a file there keeps its
+ * mode, and the temporary files of killed saves are removed. cocob_train
+ * resumes only from a checkpoint whose progress names its batch size,
+ * example count and data fingerprint, as its own saves do. */
 COCOB_API cocob_status cocob_checkpoint_save(const char *path, cocob_model *m,
                                              const cocob_optimizer *opt,
                                              const cocob_progress *progress);
 /* Restores what cocob_checkpoint_save saved into m and opt, made and
- * initialised as for the saved run. A corrupt or truncated file, or one
- * made for another model or optimizer, is an error that says which, and
- * leaves m and opt as they were. */
+ * initialised as for the saved run. Only a regular file is read. A damaged
+ * file (cut, a length or a byte changed: "is damaged: ..."), one of another
+ * version, or one made for another model or optimizer (naming what differs,
+ * with both values) is an error that says which, and leaves m and opt as
+ * they were. */
 COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
                                              cocob_optimizer *opt, cocob_progress *progress);
 
@@ -568,12 +580,16 @@ typedef struct cocob_train_options {
     void (*on_epoch)(const cocob_epoch_report *r, void *user);
     void *user;
     /* Saved after every epoch, and every checkpoint_every steps when that
-     * is not 0; NULL saves nothing. */
+     * is not 0; NULL saves nothing. A path that cannot be written fails
+     * before the first step. */
     const char *checkpoint;
     size_t checkpoint_every;
     /* Continues the run saved there: the weights, the optimizer, the
      * generators and the place in the data, so that it goes on exactly as
-     * the saved run would have. NULL starts afresh. */
+     * the saved run would have. A checkpoint made with another batch size,
+     * number of examples or data is refused (COCOB_ERR_INVALID_ARGUMENT,
+     * naming both values), since its steps would mean other examples. NULL
+     * starts afresh. */
     const char *resume;
     /* A batch whose loss or gradient is NaN or infinite stops the run with
      * COCOB_ERR_NONFINITE, naming the layer, the epoch and the step; with

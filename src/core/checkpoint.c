@@ -12,26 +12,35 @@
  *   OPTM  the optimizer's kind (u32), steps taken, state count, floats per
  *         state, and its description, as cocob_optimizer_describe writes it
  *   OSTA  each state buffer in turn, f32
- *   PROG  epochs done, steps into the next, steps in all, the shuffle's seed
- * A save writes a temporary file beside the target, fsyncs it, renames it
- * over the target and fsyncs the folder: the target is always a whole,
- * earlier or later, checkpoint. A load checks everything (the sections'
- * CRCs, the model, the optimizer) before it changes anything. */
+ *   PROG  epochs done, steps into the next, steps in all, the shuffle's seed,
+ *         the batch size, the training examples and their fingerprint
+ * Version 1 had no batch size, examples or fingerprint in PROG; it is
+ * refused, as a run cannot go on from it exactly.
+ * A save replaces the target whole (core/replace.h): the target is always
+ * a whole, earlier or later, checkpoint. A load first walks the sections'
+ * heads, so that a damaged length or a cut file is called damage rather
+ * than another model; then it checks each section's CRC before it believes
+ * what the section says, and everything before it changes anything. */
 #include <errno.h>
-#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/checked.h"
+#include "core/checkpoint.h"
+#include "core/files.h"
 #include "core/model.h"
+#include "core/replace.h"
 #include "core/spec.h"
 #include "optim/optimizer.h"
 
 #define MAGIC "COCOBCKP"
-enum { VERSION = 1, SECTIONS = 5, SECTION_HEAD = 16, LAYER_BYTES = 4 + 5 * 8 + 4,
-       DESCRIBE = 256 };
+enum { VERSION = 2, SECTIONS = 5, FILE_HEAD = 16, SECTION_HEAD = 16,
+       LAYER_BYTES = 4 + 5 * 8 + 4, MODEL_FIXED = 32 + 24, DESCRIBE = 256,
+       OPTIMIZER_BYTES = 28 + DESCRIBE, PROGRESS_BYTES = 7 * 8 };
 
 static const char tags[SECTIONS][5] = {"MODL", "PARM", "OPTM", "OSTA", "PROG"};
 
@@ -160,6 +169,9 @@ static void progress_section(bytes *b, const cocob_progress *p)
     put_u64(b, p->step);
     put_u64(b, p->total_steps);
     put_u64(b, p->shuffle_seed);
+    put_u64(b, p->batch);
+    put_u64(b, p->examples);
+    put_u64(b, p->data_fingerprint);
 }
 
 static cocob_status check_pair(cocob_model *m, const cocob_optimizer *opt)
@@ -185,63 +197,6 @@ static void section(bytes *b, int index, const unsigned char *payload, size_t n)
 }
 
 /* ---- saving ---- */
-
-static cocob_status io_fail(cocob_error *err, const char *what, const char *path)
-{
-    return cocob_fail(err, COCOB_ERR_IO, "checkpoint %s: %s: %s", path, what, strerror(errno));
-}
-
-/* data to tmp, fsynced, renamed over path, the folder fsynced. */
-static cocob_status write_atomically(cocob_error *err, const char *path, const bytes *data)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
-    if (!tmp)
-        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "checkpoint %s: out of host memory",
-                          path);
-    snprintf(tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
-    cocob_status s = COCOB_OK;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) {
-        s = io_fail(err, "cannot create the temporary file", tmp);
-        free(tmp);
-        return s;
-    }
-    for (size_t done = 0; done < data->len && s == COCOB_OK;) {
-        ssize_t w = write(fd, data->p + done, data->len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            s = io_fail(err, "cannot write", tmp);
-        else
-            done += (size_t)w;
-    }
-    if (s == COCOB_OK && fsync(fd) != 0)
-        s = io_fail(err, "cannot flush to disk", tmp);
-    if (close(fd) != 0 && s == COCOB_OK)
-        s = io_fail(err, "cannot close", tmp);
-    if (s == COCOB_OK && rename(tmp, path) != 0)
-        s = io_fail(err, "cannot rename the temporary file over it", path);
-    if (s != COCOB_OK) {
-        unlink(tmp);
-        free(tmp);
-        return s;
-    }
-    free(tmp);
-    /* The rename itself lasts only once the folder is on disk too. */
-    char *dir = strdup(path);
-    if (!dir)
-        return COCOB_OK;
-    char *slash = strrchr(dir, '/');
-    const char *folder = slash ? (slash == dir ? "/" : (*slash = '\0', dir)) : ".";
-    int dfd = open(folder, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(dir);
-    return COCOB_OK;
-}
 
 cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob_optimizer *opt,
                                    const cocob_progress *progress)
@@ -285,7 +240,7 @@ cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob
                            "checkpoint %s: out of host memory for %zu bytes", path, file.cap);
     }
     if (s == COCOB_OK)
-        s = write_atomically(err, path, &file);
+        s = cocob_file_replace(err, path, "checkpoint", file.p, file.len);
     for (int k = 0; k < SECTIONS; k++)
         free(part[k].p);
     free(file.p);
@@ -298,62 +253,111 @@ cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob
 typedef struct reader {
     const char *path;
     cocob_error *err;
-    FILE *f;
+    int fd;
+    uint64_t size;
+    uint64_t at[SECTIONS], len[SECTIONS]; /* each payload's offset and length */
 } reader;
 
-static cocob_status corrupt(const reader *r, const char *fmt, const char *detail)
+/* The file's own bytes contradict each other: cut, flipped, or appended to. */
+__attribute__((format(printf, 2, 3))) static cocob_status damaged(const reader *r,
+                                                                  const char *fmt, ...)
 {
-    return cocob_fail(r->err, COCOB_ERR_IO, "checkpoint %s: %s%s", r->path, fmt, detail);
+    char detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    return cocob_fail(r->err, COCOB_ERR_IO, "checkpoint %s is damaged: %s", r->path, detail);
 }
 
-/* Exactly n bytes, or an error that says the file ends early. */
-static cocob_status read_exact(const reader *r, void *dst, size_t n, const char *where)
+/* A well-formed file made for something else. */
+__attribute__((format(printf, 3, 4))) static cocob_status mismatch(const reader *r,
+                                                                   cocob_status status,
+                                                                   const char *fmt, ...)
 {
-    size_t got = fread(dst, 1, n, r->f);
-    if (got == n)
-        return COCOB_OK;
-    if (ferror(r->f))
-        return cocob_fail(r->err, COCOB_ERR_IO, "checkpoint %s: cannot read: %s", r->path,
-                          strerror(errno));
-    char detail[160];
-    snprintf(detail, sizeof detail, "the file ends %zu bytes into %s, which needs %zu", got,
-             where, n);
-    return corrupt(r, "truncated: ", detail);
+    char detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    return cocob_fail(r->err, status, "checkpoint %s %s", r->path, detail);
 }
 
-/* Section k: its head, its length against want, its payload (a new buffer
- * the caller frees) against its CRC. A length other than want is
- * COCOB_ERR_SHAPE with *len set and nothing read past the head, so that
- * the caller can name what differs. */
-static cocob_status take_section(reader *r, int k, size_t want, unsigned char **payload,
-                                 uint64_t *len)
+/* n bytes from offset at, which the walk has shown to lie inside the file. */
+static cocob_status read_at(const reader *r, uint64_t at, void *dst, size_t n)
 {
-    unsigned char head[SECTION_HEAD];
-    char detail[160];
-    snprintf(detail, sizeof detail, "the head of section %s", tags[k]);
-    cocob_status s = read_exact(r, head, SECTION_HEAD, detail);
-    if (s != COCOB_OK)
-        return s;
-    if (memcmp(head, tags[k], 4) != 0) {
-        snprintf(detail, sizeof detail, "section %d is \"%.4s\", expected %s", k + 1,
-                 (const char *)head, tags[k]);
-        return corrupt(r, "not a cocob checkpoint of this version: ", detail);
+    unsigned char *p = dst;
+    for (size_t done = 0; done < n;) {
+        ssize_t got = pread(r->fd, p + done, n - done, (off_t)(at + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return cocob_fail(r->err, COCOB_ERR_IO, "checkpoint %s: cannot read: %s", r->path,
+                              strerror(errno));
+        if (got == 0)
+            return damaged(r, "truncated while it was read: it ends at byte %llu",
+                           (unsigned long long)(at + done));
+        done += (size_t)got;
     }
-    *len = get_u64(head + 4);
-    if (*len != want)
-        return COCOB_ERR_SHAPE;
-    unsigned char *p = malloc(want + 1);
+    return COCOB_OK;
+}
+
+/* The section heads, in order, each length within the file and the last
+ * section ending where the file ends: a length field that is damaged, or
+ * a file cut or appended to, is found here, before any length is taken as
+ * a model's or an optimizer's size. */
+static cocob_status walk(reader *r)
+{
+    uint64_t off = FILE_HEAD;
+    for (int k = 0; k < SECTIONS; k++) {
+        unsigned char head[SECTION_HEAD];
+        if (r->size - off < SECTION_HEAD)
+            return damaged(r, "truncated: the file ends %llu bytes into the head of section %s",
+                           (unsigned long long)(r->size - off), tags[k]);
+        cocob_status s = read_at(r, off, head, SECTION_HEAD);
+        if (s != COCOB_OK)
+            return s;
+        if (memcmp(head, tags[k], 4) != 0) {
+            char seen[5];
+            for (int i = 0; i < 4; i++)
+                seen[i] = head[i] >= 0x20 && head[i] < 0x7f ? (char)head[i] : '?';
+            seen[4] = '\0';
+            return damaged(r, "section %d is tagged \"%s\" at byte %llu, where %s belongs",
+                           k + 1, seen, (unsigned long long)off, tags[k]);
+        }
+        uint64_t len = get_u64(head + 4), left = r->size - off - SECTION_HEAD;
+        if (len > left)
+            return damaged(r, "section %s claims %llu bytes but the file has %llu left: it is "
+                           "truncated, or that length is damaged",
+                           tags[k], (unsigned long long)len, (unsigned long long)left);
+        r->at[k] = off + SECTION_HEAD;
+        r->len[k] = len;
+        off += SECTION_HEAD + len;
+    }
+    if (off != r->size)
+        return damaged(r, "%llu bytes follow its last section: a length is damaged, or "
+                       "something was appended", (unsigned long long)(r->size - off));
+    return COCOB_OK;
+}
+
+/* Section k's payload, in a new buffer the caller frees, once its CRC
+ * holds: from here on what it says is what was saved. */
+static cocob_status take(const reader *r, int k, unsigned char **payload)
+{
+    size_t n = (size_t)r->len[k];
+    unsigned char *p = r->len[k] < SIZE_MAX ? malloc(n + 1) : NULL;
     if (!p)
         return cocob_fail(r->err, COCOB_ERR_OUT_OF_MEMORY,
-                          "checkpoint %s: out of host memory for %zu bytes", r->path, want);
-    snprintf(detail, sizeof detail, "section %s", tags[k]);
-    s = read_exact(r, p, want, detail);
-    uint32_t crc = get_u32(head + 12), actual = s == COCOB_OK ? crc_of(p, want) : crc;
-    if (s == COCOB_OK && actual != crc) {
-        snprintf(detail, sizeof detail, "section %s: CRC-32 0x%08lx stored, 0x%08lx computed",
-                 tags[k], (unsigned long)crc, (unsigned long)actual);
-        s = corrupt(r, "corrupt: ", detail);
-    }
+                          "checkpoint %s: out of host memory for section %s, %llu bytes",
+                          r->path, tags[k], (unsigned long long)r->len[k]);
+    unsigned char crc_le[4];
+    cocob_status s = read_at(r, r->at[k] - 4, crc_le, 4);
+    if (s == COCOB_OK)
+        s = read_at(r, r->at[k], p, n);
+    uint32_t crc = get_u32(crc_le);
+    if (s == COCOB_OK && crc_of(p, n) != crc)
+        s = damaged(r, "section %s: CRC-32 0x%08lx stored, 0x%08lx computed", tags[k],
+                    (unsigned long)crc, (unsigned long)crc_of(p, n));
     if (s != COCOB_OK) {
         free(p);
         return s;
@@ -362,51 +366,64 @@ static cocob_status take_section(reader *r, int k, size_t want, unsigned char **
     return COCOB_OK;
 }
 
-static cocob_status other_model(const reader *r, const char *what)
+/* A section whose CRC holds but whose length is not what the sections
+ * before it imply: written wrongly, not made for another model. */
+static cocob_status check_len(const reader *r, int k, size_t want, const char *why)
 {
-    return cocob_fail(r->err, COCOB_ERR_SHAPE,
-                      "checkpoint %s was made for a different model: %s", r->path, what);
+    if (r->len[k] == want)
+        return COCOB_OK;
+    return damaged(r, "section %s holds %llu bytes, where %s needs %zu", tags[k],
+                   (unsigned long long)r->len[k], why, want);
 }
 
-/* The stored model against m, layer by layer, to name the first difference. */
-static cocob_status compare_model(const reader *r, const unsigned char *stored, size_t len,
+/* The stored model (its CRC checked) against m: the first thing that
+ * differs, with both values; or damage if the section contradicts itself. */
+static cocob_status compare_model(const reader *r, const unsigned char *stored,
                                   const cocob_model *m)
 {
+    uint64_t len = r->len[0];
+    if (len < MODEL_FIXED)
+        return damaged(r, "section MODL holds %llu bytes, fewer than any model's %d",
+                       (unsigned long long)len, MODEL_FIXED);
+    uint64_t c = get_u64(stored), h = get_u64(stored + 8), w = get_u64(stored + 16);
+    uint64_t count = get_u64(stored + 24);
+    if ((len - MODEL_FIXED) % LAYER_BYTES != 0 || (len - MODEL_FIXED) / LAYER_BYTES != count)
+        return damaged(r, "section MODL holds %llu bytes, which does not fit the %llu layers "
+                       "it names", (unsigned long long)len, (unsigned long long)count);
+    if (c != m->input.c || h != m->input.h || w != m->input.w)
+        return mismatch(r, COCOB_ERR_SHAPE,
+                        "was made for a different model: its input is %llux%llux%llu, this "
+                        "model's %zux%zux%zu", (unsigned long long)c, (unsigned long long)h,
+                        (unsigned long long)w, m->input.c, m->input.h, m->input.w);
+    if (count != m->count)
+        return mismatch(r, COCOB_ERR_SHAPE,
+                        "was made for a different model: it has %llu layers, this model %zu",
+                        (unsigned long long)count, m->count);
     bytes mine = {0};
     model_section(&mine, m);
-    cocob_status s = COCOB_OK;
-    char what[200];
     if (mine.failed)
-        s = cocob_fail(r->err, COCOB_ERR_OUT_OF_MEMORY, "checkpoint: out of host memory");
-    else if (len < 32 || get_u64(stored) != m->input.c || get_u64(stored + 8) != m->input.h ||
-             get_u64(stored + 16) != m->input.w) {
-        snprintf(what, sizeof what, "its input is %llux%llux%llu, this model's %zux%zux%zu",
-                 len >= 32 ? (unsigned long long)get_u64(stored) : 0ULL,
-                 len >= 32 ? (unsigned long long)get_u64(stored + 8) : 0ULL,
-                 len >= 32 ? (unsigned long long)get_u64(stored + 16) : 0ULL, m->input.c,
-                 m->input.h, m->input.w);
-        s = other_model(r, what);
-    } else if (get_u64(stored + 24) != m->count || len != mine.len) {
-        snprintf(what, sizeof what, "it has %llu layers, this model %zu",
-                 (unsigned long long)get_u64(stored + 24), m->count);
-        s = other_model(r, what);
-    } else {
-        for (size_t i = 0; i < m->count && s == COCOB_OK; i++) {
-            const unsigned char *a = stored + 32 + i * LAYER_BYTES;
-            if (memcmp(a, mine.p + 32 + i * LAYER_BYTES, LAYER_BYTES) == 0)
-                continue;
-            cocob_layer theirs = {(cocob_layer_kind)get_u32(a), (size_t)get_u64(a + 4),
-                                  (size_t)get_u64(a + 12), (size_t)get_u64(a + 20),
-                                  (size_t)get_u64(a + 28), (size_t)get_u64(a + 36),
-                                  get_f32(a + 44)};
-            char t[64] = "an unknown layer", o[64];
-            if (theirs.kind <= COCOB_LAYER_FLATTEN)
-                cocob_layer_name(&theirs, t, sizeof t);
-            cocob_layer_name(&m->layers[i].desc, o, sizeof o);
-            snprintf(what, sizeof what, "layer %zu is %s there, %s here", i, t, o);
-            s = other_model(r, what);
-        }
+        return cocob_fail(r->err, COCOB_ERR_OUT_OF_MEMORY, "checkpoint: out of host memory");
+    cocob_status s = COCOB_OK;
+    for (size_t i = 0; i < m->count && s == COCOB_OK; i++) {
+        const unsigned char *a = stored + 32 + i * LAYER_BYTES;
+        if (memcmp(a, mine.p + 32 + i * LAYER_BYTES, LAYER_BYTES) == 0)
+            continue;
+        cocob_layer theirs = {(cocob_layer_kind)get_u32(a), (size_t)get_u64(a + 4),
+                              (size_t)get_u64(a + 12), (size_t)get_u64(a + 20),
+                              (size_t)get_u64(a + 28), (size_t)get_u64(a + 36),
+                              get_f32(a + 44)};
+        char t[64] = "an unknown layer", o[64];
+        if (theirs.kind <= COCOB_LAYER_FLATTEN)
+            cocob_layer_name(&theirs, t, sizeof t);
+        cocob_layer_name(&m->layers[i].desc, o, sizeof o);
+        s = mismatch(r, COCOB_ERR_SHAPE,
+                     "was made for a different model: layer %zu is %s there, %s here", i, t, o);
     }
+    /* The same layers make the same parameters. */
+    const unsigned char *tail = stored + 32 + m->count * LAYER_BYTES;
+    if (s == COCOB_OK && get_u64(tail) != m->params)
+        s = damaged(r, "its model section counts %llu parameters, where its layers make %zu",
+                    (unsigned long long)get_u64(tail), m->params);
     free(mine.p);
     return s;
 }
@@ -419,74 +436,132 @@ static cocob_status compare_optimizer(const reader *r, const unsigned char *stor
     memcpy(theirs, stored + 28, DESCRIBE);
     theirs[DESCRIBE - 1] = '\0';
     if (get_u32(stored) != (uint32_t)opt->cfg.kind || strcmp(theirs, mine) != 0)
-        return cocob_fail(r->err, COCOB_ERR_SHAPE,
-                          "checkpoint %s was made with the optimizer %s; this run has %s",
-                          r->path, theirs, mine);
+        return mismatch(r, COCOB_ERR_SHAPE, "was made with the optimizer %s; this run has %s",
+                        theirs, mine);
     if (get_u64(stored + 12) != opt->state_count || get_u64(stored + 20) != opt->total)
-        return corrupt(r, "corrupt: ", "the optimizer's state sizes do not match its kind");
+        return damaged(r, "the optimizer's state sizes, %llu of %llu, are not what %s keeps, "
+                       "%zu of %zu", (unsigned long long)get_u64(stored + 12),
+                       (unsigned long long)get_u64(stored + 20), mine, opt->state_count,
+                       opt->total);
     return COCOB_OK;
 }
 
-/* A model section of another length than m's: read as far as it goes, to
- * name the first difference; such a section is small. */
-static cocob_status other_model_section(reader *r, uint64_t len, const cocob_model *m)
+/* The run the checkpoint was made in against this one: the same batches of
+ * the same examples, or its step count means other examples. */
+static cocob_status compare_run(const reader *r, const cocob_progress *was,
+                                const cocob_progress *now)
 {
-    if (len > (1u << 20))
-        return other_model(r, "its model section is far larger than this model's");
-    unsigned char *stored = malloc((size_t)len + 1);
-    if (!stored)
-        return cocob_fail(r->err, COCOB_ERR_OUT_OF_MEMORY, "checkpoint: out of host memory");
-    cocob_status s = read_exact(r, stored, (size_t)len, "section MODL");
-    if (s == COCOB_OK)
-        s = compare_model(r, stored, (size_t)len, m);
-    free(stored);
-    return s == COCOB_OK ? other_model(r, "its model section differs in size") : s;
+    if (was->batch == 0 || was->examples == 0)
+        return mismatch(r, COCOB_ERR_INVALID_ARGUMENT,
+                        "records no batch size or example count (it was not saved by "
+                        "cocob_train), so a run cannot go on from it exactly");
+    if (was->batch != now->batch)
+        return mismatch(r, COCOB_ERR_INVALID_ARGUMENT,
+                        "was made with batches of %llu, this run asks for %llu; resume with "
+                        "batches of %llu", (unsigned long long)was->batch,
+                        (unsigned long long)now->batch, (unsigned long long)was->batch);
+    if (was->examples != now->examples)
+        return mismatch(r, COCOB_ERR_INVALID_ARGUMENT,
+                        "was made on %llu training examples, this run has %llu",
+                        (unsigned long long)was->examples, (unsigned long long)now->examples);
+    if (was->data_fingerprint != now->data_fingerprint)
+        return mismatch(r, COCOB_ERR_INVALID_ARGUMENT,
+                        "was made on other data: as many examples, but fingerprint %016llx, "
+                        "this data %016llx", (unsigned long long)was->data_fingerprint,
+                        (unsigned long long)now->data_fingerprint);
+    return COCOB_OK;
 }
 
-cocob_status cocob_checkpoint_load(const char *path, cocob_model *m, cocob_optimizer *opt,
-                                   cocob_progress *progress)
+/* The file's head: the magic, a version this build reads, its sections. */
+static cocob_status check_head(const reader *r)
+{
+    unsigned char head[FILE_HEAD] = {0};
+    size_t n = r->size < FILE_HEAD ? (size_t)r->size : FILE_HEAD;
+    cocob_status s = read_at(r, 0, head, n);
+    if (s != COCOB_OK)
+        return s;
+    if (memcmp(head, MAGIC, n < 8 ? n : 8) != 0 || n == 0)
+        return cocob_fail(r->err, COCOB_ERR_IO,
+                          "checkpoint %s is not a cocob checkpoint: it does not start with "
+                          "COCOBCKP", r->path);
+    if (n < FILE_HEAD)
+        return damaged(r, "truncated: the file is %zu bytes, shorter than a checkpoint's head",
+                       n);
+    uint32_t version = get_u32(head + 8);
+    if (version == 1)
+        return cocob_fail(r->err, COCOB_ERR_IO,
+                          "checkpoint %s is of version 1, from an older cocob; this build "
+                          "reads version %d, which also records the batch size and the data "
+                          "a run was made on, as going on exactly needs", r->path, VERSION);
+    if (version != VERSION)
+        return cocob_fail(r->err, COCOB_ERR_IO,
+                          "checkpoint %s is of version %lu; this build reads version %d",
+                          r->path, (unsigned long)version, VERSION);
+    if (get_u32(head + 12) != SECTIONS)
+        return damaged(r, "its head counts %lu sections, where version %d has %d",
+                       (unsigned long)get_u32(head + 12), VERSION, SECTIONS);
+    return COCOB_OK;
+}
+
+/* Every section read and checked into payload, nothing changed yet. */
+static cocob_status read_all(reader *r, cocob_model *m, const cocob_optimizer *opt,
+                             unsigned char *payload[SECTIONS])
+{
+    cocob_status s = check_head(r);
+    if (s == COCOB_OK)
+        s = walk(r);
+    if (s == COCOB_OK)
+        s = take(r, 0, &payload[0]);
+    if (s == COCOB_OK)
+        s = compare_model(r, payload[0], m);
+    if (s == COCOB_OK)
+        s = check_len(r, 1, m->params * 4, "its model's parameters");
+    if (s == COCOB_OK)
+        s = take(r, 1, &payload[1]);
+    if (s == COCOB_OK)
+        s = check_len(r, 2, OPTIMIZER_BYTES, "an optimizer's head");
+    if (s == COCOB_OK)
+        s = take(r, 2, &payload[2]);
+    if (s == COCOB_OK)
+        s = compare_optimizer(r, payload[2], opt);
+    if (s == COCOB_OK)
+        s = check_len(r, 3, opt->state_count * opt->total * 4, "its optimizer's state");
+    if (s == COCOB_OK)
+        s = take(r, 3, &payload[3]);
+    if (s == COCOB_OK)
+        s = check_len(r, 4, PROGRESS_BYTES, "the progress");
+    if (s == COCOB_OK)
+        s = take(r, 4, &payload[4]);
+    return s;
+}
+
+/* The load, checking the run against expect when it is not NULL. */
+static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
+                         const cocob_progress *expect, cocob_progress *progress)
 {
     if (!path || !m || !opt || !progress)
         return COCOB_ERR_INVALID_ARGUMENT;
     cocob_status s = check_pair(m, opt);
     if (s != COCOB_OK)
         return s;
-    size_t want[SECTIONS] = {32 + m->count * LAYER_BYTES + 24, m->params * 4, 28 + DESCRIBE,
-                             opt->state_count * opt->total * 4, 32};
-    reader r = {path, &m->ctx->err, fopen(path, "rb")};
-    if (!r.f)
-        return cocob_fail(r.err, COCOB_ERR_IO, "checkpoint %s: cannot open: %s", path,
-                          strerror(errno));
-    unsigned char head[16];
-    char detail[120];
-    s = read_exact(&r, head, sizeof head, "the file's head");
-    if (s == COCOB_OK && memcmp(head, MAGIC, 8) != 0) {
-        s = corrupt(&r, "not a cocob checkpoint: ", "it does not start with COCOBCKP");
-    } else if (s == COCOB_OK && (get_u32(head + 8) != VERSION || get_u32(head + 12) != SECTIONS)) {
-        snprintf(detail, sizeof detail, "version %lu with %lu sections; this build reads "
-                 "version %d", (unsigned long)get_u32(head + 8), (unsigned long)get_u32(head + 12),
-                 VERSION);
-        s = corrupt(&r, "unsupported: ", detail);
-    }
+    reader r = {path, &m->ctx->err, -1, 0, {0}, {0}};
+    FILE *f;
+    s = cocob_file_open_read(r.err, path, "checkpoint", &f, &r.size);
+    if (s != COCOB_OK)
+        return s;
+    r.fd = fileno(f);
     unsigned char *payload[SECTIONS] = {NULL};
-    for (int k = 0; k < SECTIONS && s == COCOB_OK; k++) {
-        uint64_t len = 0;
-        s = take_section(&r, k, want[k], &payload[k], &len);
-        if (s == COCOB_ERR_SHAPE && k == 0)
-            s = other_model_section(&r, len, m);
-        else if (s == COCOB_ERR_SHAPE)
-            s = cocob_fail(r.err, COCOB_ERR_SHAPE,
-                           "checkpoint %s: section %s holds %llu bytes; this model and "
-                           "optimizer need %zu: it was made for another",
-                           path, tags[k], (unsigned long long)len, want[k]);
-        if (s == COCOB_OK && k == 0)
-            s = compare_model(&r, payload[0], want[0], m);
-        if (s == COCOB_OK && k == 2)
-            s = compare_optimizer(&r, payload[2], opt);
+    s = read_all(&r, m, opt, payload);
+    fclose(f);
+    cocob_progress was = {0};
+    if (s == COCOB_OK) {
+        const unsigned char *pp = payload[4];
+        was = (cocob_progress){get_u64(pp),      get_u64(pp + 8),  get_u64(pp + 16),
+                               get_u64(pp + 24), get_u64(pp + 32), get_u64(pp + 40),
+                               get_u64(pp + 48)};
+        if (expect)
+            s = compare_run(&r, &was, expect);
     }
-    if (s == COCOB_OK && fgetc(r.f) != EOF)
-        s = corrupt(&r, "corrupt: ", "there are bytes after its last section");
-    fclose(r.f);
     /* Nothing has changed so far; from here on only the device can fail. */
     cocob_backend *b = m->ctx->backend;
     float *host = NULL;
@@ -511,12 +586,25 @@ cocob_status cocob_checkpoint_load(const char *path, cocob_model *m, cocob_optim
         m->seed = get_u64(mp);
         m->draws = get_u64(mp + 8);
         opt->steps = get_u64(payload[2] + 4);
-        const unsigned char *pp = payload[4];
-        *progress = (cocob_progress){get_u64(pp), get_u64(pp + 8), get_u64(pp + 16),
-                                     get_u64(pp + 24)};
+        *progress = was;
     }
     free(host);
     for (int k = 0; k < SECTIONS; k++)
         free(payload[k]);
     return s;
+}
+
+cocob_status cocob_checkpoint_load(const char *path, cocob_model *m, cocob_optimizer *opt,
+                                   cocob_progress *progress)
+{
+    return load(path, m, opt, NULL, progress);
+}
+
+cocob_status cocob_checkpoint_resume(const char *path, cocob_model *m, cocob_optimizer *opt,
+                                     cocob_progress *at)
+{
+    if (!at)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_progress now = *at;
+    return load(path, m, opt, &now, at);
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/checked.h"
+#include "core/checkpoint.h"
+#include "core/files.h"
 #include "core/model.h"
 #include "core/monitor.h"
 #include "data/dataset.h"
@@ -134,9 +136,14 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "train: %zu epochs of batches of %zu over %zu examples", o->epochs,
                           o->batch, train->count);
-    cocob_progress at = {0, 0, 0, o->seed};
+    /* A bad checkpoint path is found before an epoch's work depends on it. */
+    if (o->checkpoint && (s = cocob_file_check_writable(err, o->checkpoint, "checkpoint")))
+        return s;
+    cocob_progress at = {0, 0, 0, o->seed, o->batch, train->count, 0};
+    if (o->checkpoint || o->resume)
+        at.data_fingerprint = cocob_dataset_fingerprint(train);
     if (o->resume) {
-        s = cocob_checkpoint_load(o->resume, m, opt, &at);
+        s = cocob_checkpoint_resume(o->resume, m, opt, &at);
         if (s != COCOB_OK)
             return s;
         if (at.epoch >= o->epochs)
@@ -196,7 +203,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             step++;
             if (s == COCOB_OK && o->checkpoint && o->checkpoint_every &&
                 step % o->checkpoint_every == 0 && k + 1 < per_epoch) {
-                cocob_progress p = {epoch - 1, k + 1, step, at.shuffle_seed};
+                cocob_progress p = {epoch - 1, k + 1, step, at.shuffle_seed, at.batch,
+                                    at.examples, at.data_fingerprint};
                 s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
             }
             if (s == COCOB_OK && o->on_step) {
@@ -218,7 +226,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         if (test)
             s = cocob_evaluate(m, test, o->batch, &r.test_loss, &r.test_accuracy);
         if (s == COCOB_OK && o->checkpoint) {
-            cocob_progress p = {epoch, 0, step, at.shuffle_seed};
+            cocob_progress p = {epoch, 0, step, at.shuffle_seed, at.batch, at.examples,
+                                at.data_fingerprint};
             s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
         }
         if (s == COCOB_OK && o->on_epoch)

@@ -42,4 +42,9 @@ size_t cocob_batch_count(size_t n, size_t batch);
 void cocob_dataset_gather(const cocob_dataset *d, const uint32_t *order, size_t start,
                           size_t count, float *x, int32_t *y);
 
+/* What a checkpoint records of the data it was made on: the CRC-32 of the
+ * images (their floats' bytes, little-endian) in the high half and of the
+ * labels in the low half. One pass over the data. */
+uint64_t cocob_dataset_fingerprint(const cocob_dataset *d);
+
 #endif

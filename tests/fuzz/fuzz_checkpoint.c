@@ -1,5 +1,8 @@
 /* The checkpoint reader on arbitrary files, into a small model and its
- * COCOB optimizer, made once. */
+ * COCOB optimizer, made once: a plain load, and a resume whose run matches
+ * regress/checkpoint/seed-cocob-v2's, so that changes to its progress reach
+ * each of the run's checks. */
+#include "core/checkpoint.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     const char *path = fuzz_file(0, data, size);
-    cocob_progress p;
-    if (path)
-        cocob_checkpoint_load(path, m, opt, &p);
+    cocob_progress p, at = {0, 0, 0, 1, 3, 9, 0x0123456789abcdefULL};
+    if (path && cocob_checkpoint_load(path, m, opt, &p) == COCOB_OK)
+        cocob_checkpoint_resume(path, m, opt, &at);
     return 0;
 }

@@ -1,0 +1,39 @@
+/* A data set's fingerprint, for a checkpoint to name the data it was made
+ * on: a resumed run must see the same examples, in the same order, or its
+ * shuffle and its skipped steps mean other examples. */
+#include <string.h>
+#include <zlib.h>
+
+#include "data/dataset.h"
+
+enum { CHUNK = 4096 };
+
+/* The CRC-32 of n 32-bit words, taken over their little-endian bytes so
+ * that a fingerprint is the same on every machine. */
+static uint32_t crc_words(const void *words, size_t n)
+{
+    const unsigned char *at = words;
+    unsigned char le[4 * CHUNK];
+    uLong crc = crc32(0L, Z_NULL, 0);
+    while (n > 0) {
+        size_t k = n < CHUNK ? n : CHUNK;
+        for (size_t i = 0; i < k; i++) {
+            uint32_t v;
+            memcpy(&v, at + 4 * i, 4);
+            le[4 * i] = (unsigned char)v;
+            le[4 * i + 1] = (unsigned char)(v >> 8);
+            le[4 * i + 2] = (unsigned char)(v >> 16);
+            le[4 * i + 3] = (unsigned char)(v >> 24);
+        }
+        crc = crc32(crc, le, (uInt)(4 * k));
+        at += 4 * k;
+        n -= k;
+    }
+    return (uint32_t)crc;
+}
+
+uint64_t cocob_dataset_fingerprint(const cocob_dataset *d)
+{
+    size_t pixels = d->count * d->channels * d->height * d->width;
+    return (uint64_t)crc_words(d->images, pixels) << 32 | crc_words(d->labels, d->count);
+}
