@@ -187,18 +187,14 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                 cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
             }
             step++;
-            /* A stop asked during an epoch's last step waits for the epoch's
-             * end, whose save and report come anyway. */
-            int stop = s == COCOB_OK && k + 1 < per_epoch && o->should_stop &&
-                       o->should_stop(o->user);
+            cocob_progress here = {epoch - 1, k + 1, step, at.shuffle_seed};
             /* A periodic save waits for the epoch's first trained batch: an
              * epoch that so far only dropped batches may be dead, and must
              * not replace the last good checkpoint. */
-            int periodic = o->checkpoint_every && step % o->checkpoint_every == 0 && seen;
-            if (s == COCOB_OK && o->checkpoint && k + 1 < per_epoch && (stop || periodic)) {
-                cocob_progress p = {epoch - 1, k + 1, step, at.shuffle_seed};
-                s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
-            }
+            int saved = s == COCOB_OK && o->checkpoint && o->checkpoint_every &&
+                        step % o->checkpoint_every == 0 && k + 1 < per_epoch && seen;
+            if (saved)
+                s = cocob_checkpoint_save(o->checkpoint, m, opt, &here);
             if (s == COCOB_OK && o->on_step) {
                 double t = cocob_now(), elapsed = t - start_all;
                 double done = (double)((epoch - first_epoch) * per_epoch + k + 1 - first_step);
@@ -209,8 +205,15 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                                        elapsed / done * (total - done)};
                 o->on_step(&r, o->user);
             }
-            if (s == COCOB_OK && stop)
-                s = stopped(err, o, epoch, k + 1, per_epoch);
+            /* A stop asked during an epoch's last step waits for the epoch's
+             * end, whose save and report come anyway. */
+            if (s == COCOB_OK && k + 1 < per_epoch && o->should_stop &&
+                o->should_stop(o->user)) {
+                if (o->checkpoint && !saved)
+                    s = cocob_checkpoint_save(o->checkpoint, m, opt, &here);
+                if (s == COCOB_OK)
+                    s = stopped(err, o, epoch, k + 1, per_epoch);
+            }
         }
         if (s != COCOB_OK)
             break;
