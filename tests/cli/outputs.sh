@@ -56,6 +56,29 @@ expect 1 "cannot write the log $WORK/no/x.csv: its folder $WORK/no" -- \
 refute "train loss|read [0-9]+ images" -- "$COCOB" "${QUICK[@]}" --log "$WORK/no/x.csv"
 expect 1 "cannot write the log $WORK: it is a folder" -- "$COCOB" "${QUICK[@]}" --log "$WORK"
 
+# A failure in the evaluation after an epoch (here the first allocation
+# that a test batch larger than the training's needs) keeps the epoch: its
+# line is printed and its checkpoint saved before the run fails.
+hit=0
+for n in $(seq 1 60); do
+  rm -f "$WORK/late.ckpt"
+  OUT=$(COCOB_FAULT_ALLOC=$n "$COCOB" --device ref train --limit 5 --batch 10 --model dense:10 \
+    --epochs 1 --checkpoint "$WORK/late.ckpt" 2>&1) && break
+  if grep -q "during the test evaluation" <<<"$OUT"; then
+    hit=1
+    break
+  fi
+done
+check "an allocation fails during the test evaluation" test "$hit" -eq 1
+if [ "$hit" -eq 0 ]; then
+  OUT=""
+  rm -f "$WORK/late.ckpt"
+fi
+check "... with the message 'epoch 1: during the test evaluation: '" \
+  grep -q "^cocob train: epoch 1: during the test evaluation: " <<<"$OUT"
+check "... after the epoch's line" grep -q "^epoch 1/1  train loss [0-9]" <<<"$OUT"
+check "... and its checkpoint saved" test -s "$WORK/late.ckpt"
+
 # And a good log holds the header and a row an epoch.
 expect 0 "epoch 2/2" -- "$COCOB" --device ref train --limit 100 --model dense:10 --epochs 2 \
   --log "$WORK/good.csv"
