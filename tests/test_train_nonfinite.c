@@ -4,6 +4,7 @@
  * not); cocob_train adds the epoch and the step; with skip_nonfinite the
  * batch is dropped and counted instead. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,76 @@ START_TEST(training_names_the_step_or_skips_the_batch)
 }
 END_TEST
 
+static char *read_whole(const char *path, long *size)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    *size = ftell(f);
+    rewind(f);
+    char *bytes = malloc((size_t)*size);
+    ck_assert_ptr_nonnull(bytes);
+    ck_assert_uint_eq(fread(bytes, 1, (size_t)*size, f), (size_t)*size);
+    fclose(f);
+    return bytes;
+}
+
+START_TEST(an_epoch_whose_every_batch_is_dropped_fails_and_keeps_the_checkpoint)
+{
+    setup t;
+    make(&t, selector_of(_i));
+    cocob_dataset *d;
+    cocob_error err = {0};
+    ck_assert_int_eq(cocob_dataset_alloc(&err, "test", 40, 1, SIDE, SIDE, &d), COCOB_OK);
+    d->classes = CLASSES;
+    test_rng rng = {6};
+    for (size_t i = 0; i < 40 * PIXELS; i++)
+        d->images[i] = test_rng_uniform(&rng, 0, 1);
+    for (size_t i = 0; i < 40; i++)
+        d->labels[i] = (int32_t)(i % CLASSES);
+    char *dir = test_tmpdir("dead-epoch");
+    char *file = malloc(strlen(dir) + 16);
+    ck_assert_ptr_nonnull(file);
+    sprintf(file, "%s/run.ckpt", dir);
+
+    /* A good first epoch, saved. */
+    cocob_train_options o;
+    cocob_train_options_init(&o);
+    o.batch = 8;
+    o.skip_nonfinite = 1;
+    o.checkpoint = file;
+    cocob_status s = cocob_train(t.m, t.opt, d, NULL, &o);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(t.ctx));
+    long good_size;
+    char *good = read_whole(file, &good_size);
+
+    /* Then every example holds a NaN: each of epoch 2's five batches is
+     * dropped, periodic saves included. */
+    for (size_t i = 0; i < 40; i++)
+        d->images[i * PIXELS + 1] = NAN;
+    o.epochs = 2;
+    o.resume = file;
+    o.checkpoint_every = 2;
+    s = cocob_train(t.m, t.opt, d, NULL, &o);
+    const char *msg = cocob_context_error(t.ctx);
+    ck_assert_msg(s == COCOB_ERR_NONFINITE, "%s: %s", cocob_status_name(s), msg);
+    ck_assert_msg(strstr(msg, "epoch 2: every one of its 5 batch(es) was dropped for NaN or "
+                              "infinite values"),
+                  "%s", msg);
+    long now_size;
+    char *now = read_whole(file, &now_size);
+    ck_assert_msg(now_size == good_size && memcmp(now, good, (size_t)now_size) == 0,
+                  "the dead epoch replaced the last good checkpoint");
+    free(now);
+    free(good);
+    test_rmtree(dir);
+    free(dir);
+    free(file);
+    done(&t);
+    cocob_dataset_free(d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("train_nonfinite");
@@ -178,6 +249,8 @@ int main(void)
     tcase_add_loop_test(tc, the_first_layer_whose_output_is_not_finite_is_named, 0, 2);
     tcase_add_loop_test(tc, a_gradient_that_overflows_is_named_by_layer, 0, 2);
     tcase_add_loop_test(tc, training_names_the_step_or_skips_the_batch, 0, 2);
+    tcase_add_loop_test(tc, an_epoch_whose_every_batch_is_dropped_fails_and_keeps_the_checkpoint,
+                        0, 2);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

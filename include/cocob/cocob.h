@@ -38,7 +38,8 @@ typedef enum cocob_status {
     COCOB_ERR_IO,               /* a file could not be read or written */
     COCOB_ERR_UNSUPPORTED,      /* the backend or build lacks the feature */
     COCOB_ERR_NONFINITE,        /* a NaN or an infinity where only finite numbers make sense */
-    COCOB_ERR_VERIFY            /* verify mode: the device's result is not the reference's */
+    COCOB_ERR_VERIFY,           /* verify mode: the device's result is not the reference's */
+    COCOB_ERR_INTERRUPTED       /* stopped on the caller's request (should_stop) before the end */
 } cocob_status;
 
 /* A short fixed name for a status, such as "COCOB_ERR_BUILD". */
@@ -496,7 +497,10 @@ typedef struct cocob_step_report {
     double elapsed_seconds, eta_seconds;
 } cocob_step_report;
 
-/* After each epoch and its evaluation. */
+/* After each epoch and its evaluation. Also when the epoch's checkpoint
+ * save or its evaluation fails, before cocob_train returns that failure,
+ * with test_loss and test_accuracy -1: the epoch's training is reported,
+ * and saved first, whatever fails after it. */
 typedef struct cocob_epoch_report {
     size_t epoch, epochs, steps;
     double train_loss;              /* the mean over the epoch's examples */
@@ -603,13 +607,25 @@ typedef struct cocob_train_options {
      * the host, from the tensor's steps and gradients. */
     void (*on_monitor)(const cocob_monitor_report *r, void *user);
     size_t monitor_every;
+    /* Asked after each step and between epochs, with user; when it returns
+     * non-zero the run stops there, saves the checkpoint (when one is set)
+     * at that very step, in the format checkpoint_every writes, so that a
+     * resume goes on exactly, and returns COCOB_ERR_INTERRUPTED with a
+     * message saying where it stopped and what was saved. A stop asked
+     * during an epoch's last step comes after that epoch's save, evaluation
+     * and report. The library installs no signal handler: a program that
+     * wants Ctrl-C to stop cleanly sets a volatile sig_atomic_t in its own
+     * handler and returns it here. NULL never stops. */
+    int (*should_stop)(void *user);
 } cocob_train_options;
 
 COCOB_API void cocob_train_options_init(cocob_train_options *o);
 
 /* Trains m with softmax cross-entropy on train, stepping opt (made over
  * cocob_model_params(m)), and evaluates on test (may be NULL) after each
- * epoch. A failure names the epoch and the step. */
+ * epoch. A failure names the epoch and the step, or says "during the test
+ * evaluation". With skip_nonfinite, an epoch whose every batch was dropped
+ * fails with COCOB_ERR_NONFINITE and is not saved. */
 COCOB_API cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt,
                                    const cocob_dataset *train, const cocob_dataset *test,
                                    const cocob_train_options *o);

@@ -35,6 +35,18 @@ void cocob_error_append(cocob_error *err, const char *fmt, ...)
     va_end(ap);
 }
 
+void cocob_error_prepend(cocob_error *err, const char *fmt, ...)
+{
+    char was[COCOB_ERROR_CAP];
+    memcpy(was, err->message, sizeof was);
+    err->message[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    append_v(err, fmt, ap);
+    va_end(ap);
+    cocob_error_append(err, "%s", was);
+}
+
 void cocob_error_clear(cocob_error *err)
 {
     err->status = COCOB_OK;
@@ -56,6 +68,7 @@ const char *cocob_status_name(cocob_status s)
     case COCOB_ERR_UNSUPPORTED: return "COCOB_ERR_UNSUPPORTED";
     case COCOB_ERR_NONFINITE: return "COCOB_ERR_NONFINITE";
     case COCOB_ERR_VERIFY: return "COCOB_ERR_VERIFY";
+    case COCOB_ERR_INTERRUPTED: return "COCOB_ERR_INTERRUPTED";
     }
     return "COCOB_ERR_UNKNOWN";
 }

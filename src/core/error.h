@@ -22,6 +22,12 @@ cocob_status cocob_fail(cocob_error *err, cocob_status s, const char *fmt, ...)
 void cocob_error_append(cocob_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Puts text before the message of the failure already recorded, for a
+ * caller that knows where the failure happened ("epoch 1: during the test
+ * evaluation: "). */
+void cocob_error_prepend(cocob_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 void cocob_error_clear(cocob_error *err);
 
 #endif

@@ -114,6 +114,24 @@ cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch
     return s;
 }
 
+/* The run stopped on request after step `batch` of an epoch, or (0) after
+ * the whole epoch, with its checkpoint saved when it has one. */
+static cocob_status stopped(cocob_error *err, const cocob_train_options *o, size_t epoch,
+                            size_t batch, size_t per_epoch)
+{
+    if (batch)
+        cocob_fail(err, COCOB_ERR_INTERRUPTED, "stopped on request in epoch %zu, after step "
+                   "%zu of %zu", epoch, batch, per_epoch);
+    else
+        cocob_fail(err, COCOB_ERR_INTERRUPTED, "stopped on request after epoch %zu of %zu",
+                   epoch, o->epochs);
+    if (o->checkpoint)
+        cocob_error_append(err, "; saved %s, to resume from", o->checkpoint);
+    else
+        cocob_error_append(err, "; nothing was saved (no checkpoint was set)");
+    return COCOB_ERR_INTERRUPTED;
+}
+
 cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_dataset *train,
                          const cocob_dataset *test, const cocob_train_options *o)
 {
@@ -201,12 +219,15 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                 cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
             }
             step++;
-            if (s == COCOB_OK && o->checkpoint && o->checkpoint_every &&
-                step % o->checkpoint_every == 0 && k + 1 < per_epoch) {
-                cocob_progress p = {epoch - 1, k + 1, step, at.shuffle_seed, at.batch,
-                                    at.examples, at.data_fingerprint};
-                s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
-            }
+            cocob_progress here = {epoch - 1, k + 1, step, at.shuffle_seed, at.batch,
+                                   at.examples, at.data_fingerprint};
+            /* A periodic save waits for the epoch's first trained batch: an
+             * epoch that so far only dropped batches may be dead, and must
+             * not replace the last good checkpoint. */
+            int saved = s == COCOB_OK && o->checkpoint && o->checkpoint_every &&
+                        step % o->checkpoint_every == 0 && k + 1 < per_epoch && seen;
+            if (saved)
+                s = cocob_checkpoint_save(o->checkpoint, m, opt, &here);
             if (s == COCOB_OK && o->on_step) {
                 double t = cocob_now(), elapsed = t - start_all;
                 double done = (double)((epoch - first_epoch) * per_epoch + k + 1 - first_step);
@@ -217,21 +238,47 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                                        elapsed / done * (total - done)};
                 o->on_step(&r, o->user);
             }
+            /* A stop asked during an epoch's last step waits for the epoch's
+             * end, whose save and report come anyway. */
+            if (s == COCOB_OK && k + 1 < per_epoch && o->should_stop &&
+                o->should_stop(o->user)) {
+                if (o->checkpoint && !saved)
+                    s = cocob_checkpoint_save(o->checkpoint, m, opt, &here);
+                if (s == COCOB_OK)
+                    s = stopped(err, o, epoch, k + 1, per_epoch);
+            }
         }
         if (s != COCOB_OK)
             break;
+        if (skipped && !seen) {
+            s = cocob_fail(err, COCOB_ERR_NONFINITE,
+                           "epoch %zu: every one of its %zu batch(es) was dropped for NaN or "
+                           "infinite values (skip_nonfinite): the run has stopped learning, "
+                           "and the last checkpoint is kept as it was", epoch, skipped);
+            break;
+        }
         double seconds = cocob_now() - start;
         cocob_epoch_report r = {epoch, o->epochs, step, seen ? sum / (double)seen : NAN,
                                 -1, -1, seconds, (double)seen / seconds, skipped};
-        if (test)
-            s = cocob_evaluate(m, test, o->batch, &r.test_loss, &r.test_accuracy);
-        if (s == COCOB_OK && o->checkpoint) {
+        /* The trained weights are saved before the evaluation, and the epoch
+         * is reported whatever fails after its training, so that a late
+         * failure never loses a finished epoch. */
+        if (o->checkpoint) {
             cocob_progress p = {epoch, 0, step, at.shuffle_seed, at.batch, at.examples,
                                 at.data_fingerprint};
             s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
         }
-        if (s == COCOB_OK && o->on_epoch)
+        if (s == COCOB_OK && test) {
+            s = cocob_evaluate(m, test, o->batch, &r.test_loss, &r.test_accuracy);
+            if (s != COCOB_OK) {
+                r.test_loss = r.test_accuracy = -1;
+                cocob_error_prepend(err, "epoch %zu: during the test evaluation: ", epoch);
+            }
+        }
+        if (o->on_epoch)
             o->on_epoch(&r, o->user);
+        if (s == COCOB_OK && epoch < o->epochs && o->should_stop && o->should_stop(o->user))
+            s = stopped(err, o, epoch, 0, per_epoch);
     }
     monitor_close(&mo, m);
     batch_free(&bb);

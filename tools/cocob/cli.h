@@ -12,6 +12,8 @@ typedef struct cli_common {
     int verbose;          /* --verbose: debug messages too */
     double started;       /* cocob_now() on entering main, for the startup time */
     cocob_verify_mode verify;   /* --verify: STOP */
+    int argc;             /* the whole command line, for the --resume command */
+    char **argv;
 } cli_common;
 
 /* Sets OMP_WAIT_POLICY=PASSIVE and, where OpenBLAS misjudged the CPU,
@@ -19,6 +21,19 @@ typedef struct cli_common {
  * both are read only as the libraries load. Returns only when no restart
  * was needed or it failed. */
 void cli_restart_tuned(char **argv);
+
+/* output.c: 0 when everything written to f so far has reached the system
+ * (f is flushed), else the errno of the failure (EIO when the stream no
+ * longer knows it). */
+int cli_flush(FILE *f);
+
+/* stop.c: SIGINT and SIGTERM, from cli_catch_stop on, only note the signal
+ * (a second one meets the disposition from before: usually death), and
+ * cli_stop_signal returns it (0: none yet). cli_print_resume prints the
+ * command line with --resume checkpoint in place of any --resume. */
+void cli_catch_stop(void);
+int cli_stop_signal(void);
+void cli_print_resume(FILE *out, const cli_common *common, const char *checkpoint);
 
 /* Opens a context, or prints why not and returns NULL. */
 cocob_context *cli_open(const cli_common *common);

@@ -48,9 +48,9 @@ cocob_context *cli_open(const cli_common *common)
     return ctx;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
-    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF};
+    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF, argc, argv};
     cli_restart_tuned(argv);
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -98,4 +98,17 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "cocob: unknown command \"%s\"\n\n%s", cmd, usage);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    int status = run_command(argc, argv);
+    /* Every command's printout, --json and tables alike: a full disk or a
+     * closed pipe is a failure, not a success with nothing written. */
+    int e = cli_flush(stdout);
+    if (e && status == 0) {
+        fprintf(stderr, "cocob: writing the standard output failed: %s\n", strerror(e));
+        status = 1;
+    }
+    return status;
 }

@@ -1,12 +1,15 @@
 /* `cocob train`: a model trained with COCOB-Backprop on a data set, with a
  * progress bar on a terminal and plain lines elsewhere. */
+#include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/files.h"
 #include "train_args.h"
 
 typedef struct progress {
@@ -32,7 +35,25 @@ typedef struct progress {
     size_t monitor_every, tensors;
     cocob_monitor_report last;          /* the epoch-end report, for its CSV row */
     cocob_tensor_stats *last_tensors;
+    /* The errno of the first failed write of stdout and of the log: the
+     * run stops at the next step, since what it prints would be lost. */
+    int out_errno, log_errno;
 } progress;
+
+/* Each output's first failure is kept; later ones add nothing. */
+static void check_outputs(progress *p)
+{
+    if (!p->out_errno)
+        p->out_errno = cli_flush(stdout);
+    if (p->csv && !p->log_errno)
+        p->log_errno = cli_flush(p->csv);
+}
+
+static int should_stop(void *user)
+{
+    const progress *p = user;
+    return cli_stop_signal() || p->out_errno || p->log_errno;
+}
 
 static void clock_text(double seconds, char *out, size_t cap)
 {
@@ -103,22 +124,28 @@ static void on_epoch(const cocob_epoch_report *r, void *user)
     progress *p = user;
     if (p->tty)
         fprintf(stderr, "\r\033[K");
-    printf("epoch %zu/%zu  train loss %.4f  test loss %.4f  test accuracy %.2f%%  "
-           "%.1f s (%.0f examples/s)\n",
-           r->epoch, r->epochs, r->train_loss, r->test_loss, 100.0 * r->test_accuracy, r->seconds,
-           r->examples_per_second);
+    /* Without test figures when the evaluation failed: the training's are
+     * still the epoch's result. */
+    int tested = r->test_loss >= 0;
+    printf("epoch %zu/%zu  train loss %.4f  ", r->epoch, r->epochs, r->train_loss);
+    if (tested)
+        printf("test loss %.4f  test accuracy %.2f%%  ", r->test_loss, 100.0 * r->test_accuracy);
+    printf("%.1f s (%.0f examples/s)\n", r->seconds, r->examples_per_second);
     if (r->skipped)
         printf("         %zu batch(es) dropped for NaN or infinite values (--skip-nonfinite)\n",
                r->skipped);
-    fflush(stdout);
     if (p->csv) {
-        fprintf(p->csv, "%zu,%zu,%.6f,%.6f,%.6f,%.3f,%.1f", r->epoch, r->steps, r->train_loss,
-                r->test_loss, r->test_accuracy, r->seconds, r->examples_per_second);
+        fprintf(p->csv, "%zu,%zu,%.6f,", r->epoch, r->steps, r->train_loss);
+        if (tested)
+            fprintf(p->csv, "%.6f,%.6f,", r->test_loss, r->test_accuracy);
+        else
+            fputs(",,", p->csv);
+        fprintf(p->csv, "%.3f,%.1f", r->seconds, r->examples_per_second);
         if (p->monitor)
             cli_monitor_columns(p->csv, p->monitor_every ? NULL : &p->last, p->tensors);
         fputc('\n', p->csv);
-        fflush(p->csv);
     }
+    check_outputs(p);
 }
 
 static void on_monitor(const cocob_monitor_report *r, void *user)
@@ -139,8 +166,8 @@ static void on_monitor(const cocob_monitor_report *r, void *user)
         fprintf(p->csv, "%zu,%zu,,,,,", r->epoch, r->total_steps);
         cli_monitor_columns(p->csv, r, p->tensors);
         fputc('\n', p->csv);
-        fflush(p->csv);
     }
+    check_outputs(p);
 }
 
 int cli_train(int argc, char **argv, const cli_common *common)
@@ -162,21 +189,21 @@ int cli_train(int argc, char **argv, const cli_common *common)
     cli_common run = *common;
     if (a.verify)
         run.verify = COCOB_VERIFY_STOP;
+    /* The outputs are proven writable before the device and the data, which
+     * take seconds; the log is truncated only once training starts. */
+    cocob_error err = {0};
+    if ((log && cocob_file_check_writable(&err, log, "log") != COCOB_OK) ||
+        (checkpoint && cocob_file_check_writable(&err, checkpoint, "checkpoint") != COCOB_OK)) {
+        fprintf(stderr, "cocob train: %s\n", err.message);
+        return 1;
+    }
     FILE *csv = NULL;
-    if (log && !(csv = fopen(log, "w"))) {
-        perror(log);
-        return 1;
-    }
     cocob_context *ctx = cli_open(&run);
-    if (!ctx) {
-        if (csv)
-            fclose(csv);
+    if (!ctx)
         return 1;
-    }
     progress p;
     memset(&p, 0, sizeof p);
     p.tty = isatty(fileno(stderr));
-    p.csv = csv;
     p.verbose = common->verbose;
     p.ctx = ctx;
     p.started = common->started;
@@ -203,6 +230,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
     if (s == COCOB_OK)
         s = cocob_optimizer_create(ctx, &optimizer, 1, &params, &opt);
     p.made = cocob_now();
+    int said = 0;   /* the failure's message is out already */
     if (s == COCOB_OK) {
         size_t summary_size = cocob_model_summary(model, NULL, 0) + 1;
         char *summary = malloc(summary_size);
@@ -217,18 +245,25 @@ int cli_train(int argc, char **argv, const cli_common *common)
         printf("training %zu epoch(s), batches of %zu, seed %" PRIu64 ", %s\n%s", epochs, batch,
                seed, described, summary ? summary : "(no memory for the model's summary)\n");
         free(summary);
-        fflush(stdout);
+        check_outputs(&p);
         p.monitor = monitor;
         p.monitor_every = monitor_every;
         p.tensors = cocob_model_tensor_count(model);
         if (monitor && !(p.last_tensors = calloc(p.tensors + 1, sizeof *p.last_tensors)))
             s = COCOB_ERR_OUT_OF_MEMORY;
+        if (s == COCOB_OK && log && !(csv = fopen(log, "w"))) {
+            fprintf(stderr, "cocob train: cannot open the log %s: %s\n", log, strerror(errno));
+            s = COCOB_ERR_IO;
+            said = 1;
+        }
+        p.csv = csv;
         if (csv) {
             fprintf(csv, "epoch,steps,train_loss,test_loss,test_accuracy,seconds,"
                          "examples_per_second");
             if (monitor)
                 cli_monitor_header(csv, model);
             fputc('\n', csv);
+            check_outputs(&p);
         }
         cocob_train_options o;
         cocob_train_options_init(&o);
@@ -242,24 +277,51 @@ int cli_train(int argc, char **argv, const cli_common *common)
         o.checkpoint_every = every;
         o.resume = resume;
         o.skip_nonfinite = skip_nonfinite;
+        o.should_stop = should_stop;
         if (monitor) {
             o.on_monitor = on_monitor;
             o.monitor_every = monitor_every;
         }
-        if (s == COCOB_OK)
+        if (s == COCOB_OK && !should_stop(&p)) {
+            cli_catch_stop();
             s = cocob_train(model, opt, train, test, &o);
+        }
         if (p.tty && s != COCOB_OK)
             fprintf(stderr, "\n");
         if (s == COCOB_OK && p.steady_steps)
             printf("speed    %zu steps in %.3f s, each epoch's first left out: %.2f steps/s\n",
                    p.steady_steps, p.steady_seconds,
                    (double)p.steady_steps / p.steady_seconds);
+        check_outputs(&p);
     }
-    if (s != COCOB_OK)
+    if (csv && fclose(csv) != 0 && !p.log_errno)
+        p.log_errno = errno ? errno : EIO;
+    int code = s == COCOB_OK ? 0 : 1;
+    if (p.log_errno)
+        fprintf(stderr, "cocob train: writing the log %s failed: %s\n", log,
+                strerror(p.log_errno));
+    if (p.out_errno)
+        fprintf(stderr, "cocob train: writing the standard output failed: %s\n",
+                strerror(p.out_errno));
+    if (p.log_errno || p.out_errno)
+        code = 1;
+    int sig = cli_stop_signal();
+    if (s == COCOB_ERR_INTERRUPTED) {
+        if (sig)
+            fprintf(stderr, "cocob train: %s: ", sig == SIGINT ? "interrupted (SIGINT)"
+                                                               : "terminated (SIGTERM)");
+        else
+            fprintf(stderr, "cocob train: ");
+        fprintf(stderr, "%s\n", cocob_context_error(ctx));
+        if (checkpoint) {
+            fprintf(stderr, "cocob train: continue with: ");
+            cli_print_resume(stderr, common, checkpoint);
+        }
+        /* As a shell reports a command its signal killed. */
+        if (sig)
+            code = 128 + sig;
+    } else if (s != COCOB_OK && !said) {
         fprintf(stderr, "cocob train: %s\n", cocob_context_error(ctx));
-    if (csv && fclose(csv) != 0 && s == COCOB_OK) {
-        fprintf(stderr, "cocob train: writing the log %s failed\n", log);
-        s = COCOB_ERR_IO;
     }
     free(p.last_tensors);
     cocob_optimizer_destroy(opt);
@@ -267,5 +329,5 @@ int cli_train(int argc, char **argv, const cli_common *common)
     cocob_dataset_free(train);
     cocob_dataset_free(test);
     cocob_context_destroy(ctx);
-    return s == COCOB_OK ? 0 : 1;
+    return code;
 }

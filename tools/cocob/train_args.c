@@ -16,10 +16,13 @@ const char train_usage[] =
     "continues a saved run exactly, to --epochs in all. --verify checks every op\n"
     "against the C reference and stops at the first that differs. A NaN or\n"
     "infinite loss or gradient stops the run, naming the layer and the step;\n"
-    "--skip-nonfinite drops such a batch and counts it instead. --monitor prints,\n"
+    "--skip-nonfinite drops such a batch and counts it instead, and fails the run\n"
+    "when an epoch drops every batch. --monitor prints,\n"
     "per weight tensor, the gradients' range, COCOB's L, the effective learning\n"
     "rate |step|/|g|, the norm and the drift, after each epoch (or every N steps),\n"
-    "and adds them to the --log CSV.\n";
+    "and adds them to the --log CSV. Ctrl-C or SIGTERM stops the run after the\n"
+    "step under way, saves it to the --checkpoint and prints the command that\n"
+    "resumes it; the exit status is then 130 or 143.\n";
 
 /* The counts' ranges. A training set's examples are indexed by 32 bits, so
  * no --limit beyond that means anything; epochs and step intervals share
