@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "backend/ref/ref.h"
 #include "core/internal.h"
@@ -164,6 +165,27 @@ START_TEST(a_corrupt_file_is_a_warning_and_the_defaults)
 }
 END_TEST
 
+/* A FIFO where the file goes: opened, it would block for ever. */
+START_TEST(a_params_file_that_is_not_a_file_is_a_warning)
+{
+    char *dir = fresh_cache();
+    cocob_context *ctx = test_context("opencl");
+    char path[4200];
+    ck_assert(cocob_cl_gemm_params_path(&cl_of(ctx)->dev, path, sizeof path));
+    cocob_context_destroy(ctx);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    test_log_clear();
+    ctx = test_context("opencl");
+    ck_assert_msg(strstr(test_log(), path) && strstr(test_log(), "is a FIFO") &&
+                      strstr(test_log(), "using the defaults"),
+                  "no warning naming the FIFO %s in:\n%s", path, test_log());
+    gemm_matches_ref(ctx);
+    cocob_context_destroy(ctx);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(tuning_needs_an_opencl_device)
 {
     cocob_context *ctx = test_context("ref");
@@ -183,6 +205,7 @@ int main(void)
     tcase_add_test(tc, tuned_parameters_are_stored_loaded_and_used);
     tcase_add_loop_test(tc, a_corrupt_file_is_a_warning_and_the_defaults, 0,
                         (int)(sizeof corrupt / sizeof *corrupt));
+    tcase_add_test(tc, a_params_file_that_is_not_a_file_is_a_warning);
     tcase_add_test(tc, tuning_needs_an_opencl_device);
     suite_add_tcase(s, tc);
     return test_run(s);
