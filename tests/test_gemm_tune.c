@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "backend/ref/ref.h"
 #include "core/internal.h"
@@ -106,18 +107,28 @@ START_TEST(tuned_parameters_are_stored_loaded_and_used)
 }
 END_TEST
 
-/* Files that must each be rejected whole. */
-static const char *const corrupt[] = {
-    "", /* empty */
-    "cocob gemm parameters 2\n",
-    "cocob gemm parameters 1\ndevice someone else's | 1 | 2\nclblast\n",
-    "cocob gemm parameters 1\n%s\nouter 4 2 16 1\n",                 /* no dot line */
-    "cocob gemm parameters 1\n%s\nouter 4 2 15 1\ndot 4 2 16 1\n",    /* no float15 */
-    "cocob gemm parameters 1\n%s\nouter 99 2 16 1\ndot 4 2 16 1\n",   /* too big a tile */
-    "cocob gemm parameters 1\n%s\nouter 4 2 16 1 7\ndot 4 2 16 1\n",  /* a field too many */
-    "cocob gemm parameters 1\n%s\nouter 4 2 16 1\ndot 4 2 16 1\nx\n", /* a line too many */
-    "cocob gemm parameters 1\n%s\nouter 4 2 16 1\ndot 4 2 16",        /* cut short */
-    "\x89PNG\r\n\x1a\n\x00\x01",
+/* Files that must each be rejected whole, and what the warning must name. */
+static const struct {
+    const char *text, *why;
+} corrupt[] = {
+    {"", "first line"}, /* empty */
+    {"cocob gemm parameters 2\n", "first line"},
+    {"cocob gemm parameters 1\ndevice someone else's | 1 | 2\nclblast\n", "another device"},
+    {"cocob gemm parameters 1\n%s\nouter 4 2 16 1\n", "dot tile line"},
+    {"cocob gemm parameters 1\n%s\nouter 4 2 15 1\ndot 4 2 16 1\n", "vector width"},
+    {"cocob gemm parameters 1\n%s\nouter 99 2 16 1\ndot 4 2 16 1\n", "outer tile's rows"},
+    {"cocob gemm parameters 1\n%s\nouter 4 2 16 1 7\ndot 4 2 16 1\n", "four fields"},
+    {"cocob gemm parameters 1\n%s\nouter 4 2 16 1\ndot 4 2 16 1\nx\n", "past its last line"},
+    {"cocob gemm parameters 1\n%s\nouter 4 2 16 1\ndot 4 2 16", "cut short"},
+    {"\x89PNG\r\n\x1a\n\x00\x01", "first line"},
+    {"cocob gemm parameters 1\n%s\nouter 4 2 16 -1\ndot 4 2 16 1\n", "outer tile's group"},
+    {"cocob gemm parameters 1\n%s\nouter 4 2 16 1\ndot 4 2 16 +1\n", "dot tile's group"},
+    /* Groups of 4096 of the largest tiles: PoCL's threads overran their
+     * stacks with these (a crash, or garbage) before the group was checked
+     * against what the device gives a group. */
+    {"cocob gemm parameters 1\n%s\nouter 16 4 16 4096\ndot 4 2 16 1\n", "outer tile's group"},
+    {"cocob gemm parameters 1\n%s\nouter 4 2 16 1\ndot 16 4 16 4096\n", "dot tile's group"},
+    {"cocob gemm parameters 1\n%s\nouter 8 8 16 4096\ndot 4 2 16 1\n", "outer tile's group"},
 };
 
 START_TEST(a_corrupt_file_is_a_warning_and_the_defaults)
@@ -136,15 +147,38 @@ START_TEST(a_corrupt_file_is_a_warning_and_the_defaults)
 
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
-    fprintf(f, corrupt[_i], device);
+    fprintf(f, corrupt[_i].text, device);
     fclose(f);
     test_log_clear();
     ctx = test_context("opencl");
     b = cl_of(ctx);
     ck_assert_int_eq(memcmp(&b->gemm, &defaults, sizeof defaults), 0);
     ck_assert_msg(strstr(test_log(), "gemm parameters:") && strstr(test_log(), path) &&
+                      strstr(test_log(), "using the defaults") &&
+                      strstr(test_log(), corrupt[_i].why),
+                  "file %d: no warning naming %s and \"%s\" in:\n%s", _i, path,
+                  corrupt[_i].why, test_log());
+    gemm_matches_ref(ctx);
+    cocob_context_destroy(ctx);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A FIFO where the file goes: opened, it would block for ever. */
+START_TEST(a_params_file_that_is_not_a_file_is_a_warning)
+{
+    char *dir = fresh_cache();
+    cocob_context *ctx = test_context("opencl");
+    char path[4200];
+    ck_assert(cocob_cl_gemm_params_path(&cl_of(ctx)->dev, path, sizeof path));
+    cocob_context_destroy(ctx);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    test_log_clear();
+    ctx = test_context("opencl");
+    ck_assert_msg(strstr(test_log(), path) && strstr(test_log(), "is a FIFO") &&
                       strstr(test_log(), "using the defaults"),
-                  "file %d: no warning naming %s in:\n%s", _i, path, test_log());
+                  "no warning naming the FIFO %s in:\n%s", path, test_log());
     gemm_matches_ref(ctx);
     cocob_context_destroy(ctx);
     test_rmtree(dir);
@@ -171,6 +205,7 @@ int main(void)
     tcase_add_test(tc, tuned_parameters_are_stored_loaded_and_used);
     tcase_add_loop_test(tc, a_corrupt_file_is_a_warning_and_the_defaults, 0,
                         (int)(sizeof corrupt / sizeof *corrupt));
+    tcase_add_test(tc, a_params_file_that_is_not_a_file_is_a_warning);
     tcase_add_test(tc, tuning_needs_an_opencl_device);
     suite_add_tcase(s, tc);
     return test_run(s);

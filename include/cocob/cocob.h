@@ -469,6 +469,12 @@ typedef enum cocob_split { COCOB_SPLIT_TRAIN, COCOB_SPLIT_TEST } cocob_split;
  * error that lists the names looked for. */
 COCOB_API cocob_status cocob_dataset_load(cocob_context *ctx, const char *dir, cocob_split split,
                                           cocob_dataset **out);
+/* The same, keeping only the first max_count examples (0: all): only they
+ * are inflated and held, so a large file costs what the examples used do.
+ * The rest of each file is still read through, to refuse a damaged one. */
+COCOB_API cocob_status cocob_dataset_load_first(cocob_context *ctx, const char *dir,
+                                                cocob_split split, size_t max_count,
+                                                cocob_dataset **out);
 /* An IDX images file (magic 0x00000803) and its labels (0x00000801), plain
  * or gzipped. */
 COCOB_API cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *images_path,

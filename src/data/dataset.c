@@ -7,6 +7,7 @@
 
 #include "core/checked.h"
 #include "data/dataset.h"
+#include "data/read.h"
 
 #define CIFAR_FOLDER "cifar-10-batches-bin"
 #define CIFAR_TRAIN_BATCHES 5
@@ -116,13 +117,16 @@ static char *join(const char *dir, const char *name)
     return path;
 }
 
-static int is_file(const char *path)
+/* Whether anything is at path, even what cannot be read (a FIFO, a symlink
+ * loop, a file without permission): it is then opened, and refused with the
+ * real reason, rather than reported missing. */
+static int is_there(const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return lstat(path, &st) == 0;
 }
 
-/* dir/name, or failing that dir/name.gz, when either is a file; else NULL
+/* dir/name, or failing that dir/name.gz, when either is there; else NULL
  * with *oom telling whether memory ran out. */
 static char *find_idx(const char *dir, const char *name, int *oom)
 {
@@ -135,7 +139,7 @@ static char *find_idx(const char *dir, const char *name, int *oom)
             *oom = 1;
             return NULL;
         }
-        if (is_file(path))
+        if (is_there(path))
             return path;
         free(path);
     }
@@ -144,8 +148,8 @@ static char *find_idx(const char *dir, const char *name, int *oom)
 
 /* The split's IDX pair in dir: both there is a load, neither sets *found
  * to 0, one alone is an error naming the other. */
-static cocob_status try_idx(cocob_context *ctx, const char *dir, const char *prefix, int *found,
-                            cocob_dataset **out)
+static cocob_status try_idx(cocob_context *ctx, const char *dir, const char *prefix,
+                           size_t max_count, int *found, cocob_dataset **out)
 {
     char images_name[64], labels_name[64];
     snprintf(images_name, sizeof images_name, "%s-images-idx3-ubyte", prefix);
@@ -158,7 +162,7 @@ static cocob_status try_idx(cocob_context *ctx, const char *dir, const char *pre
     if (oom)
         s = cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
     else if (images && labels)
-        s = cocob_dataset_load_idx(ctx, images, labels, out);
+        s = cocob_dataset_read_idx(ctx, images, labels, max_count, cocob_data_limit(), out);
     else if (*found)
         s = cocob_fail(&ctx->err, COCOB_ERR_IO, "%s: found %s but neither %s nor %s.gz beside it",
                        dir, images ? images : labels, images ? labels_name : images_name,
@@ -171,7 +175,7 @@ static cocob_status try_idx(cocob_context *ctx, const char *dir, const char *pre
 /* The split's CIFAR-10 batches in folder: all there is a load, none sets
  * *found to 0, some is an error naming the missing ones. */
 static cocob_status try_cifar(cocob_context *ctx, const char *folder, cocob_split split,
-                              int *found, cocob_dataset **out)
+                             size_t max_count, int *found, cocob_dataset **out)
 {
     char *paths[CIFAR_TRAIN_BATCHES] = {NULL};
     char names[CIFAR_TRAIN_BATCHES][32];
@@ -187,16 +191,17 @@ static cocob_status try_cifar(cocob_context *ctx, const char *folder, cocob_spli
         if (!paths[i])
             s = cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
         else
-            present += is_file(paths[i]);
+            present += is_there(paths[i]);
     }
     *found = present > 0;
     if (s == COCOB_OK && present == n) {
-        s = cocob_dataset_load_cifar(ctx, (const char *const *)paths, n, out);
+        s = cocob_dataset_read_cifar(ctx, (const char *const *)paths, n, max_count,
+                                     cocob_data_limit(), out);
     } else if (s == COCOB_OK && present > 0) {
         s = cocob_fail(&ctx->err, COCOB_ERR_IO, "%s: has %zu of the %zu CIFAR-10 batches; missing:",
                        folder, present, n);
         for (size_t i = 0; i < n; i++)
-            if (!is_file(paths[i]))
+            if (!is_there(paths[i]))
                 cocob_error_append(&ctx->err, " %s", names[i]);
     }
     for (size_t i = 0; i < n; i++)
@@ -206,6 +211,12 @@ static cocob_status try_cifar(cocob_context *ctx, const char *folder, cocob_spli
 
 cocob_status cocob_dataset_load(cocob_context *ctx, const char *dir, cocob_split split,
                                 cocob_dataset **out)
+{
+    return cocob_dataset_load_first(ctx, dir, split, 0, out);
+}
+
+cocob_status cocob_dataset_load_first(cocob_context *ctx, const char *dir, cocob_split split,
+                                      size_t max_count, cocob_dataset **out)
 {
     if (!ctx || !out)
         return COCOB_ERR_INVALID_ARGUMENT;
@@ -223,16 +234,16 @@ cocob_status cocob_dataset_load(cocob_context *ctx, const char *dir, cocob_split
     int train = split == COCOB_SPLIT_TRAIN;
     const char *prefix = train ? "train" : "t10k";
     int found = 0;
-    cocob_status s = try_idx(ctx, dir, prefix, &found, out);
+    cocob_status s = try_idx(ctx, dir, prefix, max_count, &found, out);
     if (found || s != COCOB_OK)
         return s;
-    s = try_cifar(ctx, dir, split, &found, out);
+    s = try_cifar(ctx, dir, split, max_count, &found, out);
     if (found || s != COCOB_OK)
         return s;
     char *sub = join(dir, CIFAR_FOLDER);
     if (!sub)
         return cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
-    s = try_cifar(ctx, sub, split, &found, out);
+    s = try_cifar(ctx, sub, split, max_count, &found, out);
     free(sub);
     if (found || s != COCOB_OK)
         return s;

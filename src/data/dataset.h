@@ -22,6 +22,16 @@ cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t co
                                  size_t channels, size_t height, size_t width,
                                  cocob_dataset **out);
 
+/* cocob_dataset_load_idx and cocob_dataset_load_cifar keeping only the
+ * first max_count examples (0: all), read and converted only those, and
+ * refusing more than limit bytes of values (cocob_data_limit()). */
+cocob_status cocob_dataset_read_idx(cocob_context *ctx, const char *images_path,
+                                    const char *labels_path, size_t max_count, size_t limit,
+                                    cocob_dataset **out);
+cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *paths,
+                                      size_t count, size_t max_count, size_t limit,
+                                      cocob_dataset **out);
+
 /* x[i] = pixels[i] / 255, for n pixels. Divided, not multiplied by 1/255,
  * which rounds some bytes differently; restrict lets the loop vectorise
  * without a run-time overlap check. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/checked.h"
 #include "data/dataset.h"
 #include "data/read.h"
 
@@ -14,11 +15,13 @@ typedef struct idx_file {
     const char *path;
     const char *what;       /* "images" or "labels" */
     unsigned ndims;         /* what this kind of file must have */
-    unsigned char *data;    /* the whole file, inflated */
-    size_t size;
+    cocob_data_file *file;
     uint32_t dims[3];
-    const unsigned char *values;    /* in data, after the header */
     size_t bytes;           /* of values, as the header says */
+    size_t per;             /* bytes of values per example */
+    unsigned char *values;  /* the first examples' values, those used */
+    size_t got;             /* bytes of them read */
+    uint64_t held;          /* bytes of values the file holds */
 } idx_file;
 
 static uint32_t big_endian(const unsigned char *p)
@@ -42,18 +45,21 @@ static void describe(const idx_file *x, char *buf, size_t cap)
         snprintf(buf, cap, "%lu labels", (unsigned long)x->dims[0]);
 }
 
-/* Reads the whole file and checks its header. */
-static cocob_status read_idx(cocob_error *err, idx_file *x)
+/* Opens the file and reads and checks its header, nothing more. */
+static cocob_status read_header(cocob_error *err, idx_file *x)
 {
-    cocob_status s = cocob_data_load(err, x->path, cocob_data_limit(), &x->data, &x->size);
+    cocob_status s = cocob_data_open(err, x->path, &x->file);
+    unsigned char head[16];
+    size_t got = 0;
+    if (s == COCOB_OK)
+        s = cocob_data_read(x->file, head, 4, &got);
     if (s != COCOB_OK)
         return s;
-    const unsigned char *head = x->data;
     uint32_t want = 0x800u | x->ndims;
-    if (x->size < 4)
+    if (got < 4)
         return cocob_fail(err, COCOB_ERR_IO,
                           "%s: truncated: %zu bytes, too short for an IDX header (magic 0x%08lX)",
-                          x->path, x->size, (unsigned long)want);
+                          x->path, got, (unsigned long)want);
     unsigned long magic = big_endian(head);
     if (head[0] != 0 || head[1] != 0)
         return cocob_fail(err, COCOB_ERR_IO,
@@ -72,28 +78,26 @@ static cocob_status read_idx(cocob_error *err, idx_file *x)
                           x->path, head[3], magic, x->what, x->ndims, (unsigned long)want);
 
     size_t head_size = 4 + 4 * (size_t)x->ndims;
-    if (x->size < head_size)
+    s = cocob_data_read(x->file, head + 4, head_size - 4, &got);
+    if (s != COCOB_OK)
+        return s;
+    if (got < head_size - 4)
         return cocob_fail(err, COCOB_ERR_IO,
                           "%s: truncated: the header ends after %zu of its %zu bytes", x->path,
-                          x->size, head_size);
-    head += 4;
+                          4 + got, head_size);
     for (unsigned i = 0; i < x->ndims; i++) {
-        x->dims[i] = big_endian(head + 4 * i);
+        x->dims[i] = big_endian(head + 4 + 4 * i);
         if (x->dims[i] == 0)
             return cocob_fail(err, COCOB_ERR_IO, "%s: zero dimension: the header gives %s as 0",
                               x->path, dim_name(i));
     }
     /* Each value becomes 4 bytes (a float or an int32), so the product must
      * fit in size_t 4 times over, before anything is allocated for it. */
-    size_t bytes = 1;
-    int overflow = 0;
-    for (unsigned i = 0; i < x->ndims; i++) {
-        if (bytes > SIZE_MAX / 4 / x->dims[i])
-            overflow = 1;
-        else
-            bytes *= x->dims[i];
-    }
-    if (overflow) {
+    size_t bytes = 1, floats;
+    int fits = 1;
+    for (unsigned i = 0; i < x->ndims; i++)
+        fits = fits && size_mul(bytes, x->dims[i], &bytes);
+    if (!fits || !size_mul(bytes, sizeof(float), &floats)) {
         char desc[96];
         describe(x, desc, sizeof desc);
         return cocob_fail(err, COCOB_ERR_IO,
@@ -102,31 +106,56 @@ static cocob_status read_idx(cocob_error *err, idx_file *x)
                           x->path, desc);
     }
     x->bytes = bytes;
-    x->values = x->data + head_size;
+    x->per = bytes / x->dims[0];
     return COCOB_OK;
+}
+
+/* The values of the first used examples are within limit bytes. */
+static cocob_status check_limit(cocob_error *err, const idx_file *x, size_t used, size_t limit)
+{
+    size_t need = used * x->per; /* at most x->bytes, which fits */
+    if (need <= limit)
+        return COCOB_OK;
+    return cocob_fail(err, COCOB_ERR_IO,
+                      "%s: too large: %zu %s of %zu bytes each are %zu bytes, more than the "
+                      "%zu bytes of values a data set may take (their floats, 4 bytes each, "
+                      "may take half of memory); load fewer",
+                      x->path, used, x->what, x->per, need, limit);
+}
+
+/* The values of the first used examples, then the rest of the file counted,
+ * not kept. */
+static cocob_status read_values(idx_file *x, size_t used)
+{
+    uint64_t rest = 0;
+    cocob_status s = cocob_data_take(x->file, used * x->per, &x->values, &x->got);
+    if (s == COCOB_OK)
+        s = cocob_data_rest(x->file, &rest);
+    x->held = x->got + rest;
+    return s;
 }
 
 /* The file holds exactly the values the header promises. */
 static cocob_status check_size(cocob_error *err, const idx_file *x)
 {
-    size_t got = x->size - (size_t)(x->values - x->data);
-    if (got == x->bytes)
+    if (x->held == x->bytes)
         return COCOB_OK;
     char desc[96];
     describe(x, desc, sizeof desc);
-    if (got < x->bytes)
+    if (x->held < x->bytes)
         return cocob_fail(err, COCOB_ERR_IO,
-                          "%s: truncated: the header says %s (%zu bytes), the file holds %zu",
-                          x->path, desc, x->bytes, got);
+                          "%s: truncated: the header says %s (%zu bytes), the file holds %llu",
+                          x->path, desc, x->bytes, (unsigned long long)x->held);
     return cocob_fail(err, COCOB_ERR_IO,
-                      "%s: %zu bytes of trailing data after the %s (%zu bytes) the header "
+                      "%s: %llu bytes of trailing data after the %s (%zu bytes) the header "
                       "describes",
-                      x->path, got - x->bytes, desc, x->bytes);
+                      x->path, (unsigned long long)(x->held - x->bytes), desc, x->bytes);
 }
 
+/* The labels used, those read. */
 static cocob_status check_labels(cocob_error *err, const idx_file *x)
 {
-    for (size_t i = 0; i < x->bytes; i++)
+    for (size_t i = 0; i < x->got; i++)
         if (x->values[i] >= IDX_CLASSES)
             return cocob_fail(err, COCOB_ERR_IO,
                               "%s: label %u at index %zu is out of range: there are %d classes",
@@ -134,8 +163,9 @@ static cocob_status check_labels(cocob_error *err, const idx_file *x)
     return COCOB_OK;
 }
 
-cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *images_path,
-                                    const char *labels_path, cocob_dataset **out)
+cocob_status cocob_dataset_read_idx(cocob_context *ctx, const char *images_path,
+                                    const char *labels_path, size_t max_count, size_t limit,
+                                    cocob_dataset **out)
 {
     if (!ctx || !out)
         return COCOB_ERR_INVALID_ARGUMENT;
@@ -150,32 +180,49 @@ cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *images_path,
 
     /* Both headers before either file's size, so that files that disagree
      * are told as that rather than as whatever else is wrong with them. */
-    cocob_status s = read_idx(err, &im);
+    cocob_status s = read_header(err, &im);
     if (s == COCOB_OK)
-        s = read_idx(err, &lb);
+        s = read_header(err, &lb);
     if (s == COCOB_OK && im.dims[0] != lb.dims[0])
         s = cocob_fail(err, COCOB_ERR_SHAPE, "%s holds %lu images but %s holds %lu labels",
                        images_path, (unsigned long)im.dims[0], labels_path,
                        (unsigned long)lb.dims[0]);
+    size_t used = max_count && max_count < im.dims[0] ? max_count : im.dims[0];
+    if (s == COCOB_OK)
+        s = check_limit(err, &im, used, limit);
+    if (s == COCOB_OK)
+        s = check_limit(err, &lb, used, limit);
+    if (s == COCOB_OK)
+        s = read_values(&lb, used);
     if (s == COCOB_OK)
         s = check_size(err, &lb);
     if (s == COCOB_OK)
         s = check_labels(err, &lb);
     if (s == COCOB_OK)
+        s = read_values(&im, used);
+    if (s == COCOB_OK)
         s = check_size(err, &im);
     if (s == COCOB_OK)
-        s = cocob_dataset_alloc(err, images_path, im.dims[0], 1, im.dims[1], im.dims[2], &d);
+        s = cocob_dataset_alloc(err, images_path, used, 1, im.dims[1], im.dims[2], &d);
     if (s == COCOB_OK) {
-        cocob_pixels_to_floats(d->images, im.values, im.bytes);
-        for (size_t i = 0; i < lb.bytes; i++)
+        cocob_pixels_to_floats(d->images, im.values, im.got);
+        for (size_t i = 0; i < lb.got; i++)
             d->labels[i] = lb.values[i];
         d->classes = IDX_CLASSES;
         *out = d;
-        cocob_log(&ctx->log, COCOB_LOG_INFO, "read %lu images of %lux%lu from %s, labels from %s",
-                  (unsigned long)im.dims[0], (unsigned long)im.dims[1],
-                  (unsigned long)im.dims[2], images_path, labels_path);
+        cocob_log(&ctx->log, COCOB_LOG_INFO, "read %zu images of %lux%lu from %s%s, labels from %s",
+                  used, (unsigned long)im.dims[1], (unsigned long)im.dims[2], images_path,
+                  used < im.dims[0] ? " (the first)" : "", labels_path);
     }
-    free(im.data);
-    free(lb.data);
+    cocob_data_close(im.file);
+    cocob_data_close(lb.file);
+    free(im.values);
+    free(lb.values);
     return s;
+}
+
+cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *images_path,
+                                    const char *labels_path, cocob_dataset **out)
+{
+    return cocob_dataset_read_idx(ctx, images_path, labels_path, 0, cocob_data_limit(), out);
 }

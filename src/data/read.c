@@ -2,228 +2,221 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <libdeflate.h>
 #define ZLIB_CONST
 #include <zlib.h>
 
-/* Deflate's longest code, 258 bytes from a match of 2 bits, makes 1032
- * bytes per byte in, so a gzip trailer claiming more than that is a lie
- * not worth allocating for. */
-#define DEFLATE_MAX_RATIO 1032
+#include "core/files.h"
 
-/* what: "its data" or "the file". */
-static cocob_status too_large(cocob_error *err, const char *path, const char *what, size_t limit)
+#define CHUNK 65536
+
+struct cocob_data_file {
+    cocob_error *err;
+    char *path;
+    FILE *fp;
+    uint64_t size;          /* of the file */
+    uint64_t used;          /* bytes of the file read into in */
+    int gz;
+    int member_done;        /* between gzip members, or before trailing data */
+    int zinit;
+    z_stream z;
+    unsigned char in[CHUNK];
+};
+
+static cocob_status oom(cocob_data_file *f, size_t bytes)
 {
-    return cocob_fail(err, COCOB_ERR_IO,
-                      "%s: too large: %s runs past %zu bytes, more than memory can hold as "
-                      "floats",
-                      path, what, limit);
+    return cocob_fail(f->err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory for %zu bytes",
+                      f->path, bytes);
 }
 
-/* cap doubled, at least to 64 KiB, at most to limit. */
-static size_t grow(size_t cap, size_t limit)
+/* Tops up the input, keeping what is left of it; 0 bytes more at the end. */
+static cocob_status refill(cocob_data_file *f)
 {
-    size_t next = cap < 65536 ? 65536 : cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-    return next < limit ? next : limit;
+    if (f->z.avail_in > 0 && f->z.next_in != f->in)
+        memmove(f->in, f->z.next_in, f->z.avail_in);
+    f->z.next_in = f->in;
+    size_t got = fread(f->in + f->z.avail_in, 1, CHUNK - f->z.avail_in, f->fp);
+    if (ferror(f->fp))
+        return cocob_fail(f->err, COCOB_ERR_IO, "%s: cannot read: %s", f->path, strerror(errno));
+    f->z.avail_in += (uInt)got;
+    f->used += got;
+    return COCOB_OK;
 }
 
-/* The file's bytes, in one read where its size is known. */
-static cocob_status read_file(cocob_error *err, const char *path, size_t limit,
-                              unsigned char **out, size_t *size)
+cocob_status cocob_data_open(cocob_error *err, const char *path, cocob_data_file **out)
 {
     *out = NULL;
-    *size = 0;
-    errno = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cocob_fail(err, errno == ENOMEM ? COCOB_ERR_OUT_OF_MEMORY : COCOB_ERR_IO,
-                          "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    int regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
-    if (regular && (uintmax_t)st.st_size > limit) {
-        fclose(f);
-        return too_large(err, path, "the file", limit);
+    cocob_data_file *f = calloc(1, sizeof *f);
+    char *copy = strdup(path);
+    if (!f || !copy) {
+        free(f);
+        free(copy);
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory", path);
     }
-    /* One byte over the size, so that the first read already meets the end;
-     * one over the limit, so that what runs past it shows. */
-    size_t over = limit == SIZE_MAX ? limit : limit + 1;
-    size_t cap = regular ? (size_t)st.st_size + 1 : grow(0, over);
+    f->err = err;
+    f->path = copy;
+    cocob_status s = cocob_file_open_read(err, path, "data file", &f->fp, &f->size);
+    if (s == COCOB_OK)
+        s = refill(f);
+    if (s == COCOB_OK && f->z.avail_in >= 2 && f->in[0] == 0x1f && f->in[1] == 0x8b) {
+        f->gz = 1;
+        if (inflateInit2(&f->z, 16 + MAX_WBITS) != Z_OK)
+            s = oom(f, sizeof f->z);
+        else
+            f->zinit = 1;
+    }
+    if (s != COCOB_OK) {
+        cocob_data_close(f);
+        return s;
+    }
+    *out = f;
+    return COCOB_OK;
+}
+
+static cocob_status read_plain(cocob_data_file *f, unsigned char *buf, size_t n, size_t *got)
+{
+    size_t have = f->z.avail_in < n ? f->z.avail_in : n;
+    memcpy(buf, f->z.next_in, have);
+    f->z.next_in += have;
+    f->z.avail_in -= (uInt)have;
+    *got = have;
+    if (have < n) {
+        size_t more = fread(buf + have, 1, n - have, f->fp);
+        if (ferror(f->fp))
+            return cocob_fail(f->err, COCOB_ERR_IO, "%s: cannot read: %s", f->path,
+                              strerror(errno));
+        f->used += more;
+        *got += more;
+    }
+    return COCOB_OK;
+}
+
+/* After a member: the next one, the end, or trailing data that is not gzip. */
+static cocob_status next_member(cocob_data_file *f, int *end)
+{
+    cocob_status s = f->z.avail_in < 2 ? refill(f) : COCOB_OK;
+    *end = s == COCOB_OK && f->z.avail_in == 0;
+    if (s != COCOB_OK || *end)
+        return s;
+    if (f->z.avail_in < 2 || f->z.next_in[0] != 0x1f || f->z.next_in[1] != 0x8b)
+        return cocob_fail(f->err, COCOB_ERR_IO,
+                          "%s: %llu bytes of trailing data after the gzip stream, which are "
+                          "not gzip",
+                          f->path, (unsigned long long)(f->size - (f->used - f->z.avail_in)));
+    if (inflateReset(&f->z) != Z_OK)
+        return cocob_fail(f->err, COCOB_ERR_IO, "%s: corrupt gzip data", f->path);
+    f->member_done = 0;
+    return COCOB_OK;
+}
+
+static cocob_status read_gzip(cocob_data_file *f, unsigned char *buf, size_t n, size_t *got)
+{
+    *got = 0;
+    while (*got < n) {
+        cocob_status s = COCOB_OK;
+        if (f->member_done) {
+            int end = 0;
+            s = next_member(f, &end);
+            if (s != COCOB_OK || end)
+                return s;
+        }
+        if (f->z.avail_in == 0 && (s = refill(f)) != COCOB_OK)
+            return s;
+        int no_input = f->z.avail_in == 0;
+        size_t room = n - *got > UINT_MAX ? UINT_MAX : n - *got;
+        f->z.next_out = buf + *got;
+        f->z.avail_out = (uInt)room;
+        int r = inflate(&f->z, Z_NO_FLUSH);
+        *got += room - f->z.avail_out;
+        if (r == Z_STREAM_END)
+            f->member_done = 1;
+        else if (r == Z_MEM_ERROR)
+            return oom(f, CHUNK);
+        else if (r == Z_DATA_ERROR || r == Z_NEED_DICT || r == Z_STREAM_ERROR)
+            return cocob_fail(f->err, COCOB_ERR_IO, "%s: corrupt gzip data: %s", f->path,
+                              f->z.msg ? f->z.msg : "zlib refuses it");
+        else if (r == Z_BUF_ERROR && no_input)
+            return cocob_fail(f->err, COCOB_ERR_IO,
+                              "%s: truncated gzip stream: the compressed data stops short",
+                              f->path);
+    }
+    return COCOB_OK;
+}
+
+cocob_status cocob_data_read(cocob_data_file *f, void *buf, size_t n, size_t *got)
+{
+    *got = 0;
+    if (n == 0)
+        return COCOB_OK;
+    return f->gz ? read_gzip(f, buf, n, got) : read_plain(f, buf, n, got);
+}
+
+cocob_status cocob_data_take(cocob_data_file *f, size_t n, unsigned char **out, size_t *got)
+{
+    *out = NULL;
+    *got = 0;
     unsigned char *buf = NULL;
+    size_t cap = 0;
     cocob_status s = COCOB_OK;
-    for (;;) {
-        unsigned char *bigger = realloc(buf, cap);
+    while (s == COCOB_OK && *got < n) {
+        /* Doubled, from 64 KiB, up to n. */
+        size_t next = cap < CHUNK ? CHUNK : cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+        next = next < n ? next : n;
+        unsigned char *bigger = realloc(buf, next);
         if (!bigger) {
-            s = cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory for %zu bytes",
-                           path, cap);
+            s = oom(f, next);
             break;
         }
         buf = bigger;
-        *size += fread(buf + *size, 1, cap - *size, f);
-        if (ferror(f)) {
-            s = cocob_fail(err, COCOB_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+        cap = next;
+        size_t more = 0;
+        s = cocob_data_read(f, buf + *got, cap - *got, &more);
+        *got += more;
+        if (*got < cap)
             break;
-        }
-        if (*size > limit) {
-            s = too_large(err, path, "the file", limit);
-            break;
-        }
-        if (*size < cap)
-            break;
-        cap = grow(cap, over);
     }
-    fclose(f);
-    if (s != COCOB_OK)
-        free(buf);
-    else
-        *out = buf;
-    return s;
-}
-
-/* Why a gzip member that libdeflate refused is bad. zlib takes the data a
- * piece at a time, so it tells a stream cut short from a corrupt one,
- * where libdeflate, given all of it at once, says only that it is bad. */
-static cocob_status gzip_fault(cocob_error *err, const char *path, const unsigned char *in,
-                               size_t len)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory", path);
-    unsigned char scratch[16384];
-    int r = Z_OK;
-    z.next_in = in;
-    while (r == Z_OK) {
-        if (z.avail_in == 0) {
-            z.avail_in = len > UINT_MAX ? UINT_MAX : (uInt)len;
-            len -= z.avail_in;
-        }
-        z.next_out = scratch;
-        z.avail_out = sizeof scratch;
-        r = inflate(&z, Z_NO_FLUSH);
-        /* No progress for want of input: more is there, or it is cut. */
-        if (r == Z_BUF_ERROR && len > 0)
-            r = Z_OK;
-    }
-    const char *why = z.msg ? z.msg : "libdeflate refuses it";
-    inflateEnd(&z);
-    if (r == Z_MEM_ERROR)
-        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory", path);
-    if (r == Z_BUF_ERROR)
-        return cocob_fail(err, COCOB_ERR_IO,
-                          "%s: truncated gzip stream: the compressed data stops short", path);
-    return cocob_fail(err, COCOB_ERR_IO, "%s: corrupt gzip data: %s", path, why);
-}
-
-static int is_gzip(const unsigned char *p, size_t len)
-{
-    return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
-}
-
-/* The members of in, inflated one after another into one buffer. The last
- * member's trailer gives the size (mod 2^32) of a file of one member,
- * which is nearly every file, so that usually one allocation fits. */
-static cocob_status gunzip(cocob_error *err, const char *path, const unsigned char *in,
-                           size_t len, size_t limit, unsigned char **out, size_t *size)
-{
-    *out = NULL;
-    *size = 0;
-    size_t cap = 0;
-    if (len >= 4) {
-        const unsigned char *t = in + len - 4;
-        cap = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
-    }
-    if (len <= SIZE_MAX / DEFLATE_MAX_RATIO && cap > len * DEFLATE_MAX_RATIO)
-        cap = len * DEFLATE_MAX_RATIO;
-    if (cap > limit)
-        cap = limit;
-    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
-    unsigned char *buf = malloc(cap ? cap : 1);
-    if (!d || !buf) {
-        libdeflate_free_decompressor(d);
-        free(buf);
-        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory for %zu bytes",
-                          path, cap);
-    }
-    cocob_status s = COCOB_OK;
-    size_t pos = 0;
-    while (s == COCOB_OK && pos < len) {
-        if (!is_gzip(in + pos, len - pos)) {
-            s = cocob_fail(err, COCOB_ERR_IO,
-                           "%s: %zu bytes of trailing data after the gzip stream, which are "
-                           "not gzip",
-                           path, len - pos);
-            break;
-        }
-        size_t used = 0, made = 0;
-        enum libdeflate_result r = libdeflate_gzip_decompress_ex(
-            d, in + pos, len - pos, buf + *size, cap - *size, &used, &made);
-        if (r == LIBDEFLATE_SUCCESS) {
-            pos += used;
-            *size += made;
-        } else if (r != LIBDEFLATE_INSUFFICIENT_SPACE) {
-            s = gzip_fault(err, path, in + pos, len - pos);
-        } else if (cap == limit) {
-            s = too_large(err, path, "its data", limit);
-        } else {
-            /* The member is inflated again, from its start, into more room. */
-            size_t next = grow(cap, limit);
-            unsigned char *bigger = realloc(buf, next);
-            if (bigger) {
-                buf = bigger;
-                cap = next;
-            } else {
-                s = cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
-                               "%s: out of host memory for %zu bytes", path, next);
-            }
-        }
-    }
-    libdeflate_free_decompressor(d);
     if (s != COCOB_OK) {
         free(buf);
-        *size = 0;
+        *got = 0;
         return s;
     }
     *out = buf;
     return COCOB_OK;
 }
 
-cocob_status cocob_data_load(cocob_error *err, const char *path, size_t limit,
-                             unsigned char **out, size_t *size)
+cocob_status cocob_data_rest(cocob_data_file *f, uint64_t *rest)
 {
-    /* Data that does not compress grows a little in gzip: 5 bytes a block
-     * of 64 KiB, and the header and trailer. */
-    size_t slack = limit / 1024 + 1024;
-    unsigned char *raw;
-    size_t len;
-    cocob_status s = read_file(err, path, limit > SIZE_MAX - slack ? SIZE_MAX : limit + slack,
-                               &raw, &len);
-    if (s == COCOB_OK && !is_gzip(raw, len) && len > limit) {
-        free(raw);
-        raw = NULL;
-        len = 0;
-        s = too_large(err, path, "its data", limit);
-    }
-    if (s != COCOB_OK || !is_gzip(raw, len)) {
-        *out = raw;
-        *size = len;
-        return s;
-    }
-    s = gunzip(err, path, raw, len, limit, out, size);
-    free(raw);
+    *rest = 0;
+    unsigned char scratch[16384];
+    size_t got;
+    cocob_status s;
+    do {
+        s = cocob_data_read(f, scratch, sizeof scratch, &got);
+        *rest += got;
+    } while (s == COCOB_OK && got == sizeof scratch);
     return s;
+}
+
+void cocob_data_close(cocob_data_file *f)
+{
+    if (!f)
+        return;
+    if (f->zinit)
+        inflateEnd(&f->z);
+    if (f->fp)
+        fclose(f->fp);
+    free(f->path);
+    free(f);
 }
 
 size_t cocob_data_limit(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page <= 0 || (unsigned long)pages > SIZE_MAX / (unsigned long)page)
-        return SIZE_MAX / sizeof(float);
-    return (size_t)pages * (size_t)page / sizeof(float);
+        return SIZE_MAX / 2 / sizeof(float);
+    return (size_t)pages * (size_t)page / 2 / sizeof(float);
 }

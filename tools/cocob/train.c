@@ -212,11 +212,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
     cocob_model *model = NULL;
     cocob_optimizer *opt = NULL;
     size_t c = 0, h = 0, w = 0;
-    cocob_status s = cocob_dataset_load(ctx, data, COCOB_SPLIT_TRAIN, &train);
+    cocob_status s = cocob_dataset_load_first(ctx, data, COCOB_SPLIT_TRAIN, limit, &train);
     if (s == COCOB_OK)
         s = cocob_dataset_load(ctx, data, COCOB_SPLIT_TEST, &test);
-    if (s == COCOB_OK && limit && limit < cocob_dataset_count(train))
-        s = cocob_dataset_truncate(ctx, train, limit);
     p.loaded = cocob_now();
     if (s == COCOB_OK) {
         cocob_dataset_shape(train, &c, &h, &w);

@@ -21,6 +21,7 @@
 
 #include "core/setting.h"
 #include "backend/opencl/opencl.h"
+#include "core/files.h"
 
 #define COCOB_CACHE_FORMAT 1u
 #define HEADER_BYTES (8 + 4 + 4 + 8 + 32)
@@ -130,14 +131,27 @@ int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, s
 {
     char path[4096];
     entry_path(dir, key, path, sizeof path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    struct stat st;
+    if (lstat(path, &st) != 0 && errno == ENOENT)
         return 0;
+    /* Anything else there, even what cannot be read (a FIFO, a loop), is a
+     * damaged entry, said as such and rebuilt, never waited on. */
+    cocob_error *err = malloc(sizeof *err);
+    if (!err) {
+        snprintf(reason, reason_cap, "out of host memory reading %s", path);
+        return -1;
+    }
+    FILE *f = NULL;
+    uint64_t size = 0;
+    if (cocob_file_open_read(err, path, "program cache entry", &f, &size) != COCOB_OK)
+        snprintf(reason, reason_cap, "%s", err->message);
+    free(err);
+    if (!f)
+        return -1;
     int result = -1;
     unsigned char head[HEADER_BYTES];
     unsigned char *data = NULL;
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size < HEADER_BYTES) {
+    if (size < HEADER_BYTES) {
         snprintf(reason, reason_cap, "%s is shorter than its header", path);
         goto done;
     }
@@ -153,10 +167,10 @@ int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, s
                  get_u32(head + 8), COCOB_CACHE_FORMAT);
     } else if (memcmp(head + 24, key, 32) != 0) {
         snprintf(reason, reason_cap, "%s holds another entry's key", path);
-    } else if (n == 0 || n != (uint64_t)st.st_size - HEADER_BYTES) {
+    } else if (n == 0 || n != size - HEADER_BYTES) {
         snprintf(reason, reason_cap, "%s is truncated: header says %llu bytes of binary, "
                  "file holds %llu", path, (unsigned long long)n,
-                 (unsigned long long)((uint64_t)st.st_size - HEADER_BYTES));
+                 (unsigned long long)(size - HEADER_BYTES));
     } else if (!(data = malloc(n))) {
         snprintf(reason, reason_cap, "out of host memory reading %s", path);
     } else if (fread(data, 1, n, f) != n) {

@@ -1,24 +1,19 @@
 /* The GEMM parameters `cocob tune` found for a device, in a text file beside
- * the program cache:
- *
- *   cocob gemm parameters 1
- *   device <name> | <driver version> | <platform version>
- *   outer 4 2 16 1
- *   dot 4 2 16 1
- *
- * (tm nv vw group, as in cocob_cl_tile) or "clblast" in place of the last two
- * lines. The file's name is a hash of
- * the device line's fields, so the device line guards against a renamed or
- * copied file. Whatever does not parse exactly is rejected whole. */
+ * the program cache (core/gemm_file.c parses it). The file's name is a hash
+ * of the device line's fields, so the device line guards against a renamed
+ * or copied file. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend/opencl/opencl.h"
+#include "core/files.h"
 
-#define HEADER "cocob gemm parameters 1"
+/* Four lines of at most a device's names: anything longer is damage. */
+#define MAX_FILE_BYTES 4096
 
 int cocob_cl_gemm_params_path(const cocob_cl_device *dev, char *out, size_t cap)
 {
@@ -36,78 +31,65 @@ static void device_line(const cocob_cl_device *dev, char *out, size_t cap)
     snprintf(out, cap, "device %s | %s | %s", d->name, d->driver_version, d->platform_version);
 }
 
-/* Tiles past these would not fit any device's registers; past them is a
- * damaged file, not a choice. */
-static int tile_ok(const cocob_cl_tile *t, const cocob_cl_device *dev)
+/* What the device allows a file to ask for. On a CPU a work-group runs on
+ * one of the driver's threads, its work-items' private arrays on that
+ * thread's stack, whose size no query reports: PoCL overran it (and
+ * crashed, or computed garbage) with groups of 4096 of the largest tiles.
+ * The local memory the driver gives a group is the working set it plans
+ * for, so a group's private arrays are held to it. A GPU keeps them in
+ * registers and spills, and CL_KERNEL_WORK_GROUP_SIZE, which gemm.c asks
+ * the built kernel, bounds that. */
+static void device_limits(const cocob_cl_device *dev, const char *device,
+                          cocob_gemm_limits *lim)
 {
-    size_t max_group = dev->info.max_work_group_size ? dev->info.max_work_group_size : 1024;
-    return t->tm >= 1 && t->tm <= 16 && t->nv >= 1 && t->nv <= 8 && t->tm * t->nv <= 64 &&
-           (t->vw == 4 || t->vw == 8 || t->vw == 16) && t->group <= max_group;
-}
-
-/* "outer 4 2 16 1" and the like, exactly. */
-static int parse_tile(const char *line, const char *form, cocob_cl_tile *t,
-                      const cocob_cl_device *dev)
-{
-    size_t n = strlen(form);
-    char extra;
-    return line && strncmp(line, form, n) == 0 && line[n] == ' ' &&
-           sscanf(line + n, "%u %u %u %u %c", &t->tm, &t->nv, &t->vw, &t->group, &extra) == 4 &&
-           tile_ok(t, dev);
-}
-
-/* The next line without its newline, or NULL at the end or on a line too
- * long for buf. */
-static char *next_line(FILE *f, char *buf, size_t cap)
-{
-    if (!fgets(buf, (int)cap, f))
-        return NULL;
-    size_t n = strlen(buf);
-    if (n == 0 || buf[n - 1] != '\n')
-        return NULL;
-    buf[n - 1] = '\0';
-    return buf;
+    lim->device = device;
+    lim->max_group = dev->info.max_work_group_size;
+    lim->group_private_bytes =
+        dev->info.type == COCOB_DEVICE_CPU ? (size_t)dev->info.local_mem_bytes : 0;
+#ifdef COCOB_HAVE_CLBLAST
+    lim->have_clblast = 1;
+#else
+    lim->have_clblast = 0;
+#endif
 }
 
 int cocob_cl_gemm_params_read(const char *path, const cocob_cl_device *dev,
                               cocob_cl_gemm_params *p, char *reason, size_t reason_cap)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 0;
-        snprintf(reason, reason_cap, "%s cannot be read: %s", path, strerror(errno));
+    struct stat st;
+    if (lstat(path, &st) != 0 && errno == ENOENT)
+        return 0;
+    cocob_error *err = malloc(sizeof *err);
+    if (!err) {
+        snprintf(reason, reason_cap, "%s cannot be read: out of host memory", path);
         return -1;
     }
-    char line[1024], want[1024];
-    cocob_cl_gemm_params got = {0};
-    const char *bad = NULL;
+    FILE *f = NULL;
+    uint64_t size = 0;
+    char text[MAX_FILE_BYTES + 1], want[1024], why[512];
+    size_t len = 0;
+    int found = cocob_file_open_read(err, path, "gemm parameters file", &f, &size) == COCOB_OK;
+    if (!found) {
+        snprintf(reason, reason_cap, "%s", err->message);
+    } else {
+        len = fread(text, 1, sizeof text, f);
+        found = !ferror(f);
+        if (!found)
+            snprintf(reason, reason_cap, "%s cannot be read: %s", path, strerror(errno));
+        fclose(f);
+    }
+    free(err);
+    if (!found)
+        return -1;
+    cocob_gemm_limits lim;
     device_line(dev, want, sizeof want);
-    if (!next_line(f, line, sizeof line) || strcmp(line, HEADER) != 0) {
-        bad = "its first line is not \"" HEADER "\"";
-    } else if (!next_line(f, line, sizeof line) || strcmp(line, want) != 0) {
-        bad = "it is for another device or driver";
-    } else if (!next_line(f, line, sizeof line)) {
-        bad = "it ends after the device line";
-    } else if (strcmp(line, "clblast") == 0) {
-        got.clblast = 1;
-#ifndef COCOB_HAVE_CLBLAST
-        bad = "it names CLBlast, which this build lacks";
-#endif
-    } else if (!parse_tile(line, "outer", &got.outer, dev)) {
-        bad = "its outer tile is missing or out of range";
-    } else if (!parse_tile(next_line(f, line, sizeof line), "dot", &got.dot, dev)) {
-        bad = "its dot tile is missing or out of range";
-    }
-    if (!bad && fgetc(f) != EOF)
-        bad = "it goes on past its last line";
-    fclose(f);
-    if (bad) {
-        snprintf(reason, reason_cap, "%s is corrupt: %s", path, bad);
-        return -1;
-    }
-    *p = got;
-    return 1;
+    device_limits(dev, want, &lim);
+    if (len > MAX_FILE_BYTES)
+        snprintf(why, sizeof why, "it runs past %d bytes", MAX_FILE_BYTES);
+    else if (cocob_gemm_file_parse(text, len, &lim, p, why, sizeof why))
+        return 1;
+    snprintf(reason, reason_cap, "%s is corrupt: %s", path, why);
+    return -1;
 }
 
 int cocob_cl_gemm_params_write(const char *path, const cocob_cl_device *dev,
@@ -131,7 +113,7 @@ int cocob_cl_gemm_params_write(const char *path, const cocob_cl_device *dev,
         return -1;
     }
     device_line(dev, line, sizeof line);
-    int ok = fprintf(f, HEADER "\n%s\n", line) > 0;
+    int ok = fprintf(f, COCOB_GEMM_FILE_HEADER "\n%s\n", line) > 0;
     if (p->clblast)
         ok = ok && fprintf(f, "clblast\n") > 0;
     else

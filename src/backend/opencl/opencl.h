@@ -7,6 +7,7 @@
 #include <CL/cl.h>
 
 #include "backend/backend.h"
+#include "core/gemm_file.h"
 
 /* "CL_OUT_OF_RESOURCES" and the like; "unknown OpenCL error" otherwise. */
 const char *cocob_cl_error_name(cl_int code);
@@ -45,20 +46,9 @@ typedef struct cocob_cl_kernel_slot {
     cl_kernel kernel;
 } cocob_cl_kernel_slot;
 
-/* A work-item's tile in cl/gemm.cl: tm rows by nv vectors of vw floats in
- * the outer-product form, tm x nv elements of C, each a vector of vw partial
- * sums, in the dot-product form; group work-items per group along M, 0
- * leaving that to the driver. */
-typedef struct cocob_cl_tile {
-    unsigned tm, nv, vw, group;
-} cocob_cl_tile;
-
-/* How gemm runs on a device: CLBlast's GEMM, or cl/gemm.cl with these tiles. */
-typedef struct cocob_cl_gemm_params {
-    int clblast;           /* the tiles are then unused */
-    cocob_cl_tile outer;   /* gemm_nn, gemm_tn, gemm_tt */
-    cocob_cl_tile dot;     /* gemm_nt */
-} cocob_cl_gemm_params;
+/* The GEMM's tiles and parameters: see core/gemm_file.h. */
+typedef cocob_gemm_tile cocob_cl_tile;
+typedef cocob_gemm_params cocob_cl_gemm_params;
 
 typedef struct cocob_cl_backend {
     cocob_backend base;

@@ -7,6 +7,8 @@
 
 #include "backend/opencl/embedded.h"
 #include "backend/opencl/opencl.h"
+#include "core/checked.h"
+#include "core/files.h"
 
 /* Every program starts with these files: the functions more than one kernel
  * file needs (the Philox generator, the activations) live there once. */
@@ -33,19 +35,22 @@ const char *cocob_cl_file_name(size_t i)
 
 static cocob_status read_file(const char *path, char **src, size_t *len, cocob_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cocob_fail(err, COCOB_ERR_IO,
-                          "COCOB_KERNEL_DIR is set, but kernel source %s cannot be read: %s",
-                          path, strerror(errno));
+    FILE *f = NULL;
+    uint64_t size = 0;
+    cocob_status s = cocob_file_open_read(err, path, "kernel source (COCOB_KERNEL_DIR)", &f, &size);
+    if (s != COCOB_OK)
+        return s;
+    size_t bytes = 0;
     char *buf = NULL;
-    long size = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
-        buf = malloc((size_t)size + 1);
-    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+    if (size < SIZE_MAX && size_add((size_t)size, 1, &bytes))
+        buf = malloc(bytes);
+    int oom = !buf;
+    if (oom || fread(buf, 1, (size_t)size, f) != (size_t)size) {
         free(buf);
         fclose(f);
-        return cocob_fail(err, COCOB_ERR_IO, "cannot read kernel source %s", path);
+        return cocob_fail(err, oom ? COCOB_ERR_OUT_OF_MEMORY : COCOB_ERR_IO,
+                          "cannot read kernel source %s (%llu bytes)%s", path,
+                          (unsigned long long)size, oom ? ": out of host memory" : "");
     }
     fclose(f);
     buf[size] = '\0';
