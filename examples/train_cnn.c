@@ -1,6 +1,8 @@
 /* Trains the paper's MNIST CNN on Fashion-MNIST with
  * COCOB-Backprop through the public API. No learning rate anywhere.
  *   train_cnn [DATA_DIR [EPOCHS [EXAMPLES]]] */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,21 +15,39 @@ static void report(const cocob_epoch_report *r, void *user)
            100.0 * r->test_accuracy);
 }
 
+/* A count from the command line: digits only, so that "-1" is refused
+ * rather than wrapped to a huge number. */
+static int count_arg(const char *text, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (text[0] < '0' || text[0] > '9' || *end || errno || v > SIZE_MAX)
+        return 0;
+    *out = (size_t)v;
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
     cocob_train_options o;
     cocob_train_options_init(&o);
-    o.epochs = argc > 2 ? strtoul(argv[2], NULL, 10) : 1;
+    size_t limit = 0;
+    if ((argc > 2 && !count_arg(argv[2], &o.epochs)) || (argc > 3 && !count_arg(argv[3], &limit))) {
+        fprintf(stderr, "usage: %s [DATA_DIR [EPOCHS [EXAMPLES]]]: counts are whole numbers\n",
+                argv[0]);
+        return 2;
+    }
     o.on_epoch = report;
     cocob_context *ctx = NULL;
     cocob_dataset *train = NULL, *test = NULL;
     cocob_model *m = NULL;
     cocob_optimizer *opt = NULL;
     cocob_status s = cocob_context_create(&ctx, NULL); /* $COCOB_DEVICE, else auto */
-    if (s == COCOB_OK) s = cocob_dataset_load(ctx, dir, COCOB_SPLIT_TRAIN, &train);
+    /* Only the first EXAMPLES are read into memory (0: all). */
+    if (s == COCOB_OK) s = cocob_dataset_load_first(ctx, dir, COCOB_SPLIT_TRAIN, limit, &train);
     if (s == COCOB_OK) s = cocob_dataset_load(ctx, dir, COCOB_SPLIT_TEST, &test);
-    if (s == COCOB_OK && argc > 3) s = cocob_dataset_truncate(ctx, train, strtoul(argv[3], NULL, 10));
     if (s == COCOB_OK) s = cocob_model_create(ctx, 1, 28, 28, &m);
     /* Two 5x5 convolutions padded to keep their size, each halved by a 2x2
      * max-pool, then dense 1024 with dropout: 28 -> 14 -> 7. */
