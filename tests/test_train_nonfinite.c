@@ -126,15 +126,9 @@ START_TEST(a_gradient_that_overflows_is_named_by_layer)
 }
 END_TEST
 
-static void count_skipped(const cocob_epoch_report *r, void *user)
+/* 40 finite examples of every class, five batches of 8. */
+static cocob_dataset *forty_examples(void)
 {
-    *(size_t *)user += r->skipped;
-}
-
-START_TEST(training_names_the_step_or_skips_the_batch)
-{
-    setup t;
-    make(&t, selector_of(_i));
     cocob_dataset *d;
     cocob_error err = {0};
     ck_assert_int_eq(cocob_dataset_alloc(&err, "test", 40, 1, SIDE, SIDE, &d), COCOB_OK);
@@ -144,6 +138,19 @@ START_TEST(training_names_the_step_or_skips_the_batch)
         d->images[i] = test_rng_uniform(&rng, 0, 1);
     for (size_t i = 0; i < 40; i++)
         d->labels[i] = (int32_t)(i % CLASSES);
+    return d;
+}
+
+static void count_skipped(const cocob_epoch_report *r, void *user)
+{
+    *(size_t *)user += r->skipped;
+}
+
+START_TEST(training_names_the_step_or_skips_the_batch)
+{
+    setup t;
+    make(&t, selector_of(_i));
+    cocob_dataset *d = forty_examples();
     d->images[17 * PIXELS + 3] = NAN;
     cocob_train_options o;
     cocob_train_options_init(&o);
@@ -210,15 +217,7 @@ START_TEST(an_epoch_whose_every_batch_is_dropped_fails_and_keeps_the_checkpoint)
 {
     setup t;
     make(&t, selector_of(_i));
-    cocob_dataset *d;
-    cocob_error err = {0};
-    ck_assert_int_eq(cocob_dataset_alloc(&err, "test", 40, 1, SIDE, SIDE, &d), COCOB_OK);
-    d->classes = CLASSES;
-    test_rng rng = {6};
-    for (size_t i = 0; i < 40 * PIXELS; i++)
-        d->images[i] = test_rng_uniform(&rng, 0, 1);
-    for (size_t i = 0; i < 40; i++)
-        d->labels[i] = (int32_t)(i % CLASSES);
+    cocob_dataset *d = forty_examples();
     char *dir = test_tmpdir("dead-epoch");
     char *file = malloc(strlen(dir) + 16);
     ck_assert_ptr_nonnull(file);
