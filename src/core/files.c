@@ -26,6 +26,8 @@ cocob_status cocob_file_open_read(cocob_error *err, const char *path, const char
                                   FILE **out, uint64_t *size)
 {
     *out = NULL;
+    if (!path || !*path)
+        return cocob_fail(err, COCOB_ERR_IO, "the %s's path is empty", what);
     /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
      * writer for ever; it is refused below by its type. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -60,6 +62,10 @@ cocob_status cocob_file_open_read(cocob_error *err, const char *path, const char
 
 cocob_status cocob_file_check_writable(cocob_error *err, const char *path, const char *what)
 {
+    /* An empty path would pass for a new file in the current folder, and
+     * fail only at the first save, an epoch later. */
+    if (!path || !*path)
+        return cocob_fail(err, COCOB_ERR_IO, "the %s's path is empty", what);
     struct stat st;
     if (stat(path, &st) == 0) {
         if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))

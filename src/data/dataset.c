@@ -224,6 +224,8 @@ cocob_status cocob_dataset_load_first(cocob_context *ctx, const char *dir, cocob
     if (!dir || (split != COCOB_SPLIT_TRAIN && split != COCOB_SPLIT_TEST))
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "cocob_dataset_load: %s", dir ? "no such split" : "NULL folder");
+    if (!*dir)
+        return cocob_fail(&ctx->err, COCOB_ERR_IO, "the data folder's path is empty");
     struct stat st;
     if (stat(dir, &st) != 0)
         return cocob_fail(&ctx->err, COCOB_ERR_IO, "%s: cannot open folder: %s", dir,

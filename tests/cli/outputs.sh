@@ -79,6 +79,12 @@ check "... with the message 'epoch 1: during the test evaluation: '" \
 check "... after the epoch's line" grep -q "^epoch 1/1  train loss [0-9]" <<<"$OUT"
 check "... and its checkpoint saved" test -s "$WORK/late.ckpt"
 
+# An empty path is refused before training, not found out at the first save.
+for flag in --checkpoint --log --resume --data; do
+  expect 1 "path is empty" -- "$COCOB" --device ref train --limit 100 --model dense:10 "$flag" ""
+  refute "train loss" -- "$COCOB" --device ref train --limit 100 --model dense:10 "$flag" ""
+done
+
 # And a good log holds the header and a row an epoch.
 expect 0 "epoch 2/2" -- "$COCOB" --device ref train --limit 100 --model dense:10 --epochs 2 \
   --log "$WORK/good.csv"
