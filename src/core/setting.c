@@ -1,9 +1,15 @@
 #include "core/setting.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <strings.h>
 
+#include "core/number.h"
+
 static const char *const switches[] = {"COCOB_VERIFY", "COCOB_CACHE", "COCOB_UNIFIED"};
+/* The test-only fault counts (fault.h): a mistyped one would otherwise
+ * inject nothing, and a test meant to fail would pass. */
+static const char *const counts[] = {"COCOB_FAULT_ALLOC", "COCOB_FAULT_ENQUEUE"};
 
 /* 1 or 0, or -1 when text is not a switch's value. */
 static int parse(const char *text)
@@ -28,6 +34,17 @@ cocob_status cocob_settings_check(cocob_error *err)
                               "%s=\"%.64s\" is not a setting: it takes 1 or 0 (on or off, yes "
                               "or no, true or false); unset it for the default",
                               switches[i], text);
+    }
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        const char *text = getenv(counts[i]);
+        uint64_t n;
+        cocob_number_status s = text && *text ? cocob_number_u64(text, NULL, 0, ULONG_MAX, &n)
+                                              : COCOB_NUMBER_OK;
+        if (s != COCOB_NUMBER_OK) {
+            char why[160];
+            return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s %s", counts[i],
+                              cocob_number_why(s, text, 0, ULONG_MAX, why, sizeof why));
+        }
     }
     return COCOB_OK;
 }

@@ -1,6 +1,7 @@
 /* On/off settings from the environment (COCOB_VERIFY, COCOB_CACHE,
- * COCOB_UNIFIED): 1, on, yes, true or 0, off, no, false, in any case. Any
- * other value is refused as a context is made, rather than ignored. */
+ * COCOB_UNIFIED): 1, on, yes, true or 0, off, no, false, in any case; and the
+ * test-only fault counts (COCOB_FAULT_ALLOC, COCOB_FAULT_ENQUEUE). Any other
+ * value is refused as a context is made, rather than ignored. */
 #ifndef COCOB_CORE_SETTING_H
 #define COCOB_CORE_SETTING_H
 

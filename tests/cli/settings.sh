@@ -12,6 +12,12 @@ expect 1 "COCOB_CACHE=\"disabled\" is not a setting" -- \
 expect 1 "COCOB_UNIFIED=\"2\" is not a setting" -- \
   env COCOB_UNIFIED=2 "$COCOB" --device ref bench update --size 10 --iterations 1
 
+# A fault count that is not a count would inject nothing, silently.
+expect 1 "COCOB_FAULT_ALLOC wants a whole number .* starts with a blank" -- \
+  env COCOB_FAULT_ALLOC=' 1' "$COCOB" --device ref bench update --size 10 --iterations 1
+expect 1 "COCOB_FAULT_ENQUEUE wants a whole number .*no sign is allowed" -- \
+  env COCOB_FAULT_ENQUEUE=-1 "$COCOB" --device ref bench update --size 10 --iterations 1
+
 if "$COCOB" devices 2>/dev/null | grep -q '^opencl:'; then
   long=$WORK/$(printf 'd%.0s' $(seq 4200))
   bench=("$COCOB" --device opencl bench update --size 10 --iterations 1)
