@@ -1,5 +1,5 @@
 /* The prelude of every program: Philox4x32-10, the twin of
- * src/core/philox.c, so that a kernel draws the numbers the reference draws
+ * src/base/philox.c, so that a kernel draws the numbers the reference draws
  * for the same seed and counter. */
 
 void philox4x32_10(uint ctr[4], uint key0, uint key1, uint out[4])

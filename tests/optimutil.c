@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"

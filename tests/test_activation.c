@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 static const cocob_activation kinds[] = {COCOB_ACT_RELU, COCOB_ACT_TANH, COCOB_ACT_SIGMOID,

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 /* argmax on ctx over x in a NaN-filled buffer (see test_put); returns out's

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/internal.h"
-#include "core/model.h"
+#include "runtime/handles.h"
+#include "nn/model.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"

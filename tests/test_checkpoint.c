@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/model.h"
+#include "nn/model.h"
 #include "data/dataset.h"
 #include "testutil.h"
 

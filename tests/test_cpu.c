@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 /* A few host arrays, each put on a backend at TEST_OFF (tests/testutil.h). */

@@ -1,7 +1,7 @@
 /* dropout and dropout_grad: p = 0 is the identity, the kept fraction is
  * 1 - p, the gradient replays the forward's mask and matches finite
  * differences, the kernel's mask is the reference's to the bit (which is
- * also the check of cl/philox.cl against src/core/philox.c), and the checks
+ * also the check of cl/philox.cl against src/base/philox.c), and the checks
  * of the arguments. */
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 /* A seed with both 32-bit halves busy, and a counter that crosses 2^32

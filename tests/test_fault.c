@@ -1,4 +1,4 @@
-/* Every failure a small training job can meet: with src/core/fault.h, the
+/* Every failure a small training job can meet: with src/base/fault.h, the
  * Nth buffer allocation, for every N the job makes, and the Nth OpenCL
  * kernel launch, for every N, fails in turn. Each must come back as a
  * status with a message naming what failed, and everything the job held
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/check/check.h"
-#include "core/fault.h"
-#include "core/model.h"
+#include "backend/verify/verify.h"
+#include "base/fault.h"
+#include "nn/model.h"
 #include "testutil.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -25,7 +25,7 @@ enum { BACKENDS = 1 };
 #endif
 
 /* Loop index i runs ref, the device under test, then that device in verify
- * mode, where the checking backend holds a buffer on each of two backends. */
+ * mode, where the verifying backend holds a buffer on each of two backends. */
 static const char *backend_selector(int i)
 {
     return i == 0 ? "ref" : test_device_selector();
@@ -51,12 +51,12 @@ static cocob_context *open_context(int i)
     return ctx;
 }
 
-/* What a backend, or both of a checking backend's, still hold. */
+/* What a backend, or both of a verifying backend's, still hold. */
 static size_t live_bytes(cocob_backend *b)
 {
-    if (cocob_check_mode(b) == COCOB_VERIFY_OFF)
+    if (cocob_verify_backend_mode(b) == COCOB_VERIFY_OFF)
         return b->live_bytes;
-    const check_backend *c = (const check_backend *)b;
+    const verify_backend *c = (const verify_backend *)b;
     return c->dev->live_bytes + c->ref->live_bytes;
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 typedef struct gemm_case {
@@ -20,7 +20,7 @@ typedef struct gemm_case {
 
 static const gemm_case cases[] = {
     /* The dense layers of a 784-1000-1000-10 MLP at batch 100, as
-     * src/core/layers.c calls them: forward y = x W^T ... */
+     * src/nn/layers.c calls them: forward y = x W^T ... */
     {0, 1, 100, 1000, 784, 0, 0, 1.0f, 0.0f},
     {0, 1, 100, 1000, 1000, 0, 0, 1.0f, 0.0f},
     {0, 1, 100, 10, 1000, 0, 0, 1.0f, 0.0f},

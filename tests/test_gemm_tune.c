@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 static char *fresh_cache(void)

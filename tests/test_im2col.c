@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 /* batch, channels, height, width, kernel_h, kernel_w, stride, pad, out_h, out_w */

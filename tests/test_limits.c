@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/model.h"
+#include "nn/model.h"
 #include "testutil.h"
 
 static const char *backend_selector(int i)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model.h"
+#include "nn/model.h"
 #include "testutil.h"
 
 static cocob_model *model_of(cocob_context *ctx, size_t c, size_t h, size_t w, const char *spec)

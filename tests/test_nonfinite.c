@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 START_TEST(reference_counts_nan_and_both_infinities)

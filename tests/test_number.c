@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/checked.h"
-#include "core/number.h"
+#include "base/checked.h"
+#include "base/number.h"
 #include "testutil.h"
 
 START_TEST(whole_numbers)

@@ -1,7 +1,7 @@
 /* Philox4x32-10 against the known-answer vectors of Random123, the
  * reference implementation; cl/philox.cl is checked through the kernels that
  * draw from it (dropout). */
-#include "core/philox.h"
+#include "base/philox.h"
 #include "testutil.h"
 
 START_TEST(known_answers)

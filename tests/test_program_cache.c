@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 static cocob_cl_backend *cl_of(cocob_context *ctx)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/selector.h"
+#include "runtime/selector.h"
 #include "testutil.h"
 
 START_TEST(every_form_parses)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/model.h"
+#include "nn/model.h"
 #include "data/dataset.h"
 #include "testutil.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 /* softmax_xent on ctx; *loss and *dlogits get their whole buffers. */

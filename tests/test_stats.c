@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 static cocob_stats run(cocob_context *ctx, const float *x, const float *y, const float *z,

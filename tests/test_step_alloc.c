@@ -1,6 +1,6 @@
 /* After its first step, a training step allocates nothing: no host memory
  * and no device buffer. Every buffer a batch needs is made once, at the
- * first batch, and reused (src/core/step.c).
+ * first batch, and reused (src/nn/step.c).
  *
  * The test is linked with --wrap for malloc, calloc, realloc and, with
  * OpenCL, clCreateBuffer (tests/CMakeLists.txt), so that every call the
@@ -8,7 +8,7 @@
  * allocates inside itself is its own business and is not seen. */
 #include <stdlib.h>
 
-#include "core/model.h"
+#include "nn/model.h"
 #include "testutil.h"
 
 #ifdef COCOB_HAVE_OPENCL

@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 /* a, bb, inner: odd sizes, and the layouts of the convolutions in
- * src/core/layers.c (filters x batch x plane and back). */
+ * src/nn/layers.c (filters x batch x plane and back). */
 static const size_t shapes[][3] = {
     {1, 1, 1}, {3, 5, 7}, {64, 100, 1}, {1, 9, 4}, {20, 6, 144}, {6, 20, 144},
 };

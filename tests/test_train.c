@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model.h"
+#include "nn/model.h"
 #include "data/dataset.h"
 #include "testutil.h"
 

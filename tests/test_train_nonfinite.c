@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model.h"
+#include "nn/model.h"
 #include "data/dataset.h"
 #include "testutil.h"
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fault.h"
-#include "core/model.h"
+#include "base/fault.h"
+#include "nn/model.h"
 #include "data/dataset.h"
 #include "testutil.h"
 

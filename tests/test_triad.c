@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 #ifdef TEST_HAVE_DEVICE

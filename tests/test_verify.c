@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/model.h"
+#include "nn/model.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"

@@ -4,7 +4,7 @@ trained with COCOB-Backprop written as a torch optimizer, or with Adam.
 
 The same data files as `cocob train` (the dataset-fashion-mnist package), the
 same network (784-1000-1000-10, ReLU), the same initial weights (cocob's
-Philox draws, src/core/model.c), batch 100 and the mean cross-entropy, so
+Philox draws, src/nn/model.c), batch 100 and the mean cross-entropy, so
 that the only difference left is the framework. Training time is measured as
 `cocob train` prints it on its `speed` line: the steps after each epoch's
 first, each one gathering its batch, forward, backward, the optimizer step
@@ -54,7 +54,7 @@ def load(folder, prefix):
     return x, torch.from_numpy(labels.astype(np.int64))
 
 
-# ---- cocob's initial weights: src/core/philox.c and src/core/model.c ----
+# ---- cocob's initial weights: src/base/philox.c and src/nn/model.c ----
 
 PHILOX_M0, PHILOX_M1 = 0xD2511F53, 0xCD9E8D57
 PHILOX_W0, PHILOX_W1 = 0x9E3779B9, 0xBB67AE85

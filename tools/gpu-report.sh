@@ -132,7 +132,7 @@ cocob=$root/$build/cocob
 
 devices_json=$("$cocob" devices --json) || die "\`cocob devices --json\` failed"
 
-# The same choice as the library's (src/core/selector.c), made here because
+# The same choice as the library's (src/runtime/selector.c), made here because
 # the report needs the device's facts and one exact opencl:P:D for every
 # step. With no --device: the best GPU, else the first OpenCL device, where
 # cocob's auto would take its cpu backend.

@@ -1,17 +1,17 @@
 /* The private interface every backend fills: buffers and ops.
  *
  * In the manner of ggml's ggml_backend_i: the core sees only this table, so a
- * new backend (or the checking backend that runs two side by side) plugs in
+ * new backend (or the verifying backend that runs two side by side) plugs in
  * without the core knowing its internals. Every member is required. */
-#ifndef COCOB_BACKEND_H
-#define COCOB_BACKEND_H
+#ifndef COCOB_BACKEND_BACKEND_H
+#define COCOB_BACKEND_BACKEND_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cocob/cocob.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "base/error.h"
+#include "base/log.h"
 
 /* A block of device memory. handle is the backend's own: host memory for ref,
  * a cl_mem for opencl. */
@@ -226,7 +226,7 @@ struct cocob_backend {
     cocob_error *err;          /* the owning context's: failures are written here */
     const cocob_logger *log;
     /* What the ops now running are for, such as "layer 2 (dense:64),
-     * forward", set by the core: the checking backend names it when an op
+     * forward", set by the core: the verifying backend names it when an op
      * diverges. "" when unknown. */
     char where[96];
     /* Bytes in the buffers alloc made and free has not freed: with the
@@ -237,14 +237,14 @@ struct cocob_backend {
 
 cocob_status cocob_ref_backend_create(cocob_error *err, const cocob_logger *log,
                                       cocob_backend **out);
-/* The checking backend over dev, which it then owns (src/backend/check). */
-cocob_status cocob_check_backend_create(cocob_backend *dev, cocob_verify_mode mode,
+/* The verifying backend over dev, which it then owns (src/backend/check). */
+cocob_status cocob_verify_backend_create(cocob_backend *dev, cocob_verify_mode mode,
                                         cocob_error *err, const cocob_logger *log,
                                         cocob_backend **out);
 /* Its tally; NULL and 0 for any other backend. */
-const cocob_verify_row *cocob_check_rows(const cocob_backend *b, size_t *count);
+const cocob_verify_row *cocob_verify_backend_rows(const cocob_backend *b, size_t *count);
 /* Its mode; COCOB_VERIFY_OFF for any other backend. */
-cocob_verify_mode cocob_check_mode(const cocob_backend *b);
+cocob_verify_mode cocob_verify_backend_mode(const cocob_backend *b);
 /* Fills the device description of the reference backend. */
 void cocob_ref_device_info(cocob_device_info *info);
 

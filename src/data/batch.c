@@ -1,7 +1,7 @@
 /* Shuffling and batching for the training loop. */
 #include <string.h>
 
-#include "core/philox.h"
+#include "base/philox.h"
 #include "data/dataset.h"
 
 /* The high 64 bits of r * bound, for bound <= 2^32: uniform in [0, bound)

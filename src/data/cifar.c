@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "core/checked.h"
+#include "base/checked.h"
 #include "data/dataset.h"
 #include "data/read.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/checked.h"
+#include "base/checked.h"
 #include "data/dataset.h"
 #include "data/read.h"
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/internal.h"
+#include "runtime/handles.h"
 
 struct cocob_dataset {
     size_t count;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/checked.h"
+#include "base/checked.h"
 #include "data/dataset.h"
 #include "data/read.h"
 

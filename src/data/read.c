@@ -10,7 +10,7 @@
 #define ZLIB_CONST
 #include <zlib.h>
 
-#include "core/files.h"
+#include "base/files.h"
 
 #define CHUNK 65536
 

@@ -8,11 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 typedef struct cocob_data_file cocob_data_file;
 
-/* Opens path, which must be a regular file (core/files.h says why not),
+/* Opens path, which must be a regular file (base/files.h says why not),
  * for its data: the file inflated when it starts with gzip's magic bytes
  * (its members joined, as gunzip does), else its bytes as they are. */
 cocob_status cocob_data_open(cocob_error *err, const char *path, cocob_data_file **out);

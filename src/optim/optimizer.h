@@ -4,7 +4,7 @@
 #ifndef COCOB_OPTIM_OPTIMIZER_H
 #define COCOB_OPTIM_OPTIMIZER_H
 
-#include "core/internal.h"
+#include "runtime/handles.h"
 
 /* The most state buffers a kind keeps: COCOB's five. */
 enum { OPTIM_MAX_STATES = COCOB_STATE_COUNT };

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Every numeric flag goes through the one number parser (src/core/number.c):
+# Every numeric flag goes through the one number parser (src/base/number.c):
 # no sign, no blank, no overflow, and a message that gives the range.
 . "$(dirname "$0")/lib.sh"
 

@@ -2,7 +2,7 @@
  * COCOB optimizer, made once: a plain load, and a resume whose run matches
  * regress/checkpoint/seed-cocob-v2's, so that changes to its progress reach
  * each of the run's checks. */
-#include "core/checkpoint.h"
+#include "train/checkpoint.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,10 +1,10 @@
-/* The GEMM parameters file's parser (core/gemm_file.c) on arbitrary text,
+/* The GEMM parameters file's parser (base/gemm_file.c) on arbitrary text,
  * against a CPU's limits and a GPU's, with and without CLBlast. What it
  * accepts must be within those limits, and a refusal must say why. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/gemm_file.h"
+#include "base/gemm_file.h"
 #include "fuzz_common.h"
 
 static int tile_within(const cocob_gemm_tile *t, const cocob_gemm_limits *lim)

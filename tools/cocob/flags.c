@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "core/number.h"
+#include "base/number.h"
 
 int cli_count(const char *cmd, const char *flag, const char *text, uint64_t min, uint64_t max,
               uint64_t *out, FILE *err)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/number.h"
+#include "base/number.h"
 
 #define KIND(k) (1u << COCOB_OPTIMIZER_##k)
 #define ADAMS (KIND(ADAM) | KIND(ADAMW))

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "core/files.h"
+#include "base/files.h"
 #include "train_args.h"
 
 typedef struct progress {

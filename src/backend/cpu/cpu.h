@@ -1,7 +1,7 @@
 /* The cpu backend: the reference ops on host memory, GEMM from OpenBLAS and
  * the other loops split over OpenMP threads. */
-#ifndef COCOB_CPU_H
-#define COCOB_CPU_H
+#ifndef COCOB_CPU_CPU_H
+#define COCOB_CPU_CPU_H
 
 #include <stddef.h>
 

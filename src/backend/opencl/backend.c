@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/setting.h"
+#include "base/setting.h"
 #include "backend/opencl/opencl.h"
-#include "core/fault.h"
+#include "base/fault.h"
 
 static cocob_cl_backend *cl(cocob_backend *b)
 {

@@ -19,9 +19,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "core/setting.h"
+#include "base/setting.h"
 #include "backend/opencl/opencl.h"
-#include "core/files.h"
+#include "base/files.h"
 
 #define COCOB_CACHE_FORMAT 1u
 #define HEADER_BYTES (8 + 4 + 4 + 8 + 32)

@@ -8,7 +8,7 @@
 
 #include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
-#include "core/fault.h"
+#include "base/fault.h"
 
 #ifdef COCOB_HAVE_CLBLAST
 #include <clblast_c.h>

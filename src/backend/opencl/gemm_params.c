@@ -1,5 +1,5 @@
 /* The GEMM parameters `cocob tune` found for a device, in a text file beside
- * the program cache (core/gemm_file.c parses it). The file's name is a hash
+ * the program cache (base/gemm_file.c parses it). The file's name is a hash
  * of the device line's fields, so the device line guards against a renamed
  * or copied file. */
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "backend/opencl/opencl.h"
-#include "core/files.h"
+#include "base/files.h"
 
 /* Four lines of at most a device's names: anything longer is damage. */
 #define MAX_FILE_BYTES 4096

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "backend/opencl/opencl.h"
-#include "core/internal.h"
+#include "runtime/handles.h"
 
-/* A 784-1000-1000-10 MLP at batch 100, as src/core/layers.c calls GEMM:
+/* A 784-1000-1000-10 MLP at batch 100, as src/nn/layers.c calls GEMM:
  * forward y = x W^T, then dW = dy^T x, then dx = dy W (none for the input). */
 static const cocob_gemm_shape shapes[COCOB_GEMM_SHAPES] = {
     {0, 1, 100, 1000, 784},  {0, 1, 100, 1000, 1000}, {0, 1, 100, 10, 1000},

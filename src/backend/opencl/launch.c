@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "backend/opencl/opencl.h"
-#include "core/fault.h"
+#include "base/fault.h"
 
 cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_int rc)
 {

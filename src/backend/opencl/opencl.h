@@ -1,13 +1,13 @@
 /* The OpenCL backend's private pieces: device discovery, program build and
  * cache, and the backend itself. */
-#ifndef COCOB_OPENCL_H
-#define COCOB_OPENCL_H
+#ifndef COCOB_OPENCL_OPENCL_H
+#define COCOB_OPENCL_OPENCL_H
 
 #define CL_TARGET_OPENCL_VERSION 120
 #include <CL/cl.h>
 
 #include "backend/backend.h"
-#include "core/gemm_file.h"
+#include "base/gemm_file.h"
 
 /* "CL_OUT_OF_RESOURCES" and the like; "unknown OpenCL error" otherwise. */
 const char *cocob_cl_error_name(cl_int code);
@@ -46,7 +46,7 @@ typedef struct cocob_cl_kernel_slot {
     cl_kernel kernel;
 } cocob_cl_kernel_slot;
 
-/* The GEMM's tiles and parameters: see core/gemm_file.h. */
+/* The GEMM's tiles and parameters: see base/gemm_file.h. */
 typedef cocob_gemm_tile cocob_cl_tile;
 typedef cocob_gemm_params cocob_cl_gemm_params;
 

@@ -7,8 +7,8 @@
 
 #include "backend/opencl/embedded.h"
 #include "backend/opencl/opencl.h"
-#include "core/checked.h"
-#include "core/files.h"
+#include "base/checked.h"
+#include "base/files.h"
 
 /* Every program starts with these files: the functions more than one kernel
  * file needs (the Philox generator, the activations) live there once. */

@@ -5,7 +5,7 @@
 
 #include "backend/backend.h"
 #include "backend/ref/ref.h"
-#include "core/fault.h"
+#include "base/fault.h"
 
 static float *floats(const cocob_buffer *buf, size_t offset)
 {

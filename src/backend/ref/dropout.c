@@ -3,7 +3,7 @@
  * position, so the backward pass redraws the forward's mask instead of
  * storing it, and the kernel draws the same one. */
 #include "backend/ref/ref.h"
-#include "core/philox.h"
+#include "base/philox.h"
 
 cocob_status dropout_check(cocob_error *err, const char *op, cocob_span in, cocob_span out,
                            size_t n, float p)

@@ -1,14 +1,14 @@
 /* The reference ops: plain C99 loops on host arrays, written to be read.
  * They are the spec that every kernel is checked against, so each keeps
  * the formulas in the order the papers give them. */
-#ifndef COCOB_REF_H
-#define COCOB_REF_H
+#ifndef COCOB_REF_REF_H
+#define COCOB_REF_REF_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "backend/backend.h"
-#include "core/checked.h"
+#include "base/checked.h"
 
 /* The reference backend's table: the cpu backend starts from it and
  * replaces the ops it runs faster. */

@@ -1,0 +1,572 @@
+/* The verifying backend's ops: each runs on the reference first (whose
+ * argument checks then speak for both), then on the device, and hands its
+ * outputs to verify_outputs with the op's tolerance.
+ *
+ * Tolerances are in units of u = 2^-24 times a magnitude. An op that does
+ * the reference's operations in its order must agree exactly (0). An op
+ * that sums m terms in another order may differ from the reference by twice
+ * the bound on either's error, 2 m u times the sum of the terms' sizes
+ * (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., 4.2),
+ * the sizes being the op run on |inputs|. tanh and exp are a few ulp off in
+ * OpenCL C and in libm: tests/test_activation.c derives those bounds. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/verify/verify.h"
+#include "backend/ref/ref.h"
+
+#define DEV(b) (((verify_backend *)(b))->dev)
+#define REF(b) (((verify_backend *)(b))->ref)
+
+static verify_backend *of(cocob_backend *b)
+{
+    return (verify_backend *)b;
+}
+
+static cocob_status no_memory(cocob_backend *b, const char *op)
+{
+    return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY, "verify: %s: out of host memory", op);
+}
+
+/* Ulps between the device's f and the reference's: relu and the identity
+ * are the same operations; tanh 5 + 3, sigmoid 15 + 5 (the kernel's bound
+ * and the reference's, from the maths, added). */
+static double activation_ulps(cocob_activation f)
+{
+    return f == COCOB_ACT_TANH ? 8 : f == COCOB_ACT_SIGMOID ? 20 : 0;
+}
+
+static cocob_status chk_cocob_update(cocob_backend *b, const cocob_update_args *a)
+{
+    cocob_update_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, st[COCOB_STATE_COUNT];
+    d.w = verify_dev(w).buf;
+    r.w = verify_ref(w).buf;
+    d.grad = verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    r.grad = verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    for (int k = 0; k < COCOB_STATE_COUNT; k++) {
+        st[k] = (cocob_span){a->state[k], a->state_offset};
+        d.state[k] = verify_dev(st[k]).buf;
+        r.state[k] = verify_ref(st[k]).buf;
+    }
+    cocob_status s = REF(b)->iface->cocob_update(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->cocob_update(DEV(b), &d);
+    if (s != COCOB_OK)
+        return s;
+    /* w = w1 + a quotient of two divisions, times a sum: measured against
+     * |w1| + |the step|, 16 units covers two divisions of 2.5 ulp, the
+     * product and the two sums. The states are sums and maxima, taken in the
+     * same order: exact. */
+    const float *w1 = verify_ref_floats(st[COCOB_STATE_W1]), *wr = verify_ref_floats(w);
+    float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
+    if (!mag)
+        return no_memory(b, "cocob_update");
+    for (size_t i = 0; i < a->n; i++)
+        mag[i] = fabsf(w1[i]) + fabsf(wr[i] - w1[i]);
+    static const char *const names[COCOB_STATE_COUNT] = {"w1", "L", "G", "reward", "theta"};
+    verify_out outs[1 + COCOB_STATE_COUNT] = {{"w", w, a->n, mag, 16, 0}};
+    for (int k = 0; k < COCOB_STATE_COUNT; k++)
+        outs[1 + k] = (verify_out){names[k], st[k], a->n, NULL, 0, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu", a->n);
+    s = verify_outputs(of(b), "cocob_update", shape, outs, 1 + COCOB_STATE_COUNT);
+    free(mag);
+    return s;
+}
+
+static cocob_status chk_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
+                                        size_t n, size_t *count)
+{
+    cocob_span sx = {(cocob_buffer *)x, offset};
+    size_t want = 0;
+    cocob_status s = REF(b)->iface->count_nonfinite(REF(b), verify_ref(sx).buf, offset, n, &want);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->count_nonfinite(DEV(b), verify_dev(sx).buf, offset, n, count);
+    if (s == COCOB_OK && *count != want && of(b)->mode == COCOB_VERIFY_STOP)
+        return cocob_fail(b->err, COCOB_ERR_VERIFY,
+                          "verify: count_nonfinite (%zu) on %s (%s) differs from the reference "
+                          "in %s: device %zu, reference %zu",
+                          n, b->info.name, b->info.selector, b->where[0] ? b->where : "a call",
+                          *count, want);
+    if (s == COCOB_OK && of(b)->mode == COCOB_VERIFY_RECORD) {
+        char shape[32];
+        snprintf(shape, sizeof shape, "%zu", n);
+        s = verify_record(of(b), "count_nonfinite", shape, fabs((double)*count - (double)want),
+                         *count == want ? 0 : INFINITY, 0, 1, *count == want);
+    }
+    return s;
+}
+
+/* Elements from a span's start to the last of M rows of N at stride ld. */
+static size_t extent(size_t rows, size_t cols, size_t ld)
+{
+    return rows ? (rows - 1) * ld + cols : 0;
+}
+
+static cocob_status chk_gemm(cocob_backend *b, int ta, int tb, size_t M, size_t N, size_t K,
+                             float alpha, cocob_span A, size_t lda, cocob_span B, size_t ldb,
+                             float beta, cocob_span C, size_t ldc)
+{
+    cocob_status s = gemm_check(b->err, ta, tb, M, N, K, A, lda, B, ldb, C, ldc);
+    if (s != COCOB_OK)
+        return s;
+    /* The magnitude is the GEMM of the absolute values, |alpha| |op(A)|
+     * |op(B)| + |beta| |C|, with C as it was before the op. */
+    size_t na = ta ? extent(K, M, lda) : extent(M, K, lda);
+    size_t nb = tb ? extent(N, K, ldb) : extent(K, N, ldb), nc = extent(M, N, ldc);
+    float *absA = verify_abs(verify_ref_floats(A), na), *absB = verify_abs(verify_ref_floats(B), nb);
+    float *mag = verify_abs(verify_ref_floats(C), nc);
+    if (!absA || !absB || !mag)
+        s = no_memory(b, "gemm");
+    if (s == COCOB_OK) {
+        gemm_ref(ta, tb, M, N, K, fabsf(alpha), absA, lda, absB, ldb, fabsf(beta), mag, ldc);
+        s = REF(b)->iface->gemm(REF(b), ta, tb, M, N, K, alpha, verify_ref(A), lda, verify_ref(B),
+                                ldb, beta, verify_ref(C), ldc);
+    }
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->gemm(DEV(b), ta, tb, M, N, K, alpha, verify_dev(A), lda, verify_dev(B),
+                                ldb, beta, verify_dev(C), ldc);
+    if (s == COCOB_OK) {
+        verify_out out = {"C", C, nc, mag, 2.0 * (double)(K + 1), 0};
+        char shape[64];
+        snprintf(shape, sizeof shape, "%zux%zux%zu %s%s", M, N, K, ta ? "T" : "N",
+                 tb ? "T" : "N");
+        s = verify_outputs(of(b), "gemm", shape, &out, 1);
+    }
+    free(absA);
+    free(absB);
+    free(mag);
+    return s;
+}
+
+static cocob_status chk_bias_add(cocob_backend *b, cocob_activation f, cocob_span x,
+                                 cocob_span bias, cocob_span y, size_t outer, size_t channels,
+                                 size_t inner)
+{
+    cocob_status s = REF(b)->iface->bias_add(REF(b), f, verify_ref(x), verify_ref(bias),
+                                             verify_ref(y), outer, channels, inner);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->bias_add(DEV(b), f, verify_dev(x), verify_dev(bias), verify_dev(y),
+                                    outer, channels, inner);
+    if (s != COCOB_OK)
+        return s;
+    verify_out out = {"y", y, outer * channels * inner, NULL, activation_ulps(f), 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zux%zu %s", outer, channels, inner, activation_name(f));
+    return verify_outputs(of(b), "bias_add", shape, &out, 1);
+}
+
+static cocob_status chk_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
+                                  size_t channels, size_t inner)
+{
+    cocob_status s = REF(b)->iface->bias_grad(REF(b), verify_ref(dy), verify_ref(db), outer,
+                                              channels, inner);
+    if (s != COCOB_OK)
+        return s;
+    size_t n = outer * channels * inner;
+    float *abs = verify_abs(verify_ref_floats(dy), n), *mag = malloc(channels * sizeof *mag);
+    if (!abs || !mag)
+        s = no_memory(b, "bias_grad");
+    if (s == COCOB_OK) {
+        bias_grad_ref(abs, mag, outer, channels, inner);
+        s = DEV(b)->iface->bias_grad(DEV(b), verify_dev(dy), verify_dev(db), outer, channels,
+                                     inner);
+    }
+    if (s == COCOB_OK) {
+        verify_out out = {"db", db, channels, mag, 2.0 * (double)(outer * inner), 0};
+        char shape[64];
+        snprintf(shape, sizeof shape, "%zux%zux%zu", outer, channels, inner);
+        s = verify_outputs(of(b), "bias_grad", shape, &out, 1);
+    }
+    free(abs);
+    free(mag);
+    return s;
+}
+
+static cocob_status chk_activation(cocob_backend *b, cocob_activation f, cocob_span x,
+                                   cocob_span y, size_t n)
+{
+    cocob_status s = REF(b)->iface->activation(REF(b), f, verify_ref(x), verify_ref(y), n);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->activation(DEV(b), f, verify_dev(x), verify_dev(y), n);
+    if (s != COCOB_OK)
+        return s;
+    verify_out out = {"y", y, n, NULL, activation_ulps(f), 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu %s", n, activation_name(f));
+    return verify_outputs(of(b), "activation", shape, &out, 1);
+}
+
+static cocob_status chk_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
+                                        cocob_span dy, cocob_span dx, size_t n)
+{
+    cocob_status s = REF(b)->iface->activation_grad(REF(b), f, verify_ref(y), verify_ref(dy),
+                                                    verify_ref(dx), n);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->activation_grad(DEV(b), f, verify_dev(y), verify_dev(dy),
+                                           verify_dev(dx), n);
+    if (s != COCOB_OK)
+        return s;
+    verify_out out = {"dx", dx, n, NULL, 0, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu %s", n, activation_name(f));
+    return verify_outputs(of(b), "activation_grad", shape, &out, 1);
+}
+
+static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
+                                     cocob_span loss, cocob_span dlogits, size_t rows,
+                                     size_t classes)
+{
+    cocob_status s = REF(b)->iface->softmax_xent(REF(b), verify_ref(logits), verify_ref(labels),
+                                                 verify_ref(loss), verify_ref(dlogits), rows,
+                                                 classes);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->softmax_xent(DEV(b), verify_dev(logits), verify_dev(labels),
+                                        verify_dev(loss), verify_dev(dlogits), rows, classes);
+    if (s != COCOB_OK)
+        return s;
+    /* loss = log(sum exp(x - max)) + max - x[label]: measured against
+     * log(classes) + 2 max|x| of its row, the size of what it adds; each
+     * dlogit against 1 / rows, the size of a probability over rows. exp and
+     * log in both within 3 ulp, and sums of classes terms. */
+    size_t nd = rows * classes;
+    float *loss_mag = malloc(rows * sizeof *loss_mag), *d_mag = malloc(nd * sizeof *d_mag);
+    if (!loss_mag || !d_mag) {
+        free(loss_mag);
+        free(d_mag);
+        return no_memory(b, "softmax_xent");
+    }
+    const float *x = verify_ref_floats(logits);
+    for (size_t r = 0; r < rows; r++) {
+        float top = 0;
+        for (size_t c = 0; c < classes; c++)
+            top = fmaxf(top, fabsf(x[r * classes + c]));
+        loss_mag[r] = logf((float)classes) + 2 * top;
+    }
+    for (size_t i = 0; i < nd; i++)
+        d_mag[i] = 1.0f / (float)rows;
+    double ulps = 16 + 2.0 * (double)classes;
+    verify_out outs[2] = {{"loss", loss, rows, loss_mag, ulps, 0},
+                         {"dlogits", dlogits, nd, d_mag, ulps, 0}};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zu", rows, classes);
+    s = verify_outputs(of(b), "softmax_xent", shape, outs, 2);
+    free(loss_mag);
+    free(d_mag);
+    return s;
+}
+
+static cocob_status chk_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
+                               size_t cols)
+{
+    cocob_status s = REF(b)->iface->argmax(REF(b), verify_ref(x), verify_ref(out), rows, cols);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->argmax(DEV(b), verify_dev(x), verify_dev(out), rows, cols);
+    if (s != COCOB_OK)
+        return s;
+    verify_out o = {"out", out, rows, NULL, 0, 1};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
+    return verify_outputs(of(b), "argmax", shape, &o, 1);
+}
+
+static cocob_status chk_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
+                                uint64_t seed, uint64_t counter)
+{
+    cocob_status s = REF(b)->iface->dropout(REF(b), verify_ref(x), verify_ref(y), n, p, seed,
+                                            counter);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->dropout(DEV(b), verify_dev(x), verify_dev(y), n, p, seed, counter);
+    if (s != COCOB_OK)
+        return s;
+    verify_out o = {"y", y, n, NULL, 0, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu p=%g", n, p);
+    return verify_outputs(of(b), "dropout", shape, &o, 1);
+}
+
+static cocob_status chk_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
+                                     float p, uint64_t seed, uint64_t counter)
+{
+    cocob_status s = REF(b)->iface->dropout_grad(REF(b), verify_ref(dy), verify_ref(dx), n, p, seed,
+                                                 counter);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->dropout_grad(DEV(b), verify_dev(dy), verify_dev(dx), n, p, seed,
+                                        counter);
+    if (s != COCOB_OK)
+        return s;
+    verify_out o = {"dx", dx, n, NULL, 0, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu p=%g", n, p);
+    return verify_outputs(of(b), "dropout_grad", shape, &o, 1);
+}
+
+static void conv_text(const cocob_conv_shape *c, char *out, size_t cap)
+{
+    snprintf(out, cap, "%zux%zux%zux%zu k%zux%zu s%zu p%zu", c->batch, c->channels, c->height,
+             c->width, c->kernel_h, c->kernel_w, c->stride, c->pad);
+}
+
+static size_t col_count(const cocob_conv_shape *c)
+{
+    return c->channels * c->kernel_h * c->kernel_w * c->batch * c->out_h * c->out_w;
+}
+
+static cocob_status chk_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
+                               cocob_span col)
+{
+    cocob_status s = REF(b)->iface->im2col(REF(b), sh, verify_ref(x), verify_ref(col));
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->im2col(DEV(b), sh, verify_dev(x), verify_dev(col));
+    if (s != COCOB_OK)
+        return s;
+    verify_out o = {"col", col, col_count(sh), NULL, 0, 0};
+    char shape[96];
+    conv_text(sh, shape, sizeof shape);
+    return verify_outputs(of(b), "im2col", shape, &o, 1);
+}
+
+static cocob_status chk_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
+                               cocob_span x)
+{
+    cocob_status s = REF(b)->iface->col2im(REF(b), sh, verify_ref(col), verify_ref(x));
+    if (s != COCOB_OK)
+        return s;
+    size_t nx = sh->batch * sh->channels * sh->height * sh->width;
+    float *abs = verify_abs(verify_ref_floats(col), col_count(sh));
+    float *mag = malloc((nx ? nx : 1) * sizeof *mag);
+    if (!abs || !mag)
+        s = no_memory(b, "col2im");
+    if (s == COCOB_OK) {
+        col2im_ref(sh, abs, mag);
+        s = DEV(b)->iface->col2im(DEV(b), sh, verify_dev(col), verify_dev(x));
+    }
+    if (s == COCOB_OK) {
+        /* Each x element sums at most kernel_h kernel_w entries. */
+        verify_out o = {"x", x, nx, mag, 2.0 * (double)(sh->kernel_h * sh->kernel_w), 0};
+        char shape[96];
+        conv_text(sh, shape, sizeof shape);
+        s = verify_outputs(of(b), "col2im", shape, &o, 1);
+    }
+    free(abs);
+    free(mag);
+    return s;
+}
+
+static cocob_status chk_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
+                                  size_t bb, size_t inner)
+{
+    cocob_status s = REF(b)->iface->swap_axes(REF(b), verify_ref(x), verify_ref(y), a, bb, inner);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->swap_axes(DEV(b), verify_dev(x), verify_dev(y), a, bb, inner);
+    if (s != COCOB_OK)
+        return s;
+    verify_out o = {"y", y, a * bb * inner, NULL, 0, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zux%zu", a, bb, inner);
+    return verify_outputs(of(b), "swap_axes", shape, &o, 1);
+}
+
+static void pool_text(const cocob_pool_shape *p, char *out, size_t cap)
+{
+    snprintf(out, cap, "%zux%zux%zu k%zu s%zu", p->planes, p->height, p->width, p->size,
+             p->stride);
+}
+
+static cocob_status chk_maxpool(cocob_backend *b, const cocob_pool_shape *sh, cocob_span x,
+                                cocob_span y, cocob_span idx)
+{
+    cocob_status s = REF(b)->iface->maxpool(REF(b), sh, verify_ref(x), verify_ref(y),
+                                            verify_ref(idx));
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->maxpool(DEV(b), sh, verify_dev(x), verify_dev(y), verify_dev(idx));
+    if (s != COCOB_OK)
+        return s;
+    size_t n = sh->planes * sh->out_h * sh->out_w;
+    verify_out o[2] = {{"y", y, n, NULL, 0, 0}, {"idx", idx, n, NULL, 0, 1}};
+    char shape[96];
+    pool_text(sh, shape, sizeof shape);
+    return verify_outputs(of(b), "maxpool", shape, o, 2);
+}
+
+static cocob_status chk_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh, cocob_span dy,
+                                     cocob_span idx, cocob_span dx)
+{
+    cocob_status s = REF(b)->iface->maxpool_grad(REF(b), sh, verify_ref(dy), verify_ref(idx),
+                                                 verify_ref(dx));
+    if (s != COCOB_OK)
+        return s;
+    size_t ny = sh->planes * sh->out_h * sh->out_w, nx = sh->planes * sh->height * sh->width;
+    float *abs = verify_abs(verify_ref_floats(dy), ny), *mag = malloc((nx ? nx : 1) * sizeof *mag);
+    if (!abs || !mag)
+        s = no_memory(b, "maxpool_grad");
+    if (s == COCOB_OK) {
+        maxpool_grad_ref(sh, abs, (const int32_t *)verify_ref_floats(idx), mag);
+        s = DEV(b)->iface->maxpool_grad(DEV(b), sh, verify_dev(dy), verify_dev(idx), verify_dev(dx));
+    }
+    if (s == COCOB_OK) {
+        /* An input is in at most ceil(size / stride)^2 windows. */
+        size_t per = (sh->size + sh->stride - 1) / sh->stride;
+        verify_out o = {"dx", dx, nx, mag, 2.0 * (double)(per * per), 0};
+        char shape[96];
+        pool_text(sh, shape, sizeof shape);
+        s = verify_outputs(of(b), "maxpool_grad", shape, &o, 1);
+    }
+    free(abs);
+    free(mag);
+    return s;
+}
+
+static cocob_status chk_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
+                              const cocob_buffer *c, float s_, size_t n)
+{
+    cocob_span sa = {a, 0}, sb = {(cocob_buffer *)bb, 0}, sc = {(cocob_buffer *)c, 0};
+    cocob_status s = REF(b)->iface->triad(REF(b), verify_ref(sa).buf, verify_ref(sb).buf,
+                                          verify_ref(sc).buf, s_, n);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->triad(DEV(b), verify_dev(sa).buf, verify_dev(sb).buf, verify_dev(sc).buf,
+                                 s_, n);
+    if (s != COCOB_OK)
+        return s;
+    verify_out o = {"a", sa, n, NULL, 0, 0};
+    char shape[32];
+    snprintf(shape, sizeof shape, "%zu", n);
+    return verify_outputs(of(b), "triad", shape, &o, 1);
+}
+
+/* stats: the minimum, the maximum and the count are of the same values on
+ * both sides, so exact; the sums, of n non-negative terms in another order,
+ * within 2 n u of the sum each (Higham's bound, as for GEMM). */
+static cocob_status chk_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
+                              size_t n, cocob_stats *out)
+{
+    cocob_stats want;
+    cocob_status s = REF(b)->iface->stats(REF(b), verify_ref(x), verify_ref(y), verify_ref(z), n,
+                                          &want);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->stats(DEV(b), verify_dev(x), verify_dev(y), verify_dev(z), n, out);
+    if (s != COCOB_OK)
+        return s;
+    double ulps = 2.0 * (double)n;
+    double e_sum = want.sum > 0 ? fabs(out->sum - want.sum) / want.sum / 0x1p-24 : 0;
+    double e_sq = want.sum_sq > 0 ? fabs(out->sum_sq - want.sum_sq) / want.sum_sq / 0x1p-24 : 0;
+    int exact = out->min == want.min && out->max == want.max && out->count == want.count;
+    double units = exact ? fmax(e_sum, e_sq) : INFINITY;
+    int pass = units <= ulps;
+    char shape[32];
+    snprintf(shape, sizeof shape, "%zu%s%s", n, y.buf ? " x-y" : "", z.buf ? " /z" : "");
+    if (!pass && of(b)->mode == COCOB_VERIFY_STOP)
+        return cocob_fail(b->err, COCOB_ERR_VERIFY,
+                          "verify: stats (%s) on %s (%s) differs from the reference in %s: "
+                          "device min %.9g sum %.9g max %.9g sum of squares %.9g count %zu, "
+                          "reference %.9g %.9g %.9g %.9g %zu",
+                          shape, b->info.name, b->info.selector,
+                          b->where[0] ? b->where : "a call", out->min, out->sum, out->max,
+                          out->sum_sq, out->count, want.min, want.sum, want.max, want.sum_sq,
+                          want.count);
+    if (of(b)->mode == COCOB_VERIFY_RECORD)
+        s = verify_record(of(b), "stats", shape, fabs(out->sum - want.sum), units, ulps, n, pass);
+    return s;
+}
+
+/* The baselines' steps share one signature. w is held against |w before| +
+ * |the step|, 16 units covering a square root, a division and the few
+ * roundings around them; the states are sums and products in the
+ * reference's order, exact, except Adadelta's acc_delta, which takes a
+ * quotient of square roots: 16 units of itself. */
+typedef cocob_status (*baseline_op)(cocob_backend *, const cocob_baseline_args *);
+
+static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
+                                 baseline_op dev_op, baseline_op ref_op, const char *op)
+{
+    cocob_baseline_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, st[COCOB_BASELINE_MAX_STATES];
+    d.w = verify_dev(w).buf;
+    r.w = verify_ref(w).buf;
+    d.grad = verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    r.grad = verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    for (int k = 0; k < COCOB_BASELINE_MAX_STATES; k++) {
+        st[k] = (cocob_span){a->state[k], a->state_offset};
+        d.state[k] = verify_dev(st[k]).buf;
+        r.state[k] = verify_ref(st[k]).buf;
+    }
+    float *mag = verify_abs(verify_ref_floats(w), a->n);
+    float *before = mag ? malloc((a->n ? a->n : 1) * sizeof *before) : NULL;
+    if (!before) {
+        free(mag);
+        return no_memory(b, op);
+    }
+    memcpy(before, verify_ref_floats(w), a->n * sizeof *before);
+    cocob_status s = ref_op(REF(b), &r);
+    if (s == COCOB_OK)
+        s = dev_op(DEV(b), &d);
+    if (s == COCOB_OK) {
+        const float *after = verify_ref_floats(w);
+        for (size_t i = 0; i < a->n; i++)
+            mag[i] += fabsf(after[i] - before[i]);
+        verify_out outs[1 + COCOB_BASELINE_MAX_STATES] = {{"w", w, a->n, mag, 16, 0}};
+        int count = 1;
+        static const char *const names[COCOB_BASELINE_MAX_STATES] = {"state 0", "state 1"};
+        for (int k = 0; k < COCOB_BASELINE_MAX_STATES; k++)
+            if (a->state[k])
+                outs[count++] = (verify_out){names[k], st[k], a->n, NULL,
+                                            strcmp(op, "adadelta_update") == 0 && k == 1 ? 16
+                                                                                         : 0,
+                                            0};
+        char shape[32];
+        snprintf(shape, sizeof shape, "%zu", a->n);
+        s = verify_outputs(of(b), op, shape, outs, count);
+    }
+    free(mag);
+    free(before);
+    return s;
+}
+
+#define BASELINE(name)                                                                    \
+    static cocob_status chk_##name(cocob_backend *b, const cocob_baseline_args *a)        \
+    {                                                                                     \
+        return chk_baseline(b, a, DEV(b)->iface->name, REF(b)->iface->name, #name);       \
+    }
+BASELINE(sgd_update)
+BASELINE(adagrad_update)
+BASELINE(rmsprop_update)
+BASELINE(adadelta_update)
+BASELINE(adam_update)
+#undef BASELINE
+
+const cocob_backend_i verify_iface = {
+    .destroy = verify_destroy,
+    .alloc = verify_alloc,
+    .free = verify_free,
+    .upload = verify_upload,
+    .download = verify_download,
+    .copy = verify_copy,
+    .fill = verify_fill,
+    .finish = verify_finish,
+    .cocob_update = chk_cocob_update,
+    .count_nonfinite = chk_count_nonfinite,
+    .gemm = chk_gemm,
+    .bias_add = chk_bias_add,
+    .bias_grad = chk_bias_grad,
+    .activation = chk_activation,
+    .activation_grad = chk_activation_grad,
+    .softmax_xent = chk_softmax_xent,
+    .argmax = chk_argmax,
+    .dropout = chk_dropout,
+    .dropout_grad = chk_dropout_grad,
+    .im2col = chk_im2col,
+    .col2im = chk_col2im,
+    .swap_axes = chk_swap_axes,
+    .maxpool = chk_maxpool,
+    .maxpool_grad = chk_maxpool_grad,
+    .triad = chk_triad,
+    .stats = chk_stats,
+    .sgd_update = chk_sgd_update,
+    .adagrad_update = chk_adagrad_update,
+    .rmsprop_update = chk_rmsprop_update,
+    .adadelta_update = chk_adadelta_update,
+    .adam_update = chk_adam_update,
+};

@@ -1,0 +1,10 @@
+#include <time.h>
+
+#include "runtime/handles.h"
+
+double cocob_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

@@ -1,0 +1,157 @@
+/* The benchmarks: `cocob bench update`, the optimizer step's bandwidth
+ * against a triad's, and `cocob bench train`, a training step's rate and
+ * where its time goes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/checked.h"
+#include "nn/model.h"
+#include "data/dataset.h"
+
+enum { BLOCKS = 5, N_BUFFERS = 10 };
+
+/* Runs the op `iterations` times and waits for the device; returns seconds. */
+static cocob_status time_block(cocob_backend *b, int triad, cocob_buffer **buf, size_t n,
+                               int iterations, double *seconds)
+{
+    cocob_update_args a;
+    memset(&a, 0, sizeof a);
+    a.w = buf[0];
+    a.grad = buf[1];
+    for (int k = 0; k < COCOB_STATE_COUNT; k++)
+        a.state[k] = buf[2 + k];
+    a.n = n;
+    a.alpha = 100.0f;
+    double t0 = cocob_now();
+    cocob_status s = COCOB_OK;
+    for (int i = 0; i < iterations && s == COCOB_OK; i++)
+        s = triad ? b->iface->triad(b, buf[7], buf[8], buf[9], 0.5f, n)
+                  : b->iface->cocob_update(b, &a);
+    if (s == COCOB_OK)
+        s = b->iface->finish(b);
+    *seconds = cocob_now() - t0;
+    return s;
+}
+
+cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
+                                cocob_bench_update_result *out)
+{
+    if (!ctx || !ctx->backend || !out)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    if (size == 0 || iterations < 1)
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "bench update: size and iterations must be at least 1");
+    size_t bytes;
+    if (!size_mul(size, sizeof(float), &bytes))
+        return cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "bench update: %zu floats are more bytes than memory can address",
+                          size);
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *buf[N_BUFFERS] = {0};
+    cocob_status s = COCOB_OK;
+    for (int i = 0; i < N_BUFFERS && s == COCOB_OK; i++)
+        s = b->iface->alloc(b, bytes, &buf[i]);
+    /* Zero gradients and L = 1 keep every value finite however many steps
+     * run (a constant gradient grows the reward until it overflows), so the
+     * timing is never that of infinities or denormals. */
+    if (s == COCOB_OK)
+        s = b->iface->fill(b, buf[2 + COCOB_STATE_L], 0, 1.0f, size);
+    double warm;
+    if (s == COCOB_OK)
+        s = time_block(b, 0, buf, size, 1, &warm);
+    if (s == COCOB_OK)
+        s = time_block(b, 1, buf, size, 1, &warm);
+    double best[2] = {0, 0};
+    for (int block = 0; block < 2 * BLOCKS && s == COCOB_OK; block++) {
+        int triad = block % 2;
+        double t;
+        s = time_block(b, triad, buf, size, iterations, &t);
+        if (block < 2 || t < best[triad])
+            best[triad] = t;
+    }
+    for (int i = 0; i < N_BUFFERS; i++)
+        if (buf[i])
+            b->iface->free(b, buf[i]);
+    if (s != COCOB_OK)
+        return s;
+    out->size = size;
+    out->update_seconds = best[0] / iterations;
+    out->triad_seconds = best[1] / iterations;
+    out->update_gbps = 12.0 * sizeof(float) * (double)size / out->update_seconds / 1e9;
+    out->triad_gbps = 3.0 * sizeof(float) * (double)size / out->triad_seconds / 1e9;
+    return COCOB_OK;
+}
+
+cocob_status cocob_bench_train(cocob_context *ctx, const char *spec, const cocob_dataset *data,
+                               size_t batch, size_t steps, cocob_bench_train_result *out)
+{
+    if (!ctx || !ctx->backend || !spec || !data || !out)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    size_t example, xbytes, ybytes, obytes, total;
+    /* data->count < batch bounds the batch by what the data set holds. */
+    if (batch == 0 || steps == 0 || data->count < batch || !size_mul(steps, batch, &total))
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "bench train: %zu steps of %zu from %zu examples", steps, batch,
+                          data->count);
+    if (!size_mul3(data->channels, data->height, data->width, &example) ||
+        !size_mul3(batch, example, sizeof(float), &xbytes) ||
+        !size_mul(batch, sizeof(int32_t), &ybytes) ||
+        !size_mul(data->count, sizeof(uint32_t), &obytes))
+        return cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "bench train: a batch of %zu is more bytes than memory can address",
+                          batch);
+    cocob_model *m = NULL;
+    cocob_optimizer *opt = NULL;
+    float *x = malloc(xbytes);
+    int32_t *y = malloc(ybytes);
+    uint32_t *order = malloc(obytes);
+    cocob_status s = x && y && order ? COCOB_OK
+                                     : cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                                                  "out of host memory");
+    for (size_t i = 0; s == COCOB_OK && i < data->count; i++)
+        order[i] = (uint32_t)i;
+    if (s == COCOB_OK)
+        s = cocob_model_create(ctx, data->channels, data->height, data->width, &m);
+    if (s == COCOB_OK)
+        s = cocob_model_add_spec(m, spec);
+    if (s == COCOB_OK)
+        s = cocob_model_init(m, 1);
+    cocob_tensor *params = cocob_model_params(m);
+    if (s == COCOB_OK)
+        s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+    size_t batches = data->count / batch;
+    cocob_step_timing split = {0, 0, 0, 0};
+    double plain = 0, loss;
+    /* Two untimed steps build the kernels and make the buffers; then a plain
+     * run for the rate, and a run that waits after each phase for the split. */
+    for (int run = 0; run < 3 && s == COCOB_OK; run++) {
+        size_t count = run == 0 ? 2 : steps;
+        double t0 = cocob_now();
+        for (size_t k = 0; k < count && s == COCOB_OK; k++) {
+            double g0 = cocob_now();
+            cocob_dataset_gather(data, order, (k % batches) * batch, batch, x, y);
+            if (run == 2)
+                split.data += cocob_now() - g0;
+            s = cocob_model_train_batch(m, opt, x, y, batch, &loss, run == 2 ? &split : NULL);
+        }
+        if (s == COCOB_OK && run == 1)
+            s = cocob_context_finish(ctx);
+        if (run == 1)
+            plain = cocob_now() - t0;
+    }
+    if (s == COCOB_OK) {
+        out->steps = steps;
+        out->batch = batch;
+        out->examples_per_second = (double)total / plain;
+        out->data = split.data / (double)steps;
+        out->forward = split.forward / (double)steps;
+        out->backward = split.backward / (double)steps;
+        out->update = split.update / (double)steps;
+    }
+    cocob_optimizer_destroy(opt);
+    cocob_model_destroy(m);
+    free(x);
+    free(y);
+    free(order);
+    return s;
+}

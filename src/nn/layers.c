@@ -1,0 +1,256 @@
+/* Each layer kind's forward and backward pass, as calls to the backend's ops.
+ *
+ * Layouts: activations are batch-major (N x C x H x W). A dense layer holds
+ * W as units x inputs and computes y = x W^T + b. A convolution unrolls its
+ * input with im2col into (C KH KW) x (N OH OW), multiplies by W (F x C KH KW)
+ * into F x (N OH OW), and swaps the first two axes back to N x F x OH OW. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/checked.h"
+#include "nn/model.h"
+#include "nn/spec.h"
+
+static cocob_span at(cocob_buffer *buf, size_t off)
+{
+    return (cocob_span){buf, off};
+}
+
+/* Where layer i writes its output: the next layer's y when it applies that
+ * layer's activation. */
+static cocob_buffer *dest_of(cocob_model *m, size_t i)
+{
+    return m->layers[i].act != COCOB_ACT_IDENTITY ? m->layers[i + 1].y : m->layers[i].y;
+}
+
+/* The buffer holding layer i's output: a flatten layer is a view of its
+ * input, so it has none of its own. */
+static cocob_buffer *output_of(cocob_model *m, size_t i, cocob_buffer *x)
+{
+    for (;; i--) {
+        if (m->layers[i].desc.kind != COCOB_LAYER_FLATTEN)
+            return dest_of(m, i);
+        if (i == 0)
+            return x;
+    }
+}
+
+/* Where the gradient with respect to layer i's output goes, or NULL when
+ * that is the model's input, whose gradient nobody needs. */
+static cocob_buffer *grad_of(cocob_model *m, size_t i)
+{
+    for (;; i--) {
+        if (m->layers[i].desc.kind != COCOB_LAYER_FLATTEN)
+            return m->layers[i].dy;
+        if (i == 0)
+            return NULL;
+    }
+}
+
+static cocob_conv_shape conv_shape(const model_layer *l, size_t n)
+{
+    return (cocob_conv_shape){n, l->in.c, l->in.h, l->in.w, l->desc.kernel_h, l->desc.kernel_w,
+                              l->desc.stride, l->desc.pad, l->out.h, l->out.w};
+}
+
+static cocob_pool_shape pool_shape(const model_layer *l, size_t n)
+{
+    return (cocob_pool_shape){n * l->in.c, l->in.h, l->in.w, l->desc.kernel_h, l->desc.stride,
+                              l->out.h, l->out.w};
+}
+
+static cocob_activation activation_of(cocob_layer_kind k)
+{
+    return k == COCOB_LAYER_TANH ? COCOB_ACT_TANH
+           : k == COCOB_LAYER_SIGMOID ? COCOB_ACT_SIGMOID
+                                      : COCOB_ACT_RELU;
+}
+
+void cocob_layer_fuse(cocob_model *m)
+{
+    if (m->count < 2)
+        return;
+    model_layer *l = &m->layers[m->count - 1], *prev = l - 1;
+    cocob_layer_kind k = l->desc.kind;
+    if ((k == COCOB_LAYER_RELU || k == COCOB_LAYER_TANH || k == COCOB_LAYER_SIGMOID) &&
+        (prev->desc.kind == COCOB_LAYER_DENSE || prev->desc.kind == COCOB_LAYER_CONV)) {
+        prev->act = activation_of(k);
+        l->fused = 1;
+    }
+}
+
+cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
+{
+    model_layer *l = &m->layers[i];
+    cocob_backend *b = m->ctx->backend;
+    if (l->desc.kind == COCOB_LAYER_FLATTEN)
+        return COCOB_OK;
+    size_t out, cols = 0, taps = 0, col = 0, tmp = 0;
+    int fits = size_mul3(n, cocob_shape_size(l->out), sizeof(float), &out);
+    if (fits && l->desc.kind == COCOB_LAYER_CONV)
+        fits = size_mul3(n, l->out.h, l->out.w, &cols) &&
+               size_mul3(l->in.c, l->desc.kernel_h, l->desc.kernel_w, &taps) &&
+               size_mul3(taps, cols, sizeof(float), &col) &&
+               size_mul3(l->desc.units, cols, sizeof(float), &tmp);
+    if (!fits) {
+        char name[64];
+        cocob_layer_name(&l->desc, name, sizeof name);
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "layer %zu (%s): a batch of %zu needs more bytes than memory can "
+                          "address", i, name, n);
+    }
+    cocob_status s = COCOB_OK;
+    if (l->act == COCOB_ACT_IDENTITY)
+        s = b->iface->alloc(b, out, &l->y);
+    if (s == COCOB_OK)
+        s = b->iface->alloc(b, out, &l->dy);
+    if (s == COCOB_OK && l->desc.kind == COCOB_LAYER_MAXPOOL)
+        s = b->iface->alloc(b, out, &l->idx);
+    if (s == COCOB_OK && l->desc.kind == COCOB_LAYER_CONV) {
+        s = b->iface->alloc(b, col, &l->col);
+        if (s == COCOB_OK)
+            s = b->iface->alloc(b, tmp, &l->tmp);
+    }
+    return s;
+}
+
+void cocob_layer_free(cocob_model *m, size_t i)
+{
+    model_layer *l = &m->layers[i];
+    cocob_backend *b = m->ctx->backend;
+    cocob_buffer **own[] = {&l->y, &l->dy, &l->idx, &l->col, &l->tmp};
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
+        if (*own[k])
+            b->iface->free(b, *own[k]);
+        *own[k] = NULL;
+    }
+}
+
+/* Tells the backend what its next ops are for: verify mode names it. */
+static void label(cocob_backend *b, const model_layer *l, size_t i, const char *pass)
+{
+    char name[64];
+    cocob_layer_name(&l->desc, name, sizeof name);
+    snprintf(b->where, sizeof b->where, "layer %zu (%s), %s", i, name, pass);
+}
+
+cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, size_t n,
+                                 int training)
+{
+    model_layer *l = &m->layers[i];
+    cocob_backend *b = m->ctx->backend;
+    label(b, l, i, "forward");
+    cocob_buffer *x = i ? output_of(m, i - 1, input) : input, *y = dest_of(m, i);
+    cocob_buffer *W = m->param_arena->buf;
+    size_t in = cocob_shape_size(l->in), out = cocob_shape_size(l->out);
+    cocob_status s;
+    switch (l->desc.kind) {
+    case COCOB_LAYER_DENSE:
+        s = b->iface->gemm(b, 0, 1, n, out, in, 1.0f, at(x, 0), in, at(W, l->w_off), in, 0.0f,
+                           at(y, 0), out);
+        if (s == COCOB_OK)
+            s = b->iface->bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, out, 1);
+        return s;
+    case COCOB_LAYER_CONV: {
+        cocob_conv_shape cs = conv_shape(l, n);
+        size_t taps = l->in.c * l->desc.kernel_h * l->desc.kernel_w;
+        size_t cols = n * l->out.h * l->out.w, F = l->desc.units;
+        s = b->iface->im2col(b, &cs, at(x, 0), at(l->col, 0));
+        if (s == COCOB_OK)
+            s = b->iface->gemm(b, 0, 0, F, cols, taps, 1.0f, at(W, l->w_off), taps,
+                               at(l->col, 0), cols, 0.0f, at(l->tmp, 0), cols);
+        if (s == COCOB_OK)
+            s = b->iface->swap_axes(b, at(l->tmp, 0), at(y, 0), F, n, l->out.h * l->out.w);
+        if (s == COCOB_OK)
+            s = b->iface->bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, F,
+                                   l->out.h * l->out.w);
+        return s;
+    }
+    case COCOB_LAYER_MAXPOOL: {
+        cocob_pool_shape ps = pool_shape(l, n);
+        return b->iface->maxpool(b, &ps, at(x, 0), at(l->y, 0), at(l->idx, 0));
+    }
+    case COCOB_LAYER_RELU:
+    case COCOB_LAYER_TANH:
+    case COCOB_LAYER_SIGMOID:
+        if (l->fused)
+            return COCOB_OK;
+        return b->iface->activation(b, activation_of(l->desc.kind), at(x, 0), at(l->y, 0),
+                                    n * out);
+    case COCOB_LAYER_DROPOUT:
+        if (!training)
+            return b->iface->copy(b, l->y, 0, x, 0, n * out * sizeof(float));
+        /* Each call draws fresh counters, so no two steps share a mask; the
+         * backward pass replays this one. */
+        l->dropout_counter = m->draws;
+        m->draws += n * out;
+        return b->iface->dropout(b, at(x, 0), at(l->y, 0), n * out, l->desc.rate, m->seed,
+                                 l->dropout_counter);
+    case COCOB_LAYER_FLATTEN:
+        return COCOB_OK;
+    }
+    return COCOB_ERR_INVALID_ARGUMENT;
+}
+
+cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input, size_t n)
+{
+    model_layer *l = &m->layers[i];
+    cocob_backend *b = m->ctx->backend;
+    label(b, l, i, "backward");
+    cocob_buffer *x = i ? output_of(m, i - 1, input) : input;
+    cocob_buffer *dx = i ? grad_of(m, i - 1) : NULL;
+    cocob_buffer *W = m->param_arena->buf, *dW = m->grad_arena->buf;
+    size_t in = cocob_shape_size(l->in), out = cocob_shape_size(l->out);
+    cocob_status s;
+    switch (l->desc.kind) {
+    case COCOB_LAYER_DENSE:
+        s = b->iface->gemm(b, 1, 0, out, in, n, 1.0f, at(l->dy, 0), out, at(x, 0), in, 0.0f,
+                           at(dW, l->w_off), in);
+        if (s == COCOB_OK)
+            s = b->iface->bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, out, 1);
+        if (s == COCOB_OK && dx)
+            s = b->iface->gemm(b, 0, 0, n, in, out, 1.0f, at(l->dy, 0), out, at(W, l->w_off),
+                               in, 0.0f, at(dx, 0), in);
+        return s;
+    case COCOB_LAYER_CONV: {
+        cocob_conv_shape cs = conv_shape(l, n);
+        size_t taps = l->in.c * l->desc.kernel_h * l->desc.kernel_w;
+        size_t plane = l->out.h * l->out.w, cols = n * plane, F = l->desc.units;
+        s = b->iface->swap_axes(b, at(l->dy, 0), at(l->tmp, 0), n, F, plane);
+        if (s == COCOB_OK)
+            s = b->iface->bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, F, plane);
+        if (s == COCOB_OK)
+            s = b->iface->gemm(b, 0, 1, F, taps, cols, 1.0f, at(l->tmp, 0), cols, at(l->col, 0),
+                               cols, 0.0f, at(dW, l->w_off), taps);
+        /* The unrolled input has served dW: its buffer takes the unrolled
+         * input gradient. */
+        if (s == COCOB_OK && dx)
+            s = b->iface->gemm(b, 1, 0, taps, cols, F, 1.0f, at(W, l->w_off), taps,
+                               at(l->tmp, 0), cols, 0.0f, at(l->col, 0), cols);
+        if (s == COCOB_OK && dx)
+            s = b->iface->col2im(b, &cs, at(l->col, 0), at(dx, 0));
+        return s;
+    }
+    case COCOB_LAYER_MAXPOOL: {
+        if (!dx)
+            return COCOB_OK;
+        cocob_pool_shape ps = pool_shape(l, n);
+        return b->iface->maxpool_grad(b, &ps, at(l->dy, 0), at(l->idx, 0), at(dx, 0));
+    }
+    case COCOB_LAYER_RELU:
+    case COCOB_LAYER_TANH:
+    case COCOB_LAYER_SIGMOID:
+        if (!dx)
+            return COCOB_OK;
+        return b->iface->activation_grad(b, activation_of(l->desc.kind), at(l->y, 0),
+                                         at(l->dy, 0), at(dx, 0), n * out);
+    case COCOB_LAYER_DROPOUT:
+        if (!dx)
+            return COCOB_OK;
+        return b->iface->dropout_grad(b, at(l->dy, 0), at(dx, 0), n * out, l->desc.rate, m->seed,
+                                      l->dropout_counter);
+    case COCOB_LAYER_FLATTEN:
+        return COCOB_OK;
+    }
+    return COCOB_ERR_INVALID_ARGUMENT;
+}

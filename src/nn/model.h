@@ -1,0 +1,89 @@
+/* A sequential model: its layers, their shapes, where their parameters sit in
+ * the arena, and the buffers a batch flows through. */
+#ifndef COCOB_NN_MODEL_H
+#define COCOB_NN_MODEL_H
+
+#include "runtime/handles.h"
+
+typedef struct cocob_shape {
+    size_t c, h, w;
+} cocob_shape;
+
+static inline size_t cocob_shape_size(cocob_shape s)
+{
+    return s.c * s.h * s.w;
+}
+
+typedef struct model_layer {
+    cocob_layer desc;
+    cocob_shape in, out;        /* per example */
+    size_t w_off, w_count;      /* into the parameter arena, in floats */
+    size_t b_off, b_count;
+    /* A dense or convolution layer followed by an activation applies it with
+     * its bias, in one pass, straight into the activation layer's y: act is
+     * that activation (else the identity), and the activation layer, being
+     * done already, is marked fused. */
+    cocob_activation act;
+    int fused;
+    /* Made at the first batch, as large as it: */
+    cocob_buffer *y;            /* the output, batch x out; none when act fuses */
+    cocob_buffer *dy;           /* the loss's gradient with respect to y */
+    cocob_buffer *idx;          /* maxpool: where each max came from */
+    cocob_buffer *col;          /* conv: im2col of the input, then its gradient */
+    cocob_buffer *tmp;          /* conv: the GEMM's C x (N HW) output, then its gradient */
+    uint64_t dropout_counter;   /* the Philox counter the forward pass used */
+} model_layer;
+
+struct cocob_model {
+    cocob_context *ctx;
+    cocob_shape input;
+    model_layer *layers;
+    size_t count;
+    size_t params;              /* floats in the arena */
+    cocob_tensor *param_arena;  /* NULL until cocob_model_init */
+    cocob_tensor *grad_arena;
+    size_t capacity;            /* the batch the buffers were made for; 0: none yet */
+    cocob_buffer *x;            /* the input batch */
+    cocob_buffer *labels;       /* int32 */
+    cocob_buffer *loss;         /* per example */
+    cocob_buffer *predicted;    /* int32, argmax of the output */
+    float *host;                /* capacity floats on the host: the losses, the predictions */
+    uint64_t seed;
+    uint64_t draws;             /* Philox counters used so far by dropout */
+};
+
+/* Time spent in each phase of a step, when the caller asks: each phase then
+ * waits for the device, so that the split is true. */
+typedef struct cocob_step_timing {
+    double data, forward, backward, update;
+} cocob_step_timing;
+
+/* One training step on a batch already on the host: upload, forward,
+ * softmax cross-entropy, backward, optimizer step. *loss gets the batch's
+ * mean loss. timing may be NULL. A NaN or infinite loss or gradient fails
+ * with COCOB_ERR_NONFINITE, naming the first layer where it shows, before
+ * any weight moves. */
+cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const float *x,
+                                     const int32_t *labels, size_t n, double *loss,
+                                     cocob_step_timing *timing);
+
+/* The forward pass in inference mode (no dropout); sums the batch's loss
+ * and counts its correct predictions. */
+cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_t *labels,
+                                    size_t n, double *loss, size_t *correct);
+
+/* ---- layers.c: each kind's forward and backward on the backend ---- */
+
+/* Fuses the layer just added with the one before it where it can. */
+void cocob_layer_fuse(cocob_model *m);
+
+cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *x, size_t n,
+                                 int training);
+/* Writes the gradients of layer i's parameters and, unless i is 0, the
+ * gradient with respect to its input (layer i - 1's dy). */
+cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *x, size_t n);
+/* Makes the layer's buffers for batches of up to n. */
+cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n);
+void cocob_layer_free(cocob_model *m, size_t i);
+
+#endif

@@ -1,0 +1,254 @@
+/* One batch through a model: a training step, or an evaluation. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/checked.h"
+#include "nn/model.h"
+#include "nn/spec.h"
+
+static void free_batch_buffers(cocob_model *m)
+{
+    cocob_backend *b = m->ctx->backend;
+    for (size_t i = 0; i < m->count; i++)
+        cocob_layer_free(m, i);
+    cocob_buffer **own[] = {&m->x, &m->labels, &m->loss, &m->predicted};
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
+        if (*own[k])
+            b->iface->free(b, *own[k]);
+        *own[k] = NULL;
+    }
+    free(m->host);
+    m->host = NULL;
+    m->capacity = 0;
+}
+
+/* Makes every buffer a batch of n needs, once: later batches of n or fewer
+ * reuse them, so that a step allocates nothing. */
+static cocob_status ensure_capacity(cocob_model *m, size_t n)
+{
+    cocob_error *err = &m->ctx->err;
+    if (!m->param_arena)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "model: call cocob_model_init before training or evaluating");
+    if (n == 0 || n > COCOB_BATCH_MAX)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "model: a batch of %zu examples; it must be from 1 to %zu", n,
+                          (size_t)COCOB_BATCH_MAX);
+    if (n <= m->capacity)
+        return COCOB_OK;
+    size_t xbytes;
+    if (!size_mul3(n, cocob_shape_size(m->input), sizeof(float), &xbytes))
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                          "model: a batch of %zu inputs of %zu floats is more bytes than "
+                          "memory can address", n, cocob_shape_size(m->input));
+    cocob_backend *b = m->ctx->backend;
+    free_batch_buffers(m);
+    m->host = malloc(n * sizeof *m->host);
+    cocob_status s = m->host ? COCOB_OK
+                             : cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                                          "model: out of host memory for the losses");
+    if (s == COCOB_OK)
+        s = b->iface->alloc(b, xbytes, &m->x);
+    cocob_buffer **own[] = {&m->labels, &m->loss, &m->predicted};
+    for (size_t k = 0; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
+        s = b->iface->alloc(b, n * sizeof(float), own[k]);
+    for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
+        s = cocob_layer_alloc(m, i, n);
+    if (s != COCOB_OK) {
+        /* A batch too large for the device should not hold on to the part
+         * of it that did fit. */
+        free_batch_buffers(m);
+        cocob_error_append(err, " (making the buffers for a batch of %zu)", n);
+        return s;
+    }
+    m->capacity = n;
+    return COCOB_OK;
+}
+
+static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *labels,
+                                 size_t n)
+{
+    cocob_backend *b = m->ctx->backend;
+    size_t classes = cocob_model_outputs(m);
+    for (size_t i = 0; i < n; i++)
+        if (labels[i] < 0 || (size_t)labels[i] >= classes)
+            return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                              "example %zu of the batch has label %d, but the model has %zu "
+                              "outputs", i, (int)labels[i], classes);
+    cocob_status s = b->iface->upload(b, m->x, 0, x, n * cocob_shape_size(m->input) * sizeof(float));
+    if (s == COCOB_OK)
+        s = b->iface->upload(b, m->labels, 0, labels, n * sizeof(int32_t));
+    return s;
+}
+
+static cocob_status forward(cocob_model *m, size_t n, int training)
+{
+    cocob_backend *b = m->ctx->backend;
+    cocob_status s = COCOB_OK;
+    for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
+        s = cocob_layer_forward(m, i, m->x, n, training);
+    const model_layer *last = &m->layers[m->count - 1];
+    snprintf(b->where, sizeof b->where, "the loss (softmax cross-entropy)");
+    if (s == COCOB_OK)
+        s = b->iface->softmax_xent(b, (cocob_span){last->y, 0}, (cocob_span){m->labels, 0},
+                                   (cocob_span){m->loss, 0}, (cocob_span){last->dy, 0}, n,
+                                   cocob_model_outputs(m));
+    return s;
+}
+
+/* The batch's summed loss, in double: the host adds what the device left. */
+static cocob_status loss_sum(cocob_model *m, size_t n, double *sum)
+{
+    cocob_backend *b = m->ctx->backend;
+    cocob_status s = b->iface->download(b, m->loss, 0, m->host, n * sizeof(float));
+    *sum = 0;
+    for (size_t i = 0; i < n && s == COCOB_OK; i++)
+        *sum += m->host[i];
+    return s;
+}
+
+/* How many of n floats at off in buf are NaN or infinite. */
+static cocob_status bad_count(cocob_model *m, cocob_buffer *buf, size_t off, size_t n,
+                              size_t *bad)
+{
+    cocob_backend *b = m->ctx->backend;
+    return b->iface->count_nonfinite(b, buf, off, n, bad);
+}
+
+/* A NaN or infinite loss: names the first layer whose output holds one, so
+ * the user knows where the numbers went wrong, or the input itself. */
+static cocob_status nonfinite_loss(cocob_model *m, size_t n, double sum)
+{
+    cocob_error *err = &m->ctx->err;
+    size_t bad = 0;
+    cocob_status s = bad_count(m, m->x, 0, n * cocob_shape_size(m->input), &bad);
+    if (s != COCOB_OK)
+        return s;
+    if (bad)
+        return cocob_fail(err, COCOB_ERR_NONFINITE, "the loss is %g: the input batch itself "
+                          "holds %zu NaN or infinite value(s); no weight was changed", sum, bad);
+    for (size_t i = 0; i < m->count; i++) {
+        const model_layer *l = &m->layers[i];
+        cocob_buffer *y = l->act != COCOB_ACT_IDENTITY ? m->layers[i + 1].y : l->y;
+        if (!y)
+            continue;
+        s = bad_count(m, y, 0, n * cocob_shape_size(l->out), &bad);
+        if (s != COCOB_OK)
+            return s;
+        if (bad) {
+            char name[64];
+            cocob_layer_name(&l->desc, name, sizeof name);
+            return cocob_fail(err, COCOB_ERR_NONFINITE,
+                              "the loss is %g: layer %zu (%s) is the first whose output holds "
+                              "NaN or infinite values (%zu of %zu); no weight was changed", sum,
+                              i, name, bad, n * cocob_shape_size(l->out));
+        }
+    }
+    return cocob_fail(err, COCOB_ERR_NONFINITE, "the loss is %g, though every layer's output "
+                      "is finite; no weight was changed", sum);
+}
+
+/* A NaN or infinite gradient: names the layer and the tensor. */
+static cocob_status nonfinite_grad(cocob_model *m)
+{
+    cocob_buffer *g = m->grad_arena->buf;
+    for (size_t i = 0; i < m->count; i++) {
+        const model_layer *l = &m->layers[i];
+        const struct { const char *what; size_t off, count; } parts[] = {
+            {"weights", l->w_off, l->w_count}, {"biases", l->b_off, l->b_count}};
+        for (int k = 0; k < 2; k++) {
+            size_t bad = 0;
+            if (!parts[k].count)
+                continue;
+            cocob_status s = bad_count(m, g, parts[k].off, parts[k].count, &bad);
+            if (s != COCOB_OK)
+                return s;
+            if (bad) {
+                char name[64];
+                cocob_layer_name(&l->desc, name, sizeof name);
+                return cocob_fail(&m->ctx->err, COCOB_ERR_NONFINITE,
+                                  "the gradient of layer %zu (%s)'s %s holds %zu NaN or "
+                                  "infinite value(s) of %zu; no weight was changed",
+                                  i, name, parts[k].what, bad, parts[k].count);
+            }
+        }
+    }
+    return COCOB_ERR_NONFINITE;
+}
+
+/* With timing, waits for the device and adds the time since *mark to *slot. */
+static cocob_status lap(cocob_model *m, cocob_step_timing *timing, double *slot, double *mark)
+{
+    if (!timing)
+        return COCOB_OK;
+    cocob_status s = m->ctx->backend->iface->finish(m->ctx->backend);
+    double t = cocob_now();
+    *slot += t - *mark;
+    *mark = t;
+    return s;
+}
+
+cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const float *x,
+                                     const int32_t *labels, size_t n, double *loss,
+                                     cocob_step_timing *timing)
+{
+    double mark = cocob_now();
+    cocob_status s = ensure_capacity(m, n);
+    if (s == COCOB_OK)
+        s = upload_batch(m, x, labels, n);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->data : NULL, &mark);
+    if (s == COCOB_OK)
+        s = forward(m, n, 1);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->forward : NULL, &mark);
+    for (size_t i = m->count; i-- > 0 && s == COCOB_OK;)
+        s = cocob_layer_backward(m, i, m->x, n);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->backward : NULL, &mark);
+    double sum = 0;
+    if (s == COCOB_OK)
+        s = loss_sum(m, n, &sum);
+    *loss = sum / (double)n;
+    if (s == COCOB_OK && !isfinite(sum))
+        return nonfinite_loss(m, n, sum);
+    const cocob_tensor *grads = m->grad_arena;
+    snprintf(m->ctx->backend->where, sizeof m->ctx->backend->where, "the optimizer step");
+    if (s == COCOB_OK)
+        s = cocob_optimizer_step(opt, &grads);
+    if (s == COCOB_ERR_NONFINITE)
+        return nonfinite_grad(m);
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->update : NULL, &mark);
+    return s;
+}
+
+cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_t *labels,
+                                    size_t n, double *loss, size_t *correct)
+{
+    cocob_status s = ensure_capacity(m, n);
+    if (s == COCOB_OK)
+        s = upload_batch(m, x, labels, n);
+    if (s == COCOB_OK)
+        s = forward(m, n, 0);
+    cocob_backend *b = m->ctx->backend;
+    const model_layer *last = &m->layers[m->count - 1];
+    snprintf(b->where, sizeof b->where, "the predictions (argmax)");
+    if (s == COCOB_OK)
+        s = b->iface->argmax(b, (cocob_span){last->y, 0}, (cocob_span){m->predicted, 0}, n,
+                             cocob_model_outputs(m));
+    /* int32 predictions in the float scratch: both are 4 bytes. */
+    int32_t predicted;
+    if (s == COCOB_OK)
+        s = b->iface->download(b, m->predicted, 0, m->host, n * sizeof(int32_t));
+    *correct = 0;
+    for (size_t i = 0; i < n && s == COCOB_OK; i++) {
+        memcpy(&predicted, &m->host[i], sizeof predicted);
+        *correct += predicted == labels[i];
+    }
+    if (s == COCOB_OK)
+        s = loss_sum(m, n, loss);
+    return s;
+}
