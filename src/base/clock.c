@@ -1,6 +1,6 @@
 #include <time.h>
 
-#include "runtime/handles.h"
+#include "cocob/cocob.h"
 
 double cocob_now(void)
 {
