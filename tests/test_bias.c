@@ -10,6 +10,9 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#ifdef COCOB_HAVE_OPENCL
+#include "backend/opencl/opencl.h"
+#endif
 
 /* outer, channels, inner */
 static const size_t shapes[][3] = {

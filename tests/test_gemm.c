@@ -9,6 +9,9 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#ifdef COCOB_HAVE_OPENCL
+#include "backend/opencl/opencl.h"
+#endif
 
 typedef struct gemm_case {
     int trans_a, trans_b;
