@@ -10,6 +10,9 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#ifdef COCOB_HAVE_OPENCL
+#include "backend/opencl/opencl.h"
+#endif
 
 /* outer, channels, inner */
 static const size_t shapes[][3] = {
@@ -19,6 +22,7 @@ static const size_t shapes[][3] = {
 };
 enum { SHAPES = sizeof shapes / sizeof *shapes, SMALL = 2 };
 
+#ifdef TEST_HAVE_DEVICE
 /* In small mode, for a simulator, the two large shapes shrink: bias_add
  * still spans groups of 256 with a ragged end (261 and 1455 elements),
  * and bias_grad, a group of 256 per channel, still loops more than once
@@ -29,6 +33,7 @@ static const size_t *shape(int i)
 {
     return test_small() && i < SMALL ? small_large[i] : shapes[i];
 }
+#endif
 
 static size_t count_of(const size_t *sh)
 {

@@ -9,6 +9,9 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#ifdef COCOB_HAVE_OPENCL
+#include "backend/opencl/opencl.h"
+#endif
 
 typedef struct gemm_case {
     int trans_a, trans_b;
@@ -49,6 +52,7 @@ static const gemm_case cases[] = {
 };
 enum { CASES = sizeof cases / sizeof *cases, MLP_CASES = 8, OVER_A_TILE = CASES - 4 };
 
+#ifdef TEST_HAVE_DEVICE
 /* A layer size of the MLP, in small mode that of a 53-67-67-11 MLP at
  * batch 37, which a simulator runs in seconds: multiples of none of
  * gemm.cl's tiles (2 to 8 rows, 2 to 32 columns, vectors of 8 or 16 along
@@ -77,6 +81,7 @@ static gemm_case case_at(int i)
     }
     return c;
 }
+#endif
 
 /* A case's operands on the host, laid out as the backend sees them: each
  * starts at off and has rows of ld floats. Every float outside a matrix is

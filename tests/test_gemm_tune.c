@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"

@@ -10,6 +10,9 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#ifdef COCOB_HAVE_OPENCL
+#include "backend/opencl/opencl.h"
+#endif
 
 /* softmax_xent on ctx; *loss and *dlogits get their whole buffers. */
 static void run(cocob_context *ctx, const float *logits, const int32_t *labels, size_t rows,

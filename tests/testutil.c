@@ -11,10 +11,12 @@
 const char *test_device_selector(void)
 {
     const char *s = getenv("COCOB_TEST_DEVICE");
-#ifdef COCOB_HAVE_OPENCL
+#if defined(COCOB_HAVE_OPENCL)
     return s && *s ? s : "opencl";
-#else
+#elif defined(COCOB_HAVE_CPU)
     return s && *s ? s : "cpu";
+#else
+    return s && *s ? s : "ref";
 #endif
 }
 

@@ -16,7 +16,8 @@
 #endif
 
 /* The device under test: $COCOB_TEST_DEVICE, else "opencl", or "cpu" in a
- * build without OpenCL. tests/CMakeLists.txt runs each suite that asks for
+ * build without OpenCL, or "ref" in a build with neither, whose suites then
+ * hold ref against itself. tests/CMakeLists.txt runs each suite that asks for
  * it on both. */
 const char *test_device_selector(void);
 /* Whether that is the cpu backend, for the tests of OpenCL's internals. */

@@ -11,6 +11,15 @@ void cocob_options_init(cocob_options *opts)
     opts->log_level = COCOB_LOG_INFO;
 }
 
+/* The registry entry that listed device index. */
+static const cocob_device_group *group_of(const cocob_device_list *list, size_t index)
+{
+    size_t i = 0;
+    while (index >= list->groups[i].first + list->groups[i].count)
+        i++;
+    return &list->groups[i];
+}
+
 static cocob_status open_device(cocob_context *ctx, const char *text)
 {
     cocob_selector sel;
@@ -29,18 +38,10 @@ static cocob_status open_device(cocob_context *ctx, const char *text)
         cocob_log(&ctx->log, sel.kind == COCOB_SELECT_AUTO ? COCOB_LOG_INFO : COCOB_LOG_DEBUG,
                   "device %s: chose %s, %s (%s): %s", sel.text, d->selector, d->name,
                   cocob_device_type_name(d->type), why);
-#ifdef COCOB_HAVE_OPENCL
-        if (d->platform_index >= 0)
-            s = cocob_cl_backend_create(&list.cl[index - list.cl_first], &ctx->err, &ctx->log,
-                                        &ctx->backend);
-        else
-#endif
-#ifdef COCOB_HAVE_CPU
-        if (d->type == COCOB_DEVICE_CPU)
-            s = cocob_cpu_backend_create(&ctx->err, &ctx->log, &ctx->backend);
-        else
-#endif
-            s = cocob_ref_backend_create(&ctx->err, &ctx->log, &ctx->backend);
+        const cocob_device_group *g = group_of(&list, index);
+        s = g->reg->create(g->own, index - g->first, &ctx->err, &ctx->log, &ctx->backend);
+        if (s == COCOB_OK)
+            ctx->reg = g->reg;
     }
     cocob_device_list_clear(&list);
     return s;
@@ -76,6 +77,7 @@ cocob_status cocob_context_create(cocob_context **out, const cocob_options *opts
     if (s == COCOB_OK && verify != COCOB_VERIFY_OFF) {
         cocob_backend *dev = ctx->backend;
         s = cocob_verify_backend_create(dev, verify, &ctx->err, &ctx->log, &ctx->backend);
+        ctx->reg = NULL;
         if (s != COCOB_OK) {
             ctx->backend = NULL;
             dev->iface->destroy(dev);
@@ -127,15 +129,8 @@ cocob_status cocob_context_finish(cocob_context *ctx)
 void cocob_context_programs(const cocob_context *ctx, unsigned *built, unsigned *cached)
 {
     unsigned b = 0, c = 0;
-#ifdef COCOB_HAVE_OPENCL
-    const cocob_cl_backend *cl = ctx && ctx->backend ? cocob_cl_backend_of(ctx->backend) : NULL;
-    if (cl) {
-        b = cl->stats.builds_from_source;
-        c = cl->stats.cache_hits;
-    }
-#else
-    (void)ctx;
-#endif
+    if (ctx && ctx->reg && ctx->reg->programs)
+        ctx->reg->programs(ctx->backend, &b, &c);
     if (built)
         *built = b;
     if (cached)

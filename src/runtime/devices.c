@@ -1,8 +1,9 @@
-/* The device list: the reference backend, the cpu backend, then every
- * OpenCL device. */
+/* The device list: every registry entry's devices, in its order. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/checked.h"
 #include "runtime/selector.h"
 
 const char *cocob_device_type_name(cocob_device_type t)
@@ -17,38 +18,54 @@ const char *cocob_device_type_name(cocob_device_type t)
     return "unknown";
 }
 
+/* Adds a registry entry's devices to the end of list->infos. */
+static cocob_status append(cocob_device_list *list, const cocob_device_info *infos, size_t n,
+                           cocob_error *err)
+{
+    size_t count, bytes;
+    cocob_device_info *grown = NULL;
+    if (size_add(list->count, n, &count) && size_mul(count, sizeof *grown, &bytes))
+        grown = realloc(list->infos, bytes);
+    if (!grown)
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory listing devices");
+    list->infos = grown;
+    memcpy(list->infos + list->count, infos, n * sizeof *infos);
+    list->count = count;
+    return COCOB_OK;
+}
+
 cocob_status cocob_device_list_fill(cocob_device_list *list, cocob_error *err)
 {
-    size_t ncl = 0;
-#ifdef COCOB_HAVE_OPENCL
-    cocob_status s = cocob_cl_devices(&list->cl, &ncl, list->note, sizeof list->note, err);
-    if (s != COCOB_OK)
-        return s;
-#else
-    strcpy(list->note, "this build of cocob has no OpenCL (COCOB_OPENCL=OFF)");
-#endif
-    list->infos = calloc(ncl + 2, sizeof *list->infos);
-    if (!list->infos)
+    size_t regs = cocob_backend_reg_count();
+    list->groups = calloc(regs, sizeof *list->groups);
+    if (!list->groups)
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory listing devices");
-    cocob_ref_device_info(&list->infos[0]);
-    list->count = 1;
-#ifdef COCOB_HAVE_CPU
-    cocob_cpu_device_info(&list->infos[list->count++]);
-#endif
-#ifdef COCOB_HAVE_OPENCL
-    list->cl_first = list->count;
-    for (size_t i = 0; i < ncl; i++)
-        list->infos[list->count++] = list->cl[i].info;
-#endif
-    return COCOB_OK;
+    cocob_status s = COCOB_OK;
+    for (size_t i = 0; i < regs && s == COCOB_OK; i++) {
+        const cocob_backend_reg *reg = cocob_backend_reg_get(i);
+        cocob_device_group *g = &list->groups[list->group_count++];
+        g->reg = reg;
+        g->first = list->count;
+        if (reg->left_out) {
+            snprintf(list->note, sizeof list->note, "this build of cocob has no %s (%s)",
+                     reg->title, reg->left_out);
+            continue;
+        }
+        cocob_device_info *infos = NULL;
+        s = reg->list_devices(&infos, &g->own, &g->count, list->note, sizeof list->note, err);
+        if (s == COCOB_OK && g->count > 0)
+            s = append(list, infos, g->count, err);
+        free(infos);
+    }
+    return s;
 }
 
 void cocob_device_list_clear(cocob_device_list *list)
 {
     free(list->infos);
-#ifdef COCOB_HAVE_OPENCL
-    free(list->cl);
-#endif
+    for (size_t i = 0; i < list->group_count; i++)
+        free(list->groups[i].own);
+    free(list->groups);
     memset(list, 0, sizeof *list);
 }
 
@@ -102,11 +119,3 @@ cocob_status cocob_device_list_select(cocob_device_list *list, const char *selec
         s = cocob_selector_match(&sel, list, index, why, why_cap, &list->err);
     return s;
 }
-
-#ifndef COCOB_HAVE_CPU
-/* Without the cpu device there is no OpenBLAS to advise. */
-const char *cocob_openblas_coretype_hint(void)
-{
-    return NULL;
-}
-#endif

@@ -6,22 +6,21 @@
 #include "base/error.h"
 #include "base/log.h"
 
-#ifdef COCOB_HAVE_OPENCL
-#include "backend/opencl/opencl.h"
-#endif
-#ifdef COCOB_HAVE_CPU
-#include "backend/cpu/cpu.h"
-#endif
+#include "backend/registry.h"
+
+/* The devices one registry entry listed: infos[first, first + count). */
+typedef struct cocob_device_group {
+    const cocob_backend_reg *reg;
+    void *own;                  /* what its list_devices gave, for its create */
+    size_t first, count;
+} cocob_device_group;
 
 struct cocob_device_list {
-    /* infos[0] is ref; then the cpu backend, where built; then one per
-     * OpenCL device */
+    /* In registry order, so infos[0] is ref */
     cocob_device_info *infos;
     size_t count;
-#ifdef COCOB_HAVE_OPENCL
-    cocob_cl_device *cl;        /* cl[i] is infos[cl_first + i] */
-    size_t cl_first;
-#endif
+    cocob_device_group *groups; /* one per registry entry */
+    size_t group_count;
     char note[512];
     cocob_error err;
 };
@@ -34,6 +33,10 @@ struct cocob_context {
     cocob_error err;
     cocob_logger log;
     cocob_backend *backend;     /* NULL when creation failed */
+    /* The registry entry that made backend; NULL when backend is the
+     * verifying one, which no entry made: a feature such as GEMM tuning
+     * is then refused, as a device's own. */
+    const cocob_backend_reg *reg;
 };
 
 struct cocob_tensor {

@@ -18,6 +18,12 @@ extern const cocob_backend_i cocob_ref_iface;
  * the system will not say. */
 uint64_t cocob_host_memory_bytes(void);
 
+/* The list_devices of a registry entry whose one device is the host,
+ * described by describe: ref's and cpu's. */
+cocob_status cocob_host_device_list(void (*describe)(cocob_device_info *info),
+                                    cocob_device_info **infos, void **own, size_t *count,
+                                    cocob_error *err);
+
 /* One COCOB-Backprop step; cl/cocob.cl holds its twin. The seven arrays
  * never overlap: restrict lets the loop be vectorised without run-time
  * checks. */
