@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "backend/opencl/opencl.h"
-#include "runtime/handles.h"
 
 /* A 784-1000-1000-10 MLP at batch 100, as src/nn/layers.c calls GEMM:
  * forward y = x W^T, then dW = dy^T x, then dx = dy W (none for the input). */
