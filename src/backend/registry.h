@@ -1,8 +1,8 @@
 /* The backends that make devices, as the core sees them.
  *
- * In the manner of ggml's ggml_backend_reg_i: each backend's folder exports
- * one descriptor, registry.c alone knows which were built, and the core
- * loops over the registry rather than naming a backend. The verifying
+ * Each backend's folder exports one descriptor (its entry.c), registry.c
+ * alone knows which were built, and the layers above loop over the registry
+ * rather than naming a backend, so that adding one touches no caller. The verifying
  * backend is not here: it makes no device, it wraps one. */
 #ifndef COCOB_BACKEND_REGISTRY_H
 #define COCOB_BACKEND_REGISTRY_H
