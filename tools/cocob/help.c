@@ -106,7 +106,10 @@ int cli_usage(const char *cmd, FILE *out)
         if (commands[i].usage)
             fputs(commands[i].usage, out);
         else
-            fprintf(out, "%sOptimizers:\n%s", train_usage, optimizer_flags_usage);
+        {
+            fprintf(out, "%sOptimizers:\n", train_usage);
+            optimizer_flags_usage(out);
+        }
         if (commands[i].global)
             fputs(global_flags, out);
         return 1;
