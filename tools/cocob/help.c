@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "flags.h"
 #include "optimizer_flags.h"
 #include "train_args.h"
 
@@ -130,6 +131,8 @@ int cli_help(int argc, char **argv)
         cli_main_usage(stdout);
         return 0;
     }
+    if (argc == 2 && cli_is_help(argv[1]))
+        return !cli_usage("help", stdout);
     char name[64] = "";
     if (argc <= 3)
         snprintf(name, sizeof name, "%s%s%s", argv[1], argc == 3 ? " " : "",
