@@ -17,6 +17,8 @@ expect 1 "ref .* is not an OpenCL device" -- "$COCOB" bench gemm --device ref
 refute "usage|unknown" -- "$COCOB" bench gemm --device ref
 expect 1 "ref .* is not an OpenCL device" -- "$COCOB" tune --candidates 1 --device ref
 refute "usage|unknown" -- "$COCOB" tune --candidates 1 --device ref
+expect 1 "--compare-unified needs an OpenCL device" -- \
+  "$COCOB" bench train --compare-unified --device ref
 
 # The last --device wins, before or after the subcommand.
 expect 0 "device   ref " -- \

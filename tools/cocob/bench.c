@@ -149,9 +149,11 @@ static int bench_train(int argc, char **argv, const cli_common *common)
     cocob_context_destroy(probe);
     if (!probe)
         return 1;
+    /* As bench gemm and tune on a device without OpenCL: the device, not
+     * the command line, is at fault, and 2 is for a command line refused. */
     if (compare_unified && !opencl) {
         fprintf(stderr, "cocob bench train: --compare-unified needs an OpenCL device\n");
-        return 2;
+        return 1;
     }
     printf("model %s, batch %zu, %zu timed steps after 2 to warm up\n", spec, batch, steps);
     printf("%-12s %12s %9s %9s %9s %9s\n", "device", "examples/s", "data ms", "fwd ms",
