@@ -94,6 +94,65 @@ START_TEST(settings_are_checked)
 }
 END_TEST
 
+/* cocob_optimizer_uses says of each setting what cocob_optimizer_create
+ * does: a baseline takes every setting it uses, set, and refuses every
+ * other; COCOB's own are in cfg.cocob, and it refuses every baseline field. */
+START_TEST(settings_by_name_agree_with_create)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_tensor *p;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 4, &p), COCOB_OK);
+    size_t n = 0;
+    while (cocob_optimizer_setting_name(n))
+        n++;
+    ck_assert_uint_eq(n, 11);
+    ck_assert_str_eq(cocob_optimizer_setting_name(10), "initial_L");
+    ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, "lion"), 0);
+    ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, NULL), 0);
+    ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_KIND_COUNT, "lr"), 0);
+    for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
+        cocob_optimizer_kind kind = (cocob_optimizer_kind)k;
+        for (size_t i = 0; i < n; i++) {
+            const char *name = cocob_optimizer_setting_name(i);
+            int uses = cocob_optimizer_uses(kind, name);
+            cocob_optimizer_config c;
+            cocob_optimizer_config_init(&c, kind);
+            if (kind == COCOB_OPTIMIZER_SGD)
+                c.lr = 0.1;
+            if (strcmp(name, "alpha") == 0 || strcmp(name, "initial_L") == 0) {
+                ck_assert_int_eq(uses, kind == COCOB_OPTIMIZER_COCOB);
+                continue;
+            }
+            if (kind == COCOB_OPTIMIZER_COCOB && strcmp(name, "weight_decay") == 0) {
+                ck_assert(uses);
+                c.cocob.weight_decay = 0.25f;
+            } else if (strcmp(name, "nesterov") == 0) {
+                c.nesterov = 1;
+                c.momentum = uses ? 0.9 : 0;
+            } else {
+                double *field[] = {&c.lr, &c.momentum, &c.dampening, &c.weight_decay,
+                                   &c.rho, &c.eps, &c.beta1, &c.beta2};
+                static const char *const fields[] = {"lr",  "momentum", "dampening",
+                                                     "weight_decay", "rho", "eps",
+                                                     "beta1", "beta2"};
+                size_t f = 0;
+                while (strcmp(fields[f], name) != 0)
+                    f++;
+                *field[f] = 0.25;
+            }
+            cocob_optimizer *opt = NULL;
+            cocob_status s = cocob_optimizer_create(ctx, &c, 1, &p, &opt);
+            ck_assert_msg((s == COCOB_OK) == (uses != 0), "%s, %s: uses %d, create says %s",
+                          cocob_optimizer_kind_name(kind), name, uses,
+                          s == COCOB_OK ? "OK" : cocob_context_error(ctx));
+            cocob_optimizer_destroy(opt);
+        }
+    }
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(state_buffers_by_index_and_name)
 {
     static const struct {
@@ -194,6 +253,7 @@ int main(void)
     TCase *api = tcase_create("api");
     tcase_add_test(api, names_and_defaults);
     tcase_add_test(api, settings_are_checked);
+    tcase_add_test(api, settings_by_name_agree_with_create);
     tcase_add_test(api, state_buffers_by_index_and_name);
     tcase_add_test(api, nonfinite_gradient_moves_nothing);
     suite_add_tcase(s, api);

@@ -296,6 +296,16 @@ typedef struct cocob_optimizer_config {
  * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own. */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_kind kind);
 
+/* The settings by the names of their fields: "lr", "momentum", "dampening",
+ * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", and COCOB's
+ * "alpha" and "initial_L" (which, with its "weight_decay", are in
+ * cfg.cocob). The index-th name; NULL past the last. */
+COCOB_API const char *cocob_optimizer_setting_name(size_t index);
+/* 1 when kind reads the setting called name; 0 when it has no use for it
+ * (cocob_optimizer_create refuses it set), or no such kind or setting
+ * exists. */
+COCOB_API int cocob_optimizer_uses(cocob_optimizer_kind kind, const char *name);
+
 /* An optimizer of any kind over count parameter tensors, which must
  * outlive it; cfg NULL is COCOB's defaults. A setting out of range, or set
  * where the kind has no use for it, is an error naming both. */

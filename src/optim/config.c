@@ -71,18 +71,6 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
     }
 }
 
-/* The settings each kind reads, as bits. */
-enum {
-    USES_LR = 1 << 0,
-    USES_MOMENTUM = 1 << 1,
-    USES_DAMPENING = 1 << 2,
-    USES_NESTEROV = 1 << 3,
-    USES_WEIGHT_DECAY = 1 << 4,
-    USES_RHO = 1 << 5,
-    USES_EPS = 1 << 6,
-    USES_BETAS = 1 << 7
-};
-
 static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_COCOB] = 0,
     [COCOB_OPTIMIZER_SGD] = USES_LR | USES_MOMENTUM | USES_DAMPENING | USES_NESTEROV |
@@ -93,6 +81,11 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_ADAM] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
     [COCOB_OPTIMIZER_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
 };
+
+unsigned cocob_optim_uses(cocob_optimizer_kind kind)
+{
+    return known(kind) ? uses[kind] : 0;
+}
 
 /* A setting the kind has no use for must be 0; a NaN is not. */
 static cocob_status unused(cocob_error *err, const cocob_optimizer_config *cfg, unsigned bit,

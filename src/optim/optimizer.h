@@ -26,6 +26,22 @@ struct cocob_optimizer {
 
 /* ---- config.c ---- */
 
+/* The settings of cocob_optimizer_config each kind reads, as bits; COCOB's
+ * own, in cfg.cocob, are outside them. */
+enum {
+    USES_LR = 1 << 0,
+    USES_MOMENTUM = 1 << 1,
+    USES_DAMPENING = 1 << 2,
+    USES_NESTEROV = 1 << 3,
+    USES_WEIGHT_DECAY = 1 << 4,
+    USES_RHO = 1 << 5,
+    USES_EPS = 1 << 6,
+    USES_BETAS = 1 << 7
+};
+/* The USES_ bits of kind: the table that optim_check_config holds a
+ * config to and settings.c answers from; 0 for no such kind. */
+unsigned cocob_optim_uses(cocob_optimizer_kind kind);
+
 /* "COCOB-Backprop", "SGD", "AdaGrad", ...: the name messages use. */
 const char *optim_title(cocob_optimizer_kind kind);
 /* Every setting in range, and none set that the kind has no use for. */

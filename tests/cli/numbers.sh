@@ -52,15 +52,6 @@ expect 1 "the unit count .*starts with a blank" -- \
 expect 1 "\"abc\" after \"dense:10\" is not part of it" -- \
   "$COCOB" --device ref train --limit 100 --model dense:10abc
 
-# The command's own flags after a subcommand: where they go.
-expect 2 "--device goes before the command: cocob --device ref train" -- \
-  "$COCOB" train --device ref
-expect 2 "--device goes before the command: cocob --device ref bench update" -- \
-  "$COCOB" bench update --device ref
-expect 2 "--device goes before the command" -- "$COCOB" bench train --device ref
-expect 2 "--device goes before the command" -- "$COCOB" verify --device ref
-expect 2 "--verbose goes before the command" -- "$COCOB" train --verbose
-
 # A summary longer than 8 KB (150 layers) prints whole, the total included,
 # and the epoch's line starts a line of its own.
 spec=$(printf 'relu,%.0s' $(seq 150))dense:10

@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = text + at;
     argv[argc] = NULL;
     train_args a;
-    train_args_parse(&a, argc, argv, sink);
+    cli_common common = {0};
+    train_args_parse(&a, &common, argc, argv, sink);
     free(text);
     return 0;
 }

@@ -12,13 +12,20 @@
 
 static int bench_update(int argc, char **argv, const cli_common *common)
 {
+    cli_common c = *common;
     size_t size = 1u << 24;
     size_t iterations = 20;
     for (int i = 2; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (cli_misplaced("bench update", argv[i], v, stderr))
+        int used = cli_global(&c, "bench update", argv[i], v, stderr);
+        if (used < 0)
             return 2;
-        if (strcmp(argv[i], "--size") == 0 && v) {
+        if (used > 0) {
+            i += used - 1;
+        } else if (cli_is_help(argv[i])) {
+            cli_usage("bench update", stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--size") == 0 && v) {
             if (!cli_size("bench update", "--size", argv[++i], 1, UPDATE_SIZE_MAX, &size, stderr))
                 return 2;
         } else if (strcmp(argv[i], "--iterations") == 0 && v) {
@@ -26,13 +33,10 @@ static int bench_update(int argc, char **argv, const cli_common *common)
                           stderr))
                 return 2;
         } else {
-            fprintf(stderr, "cocob bench update: bad or unknown argument %s\n"
-                            "usage: cocob [--device D] bench update [--size N] [--iterations K]\n",
-                    argv[i]);
-            return 2;
+            return cli_refuse("bench update", argv[i]);
         }
     }
-    cocob_context *ctx = cli_open(common);
+    cocob_context *ctx = cli_open(&c);
     if (!ctx)
         return 1;
     const cocob_device_info *d = cocob_context_device(ctx);
@@ -108,14 +112,21 @@ static int bench_train_unified(const cli_common *common, const char *spec, const
 
 static int bench_train(int argc, char **argv, const cli_common *common)
 {
+    cli_common c = *common;
     const char *spec = "mlp", *data = "/usr/share/datasets/fashion-mnist";
     size_t batch = 100, steps = 10;
     int compare_unified = 0;
     for (int i = 2; i < argc; i++) {
         int has_value = i + 1 < argc;
-        if (cli_misplaced("bench train", argv[i], has_value ? argv[i + 1] : NULL, stderr))
+        int used = cli_global(&c, "bench train", argv[i], has_value ? argv[i + 1] : NULL, stderr);
+        if (used < 0)
             return 2;
-        if (strcmp(argv[i], "--model") == 0 && has_value) {
+        if (used > 0) {
+            i += used - 1;
+        } else if (cli_is_help(argv[i])) {
+            cli_usage("bench train", stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--model") == 0 && has_value) {
             spec = argv[++i];
         } else if (strcmp(argv[i], "--data") == 0 && has_value) {
             data = argv[++i];
@@ -129,35 +140,33 @@ static int bench_train(int argc, char **argv, const cli_common *common)
         } else if (strcmp(argv[i], "--compare-unified") == 0) {
             compare_unified = 1;
         } else {
-            fprintf(stderr, "cocob bench train: bad or unknown argument %s\n"
-                            "usage: cocob [--device D] bench train [--model mlp|cnn|SPEC] "
-                            "[--batch N] [--steps N] [--data DIR] [--compare-unified]\n",
-                    argv[i]);
-            return 2;
+            return cli_refuse("bench train", argv[i]);
         }
     }
-    cocob_context *probe = cli_open(common);
+    cocob_context *probe = cli_open(&c);
     int other = probe && cocob_context_device(probe)->type != COCOB_DEVICE_REF;
     int opencl = probe && cocob_context_device(probe)->platform_index >= 0;
     cocob_context_destroy(probe);
     if (!probe)
         return 1;
+    /* As bench gemm and tune on a device without OpenCL: the device, not
+     * the command line, is at fault, and 2 is for a command line refused. */
     if (compare_unified && !opencl) {
         fprintf(stderr, "cocob bench train: --compare-unified needs an OpenCL device\n");
-        return 2;
+        return 1;
     }
     printf("model %s, batch %zu, %zu timed steps after 2 to warm up\n", spec, batch, steps);
     printf("%-12s %12s %9s %9s %9s %9s\n", "device", "examples/s", "data ms", "fwd ms",
            "bwd ms", "step ms");
     /* The reference first, as the yardstick, then the device asked for. */
-    cli_common ref = *common;
+    cli_common ref = c;
     ref.device = "ref";
     double data_phase;
     int rc = bench_train_on(&ref, "", spec, data, batch, steps, &data_phase);
     if (compare_unified)
-        rc |= bench_train_unified(common, spec, data, batch, steps);
+        rc |= bench_train_unified(&c, spec, data, batch, steps);
     else if (other)
-        rc |= bench_train_on(common, "", spec, data, batch, steps, &data_phase);
+        rc |= bench_train_on(&c, "", spec, data, batch, steps, &data_phase);
     return rc;
 }
 
@@ -166,13 +175,17 @@ static int bench_gemm(int argc, char **argv, const cli_common *common)
 {
     cli_common c = *common;
     for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
-            c.device = argv[++i];
-        } else {
-            fprintf(stderr, "cocob bench gemm: bad or unknown argument %s\n"
-                            "usage: cocob bench gemm [--device D]\n",
-                    argv[i]);
+        int used = cli_global(&c, "bench gemm", argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+                              stderr);
+        if (used < 0)
             return 2;
+        if (used > 0) {
+            i += used - 1;
+        } else if (cli_is_help(argv[i])) {
+            cli_usage("bench gemm", stdout);
+            return 0;
+        } else {
+            return cli_refuse("bench gemm", argv[i]);
         }
     }
     cocob_context *ctx = cli_open(&c);
@@ -213,6 +226,11 @@ int cli_bench(int argc, char **argv, const cli_common *common)
         return bench_train(argc, argv, common);
     if (argc >= 2 && strcmp(argv[1], "gemm") == 0)
         return bench_gemm(argc, argv, common);
+    if (argc >= 2 && cli_is_help(argv[1])) {
+        cli_usage("bench", stdout);
+        return 0;
+    }
     fprintf(stderr, "cocob bench: expected a benchmark name: update, train or gemm\n");
+    cli_usage("bench", stderr);
     return 2;
 }

@@ -44,7 +44,19 @@ void cli_monitor_header(FILE *csv, const cocob_model *m);
 void cli_monitor_columns(FILE *csv, const cocob_monitor_report *r, size_t tensors);
 void cli_monitor_print(const cocob_monitor_report *r);
 
-int cli_devices(int argc, char **argv);
+/* help.c: the usage of every command, and `cocob help [COMMAND]`.
+ * cli_usage prints cmd's ("train", "bench update") to out: 0 when there
+ * is no such command. */
+void cli_main_usage(FILE *out);
+int cli_usage(const char *cmd, FILE *out);
+int cli_help(int argc, char **argv);
+/* Prints "cocob CMD: bad or unknown argument ARG" and cmd's usage to
+ * stderr; returns 2, the exit status. */
+int cli_refuse(const char *cmd, const char *arg);
+
+/* Each subcommand reads the command's own flags (--device, --verbose,
+ * --verify) among its arguments too, into its copy of common. */
+int cli_devices(int argc, char **argv, const cli_common *common);
 int cli_bench(int argc, char **argv, const cli_common *common);
 int cli_train(int argc, char **argv, const cli_common *common);
 int cli_tune(int argc, char **argv, const cli_common *common);

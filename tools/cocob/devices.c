@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "flags.h"
 
 static void human_bytes(uint64_t bytes, char *out, size_t cap)
 {
@@ -118,11 +119,22 @@ static void print_json(const cocob_device_list *list, size_t chosen)
     printf("  ]\n}\n");
 }
 
-int cli_devices(int argc, char **argv)
+int cli_devices(int argc, char **argv, const cli_common *common)
 {
+    /* The device flags are taken, as everywhere, but choose nothing here:
+     * the list is every device, and auto's choice among them. */
+    cli_common c = *common;
     int json = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
+        int used = cli_global(&c, "devices", argv[i], i + 1 < argc ? argv[i + 1] : NULL, stderr);
+        if (used < 0)
+            return 2;
+        if (used > 0) {
+            i += used - 1;
+        } else if (cli_is_help(argv[i])) {
+            cli_usage("devices", stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else {
             fprintf(stderr, "cocob devices: unknown option %s (only --json)\n", argv[i]);

@@ -26,18 +26,34 @@ int cli_size(const char *cmd, const char *flag, const char *text, size_t min, si
     return 1;
 }
 
-int cli_misplaced(const char *cmd, const char *arg, const char *value, FILE *err)
+int cli_global(cli_common *c, const char *cmd, const char *arg, const char *value, FILE *err)
 {
-    if (strcmp(arg, "--device") == 0 || strncmp(arg, "--device=", 9) == 0) {
-        const char *d = arg[8] == '=' ? arg + 9 : value ? value : "D";
-        fprintf(err, "cocob %s: --device goes before the command: cocob --device %s %s ...\n",
-                cmd, d, cmd);
+    if (strncmp(arg, "--device=", 9) == 0) {
+        c->device = arg + 9;
         return 1;
     }
+    if (strcmp(arg, "--device") == 0) {
+        if (!value) {
+            fprintf(err, "cocob%s%s: --device wants a device: auto, ref, cpu, opencl, "
+                         "opencl:P:D, gpu or part of a name\n",
+                    cmd ? " " : "", cmd ? cmd : "");
+            return -1;
+        }
+        c->device = value;
+        return 2;
+    }
     if (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0) {
-        fprintf(err, "cocob %s: %s goes before the command: cocob --verbose %s ...\n", cmd, arg,
-                cmd);
+        c->verbose = 1;
+        return 1;
+    }
+    if (strcmp(arg, "--verify") == 0) {
+        c->verify = COCOB_VERIFY_STOP;
         return 1;
     }
     return 0;
+}
+
+int cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }

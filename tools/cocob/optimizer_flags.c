@@ -9,36 +9,53 @@
 
 #include "base/number.h"
 
-#define KIND(k) (1u << COCOB_OPTIMIZER_##k)
-#define ADAMS (KIND(ADAM) | KIND(ADAMW))
-#define BASELINES (KIND(SGD) | KIND(ADAGRAD) | KIND(RMSPROP) | KIND(ADADELTA) | ADAMS)
-
+/* The settings that have a flag, named as the library names them ("--lr"
+ * sets "lr"): which optimizers read each is the library's to say
+ * (cocob_optimizer_uses), from the table its configs are checked against. */
 static const struct {
     const char *flag;
-    unsigned kinds;     /* the optimizers it applies to */
+    const char *setting;
     int takes_value;
+    const char *note;   /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
-    {"--lr", BASELINES, 1},
-    {"--momentum", KIND(SGD), 1},
-    {"--dampening", KIND(SGD), 1},
-    {"--nesterov", KIND(SGD), 0},
-    {"--weight-decay", KIND(COCOB) | BASELINES, 1},
-    {"--rho", KIND(RMSPROP) | KIND(ADADELTA), 1},
-    {"--eps", KIND(ADAGRAD) | KIND(RMSPROP) | KIND(ADADELTA) | ADAMS, 1},
-    {"--beta1", ADAMS, 1},
-    {"--beta2", ADAMS, 1},
+    {"--lr", "lr", 1, "the learning rate: COCOB-Backprop has none"},
+    {"--momentum", "momentum", 1, ""},
+    {"--dampening", "dampening", 1, ""},
+    {"--nesterov", "nesterov", 0, "Nesterov's form"},
+    {"--weight-decay", "weight_decay", 1, "coupled; adamw's decoupled"},
+    {"--rho", "rho", 1, "rmsprop's alpha, adadelta's rho"},
+    {"--eps", "eps", 1, ""},
+    {"--beta1", "beta1", 1, ""},
+    {"--beta2", "beta2", 1, ""},
 };
 enum { LR, MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY, RHO, EPS, BETA1, BETA2 };
 
-const char optimizer_flags_usage[] =
-    "  --optimizer cocob|sgd|adagrad|rmsprop|adadelta|adam|adamw   default cocob\n"
-    "  --lr X            baselines only: COCOB-Backprop has no learning rate\n"
-    "  --momentum X, --dampening X, --nesterov                     sgd\n"
-    "  --weight-decay X  coupled; adamw's decoupled                any\n"
-    "  --rho X           rmsprop's alpha, adadelta's rho           rmsprop, adadelta\n"
-    "  --eps X                                                     all but sgd, cocob\n"
-    "  --beta1 X, --beta2 X                                        adam, adamw\n"
-    "  Unset settings take PyTorch's defaults; sgd needs --lr.\n";
+/* The optimizers that read a setting, as "sgd, adam". */
+static void kinds_text(const char *setting, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT && n < cap; k++)
+        if (cocob_optimizer_uses((cocob_optimizer_kind)k, setting)) {
+            int w = snprintf(out + n, cap - n, "%s%s", n ? ", " : "",
+                             cocob_optimizer_kind_name((cocob_optimizer_kind)k));
+            n = w < 0 ? cap : n + (size_t)w;
+        }
+}
+
+void optimizer_flags_usage(FILE *out)
+{
+    fprintf(out, "  %-18s %s\n", "--optimizer NAME", "cocob (the default), sgd, adagrad, "
+                                                     "rmsprop, adadelta, adam or adamw");
+    for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
+        char flag[32], applies[128];
+        snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
+        kinds_text(flags[k].setting, applies, sizeof applies);
+        fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
+                flags[k].note);
+    }
+    fputs("  Unset settings take PyTorch's defaults; sgd needs --lr.\n", out);
+}
 
 int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE *err)
 {
@@ -69,19 +86,6 @@ int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE
     return 0;
 }
 
-/* The optimizers a flag applies to, as "sgd, adam". */
-static void kinds_text(unsigned kinds, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT && n < cap; k++)
-        if (kinds & 1u << k) {
-            int w = snprintf(out + n, cap - n, "%s%s", n ? ", " : "",
-                             cocob_optimizer_kind_name((cocob_optimizer_kind)k));
-            n = w < 0 ? cap : n + (size_t)w;
-        }
-}
-
 int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg, FILE *err)
 {
     cocob_optimizer_kind kind = COCOB_OPTIMIZER_COCOB;
@@ -104,9 +108,9 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;
-        if (!(flags[k].kinds & 1u << kind)) {
+        if (!cocob_optimizer_uses(kind, flags[k].setting)) {
             char applies[128];
-            kinds_text(flags[k].kinds, applies, sizeof applies);
+            kinds_text(flags[k].setting, applies, sizeof applies);
             fprintf(err, "cocob train: %s does not apply to %s; it applies to %s\n",
                     flags[k].flag, cocob_optimizer_kind_name(kind), applies);
             return 0;

@@ -14,8 +14,9 @@ typedef struct optimizer_flags {
     const char *value[OPTIMIZER_FLAG_COUNT];   /* each flag's text, NULL when not given */
 } optimizer_flags;
 
-/* The flags' lines for a usage message. */
-extern const char optimizer_flags_usage[];
+/* The flags' lines for a usage message, each with the optimizers that
+ * read its setting. */
+void optimizer_flags_usage(FILE *out);
 
 /* How many arguments flag (with value, the next, or NULL) takes up when it
  * is one of these: 0 when it is not, -1 after printing to err why it is wrong. */

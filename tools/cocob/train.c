@@ -173,10 +173,11 @@ static void on_monitor(const cocob_monitor_report *r, void *user)
 int cli_train(int argc, char **argv, const cli_common *common)
 {
     train_args a;
-    if (!train_args_parse(&a, argc, argv, stderr))
+    cli_common run = *common;
+    if (!train_args_parse(&a, &run, argc, argv, stderr))
         return 2;
     if (a.help) {
-        printf("%sOptimizers:\n%s", train_usage, optimizer_flags_usage);
+        cli_usage("train", stdout);
         return 0;
     }
     const char *model_spec = a.model_spec, *data = a.data, *log = a.log;
@@ -186,9 +187,6 @@ int cli_train(int argc, char **argv, const cli_common *common)
     size_t epochs = a.epochs, batch = a.batch, limit = a.limit, every = a.every;
     uint64_t seed = a.seed;
     cocob_optimizer_config optimizer = a.optimizer;
-    cli_common run = *common;
-    if (a.verify)
-        run.verify = COCOB_VERIFY_STOP;
     /* The outputs are proven writable before the device and the data, which
      * take seconds; the log is truncated only once training starts. */
     cocob_error err = {0};
@@ -204,7 +202,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
     progress p;
     memset(&p, 0, sizeof p);
     p.tty = isatty(fileno(stderr));
-    p.verbose = common->verbose;
+    p.verbose = run.verbose;
     p.ctx = ctx;
     p.started = common->started;
     p.opened = cocob_now();

@@ -29,7 +29,7 @@ const char train_usage[] =
  * the bound, far past any run's length. */
 #define COUNT_MAX ((uint64_t)UINT32_MAX)
 
-int train_args_parse(train_args *a, int argc, char **argv, FILE *err)
+int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, FILE *err)
 {
     memset(a, 0, sizeof *a);
     a->model_spec = "mlp";
@@ -40,20 +40,18 @@ int train_args_parse(train_args *a, int argc, char **argv, FILE *err)
     optimizer_flags of = {0};
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int used = optimizer_flag(&of, f, v, err);
+        int used = cli_global(common, "train", f, v, err);
+        if (used == 0)
+            used = optimizer_flag(&of, f, v, err);
         if (used < 0)
             return 0;
         if (used > 0) {
             i += used - 1;
             continue;
         }
-        if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
+        if (cli_is_help(f)) {
             a->help = 1;
             return 1;
-        }
-        if (strcmp(f, "--verify") == 0) {
-            a->verify = 1;
-            continue;
         }
         if (strcmp(f, "--skip-nonfinite") == 0) {
             a->skip_nonfinite = 1;
@@ -63,8 +61,6 @@ int train_args_parse(train_args *a, int argc, char **argv, FILE *err)
             a->monitor = 1;
             continue;
         }
-        if (cli_misplaced("train", f, v, err))
-            return 0;
         const char *const texts[] = {"--model", "--data", "--log", "--checkpoint", "--resume"};
         const char **text_of[] = {&a->model_spec, &a->data, &a->log, &a->checkpoint, &a->resume};
         const struct {

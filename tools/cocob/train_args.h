@@ -6,13 +6,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "cocob/cocob.h"
 #include "optimizer_flags.h"
 
 typedef struct train_args {
     const char *model_spec, *data, *log, *checkpoint, *resume;
     int help;               /* --help: print the usage, run nothing */
-    int verify;             /* --verify */
     int skip_nonfinite, monitor;
     size_t epochs, batch, limit, every, monitor_every;
     uint64_t seed;
@@ -22,8 +22,8 @@ typedef struct train_args {
 extern const char train_usage[];
 
 /* Fills a from argv[1..argc-1] (argv[0] is "train"), with the defaults for
- * what is not given. 1 on success; 0 after printing to err what is wrong
- * (the caller exits 2). */
-int train_args_parse(train_args *a, int argc, char **argv, FILE *err);
+ * what is not given, and common with the command's own flags among them.
+ * 1 on success; 0 after printing to err what is wrong (the caller exits 2). */
+int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, FILE *err);
 
 #endif

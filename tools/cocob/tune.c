@@ -45,17 +45,21 @@ int cli_tune(int argc, char **argv, const cli_common *common)
     cli_common c = *common;
     size_t candidates = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
-            c.device = argv[++i];
-        } else if (strcmp(argv[i], "--candidates") == 0 && i + 1 < argc) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int used = cli_global(&c, "tune", argv[i], v, stderr);
+        if (used < 0)
+            return 2;
+        if (used > 0) {
+            i += used - 1;
+        } else if (cli_is_help(argv[i])) {
+            cli_usage("tune", stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--candidates") == 0 && v) {
             if (!cli_size("tune", "--candidates", argv[++i], 1, COCOB_GEMM_MAX_CANDIDATES,
                           &candidates, stderr))
                 return 2;
         } else {
-            fprintf(stderr, "cocob tune: bad or unknown argument %s\n"
-                            "usage: cocob tune [--device D] [--candidates N]\n",
-                    argv[i]);
-            return 2;
+            return cli_refuse("tune", argv[i]);
         }
     }
     cocob_context *ctx = cli_open(&c);

@@ -8,14 +8,23 @@
 
 int cli_verify(int argc, char **argv, const cli_common *common)
 {
-    if (argc > 1 && cli_misplaced("verify", argv[1], argc > 2 ? argv[2] : NULL, stderr))
-        return 2;
-    if (argc > 1) {
-        fprintf(stderr, "cocob verify: unknown argument %s\nusage: cocob [--device D] verify\n",
-                argv[1]);
-        return 2;
-    }
     cli_common record = *common;
+    for (int i = 1; i < argc; i++) {
+        int used = cli_global(&record, "verify", argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+                              stderr);
+        if (used < 0)
+            return 2;
+        if (used > 0) {
+            i += used - 1;
+        } else if (cli_is_help(argv[i])) {
+            cli_usage("verify", stdout);
+            return 0;
+        } else {
+            return cli_refuse("verify", argv[i]);
+        }
+    }
+    /* Every op is compared and the run goes on past a difference: the
+     * table is the result, --verify or not. */
     record.verify = COCOB_VERIFY_RECORD;
     cocob_context *ctx = cli_open(&record);
     if (!ctx)

@@ -1,0 +1,60 @@
+#!/bin/bash
+# --help on every command, `cocob help COMMAND` printing the same, and an
+# unknown command refused with the list of those there are.
+. "$(dirname "$0")/lib.sh"
+
+# Each command's usage starts with its own synopsis, exits 0 and runs nothing.
+check_help() {
+  local want=$1
+  shift
+  expect 0 "^usage: cocob (\[--device D\] )?$want" -- "$COCOB" "$@" --help
+  expect 0 "^usage: cocob (\[--device D\] )?$want" -- "$COCOB" "$@" -h
+  expect 0 "^usage: cocob (\[--device D\] )?$want" -- "$COCOB" help "$@"
+  refute "unknown|bad" -- "$COCOB" "$@" --help
+  local direct
+  direct=$("$COCOB" "$@" --help 2>&1)
+  check "cocob help $* prints what cocob $* --help does" \
+    test "$direct" = "$("$COCOB" help "$@" 2>&1)"
+}
+check_help devices devices
+check_help train train
+check_help "bench update" bench update
+check_help "bench train" bench train
+check_help "bench gemm" bench gemm
+check_help bench bench
+check_help tune tune
+check_help verify verify
+check_help version version
+check_help help help
+
+# train's lists each optimizer flag with the optimizers that read it, as
+# the library says (cocob_optimizer_uses).
+expect 0 "--momentum X +sgd$" -- "$COCOB" help train
+expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw$" -- "$COCOB" help train
+expect 0 "--weight-decay X +cocob, sgd, adagrad, rmsprop, adadelta, adam, adamw" -- \
+  "$COCOB" help train
+# Where the device flags go, on a command that opens a device.
+expect 0 "These three go before the command or" -- "$COCOB" bench update --help
+# --help wins over the rest of the line: nothing runs, no device opens.
+expect 0 "^usage: cocob \[--device D\] train" -- \
+  "$COCOB" train --device no-such-device --epochs 5 --help
+expect 0 "^usage: cocob \[--device D\] bench update" -- \
+  "$COCOB" bench update --size 10 --device no-such-device --help
+
+# The command's list.
+expect 0 "^usage: cocob \[--device D\] \[--verbose\] \[--verify\] COMMAND" -- "$COCOB" help
+expect 0 "^usage: cocob \[--device D\] \[--verbose\] \[--verify\] COMMAND" -- "$COCOB" --help
+expect 0 "help \[COMMAND\]" -- "$COCOB" --help
+
+# Unknown commands: exit 2, naming it and those there are.
+expect 2 "cocob help: no command is called \"nosuch\"; there are devices, train, bench" -- \
+  "$COCOB" help nosuch
+expect 2 "no command is called \"bench nosuch\"" -- "$COCOB" help bench nosuch
+expect 2 "no command is called \"train extra words\"" -- "$COCOB" help train extra words
+expect 2 "cocob: unknown command \"nosuch\"" -- "$COCOB" nosuch
+# A bad argument gets the command's usage, on stderr.
+expect 2 "bad or unknown argument --nosuch.*" -- "$COCOB" bench update --nosuch
+expect 2 "usage: cocob \[--device D\] tune" -- "$COCOB" tune --nosuch
+expect 2 "expected a benchmark name" -- "$COCOB" bench
+check "a refusal's usage goes to stderr" test -z "$("$COCOB" verify --nosuch 2>/dev/null)"
+finish
