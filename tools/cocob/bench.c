@@ -194,7 +194,7 @@ static int bench_gemm(int argc, char **argv, const cli_common *common)
     cocob_bench_gemm_result *r = malloc(sizeof *r);
     cocob_status s = r ? cocob_bench_gemm(ctx, r) : COCOB_ERR_OUT_OF_MEMORY;
     if (s != COCOB_OK) {
-        fprintf(stderr, "cocob bench gemm: %s\n",
+        fprintf(stderr, "cocob: %s\n",
                 r ? cocob_context_error(ctx) : "out of host memory");
         free(r);
         cocob_context_destroy(ctx);

@@ -77,7 +77,7 @@ int cli_tune(int argc, char **argv, const cli_common *common)
     double t0 = cocob_now();
     cocob_status s = cocob_tune_gemm(ctx, candidates, r);
     if (s != COCOB_OK) {
-        fprintf(stderr, "cocob tune: %s\n", cocob_context_error(ctx));
+        fprintf(stderr, "cocob: %s\n", cocob_context_error(ctx));
         free(r);
         cocob_context_destroy(ctx);
         return 1;
