@@ -8,6 +8,7 @@
 
 #include "runtime/handles.h"
 #include "nn/model.h"
+#include "ops/ops.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
@@ -167,7 +168,7 @@ static void expect_download(cocob_backend *b, cocob_buffer *buf, size_t off, siz
 {
     unsigned char *got = malloc(bytes);
     ck_assert_ptr_nonnull(got);
-    ck_assert_int_eq(b->iface->download(b, buf, off, got, bytes), COCOB_OK);
+    ck_assert_int_eq(cocob_op_download(b, buf, off, got, bytes), COCOB_OK);
     expect_bytes(got, mirror + off, bytes, what);
     free(got);
 }
@@ -188,17 +189,17 @@ static void run_transfers(cocob_backend *b, unsigned char out[2 * SCRIPT_BYTES])
     ck_assert_int_eq(b->iface->alloc(b, SCRIPT_BYTES, &y), COCOB_OK);
     expect_download(b, x, 0, SCRIPT_BYTES, mx, "a new buffer");
 
-    ck_assert_int_eq(b->iface->upload(b, x, 13, src, 1001), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, x, 13, src, 1001), COCOB_OK);
     memcpy(mx + 13, src, 1001);
-    ck_assert_int_eq(b->iface->upload(b, y, 0, src, SCRIPT_BYTES), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, y, 0, src, SCRIPT_BYTES), COCOB_OK);
     memcpy(my, src, SCRIPT_BYTES);
     float v = -2.5f;
-    ck_assert_int_eq(b->iface->fill(b, x, 5, v, 333), COCOB_OK);
+    ck_assert_int_eq(cocob_op_fill(b, x, 5, v, 333), COCOB_OK);
     for (size_t i = 5; i < 5 + 333; i++)
         memcpy(mx + 4 * i, &v, 4);
-    ck_assert_int_eq(b->iface->copy(b, y, 39, x, 17, 2003), COCOB_OK);
+    ck_assert_int_eq(cocob_op_copy(b, y, 39, x, 17, 2003), COCOB_OK);
     memcpy(my + 39, mx + 17, 2003);
-    ck_assert_int_eq(b->iface->upload(b, x, SCRIPT_BYTES - 37, src + 101, 37), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, x, SCRIPT_BYTES - 37, src + 101, 37), COCOB_OK);
     memcpy(mx + SCRIPT_BYTES - 37, src + 101, 37);
 
     expect_download(b, x, 3, 4097, mx, "x at 3");
@@ -295,11 +296,11 @@ START_TEST(a_refused_transfer_names_its_call)
     cocob_buffer *buf;
     unsigned char host[8] = {0};
     ck_assert_int_eq(b->iface->alloc(b, 64, &buf), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, buf, 60, host, sizeof host), COCOB_ERR_OPENCL);
+    ck_assert_int_eq(cocob_op_upload(b, buf, 60, host, sizeof host), COCOB_ERR_OPENCL);
     const char *msg = cocob_context_error(ctx);
     ck_assert_ptr_nonnull(strstr(msg, _i ? "clEnqueueMapBuffer" : "clEnqueueWriteBuffer"));
     ck_assert_ptr_nonnull(strstr(msg, b->info.name));
-    ck_assert_int_eq(b->iface->download(b, buf, 60, host, sizeof host), COCOB_ERR_OPENCL);
+    ck_assert_int_eq(cocob_op_download(b, buf, 60, host, sizeof host), COCOB_ERR_OPENCL);
     msg = cocob_context_error(ctx);
     ck_assert_ptr_nonnull(strstr(msg, _i ? "clEnqueueMapBuffer" : "clEnqueueReadBuffer"));
     b->iface->free(b, buf);

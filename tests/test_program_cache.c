@@ -91,7 +91,7 @@ static void step_matches_reference(void)
     ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &tw, &opt), COCOB_OK);
     ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&tg), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_download(tw, got, 7), COCOB_OK);
-    cocob_update_ref(w, g, w1, L, G, r, th, 7, 100.0f, 0.0f);
+    cocob_ref_cocob_update(w, g, w1, L, G, r, th, 7, 100.0f, 0.0f);
     ck_assert(memcmp(got, w, sizeof w) == 0);
     cocob_optimizer_destroy(opt);
     cocob_tensor_destroy(tg);

@@ -12,7 +12,7 @@
 
 #include "backend/ref/ref.h"
 
-void adadelta_update_ref(float *restrict w, const float *restrict grad,
+void cocob_ref_adadelta_update(float *restrict w, const float *restrict grad,
                          float *restrict square_avg, float *restrict acc_delta, size_t n,
                          const cocob_baseline_hyper *h)
 {

@@ -10,7 +10,7 @@
 
 #include "backend/ref/ref.h"
 
-void adagrad_update_ref(float *restrict w, const float *restrict grad, float *restrict sum,
+void cocob_ref_adagrad_update(float *restrict w, const float *restrict grad, float *restrict sum,
                         size_t n, const cocob_baseline_hyper *h)
 {
     const float lr = h->lr, weight_decay = h->weight_decay, eps = h->eps;

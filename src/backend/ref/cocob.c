@@ -11,7 +11,7 @@ static float max_of(float a, float b)
     return a > b ? a : b;
 }
 
-void cocob_update_ref(float *restrict w, const float *restrict grad, float *restrict w1,
+void cocob_ref_cocob_update(float *restrict w, const float *restrict grad, float *restrict w1,
                       float *restrict L, float *restrict G, float *restrict reward,
                       float *restrict theta, size_t n, float alpha, float weight_decay)
 {

@@ -9,7 +9,7 @@
  * same order of operations. */
 #include "backend/ref/ref.h"
 
-void sgd_update_ref(float *restrict w, const float *restrict grad, float *restrict buf, size_t n,
+void cocob_ref_sgd_update(float *restrict w, const float *restrict grad, float *restrict buf, size_t n,
                     const cocob_baseline_hyper *h)
 {
     /* Copies, so that the compiler need not fear a store to w changing them. */
