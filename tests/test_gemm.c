@@ -358,7 +358,7 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    /* Both backends share the checks; each must refuse before touching memory. */
+    /* The op layer checks once for every backend, before any touches memory. */
     cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
