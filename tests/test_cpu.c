@@ -190,7 +190,7 @@ static cocob_status do_bias(cocob_backend *b, cocob_span *s, size_t f)
 {
     const size_t *sh = bias_shape;
     cocob_status st = cocob_op_bias_add(b, (cocob_activation)f, s[0], s[1], s[2], sh[0],
-                                         sh[1], sh[2]);
+                                        sh[1], sh[2]);
     if (st == COCOB_OK)
         st = cocob_op_bias_grad(b, s[3], s[4], sh[0], sh[1], sh[2]);
     return st;

@@ -176,7 +176,7 @@ static float *run(cocob_context *ctx, const gemm_case *c, const operands *o)
     ck_assert_int_eq(cocob_op_upload(b, C, 0, o->C, o->c_len * sizeof(float)), COCOB_OK);
     cocob_span sa = {A, c->off}, sb = {B, c->off}, sc = {C, c->off};
     cocob_status s = cocob_op_gemm(b, c->trans_a, c->trans_b, c->M, c->N, c->K, c->alpha, sa,
-                                    o->lda, sb, o->ldb, c->beta, sc, o->ldc);
+                                   o->lda, sb, o->ldb, c->beta, sc, o->ldc);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     float *got = malloc(o->c_len * sizeof *got);
     ck_assert_ptr_nonnull(got);

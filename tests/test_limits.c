@@ -218,7 +218,7 @@ START_TEST(launches_adapt_to_a_small_device)
     cocob_buffer *bdb = test_put(b, NULL, C), *rdb = test_put(r, NULL, C);
     cocob_span sdy = {bdy, TEST_OFF}, sdb = {bdb, TEST_OFF};
     ck_assert_int_eq(cocob_op_bias_grad(r, (cocob_span){rdy, TEST_OFF},
-                                         (cocob_span){rdb, TEST_OFF}, 2, C, INNER),
+                                        (cocob_span){rdb, TEST_OFF}, 2, C, INNER),
                      COCOB_OK);
     ck_assert_msg(cocob_op_bias_grad(b, sdy, sdb, 2, C, INNER) == COCOB_OK, "%s",
                   cocob_context_error(ctx));

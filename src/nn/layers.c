@@ -148,7 +148,7 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
     switch (l->desc.kind) {
     case COCOB_LAYER_DENSE:
         s = cocob_op_gemm(b, 0, 1, n, out, in, 1.0f, at(x, 0), in, at(W, l->w_off), in, 0.0f,
-                           at(y, 0), out);
+                          at(y, 0), out);
         if (s == COCOB_OK)
             s = cocob_op_bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, out, 1);
         return s;
@@ -159,12 +159,12 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
         s = cocob_op_im2col(b, &cs, at(x, 0), at(l->col, 0));
         if (s == COCOB_OK)
             s = cocob_op_gemm(b, 0, 0, F, cols, taps, 1.0f, at(W, l->w_off), taps,
-                               at(l->col, 0), cols, 0.0f, at(l->tmp, 0), cols);
+                              at(l->col, 0), cols, 0.0f, at(l->tmp, 0), cols);
         if (s == COCOB_OK)
             s = cocob_op_swap_axes(b, at(l->tmp, 0), at(y, 0), F, n, l->out.h * l->out.w);
         if (s == COCOB_OK)
             s = cocob_op_bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, F,
-                                   l->out.h * l->out.w);
+                                  l->out.h * l->out.w);
         return s;
     }
     case COCOB_LAYER_MAXPOOL: {
@@ -177,7 +177,7 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
         if (l->fused)
             return COCOB_OK;
         return cocob_op_activation(b, activation_of(l->desc.kind), at(x, 0), at(l->y, 0),
-                                    n * out);
+                                   n * out);
     case COCOB_LAYER_DROPOUT:
         if (!training)
             return cocob_op_copy(b, l->y, 0, x, 0, n * out * sizeof(float));
@@ -186,7 +186,7 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
         l->dropout_counter = m->draws;
         m->draws += n * out;
         return cocob_op_dropout(b, at(x, 0), at(l->y, 0), n * out, l->desc.rate, m->seed,
-                                 l->dropout_counter);
+                                l->dropout_counter);
     case COCOB_LAYER_FLATTEN:
         return COCOB_OK;
     }
@@ -206,12 +206,12 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
     switch (l->desc.kind) {
     case COCOB_LAYER_DENSE:
         s = cocob_op_gemm(b, 1, 0, out, in, n, 1.0f, at(l->dy, 0), out, at(x, 0), in, 0.0f,
-                           at(dW, l->w_off), in);
+                          at(dW, l->w_off), in);
         if (s == COCOB_OK)
             s = cocob_op_bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, out, 1);
         if (s == COCOB_OK && dx)
             s = cocob_op_gemm(b, 0, 0, n, in, out, 1.0f, at(l->dy, 0), out, at(W, l->w_off),
-                               in, 0.0f, at(dx, 0), in);
+                              in, 0.0f, at(dx, 0), in);
         return s;
     case COCOB_LAYER_CONV: {
         cocob_conv_shape cs = conv_shape(l, n);
@@ -222,12 +222,12 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
             s = cocob_op_bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, F, plane);
         if (s == COCOB_OK)
             s = cocob_op_gemm(b, 0, 1, F, taps, cols, 1.0f, at(l->tmp, 0), cols, at(l->col, 0),
-                               cols, 0.0f, at(dW, l->w_off), taps);
+                              cols, 0.0f, at(dW, l->w_off), taps);
         /* The unrolled input has served dW: its buffer takes the unrolled
          * input gradient. */
         if (s == COCOB_OK && dx)
             s = cocob_op_gemm(b, 1, 0, taps, cols, F, 1.0f, at(W, l->w_off), taps,
-                               at(l->tmp, 0), cols, 0.0f, at(l->col, 0), cols);
+                              at(l->tmp, 0), cols, 0.0f, at(l->col, 0), cols);
         if (s == COCOB_OK && dx)
             s = cocob_op_col2im(b, &cs, at(l->col, 0), at(dx, 0));
         return s;
@@ -244,12 +244,12 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
         if (!dx)
             return COCOB_OK;
         return cocob_op_activation_grad(b, activation_of(l->desc.kind), at(l->y, 0),
-                                         at(l->dy, 0), at(dx, 0), n * out);
+                                        at(l->dy, 0), at(dx, 0), n * out);
     case COCOB_LAYER_DROPOUT:
         if (!dx)
             return COCOB_OK;
         return cocob_op_dropout_grad(b, at(l->dy, 0), at(dx, 0), n * out, l->desc.rate, m->seed,
-                                      l->dropout_counter);
+                                     l->dropout_counter);
     case COCOB_LAYER_FLATTEN:
         return COCOB_OK;
     }

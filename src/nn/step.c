@@ -94,8 +94,8 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
     snprintf(b->where, sizeof b->where, "the loss (softmax cross-entropy)");
     if (s == COCOB_OK)
         s = cocob_op_softmax_xent(b, (cocob_span){last->y, 0}, (cocob_span){m->labels, 0},
-                                   (cocob_span){m->loss, 0}, (cocob_span){last->dy, 0}, n,
-                                   cocob_model_outputs(m));
+                                  (cocob_span){m->loss, 0}, (cocob_span){last->dy, 0}, n,
+                                  cocob_model_outputs(m));
     return s;
 }
 
@@ -239,7 +239,7 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
     snprintf(b->where, sizeof b->where, "the predictions (argmax)");
     if (s == COCOB_OK)
         s = cocob_op_argmax(b, (cocob_span){last->y, 0}, (cocob_span){m->predicted, 0}, n,
-                             cocob_model_outputs(m));
+                            cocob_model_outputs(m));
     /* int32 predictions in the float scratch: both are 4 bytes. */
     int32_t predicted;
     if (s == COCOB_OK)

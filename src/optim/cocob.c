@@ -37,10 +37,10 @@ cocob_status optim_cocob_init_state(cocob_optimizer *opt)
 {
     cocob_backend *b = opt->ctx->backend;
     cocob_status s = cocob_op_fill(b, opt->state[COCOB_STATE_L], 0, opt->cfg.cocob.initial_L,
-                                    opt->total);
+                                   opt->total);
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
         s = cocob_op_copy(b, opt->state[COCOB_STATE_W1], opt->offsets[i] * sizeof(float),
-                           opt->params[i]->buf, 0, opt->params[i]->count * sizeof(float));
+                          opt->params[i]->buf, 0, opt->params[i]->count * sizeof(float));
     return s;
 }
 

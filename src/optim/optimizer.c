@@ -182,5 +182,5 @@ cocob_status cocob_optimizer_read_state_buffer(const cocob_optimizer *opt, size_
                           count, index, opt->params[index]->count);
     cocob_backend *b = ctx->backend;
     return cocob_op_download(b, opt->state[state], opt->offsets[index] * sizeof(float), dst,
-                              count * sizeof(float));
+                             count * sizeof(float));
 }

@@ -143,7 +143,7 @@ cocob_status monitor_measure(monitor *mo, cocob_model *m, const cocob_optimizer 
             s = cocob_op_stats(b, ws, (cocob_span){mo->start, p.off}, none, p.count, &dr);
         if (s == COCOB_OK && is_cocob)
             s = cocob_op_stats(b, (cocob_span){opt->state[COCOB_STATE_L], opt->offsets[0] + p.off},
-                                none, none, p.count, &L);
+                               none, none, p.count, &L);
         if (s == COCOB_OK)
             s = lr_median(mo, m, p, &t->lr_median);
         if (s != COCOB_OK)

@@ -50,10 +50,11 @@ static void update_chunk(void *arg, size_t first, size_t end)
     const cocob_update_args *a = arg;
     size_t s = a->state_offset + first;
     cocob_ref_cocob_update(floats(a->w, a->w_offset + first), floats(a->grad, a->grad_offset + first),
-                     floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
-                     floats(a->state[COCOB_STATE_G], s), floats(a->state[COCOB_STATE_REWARD], s),
-                     floats(a->state[COCOB_STATE_THETA], s), end - first, a->alpha,
-                     a->weight_decay);
+                           floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
+                           floats(a->state[COCOB_STATE_G], s),
+                           floats(a->state[COCOB_STATE_REWARD], s),
+                           floats(a->state[COCOB_STATE_THETA], s), end - first, a->alpha,
+                           a->weight_decay);
 }
 
 static cocob_status cpu_cocob_update(cocob_backend *b, const cocob_update_args *a)
@@ -380,7 +381,7 @@ static void maxpool_grad_chunk(void *arg, size_t first, size_t end)
     cocob_pool_shape part = planes_of(a->s, first, end);
     size_t out = first * a->s->out_h * a->s->out_w;
     cocob_ref_maxpool_grad(&part, a->in + out, a->idx + out,
-                     a->out + first * a->s->height * a->s->width);
+                           a->out + first * a->s->height * a->s->width);
 }
 
 static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh,

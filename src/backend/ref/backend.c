@@ -99,9 +99,10 @@ static cocob_status ref_cocob_update(cocob_backend *b, const cocob_update_args *
     (void)b;
     size_t s = a->state_offset;
     cocob_ref_cocob_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                     floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
-                     floats(a->state[COCOB_STATE_G], s), floats(a->state[COCOB_STATE_REWARD], s),
-                     floats(a->state[COCOB_STATE_THETA], s), a->n, a->alpha, a->weight_decay);
+                           floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
+                           floats(a->state[COCOB_STATE_G], s),
+                           floats(a->state[COCOB_STATE_REWARD], s),
+                           floats(a->state[COCOB_STATE_THETA], s), a->n, a->alpha, a->weight_decay);
     return COCOB_OK;
 }
 
@@ -116,7 +117,7 @@ static cocob_status ref_sgd_update(cocob_backend *b, const cocob_baseline_args *
 {
     (void)b;
     cocob_ref_sgd_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                   state_floats(a, 0), a->n, &a->h);
+                         state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
 }
 
@@ -124,7 +125,7 @@ static cocob_status ref_adagrad_update(cocob_backend *b, const cocob_baseline_ar
 {
     (void)b;
     cocob_ref_adagrad_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                       state_floats(a, 0), a->n, &a->h);
+                             state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
 }
 
@@ -132,7 +133,7 @@ static cocob_status ref_rmsprop_update(cocob_backend *b, const cocob_baseline_ar
 {
     (void)b;
     cocob_ref_rmsprop_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                       state_floats(a, 0), a->n, &a->h);
+                             state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
 }
 
@@ -140,7 +141,7 @@ static cocob_status ref_adadelta_update(cocob_backend *b, const cocob_baseline_a
 {
     (void)b;
     cocob_ref_adadelta_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                        state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
+                              state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
     return COCOB_OK;
 }
 
@@ -148,7 +149,7 @@ static cocob_status ref_adam_update(cocob_backend *b, const cocob_baseline_args 
 {
     (void)b;
     cocob_ref_adam_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                    state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
+                          state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
     return COCOB_OK;
 }
 
@@ -157,7 +158,7 @@ static cocob_status ref_stats(cocob_backend *b, cocob_span x, cocob_span y, coco
 {
     (void)b;
     cocob_ref_stats(floats(x.buf, x.off), y.buf ? floats(y.buf, y.off) : NULL,
-              z.buf ? floats(z.buf, z.off) : NULL, n, out);
+                    z.buf ? floats(z.buf, z.off) : NULL, n, out);
     return COCOB_OK;
 }
 
@@ -175,7 +176,7 @@ static cocob_status ref_gemm(cocob_backend *b, int trans_a, int trans_b, size_t 
 {
     (void)b;
     cocob_ref_gemm(trans_a, trans_b, M, N, K, alpha, span_floats(A), lda, span_floats(B), ldb,
-             beta, span_floats(C), ldc);
+                   beta, span_floats(C), ldc);
     return COCOB_OK;
 }
 
@@ -225,7 +226,7 @@ static cocob_status ref_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
 {
     (void)b;
     cocob_ref_bias_add(f, span_floats(x), span_floats(bias), span_floats(y), outer, channels,
-                 inner);
+                       inner);
     return COCOB_OK;
 }
 
@@ -259,7 +260,7 @@ static cocob_status ref_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
 {
     (void)b;
     cocob_ref_softmax_xent(span_floats(logits), span_ints(labels), span_floats(loss),
-                     span_floats(dlogits), rows, classes);
+                           span_floats(dlogits), rows, classes);
     return COCOB_OK;
 }
 

@@ -5,7 +5,7 @@
 #include "backend/ref/ref.h"
 
 void cocob_ref_bias_add(cocob_activation f, const float *x, const float *bias, float *y,
-                  size_t outer, size_t channels, size_t inner)
+                        size_t outer, size_t channels, size_t inner)
 {
     for (size_t o = 0; o < outer; o++)
         for (size_t c = 0; c < channels; c++)
@@ -24,7 +24,7 @@ void cocob_ref_bias_grad(const float *dy, float *db, size_t outer, size_t channe
  * the cpu backend's threads, each given channels of its own, agree with
  * cocob_ref_bias_grad bit for bit. */
 void cocob_ref_bias_grad_channels(const float *dy, float *db, size_t outer, size_t channels,
-                            size_t inner, size_t first, size_t end)
+                                  size_t inner, size_t first, size_t end)
 {
     for (size_t c = first; c < end; c++)
         db[c] = 0.0f;

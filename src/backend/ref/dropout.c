@@ -17,7 +17,7 @@ float cocob_ref_dropout_scale(float p)
  * it serves dropout and dropout_grad alike. A dropped element is 0 by
  * selection, not by multiplying, so an infinite input does not become NaN. */
 void cocob_ref_dropout(const float *in, float *out, size_t n, float p, uint64_t seed,
-                 uint64_t counter)
+                       uint64_t counter)
 {
     float scale = cocob_ref_dropout_scale(p);
     for (size_t i = 0; i < n; i++)

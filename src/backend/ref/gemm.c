@@ -36,8 +36,8 @@ static void gemm_tile(int trans_a, int trans_b, size_t i, size_t k0, size_t kc, 
 }
 
 void cocob_ref_gemm(int trans_a, int trans_b, size_t M, size_t N, size_t K, float alpha,
-              const float *A, size_t lda, const float *B, size_t ldb, float beta, float *C,
-              size_t ldc)
+                    const float *A, size_t lda, const float *B, size_t ldb, float beta, float *C,
+                    size_t ldc)
 {
     /* beta = 0 overwrites C unread, as BLAS does: a fresh buffer's garbage,
      * NaN included, must not leak into the product. */

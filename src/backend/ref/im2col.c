@@ -11,7 +11,7 @@ void cocob_ref_im2col(const cocob_conv_shape *s, const float *x, float *col)
 /* The col rows of channels [first, end) alone, so that the cpu backend's
  * threads can each write channels of their own. */
 void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float *col, size_t first,
-                         size_t end)
+                               size_t end)
 {
     col += first * s->kernel_h * s->kernel_w * s->batch * s->out_h * s->out_w;
     for (size_t c = first; c < end; c++)
@@ -55,7 +55,7 @@ void cocob_ref_col2im(const cocob_conv_shape *s, const float *col, float *x)
  * channel c; each element sums its taps in the same order whatever the
  * range, so the cpu backend's threads agree with cocob_ref_col2im bit for bit. */
 void cocob_ref_col2im_planes(const cocob_conv_shape *s, const float *col, float *x, size_t first,
-                       size_t end)
+                             size_t end)
 {
     size_t positions = s->batch * s->out_h * s->out_w;
     x += first * s->height * s->width;

@@ -42,7 +42,7 @@ static void windows_over(size_t i, size_t size, size_t stride, size_t out, size_
  * windows that chose it; overlapping windows (stride < size) are just more
  * terms, and the kernel adds them in the same order. */
 void cocob_ref_maxpool_grad(const cocob_pool_shape *s, const float *dy, const int32_t *idx,
-                      float *dx)
+                            float *dx)
 {
     size_t out_plane = s->out_h * s->out_w;
     for (size_t p = 0; p < s->planes; p++, dy += out_plane, idx += out_plane)

@@ -21,23 +21,23 @@ uint64_t cocob_host_memory_bytes(void);
  * never overlap: restrict lets the loop be vectorised without run-time
  * checks. */
 void cocob_ref_cocob_update(float *restrict w, const float *restrict grad, float *restrict w1,
-                      float *restrict L, float *restrict G, float *restrict reward,
-                      float *restrict theta, size_t n, float alpha, float weight_decay);
+                            float *restrict L, float *restrict G, float *restrict reward,
+                            float *restrict theta, size_t n, float alpha, float weight_decay);
 
 /* The baselines' steps, each in its family's file with its formula, which
  * is PyTorch 1.13's; cl/<family>.cl holds each one's twin. SGD's buf is
  * read and written only with momentum. */
 void cocob_ref_sgd_update(float *restrict w, const float *restrict grad, float *restrict buf, size_t n,
-                    const cocob_baseline_hyper *h);
+                          const cocob_baseline_hyper *h);
 void cocob_ref_adagrad_update(float *restrict w, const float *restrict grad, float *restrict sum,
-                        size_t n, const cocob_baseline_hyper *h);
+                              size_t n, const cocob_baseline_hyper *h);
 void cocob_ref_rmsprop_update(float *restrict w, const float *restrict grad,
-                        float *restrict square_avg, size_t n, const cocob_baseline_hyper *h);
+                              float *restrict square_avg, size_t n, const cocob_baseline_hyper *h);
 void cocob_ref_adadelta_update(float *restrict w, const float *restrict grad,
-                         float *restrict square_avg, float *restrict acc_delta, size_t n,
-                         const cocob_baseline_hyper *h);
+                               float *restrict square_avg, float *restrict acc_delta, size_t n,
+                               const cocob_baseline_hyper *h);
 void cocob_ref_adam_update(float *restrict w, const float *restrict grad, float *restrict exp_avg,
-                     float *restrict exp_avg_sq, size_t n, const cocob_baseline_hyper *h);
+                           float *restrict exp_avg_sq, size_t n, const cocob_baseline_hyper *h);
 
 /* How many of x[0..n) are NaN or infinite; cl/nonfinite.cl holds its twin. */
 size_t cocob_ref_count_nonfinite(const float *x, size_t n);
@@ -66,8 +66,8 @@ static inline int32_t *span_ints(cocob_span s)
 /* C = alpha op(A) op(B) + beta C, row-major, cache-blocked; beta = 0 writes
  * C without reading it. On OpenCL, CLBlast. */
 void cocob_ref_gemm(int trans_a, int trans_b, size_t M, size_t N, size_t K, float alpha,
-              const float *A, size_t lda, const float *B, size_t ldb, float beta, float *C,
-              size_t ldc);
+                    const float *A, size_t lda, const float *B, size_t ldb, float beta, float *C,
+                    size_t ldc);
 
 /* The unrolled convolution input and its adjoint; cl/im2col.cl holds their
  * twins. */
@@ -76,33 +76,33 @@ void cocob_ref_col2im(const cocob_conv_shape *s, const float *col, float *x);
 /* The same loops over channels [first, end) and over planes (n channels + c)
  * [first, end) alone: what the cpu backend gives each thread. */
 void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float *col, size_t first,
-                         size_t end);
+                               size_t end);
 void cocob_ref_col2im_planes(const cocob_conv_shape *s, const float *col, float *x, size_t first,
-                       size_t end);
+                             size_t end);
 
 /* y[j][i][k] = x[i][j][k]; cl/swap_axes.cl holds its twin. */
 void cocob_ref_swap_axes(const float *x, float *y, size_t a, size_t bb, size_t inner);
 /* The rows y[j] for j in [first, end) alone: what the cpu backend gives
  * each thread. */
 void cocob_ref_swap_axes_rows(const float *x, float *y, size_t a, size_t bb, size_t inner,
-                        size_t first, size_t end);
+                              size_t first, size_t end);
 
 /* Max-pooling and its gathered gradient; cl/maxpool.cl holds their twins.
  * in is x or dx (planes x height x width); out and idx are y or dy and idx
  * (planes x out_h x out_w). */
 void cocob_ref_maxpool(const cocob_pool_shape *s, const float *x, float *y, int32_t *idx);
 void cocob_ref_maxpool_grad(const cocob_pool_shape *s, const float *dy, const int32_t *idx,
-                      float *dx);
+                            float *dx);
 
 /* y[o][c][i] = f(x[o][c][i] + bias[c]), and db[c] = the sum of dy over o
  * and i; cl/bias.cl holds their twins. y may be x. */
 void cocob_ref_bias_add(cocob_activation f, const float *x, const float *bias, float *y,
-                  size_t outer, size_t channels, size_t inner);
+                        size_t outer, size_t channels, size_t inner);
 void cocob_ref_bias_grad(const float *dy, float *db, size_t outer, size_t channels, size_t inner);
 /* db[c] for the channels [first, end) alone: what the cpu backend gives
  * each thread. */
 void cocob_ref_bias_grad_channels(const float *dy, float *db, size_t outer, size_t channels,
-                            size_t inner, size_t first, size_t end);
+                                  size_t inner, size_t first, size_t end);
 
 /* relu, tanh, sigmoid and the identity, and their gradients from y;
  * cl/activation.cl holds their twins, and cl/activation_fn.cl
@@ -111,12 +111,12 @@ const char *cocob_ref_activation_name(cocob_activation f);
 float cocob_ref_activation_apply(cocob_activation f, float x);
 void cocob_ref_activation(cocob_activation f, const float *x, float *y, size_t n);
 void cocob_ref_activation_grad(cocob_activation f, const float *y, const float *dy, float *dx,
-                         size_t n);
+                               size_t n);
 
 /* Per-row loss and gradient; a label outside [0, classes) makes its row
  * NaN. cl/softmax_xent.cl holds its twin. */
 void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *loss, float *dlogits,
-                      size_t rows, size_t classes);
+                            size_t rows, size_t classes);
 
 /* The first index of each row's maximum, a NaN counting as the largest;
  * cl/argmax.cl holds its twin. */
@@ -127,6 +127,6 @@ void cocob_ref_argmax(const float *x, int32_t *out, size_t rows, size_t cols);
  * holds its twin. */
 float cocob_ref_dropout_scale(float p);
 void cocob_ref_dropout(const float *in, float *out, size_t n, float p, uint64_t seed,
-                 uint64_t counter);
+                       uint64_t counter);
 
 #endif

@@ -10,7 +10,7 @@ void cocob_ref_swap_axes(const float *x, float *y, size_t a, size_t bb, size_t i
 /* The rows y[first .. end) alone, so that the cpu backend's threads can
  * each write rows of their own. */
 void cocob_ref_swap_axes_rows(const float *x, float *y, size_t a, size_t bb, size_t inner,
-                        size_t first, size_t end)
+                              size_t first, size_t end)
 {
     y += first * a * inner;
     for (size_t j = first; j < end; j++)
