@@ -1,4 +1,5 @@
-/* adadelta_update's validation; its state buffers hold the running means of squared gradients and steps. */
+/* adadelta_update's validation; its state buffers hold the
+ * running means of squared gradients and steps. */
 #include "ops/baseline.h"
 #include "ops/ops.h"
 

@@ -1,4 +1,5 @@
-/* adam_update's validation; its state buffers hold the running means of gradients and of their squares. */
+/* adam_update's validation; its state buffers hold the
+ * running means of gradients and of their squares. */
 #include "ops/baseline.h"
 #include "ops/ops.h"
 

@@ -5,8 +5,9 @@
  * output overlaps another operand unless the op is declared in place for
  * that very span), fails naming the op and the argument at fault, and only
  * then calls the backend, which trusts what it is given. The core, the
- * optimizers, the monitor and the diagnostics call these, never the table;
- * only a backend built over others (verify) calls their tables. */
+ * optimizers, the monitor and the diagnostics call these, never the table's
+ * ops (alloc, free, finish and destroy, which take no spans, they call
+ * directly); only a backend built over others (verify) calls their tables. */
 #ifndef COCOB_OPS_OPS_H
 #define COCOB_OPS_OPS_H
 

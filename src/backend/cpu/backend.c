@@ -49,7 +49,8 @@ static void update_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_update_args *a = arg;
     size_t s = a->state_offset + first;
-    cocob_ref_cocob_update(floats(a->w, a->w_offset + first), floats(a->grad, a->grad_offset + first),
+    cocob_ref_cocob_update(floats(a->w, a->w_offset + first),
+                           floats(a->grad, a->grad_offset + first),
                            floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
                            floats(a->state[COCOB_STATE_G], s),
                            floats(a->state[COCOB_STATE_REWARD], s),
@@ -187,7 +188,8 @@ static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, co
 static void dropout_chunk(void *arg, size_t first, size_t end)
 {
     unary_args *a = arg;
-    cocob_ref_dropout(a->in + first, a->out + first, end - first, a->p, a->seed, a->counter + first);
+    cocob_ref_dropout(a->in + first, a->out + first, end - first, a->p, a->seed,
+                      a->counter + first);
 }
 
 static void dropout_on(cocob_span in, cocob_span out, size_t n, float p, uint64_t seed,
@@ -363,7 +365,8 @@ static void maxpool_chunk(void *arg, size_t first, size_t end)
     pool_args *a = arg;
     cocob_pool_shape part = planes_of(a->s, first, end);
     size_t out = first * a->s->out_h * a->s->out_w;
-    cocob_ref_maxpool(&part, a->in + first * a->s->height * a->s->width, a->out + out, a->idx + out);
+    cocob_ref_maxpool(&part, a->in + first * a->s->height * a->s->width, a->out + out,
+                      a->idx + out);
 }
 
 static cocob_status cpu_maxpool(cocob_backend *b, const cocob_pool_shape *sh, cocob_span x,

@@ -47,7 +47,8 @@ void cocob_ref_activation(cocob_activation f, const float *x, float *y, size_t n
 
 /* relu' selects rather than multiplies, so that a dropped unit passes 0 even
  * where dy is infinite. */
-void cocob_ref_activation_grad(cocob_activation f, const float *y, const float *dy, float *dx, size_t n)
+void cocob_ref_activation_grad(cocob_activation f, const float *y, const float *dy, float *dx,
+                               size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float v = y[i];

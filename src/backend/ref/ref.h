@@ -27,8 +27,8 @@ void cocob_ref_cocob_update(float *restrict w, const float *restrict grad, float
 /* The baselines' steps, each in its family's file with its formula, which
  * is PyTorch 1.13's; cl/<family>.cl holds each one's twin. SGD's buf is
  * read and written only with momentum. */
-void cocob_ref_sgd_update(float *restrict w, const float *restrict grad, float *restrict buf, size_t n,
-                          const cocob_baseline_hyper *h);
+void cocob_ref_sgd_update(float *restrict w, const float *restrict grad, float *restrict buf,
+                          size_t n, const cocob_baseline_hyper *h);
 void cocob_ref_adagrad_update(float *restrict w, const float *restrict grad, float *restrict sum,
                               size_t n, const cocob_baseline_hyper *h);
 void cocob_ref_rmsprop_update(float *restrict w, const float *restrict grad,

@@ -168,7 +168,8 @@ cocob_status cocob_verify_outputs(verify_backend *c, const char *op, const char 
         if (c->mode == COCOB_VERIFY_STOP && w.first_bad < o->n)
             return diverged(c, op, shape, o, c->host, ref, w.first_bad);
         if (c->mode == COCOB_VERIFY_RECORD) {
-            s = cocob_verify_record(c, op, shape, w.abs, w.units, o->ulps, o->n, w.first_bad == o->n);
+            s = cocob_verify_record(c, op, shape, w.abs, w.units, o->ulps, o->n,
+                                    w.first_bad == o->n);
             if (s != COCOB_OK)
                 return s;
         }

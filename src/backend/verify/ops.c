@@ -84,7 +84,8 @@ static cocob_status chk_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
 {
     cocob_span sx = {(cocob_buffer *)x, offset};
     size_t want = 0;
-    cocob_status s = REF(b)->iface->count_nonfinite(REF(b), cocob_verify_ref(sx).buf, offset, n, &want);
+    cocob_status s = REF(b)->iface->count_nonfinite(REF(b), cocob_verify_ref(sx).buf, offset, n,
+                                                    &want);
     if (s == COCOB_OK)
         s = DEV(b)->iface->count_nonfinite(DEV(b), cocob_verify_dev(sx).buf, offset, n, count);
     if (s == COCOB_OK && *count != want && of(b)->mode == COCOB_VERIFY_STOP)
@@ -96,7 +97,8 @@ static cocob_status chk_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
     if (s == COCOB_OK && of(b)->mode == COCOB_VERIFY_RECORD) {
         char shape[32];
         snprintf(shape, sizeof shape, "%zu", n);
-        s = cocob_verify_record(of(b), "count_nonfinite", shape, fabs((double)*count - (double)want),
+        s = cocob_verify_record(of(b), "count_nonfinite", shape,
+                                fabs((double)*count - (double)want),
                          *count == want ? 0 : INFINITY, 0, 1, *count == want);
     }
     return s;
@@ -117,17 +119,20 @@ static cocob_status chk_gemm(cocob_backend *b, int ta, int tb, size_t M, size_t 
      * |op(B)| + |beta| |C|, with C as it was before the op. */
     size_t na = ta ? extent(K, M, lda) : extent(M, K, lda);
     size_t nb = tb ? extent(N, K, ldb) : extent(K, N, ldb), nc = extent(M, N, ldc);
-    float *absA = cocob_verify_abs(cocob_verify_ref_floats(A), na), *absB = cocob_verify_abs(cocob_verify_ref_floats(B), nb);
+    float *absA = cocob_verify_abs(cocob_verify_ref_floats(A), na);
+    float *absB = cocob_verify_abs(cocob_verify_ref_floats(B), nb);
     float *mag = cocob_verify_abs(cocob_verify_ref_floats(C), nc);
     if (!absA || !absB || !mag)
         s = no_memory(b, "gemm");
     if (s == COCOB_OK) {
         cocob_ref_gemm(ta, tb, M, N, K, fabsf(alpha), absA, lda, absB, ldb, fabsf(beta), mag, ldc);
-        s = REF(b)->iface->gemm(REF(b), ta, tb, M, N, K, alpha, cocob_verify_ref(A), lda, cocob_verify_ref(B),
+        s = REF(b)->iface->gemm(REF(b), ta, tb, M, N, K, alpha, cocob_verify_ref(A), lda,
+                                cocob_verify_ref(B),
                                 ldb, beta, cocob_verify_ref(C), ldc);
     }
     if (s == COCOB_OK)
-        s = DEV(b)->iface->gemm(DEV(b), ta, tb, M, N, K, alpha, cocob_verify_dev(A), lda, cocob_verify_dev(B),
+        s = DEV(b)->iface->gemm(DEV(b), ta, tb, M, N, K, alpha, cocob_verify_dev(A), lda,
+                                cocob_verify_dev(B),
                                 ldb, beta, cocob_verify_dev(C), ldc);
     if (s == COCOB_OK) {
         verify_out out = {"C", C, nc, mag, 2.0 * (double)(K + 1), 0};
@@ -149,30 +154,35 @@ static cocob_status chk_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
     cocob_status s = REF(b)->iface->bias_add(REF(b), f, cocob_verify_ref(x), cocob_verify_ref(bias),
                                              cocob_verify_ref(y), outer, channels, inner);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->bias_add(DEV(b), f, cocob_verify_dev(x), cocob_verify_dev(bias), cocob_verify_dev(y),
+        s = DEV(b)->iface->bias_add(DEV(b), f, cocob_verify_dev(x), cocob_verify_dev(bias),
+                                    cocob_verify_dev(y),
                                     outer, channels, inner);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"y", y, outer * channels * inner, NULL, activation_ulps(f), 0};
     char shape[64];
-    snprintf(shape, sizeof shape, "%zux%zux%zu %s", outer, channels, inner, cocob_ref_activation_name(f));
+    snprintf(shape, sizeof shape, "%zux%zux%zu %s", outer, channels, inner,
+             cocob_ref_activation_name(f));
     return cocob_verify_outputs(of(b), "bias_add", shape, &out, 1);
 }
 
 static cocob_status chk_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
                                   size_t channels, size_t inner)
 {
-    cocob_status s = REF(b)->iface->bias_grad(REF(b), cocob_verify_ref(dy), cocob_verify_ref(db), outer,
+    cocob_status s = REF(b)->iface->bias_grad(REF(b), cocob_verify_ref(dy), cocob_verify_ref(db),
+                                              outer,
                                               channels, inner);
     if (s != COCOB_OK)
         return s;
     size_t n = outer * channels * inner;
-    float *abs = cocob_verify_abs(cocob_verify_ref_floats(dy), n), *mag = malloc(channels * sizeof *mag);
+    float *abs = cocob_verify_abs(cocob_verify_ref_floats(dy), n);
+    float *mag = malloc(channels * sizeof *mag);
     if (!abs || !mag)
         s = no_memory(b, "bias_grad");
     if (s == COCOB_OK) {
         cocob_ref_bias_grad(abs, mag, outer, channels, inner);
-        s = DEV(b)->iface->bias_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(db), outer, channels,
+        s = DEV(b)->iface->bias_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(db), outer,
+                                     channels,
                                      inner);
     }
     if (s == COCOB_OK) {
@@ -189,7 +199,8 @@ static cocob_status chk_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db
 static cocob_status chk_activation(cocob_backend *b, cocob_activation f, cocob_span x,
                                    cocob_span y, size_t n)
 {
-    cocob_status s = REF(b)->iface->activation(REF(b), f, cocob_verify_ref(x), cocob_verify_ref(y), n);
+    cocob_status s = REF(b)->iface->activation(REF(b), f, cocob_verify_ref(x),
+                                               cocob_verify_ref(y), n);
     if (s == COCOB_OK)
         s = DEV(b)->iface->activation(DEV(b), f, cocob_verify_dev(x), cocob_verify_dev(y), n);
     if (s != COCOB_OK)
@@ -203,7 +214,8 @@ static cocob_status chk_activation(cocob_backend *b, cocob_activation f, cocob_s
 static cocob_status chk_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
                                         cocob_span dy, cocob_span dx, size_t n)
 {
-    cocob_status s = REF(b)->iface->activation_grad(REF(b), f, cocob_verify_ref(y), cocob_verify_ref(dy),
+    cocob_status s = REF(b)->iface->activation_grad(REF(b), f, cocob_verify_ref(y),
+                                                    cocob_verify_ref(dy),
                                                     cocob_verify_ref(dx), n);
     if (s == COCOB_OK)
         s = DEV(b)->iface->activation_grad(DEV(b), f, cocob_verify_dev(y), cocob_verify_dev(dy),
@@ -220,12 +232,13 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
                                      cocob_span loss, cocob_span dlogits, size_t rows,
                                      size_t classes)
 {
-    cocob_status s = REF(b)->iface->softmax_xent(REF(b), cocob_verify_ref(logits), cocob_verify_ref(labels),
-                                                 cocob_verify_ref(loss), cocob_verify_ref(dlogits), rows,
-                                                 classes);
+    cocob_status s = REF(b)->iface->softmax_xent(REF(b), cocob_verify_ref(logits),
+                                                 cocob_verify_ref(labels), cocob_verify_ref(loss),
+                                                 cocob_verify_ref(dlogits), rows, classes);
     if (s == COCOB_OK)
         s = DEV(b)->iface->softmax_xent(DEV(b), cocob_verify_dev(logits), cocob_verify_dev(labels),
-                                        cocob_verify_dev(loss), cocob_verify_dev(dlogits), rows, classes);
+                                        cocob_verify_dev(loss), cocob_verify_dev(dlogits), rows,
+                                        classes);
     if (s != COCOB_OK)
         return s;
     /* loss = log(sum exp(x - max)) + max - x[label]: measured against
@@ -262,7 +275,8 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
 static cocob_status chk_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
                                size_t cols)
 {
-    cocob_status s = REF(b)->iface->argmax(REF(b), cocob_verify_ref(x), cocob_verify_ref(out), rows, cols);
+    cocob_status s = REF(b)->iface->argmax(REF(b), cocob_verify_ref(x), cocob_verify_ref(out),
+                                           rows, cols);
     if (s == COCOB_OK)
         s = DEV(b)->iface->argmax(DEV(b), cocob_verify_dev(x), cocob_verify_dev(out), rows, cols);
     if (s != COCOB_OK)
@@ -276,10 +290,12 @@ static cocob_status chk_argmax(cocob_backend *b, cocob_span x, cocob_span out, s
 static cocob_status chk_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
                                 uint64_t seed, uint64_t counter)
 {
-    cocob_status s = REF(b)->iface->dropout(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), n, p, seed,
+    cocob_status s = REF(b)->iface->dropout(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), n,
+                                            p, seed,
                                             counter);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->dropout(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), n, p, seed, counter);
+        s = DEV(b)->iface->dropout(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), n, p, seed,
+                                   counter);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"y", y, n, NULL, 0, 0};
@@ -291,10 +307,12 @@ static cocob_status chk_dropout(cocob_backend *b, cocob_span x, cocob_span y, si
 static cocob_status chk_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                      float p, uint64_t seed, uint64_t counter)
 {
-    cocob_status s = REF(b)->iface->dropout_grad(REF(b), cocob_verify_ref(dy), cocob_verify_ref(dx), n, p, seed,
+    cocob_status s = REF(b)->iface->dropout_grad(REF(b), cocob_verify_ref(dy),
+                                                 cocob_verify_ref(dx), n, p, seed,
                                                  counter);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->dropout_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(dx), n, p, seed,
+        s = DEV(b)->iface->dropout_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(dx), n, p,
+                                        seed,
                                         counter);
     if (s != COCOB_OK)
         return s;
@@ -359,9 +377,11 @@ static cocob_status chk_col2im(cocob_backend *b, const cocob_conv_shape *sh, coc
 static cocob_status chk_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
                                   size_t bb, size_t inner)
 {
-    cocob_status s = REF(b)->iface->swap_axes(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), a, bb, inner);
+    cocob_status s = REF(b)->iface->swap_axes(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), a,
+                                              bb, inner);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->swap_axes(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), a, bb, inner);
+        s = DEV(b)->iface->swap_axes(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), a, bb,
+                                     inner);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"y", y, a * bb * inner, NULL, 0, 0};
@@ -382,7 +402,8 @@ static cocob_status chk_maxpool(cocob_backend *b, const cocob_pool_shape *sh, co
     cocob_status s = REF(b)->iface->maxpool(REF(b), sh, cocob_verify_ref(x), cocob_verify_ref(y),
                                             cocob_verify_ref(idx));
     if (s == COCOB_OK)
-        s = DEV(b)->iface->maxpool(DEV(b), sh, cocob_verify_dev(x), cocob_verify_dev(y), cocob_verify_dev(idx));
+        s = DEV(b)->iface->maxpool(DEV(b), sh, cocob_verify_dev(x), cocob_verify_dev(y),
+                                   cocob_verify_dev(idx));
     if (s != COCOB_OK)
         return s;
     size_t n = sh->planes * sh->out_h * sh->out_w;
@@ -395,17 +416,20 @@ static cocob_status chk_maxpool(cocob_backend *b, const cocob_pool_shape *sh, co
 static cocob_status chk_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh, cocob_span dy,
                                      cocob_span idx, cocob_span dx)
 {
-    cocob_status s = REF(b)->iface->maxpool_grad(REF(b), sh, cocob_verify_ref(dy), cocob_verify_ref(idx),
+    cocob_status s = REF(b)->iface->maxpool_grad(REF(b), sh, cocob_verify_ref(dy),
+                                                 cocob_verify_ref(idx),
                                                  cocob_verify_ref(dx));
     if (s != COCOB_OK)
         return s;
     size_t ny = sh->planes * sh->out_h * sh->out_w, nx = sh->planes * sh->height * sh->width;
-    float *abs = cocob_verify_abs(cocob_verify_ref_floats(dy), ny), *mag = malloc((nx ? nx : 1) * sizeof *mag);
+    float *abs = cocob_verify_abs(cocob_verify_ref_floats(dy), ny);
+    float *mag = malloc((nx ? nx : 1) * sizeof *mag);
     if (!abs || !mag)
         s = no_memory(b, "maxpool_grad");
     if (s == COCOB_OK) {
         cocob_ref_maxpool_grad(sh, abs, (const int32_t *)cocob_verify_ref_floats(idx), mag);
-        s = DEV(b)->iface->maxpool_grad(DEV(b), sh, cocob_verify_dev(dy), cocob_verify_dev(idx), cocob_verify_dev(dx));
+        s = DEV(b)->iface->maxpool_grad(DEV(b), sh, cocob_verify_dev(dy), cocob_verify_dev(idx),
+                                        cocob_verify_dev(dx));
     }
     if (s == COCOB_OK) {
         /* An input is in at most ceil(size / stride)^2 windows. */
@@ -424,10 +448,12 @@ static cocob_status chk_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
                               const cocob_buffer *c, float s_, size_t n)
 {
     cocob_span sa = {a, 0}, sb = {(cocob_buffer *)bb, 0}, sc = {(cocob_buffer *)c, 0};
-    cocob_status s = REF(b)->iface->triad(REF(b), cocob_verify_ref(sa).buf, cocob_verify_ref(sb).buf,
+    cocob_status s = REF(b)->iface->triad(REF(b), cocob_verify_ref(sa).buf,
+                                          cocob_verify_ref(sb).buf,
                                           cocob_verify_ref(sc).buf, s_, n);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->triad(DEV(b), cocob_verify_dev(sa).buf, cocob_verify_dev(sb).buf, cocob_verify_dev(sc).buf,
+        s = DEV(b)->iface->triad(DEV(b), cocob_verify_dev(sa).buf, cocob_verify_dev(sb).buf,
+                                 cocob_verify_dev(sc).buf,
                                  s_, n);
     if (s != COCOB_OK)
         return s;
@@ -444,10 +470,12 @@ static cocob_status chk_stats(cocob_backend *b, cocob_span x, cocob_span y, coco
                               size_t n, cocob_stats *out)
 {
     cocob_stats want;
-    cocob_status s = REF(b)->iface->stats(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), cocob_verify_ref(z), n,
+    cocob_status s = REF(b)->iface->stats(REF(b), cocob_verify_ref(x), cocob_verify_ref(y),
+                                          cocob_verify_ref(z), n,
                                           &want);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->stats(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), cocob_verify_dev(z), n, out);
+        s = DEV(b)->iface->stats(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y),
+                                 cocob_verify_dev(z), n, out);
     if (s != COCOB_OK)
         return s;
     double ulps = 2.0 * (double)n;
@@ -468,7 +496,8 @@ static cocob_status chk_stats(cocob_backend *b, cocob_span x, cocob_span y, coco
                           out->sum_sq, out->count, want.min, want.sum, want.max, want.sum_sq,
                           want.count);
     if (of(b)->mode == COCOB_VERIFY_RECORD)
-        s = cocob_verify_record(of(b), "stats", shape, fabs(out->sum - want.sum), units, ulps, n, pass);
+        s = cocob_verify_record(of(b), "stats", shape, fabs(out->sum - want.sum), units, ulps, n,
+                                pass);
     return s;
 }
 
