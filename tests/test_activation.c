@@ -10,6 +10,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 static const cocob_activation kinds[] = {COCOB_ACT_RELU, COCOB_ACT_TANH, COCOB_ACT_SIGMOID,
                                          COCOB_ACT_IDENTITY};
@@ -22,7 +23,7 @@ static float *run(cocob_context *ctx, cocob_activation f, const float *x, size_t
     cocob_backend *b = ctx->backend;
     cocob_buffer *bx = test_put(b, x, n), *by = in_place ? bx : test_put(b, NULL, n);
     cocob_span sx = {bx, TEST_OFF}, sy = {by, TEST_OFF};
-    cocob_status s = b->iface->activation(b, f, sx, sy, n);
+    cocob_status s = cocob_op_activation(b, f, sx, sy, n);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     if (!in_place)
         b->iface->free(b, bx);
@@ -37,7 +38,7 @@ static float *run_grad(cocob_context *ctx, cocob_activation f, const float *y, c
     cocob_backend *b = ctx->backend;
     cocob_buffer *by = test_put(b, y, n), *bdy = test_put(b, dy, n), *bdx = in_place ? bdy : test_put(b, NULL, n);
     cocob_span sy = {by, TEST_OFF}, sdy = {bdy, TEST_OFF}, sdx = {bdx, TEST_OFF};
-    cocob_status s = b->iface->activation_grad(b, f, sy, sdy, sdx, n);
+    cocob_status s = cocob_op_activation_grad(b, f, sy, sdy, sdx, n);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, by);
     if (!in_place)
@@ -142,7 +143,7 @@ START_TEST(reference_is_within_ulps_of_the_maths)
     cocob_activation f = kinds[_i];
     float *x = inputs(SWEEP, 1), *y = malloc(SWEEP * sizeof *y);
     ck_assert_ptr_nonnull(y);
-    activation_ref(f, x, y, SWEEP);
+    cocob_ref_activation(f, x, y, SWEEP);
     double worst = 0;
     for (size_t i = 0; i < SWEEP; i++) {
         double e = ulps(y[i], exact(f, x[i]));
@@ -183,8 +184,8 @@ START_TEST(gradient_matches_finite_differences)
     test_rng rng = {3};
     for (size_t i = 0; i < N; i++)
         dy[i] = test_rng_uniform(&rng, -4, 4);
-    activation_ref(f, x, y, N);
-    activation_grad_ref(f, y, dy, dx, N);
+    cocob_ref_activation(f, x, y, N);
+    cocob_ref_activation_grad(f, y, dy, dx, N);
     double worst = 0;
     for (size_t i = 0; i < N; i++) {
         if (f == COCOB_ACT_RELU && fabsf(x[i]) < 1e-3f)
@@ -264,19 +265,19 @@ START_TEST(arguments_are_checked)
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, y = {buf, 50}, dx = {buf, 60};
-    ck_assert_int_eq(b->iface->activation(b, (cocob_activation)7, x, y, 10),
+    ck_assert_int_eq(cocob_op_activation(b, (cocob_activation)7, x, y, 10),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "activation: unknown activation 7"));
-    ck_assert_int_eq(b->iface->activation_grad(b, COCOB_ACT_TANH, x, y, dx, 0),
+    ck_assert_int_eq(cocob_op_activation_grad(b, COCOB_ACT_TANH, x, y, dx, 0),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "activation_grad (tanh): the length"));
     /* 50 floats fit from 50, not 51. */
-    ck_assert_int_eq(b->iface->activation(b, COCOB_ACT_RELU, x, y, 51), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_activation(b, COCOB_ACT_RELU, x, y, 51), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "y needs 51 floats from offset 50"));
-    ck_assert_int_eq(b->iface->activation_grad(b, COCOB_ACT_SIGMOID, x, y, dx, 45),
+    ck_assert_int_eq(cocob_op_activation_grad(b, COCOB_ACT_SIGMOID, x, y, dx, 45),
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "dx needs 45 floats from offset 60"));
-    ck_assert_int_eq(b->iface->activation(b, COCOB_ACT_SIGMOID, x, y, 50), COCOB_OK);
+    ck_assert_int_eq(cocob_op_activation(b, COCOB_ACT_SIGMOID, x, y, 50), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

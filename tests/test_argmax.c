@@ -7,6 +7,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 /* argmax on ctx over x in a NaN-filled buffer (see test_put); returns out's
  * whole buffer, out at TEST_OFF, having checked nothing around it was
@@ -16,7 +17,7 @@ static int32_t *run(cocob_context *ctx, const float *x, size_t rows, size_t cols
     cocob_backend *b = ctx->backend;
     cocob_buffer *bx = test_put(b, x, rows * cols), *bo = test_put(b, NULL, rows);
     cocob_span sx = {bx, TEST_OFF}, so = {bo, TEST_OFF};
-    cocob_status s = b->iface->argmax(b, sx, so, rows, cols);
+    cocob_status s = cocob_op_argmax(b, sx, so, rows, cols);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bx);
     return test_take(b, bo, rows);
@@ -88,16 +89,16 @@ START_TEST(arguments_are_checked)
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, out = {buf, 90};
-    ck_assert_int_eq(b->iface->argmax(b, x, out, 3, 0), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_op_argmax(b, x, out, 3, 0), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "argmax: rows 3 and cols 0"));
-    ck_assert_int_eq(b->iface->argmax(b, x, out, 1, (size_t)INT32_MAX + 2), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_argmax(b, x, out, 1, (size_t)INT32_MAX + 2), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "int32"));
-    ck_assert_int_eq(b->iface->argmax(b, x, out, SIZE_MAX / 8, 10), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_argmax(b, x, out, SIZE_MAX / 8, 10), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "more than size_t can count"));
     /* 11 indices do not fit from 90 of 100. */
-    ck_assert_int_eq(b->iface->argmax(b, x, out, 11, 2), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_argmax(b, x, out, 11, 2), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "out 11 indices from offset 90"));
-    ck_assert_int_eq(b->iface->argmax(b, x, out, 10, 9), COCOB_OK);
+    ck_assert_int_eq(cocob_op_argmax(b, x, out, 10, 9), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

@@ -13,6 +13,7 @@
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
 #endif
+#include "ops/ops.h"
 
 /* outer, channels, inner */
 static const size_t shapes[][3] = {
@@ -50,7 +51,7 @@ static float *run_add(cocob_context *ctx, cocob_activation f, int in_place, cons
     cocob_buffer *bx = test_put(b, x, n), *bb = test_put(b, bias, sh[1]);
     cocob_buffer *by = in_place ? bx : test_put(b, NULL, n);
     cocob_span sx = {bx, TEST_OFF}, sb = {bb, TEST_OFF}, sy = {by, TEST_OFF};
-    cocob_status s = b->iface->bias_add(b, f, sx, sb, sy, sh[0], sh[1], sh[2]);
+    cocob_status s = cocob_op_bias_add(b, f, sx, sb, sy, sh[0], sh[1], sh[2]);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bb);
     if (!in_place) {
@@ -67,7 +68,7 @@ static float *run_grad(cocob_context *ctx, const size_t *sh, const float *dy)
     cocob_backend *b = ctx->backend;
     cocob_buffer *bdy = test_put(b, dy, count_of(sh)), *bdb = test_put(b, NULL, sh[1]);
     cocob_span sdy = {bdy, TEST_OFF}, sdb = {bdb, TEST_OFF};
-    cocob_status s = b->iface->bias_grad(b, sdy, sdb, sh[0], sh[1], sh[2]);
+    cocob_status s = cocob_op_bias_grad(b, sdy, sdb, sh[0], sh[1], sh[2]);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bdy);
     return test_take(b, bdb, sh[1]);
@@ -126,7 +127,7 @@ END_TEST
 static double loss(const size_t *sh, const float *y0, const float *bias, const float *w, float *y)
 {
     size_t n = count_of(sh);
-    bias_add_ref(COCOB_ACT_IDENTITY, y0, bias, y, sh[0], sh[1], sh[2]);
+    cocob_ref_bias_add(COCOB_ACT_IDENTITY, y0, bias, y, sh[0], sh[1], sh[2]);
     double L = 0;
     for (size_t j = 0; j < n; j++)
         L += (double)w[j] * y[j];
@@ -137,7 +138,7 @@ START_TEST(gradient_matches_finite_differences)
 {
     /* y0, bias and w in eighths and h = 1/64: y0 + bias +- h is exact in
      * float, the double sums are exact, so the central difference is
-     * exactly dL/dbias_c = the sum of w over channel c, which bias_grad_ref
+     * exactly dL/dbias_c = the sum of w over channel c, which cocob_ref_bias_grad
      * (summing eighths, exactly) must give to the bit. The two large shapes
      * repeat the same loops at a cost the sanitizer build would feel. */
     const size_t *sh = shapes[SMALL + _i];
@@ -146,7 +147,7 @@ START_TEST(gradient_matches_finite_differences)
     float *bias = eighths(C, 30 + (uint64_t)_i), *y = malloc(n * sizeof *y);
     float *db = malloc(C * sizeof *db);
     ck_assert(y && db);
-    bias_grad_ref(w, db, sh[0], sh[1], sh[2]);
+    cocob_ref_bias_grad(w, db, sh[0], sh[1], sh[2]);
     const float h = 1.0f / 64;
     for (size_t c = 0; c < C; c++) {
         float bc = bias[c];
@@ -202,13 +203,13 @@ START_TEST(bias_add_kernel_matches_the_reference)
         double e = fabs((double)got[i] - want[i]) / ulp;
         if (!(e <= apart_ulps[f]))
             ck_abort_msg("%zu x %zu x %zu, %s: element %zu is %.9g, the reference %.9g (%.3g "
-                         "ulps, bound %g)", sh[0], sh[1], sh[2], activation_name(f),
+                         "ulps, bound %g)", sh[0], sh[1], sh[2], cocob_activation_name(f),
                          i - TEST_OFF, got[i], want[i], e, apart_ulps[f]);
         worst = fmax(worst, e);
     }
     if (f == COCOB_ACT_TANH || f == COCOB_ACT_SIGMOID)
         printf("bias_add %zu x %zu x %zu, %s: at most %.3g ulps from the reference\n", sh[0],
-               sh[1], sh[2], activation_name(f), worst);
+               sh[1], sh[2], cocob_activation_name(f), worst);
     free(y);
     free(bias);
     free(want);
@@ -312,30 +313,30 @@ START_TEST(arguments_are_checked)
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
     cocob_span y = {buf, 0}, bias = {buf, 90};
-    ck_assert_int_eq(b->iface->bias_add(b, COCOB_ACT_RELU, y, bias, y, 2, 0, 3),
+    ck_assert_int_eq(cocob_op_bias_add(b, COCOB_ACT_RELU, y, bias, y, 2, 0, 3),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "bias_add: the sizes outer 2, "
                                                            "channels 0 and inner 3"));
-    ck_assert_int_eq(b->iface->bias_grad(b, y, bias, SIZE_MAX / 2, 3, 1), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_bias_grad(b, y, bias, SIZE_MAX / 2, 3, 1), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "bias_grad: "));
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "more than size_t can count"));
     /* 4 x 5 x 5 = 100 floats fit from 0, but 5 bias floats not from 96. */
     cocob_span late = {buf, 96};
-    ck_assert_int_eq(b->iface->bias_add(b, COCOB_ACT_IDENTITY, y, late, y, 4, 5, 5),
+    ck_assert_int_eq(cocob_op_bias_add(b, COCOB_ACT_IDENTITY, y, late, y, 4, 5, 5),
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "the bias 5 from offset 96"));
     /* x fits, y does not. */
     cocob_span y4 = {buf, 4};
-    ck_assert_int_eq(b->iface->bias_add(b, COCOB_ACT_TANH, y, bias, y4, 4, 5, 5),
+    ck_assert_int_eq(cocob_op_bias_add(b, COCOB_ACT_TANH, y, bias, y4, 4, 5, 5),
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "needs 100 floats from offset 4"));
-    ck_assert_int_eq(b->iface->bias_add(b, (cocob_activation)7, y, bias, y, 2, 5, 2),
+    ck_assert_int_eq(cocob_op_bias_add(b, (cocob_activation)7, y, bias, y, 2, 5, 2),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "bias_add: unknown activation 7"));
     cocob_span y1 = {buf, 1};
-    ck_assert_int_eq(b->iface->bias_grad(b, y1, bias, 4, 5, 5), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_bias_grad(b, y1, bias, 4, 5, 5), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "needs 100 floats from offset 1"));
-    ck_assert_int_eq(b->iface->bias_grad(b, y, bias, 2, 5, 2), COCOB_OK);
+    ck_assert_int_eq(cocob_op_bias_grad(b, y, bias, 2, 5, 2), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

@@ -41,8 +41,8 @@ static void host_free(host_cocob *h)
 
 static void host_step(host_cocob *h, const float *grad, float weight_decay)
 {
-    cocob_update_ref(h->w, grad, h->w1, h->L, h->G, h->reward, h->theta, h->n, 100.0f,
-                     weight_decay);
+    cocob_ref_cocob_update(h->w, grad, h->w1, h->L, h->G, h->reward, h->theta, h->n, 100.0f,
+                           weight_decay);
 }
 
 /* ---- the reference against the maths ---- */

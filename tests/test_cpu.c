@@ -11,6 +11,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 /* A few host arrays, each put on a backend at TEST_OFF (tests/testutil.h). */
 enum { MAX_ARRAYS = 7 };
@@ -73,13 +74,13 @@ static const size_t sizes[] = {1000, 1000003};
 
 static cocob_status do_fill(cocob_backend *b, cocob_span *s, size_t n)
 {
-    return b->iface->fill(b, s[0].buf, TEST_OFF, 0.625f, n);
+    return cocob_op_fill(b, s[0].buf, TEST_OFF, 0.625f, n);
 }
 
 static cocob_status do_triad(cocob_backend *b, cocob_span *s, size_t n)
 {
     /* triad works from offset 0: all three are the padded buffers. */
-    return b->iface->triad(b, s[0].buf, s[1].buf, s[2].buf, 0.37f, n + TEST_OFF);
+    return cocob_op_triad(b, s[0].buf, s[1].buf, s[2].buf, 0.37f, n + TEST_OFF);
 }
 
 static cocob_status do_activations(cocob_backend *b, cocob_span *s, size_t n)
@@ -87,18 +88,18 @@ static cocob_status do_activations(cocob_backend *b, cocob_span *s, size_t n)
     cocob_status st = COCOB_OK;
     for (int f = COCOB_ACT_RELU; f <= COCOB_ACT_IDENTITY && st == COCOB_OK; f++) {
         cocob_span x = s[0], y = s[1 + f], dx = s[5];
-        st = b->iface->activation(b, (cocob_activation)f, x, y, n);
+        st = cocob_op_activation(b, (cocob_activation)f, x, y, n);
         if (st == COCOB_OK)
-            st = b->iface->activation_grad(b, (cocob_activation)f, y, s[6], dx, n);
+            st = cocob_op_activation_grad(b, (cocob_activation)f, y, s[6], dx, n);
     }
     return st;
 }
 
 static cocob_status do_dropout(cocob_backend *b, cocob_span *s, size_t n)
 {
-    cocob_status st = b->iface->dropout(b, s[0], s[1], n, 0.3f, 77, 123456789);
+    cocob_status st = cocob_op_dropout(b, s[0], s[1], n, 0.3f, 77, 123456789);
     if (st == COCOB_OK)
-        st = b->iface->dropout_grad(b, s[2], s[2], n, 0.3f, 77, 123456789);
+        st = cocob_op_dropout_grad(b, s[2], s[2], n, 0.3f, 77, 123456789);
     return st;
 }
 
@@ -111,7 +112,7 @@ static cocob_status do_update(cocob_backend *b, cocob_span *s, size_t n)
         a.state[k] = s[2 + k].buf;
     cocob_status st = COCOB_OK;
     for (int step = 0; step < 3 && st == COCOB_OK; step++)
-        st = b->iface->cocob_update(b, &a);
+        st = cocob_op_cocob_update(b, &a);
     return st;
 }
 
@@ -170,9 +171,9 @@ START_TEST(count_nonfinite_is_ref)
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf = test_put(b, x, n);
     size_t got;
-    ck_assert_int_eq(b->iface->count_nonfinite(b, buf, TEST_OFF, n, &got), COCOB_OK);
+    ck_assert_int_eq(cocob_op_count_nonfinite(b, buf, TEST_OFF, n, &got), COCOB_OK);
     ck_assert_uint_eq(got, want);
-    ck_assert_uint_eq(got, count_nonfinite_ref(x, n));
+    ck_assert_uint_eq(got, cocob_ref_count_nonfinite(x, n));
     free(test_take(b, buf, n));
     cocob_context_destroy(ctx);
     free(x);
@@ -188,10 +189,10 @@ static const size_t *bias_shape;
 static cocob_status do_bias(cocob_backend *b, cocob_span *s, size_t f)
 {
     const size_t *sh = bias_shape;
-    cocob_status st = b->iface->bias_add(b, (cocob_activation)f, s[0], s[1], s[2], sh[0],
-                                         sh[1], sh[2]);
+    cocob_status st = cocob_op_bias_add(b, (cocob_activation)f, s[0], s[1], s[2], sh[0],
+                                        sh[1], sh[2]);
     if (st == COCOB_OK)
-        st = b->iface->bias_grad(b, s[3], s[4], sh[0], sh[1], sh[2]);
+        st = cocob_op_bias_grad(b, s[3], s[4], sh[0], sh[1], sh[2]);
     return st;
 }
 
@@ -214,12 +215,12 @@ END_TEST
 
 static cocob_status do_argmax(cocob_backend *b, cocob_span *s, size_t rows)
 {
-    return b->iface->argmax(b, s[0], s[1], rows, 10);
+    return cocob_op_argmax(b, s[0], s[1], rows, 10);
 }
 
 static cocob_status do_swap(cocob_backend *b, cocob_span *s, size_t inner)
 {
-    return b->iface->swap_axes(b, s[0], s[1], 4, 32, inner);
+    return cocob_op_swap_axes(b, s[0], s[1], 4, 32, inner);
 }
 
 START_TEST(row_ops_are_ref_to_the_bit)
@@ -248,9 +249,9 @@ static cocob_conv_shape conv;
 static cocob_status do_conv(cocob_backend *b, cocob_span *s, size_t size)
 {
     (void)size;
-    cocob_status st = b->iface->im2col(b, &conv, s[0], s[1]);
+    cocob_status st = cocob_op_im2col(b, &conv, s[0], s[1]);
     if (st == COCOB_OK)
-        st = b->iface->col2im(b, &conv, s[2], s[3]);
+        st = cocob_op_col2im(b, &conv, s[2], s[3]);
     return st;
 }
 
@@ -259,9 +260,9 @@ static cocob_pool_shape pool;
 static cocob_status do_pool(cocob_backend *b, cocob_span *s, size_t size)
 {
     (void)size;
-    cocob_status st = b->iface->maxpool(b, &pool, s[0], s[1], s[2]);
+    cocob_status st = cocob_op_maxpool(b, &pool, s[0], s[1], s[2]);
     if (st == COCOB_OK)
-        st = b->iface->maxpool_grad(b, &pool, s[3], s[2], s[4]);
+        st = cocob_op_maxpool_grad(b, &pool, s[3], s[2], s[4]);
     return st;
 }
 

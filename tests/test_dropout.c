@@ -11,6 +11,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 /* A seed with both 32-bit halves busy, and a counter that crosses 2^32
  * inside a million elements, so that both words of Philox's key and
@@ -26,12 +27,12 @@ static float *run(cocob_context *ctx, int grad, const float *in, size_t n, float
     cocob_backend *b = ctx->backend;
     cocob_buffer *bi = test_put(b, in, n), *bo = in_place ? bi : test_put(b, NULL, n);
     cocob_span si = {bi, TEST_OFF}, so = {bo, TEST_OFF};
-    cocob_status s = grad ? b->iface->dropout_grad(b, si, so, n, p, seed, counter)
-                          : b->iface->dropout(b, si, so, n, p, seed, counter);
+    cocob_status s = grad ? cocob_op_dropout_grad(b, si, so, n, p, seed, counter)
+                          : cocob_op_dropout(b, si, so, n, p, seed, counter);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     float *v = malloc((TEST_OFF + n + TEST_TAIL) * 4);
     ck_assert_ptr_nonnull(v);
-    ck_assert_int_eq(b->iface->download(b, bo, 0, v, (TEST_OFF + n + TEST_TAIL) * 4), COCOB_OK);
+    ck_assert_int_eq(cocob_op_download(b, bo, 0, v, (TEST_OFF + n + TEST_TAIL) * 4), COCOB_OK);
     for (size_t i = 0; i < TEST_OFF + n + TEST_TAIL; i++)
         if ((i < TEST_OFF || i >= TEST_OFF + n) && !isnan(v[i]))
             ck_abort_msg("element %zu, outside the output, was written", i);
@@ -154,13 +155,13 @@ START_TEST(gradient_matches_finite_differences)
         x[i] = (float)((int)(test_rng_next(&rng) % 33) - 16) / 8;
         w[i] = (float)((int)(test_rng_next(&rng) % 33) - 16) / 8;
     }
-    dropout_ref(w, dx, N, p, SEED, COUNTER);
+    cocob_ref_dropout(w, dx, N, p, SEED, COUNTER);
     for (size_t i = 0; i < N; i++) {
         float xi = x[i];
         double L[2];
         for (int side = 0; side < 2; side++) {
             x[i] = side ? xi - h : xi + h;
-            dropout_ref(x, y, N, p, SEED, COUNTER);
+            cocob_ref_dropout(x, y, N, p, SEED, COUNTER);
             L[side] = 0;
             for (size_t j = 0; j < N; j++)
                 L[side] += (double)w[j] * y[j];
@@ -214,19 +215,19 @@ START_TEST(arguments_are_checked)
     cocob_span x = {buf, 0}, y = {buf, 50};
     static const float bad[] = {-0.1f, 1.0f, 1.5f, NAN, INFINITY};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-        ck_assert_int_eq(b->iface->dropout(b, x, y, 10, bad[k], 1, 0),
+        ck_assert_int_eq(cocob_op_dropout(b, x, y, 10, bad[k], 1, 0),
                          COCOB_ERR_INVALID_ARGUMENT);
         ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "dropout: the drop probability"));
-        ck_assert_int_eq(b->iface->dropout_grad(b, x, y, 10, bad[k], 1, 0),
+        ck_assert_int_eq(cocob_op_dropout_grad(b, x, y, 10, bad[k], 1, 0),
                          COCOB_ERR_INVALID_ARGUMENT);
         ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "dropout_grad: the drop"));
     }
-    ck_assert_int_eq(b->iface->dropout(b, x, y, 0, 0.5f, 1, 0), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_op_dropout(b, x, y, 0, 0.5f, 1, 0), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "the length must be nonzero"));
     /* 50 floats fit from 50, not 51. */
-    ck_assert_int_eq(b->iface->dropout_grad(b, x, y, 51, 0.5f, 1, 0), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_dropout_grad(b, x, y, 51, 0.5f, 1, 0), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "need 51 floats each"));
-    ck_assert_int_eq(b->iface->dropout(b, x, y, 50, 0.5f, 1, 0), COCOB_OK);
+    ck_assert_int_eq(cocob_op_dropout(b, x, y, 50, 0.5f, 1, 0), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

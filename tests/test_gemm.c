@@ -12,6 +12,7 @@
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
 #endif
+#include "ops/ops.h"
 
 typedef struct gemm_case {
     int trans_a, trans_b;
@@ -175,16 +176,16 @@ static float *run(cocob_context *ctx, const gemm_case *c, const operands *o)
     ck_assert_int_eq(b->iface->alloc(b, o->a_len * sizeof(float), &A), COCOB_OK);
     ck_assert_int_eq(b->iface->alloc(b, o->b_len * sizeof(float), &B), COCOB_OK);
     ck_assert_int_eq(b->iface->alloc(b, o->c_len * sizeof(float), &C), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, A, 0, o->A, o->a_len * sizeof(float)), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, B, 0, o->B, o->b_len * sizeof(float)), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, C, 0, o->C, o->c_len * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, A, 0, o->A, o->a_len * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, B, 0, o->B, o->b_len * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, C, 0, o->C, o->c_len * sizeof(float)), COCOB_OK);
     cocob_span sa = {A, c->off}, sb = {B, c->off}, sc = {C, c->off};
-    cocob_status s = b->iface->gemm(b, c->trans_a, c->trans_b, c->M, c->N, c->K, c->alpha, sa,
-                                    o->lda, sb, o->ldb, c->beta, sc, o->ldc);
+    cocob_status s = cocob_op_gemm(b, c->trans_a, c->trans_b, c->M, c->N, c->K, c->alpha, sa,
+                                   o->lda, sb, o->ldb, c->beta, sc, o->ldc);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     float *got = malloc(o->c_len * sizeof *got);
     ck_assert_ptr_nonnull(got);
-    ck_assert_int_eq(b->iface->download(b, C, 0, got, o->c_len * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(cocob_op_download(b, C, 0, got, o->c_len * sizeof(float)), COCOB_OK);
     b->iface->free(b, A);
     b->iface->free(b, B);
     b->iface->free(b, C);
@@ -245,7 +246,7 @@ START_TEST(reference_is_within_the_derived_bound)
                              case_name(c, name, sizeof name), i, j, g, want[i * c->N + j], s);
             worst = fmax(worst, err / s);
         }
-    printf("gemm_ref %s: %.3g u of scale, bound %.3g u\n", case_name(c, name, sizeof name),
+    printf("cocob_ref_gemm %s: %.3g u of scale, bound %.3g u\n", case_name(c, name, sizeof name),
            worst / 0x1.0p-24, bound / 0x1.0p-24);
     cocob_context_destroy(ctx);
     operands_free(&o);
@@ -362,29 +363,29 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    /* Both backends share the checks; each must refuse before touching memory. */
+    /* The op layer checks once for every backend, before any touches memory. */
     cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 64 * sizeof(float), &buf), COCOB_OK);
     cocob_span s = {buf, 0}, late = {buf, 40};
-    ck_assert_int_eq(b->iface->gemm(b, 0, 0, 0, 4, 4, 1.0f, s, 4, s, 4, 0.0f, s, 4),
+    ck_assert_int_eq(cocob_op_gemm(b, 0, 0, 0, 4, 4, 1.0f, s, 4, s, 4, 0.0f, s, 4),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "M=0, N=4 and K=4"));
     /* A is 4 x 5 here, rows of 5: lda 4 is too short. */
-    ck_assert_int_eq(b->iface->gemm(b, 0, 0, 4, 3, 5, 1.0f, s, 4, s, 3, 0.0f, s, 3),
+    ck_assert_int_eq(cocob_op_gemm(b, 0, 0, 4, 3, 5, 1.0f, s, 4, s, 3, 0.0f, s, 3),
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "lda=4 is less than the 5 columns"));
     /* Transposed, B is stored 3 x 5: ldb 3 is too short. */
-    ck_assert_int_eq(b->iface->gemm(b, 0, 1, 4, 3, 5, 1.0f, s, 5, s, 3, 0.0f, s, 3),
+    ck_assert_int_eq(cocob_op_gemm(b, 0, 1, 4, 3, 5, 1.0f, s, 5, s, 3, 0.0f, s, 3),
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "ldb=3 is less than the 5 columns"));
     /* C, 4 x 8 from float 40, would end at float 72 of 64. */
-    ck_assert_int_eq(b->iface->gemm(b, 0, 0, 4, 8, 2, 1.0f, s, 2, s, 8, 0.0f, late, 8),
+    ck_assert_int_eq(cocob_op_gemm(b, 0, 0, 4, 8, 2, 1.0f, s, 2, s, 8, 0.0f, late, 8),
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "C, 4 x 8 with ldc=8 from offset 40"));
     /* A row count whose last row's start overflows size_t. */
-    ck_assert_int_eq(b->iface->gemm(b, 0, 0, SIZE_MAX / 2, 1, 2, 1.0f, s, 4, s, 1, 0.0f, s, 1),
+    ck_assert_int_eq(cocob_op_gemm(b, 0, 0, SIZE_MAX / 2, 1, 2, 1.0f, s, 4, s, 1, 0.0f, s, 1),
                      COCOB_ERR_SHAPE);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);

@@ -10,6 +10,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 static char *fresh_cache(void)
 {
@@ -27,7 +28,7 @@ static cocob_cl_backend *cl_of(cocob_context *ctx)
 }
 
 /* All four transposes at odd sizes and offsets on ctx's gemm, as it stands,
- * against gemm_ref. Each term meets at most K + 2 roundings on either side
+ * against cocob_ref_gemm. Each term meets at most K + 2 roundings on either side
  * (see test_gemm.c), so the two agree within 2 gamma_{K+2} of the sum of
  * |terms|; the operands are in [-1, 1), so that sum is at most K. */
 static void gemm_matches_ref(cocob_context *ctx)
@@ -43,11 +44,11 @@ static void gemm_matches_ref(cocob_context *ctx)
     for (int t = 0; t < 4; t++) {
         int ta = t & 1, tb = t >> 1;
         size_t lda = ta ? M : K, ldb = tb ? K : N;
-        gemm_ref(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, want, N);
+        cocob_ref_gemm(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, want, N);
         cocob_buffer *a = test_put(b, A, M * K), *bb = test_put(b, B, K * N),
                      *c = test_put(b, NULL, M * N);
         cocob_span sa = {a, TEST_OFF}, sb = {bb, TEST_OFF}, sc = {c, TEST_OFF};
-        cocob_status s = b->iface->gemm(b, ta, tb, M, N, K, 1.0f, sa, lda, sb, ldb, 0.0f, sc, N);
+        cocob_status s = cocob_op_gemm(b, ta, tb, M, N, K, 1.0f, sa, lda, sb, ldb, 0.0f, sc, N);
         ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
         float *got = test_take(b, c, M * N);
         double nu = 2.0 * (K + 2) * 0x1.0p-24, bound = nu / (1 - nu) * K;

@@ -9,6 +9,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 /* batch, channels, height, width, kernel_h, kernel_w, stride, pad, out_h, out_w */
 static const cocob_conv_shape shapes[] = {
@@ -54,16 +55,16 @@ static float *run(cocob_context *ctx, int forward, const cocob_conv_shape *s, co
     cocob_buffer *bi, *bo;
     ck_assert_int_eq(b->iface->alloc(b, in_len * sizeof(float), &bi), COCOB_OK);
     ck_assert_int_eq(b->iface->alloc(b, out_len * sizeof(float), &bo), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, bi, 0, NAN, in_len), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, bo, 0, NAN, out_len), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, bi, IN_OFF * sizeof(float), in, n_in * sizeof(float)),
+    ck_assert_int_eq(cocob_op_fill(b, bi, 0, NAN, in_len), COCOB_OK);
+    ck_assert_int_eq(cocob_op_fill(b, bo, 0, NAN, out_len), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, bi, IN_OFF * sizeof(float), in, n_in * sizeof(float)),
                      COCOB_OK);
     cocob_span si = {bi, IN_OFF}, so = {bo, OUT_OFF};
-    cocob_status st = forward ? b->iface->im2col(b, s, si, so) : b->iface->col2im(b, s, si, so);
+    cocob_status st = forward ? cocob_op_im2col(b, s, si, so) : cocob_op_col2im(b, s, si, so);
     ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
     float *out = malloc(out_len * sizeof *out);
     ck_assert_ptr_nonnull(out);
-    ck_assert_int_eq(b->iface->download(b, bo, 0, out, out_len * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(cocob_op_download(b, bo, 0, out, out_len * sizeof(float)), COCOB_OK);
     for (size_t i = 0; i < out_len; i++)
         if ((i < OUT_OFF || i >= OUT_OFF + n_out) && !isnan(out[i]))
             ck_abort_msg("%s wrote float %zu, outside its output", forward ? "im2col" : "col2im",
@@ -128,8 +129,8 @@ START_TEST(col2im_is_the_adjoint_of_im2col)
     float *x = random_floats(nx, 10 + (uint64_t)_i), *c = random_floats(nc, 20 + (uint64_t)_i);
     float *col = malloc(nc * sizeof *col), *back = malloc(nx * sizeof *back);
     ck_assert(col && back);
-    im2col_ref(s, x, col);
-    col2im_ref(s, c, back);
+    cocob_ref_im2col(s, x, col);
+    cocob_ref_col2im(s, c, back);
     double lhs = 0, rhs = 0, S = 0;
     for (size_t j = 0; j < nc; j++) {
         lhs += (double)col[j] * c[j];
@@ -187,21 +188,21 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(b->iface->alloc(b, 400 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, col = {buf, 100};
     cocob_conv_shape s = {1, 1, 5, 5, 3, 3, 0, 1, 5, 5};
-    ck_assert_int_eq(b->iface->im2col(b, &s, x, col), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_op_im2col(b, &s, x, col), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "stride 0 must all be nonzero"));
     s.stride = 2;
-    ck_assert_int_eq(b->iface->col2im(b, &s, col, x), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_col2im(b, &s, col, x), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "col2im: the output is given as 5 x 5"));
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "gives 3 x 3"));
     s.kernel_h = 8;
-    ck_assert_int_eq(b->iface->im2col(b, &s, x, col), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_im2col(b, &s, x, col), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "does not fit a 5 x 5 image"));
     /* Stride 1: col is 9 rows of 25 positions, 225 floats from 200 of 400. */
     cocob_conv_shape t = {1, 1, 5, 5, 3, 3, 1, 1, 5, 5};
     cocob_span late = {buf, 200};
-    ck_assert_int_eq(b->iface->im2col(b, &t, x, late), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_im2col(b, &t, x, late), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "col 225 from offset 200"));
-    ck_assert_int_eq(b->iface->im2col(b, &t, x, col), COCOB_OK);
+    ck_assert_int_eq(cocob_op_im2col(b, &t, x, col), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

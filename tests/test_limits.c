@@ -11,6 +11,7 @@
 
 #include "nn/model.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 static const char *backend_selector(int i)
 {
@@ -182,9 +183,9 @@ START_TEST(launches_adapt_to_a_small_device)
         b->info.local_mem_bytes = sd->local;
     cocob_buffer *bx = test_put(b, x, N), *rx = test_put(r, x, N);
     size_t count = 0, want_count = 0;
-    ck_assert_int_eq(r->iface->count_nonfinite(r, rx, TEST_OFF, N, &want_count), COCOB_OK);
+    ck_assert_int_eq(cocob_op_count_nonfinite(r, rx, TEST_OFF, N, &want_count), COCOB_OK);
     ck_assert_int_eq(want_count, 2);
-    ck_assert_msg(b->iface->count_nonfinite(b, bx, TEST_OFF, N, &count) == COCOB_OK, "wg %zu: %s",
+    ck_assert_msg(cocob_op_count_nonfinite(b, bx, TEST_OFF, N, &count) == COCOB_OK, "wg %zu: %s",
                   sd->wg, cocob_context_error(ctx));
     ck_assert_uint_eq(count, want_count);
 
@@ -193,8 +194,8 @@ START_TEST(launches_adapt_to_a_small_device)
     cocob_span sx = {bx, TEST_OFF}, rsx = {rx, TEST_OFF}, none = {NULL, 0};
     cocob_span fx = {bx, TEST_OFF + 101}, rfx = {rx, TEST_OFF + 101};
     cocob_stats got, want;
-    ck_assert_int_eq(r->iface->stats(r, rfx, none, none, N - 102, &want), COCOB_OK);
-    cocob_status st = b->iface->stats(b, fx, none, none, N - 102, &got);
+    ck_assert_int_eq(cocob_op_stats(r, rfx, none, none, N - 102, &want), COCOB_OK);
+    cocob_status st = cocob_op_stats(b, fx, none, none, N - 102, &got);
     if (b->info.local_mem_bytes < 5 * sizeof(float)) {
         ck_assert_int_eq(st, COCOB_ERR_DEVICE_LIMIT);
         const char *msg = cocob_context_error(ctx);
@@ -216,15 +217,15 @@ START_TEST(launches_adapt_to_a_small_device)
     cocob_buffer *bdy = test_put(b, dy, 2 * C * INNER), *rdy = test_put(r, dy, 2 * C * INNER);
     cocob_buffer *bdb = test_put(b, NULL, C), *rdb = test_put(r, NULL, C);
     cocob_span sdy = {bdy, TEST_OFF}, sdb = {bdb, TEST_OFF};
-    ck_assert_int_eq(r->iface->bias_grad(r, (cocob_span){rdy, TEST_OFF},
-                                         (cocob_span){rdb, TEST_OFF}, 2, C, INNER),
+    ck_assert_int_eq(cocob_op_bias_grad(r, (cocob_span){rdy, TEST_OFF},
+                                        (cocob_span){rdb, TEST_OFF}, 2, C, INNER),
                      COCOB_OK);
-    ck_assert_msg(b->iface->bias_grad(b, sdy, sdb, 2, C, INNER) == COCOB_OK, "%s",
+    ck_assert_msg(cocob_op_bias_grad(b, sdy, sdb, 2, C, INNER) == COCOB_OK, "%s",
                   cocob_context_error(ctx));
     cocob_buffer *by = test_put(b, NULL, N), *ry = test_put(r, NULL, N);
-    ck_assert_int_eq(r->iface->activation(r, COCOB_ACT_RELU, rsx, (cocob_span){ry, TEST_OFF}, N),
+    ck_assert_int_eq(cocob_op_activation(r, COCOB_ACT_RELU, rsx, (cocob_span){ry, TEST_OFF}, N),
                      COCOB_OK);
-    ck_assert_msg(b->iface->activation(b, COCOB_ACT_RELU, sx, (cocob_span){by, TEST_OFF}, N) ==
+    ck_assert_msg(cocob_op_activation(b, COCOB_ACT_RELU, sx, (cocob_span){by, TEST_OFF}, N) ==
                       COCOB_OK,
                   "%s", cocob_context_error(ctx));
     float *db = test_take(b, bdb, C), *rdb_v = test_take(r, rdb, C);

@@ -9,6 +9,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 /* planes, height, width, size, stride, out_h, out_w */
 static const cocob_pool_shape shapes[] = {
@@ -38,7 +39,7 @@ static void run_maxpool(cocob_context *ctx, const cocob_pool_shape *s, const flo
     cocob_buffer *bx = test_put(b, x, in_count(s)), *by = test_put(b, NULL, out_count(s)),
                  *bi = test_put(b, NULL, out_count(s));
     cocob_span sx = {bx, TEST_OFF}, sy = {by, TEST_OFF}, si = {bi, TEST_OFF};
-    cocob_status st = b->iface->maxpool(b, s, sx, sy, si);
+    cocob_status st = cocob_op_maxpool(b, s, sx, sy, si);
     ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bx);
     *y = test_take(b, by, out_count(s));
@@ -53,7 +54,7 @@ static float *run_grad(cocob_context *ctx, const cocob_pool_shape *s, const floa
     cocob_buffer *bdy = test_put(b, dy, out_count(s)), *bi = test_put(b, idx, out_count(s)),
                  *bdx = test_put(b, NULL, in_count(s));
     cocob_span sdy = {bdy, TEST_OFF}, si = {bi, TEST_OFF}, sdx = {bdx, TEST_OFF};
-    cocob_status st = b->iface->maxpool_grad(b, s, sdy, si, sdx);
+    cocob_status st = cocob_op_maxpool_grad(b, s, sdy, si, sdx);
     ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bdy);
     b->iface->free(b, bi);
@@ -139,7 +140,7 @@ static void fd_inputs(const cocob_pool_shape *s, uint64_t seed, float *x, float 
 static double loss(const cocob_pool_shape *s, const float *x, const float *dy, float *y,
                    int32_t *idx)
 {
-    maxpool_ref(s, x, y, idx);
+    cocob_ref_maxpool(s, x, y, idx);
     double L = 0;
     for (size_t o = 0; o < out_count(s); o++)
         L += (double)dy[o] * y[o];
@@ -158,8 +159,8 @@ START_TEST(gradient_matches_finite_differences)
     int32_t *idx = malloc(m * sizeof *idx);
     ck_assert(x && dx && dy && y && idx);
     fd_inputs(s, 70 + (uint64_t)_i, x, dy);
-    maxpool_ref(s, x, y, idx);
-    maxpool_grad_ref(s, dy, idx, dx);
+    cocob_ref_maxpool(s, x, y, idx);
+    cocob_ref_maxpool_grad(s, dy, idx, dx);
     const float h = 1.0f / 64;
     size_t nonzero = 0;
     for (size_t i = 0; i < n; i++) {
@@ -234,18 +235,18 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, y = {buf, 50}, idx = {buf, 70};
     cocob_pool_shape s = {1, 6, 6, 2, 0, 3, 3};
-    ck_assert_int_eq(b->iface->maxpool(b, &s, x, y, idx), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_op_maxpool(b, &s, x, y, idx), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "stride 0 must all be nonzero"));
     s.stride = 2;
     s.size = 7;
-    ck_assert_int_eq(b->iface->maxpool_grad(b, &s, y, idx, x), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_maxpool_grad(b, &s, y, idx, x), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "maxpool_grad: a 7 x 7 window"));
     s.size = 3;
-    ck_assert_int_eq(b->iface->maxpool(b, &s, x, y, idx), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_maxpool(b, &s, x, y, idx), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "give 2 x 2"));
     /* idx cannot name a position past INT32_MAX. */
     cocob_pool_shape big = {1, 65536, 65536, 2, 2, 32768, 32768};
-    ck_assert_int_eq(b->iface->maxpool(b, &big, x, y, idx), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_maxpool(b, &big, x, y, idx), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "int32"));
     /* 2 x 2 windows at stride 4 give 2 x 2 outputs: 4 indices do not fit
      * from 97 of 100. */
@@ -253,9 +254,9 @@ START_TEST(arguments_are_checked)
     s.size = 2;
     s.stride = 4;
     cocob_span late = {buf, 97};
-    ck_assert_int_eq(b->iface->maxpool(b, &s, x, y, late), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_maxpool(b, &s, x, y, late), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "from offsets 50 and 97"));
-    ck_assert_int_eq(b->iface->maxpool(b, &s, x, y, idx), COCOB_OK);
+    ck_assert_int_eq(cocob_op_maxpool(b, &s, x, y, idx), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

@@ -92,7 +92,7 @@ static void step_matches_reference(void)
     ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &tw, &opt), COCOB_OK);
     ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&tg), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_download(tw, got, 7), COCOB_OK);
-    cocob_update_ref(w, g, w1, L, G, r, th, 7, 100.0f, 0.0f);
+    cocob_ref_cocob_update(w, g, w1, L, G, r, th, 7, 100.0f, 0.0f);
     ck_assert(memcmp(got, w, sizeof w) == 0);
     cocob_optimizer_destroy(opt);
     cocob_tensor_destroy(tg);
@@ -426,12 +426,15 @@ START_TEST(failed_build_reports_device_options_and_log)
     ck_assert_ptr_nonnull(strstr(msg, "CL_BUILD_PROGRAM_FAILURE"));
     ck_assert_msg(strstr(msg, "this_is_not_declared") != NULL, "no build log in: %s", msg);
     /* Through the public API the same failure is a status, not a crash. */
-    cocob_tensor *t;
+    cocob_tensor *t, *g;
     cocob_optimizer *opt;
     ck_assert_int_eq(cocob_tensor_create(ctx, 4, &t), COCOB_OK);
+    /* A gradient of its own: the op layer refuses one that overlaps w. */
+    ck_assert_int_eq(cocob_tensor_create(ctx, 4, &g), COCOB_OK);
     ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &t, &opt), COCOB_OK);
-    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&t), COCOB_ERR_BUILD);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_ERR_BUILD);
     cocob_optimizer_destroy(opt);
+    cocob_tensor_destroy(g);
     cocob_tensor_destroy(t);
     cocob_context_destroy(ctx);
     /* The step built nonfinite.cl, its guard, first; the broken program left

@@ -13,6 +13,7 @@
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
 #endif
+#include "ops/ops.h"
 
 /* softmax_xent on ctx; *loss and *dlogits get their whole buffers. */
 static void run(cocob_context *ctx, const float *logits, const int32_t *labels, size_t rows,
@@ -23,7 +24,7 @@ static void run(cocob_context *ctx, const float *logits, const int32_t *labels, 
     cocob_buffer *bx = test_put(b, logits, n), *bl = test_put(b, labels, rows), *bloss = test_put(b, NULL, rows),
                  *bd = test_put(b, NULL, n);
     cocob_span sx = {bx, TEST_OFF}, sl = {bl, TEST_OFF}, sloss = {bloss, TEST_OFF}, sd = {bd, TEST_OFF};
-    cocob_status s = b->iface->softmax_xent(b, sx, sl, sloss, sd, rows, classes);
+    cocob_status s = cocob_op_softmax_xent(b, sx, sl, sloss, sd, rows, classes);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bx);
     b->iface->free(b, bl);
@@ -170,7 +171,7 @@ START_TEST(reference_is_within_its_bound_of_the_maths)
     int32_t *labels = malloc(ROWS * sizeof *labels);
     ck_assert(x && loss && d && labels);
     inputs(ROWS, C, 1, x, labels);
-    softmax_xent_ref(x, labels, loss, d, ROWS, C);
+    cocob_ref_softmax_xent(x, labels, loss, d, ROWS, C);
     double worst = check_against_maths("reference", &ref_rounding, x, labels, loss, d, ROWS, C);
     printf("reference: at most %.3g of its bound from the maths\n", worst);
     free(x);
@@ -207,7 +208,7 @@ START_TEST(gradient_matches_finite_differences)
     double xd[ROWS * C];
     int32_t labels[ROWS];
     inputs(ROWS, C, 2, x, labels);
-    softmax_xent_ref(x, labels, loss, d, ROWS, C);
+    cocob_ref_softmax_xent(x, labels, loss, d, ROWS, C);
     for (size_t i = 0; i < ROWS * C; i++)
         xd[i] = x[i];
     const double h = 1e-4;
@@ -277,17 +278,17 @@ START_TEST(arguments_are_checked)
      * overlaps an input, or the kernel's work-items would race. */
     ck_assert_int_eq(b->iface->alloc(b, 110 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, labels = {buf, 50}, loss = {buf, 55}, d = {buf, 60};
-    ck_assert_int_eq(b->iface->softmax_xent(b, x, labels, loss, d, 0, 10),
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, 0, 10),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "rows 0 and classes 10"));
-    ck_assert_int_eq(b->iface->softmax_xent(b, x, labels, loss, d, SIZE_MAX / 4, 10),
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, SIZE_MAX / 4, 10),
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "more than size_t can count"));
     /* 5 x 10 dlogits fit from 60, but not 6 x 10. */
-    ck_assert_int_eq(b->iface->softmax_xent(b, x, labels, loss, d, 6, 10), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, 6, 10), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "need 60 floats from offsets 0 and 60"));
-    ck_assert_int_eq(b->iface->fill(b, buf, 50, 0.0f, 5), COCOB_OK);
-    ck_assert_int_eq(b->iface->softmax_xent(b, x, labels, loss, d, 5, 10), COCOB_OK);
+    ck_assert_int_eq(cocob_op_fill(b, buf, 50, 0.0f, 5), COCOB_OK);
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, 5, 10), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

@@ -9,6 +9,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 static cocob_stats run(cocob_context *ctx, const float *x, const float *y, const float *z,
                        size_t n)
@@ -18,7 +19,7 @@ static cocob_stats run(cocob_context *ctx, const float *x, const float *y, const
     cocob_buffer *bz = z ? test_put(b, z, n) : NULL;
     cocob_span sx = {bx, TEST_OFF}, sy = {by, TEST_OFF}, sz = {bz, TEST_OFF};
     cocob_stats out;
-    cocob_status s = b->iface->stats(b, sx, sy, sz, n, &out);
+    cocob_status s = cocob_op_stats(b, sx, sy, sz, n, &out);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     cocob_buffer *bufs[] = {bx, by, bz};
     for (int k = 0; k < 3; k++)
@@ -100,11 +101,11 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(b->iface->alloc(b, 10 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, none = {NULL, 0}, late = {buf, 4};
     cocob_stats out;
-    ck_assert_int_eq(b->iface->stats(b, x, none, none, 0, &out), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_op_stats(b, x, none, none, 0, &out), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "stats: needs x"));
-    ck_assert_int_eq(b->iface->stats(b, x, late, none, 10, &out), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_stats(b, x, late, none, 10, &out), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "y needs 10 floats from offset 4"));
-    ck_assert_int_eq(b->iface->stats(b, x, none, none, 10, &out), COCOB_OK);
+    ck_assert_int_eq(cocob_op_stats(b, x, none, none, 10, &out), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

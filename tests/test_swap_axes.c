@@ -7,6 +7,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 /* a, bb, inner: odd sizes, and the layouts of the convolutions in
  * src/nn/layers.c (filters x batch x plane and back). */
@@ -27,16 +28,16 @@ static float *run(cocob_context *ctx, const float *x, size_t a, size_t bb, size_
     cocob_buffer *bx, *by;
     ck_assert_int_eq(b->iface->alloc(b, x_len * sizeof(float), &bx), COCOB_OK);
     ck_assert_int_eq(b->iface->alloc(b, y_len * sizeof(float), &by), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, bx, 0, NAN, x_len), COCOB_OK);
-    ck_assert_int_eq(b->iface->fill(b, by, 0, NAN, y_len), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, bx, X_OFF * sizeof(float), x, n * sizeof(float)),
+    ck_assert_int_eq(cocob_op_fill(b, bx, 0, NAN, x_len), COCOB_OK);
+    ck_assert_int_eq(cocob_op_fill(b, by, 0, NAN, y_len), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, bx, X_OFF * sizeof(float), x, n * sizeof(float)),
                      COCOB_OK);
     cocob_span sx = {bx, X_OFF}, sy = {by, Y_OFF};
-    cocob_status s = b->iface->swap_axes(b, sx, sy, a, bb, inner);
+    cocob_status s = cocob_op_swap_axes(b, sx, sy, a, bb, inner);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     float *y = malloc(y_len * sizeof *y);
     ck_assert_ptr_nonnull(y);
-    ck_assert_int_eq(b->iface->download(b, by, 0, y, y_len * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(cocob_op_download(b, by, 0, y, y_len * sizeof(float)), COCOB_OK);
     for (size_t i = 0; i < y_len; i++)
         if ((i < Y_OFF || i >= Y_OFF + n) && !isnan(y[i]))
             ck_abort_msg("swap_axes wrote float %zu, outside y", i);
@@ -119,12 +120,12 @@ START_TEST(arguments_are_checked)
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, y = {buf, 50};
-    ck_assert_int_eq(b->iface->swap_axes(b, x, y, 2, 0, 3), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_op_swap_axes(b, x, y, 2, 0, 3), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "2 x 0 x 3 must all be nonzero"));
     /* 60 floats fit from 0 but not from 50. */
-    ck_assert_int_eq(b->iface->swap_axes(b, x, y, 3, 4, 5), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_swap_axes(b, x, y, 3, 4, 5), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "need 60 floats each"));
-    ck_assert_int_eq(b->iface->swap_axes(b, x, y, SIZE_MAX / 2, 4, 1), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_swap_axes(b, x, y, SIZE_MAX / 2, 4, 1), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "more than size_t can count"));
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);

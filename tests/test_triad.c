@@ -5,6 +5,7 @@
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
 #include "testutil.h"
+#include "ops/ops.h"
 
 #ifdef TEST_HAVE_DEVICE
 /* In small mode the million becomes three groups of 256 and a ragged 5,
@@ -24,16 +25,16 @@ START_TEST(kernel_matches_reference)
         hb[i] = test_rng_uniform(&rng, -10, 10);
         hc[i] = test_rng_uniform(&rng, -10, 10);
     }
-    triad_ref(want, hb, hc, 0.37f, n);
+    cocob_ref_triad(want, hb, hc, 0.37f, n);
     cocob_buffer *a, *bb, *c;
     ck_assert_int_eq(b->iface->alloc(b, n * sizeof(float), &a), COCOB_OK);
     ck_assert_int_eq(b->iface->alloc(b, n * sizeof(float), &bb), COCOB_OK);
     ck_assert_int_eq(b->iface->alloc(b, n * sizeof(float), &c), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, bb, 0, hb, n * sizeof(float)), COCOB_OK);
-    ck_assert_int_eq(b->iface->upload(b, c, 0, hc, n * sizeof(float)), COCOB_OK);
-    cocob_status s = b->iface->triad(b, a, bb, c, 0.37f, n);
+    ck_assert_int_eq(cocob_op_upload(b, bb, 0, hb, n * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(cocob_op_upload(b, c, 0, hc, n * sizeof(float)), COCOB_OK);
+    cocob_status s = cocob_op_triad(b, a, bb, c, 0.37f, n);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    ck_assert_int_eq(b->iface->download(b, a, 0, got, n * sizeof(float)), COCOB_OK);
+    ck_assert_int_eq(cocob_op_download(b, a, 0, got, n * sizeof(float)), COCOB_OK);
     /* One multiply and one add, not fused on either side: equal bit for bit. */
     size_t at;
     double err = test_max_rel_err(got, want, n, &at);
@@ -54,7 +55,7 @@ END_TEST
 START_TEST(reference_is_the_formula)
 {
     float b[3] = {1, 2, 3}, c[3] = {4, 5, 6}, a[3];
-    triad_ref(a, b, c, 0.5f, 3);
+    cocob_ref_triad(a, b, c, 0.5f, 3);
     ck_assert_float_eq(a[0], 3.0f);
     ck_assert_float_eq(a[1], 4.5f);
     ck_assert_float_eq(a[2], 6.0f);

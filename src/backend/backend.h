@@ -2,7 +2,10 @@
  *
  * In the manner of ggml's ggml_backend_i: the core sees only this table, so a
  * new backend (or the verifying backend that runs two side by side) plugs in
- * without the core knowing its internals. Every member is required. */
+ * without the core knowing its internals. Every member is required
+ * (tests/test_ops.c checks each backend's table). A member trusts its
+ * arguments: callers go through the op layer (src/ops/ops.h), which has
+ * validated them. */
 #ifndef COCOB_BACKEND_BACKEND_H
 #define COCOB_BACKEND_BACKEND_H
 
@@ -109,6 +112,11 @@ typedef struct cocob_stats {
     size_t count;
 } cocob_stats;
 
+/* "relu", "tanh", "sigmoid", "identity"; NULL for an unknown f. */
+const char *cocob_activation_name(cocob_activation f);
+/* What dropout scales a kept element by: 1 / (1 - p), rounded once. */
+float cocob_dropout_scale(float p);
+
 typedef struct cocob_backend cocob_backend;
 
 typedef struct cocob_backend_i {
@@ -143,8 +151,9 @@ typedef struct cocob_backend_i {
      * answer. ref/nonfinite.c and cl/nonfinite.cl. */
     cocob_status (*count_nonfinite)(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                     size_t n, size_t *count);
-    /* ---- the layers' ops; each has ref/<op>.c, cl/<op>.cl, opencl/<op>.c and
-     * tests/test_<op>.c, the file named after the op's family ---- */
+    /* ---- the layers' ops; each has src/ops/<op>.c (its validation),
+     * ref/<op>.c, cl/<op>.cl, opencl/<op>.c and tests/test_<op>.c, the file
+     * named after the op's family ---- */
 
     /* C = alpha op(A) op(B) + beta C, row-major, op(X) being X or its
      * transpose; op(A) is M x K, op(B) is K x N, C is M x N. Family gemm; on

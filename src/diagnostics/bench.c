@@ -7,6 +7,7 @@
 #include "base/checked.h"
 #include "nn/model.h"
 #include "data/dataset.h"
+#include "ops/ops.h"
 
 enum { BLOCKS = 5, N_BUFFERS = 10 };
 
@@ -25,8 +26,8 @@ static cocob_status time_block(cocob_backend *b, int triad, cocob_buffer **buf, 
     double t0 = cocob_now();
     cocob_status s = COCOB_OK;
     for (int i = 0; i < iterations && s == COCOB_OK; i++)
-        s = triad ? b->iface->triad(b, buf[7], buf[8], buf[9], 0.5f, n)
-                  : b->iface->cocob_update(b, &a);
+        s = triad ? cocob_op_triad(b, buf[7], buf[8], buf[9], 0.5f, n)
+                  : cocob_op_cocob_update(b, &a);
     if (s == COCOB_OK)
         s = b->iface->finish(b);
     *seconds = cocob_now() - t0;
@@ -55,7 +56,7 @@ cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
      * run (a constant gradient grows the reward until it overflows), so the
      * timing is never that of infinities or denormals. */
     if (s == COCOB_OK)
-        s = b->iface->fill(b, buf[2 + COCOB_STATE_L], 0, 1.0f, size);
+        s = cocob_op_fill(b, buf[2 + COCOB_STATE_L], 0, 1.0f, size);
     double warm;
     if (s == COCOB_OK)
         s = time_block(b, 0, buf, size, 1, &warm);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "nn/model.h"
+#include "ops/ops.h"
 
 /* Every layer kind and activation, fused with a bias or standing alone
  * after dropout; convolutions with padding and stride, and a max-pool whose
@@ -55,10 +56,10 @@ static cocob_status run_triad(cocob_context *ctx)
     for (int k = 0; k < 3 && s == COCOB_OK; k++)
         s = b->iface->alloc(b, sizeof host, &buf[k]);
     for (int k = 1; k < 3 && s == COCOB_OK; k++)
-        s = b->iface->upload(b, buf[k], 0, host, sizeof host);
+        s = cocob_op_upload(b, buf[k], 0, host, sizeof host);
     snprintf(b->where, sizeof b->where, "the bandwidth yardstick (triad)");
     if (s == COCOB_OK)
-        s = b->iface->triad(b, buf[0], buf[1], buf[2], 3.0f, TRIAD);
+        s = cocob_op_triad(b, buf[0], buf[1], buf[2], 3.0f, TRIAD);
     for (int k = 0; k < 3; k++)
         if (buf[k])
             b->iface->free(b, buf[k]);

@@ -10,6 +10,7 @@
 #include "base/checked.h"
 #include "nn/model.h"
 #include "nn/spec.h"
+#include "ops/ops.h"
 
 static cocob_span at(cocob_buffer *buf, size_t off)
 {
@@ -146,46 +147,46 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
     cocob_status s;
     switch (l->desc.kind) {
     case COCOB_LAYER_DENSE:
-        s = b->iface->gemm(b, 0, 1, n, out, in, 1.0f, at(x, 0), in, at(W, l->w_off), in, 0.0f,
-                           at(y, 0), out);
+        s = cocob_op_gemm(b, 0, 1, n, out, in, 1.0f, at(x, 0), in, at(W, l->w_off), in, 0.0f,
+                          at(y, 0), out);
         if (s == COCOB_OK)
-            s = b->iface->bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, out, 1);
+            s = cocob_op_bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, out, 1);
         return s;
     case COCOB_LAYER_CONV: {
         cocob_conv_shape cs = conv_shape(l, n);
         size_t taps = l->in.c * l->desc.kernel_h * l->desc.kernel_w;
         size_t cols = n * l->out.h * l->out.w, F = l->desc.units;
-        s = b->iface->im2col(b, &cs, at(x, 0), at(l->col, 0));
+        s = cocob_op_im2col(b, &cs, at(x, 0), at(l->col, 0));
         if (s == COCOB_OK)
-            s = b->iface->gemm(b, 0, 0, F, cols, taps, 1.0f, at(W, l->w_off), taps,
-                               at(l->col, 0), cols, 0.0f, at(l->tmp, 0), cols);
+            s = cocob_op_gemm(b, 0, 0, F, cols, taps, 1.0f, at(W, l->w_off), taps,
+                              at(l->col, 0), cols, 0.0f, at(l->tmp, 0), cols);
         if (s == COCOB_OK)
-            s = b->iface->swap_axes(b, at(l->tmp, 0), at(y, 0), F, n, l->out.h * l->out.w);
+            s = cocob_op_swap_axes(b, at(l->tmp, 0), at(y, 0), F, n, l->out.h * l->out.w);
         if (s == COCOB_OK)
-            s = b->iface->bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, F,
-                                   l->out.h * l->out.w);
+            s = cocob_op_bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, F,
+                                  l->out.h * l->out.w);
         return s;
     }
     case COCOB_LAYER_MAXPOOL: {
         cocob_pool_shape ps = pool_shape(l, n);
-        return b->iface->maxpool(b, &ps, at(x, 0), at(l->y, 0), at(l->idx, 0));
+        return cocob_op_maxpool(b, &ps, at(x, 0), at(l->y, 0), at(l->idx, 0));
     }
     case COCOB_LAYER_RELU:
     case COCOB_LAYER_TANH:
     case COCOB_LAYER_SIGMOID:
         if (l->fused)
             return COCOB_OK;
-        return b->iface->activation(b, activation_of(l->desc.kind), at(x, 0), at(l->y, 0),
-                                    n * out);
+        return cocob_op_activation(b, activation_of(l->desc.kind), at(x, 0), at(l->y, 0),
+                                   n * out);
     case COCOB_LAYER_DROPOUT:
         if (!training)
-            return b->iface->copy(b, l->y, 0, x, 0, n * out * sizeof(float));
+            return cocob_op_copy(b, l->y, 0, x, 0, n * out * sizeof(float));
         /* Each call draws fresh counters, so no two steps share a mask; the
          * backward pass replays this one. */
         l->dropout_counter = m->draws;
         m->draws += n * out;
-        return b->iface->dropout(b, at(x, 0), at(l->y, 0), n * out, l->desc.rate, m->seed,
-                                 l->dropout_counter);
+        return cocob_op_dropout(b, at(x, 0), at(l->y, 0), n * out, l->desc.rate, m->seed,
+                                l->dropout_counter);
     case COCOB_LAYER_FLATTEN:
         return COCOB_OK;
     }
@@ -204,51 +205,51 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
     cocob_status s;
     switch (l->desc.kind) {
     case COCOB_LAYER_DENSE:
-        s = b->iface->gemm(b, 1, 0, out, in, n, 1.0f, at(l->dy, 0), out, at(x, 0), in, 0.0f,
-                           at(dW, l->w_off), in);
+        s = cocob_op_gemm(b, 1, 0, out, in, n, 1.0f, at(l->dy, 0), out, at(x, 0), in, 0.0f,
+                          at(dW, l->w_off), in);
         if (s == COCOB_OK)
-            s = b->iface->bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, out, 1);
+            s = cocob_op_bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, out, 1);
         if (s == COCOB_OK && dx)
-            s = b->iface->gemm(b, 0, 0, n, in, out, 1.0f, at(l->dy, 0), out, at(W, l->w_off),
-                               in, 0.0f, at(dx, 0), in);
+            s = cocob_op_gemm(b, 0, 0, n, in, out, 1.0f, at(l->dy, 0), out, at(W, l->w_off),
+                              in, 0.0f, at(dx, 0), in);
         return s;
     case COCOB_LAYER_CONV: {
         cocob_conv_shape cs = conv_shape(l, n);
         size_t taps = l->in.c * l->desc.kernel_h * l->desc.kernel_w;
         size_t plane = l->out.h * l->out.w, cols = n * plane, F = l->desc.units;
-        s = b->iface->swap_axes(b, at(l->dy, 0), at(l->tmp, 0), n, F, plane);
+        s = cocob_op_swap_axes(b, at(l->dy, 0), at(l->tmp, 0), n, F, plane);
         if (s == COCOB_OK)
-            s = b->iface->bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, F, plane);
+            s = cocob_op_bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, F, plane);
         if (s == COCOB_OK)
-            s = b->iface->gemm(b, 0, 1, F, taps, cols, 1.0f, at(l->tmp, 0), cols, at(l->col, 0),
-                               cols, 0.0f, at(dW, l->w_off), taps);
+            s = cocob_op_gemm(b, 0, 1, F, taps, cols, 1.0f, at(l->tmp, 0), cols, at(l->col, 0),
+                              cols, 0.0f, at(dW, l->w_off), taps);
         /* The unrolled input has served dW: its buffer takes the unrolled
          * input gradient. */
         if (s == COCOB_OK && dx)
-            s = b->iface->gemm(b, 1, 0, taps, cols, F, 1.0f, at(W, l->w_off), taps,
-                               at(l->tmp, 0), cols, 0.0f, at(l->col, 0), cols);
+            s = cocob_op_gemm(b, 1, 0, taps, cols, F, 1.0f, at(W, l->w_off), taps,
+                              at(l->tmp, 0), cols, 0.0f, at(l->col, 0), cols);
         if (s == COCOB_OK && dx)
-            s = b->iface->col2im(b, &cs, at(l->col, 0), at(dx, 0));
+            s = cocob_op_col2im(b, &cs, at(l->col, 0), at(dx, 0));
         return s;
     }
     case COCOB_LAYER_MAXPOOL: {
         if (!dx)
             return COCOB_OK;
         cocob_pool_shape ps = pool_shape(l, n);
-        return b->iface->maxpool_grad(b, &ps, at(l->dy, 0), at(l->idx, 0), at(dx, 0));
+        return cocob_op_maxpool_grad(b, &ps, at(l->dy, 0), at(l->idx, 0), at(dx, 0));
     }
     case COCOB_LAYER_RELU:
     case COCOB_LAYER_TANH:
     case COCOB_LAYER_SIGMOID:
         if (!dx)
             return COCOB_OK;
-        return b->iface->activation_grad(b, activation_of(l->desc.kind), at(l->y, 0),
-                                         at(l->dy, 0), at(dx, 0), n * out);
+        return cocob_op_activation_grad(b, activation_of(l->desc.kind), at(l->y, 0),
+                                        at(l->dy, 0), at(dx, 0), n * out);
     case COCOB_LAYER_DROPOUT:
         if (!dx)
             return COCOB_OK;
-        return b->iface->dropout_grad(b, at(l->dy, 0), at(dx, 0), n * out, l->desc.rate, m->seed,
-                                      l->dropout_counter);
+        return cocob_op_dropout_grad(b, at(l->dy, 0), at(dx, 0), n * out, l->desc.rate, m->seed,
+                                     l->dropout_counter);
     case COCOB_LAYER_FLATTEN:
         return COCOB_OK;
     }

@@ -7,6 +7,7 @@
 #include "base/checked.h"
 #include "nn/model.h"
 #include "nn/spec.h"
+#include "ops/ops.h"
 
 static void free_batch_buffers(cocob_model *m)
 {
@@ -77,9 +78,9 @@ static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *
             return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                               "example %zu of the batch has label %d, but the model has %zu "
                               "outputs", i, (int)labels[i], classes);
-    cocob_status s = b->iface->upload(b, m->x, 0, x, n * cocob_shape_size(m->input) * sizeof(float));
+    cocob_status s = cocob_op_upload(b, m->x, 0, x, n * cocob_shape_size(m->input) * sizeof(float));
     if (s == COCOB_OK)
-        s = b->iface->upload(b, m->labels, 0, labels, n * sizeof(int32_t));
+        s = cocob_op_upload(b, m->labels, 0, labels, n * sizeof(int32_t));
     return s;
 }
 
@@ -92,9 +93,9 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
     const model_layer *last = &m->layers[m->count - 1];
     snprintf(b->where, sizeof b->where, "the loss (softmax cross-entropy)");
     if (s == COCOB_OK)
-        s = b->iface->softmax_xent(b, (cocob_span){last->y, 0}, (cocob_span){m->labels, 0},
-                                   (cocob_span){m->loss, 0}, (cocob_span){last->dy, 0}, n,
-                                   cocob_model_outputs(m));
+        s = cocob_op_softmax_xent(b, (cocob_span){last->y, 0}, (cocob_span){m->labels, 0},
+                                  (cocob_span){m->loss, 0}, (cocob_span){last->dy, 0}, n,
+                                  cocob_model_outputs(m));
     return s;
 }
 
@@ -102,7 +103,7 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
 static cocob_status loss_sum(cocob_model *m, size_t n, double *sum)
 {
     cocob_backend *b = m->ctx->backend;
-    cocob_status s = b->iface->download(b, m->loss, 0, m->host, n * sizeof(float));
+    cocob_status s = cocob_op_download(b, m->loss, 0, m->host, n * sizeof(float));
     *sum = 0;
     for (size_t i = 0; i < n && s == COCOB_OK; i++)
         *sum += m->host[i];
@@ -114,7 +115,7 @@ static cocob_status bad_count(cocob_model *m, cocob_buffer *buf, size_t off, siz
                               size_t *bad)
 {
     cocob_backend *b = m->ctx->backend;
-    return b->iface->count_nonfinite(b, buf, off, n, bad);
+    return cocob_op_count_nonfinite(b, buf, off, n, bad);
 }
 
 /* A NaN or infinite loss: names the first layer whose output holds one, so
@@ -237,12 +238,12 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
     const model_layer *last = &m->layers[m->count - 1];
     snprintf(b->where, sizeof b->where, "the predictions (argmax)");
     if (s == COCOB_OK)
-        s = b->iface->argmax(b, (cocob_span){last->y, 0}, (cocob_span){m->predicted, 0}, n,
-                             cocob_model_outputs(m));
+        s = cocob_op_argmax(b, (cocob_span){last->y, 0}, (cocob_span){m->predicted, 0}, n,
+                            cocob_model_outputs(m));
     /* int32 predictions in the float scratch: both are 4 bytes. */
     int32_t predicted;
     if (s == COCOB_OK)
-        s = b->iface->download(b, m->predicted, 0, m->host, n * sizeof(int32_t));
+        s = cocob_op_download(b, m->predicted, 0, m->host, n * sizeof(int32_t));
     *correct = 0;
     for (size_t i = 0; i < n && s == COCOB_OK; i++) {
         memcpy(&predicted, &m->host[i], sizeof predicted);

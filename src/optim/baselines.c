@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "optim/optimizer.h"
+#include "ops/ops.h"
 
 /* PyTorch's state_dict names, in the order of cocob_baseline_args.state. */
 static const char *const state_names[COCOB_OPTIMIZER_KIND_COUNT][COCOB_BASELINE_MAX_STATES] = {
@@ -86,14 +87,14 @@ cocob_status optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_ten
     cocob_backend *b = opt->ctx->backend;
     switch (opt->cfg.kind) {
     case COCOB_OPTIMIZER_SGD:
-        return b->iface->sgd_update(b, &a);
+        return cocob_op_sgd_update(b, &a);
     case COCOB_OPTIMIZER_ADAGRAD:
-        return b->iface->adagrad_update(b, &a);
+        return cocob_op_adagrad_update(b, &a);
     case COCOB_OPTIMIZER_RMSPROP:
-        return b->iface->rmsprop_update(b, &a);
+        return cocob_op_rmsprop_update(b, &a);
     case COCOB_OPTIMIZER_ADADELTA:
-        return b->iface->adadelta_update(b, &a);
+        return cocob_op_adadelta_update(b, &a);
     default: /* Adam and AdamW: optim_check_config let no other kind through */
-        return b->iface->adam_update(b, &a);
+        return cocob_op_adam_update(b, &a);
     }
 }

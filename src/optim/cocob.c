@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "optim/optimizer.h"
+#include "ops/ops.h"
 
 const char *const optim_cocob_state_names[COCOB_STATE_COUNT] = {"w1", "L", "G", "reward",
                                                                 "theta"};
@@ -35,11 +36,11 @@ cocob_status optim_cocob_check(cocob_error *err, const cocob_cocob_config *cfg)
 cocob_status optim_cocob_init_state(cocob_optimizer *opt)
 {
     cocob_backend *b = opt->ctx->backend;
-    cocob_status s = b->iface->fill(b, opt->state[COCOB_STATE_L], 0, opt->cfg.cocob.initial_L,
-                                    opt->total);
+    cocob_status s = cocob_op_fill(b, opt->state[COCOB_STATE_L], 0, opt->cfg.cocob.initial_L,
+                                   opt->total);
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
-        s = b->iface->copy(b, opt->state[COCOB_STATE_W1], opt->offsets[i] * sizeof(float),
-                           opt->params[i]->buf, 0, opt->params[i]->count * sizeof(float));
+        s = cocob_op_copy(b, opt->state[COCOB_STATE_W1], opt->offsets[i] * sizeof(float),
+                          opt->params[i]->buf, 0, opt->params[i]->count * sizeof(float));
     return s;
 }
 
@@ -67,7 +68,7 @@ cocob_status optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor
     a.state_offset = opt->offsets[i];
     a.n = opt->params[i]->count;
     cocob_backend *b = opt->ctx->backend;
-    return b->iface->cocob_update(b, &a);
+    return cocob_op_cocob_update(b, &a);
 }
 
 cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, cocob_cocob_state which,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "optim/optimizer.h"
+#include "ops/ops.h"
 
 void cocob_optimizer_destroy(cocob_optimizer *opt)
 {
@@ -118,7 +119,7 @@ cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *cons
     cocob_backend *b = ctx->backend;
     for (size_t i = 0; i < opt->count; i++) {
         size_t bad = 0;
-        cocob_status s = b->iface->count_nonfinite(b, grads[i]->buf, 0, grads[i]->count, &bad);
+        cocob_status s = cocob_op_count_nonfinite(b, grads[i]->buf, 0, grads[i]->count, &bad);
         if (s != COCOB_OK)
             return s;
         if (bad)
@@ -180,6 +181,6 @@ cocob_status cocob_optimizer_read_state_buffer(const cocob_optimizer *opt, size_
                           "%s read_state: %zu floats asked of parameter %zu, which has %zu", title,
                           count, index, opt->params[index]->count);
     cocob_backend *b = ctx->backend;
-    return b->iface->download(b, opt->state[state], opt->offsets[index] * sizeof(float), dst,
-                              count * sizeof(float));
+    return cocob_op_download(b, opt->state[state], opt->offsets[index] * sizeof(float), dst,
+                             count * sizeof(float));
 }

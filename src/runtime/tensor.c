@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "runtime/handles.h"
+#include "ops/ops.h"
 
 static cocob_status usable(const cocob_context *ctx)
 {
@@ -64,7 +65,7 @@ cocob_status cocob_tensor_upload(cocob_tensor *t, const float *src, size_t count
     if (s != COCOB_OK)
         return s;
     cocob_backend *b = t->ctx->backend;
-    return b->iface->upload(b, t->buf, 0, src, count * sizeof(float));
+    return cocob_op_upload(b, t->buf, 0, src, count * sizeof(float));
 }
 
 cocob_status cocob_tensor_download(const cocob_tensor *t, float *dst, size_t count)
@@ -73,7 +74,7 @@ cocob_status cocob_tensor_download(const cocob_tensor *t, float *dst, size_t cou
     if (s != COCOB_OK)
         return s;
     cocob_backend *b = t->ctx->backend;
-    return b->iface->download(b, t->buf, 0, dst, count * sizeof(float));
+    return cocob_op_download(b, t->buf, 0, dst, count * sizeof(float));
 }
 
 cocob_status cocob_tensor_fill(cocob_tensor *t, float value)
@@ -81,7 +82,7 @@ cocob_status cocob_tensor_fill(cocob_tensor *t, float value)
     if (!t)
         return COCOB_ERR_INVALID_ARGUMENT;
     cocob_backend *b = t->ctx->backend;
-    return b->iface->fill(b, t->buf, 0, value, t->count);
+    return cocob_op_fill(b, t->buf, 0, value, t->count);
 }
 
 cocob_status cocob_tensor_copy(cocob_tensor *dst, const cocob_tensor *src)
@@ -96,5 +97,5 @@ cocob_status cocob_tensor_copy(cocob_tensor *dst, const cocob_tensor *src)
                           "cocob_tensor_copy: %zu floats into a tensor of %zu", src->count,
                           dst->count);
     cocob_backend *b = dst->ctx->backend;
-    return b->iface->copy(b, dst->buf, 0, src->buf, 0, src->count * sizeof(float));
+    return cocob_op_copy(b, dst->buf, 0, src->buf, 0, src->count * sizeof(float));
 }

@@ -36,6 +36,7 @@
 #include "base/replace.h"
 #include "nn/spec.h"
 #include "optim/optimizer.h"
+#include "ops/ops.h"
 
 #define MAGIC "COCOBCKP"
 enum { VERSION = 2, SECTIONS = 5, FILE_HEAD = 16, SECTION_HEAD = 16,
@@ -217,12 +218,12 @@ cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob
                        m->params > states ? m->params : states);
     model_section(&part[0], m);
     if (s == COCOB_OK)
-        s = b->iface->download(b, m->param_arena->buf, 0, host, m->params * sizeof *host);
+        s = cocob_op_download(b, m->param_arena->buf, 0, host, m->params * sizeof *host);
     if (s == COCOB_OK)
         floats_le(&part[1], host, m->params);
     optimizer_head(&part[2], opt);
     for (size_t k = 0; k < opt->state_count && s == COCOB_OK; k++) {
-        s = b->iface->download(b, opt->state[k], 0, host, opt->total * sizeof *host);
+        s = cocob_op_download(b, opt->state[k], 0, host, opt->total * sizeof *host);
         if (s == COCOB_OK)
             floats_le(&part[3], host, opt->total);
     }
@@ -574,12 +575,12 @@ static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
     for (size_t i = 0; s == COCOB_OK && i < m->params; i++)
         host[i] = get_f32(payload[1] + 4 * i);
     if (s == COCOB_OK)
-        s = b->iface->upload(b, m->param_arena->buf, 0, host, m->params * sizeof *host);
+        s = cocob_op_upload(b, m->param_arena->buf, 0, host, m->params * sizeof *host);
     for (size_t k = 0; s == COCOB_OK && k < opt->state_count; k++) {
         const unsigned char *at = payload[3] + 4 * k * opt->total;
         for (size_t i = 0; i < opt->total; i++)
             host[i] = get_f32(at + 4 * i);
-        s = b->iface->upload(b, opt->state[k], 0, host, opt->total * sizeof *host);
+        s = cocob_op_upload(b, opt->state[k], 0, host, opt->total * sizeof *host);
     }
     if (s == COCOB_OK) {
         const unsigned char *mp = payload[0] + 32 + m->count * LAYER_BYTES + 8;

@@ -8,6 +8,7 @@
 
 #include "train/monitor.h"
 #include "optim/optimizer.h"
+#include "ops/ops.h"
 
 /* A tensor's place in the parameter arena. */
 typedef struct part {
@@ -52,14 +53,14 @@ cocob_status monitor_open(monitor *mo, cocob_model *m)
     if (s == COCOB_OK)
         s = b->iface->alloc(b, bytes, &mo->before);
     if (s == COCOB_OK)
-        s = b->iface->copy(b, mo->start, 0, m->param_arena->buf, 0, bytes);
+        s = cocob_op_copy(b, mo->start, 0, m->param_arena->buf, 0, bytes);
     return s;
 }
 
 cocob_status monitor_mark(monitor *mo, cocob_model *m)
 {
     cocob_backend *b = m->ctx->backend;
-    return b->iface->copy(b, mo->before, 0, m->param_arena->buf, 0, m->params * sizeof(float));
+    return cocob_op_copy(b, mo->before, 0, m->param_arena->buf, 0, m->params * sizeof(float));
 }
 
 /* The k-th smallest of v[0 .. n), by Hoare's selection; reorders v. */
@@ -99,11 +100,11 @@ static cocob_status lr_median(monitor *mo, cocob_model *m, part p, double *out)
 {
     cocob_backend *b = m->ctx->backend;
     size_t off = p.off * sizeof(float), bytes = p.count * sizeof(float);
-    cocob_status s = b->iface->download(b, m->param_arena->buf, off, mo->host[0], bytes);
+    cocob_status s = cocob_op_download(b, m->param_arena->buf, off, mo->host[0], bytes);
     if (s == COCOB_OK)
-        s = b->iface->download(b, mo->before, off, mo->host[1], bytes);
+        s = cocob_op_download(b, mo->before, off, mo->host[1], bytes);
     if (s == COCOB_OK)
-        s = b->iface->download(b, m->grad_arena->buf, off, mo->host[2], bytes);
+        s = cocob_op_download(b, m->grad_arena->buf, off, mo->host[2], bytes);
     if (s != COCOB_OK)
         return s;
     size_t n = 0;
@@ -133,16 +134,16 @@ cocob_status monitor_measure(monitor *mo, cocob_model *m, const cocob_optimizer 
         cocob_span none = {NULL, 0}, ws = {w, p.off}, gs = {g, p.off};
         cocob_stats gr, lr, wn, dr, L = {NAN, NAN, NAN, NAN, 1};
         t->count = p.count;
-        s = b->iface->stats(b, gs, none, none, p.count, &gr);
+        s = cocob_op_stats(b, gs, none, none, p.count, &gr);
         if (s == COCOB_OK)
-            s = b->iface->stats(b, ws, (cocob_span){mo->before, p.off}, gs, p.count, &lr);
+            s = cocob_op_stats(b, ws, (cocob_span){mo->before, p.off}, gs, p.count, &lr);
         if (s == COCOB_OK)
-            s = b->iface->stats(b, ws, none, none, p.count, &wn);
+            s = cocob_op_stats(b, ws, none, none, p.count, &wn);
         if (s == COCOB_OK)
-            s = b->iface->stats(b, ws, (cocob_span){mo->start, p.off}, none, p.count, &dr);
+            s = cocob_op_stats(b, ws, (cocob_span){mo->start, p.off}, none, p.count, &dr);
         if (s == COCOB_OK && is_cocob)
-            s = b->iface->stats(b, (cocob_span){opt->state[COCOB_STATE_L], opt->offsets[0] + p.off},
-                                none, none, p.count, &L);
+            s = cocob_op_stats(b, (cocob_span){opt->state[COCOB_STATE_L], opt->offsets[0] + p.off},
+                               none, none, p.count, &L);
         if (s == COCOB_OK)
             s = lr_median(mo, m, p, &t->lr_median);
         if (s != COCOB_OK)

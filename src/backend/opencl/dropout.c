@@ -3,21 +3,18 @@
 #include <stdio.h>
 
 #include "backend/opencl/opencl.h"
-#include "backend/ref/ref.h"
 
 static cocob_status launch(cocob_backend *base, const char *op, cocob_span in, cocob_span out,
                            size_t n, float p, uint64_t seed, uint64_t counter)
 {
     cocob_cl_backend *b = (cocob_cl_backend *)base;
-    cocob_status s = dropout_check(base->err, op, in, out, n, p);
     cl_kernel k;
-    if (s == COCOB_OK)
-        s = cocob_cl_kernel(b, "dropout.cl", "dropout", &k);
+    cocob_status s = cocob_cl_kernel(b, "dropout.cl", "dropout", &k);
     if (s != COCOB_OK)
         return s;
     cl_mem mi = cocob_cl_mem(in.buf), mo = cocob_cl_mem(out.buf);
     cl_ulong in_off = in.off, out_off = out.off, nn = n, sd = seed, ctr = counter;
-    float scale = dropout_scale(p);
+    float scale = cocob_dropout_scale(p);
     cl_int rc = CL_SUCCESS;
     rc = cocob_cl_arg(k, 0, sizeof mi, &mi, rc);
     rc = cocob_cl_arg(k, 1, sizeof in_off, &in_off, rc);

@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "backend/opencl/opencl.h"
-#include "backend/ref/ref.h"
 
 /* Both kernels take (from, its offset, to, its offset, the shape) and one
  * work-item per element of to, n of them. */
@@ -36,10 +35,7 @@ static cocob_status launch(cocob_backend *base, const char *name, const cocob_co
 cocob_status cocob_cl_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
                              cocob_span col)
 {
-    cocob_status st = conv_shape_check(b->err, "im2col", s, x, col);
-    if (st != COCOB_OK)
-        return st;
-    /* The check has made sure that these products do not overflow. */
+    /* The op layer (src/ops) has made sure that these products do not overflow. */
     size_t rows = s->channels * s->kernel_h * s->kernel_w;
     return launch(b, "im2col", s, x, col, rows * s->batch * s->out_h * s->out_w);
 }
@@ -47,8 +43,5 @@ cocob_status cocob_cl_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_
 cocob_status cocob_cl_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
                              cocob_span x)
 {
-    cocob_status st = conv_shape_check(b->err, "col2im", s, x, col);
-    if (st != COCOB_OK)
-        return st;
     return launch(b, "col2im", s, col, x, s->batch * s->channels * s->height * s->width);
 }

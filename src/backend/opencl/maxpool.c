@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "backend/opencl/opencl.h"
-#include "backend/ref/ref.h"
 
 /* Both kernels take three operands, each a buffer and an offset, then the
  * shape; n work-items, one per element written: a window for maxpool, an
@@ -37,20 +36,14 @@ static cocob_status launch(cocob_backend *base, const char *name, const cocob_po
 cocob_status cocob_cl_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
                               cocob_span y, cocob_span idx)
 {
-    cocob_status st = pool_shape_check(b->err, "maxpool", s, x, y, idx);
-    if (st != COCOB_OK)
-        return st;
     const cocob_span operand[3] = {x, y, idx};
-    /* The check has made sure that the product does not overflow. */
+    /* The op layer (src/ops) has made sure that the product does not overflow. */
     return launch(b, "maxpool", s, operand, s->planes * s->out_h * s->out_w);
 }
 
 cocob_status cocob_cl_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
                                    cocob_span idx, cocob_span dx)
 {
-    cocob_status st = pool_shape_check(b->err, "maxpool_grad", s, dx, dy, idx);
-    if (st != COCOB_OK)
-        return st;
     const cocob_span operand[3] = {dy, idx, dx};
     return launch(b, "maxpool_grad", s, operand, s->planes * s->height * s->width);
 }

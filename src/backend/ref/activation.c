@@ -5,53 +5,6 @@
 
 #include "backend/ref/ref.h"
 
-const char *activation_name(cocob_activation f)
-{
-    switch (f) {
-    case COCOB_ACT_RELU: return "relu";
-    case COCOB_ACT_TANH: return "tanh";
-    case COCOB_ACT_SIGMOID: return "sigmoid";
-    case COCOB_ACT_IDENTITY: return "identity";
-    }
-    return NULL;
-}
-
-/* n elements from each of the count spans. */
-static cocob_status elementwise_check(cocob_error *err, const char *op, cocob_activation f,
-                                      const cocob_span *spans, const char *const *names,
-                                      int count, size_t n)
-{
-    if (!activation_name(f))
-        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: unknown activation %d", op,
-                          (int)f);
-    if (!n)
-        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s (%s): the length must be nonzero",
-                          op, activation_name(f));
-    for (int k = 0; k < count; k++)
-        if (!span_holds(spans[k], n))
-            return cocob_fail(err, COCOB_ERR_SHAPE,
-                              "%s (%s): %s needs %zu floats from offset %zu; its buffer holds %zu",
-                              op, activation_name(f), names[k], n, spans[k].off,
-                              spans[k].buf ? spans[k].buf->bytes / 4 : 0);
-    return COCOB_OK;
-}
-
-cocob_status activation_check(cocob_error *err, cocob_activation f, cocob_span x, cocob_span y,
-                              size_t n)
-{
-    const cocob_span spans[] = {x, y};
-    const char *const names[] = {"x", "y"};
-    return elementwise_check(err, "activation", f, spans, names, 2, n);
-}
-
-cocob_status activation_grad_check(cocob_error *err, cocob_activation f, cocob_span y,
-                                   cocob_span dy, cocob_span dx, size_t n)
-{
-    const cocob_span spans[] = {y, dy, dx};
-    const char *const names[] = {"y", "dy", "dx"};
-    return elementwise_check(err, "activation_grad", f, spans, names, 3, n);
-}
-
 /* exp of a non-positive number only: it cannot overflow, and for x far
  * below 0 it underflows to 0, giving 0 rather than 1 / inf. */
 static float sigmoid(float x)
@@ -64,7 +17,7 @@ static float sigmoid(float x)
 
 /* x < 0 rather than fmaxf(x, 0): a NaN passes through, as maxpool lets it,
  * instead of turning into a harmless-looking 0. */
-float activation_apply(cocob_activation f, float x)
+float cocob_ref_activation_apply(cocob_activation f, float x)
 {
     switch (f) {
     case COCOB_ACT_RELU: return x < 0.0f ? 0.0f : x;
@@ -75,15 +28,16 @@ float activation_apply(cocob_activation f, float x)
     return NAN;
 }
 
-void activation_ref(cocob_activation f, const float *x, float *y, size_t n)
+void cocob_ref_activation(cocob_activation f, const float *x, float *y, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        y[i] = activation_apply(f, x[i]);
+        y[i] = cocob_ref_activation_apply(f, x[i]);
 }
 
 /* relu' selects rather than multiplies, so that a dropped unit passes 0 even
  * where dy is infinite. */
-void activation_grad_ref(cocob_activation f, const float *y, const float *dy, float *dx, size_t n)
+void cocob_ref_activation_grad(cocob_activation f, const float *y, const float *dy, float *dx,
+                               size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float v = y[i];

@@ -12,9 +12,9 @@
 
 #include "backend/ref/ref.h"
 
-void adadelta_update_ref(float *restrict w, const float *restrict grad,
-                         float *restrict square_avg, float *restrict acc_delta, size_t n,
-                         const cocob_baseline_hyper *h)
+void cocob_ref_adadelta_update(float *restrict w, const float *restrict grad,
+                               float *restrict square_avg, float *restrict acc_delta, size_t n,
+                               const cocob_baseline_hyper *h)
 {
     const float lr = h->lr, weight_decay = h->weight_decay, eps = h->eps;
     const float rho = h->rho, one_minus_rho = h->one_minus_rho;

@@ -10,8 +10,8 @@
 
 #include "backend/ref/ref.h"
 
-void adagrad_update_ref(float *restrict w, const float *restrict grad, float *restrict sum,
-                        size_t n, const cocob_baseline_hyper *h)
+void cocob_ref_adagrad_update(float *restrict w, const float *restrict grad, float *restrict sum,
+                              size_t n, const cocob_baseline_hyper *h)
 {
     const float lr = h->lr, weight_decay = h->weight_decay, eps = h->eps;
     for (size_t i = 0; i < n; i++) {

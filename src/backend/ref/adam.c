@@ -14,8 +14,8 @@
 
 #include "backend/ref/ref.h"
 
-void adam_update_ref(float *restrict w, const float *restrict grad, float *restrict exp_avg,
-                     float *restrict exp_avg_sq, size_t n, const cocob_baseline_hyper *h)
+void cocob_ref_adam_update(float *restrict w, const float *restrict grad, float *restrict exp_avg,
+                           float *restrict exp_avg_sq, size_t n, const cocob_baseline_hyper *h)
 {
     const float step_size = h->lr, weight_decay = h->weight_decay, eps = h->eps;
     const float beta1 = h->beta1, one_minus_beta1 = h->one_minus_beta1;

@@ -98,10 +98,11 @@ static cocob_status ref_cocob_update(cocob_backend *b, const cocob_update_args *
 {
     (void)b;
     size_t s = a->state_offset;
-    cocob_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                     floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
-                     floats(a->state[COCOB_STATE_G], s), floats(a->state[COCOB_STATE_REWARD], s),
-                     floats(a->state[COCOB_STATE_THETA], s), a->n, a->alpha, a->weight_decay);
+    cocob_ref_cocob_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                           floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
+                           floats(a->state[COCOB_STATE_G], s),
+                           floats(a->state[COCOB_STATE_REWARD], s),
+                           floats(a->state[COCOB_STATE_THETA], s), a->n, a->alpha, a->weight_decay);
     return COCOB_OK;
 }
 
@@ -115,58 +116,57 @@ static float *state_floats(const cocob_baseline_args *a, int k)
 static cocob_status ref_sgd_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
-    sgd_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                   state_floats(a, 0), a->n, &a->h);
+    cocob_ref_sgd_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                         state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
 }
 
 static cocob_status ref_adagrad_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
-    adagrad_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                       state_floats(a, 0), a->n, &a->h);
+    cocob_ref_adagrad_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                             state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
 }
 
 static cocob_status ref_rmsprop_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
-    rmsprop_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                       state_floats(a, 0), a->n, &a->h);
+    cocob_ref_rmsprop_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                             state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
 }
 
 static cocob_status ref_adadelta_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
-    adadelta_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                        state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
+    cocob_ref_adadelta_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                              state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
     return COCOB_OK;
 }
 
 static cocob_status ref_adam_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
-    adam_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                    state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
+    cocob_ref_adam_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                          state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
     return COCOB_OK;
 }
 
 static cocob_status ref_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
                               size_t n, cocob_stats *out)
 {
-    cocob_status s = stats_check(b->err, x, y, z, n);
-    if (s == COCOB_OK)
-        stats_ref(floats(x.buf, x.off), y.buf ? floats(y.buf, y.off) : NULL,
-                  z.buf ? floats(z.buf, z.off) : NULL, n, out);
-    return s;
+    (void)b;
+    cocob_ref_stats(floats(x.buf, x.off), y.buf ? floats(y.buf, y.off) : NULL,
+                    z.buf ? floats(z.buf, z.off) : NULL, n, out);
+    return COCOB_OK;
 }
 
 static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                         size_t n, size_t *count)
 {
     (void)b;
-    *count = count_nonfinite_ref(floats(x, offset), n);
+    *count = cocob_ref_count_nonfinite(floats(x, offset), n);
     return COCOB_OK;
 }
 
@@ -174,139 +174,125 @@ static cocob_status ref_gemm(cocob_backend *b, int trans_a, int trans_b, size_t 
                              size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
                              size_t ldb, float beta, cocob_span C, size_t ldc)
 {
-    cocob_status s = gemm_check(b->err, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
-    if (s == COCOB_OK)
-        gemm_ref(trans_a, trans_b, M, N, K, alpha, span_floats(A), lda, span_floats(B), ldb,
-                 beta, span_floats(C), ldc);
-    return s;
+    (void)b;
+    cocob_ref_gemm(trans_a, trans_b, M, N, K, alpha, span_floats(A), lda, span_floats(B), ldb,
+                   beta, span_floats(C), ldc);
+    return COCOB_OK;
 }
 
 static cocob_status ref_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
                                cocob_span col)
 {
-    cocob_status s = conv_shape_check(b->err, "im2col", sh, x, col);
-    if (s == COCOB_OK)
-        im2col_ref(sh, span_floats(x), span_floats(col));
-    return s;
+    (void)b;
+    cocob_ref_im2col(sh, span_floats(x), span_floats(col));
+    return COCOB_OK;
 }
 
 static cocob_status ref_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
                                cocob_span x)
 {
-    cocob_status s = conv_shape_check(b->err, "col2im", sh, x, col);
-    if (s == COCOB_OK)
-        col2im_ref(sh, span_floats(col), span_floats(x));
-    return s;
+    (void)b;
+    cocob_ref_col2im(sh, span_floats(col), span_floats(x));
+    return COCOB_OK;
 }
 
 static cocob_status ref_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
                                   size_t bb, size_t inner)
 {
-    cocob_status s = swap_axes_check(b->err, x, y, a, bb, inner);
-    if (s == COCOB_OK)
-        swap_axes_ref(span_floats(x), span_floats(y), a, bb, inner);
-    return s;
+    (void)b;
+    cocob_ref_swap_axes(span_floats(x), span_floats(y), a, bb, inner);
+    return COCOB_OK;
 }
 
 static cocob_status ref_maxpool(cocob_backend *b, const cocob_pool_shape *sh, cocob_span x,
                                 cocob_span y, cocob_span idx)
 {
-    cocob_status s = pool_shape_check(b->err, "maxpool", sh, x, y, idx);
-    if (s == COCOB_OK)
-        maxpool_ref(sh, span_floats(x), span_floats(y), span_ints(idx));
-    return s;
+    (void)b;
+    cocob_ref_maxpool(sh, span_floats(x), span_floats(y), span_ints(idx));
+    return COCOB_OK;
 }
 
 static cocob_status ref_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh,
                                      cocob_span dy, cocob_span idx, cocob_span dx)
 {
-    cocob_status s = pool_shape_check(b->err, "maxpool_grad", sh, dx, dy, idx);
-    if (s == COCOB_OK)
-        maxpool_grad_ref(sh, span_floats(dy), span_ints(idx), span_floats(dx));
-    return s;
+    (void)b;
+    cocob_ref_maxpool_grad(sh, span_floats(dy), span_ints(idx), span_floats(dx));
+    return COCOB_OK;
 }
 
 static cocob_status ref_bias_add(cocob_backend *b, cocob_activation f, cocob_span x,
                                  cocob_span bias, cocob_span y, size_t outer, size_t channels,
                                  size_t inner)
 {
-    cocob_status s = bias_add_check(b->err, f, x, bias, y, outer, channels, inner);
-    if (s == COCOB_OK)
-        bias_add_ref(f, span_floats(x), span_floats(bias), span_floats(y), outer, channels,
-                     inner);
-    return s;
+    (void)b;
+    cocob_ref_bias_add(f, span_floats(x), span_floats(bias), span_floats(y), outer, channels,
+                       inner);
+    return COCOB_OK;
 }
 
 static cocob_status ref_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
                                   size_t channels, size_t inner)
 {
-    cocob_status s = bias_grad_check(b->err, dy, db, outer, channels, inner);
-    if (s == COCOB_OK)
-        bias_grad_ref(span_floats(dy), span_floats(db), outer, channels, inner);
-    return s;
+    (void)b;
+    cocob_ref_bias_grad(span_floats(dy), span_floats(db), outer, channels, inner);
+    return COCOB_OK;
 }
 
 static cocob_status ref_activation(cocob_backend *b, cocob_activation f, cocob_span x,
                                    cocob_span y, size_t n)
 {
-    cocob_status s = activation_check(b->err, f, x, y, n);
-    if (s == COCOB_OK)
-        activation_ref(f, span_floats(x), span_floats(y), n);
-    return s;
+    (void)b;
+    cocob_ref_activation(f, span_floats(x), span_floats(y), n);
+    return COCOB_OK;
 }
 
 static cocob_status ref_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
                                         cocob_span dy, cocob_span dx, size_t n)
 {
-    cocob_status s = activation_grad_check(b->err, f, y, dy, dx, n);
-    if (s == COCOB_OK)
-        activation_grad_ref(f, span_floats(y), span_floats(dy), span_floats(dx), n);
-    return s;
+    (void)b;
+    cocob_ref_activation_grad(f, span_floats(y), span_floats(dy), span_floats(dx), n);
+    return COCOB_OK;
 }
 
 static cocob_status ref_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
                                      cocob_span loss, cocob_span dlogits, size_t rows,
                                      size_t classes)
 {
-    cocob_status s = softmax_xent_check(b->err, logits, labels, loss, dlogits, rows, classes);
-    if (s == COCOB_OK)
-        softmax_xent_ref(span_floats(logits), span_ints(labels), span_floats(loss),
-                         span_floats(dlogits), rows, classes);
-    return s;
+    (void)b;
+    cocob_ref_softmax_xent(span_floats(logits), span_ints(labels), span_floats(loss),
+                           span_floats(dlogits), rows, classes);
+    return COCOB_OK;
 }
 
 static cocob_status ref_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
                                size_t cols)
 {
-    cocob_status s = argmax_check(b->err, x, out, rows, cols);
-    if (s == COCOB_OK)
-        argmax_ref(span_floats(x), span_ints(out), rows, cols);
-    return s;
+    (void)b;
+    cocob_ref_argmax(span_floats(x), span_ints(out), rows, cols);
+    return COCOB_OK;
 }
 
 static cocob_status ref_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
                                 uint64_t seed, uint64_t counter)
 {
-    cocob_status s = dropout_check(b->err, "dropout", x, y, n, p);
-    if (s == COCOB_OK)
-        dropout_ref(span_floats(x), span_floats(y), n, p, seed, counter);
-    return s;
+    (void)b;
+    cocob_ref_dropout(span_floats(x), span_floats(y), n, p, seed, counter);
+    return COCOB_OK;
 }
 
 static cocob_status ref_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                      float p, uint64_t seed, uint64_t counter)
 {
-    cocob_status s = dropout_check(b->err, "dropout_grad", dy, dx, n, p);
-    if (s == COCOB_OK)
-        dropout_ref(span_floats(dy), span_floats(dx), n, p, seed, counter);
-    return s;
+    (void)b;
+    cocob_ref_dropout(span_floats(dy), span_floats(dx), n, p, seed, counter);
+    return COCOB_OK;
 }
 
 static cocob_status ref_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                               const cocob_buffer *c, float s, size_t n)
 {
     (void)b;
-    triad_ref(floats(a, 0), floats(bb, 0), floats(c, 0), s, n);
+    cocob_ref_triad(floats(a, 0), floats(bb, 0), floats(c, 0), s, n);
     return COCOB_OK;
 }
 

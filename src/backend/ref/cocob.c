@@ -11,9 +11,9 @@ static float max_of(float a, float b)
     return a > b ? a : b;
 }
 
-void cocob_update_ref(float *restrict w, const float *restrict grad, float *restrict w1,
-                      float *restrict L, float *restrict G, float *restrict reward,
-                      float *restrict theta, size_t n, float alpha, float weight_decay)
+void cocob_ref_cocob_update(float *restrict w, const float *restrict grad, float *restrict w1,
+                            float *restrict L, float *restrict G, float *restrict reward,
+                            float *restrict theta, size_t n, float alpha, float weight_decay)
 {
     for (size_t i = 0; i < n; i++) {
         float wv = w[i], w1v = w1[i];

@@ -3,57 +3,15 @@
  * by (batch out_h out_w) columns, so that a convolution is one GEMM. */
 #include "backend/ref/ref.h"
 
-cocob_status conv_shape_check(cocob_error *err, const char *op, const cocob_conv_shape *s,
-                              cocob_span x, cocob_span col)
+void cocob_ref_im2col(const cocob_conv_shape *s, const float *x, float *col)
 {
-    if (!s->batch || !s->channels || !s->height || !s->width || !s->kernel_h || !s->kernel_w ||
-        !s->stride)
-        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                          "%s: batch %zu, channels %zu, height %zu, width %zu, kernel %zu x %zu "
-                          "and stride %zu must all be nonzero",
-                          op, s->batch, s->channels, s->height, s->width, s->kernel_h,
-                          s->kernel_w, s->stride);
-    if (s->pad > (SIZE_MAX - s->height) / 2 || s->pad > (SIZE_MAX - s->width) / 2 ||
-        s->kernel_h > s->height + 2 * s->pad || s->kernel_w > s->width + 2 * s->pad)
-        return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "%s: a %zu x %zu kernel does not fit a %zu x %zu image padded by %zu",
-                          op, s->kernel_h, s->kernel_w, s->height, s->width, s->pad);
-    size_t out_h = (s->height + 2 * s->pad - s->kernel_h) / s->stride + 1;
-    size_t out_w = (s->width + 2 * s->pad - s->kernel_w) / s->stride + 1;
-    if (s->out_h != out_h || s->out_w != out_w)
-        return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "%s: the output is given as %zu x %zu, but a %zu x %zu image padded "
-                          "by %zu under a %zu x %zu kernel at stride %zu gives %zu x %zu",
-                          op, s->out_h, s->out_w, s->height, s->width, s->pad, s->kernel_h,
-                          s->kernel_w, s->stride, out_h, out_w);
-    size_t planes, plane, x_count, taps, window, positions, col_count;
-    if (!size_mul(s->batch, s->channels, &planes) || !size_mul(s->height, s->width, &plane) ||
-        !size_mul(planes, plane, &x_count) || !size_mul(s->kernel_h, s->kernel_w, &window) ||
-        !size_mul(s->channels, window, &taps) || !size_mul(out_h, out_w, &positions) ||
-        !size_mul(s->batch, positions, &positions) || !size_mul(taps, positions, &col_count))
-        return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "%s: %zu x %zu x %zu x %zu images under a %zu x %zu kernel have more "
-                          "elements than size_t can count",
-                          op, s->batch, s->channels, s->height, s->width, s->kernel_h,
-                          s->kernel_w);
-    if (!span_holds(x, x_count) || !span_holds(col, col_count))
-        return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "%s: x needs %zu floats from offset %zu (its buffer holds %zu) and col "
-                          "%zu from offset %zu (its buffer holds %zu)",
-                          op, x_count, x.off, x.buf ? x.buf->bytes / 4 : 0, col_count, col.off,
-                          col.buf ? col.buf->bytes / 4 : 0);
-    return COCOB_OK;
-}
-
-void im2col_ref(const cocob_conv_shape *s, const float *x, float *col)
-{
-    im2col_channels_ref(s, x, col, 0, s->channels);
+    cocob_ref_im2col_channels(s, x, col, 0, s->channels);
 }
 
 /* The col rows of channels [first, end) alone, so that the cpu backend's
  * threads can each write channels of their own. */
-void im2col_channels_ref(const cocob_conv_shape *s, const float *x, float *col, size_t first,
-                         size_t end)
+void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float *col, size_t first,
+                               size_t end)
 {
     col += first * s->kernel_h * s->kernel_w * s->batch * s->out_h * s->out_w;
     for (size_t c = first; c < end; c++)
@@ -88,16 +46,16 @@ static int tap_source(size_t i, size_t k, size_t pad, size_t stride, size_t out,
 
 /* Each x element gathers the col entries read from it, taps in row-major
  * order; the kernel sums in the same order, so the two agree bit for bit. */
-void col2im_ref(const cocob_conv_shape *s, const float *col, float *x)
+void cocob_ref_col2im(const cocob_conv_shape *s, const float *col, float *x)
 {
-    col2im_planes_ref(s, col, x, 0, s->batch * s->channels);
+    cocob_ref_col2im_planes(s, col, x, 0, s->batch * s->channels);
 }
 
 /* The planes [first, end) of x alone, plane n channels + c being image n's
  * channel c; each element sums its taps in the same order whatever the
- * range, so the cpu backend's threads agree with col2im_ref bit for bit. */
-void col2im_planes_ref(const cocob_conv_shape *s, const float *col, float *x, size_t first,
-                       size_t end)
+ * range, so the cpu backend's threads agree with cocob_ref_col2im bit for bit. */
+void cocob_ref_col2im_planes(const cocob_conv_shape *s, const float *col, float *x, size_t first,
+                             size_t end)
 {
     size_t positions = s->batch * s->out_h * s->out_w;
     x += first * s->height * s->width;

@@ -2,7 +2,7 @@
 
 #include "backend/ref/ref.h"
 
-size_t count_nonfinite_ref(const float *x, size_t n)
+size_t cocob_ref_count_nonfinite(const float *x, size_t n)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; i++)

@@ -10,8 +10,8 @@
 
 #include "backend/ref/ref.h"
 
-void rmsprop_update_ref(float *restrict w, const float *restrict grad,
-                        float *restrict square_avg, size_t n, const cocob_baseline_hyper *h)
+void cocob_ref_rmsprop_update(float *restrict w, const float *restrict grad,
+                              float *restrict square_avg, size_t n, const cocob_baseline_hyper *h)
 {
     const float lr = h->lr, weight_decay = h->weight_decay, eps = h->eps;
     const float rho = h->rho, one_minus_rho = h->one_minus_rho;

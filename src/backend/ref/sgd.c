@@ -9,8 +9,8 @@
  * same order of operations. */
 #include "backend/ref/ref.h"
 
-void sgd_update_ref(float *restrict w, const float *restrict grad, float *restrict buf, size_t n,
-                    const cocob_baseline_hyper *h)
+void cocob_ref_sgd_update(float *restrict w, const float *restrict grad, float *restrict buf,
+                          size_t n, const cocob_baseline_hyper *h)
 {
     /* Copies, so that the compiler need not fear a store to w changing them. */
     const float lr = h->lr, weight_decay = h->weight_decay, momentum = h->momentum;

@@ -4,34 +4,6 @@
 
 #include "backend/ref/ref.h"
 
-cocob_status softmax_xent_check(cocob_error *err, cocob_span logits, cocob_span labels,
-                                cocob_span loss, cocob_span dlogits, size_t rows,
-                                size_t classes)
-{
-    if (!rows || !classes)
-        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                          "softmax_xent: rows %zu and classes %zu must both be nonzero", rows,
-                          classes);
-    size_t count;
-    if (!size_mul(rows, classes, &count))
-        return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "softmax_xent: %zu rows of %zu classes are more than size_t can count",
-                          rows, classes);
-    if (!span_holds(logits, count) || !span_holds(dlogits, count) || !span_holds(labels, rows) ||
-        !span_holds(loss, rows))
-        return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "softmax_xent (%zu rows x %zu classes): logits and dlogits need %zu "
-                          "floats from offsets %zu and %zu (their buffers hold %zu and %zu), "
-                          "labels and loss %zu elements from offsets %zu and %zu (their buffers "
-                          "hold %zu and %zu)",
-                          rows, classes, count, logits.off, dlogits.off,
-                          logits.buf ? logits.buf->bytes / 4 : 0,
-                          dlogits.buf ? dlogits.buf->bytes / 4 : 0, rows, labels.off, loss.off,
-                          labels.buf ? labels.buf->bytes / 4 : 0,
-                          loss.buf ? loss.buf->bytes / 4 : 0);
-    return COCOB_OK;
-}
-
 /* The row's maximum m is taken out before exp, so that exp never overflows
  * and the largest term is exp(0) = 1: the sum lies in [1, classes]. The loss
  * is (m - x[label]) + log(sum), not (m + log(sum)) - x[label]: when the label
@@ -42,8 +14,8 @@ cocob_status softmax_xent_check(cocob_error *err, cocob_span logits, cocob_span 
  * are NaN, so that the guard on non-finite gradients stops the step, rather
  * than a read out of bounds. The kernel does the same; the labels stay on
  * the device, so the host cannot check them without a download. */
-void softmax_xent_ref(const float *logits, const int32_t *labels, float *loss, float *dlogits,
-                      size_t rows, size_t classes)
+void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *loss, float *dlogits,
+                            size_t rows, size_t classes)
 {
     for (size_t r = 0; r < rows; r++, logits += classes, dlogits += classes) {
         int32_t label = labels[r];

@@ -17,22 +17,22 @@ static verify_pair *pair_of(const cocob_buffer *buf)
     return buf->handle;
 }
 
-cocob_span verify_dev(cocob_span s)
+cocob_span cocob_verify_dev(cocob_span s)
 {
     return s.buf ? (cocob_span){pair_of(s.buf)->dev, s.off} : s;
 }
 
-cocob_span verify_ref(cocob_span s)
+cocob_span cocob_verify_ref(cocob_span s)
 {
     return s.buf ? (cocob_span){pair_of(s.buf)->ref, s.off} : s;
 }
 
-float *verify_ref_floats(cocob_span s)
+float *cocob_verify_ref_floats(cocob_span s)
 {
     return (float *)pair_of(s.buf)->ref->handle + s.off;
 }
 
-float *verify_abs(const float *x, size_t n)
+float *cocob_verify_abs(const float *x, size_t n)
 {
     float *a = malloc((n ? n : 1) * sizeof *a);
     for (size_t i = 0; a && i < n; i++)
@@ -65,7 +65,7 @@ static cocob_status row_for(verify_backend *c, const char *op, const char *shape
     return COCOB_OK;
 }
 
-cocob_status verify_record(verify_backend *c, const char *op, const char *shape, double abs,
+cocob_status cocob_verify_record(verify_backend *c, const char *op, const char *shape, double abs,
                           double units, double ulps, size_t elements, int pass)
 {
     cocob_verify_row *r = NULL;
@@ -146,7 +146,7 @@ static cocob_status diverged(verify_backend *c, const char *op, const char *shap
     return COCOB_ERR_VERIFY;
 }
 
-cocob_status verify_outputs(verify_backend *c, const char *op, const char *shape,
+cocob_status cocob_verify_outputs(verify_backend *c, const char *op, const char *shape,
                            const verify_out *outs, int count)
 {
     for (int k = 0; k < count; k++) {
@@ -159,8 +159,8 @@ cocob_status verify_outputs(verify_backend *c, const char *op, const char *shape
             c->host = grown;
             c->host_cap = o->n;
         }
-        cocob_span d = verify_dev(o->span);
-        const float *ref = verify_ref_floats(o->span);
+        cocob_span d = cocob_verify_dev(o->span);
+        const float *ref = cocob_verify_ref_floats(o->span);
         cocob_status s = c->dev->iface->download(c->dev, d.buf, d.off * 4, c->host, o->n * 4);
         if (s != COCOB_OK)
             return s;
@@ -168,7 +168,8 @@ cocob_status verify_outputs(verify_backend *c, const char *op, const char *shape
         if (c->mode == COCOB_VERIFY_STOP && w.first_bad < o->n)
             return diverged(c, op, shape, o, c->host, ref, w.first_bad);
         if (c->mode == COCOB_VERIFY_RECORD) {
-            s = verify_record(c, op, shape, w.abs, w.units, o->ulps, o->n, w.first_bad == o->n);
+            s = cocob_verify_record(c, op, shape, w.abs, w.units, o->ulps, o->n,
+                                    w.first_bad == o->n);
             if (s != COCOB_OK)
                 return s;
         }
@@ -182,7 +183,7 @@ cocob_status verify_outputs(verify_backend *c, const char *op, const char *shape
 
 /* ---- buffers: one on each side ---- */
 
-cocob_status verify_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
+cocob_status cocob_verify_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
 {
     verify_backend *c = of(b);
     cocob_buffer *buf = malloc(sizeof *buf);
@@ -208,7 +209,7 @@ cocob_status verify_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
     return COCOB_OK;
 }
 
-void verify_free(cocob_backend *b, cocob_buffer *buf)
+void cocob_verify_free(cocob_backend *b, cocob_buffer *buf)
 {
     verify_backend *c = of(b);
     if (!buf)
@@ -220,7 +221,7 @@ void verify_free(cocob_backend *b, cocob_buffer *buf)
     free(buf);
 }
 
-cocob_status verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off,
+cocob_status cocob_verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off,
                                  const void *src, size_t bytes)
 {
     verify_backend *c = of(b);
@@ -230,14 +231,14 @@ cocob_status verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off,
 }
 
 /* What the caller reads is the device's: the reference only checks it. */
-cocob_status verify_download(cocob_backend *b, const cocob_buffer *src, size_t off,
+cocob_status cocob_verify_download(cocob_backend *b, const cocob_buffer *src, size_t off,
                                    void *dst, size_t bytes)
 {
     verify_backend *c = of(b);
     return c->dev->iface->download(c->dev, pair_of(src)->dev, off, dst, bytes);
 }
 
-cocob_status verify_copy(cocob_backend *b, cocob_buffer *dst, size_t dst_off,
+cocob_status cocob_verify_copy(cocob_backend *b, cocob_buffer *dst, size_t dst_off,
                                const cocob_buffer *src, size_t src_off, size_t bytes)
 {
     verify_backend *c = of(b);
@@ -248,7 +249,7 @@ cocob_status verify_copy(cocob_backend *b, cocob_buffer *dst, size_t dst_off,
                          : s;
 }
 
-cocob_status verify_fill(cocob_backend *b, cocob_buffer *dst, size_t offset, float value,
+cocob_status cocob_verify_fill(cocob_backend *b, cocob_buffer *dst, size_t offset, float value,
                                size_t count)
 {
     verify_backend *c = of(b);
@@ -257,12 +258,12 @@ cocob_status verify_fill(cocob_backend *b, cocob_buffer *dst, size_t offset, flo
                          : s;
 }
 
-cocob_status verify_finish(cocob_backend *b)
+cocob_status cocob_verify_finish(cocob_backend *b)
 {
     return of(b)->dev->iface->finish(of(b)->dev);
 }
 
-void verify_destroy(cocob_backend *b)
+void cocob_verify_destroy(cocob_backend *b)
 {
     verify_backend *c = of(b);
     c->dev->iface->destroy(c->dev);
@@ -274,7 +275,7 @@ void verify_destroy(cocob_backend *b)
 
 const cocob_verify_row *cocob_verify_backend_rows(const cocob_backend *b, size_t *count)
 {
-    if (b->iface != &verify_iface) {
+    if (b->iface != &cocob_verify_iface) {
         *count = 0;
         return NULL;
     }
@@ -285,7 +286,7 @@ const cocob_verify_row *cocob_verify_backend_rows(const cocob_backend *b, size_t
 
 cocob_verify_mode cocob_verify_backend_mode(const cocob_backend *b)
 {
-    return b->iface == &verify_iface ? ((const verify_backend *)b)->mode : COCOB_VERIFY_OFF;
+    return b->iface == &cocob_verify_iface ? ((const verify_backend *)b)->mode : COCOB_VERIFY_OFF;
 }
 
 cocob_status cocob_verify_backend_create(cocob_backend *dev, cocob_verify_mode mode,
@@ -302,7 +303,7 @@ cocob_status cocob_verify_backend_create(cocob_backend *dev, cocob_verify_mode m
     }
     c->dev = dev;
     c->mode = mode;
-    c->base.iface = &verify_iface;
+    c->base.iface = &cocob_verify_iface;
     c->base.info = dev->info;
     c->base.err = err;
     c->base.log = log;

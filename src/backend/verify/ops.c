@@ -1,6 +1,8 @@
-/* The verifying backend's ops: each runs on the reference first (whose
- * argument checks then speak for both), then on the device, and hands its
- * outputs to verify_outputs with the op's tolerance.
+/* The verifying backend's ops: each runs on the reference first, then on
+ * the device, each side through its own table (the op layer has validated
+ * the arguments once, against this backend's buffers, which are as long as
+ * either side's), and hands its outputs to cocob_verify_outputs with the
+ * op's tolerance.
  *
  * Tolerances are in units of u = 2^-24 times a magnitude. An op that does
  * the reference's operations in its order must agree exactly (0). An op
@@ -42,14 +44,14 @@ static cocob_status chk_cocob_update(cocob_backend *b, const cocob_update_args *
 {
     cocob_update_args d = *a, r = *a;
     cocob_span w = {a->w, a->w_offset}, st[COCOB_STATE_COUNT];
-    d.w = verify_dev(w).buf;
-    r.w = verify_ref(w).buf;
-    d.grad = verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
-    r.grad = verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    r.grad = cocob_verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
     for (int k = 0; k < COCOB_STATE_COUNT; k++) {
         st[k] = (cocob_span){a->state[k], a->state_offset};
-        d.state[k] = verify_dev(st[k]).buf;
-        r.state[k] = verify_ref(st[k]).buf;
+        d.state[k] = cocob_verify_dev(st[k]).buf;
+        r.state[k] = cocob_verify_ref(st[k]).buf;
     }
     cocob_status s = REF(b)->iface->cocob_update(REF(b), &r);
     if (s == COCOB_OK)
@@ -60,7 +62,7 @@ static cocob_status chk_cocob_update(cocob_backend *b, const cocob_update_args *
      * |w1| + |the step|, 16 units covers two divisions of 2.5 ulp, the
      * product and the two sums. The states are sums and maxima, taken in the
      * same order: exact. */
-    const float *w1 = verify_ref_floats(st[COCOB_STATE_W1]), *wr = verify_ref_floats(w);
+    const float *w1 = cocob_verify_ref_floats(st[COCOB_STATE_W1]), *wr = cocob_verify_ref_floats(w);
     float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
     if (!mag)
         return no_memory(b, "cocob_update");
@@ -72,7 +74,7 @@ static cocob_status chk_cocob_update(cocob_backend *b, const cocob_update_args *
         outs[1 + k] = (verify_out){names[k], st[k], a->n, NULL, 0, 0};
     char shape[64];
     snprintf(shape, sizeof shape, "%zu", a->n);
-    s = verify_outputs(of(b), "cocob_update", shape, outs, 1 + COCOB_STATE_COUNT);
+    s = cocob_verify_outputs(of(b), "cocob_update", shape, outs, 1 + COCOB_STATE_COUNT);
     free(mag);
     return s;
 }
@@ -82,9 +84,10 @@ static cocob_status chk_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
 {
     cocob_span sx = {(cocob_buffer *)x, offset};
     size_t want = 0;
-    cocob_status s = REF(b)->iface->count_nonfinite(REF(b), verify_ref(sx).buf, offset, n, &want);
+    cocob_status s = REF(b)->iface->count_nonfinite(REF(b), cocob_verify_ref(sx).buf, offset, n,
+                                                    &want);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->count_nonfinite(DEV(b), verify_dev(sx).buf, offset, n, count);
+        s = DEV(b)->iface->count_nonfinite(DEV(b), cocob_verify_dev(sx).buf, offset, n, count);
     if (s == COCOB_OK && *count != want && of(b)->mode == COCOB_VERIFY_STOP)
         return cocob_fail(b->err, COCOB_ERR_VERIFY,
                           "verify: count_nonfinite (%zu) on %s (%s) differs from the reference "
@@ -94,7 +97,8 @@ static cocob_status chk_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
     if (s == COCOB_OK && of(b)->mode == COCOB_VERIFY_RECORD) {
         char shape[32];
         snprintf(shape, sizeof shape, "%zu", n);
-        s = verify_record(of(b), "count_nonfinite", shape, fabs((double)*count - (double)want),
+        s = cocob_verify_record(of(b), "count_nonfinite", shape,
+                                fabs((double)*count - (double)want),
                          *count == want ? 0 : INFINITY, 0, 1, *count == want);
     }
     return s;
@@ -110,31 +114,32 @@ static cocob_status chk_gemm(cocob_backend *b, int ta, int tb, size_t M, size_t 
                              float alpha, cocob_span A, size_t lda, cocob_span B, size_t ldb,
                              float beta, cocob_span C, size_t ldc)
 {
-    cocob_status s = gemm_check(b->err, ta, tb, M, N, K, A, lda, B, ldb, C, ldc);
-    if (s != COCOB_OK)
-        return s;
+    cocob_status s = COCOB_OK;
     /* The magnitude is the GEMM of the absolute values, |alpha| |op(A)|
      * |op(B)| + |beta| |C|, with C as it was before the op. */
     size_t na = ta ? extent(K, M, lda) : extent(M, K, lda);
     size_t nb = tb ? extent(N, K, ldb) : extent(K, N, ldb), nc = extent(M, N, ldc);
-    float *absA = verify_abs(verify_ref_floats(A), na), *absB = verify_abs(verify_ref_floats(B), nb);
-    float *mag = verify_abs(verify_ref_floats(C), nc);
+    float *absA = cocob_verify_abs(cocob_verify_ref_floats(A), na);
+    float *absB = cocob_verify_abs(cocob_verify_ref_floats(B), nb);
+    float *mag = cocob_verify_abs(cocob_verify_ref_floats(C), nc);
     if (!absA || !absB || !mag)
         s = no_memory(b, "gemm");
     if (s == COCOB_OK) {
-        gemm_ref(ta, tb, M, N, K, fabsf(alpha), absA, lda, absB, ldb, fabsf(beta), mag, ldc);
-        s = REF(b)->iface->gemm(REF(b), ta, tb, M, N, K, alpha, verify_ref(A), lda, verify_ref(B),
-                                ldb, beta, verify_ref(C), ldc);
+        cocob_ref_gemm(ta, tb, M, N, K, fabsf(alpha), absA, lda, absB, ldb, fabsf(beta), mag, ldc);
+        s = REF(b)->iface->gemm(REF(b), ta, tb, M, N, K, alpha, cocob_verify_ref(A), lda,
+                                cocob_verify_ref(B),
+                                ldb, beta, cocob_verify_ref(C), ldc);
     }
     if (s == COCOB_OK)
-        s = DEV(b)->iface->gemm(DEV(b), ta, tb, M, N, K, alpha, verify_dev(A), lda, verify_dev(B),
-                                ldb, beta, verify_dev(C), ldc);
+        s = DEV(b)->iface->gemm(DEV(b), ta, tb, M, N, K, alpha, cocob_verify_dev(A), lda,
+                                cocob_verify_dev(B),
+                                ldb, beta, cocob_verify_dev(C), ldc);
     if (s == COCOB_OK) {
         verify_out out = {"C", C, nc, mag, 2.0 * (double)(K + 1), 0};
         char shape[64];
         snprintf(shape, sizeof shape, "%zux%zux%zu %s%s", M, N, K, ta ? "T" : "N",
                  tb ? "T" : "N");
-        s = verify_outputs(of(b), "gemm", shape, &out, 1);
+        s = cocob_verify_outputs(of(b), "gemm", shape, &out, 1);
     }
     free(absA);
     free(absB);
@@ -146,40 +151,45 @@ static cocob_status chk_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
                                  cocob_span bias, cocob_span y, size_t outer, size_t channels,
                                  size_t inner)
 {
-    cocob_status s = REF(b)->iface->bias_add(REF(b), f, verify_ref(x), verify_ref(bias),
-                                             verify_ref(y), outer, channels, inner);
+    cocob_status s = REF(b)->iface->bias_add(REF(b), f, cocob_verify_ref(x), cocob_verify_ref(bias),
+                                             cocob_verify_ref(y), outer, channels, inner);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->bias_add(DEV(b), f, verify_dev(x), verify_dev(bias), verify_dev(y),
+        s = DEV(b)->iface->bias_add(DEV(b), f, cocob_verify_dev(x), cocob_verify_dev(bias),
+                                    cocob_verify_dev(y),
                                     outer, channels, inner);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"y", y, outer * channels * inner, NULL, activation_ulps(f), 0};
     char shape[64];
-    snprintf(shape, sizeof shape, "%zux%zux%zu %s", outer, channels, inner, activation_name(f));
-    return verify_outputs(of(b), "bias_add", shape, &out, 1);
+    snprintf(shape, sizeof shape, "%zux%zux%zu %s", outer, channels, inner,
+             cocob_activation_name(f));
+    return cocob_verify_outputs(of(b), "bias_add", shape, &out, 1);
 }
 
 static cocob_status chk_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
                                   size_t channels, size_t inner)
 {
-    cocob_status s = REF(b)->iface->bias_grad(REF(b), verify_ref(dy), verify_ref(db), outer,
+    cocob_status s = REF(b)->iface->bias_grad(REF(b), cocob_verify_ref(dy), cocob_verify_ref(db),
+                                              outer,
                                               channels, inner);
     if (s != COCOB_OK)
         return s;
     size_t n = outer * channels * inner;
-    float *abs = verify_abs(verify_ref_floats(dy), n), *mag = malloc(channels * sizeof *mag);
+    float *abs = cocob_verify_abs(cocob_verify_ref_floats(dy), n);
+    float *mag = malloc(channels * sizeof *mag);
     if (!abs || !mag)
         s = no_memory(b, "bias_grad");
     if (s == COCOB_OK) {
-        bias_grad_ref(abs, mag, outer, channels, inner);
-        s = DEV(b)->iface->bias_grad(DEV(b), verify_dev(dy), verify_dev(db), outer, channels,
+        cocob_ref_bias_grad(abs, mag, outer, channels, inner);
+        s = DEV(b)->iface->bias_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(db), outer,
+                                     channels,
                                      inner);
     }
     if (s == COCOB_OK) {
         verify_out out = {"db", db, channels, mag, 2.0 * (double)(outer * inner), 0};
         char shape[64];
         snprintf(shape, sizeof shape, "%zux%zux%zu", outer, channels, inner);
-        s = verify_outputs(of(b), "bias_grad", shape, &out, 1);
+        s = cocob_verify_outputs(of(b), "bias_grad", shape, &out, 1);
     }
     free(abs);
     free(mag);
@@ -189,43 +199,46 @@ static cocob_status chk_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db
 static cocob_status chk_activation(cocob_backend *b, cocob_activation f, cocob_span x,
                                    cocob_span y, size_t n)
 {
-    cocob_status s = REF(b)->iface->activation(REF(b), f, verify_ref(x), verify_ref(y), n);
+    cocob_status s = REF(b)->iface->activation(REF(b), f, cocob_verify_ref(x),
+                                               cocob_verify_ref(y), n);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->activation(DEV(b), f, verify_dev(x), verify_dev(y), n);
+        s = DEV(b)->iface->activation(DEV(b), f, cocob_verify_dev(x), cocob_verify_dev(y), n);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"y", y, n, NULL, activation_ulps(f), 0};
     char shape[64];
-    snprintf(shape, sizeof shape, "%zu %s", n, activation_name(f));
-    return verify_outputs(of(b), "activation", shape, &out, 1);
+    snprintf(shape, sizeof shape, "%zu %s", n, cocob_activation_name(f));
+    return cocob_verify_outputs(of(b), "activation", shape, &out, 1);
 }
 
 static cocob_status chk_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
                                         cocob_span dy, cocob_span dx, size_t n)
 {
-    cocob_status s = REF(b)->iface->activation_grad(REF(b), f, verify_ref(y), verify_ref(dy),
-                                                    verify_ref(dx), n);
+    cocob_status s = REF(b)->iface->activation_grad(REF(b), f, cocob_verify_ref(y),
+                                                    cocob_verify_ref(dy),
+                                                    cocob_verify_ref(dx), n);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->activation_grad(DEV(b), f, verify_dev(y), verify_dev(dy),
-                                           verify_dev(dx), n);
+        s = DEV(b)->iface->activation_grad(DEV(b), f, cocob_verify_dev(y), cocob_verify_dev(dy),
+                                           cocob_verify_dev(dx), n);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"dx", dx, n, NULL, 0, 0};
     char shape[64];
-    snprintf(shape, sizeof shape, "%zu %s", n, activation_name(f));
-    return verify_outputs(of(b), "activation_grad", shape, &out, 1);
+    snprintf(shape, sizeof shape, "%zu %s", n, cocob_activation_name(f));
+    return cocob_verify_outputs(of(b), "activation_grad", shape, &out, 1);
 }
 
 static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
                                      cocob_span loss, cocob_span dlogits, size_t rows,
                                      size_t classes)
 {
-    cocob_status s = REF(b)->iface->softmax_xent(REF(b), verify_ref(logits), verify_ref(labels),
-                                                 verify_ref(loss), verify_ref(dlogits), rows,
-                                                 classes);
+    cocob_status s = REF(b)->iface->softmax_xent(REF(b), cocob_verify_ref(logits),
+                                                 cocob_verify_ref(labels), cocob_verify_ref(loss),
+                                                 cocob_verify_ref(dlogits), rows, classes);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->softmax_xent(DEV(b), verify_dev(logits), verify_dev(labels),
-                                        verify_dev(loss), verify_dev(dlogits), rows, classes);
+        s = DEV(b)->iface->softmax_xent(DEV(b), cocob_verify_dev(logits), cocob_verify_dev(labels),
+                                        cocob_verify_dev(loss), cocob_verify_dev(dlogits), rows,
+                                        classes);
     if (s != COCOB_OK)
         return s;
     /* loss = log(sum exp(x - max)) + max - x[label]: measured against
@@ -239,7 +252,7 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
         free(d_mag);
         return no_memory(b, "softmax_xent");
     }
-    const float *x = verify_ref_floats(logits);
+    const float *x = cocob_verify_ref_floats(logits);
     for (size_t r = 0; r < rows; r++) {
         float top = 0;
         for (size_t c = 0; c < classes; c++)
@@ -253,7 +266,7 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
                          {"dlogits", dlogits, nd, d_mag, ulps, 0}};
     char shape[64];
     snprintf(shape, sizeof shape, "%zux%zu", rows, classes);
-    s = verify_outputs(of(b), "softmax_xent", shape, outs, 2);
+    s = cocob_verify_outputs(of(b), "softmax_xent", shape, outs, 2);
     free(loss_mag);
     free(d_mag);
     return s;
@@ -262,46 +275,51 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
 static cocob_status chk_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
                                size_t cols)
 {
-    cocob_status s = REF(b)->iface->argmax(REF(b), verify_ref(x), verify_ref(out), rows, cols);
+    cocob_status s = REF(b)->iface->argmax(REF(b), cocob_verify_ref(x), cocob_verify_ref(out),
+                                           rows, cols);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->argmax(DEV(b), verify_dev(x), verify_dev(out), rows, cols);
+        s = DEV(b)->iface->argmax(DEV(b), cocob_verify_dev(x), cocob_verify_dev(out), rows, cols);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"out", out, rows, NULL, 0, 1};
     char shape[64];
     snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
-    return verify_outputs(of(b), "argmax", shape, &o, 1);
+    return cocob_verify_outputs(of(b), "argmax", shape, &o, 1);
 }
 
 static cocob_status chk_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
                                 uint64_t seed, uint64_t counter)
 {
-    cocob_status s = REF(b)->iface->dropout(REF(b), verify_ref(x), verify_ref(y), n, p, seed,
+    cocob_status s = REF(b)->iface->dropout(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), n,
+                                            p, seed,
                                             counter);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->dropout(DEV(b), verify_dev(x), verify_dev(y), n, p, seed, counter);
+        s = DEV(b)->iface->dropout(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), n, p, seed,
+                                   counter);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"y", y, n, NULL, 0, 0};
     char shape[64];
     snprintf(shape, sizeof shape, "%zu p=%g", n, p);
-    return verify_outputs(of(b), "dropout", shape, &o, 1);
+    return cocob_verify_outputs(of(b), "dropout", shape, &o, 1);
 }
 
 static cocob_status chk_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                      float p, uint64_t seed, uint64_t counter)
 {
-    cocob_status s = REF(b)->iface->dropout_grad(REF(b), verify_ref(dy), verify_ref(dx), n, p, seed,
+    cocob_status s = REF(b)->iface->dropout_grad(REF(b), cocob_verify_ref(dy),
+                                                 cocob_verify_ref(dx), n, p, seed,
                                                  counter);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->dropout_grad(DEV(b), verify_dev(dy), verify_dev(dx), n, p, seed,
+        s = DEV(b)->iface->dropout_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(dx), n, p,
+                                        seed,
                                         counter);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"dx", dx, n, NULL, 0, 0};
     char shape[64];
     snprintf(shape, sizeof shape, "%zu p=%g", n, p);
-    return verify_outputs(of(b), "dropout_grad", shape, &o, 1);
+    return cocob_verify_outputs(of(b), "dropout_grad", shape, &o, 1);
 }
 
 static void conv_text(const cocob_conv_shape *c, char *out, size_t cap)
@@ -318,38 +336,38 @@ static size_t col_count(const cocob_conv_shape *c)
 static cocob_status chk_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
                                cocob_span col)
 {
-    cocob_status s = REF(b)->iface->im2col(REF(b), sh, verify_ref(x), verify_ref(col));
+    cocob_status s = REF(b)->iface->im2col(REF(b), sh, cocob_verify_ref(x), cocob_verify_ref(col));
     if (s == COCOB_OK)
-        s = DEV(b)->iface->im2col(DEV(b), sh, verify_dev(x), verify_dev(col));
+        s = DEV(b)->iface->im2col(DEV(b), sh, cocob_verify_dev(x), cocob_verify_dev(col));
     if (s != COCOB_OK)
         return s;
     verify_out o = {"col", col, col_count(sh), NULL, 0, 0};
     char shape[96];
     conv_text(sh, shape, sizeof shape);
-    return verify_outputs(of(b), "im2col", shape, &o, 1);
+    return cocob_verify_outputs(of(b), "im2col", shape, &o, 1);
 }
 
 static cocob_status chk_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
                                cocob_span x)
 {
-    cocob_status s = REF(b)->iface->col2im(REF(b), sh, verify_ref(col), verify_ref(x));
+    cocob_status s = REF(b)->iface->col2im(REF(b), sh, cocob_verify_ref(col), cocob_verify_ref(x));
     if (s != COCOB_OK)
         return s;
     size_t nx = sh->batch * sh->channels * sh->height * sh->width;
-    float *abs = verify_abs(verify_ref_floats(col), col_count(sh));
+    float *abs = cocob_verify_abs(cocob_verify_ref_floats(col), col_count(sh));
     float *mag = malloc((nx ? nx : 1) * sizeof *mag);
     if (!abs || !mag)
         s = no_memory(b, "col2im");
     if (s == COCOB_OK) {
-        col2im_ref(sh, abs, mag);
-        s = DEV(b)->iface->col2im(DEV(b), sh, verify_dev(col), verify_dev(x));
+        cocob_ref_col2im(sh, abs, mag);
+        s = DEV(b)->iface->col2im(DEV(b), sh, cocob_verify_dev(col), cocob_verify_dev(x));
     }
     if (s == COCOB_OK) {
         /* Each x element sums at most kernel_h kernel_w entries. */
         verify_out o = {"x", x, nx, mag, 2.0 * (double)(sh->kernel_h * sh->kernel_w), 0};
         char shape[96];
         conv_text(sh, shape, sizeof shape);
-        s = verify_outputs(of(b), "col2im", shape, &o, 1);
+        s = cocob_verify_outputs(of(b), "col2im", shape, &o, 1);
     }
     free(abs);
     free(mag);
@@ -359,15 +377,17 @@ static cocob_status chk_col2im(cocob_backend *b, const cocob_conv_shape *sh, coc
 static cocob_status chk_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
                                   size_t bb, size_t inner)
 {
-    cocob_status s = REF(b)->iface->swap_axes(REF(b), verify_ref(x), verify_ref(y), a, bb, inner);
+    cocob_status s = REF(b)->iface->swap_axes(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), a,
+                                              bb, inner);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->swap_axes(DEV(b), verify_dev(x), verify_dev(y), a, bb, inner);
+        s = DEV(b)->iface->swap_axes(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), a, bb,
+                                     inner);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"y", y, a * bb * inner, NULL, 0, 0};
     char shape[64];
     snprintf(shape, sizeof shape, "%zux%zux%zu", a, bb, inner);
-    return verify_outputs(of(b), "swap_axes", shape, &o, 1);
+    return cocob_verify_outputs(of(b), "swap_axes", shape, &o, 1);
 }
 
 static void pool_text(const cocob_pool_shape *p, char *out, size_t cap)
@@ -379,33 +399,37 @@ static void pool_text(const cocob_pool_shape *p, char *out, size_t cap)
 static cocob_status chk_maxpool(cocob_backend *b, const cocob_pool_shape *sh, cocob_span x,
                                 cocob_span y, cocob_span idx)
 {
-    cocob_status s = REF(b)->iface->maxpool(REF(b), sh, verify_ref(x), verify_ref(y),
-                                            verify_ref(idx));
+    cocob_status s = REF(b)->iface->maxpool(REF(b), sh, cocob_verify_ref(x), cocob_verify_ref(y),
+                                            cocob_verify_ref(idx));
     if (s == COCOB_OK)
-        s = DEV(b)->iface->maxpool(DEV(b), sh, verify_dev(x), verify_dev(y), verify_dev(idx));
+        s = DEV(b)->iface->maxpool(DEV(b), sh, cocob_verify_dev(x), cocob_verify_dev(y),
+                                   cocob_verify_dev(idx));
     if (s != COCOB_OK)
         return s;
     size_t n = sh->planes * sh->out_h * sh->out_w;
     verify_out o[2] = {{"y", y, n, NULL, 0, 0}, {"idx", idx, n, NULL, 0, 1}};
     char shape[96];
     pool_text(sh, shape, sizeof shape);
-    return verify_outputs(of(b), "maxpool", shape, o, 2);
+    return cocob_verify_outputs(of(b), "maxpool", shape, o, 2);
 }
 
 static cocob_status chk_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh, cocob_span dy,
                                      cocob_span idx, cocob_span dx)
 {
-    cocob_status s = REF(b)->iface->maxpool_grad(REF(b), sh, verify_ref(dy), verify_ref(idx),
-                                                 verify_ref(dx));
+    cocob_status s = REF(b)->iface->maxpool_grad(REF(b), sh, cocob_verify_ref(dy),
+                                                 cocob_verify_ref(idx),
+                                                 cocob_verify_ref(dx));
     if (s != COCOB_OK)
         return s;
     size_t ny = sh->planes * sh->out_h * sh->out_w, nx = sh->planes * sh->height * sh->width;
-    float *abs = verify_abs(verify_ref_floats(dy), ny), *mag = malloc((nx ? nx : 1) * sizeof *mag);
+    float *abs = cocob_verify_abs(cocob_verify_ref_floats(dy), ny);
+    float *mag = malloc((nx ? nx : 1) * sizeof *mag);
     if (!abs || !mag)
         s = no_memory(b, "maxpool_grad");
     if (s == COCOB_OK) {
-        maxpool_grad_ref(sh, abs, (const int32_t *)verify_ref_floats(idx), mag);
-        s = DEV(b)->iface->maxpool_grad(DEV(b), sh, verify_dev(dy), verify_dev(idx), verify_dev(dx));
+        cocob_ref_maxpool_grad(sh, abs, (const int32_t *)cocob_verify_ref_floats(idx), mag);
+        s = DEV(b)->iface->maxpool_grad(DEV(b), sh, cocob_verify_dev(dy), cocob_verify_dev(idx),
+                                        cocob_verify_dev(dx));
     }
     if (s == COCOB_OK) {
         /* An input is in at most ceil(size / stride)^2 windows. */
@@ -413,7 +437,7 @@ static cocob_status chk_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s
         verify_out o = {"dx", dx, nx, mag, 2.0 * (double)(per * per), 0};
         char shape[96];
         pool_text(sh, shape, sizeof shape);
-        s = verify_outputs(of(b), "maxpool_grad", shape, &o, 1);
+        s = cocob_verify_outputs(of(b), "maxpool_grad", shape, &o, 1);
     }
     free(abs);
     free(mag);
@@ -424,17 +448,19 @@ static cocob_status chk_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
                               const cocob_buffer *c, float s_, size_t n)
 {
     cocob_span sa = {a, 0}, sb = {(cocob_buffer *)bb, 0}, sc = {(cocob_buffer *)c, 0};
-    cocob_status s = REF(b)->iface->triad(REF(b), verify_ref(sa).buf, verify_ref(sb).buf,
-                                          verify_ref(sc).buf, s_, n);
+    cocob_status s = REF(b)->iface->triad(REF(b), cocob_verify_ref(sa).buf,
+                                          cocob_verify_ref(sb).buf,
+                                          cocob_verify_ref(sc).buf, s_, n);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->triad(DEV(b), verify_dev(sa).buf, verify_dev(sb).buf, verify_dev(sc).buf,
+        s = DEV(b)->iface->triad(DEV(b), cocob_verify_dev(sa).buf, cocob_verify_dev(sb).buf,
+                                 cocob_verify_dev(sc).buf,
                                  s_, n);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"a", sa, n, NULL, 0, 0};
     char shape[32];
     snprintf(shape, sizeof shape, "%zu", n);
-    return verify_outputs(of(b), "triad", shape, &o, 1);
+    return cocob_verify_outputs(of(b), "triad", shape, &o, 1);
 }
 
 /* stats: the minimum, the maximum and the count are of the same values on
@@ -444,10 +470,12 @@ static cocob_status chk_stats(cocob_backend *b, cocob_span x, cocob_span y, coco
                               size_t n, cocob_stats *out)
 {
     cocob_stats want;
-    cocob_status s = REF(b)->iface->stats(REF(b), verify_ref(x), verify_ref(y), verify_ref(z), n,
+    cocob_status s = REF(b)->iface->stats(REF(b), cocob_verify_ref(x), cocob_verify_ref(y),
+                                          cocob_verify_ref(z), n,
                                           &want);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->stats(DEV(b), verify_dev(x), verify_dev(y), verify_dev(z), n, out);
+        s = DEV(b)->iface->stats(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y),
+                                 cocob_verify_dev(z), n, out);
     if (s != COCOB_OK)
         return s;
     double ulps = 2.0 * (double)n;
@@ -468,7 +496,8 @@ static cocob_status chk_stats(cocob_backend *b, cocob_span x, cocob_span y, coco
                           out->sum_sq, out->count, want.min, want.sum, want.max, want.sum_sq,
                           want.count);
     if (of(b)->mode == COCOB_VERIFY_RECORD)
-        s = verify_record(of(b), "stats", shape, fabs(out->sum - want.sum), units, ulps, n, pass);
+        s = cocob_verify_record(of(b), "stats", shape, fabs(out->sum - want.sum), units, ulps, n,
+                                pass);
     return s;
 }
 
@@ -484,27 +513,27 @@ static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
 {
     cocob_baseline_args d = *a, r = *a;
     cocob_span w = {a->w, a->w_offset}, st[COCOB_BASELINE_MAX_STATES];
-    d.w = verify_dev(w).buf;
-    r.w = verify_ref(w).buf;
-    d.grad = verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
-    r.grad = verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    r.grad = cocob_verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
     for (int k = 0; k < COCOB_BASELINE_MAX_STATES; k++) {
         st[k] = (cocob_span){a->state[k], a->state_offset};
-        d.state[k] = verify_dev(st[k]).buf;
-        r.state[k] = verify_ref(st[k]).buf;
+        d.state[k] = cocob_verify_dev(st[k]).buf;
+        r.state[k] = cocob_verify_ref(st[k]).buf;
     }
-    float *mag = verify_abs(verify_ref_floats(w), a->n);
+    float *mag = cocob_verify_abs(cocob_verify_ref_floats(w), a->n);
     float *before = mag ? malloc((a->n ? a->n : 1) * sizeof *before) : NULL;
     if (!before) {
         free(mag);
         return no_memory(b, op);
     }
-    memcpy(before, verify_ref_floats(w), a->n * sizeof *before);
+    memcpy(before, cocob_verify_ref_floats(w), a->n * sizeof *before);
     cocob_status s = ref_op(REF(b), &r);
     if (s == COCOB_OK)
         s = dev_op(DEV(b), &d);
     if (s == COCOB_OK) {
-        const float *after = verify_ref_floats(w);
+        const float *after = cocob_verify_ref_floats(w);
         for (size_t i = 0; i < a->n; i++)
             mag[i] += fabsf(after[i] - before[i]);
         verify_out outs[1 + COCOB_BASELINE_MAX_STATES] = {{"w", w, a->n, mag, 16, 0}};
@@ -518,7 +547,7 @@ static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
                                             0};
         char shape[32];
         snprintf(shape, sizeof shape, "%zu", a->n);
-        s = verify_outputs(of(b), op, shape, outs, count);
+        s = cocob_verify_outputs(of(b), op, shape, outs, count);
     }
     free(mag);
     free(before);
@@ -537,15 +566,15 @@ BASELINE(adadelta_update)
 BASELINE(adam_update)
 #undef BASELINE
 
-const cocob_backend_i verify_iface = {
-    .destroy = verify_destroy,
-    .alloc = verify_alloc,
-    .free = verify_free,
-    .upload = verify_upload,
-    .download = verify_download,
-    .copy = verify_copy,
-    .fill = verify_fill,
-    .finish = verify_finish,
+const cocob_backend_i cocob_verify_iface = {
+    .destroy = cocob_verify_destroy,
+    .alloc = cocob_verify_alloc,
+    .free = cocob_verify_free,
+    .upload = cocob_verify_upload,
+    .download = cocob_verify_download,
+    .copy = cocob_verify_copy,
+    .fill = cocob_verify_fill,
+    .finish = cocob_verify_finish,
     .cocob_update = chk_cocob_update,
     .count_nonfinite = chk_count_nonfinite,
     .gemm = chk_gemm,

@@ -40,40 +40,40 @@ typedef struct verify_out {
 /* Compares each output of op (at shape, a short text) and then copies the
  * reference's values onto the device's. In COCOB_VERIFY_STOP mode the first
  * element beyond its tolerance fails with COCOB_ERR_VERIFY. */
-cocob_status verify_outputs(verify_backend *c, const char *op, const char *shape,
+cocob_status cocob_verify_outputs(verify_backend *c, const char *op, const char *shape,
                            const verify_out *outs, int count);
 
 /* Adds one comparison to the row of op at shape (COCOB_VERIFY_RECORD): its
  * largest absolute error, its largest error in units of u, its tolerance in
  * the same units, how many elements, and whether all were within it. */
-cocob_status verify_record(verify_backend *c, const char *op, const char *shape, double abs,
+cocob_status cocob_verify_record(verify_backend *c, const char *op, const char *shape, double abs,
                           double units, double ulps, size_t elements, int pass);
 
 /* The device's and the reference's side of a span of the verifying backend. */
-cocob_span verify_dev(cocob_span s);
-cocob_span verify_ref(cocob_span s);
+cocob_span cocob_verify_dev(cocob_span s);
+cocob_span cocob_verify_ref(cocob_span s);
 /* The reference's floats at a span: host memory. */
-float *verify_ref_floats(cocob_span s);
+float *cocob_verify_ref_floats(cocob_span s);
 
 /* |x| of n floats in a new array; NULL when out of memory. */
-float *verify_abs(const float *x, size_t n);
+float *cocob_verify_abs(const float *x, size_t n);
 
 /* The buffer ops, in backend.c: one buffer on each side; what a download
  * returns is the device's. */
-cocob_status verify_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out);
-void verify_free(cocob_backend *b, cocob_buffer *buf);
-cocob_status verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off, const void *src,
+cocob_status cocob_verify_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out);
+void cocob_verify_free(cocob_backend *b, cocob_buffer *buf);
+cocob_status cocob_verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off, const void *src,
                           size_t bytes);
-cocob_status verify_download(cocob_backend *b, const cocob_buffer *src, size_t off, void *dst,
+cocob_status cocob_verify_download(cocob_backend *b, const cocob_buffer *src, size_t off, void *dst,
                             size_t bytes);
-cocob_status verify_copy(cocob_backend *b, cocob_buffer *dst, size_t dst_off,
+cocob_status cocob_verify_copy(cocob_backend *b, cocob_buffer *dst, size_t dst_off,
                         const cocob_buffer *src, size_t src_off, size_t bytes);
-cocob_status verify_fill(cocob_backend *b, cocob_buffer *dst, size_t offset, float value,
+cocob_status cocob_verify_fill(cocob_backend *b, cocob_buffer *dst, size_t offset, float value,
                         size_t count);
-cocob_status verify_finish(cocob_backend *b);
-void verify_destroy(cocob_backend *b);
+cocob_status cocob_verify_finish(cocob_backend *b);
+void cocob_verify_destroy(cocob_backend *b);
 
 /* The table, in ops.c. */
-extern const cocob_backend_i verify_iface;
+extern const cocob_backend_i cocob_verify_iface;
 
 #endif

@@ -1,0 +1,32 @@
+/* cocob_update's validation. w and the five states are read and written in
+ * place, one element per work-item, so each is its own input and output;
+ * none may overlap another, nor the gradient, which the reference's
+ * restrict pointers promise. */
+#include "ops/ops.h"
+#include "ops/operands.h"
+
+static cocob_status cocob_update_validate(cocob_error *err, const cocob_update_args *a)
+{
+    if (!a->n)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "cocob_update: the length must be nonzero");
+    static const char *const names[COCOB_STATE_COUNT] = {"w1", "L", "G", "reward", "theta"};
+    cocob_operand operand[2 + COCOB_STATE_COUNT] = {
+        {"w", {a->w, a->w_offset}, a->n, 1, 0},
+        {"grad", {(cocob_buffer *)a->grad, a->grad_offset}, a->n, 0, 0},
+    };
+    for (int k = 0; k < COCOB_STATE_COUNT; k++)
+        operand[2 + k] = (cocob_operand){names[k], {a->state[k], a->state_offset}, a->n, 1, 0};
+    cocob_status s = cocob_ops_fit(err, "cocob_update", operand, 2 + COCOB_STATE_COUNT);
+    if (s == COCOB_OK)
+        s = cocob_ops_disjoint(err, "cocob_update", operand, 2 + COCOB_STATE_COUNT);
+    return s;
+}
+
+cocob_status cocob_op_cocob_update(cocob_backend *b, const cocob_update_args *a)
+{
+    cocob_status s = cocob_update_validate(b->err, a);
+    if (s != COCOB_OK)
+        return s;
+    return b->iface->cocob_update(b, a);
+}
