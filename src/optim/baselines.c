@@ -16,7 +16,7 @@ static const char *const state_names[COCOB_OPTIMIZER_KIND_COUNT][COCOB_BASELINE_
     [COCOB_OPTIMIZER_ADAMW] = {"exp_avg", "exp_avg_sq"},
 };
 
-size_t optim_baseline_state_count(const cocob_optimizer_config *cfg)
+size_t cocob_optim_baseline_state_count(const cocob_optimizer_config *cfg)
 {
     /* SGD keeps no buffer without momentum, as PyTorch keeps None. */
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->momentum == 0)
@@ -27,9 +27,9 @@ size_t optim_baseline_state_count(const cocob_optimizer_config *cfg)
     return n;
 }
 
-const char *optim_baseline_state_name(const cocob_optimizer_config *cfg, size_t state)
+const char *cocob_optim_baseline_state_name(const cocob_optimizer_config *cfg, size_t state)
 {
-    return state < optim_baseline_state_count(cfg) ? state_names[cfg->kind][state] : NULL;
+    return state < cocob_optim_baseline_state_count(cfg) ? state_names[cfg->kind][state] : NULL;
 }
 
 /* The scalars of step t (from 1). */
@@ -72,7 +72,7 @@ static cocob_baseline_hyper hyper(const cocob_optimizer_config *c, uint64_t t)
     return h;
 }
 
-cocob_status optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
+cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
 {
     cocob_baseline_args a;
     memset(&a, 0, sizeof a);
@@ -93,7 +93,7 @@ cocob_status optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_ten
         return b->iface->rmsprop_update(b, &a);
     case COCOB_OPTIMIZER_ADADELTA:
         return b->iface->adadelta_update(b, &a);
-    default: /* Adam and AdamW: optim_check_config let no other kind through */
+    default: /* Adam and AdamW: cocob_optim_check_config let no other kind through */
         return b->iface->adam_update(b, &a);
     }
 }

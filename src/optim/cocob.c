@@ -6,7 +6,7 @@
 
 #include "optim/optimizer.h"
 
-const char *const optim_cocob_state_names[COCOB_STATE_COUNT] = {"w1", "L", "G", "reward",
+const char *const cocob_optim_cocob_state_names[COCOB_STATE_COUNT] = {"w1", "L", "G", "reward",
                                                                 "theta"};
 
 void cocob_cocob_config_init(cocob_cocob_config *cfg)
@@ -16,7 +16,7 @@ void cocob_cocob_config_init(cocob_cocob_config *cfg)
     cfg->weight_decay = 0.0f;
 }
 
-cocob_status optim_cocob_check(cocob_error *err, const cocob_cocob_config *cfg)
+cocob_status cocob_optim_cocob_check(cocob_error *err, const cocob_cocob_config *cfg)
 {
     if (!isfinite(cfg->alpha) || cfg->alpha <= 0.0f)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -32,7 +32,7 @@ cocob_status optim_cocob_check(cocob_error *err, const cocob_cocob_config *cfg)
     return COCOB_OK;
 }
 
-cocob_status optim_cocob_init_state(cocob_optimizer *opt)
+cocob_status cocob_optim_cocob_init_state(cocob_optimizer *opt)
 {
     cocob_backend *b = opt->ctx->backend;
     cocob_status s = b->iface->fill(b, opt->state[COCOB_STATE_L], 0, opt->cfg.cocob.initial_L,
@@ -54,7 +54,7 @@ cocob_status cocob_optimizer_create_cocob(cocob_context *ctx, const cocob_cocob_
     return cocob_optimizer_create(ctx, &c, count, params, out);
 }
 
-cocob_status optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
+cocob_status cocob_optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
 {
     cocob_update_args a;
     memset(&a, 0, sizeof a);
@@ -79,7 +79,7 @@ cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, cocob_cocob_
         return cocob_fail(&opt->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "read_state reads COCOB-Backprop's buffers, and this optimizer is "
                           "%s: use cocob_optimizer_read_state_buffer",
-                          optim_title(opt->cfg.kind));
+                          cocob_optim_title(opt->cfg.kind));
     if ((int)which < 0 || which >= COCOB_STATE_COUNT)
         return cocob_fail(&opt->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "COCOB read_state: state %d does not exist (there are %d)", (int)which,

@@ -23,7 +23,7 @@ const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind)
     return known(kind) ? names[kind] : NULL;
 }
 
-const char *optim_title(cocob_optimizer_kind kind)
+const char *cocob_optim_title(cocob_optimizer_kind kind)
 {
     return known(kind) ? titles[kind] : "an unknown optimizer";
 }
@@ -123,7 +123,7 @@ static cocob_status in_range(cocob_error *err, const cocob_optimizer_config *cfg
                       titles[cfg->kind], field, why, value);
 }
 
-cocob_status optim_check_config(cocob_error *err, const cocob_optimizer_config *cfg)
+cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_config *cfg)
 {
     if (!known(cfg->kind))
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -149,7 +149,7 @@ cocob_status optim_check_config(cocob_error *err, const cocob_optimizer_config *
     if (s != COCOB_OK)
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
-        return optim_cocob_check(err, &cfg->cocob);
+        return cocob_optim_cocob_check(err, &cfg->cocob);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,

@@ -41,7 +41,7 @@ static cocob_status cpu_fill(cocob_backend *b, cocob_buffer *dst, size_t offset,
 {
     (void)b;
     fill_args a = {floats(dst, offset), value};
-    cpu_for(count, 1, fill_chunk, &a);
+    cocob_cpu_for(count, 1, fill_chunk, &a);
     return COCOB_OK;
 }
 
@@ -59,7 +59,7 @@ static void update_chunk(void *arg, size_t first, size_t end)
 static cocob_status cpu_cocob_update(cocob_backend *b, const cocob_update_args *a)
 {
     (void)b;
-    cpu_for(a->n, 1, update_chunk, (void *)a);
+    cocob_cpu_for(a->n, 1, update_chunk, (void *)a);
     return COCOB_OK;
 }
 
@@ -85,7 +85,7 @@ static void baseline_chunk(void *arg, size_t first, size_t end)
     static cocob_status cpu_##name(cocob_backend *b, const cocob_baseline_args *a) \
     {                                                                              \
         baseline_split bs = {b, a, cocob_ref_iface.name};                          \
-        cpu_for(a->n, 1, baseline_chunk, &bs);                                     \
+        cocob_cpu_for(a->n, 1, baseline_chunk, &bs);                               \
         return COCOB_OK;                                                           \
     }
 CPU_BASELINE(sgd_update)
@@ -114,7 +114,7 @@ static cocob_status cpu_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
 {
     (void)b;
     nonfinite_args a = {floats(x, offset), 0};
-    cpu_for(n, 1, nonfinite_chunk, &a);
+    cocob_cpu_for(n, 1, nonfinite_chunk, &a);
     *count = a.count;
     return COCOB_OK;
 }
@@ -136,7 +136,7 @@ static cocob_status cpu_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
 {
     (void)b;
     triad_args t = {floats(a, 0), floats(bb, 0), floats(c, 0), s};
-    cpu_for(n, 1, triad_chunk, &t);
+    cocob_cpu_for(n, 1, triad_chunk, &t);
     return COCOB_OK;
 }
 
@@ -162,7 +162,7 @@ static cocob_status cpu_activation(cocob_backend *b, cocob_activation f, cocob_s
     cocob_status s = activation_check(b->err, f, x, y, n);
     if (s == COCOB_OK) {
         unary_args a = {.f = f, .in = span_floats(x), .out = span_floats(y)};
-        cpu_for(n, 1, activation_chunk, &a);
+        cocob_cpu_for(n, 1, activation_chunk, &a);
     }
     return s;
 }
@@ -180,7 +180,7 @@ static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, co
     if (s == COCOB_OK) {
         unary_args a = {.f = f, .y = span_floats(y), .in = span_floats(dy),
                         .out = span_floats(dx)};
-        cpu_for(n, 1, activation_grad_chunk, &a);
+        cocob_cpu_for(n, 1, activation_grad_chunk, &a);
     }
     return s;
 }
@@ -200,7 +200,7 @@ static cocob_status dropout_on(cocob_backend *b, const char *op, cocob_span in, 
     if (s == COCOB_OK) {
         unary_args a = {.in = span_floats(in), .out = span_floats(out), .p = p, .seed = seed,
                         .counter = counter};
-        cpu_for(n, 1, dropout_chunk, &a);
+        cocob_cpu_for(n, 1, dropout_chunk, &a);
     }
     return s;
 }
@@ -243,7 +243,7 @@ static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
     if (s == COCOB_OK) {
         bias_args a = {.f = f, .x = span_floats(x), .bias = span_floats(bias),
                        .y = span_floats(y), .channels = channels, .inner = inner};
-        cpu_for(outer, channels * inner, bias_add_chunk, &a);
+        cocob_cpu_for(outer, channels * inner, bias_add_chunk, &a);
     }
     return s;
 }
@@ -263,7 +263,7 @@ static cocob_status cpu_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db
     if (s == COCOB_OK) {
         bias_args a = {.x = span_floats(dy), .y = span_floats(db), .channels = channels,
                        .inner = inner, .outer = outer};
-        cpu_for(channels, outer * inner, bias_grad_chunk, &a);
+        cocob_cpu_for(channels, outer * inner, bias_grad_chunk, &a);
     }
     return s;
 }
@@ -287,7 +287,7 @@ static cocob_status cpu_argmax(cocob_backend *b, cocob_span x, cocob_span out, s
     cocob_status s = argmax_check(b->err, x, out, rows, cols);
     if (s == COCOB_OK) {
         rows_args a = {.x = span_floats(x), .idx = span_ints(out), .cols = cols};
-        cpu_for(rows, cols, argmax_chunk, &a);
+        cocob_cpu_for(rows, cols, argmax_chunk, &a);
     }
     return s;
 }
@@ -310,7 +310,7 @@ static cocob_status cpu_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, 
     cocob_status s = swap_axes_check(b->err, x, y, a, bb, inner);
     if (s == COCOB_OK) {
         swap_args w = {span_floats(x), span_floats(y), a, bb, inner};
-        cpu_for(bb, a * inner, swap_axes_chunk, &w);
+        cocob_cpu_for(bb, a * inner, swap_axes_chunk, &w);
     }
     return s;
 }
@@ -333,8 +333,8 @@ static cocob_status cpu_im2col(cocob_backend *b, const cocob_conv_shape *sh, coc
     cocob_status s = conv_shape_check(b->err, "im2col", sh, x, col);
     if (s == COCOB_OK) {
         conv_args a = {sh, span_floats(x), span_floats(col)};
-        cpu_for(sh->channels, sh->kernel_h * sh->kernel_w * sh->batch * sh->out_h * sh->out_w,
-                im2col_chunk, &a);
+        cocob_cpu_for(sh->channels, sh->kernel_h * sh->kernel_w * sh->batch * sh->out_h * sh->out_w,
+                      im2col_chunk, &a);
     }
     return s;
 }
@@ -351,8 +351,8 @@ static cocob_status cpu_col2im(cocob_backend *b, const cocob_conv_shape *sh, coc
     cocob_status s = conv_shape_check(b->err, "col2im", sh, x, col);
     if (s == COCOB_OK) {
         conv_args a = {sh, span_floats(col), span_floats(x)};
-        cpu_for(sh->batch * sh->channels, sh->height * sh->width * sh->kernel_h * sh->kernel_w,
-                col2im_chunk, &a);
+        cocob_cpu_for(sh->batch * sh->channels,
+                      sh->height * sh->width * sh->kernel_h * sh->kernel_w, col2im_chunk, &a);
     }
     return s;
 }
@@ -387,7 +387,7 @@ static cocob_status cpu_maxpool(cocob_backend *b, const cocob_pool_shape *sh, co
     cocob_status s = pool_shape_check(b->err, "maxpool", sh, x, y, idx);
     if (s == COCOB_OK) {
         pool_args a = {sh, span_floats(x), span_floats(y), span_ints(idx)};
-        cpu_for(sh->planes, sh->out_h * sh->out_w * sh->size * sh->size, maxpool_chunk, &a);
+        cocob_cpu_for(sh->planes, sh->out_h * sh->out_w * sh->size * sh->size, maxpool_chunk, &a);
     }
     return s;
 }
@@ -407,7 +407,7 @@ static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s
     cocob_status s = pool_shape_check(b->err, "maxpool_grad", sh, dx, dy, idx);
     if (s == COCOB_OK) {
         pool_args a = {sh, span_floats(dy), span_floats(dx), span_ints(idx)};
-        cpu_for(sh->planes, sh->height * sh->width, maxpool_grad_chunk, &a);
+        cocob_cpu_for(sh->planes, sh->height * sh->width, maxpool_grad_chunk, &a);
     }
     return s;
 }
@@ -474,7 +474,7 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.fill = cpu_fill;
     c->iface.cocob_update = cpu_cocob_update;
     c->iface.count_nonfinite = cpu_count_nonfinite;
-    c->iface.gemm = cpu_gemm;
+    c->iface.gemm = cocob_cpu_gemm;
     c->iface.im2col = cpu_im2col;
     c->iface.col2im = cpu_col2im;
     c->iface.swap_axes = cpu_swap_axes;
