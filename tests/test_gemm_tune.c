@@ -8,6 +8,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "cocob/tools.h"
 #include "testutil.h"
 
 static char *fresh_cache(void)

@@ -1,5 +1,6 @@
 /* GEMM tuning and its benchmark: OpenCL only, since the other backends have
  * nothing to tune (ref is the yardstick, cpu is OpenBLAS's). */
+#include "cocob/tools.h"
 #include "runtime/handles.h"
 
 static cocob_status not_opencl(cocob_context *ctx, const char *what)

@@ -42,7 +42,7 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->kind = kind;
-    cocob_cocob_config_init(&cfg->cocob);
+    cocob_optim_cocob_defaults(&cfg->cocob);
     switch (kind) {
     case COCOB_OPTIMIZER_ADAGRAD:
         cfg->lr = 1e-2;
@@ -214,8 +214,9 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
     size_t n = 0;
     if (c->kind == COCOB_OPTIMIZER_COCOB) {
         append(buf, cap, &n, "COCOB-Backprop (alpha %g", c->cocob.alpha);
-        if (c->cocob.weight_decay != 0)
-            append(buf, cap, &n, ", weight decay %g", c->cocob.weight_decay);
+        /* The float the step uses: a double between two floats may print otherwise. */
+        if ((float)c->cocob.weight_decay != 0)
+            append(buf, cap, &n, ", weight decay %g", (float)c->cocob.weight_decay);
         append(buf, cap, &n, ")");
         return;
     }

@@ -164,8 +164,8 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
                : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
 
-cocob_status cocob_optimizer_read_state_buffer(const cocob_optimizer *opt, size_t state,
-                                               size_t index, float *dst, size_t count)
+cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state,
+                                        size_t index, float *dst, size_t count)
 {
     if (!opt)
         return COCOB_ERR_INVALID_ARGUMENT;

@@ -33,6 +33,7 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
 
 /* ---- cocob.c ---- */
 
+void cocob_optim_cocob_defaults(cocob_cocob_config *cfg);
 cocob_status cocob_optim_cocob_check(cocob_error *err, const cocob_cocob_config *cfg);
 extern const char *const cocob_optim_cocob_state_names[COCOB_STATE_COUNT];
 /* w1 from the parameters' values, L from initial_L; the rest stay 0. */
