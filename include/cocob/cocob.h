@@ -5,7 +5,7 @@
  * Every call that can fail returns a cocob_status. The context keeps a
  * readable message for the last failure: cocob_context_error(). No call
  * aborts or exits. A function's result, when it has one besides the
- * status, is its last parameter; objects end with their _destroy.
+ * status, is its last parameter; every object is freed by its _destroy.
  * The benchmarks, GEMM tuning and verify run are in cocob/tools.h.
  *
  * Threads. A context, and everything made with it (tensors, models,
@@ -14,12 +14,16 @@
  * Distinct contexts may be used from distinct threads at once: no state is
  * shared between contexts but what is safe to share: the test-only fault
  * counters (atomic), the program cache and GEMM parameters on disk (each
- * file written whole under a temporary name, then renamed), and, on the cpu
- * device, OpenBLAS and OpenMP's threads, whose cores they then contend for.
+ * file written whole under a temporary name, then renamed), the OpenCL
+ * driver, and on the cpu device OpenBLAS and OpenMP's threads, whose cores
+ * the contexts then contend for. One caveat: CLBlast before 1.6.1 (Debian
+ * 12 ships 1.5.3) fails a GEMM whose kernel binary another thread cached
+ * at the same moment, so the first GEMMs of two contexts on one OpenCL
+ * device, run at once in two threads, can fail there.
  * The log callback is called on the thread that made the call that logs.
- * Making a context reads the environment (COCOB_*, and HOME and
- * XDG_CACHE_HOME for the program cache): do not change it from another
- * thread meanwhile. The functions that take no object (cocob_version,
+ * Calls read the environment (COCOB_*, and HOME and XDG_CACHE_HOME for the
+ * program cache) with getenv: do not change it (setenv, putenv) from another
+ * thread while one runs. The functions that take no object (cocob_version,
  * cocob_status_name, cocob_now, the *_init functions, the layer
  * constructors, cocob_devices_query) may be called from any thread. */
 #ifndef COCOB_COCOB_H
