@@ -24,10 +24,10 @@ int main(void)
     cocob_context *ctx = NULL;
     cocob_tensor *tw = NULL, *tg = NULL;
     cocob_optimizer *opt = NULL;
-    cocob_status s = cocob_context_create(&ctx, NULL); /* $COCOB_DEVICE, else auto */
+    cocob_status s = cocob_context_create(NULL, &ctx); /* $COCOB_DEVICE, else auto */
     if (s == COCOB_OK) s = cocob_tensor_create(ctx, N, &tw);
     if (s == COCOB_OK) s = cocob_tensor_create(ctx, N, &tg);
-    if (s == COCOB_OK) s = cocob_optimizer_create_cocob(ctx, NULL, 1, &tw, &opt);
+    if (s == COCOB_OK) s = cocob_optimizer_create(ctx, NULL, 1, &tw, &opt);
     for (int step = 0; step <= STEPS && s == COCOB_OK; step++) {
         s = cocob_tensor_download(tw, w, N);
         float loss = 0;

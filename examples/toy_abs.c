@@ -32,7 +32,7 @@ int main(int argc, char **argv)
     cocob_tensor *x[RUNS] = {0}, *g = NULL;
     cocob_optimizer *opt[RUNS] = {0};
     const float zero = 0;
-    cocob_status s = cocob_context_create(&ctx, NULL); /* $COCOB_DEVICE, else auto */
+    cocob_status s = cocob_context_create(NULL, &ctx); /* $COCOB_DEVICE, else auto */
     if (s == COCOB_OK) s = cocob_tensor_create(ctx, 1, &g);
     for (int r = 0; r < RUNS && s == COCOB_OK; r++) {
         s = cocob_tensor_create(ctx, 1, &x[r]);

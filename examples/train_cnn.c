@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     cocob_dataset *train = NULL, *test = NULL;
     cocob_model *m = NULL;
     cocob_optimizer *opt = NULL;
-    cocob_status s = cocob_context_create(&ctx, NULL); /* $COCOB_DEVICE, else auto */
+    cocob_status s = cocob_context_create(NULL, &ctx); /* $COCOB_DEVICE, else auto */
     /* Only the first EXAMPLES are read into memory (0: all). */
     if (s == COCOB_OK) s = cocob_dataset_load_first(ctx, dir, COCOB_SPLIT_TRAIN, limit, &train);
     if (s == COCOB_OK) s = cocob_dataset_load(ctx, dir, COCOB_SPLIT_TEST, &test);
@@ -63,13 +63,13 @@ int main(int argc, char **argv)
     if (s == COCOB_OK) s = cocob_model_add(m, cocob_dense(10));
     if (s == COCOB_OK) s = cocob_model_init(m, 42);
     cocob_tensor *params = cocob_model_params(m);
-    if (s == COCOB_OK) s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+    if (s == COCOB_OK) s = cocob_optimizer_create(ctx, NULL, 1, &params, &opt);
     if (s == COCOB_OK) s = cocob_train(m, opt, train, test, &o);
     if (s != COCOB_OK) fprintf(stderr, "train_cnn: %s\n", cocob_context_error(ctx));
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
-    cocob_dataset_free(train);
-    cocob_dataset_free(test);
+    cocob_dataset_destroy(train);
+    cocob_dataset_destroy(test);
     cocob_context_destroy(ctx);
     return s == COCOB_OK ? 0 : 1;
 }

@@ -91,7 +91,7 @@ void optim_run_ref(const cocob_optimizer_config *cfg, float *w, size_t n, const 
     }
     ck_assert_int_eq(cocob_tensor_download(tw, w, n), COCOB_OK);
     for (size_t k = 0; state && k < cocob_optimizer_state_count(opt); k++)
-        ck_assert_int_eq(cocob_optimizer_read_state_buffer(opt, k, 0, state + k * n, n),
+        ck_assert_int_eq(cocob_optimizer_read_state(opt, k, 0, state + k * n, n),
                          COCOB_OK);
     cocob_optimizer_destroy(opt);
     cocob_tensor_destroy(tg);
@@ -194,8 +194,8 @@ void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
     size_t states = cocob_optimizer_state_count(ref.opt);
     ck_assert_uint_eq(cocob_optimizer_state_count(dev.opt), states);
     for (size_t k = 0; k < states; k++) {
-        ck_assert_int_eq(cocob_optimizer_read_state_buffer(dev.opt, k, 0, got, n), COCOB_OK);
-        ck_assert_int_eq(cocob_optimizer_read_state_buffer(ref.opt, k, 0, want, n), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_read_state(dev.opt, k, 0, got, n), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_read_state(ref.opt, k, 0, want, n), COCOB_OK);
         double err = compare(cocob_optimizer_state_name(ref.opt, k), got, want, n, exact, kind);
         worst = err > worst ? err : worst;
     }

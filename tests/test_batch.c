@@ -138,7 +138,7 @@ START_TEST(gather_copies_the_examples_asked_for)
         ck_assert_int_eq(y[i], 106 + (int32_t)i);
         ck_assert_float_eq(x[i * PER], (float)((6 + i) * PER));
     }
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
 }
 END_TEST
 

@@ -242,7 +242,7 @@ static float *train_on_path(int mapped, size_t *count, double *loss)
         COCOB_OK);
     ck_assert_int_eq(cocob_model_init(m, 3), COCOB_OK);
     cocob_tensor *params = cocob_model_params(m);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
     float x[TRAIN_BATCH * TRAIN_SIDE * TRAIN_SIDE];
     int32_t y[TRAIN_BATCH];
     test_rng rng = {17};

@@ -64,7 +64,7 @@ static void finish(run *r)
 {
     cocob_optimizer_destroy(r->opt);
     cocob_model_destroy(r->m);
-    cocob_dataset_free(r->data);
+    cocob_dataset_destroy(r->data);
     cocob_context_destroy(r->ctx);
 }
 

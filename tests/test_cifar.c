@@ -121,7 +121,7 @@ START_TEST(one_batch_loads)
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     check_shape(d, 3);
     check_records(d, 0, 0, 3);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     ck_assert_ptr_nonnull(strstr(test_log(), "read 3 CIFAR-10 images from 1 file"));
     test_rmtree(dir);
     free(dir);
@@ -152,7 +152,7 @@ START_TEST(batches_are_joined_in_order)
     check_records(d, 0, 1, 2);
     check_records(d, 2, 2, 3);
     check_records(d, 5, 3, 1);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     test_rmtree(dir);
     free(dir);
     cocob_context_destroy(ctx);
@@ -262,7 +262,7 @@ START_TEST(folder_discovery)
     check_shape(d, 1 + 2 + 3 + 4 + 5);
     for (int k = 1, r0 = 0; k <= 5; r0 += k, k++)
         check_records(d, (size_t)r0, k, (size_t)k);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     d = NULL;
 
     /* The test batch inside cifar-10-batches-bin/, as the archive unpacks. */
@@ -276,7 +276,7 @@ START_TEST(folder_discovery)
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     check_shape(d, 4);
     check_records(d, 0, 9, 4);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
 
     test_rmtree(dir);
     free(dir);

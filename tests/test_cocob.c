@@ -262,7 +262,7 @@ static void kernel_matches_reference(size_t n, int steps)
     ck_assert_int_eq(cocob_tensor_create(ctx, n, &tw), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_create(ctx, n, &tg), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_upload(tw, w0, n), COCOB_OK);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &tw, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &tw, &opt), COCOB_OK);
     for (int t = 0; t < steps; t++) {
         for (size_t i = 0; i < n; i++) {
             uint64_t r = test_rng_next(&rng);
@@ -326,6 +326,53 @@ END_TEST
 
 /* ---- the optimizer API ---- */
 
+/* The setting is a double, as the baselines' is; the step, in float, must
+ * take the float nearest it, as it did when the setting was that float. */
+START_TEST(weight_decay_reaches_the_step_as_the_nearest_float)
+{
+    enum { N = 64, STEPS = 20 };
+    cocob_context *ctx = test_context("ref");
+    test_rng rng = {5};
+    float w0[N], grad[N], got[N];
+    for (int i = 0; i < N; i++)
+        w0[i] = test_rng_uniform(&rng, -1, 1);
+    cocob_tensor *tw, *tg;
+    ck_assert_int_eq(cocob_tensor_create(ctx, N, &tw), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, N, &tg), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_upload(tw, w0, N), COCOB_OK);
+    cocob_optimizer_config cfg;
+    cocob_optimizer_config_init(&cfg, COCOB_OPTIMIZER_COCOB);
+    cfg.cocob.weight_decay = 0.1; /* not a float: 0.1f is another number */
+    ck_assert((double)(float)cfg.cocob.weight_decay != cfg.cocob.weight_decay);
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &cfg, 1, &tw, &opt), COCOB_OK);
+    char line[128];
+    cocob_optimizer_describe(opt, line, sizeof line);
+    ck_assert_str_eq(line, "COCOB-Backprop (alpha 100, weight decay 0.1)");
+    host_cocob h = host_new(N, w0);
+    for (int t = 0; t < STEPS; t++) {
+        for (int i = 0; i < N; i++)
+            grad[i] = test_rng_uniform(&rng, -1, 1);
+        ck_assert_int_eq(cocob_tensor_upload(tg, grad, N), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&tg), COCOB_OK);
+        host_step(&h, grad, 0.1f);
+    }
+    ck_assert_int_eq(cocob_tensor_download(tw, got, N), COCOB_OK);
+    ck_assert(memcmp(got, h.w, sizeof got) == 0);
+    cocob_optimizer_destroy(opt);
+
+    /* One a float cannot hold would be infinite in the step. */
+    cfg.cocob.weight_decay = 1e39;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &cfg, 1, &tw, &opt), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "weight_decay must be at least 0 and "
+                                                           "at most 3.40282e+38, got 1e+39"));
+    host_free(&h);
+    cocob_tensor_destroy(tg);
+    cocob_tensor_destroy(tw);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(api_checks_its_arguments)
 {
     cocob_context *ctx = test_context("ref");
@@ -337,21 +384,21 @@ START_TEST(api_checks_its_arguments)
     float ones[4] = {1, 1, 1, 1};
     ck_assert_int_eq(cocob_tensor_upload(p[0], ones, 4), COCOB_OK);
 
-    cocob_cocob_config cfg;
-    cocob_cocob_config_init(&cfg);
-    ck_assert_float_eq(cfg.alpha, 100.0f);
-    ck_assert_float_eq(cfg.initial_L, 1e-8f);
-    ck_assert_float_eq(cfg.weight_decay, 0.0f);
+    cocob_optimizer_config cfg;
+    cocob_optimizer_config_init(&cfg, COCOB_OPTIMIZER_COCOB);
+    ck_assert_float_eq(cfg.cocob.alpha, 100.0f);
+    ck_assert_float_eq(cfg.cocob.initial_L, 1e-8f);
+    ck_assert_double_eq(cfg.cocob.weight_decay, 0.0);
     cocob_optimizer *opt = NULL;
-    cfg.alpha = 0;
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, &cfg, 2, p, &opt), COCOB_ERR_INVALID_ARGUMENT);
+    cfg.cocob.alpha = 0;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &cfg, 2, p, &opt), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "alpha"));
-    cfg.alpha = 100;
-    cfg.initial_L = NAN;
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, &cfg, 2, p, &opt), COCOB_ERR_INVALID_ARGUMENT);
+    cfg.cocob.alpha = 100;
+    cfg.cocob.initial_L = NAN;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &cfg, 2, p, &opt), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "initial_L"));
 
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 2, p, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 2, p, &opt), COCOB_OK);
     /* The second gradient is one float too long: nothing may move. */
     ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)g), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "gradient 1 has 4 floats"));
@@ -398,6 +445,7 @@ int main(void)
 #endif
     TCase *api = tcase_create("api");
     tcase_add_test(api, api_checks_its_arguments);
+    tcase_add_test(api, weight_decay_reaches_the_step_as_the_nearest_float);
     suite_add_tcase(s, api);
     return test_run(s);
 }

@@ -68,7 +68,7 @@ static void same_on_both(const char *name, op_fn op, const arrays *a, size_t siz
     }
 }
 
-/* One size below cpu_for's threshold of 32768 elements and one above, odd
+/* One size below cocob_cpu_for's threshold of 32768 elements and one above, odd
  * so that the chunks are uneven. */
 static const size_t sizes[] = {1000, 1000003};
 

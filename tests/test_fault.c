@@ -45,7 +45,7 @@ static cocob_context *open_context(int i)
     opts.device = backend_selector(i);
     opts.verify = COCOB_VERIFY_STOP;
     cocob_context *ctx = NULL;
-    cocob_status s = cocob_context_create(&ctx, &opts);
+    cocob_status s = cocob_context_create(&opts, &ctx);
     ck_assert_msg(s == COCOB_OK, "cannot open %s in verify mode: %s", opts.device,
                   ctx ? cocob_context_error(ctx) : "out of memory");
     return ctx;
@@ -92,7 +92,7 @@ static void job(int variant, job_result *r)
         s = cocob_model_init(m, 3);
     if (s == COCOB_OK) {
         cocob_tensor *params = cocob_model_params(m);
-        s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+        s = cocob_optimizer_create(ctx, NULL, 1, &params, &opt);
     }
     double loss = 0;
     size_t correct = 0;

@@ -9,6 +9,7 @@
 #include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "cocob/tools.h"
 #include "testutil.h"
 #include "ops/ops.h"
 

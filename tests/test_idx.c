@@ -143,7 +143,7 @@ START_TEST(plain_and_gzipped_files_load)
         cocob_status s = cocob_dataset_load_idx(f.ctx, f.images, f.labels, &d);
         ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
         check_example(d);
-        cocob_dataset_free(d);
+        cocob_dataset_destroy(d);
     }
     ck_assert_ptr_nonnull(strstr(test_log(), "read 7 images of 3x4"));
     finish(&f);
@@ -333,7 +333,7 @@ START_TEST(a_data_set_over_the_limit_is_refused)
         ck_assert_int_eq(cocob_dataset_read_idx(f.ctx, f.images, f.labels, 0, sizeof pixels, &d),
                          COCOB_OK);
         check_example(d);
-        cocob_dataset_free(d);
+        cocob_dataset_destroy(d);
         d = NULL;
         ck_assert_int_eq(
             cocob_dataset_read_idx(f.ctx, f.images, f.labels, 0, sizeof pixels - 1, &d),
@@ -349,7 +349,7 @@ START_TEST(a_data_set_over_the_limit_is_refused)
             cocob_dataset_read_idx(f.ctx, f.images, f.labels, 6, sizeof pixels - 1, &d),
             COCOB_OK);
         ck_assert_uint_eq(cocob_dataset_count(d), 6);
-        cocob_dataset_free(d);
+        cocob_dataset_destroy(d);
     }
     /* Half the memory as floats, give or take, and never nothing. */
     ck_assert_uint_gt(cocob_data_limit(), (size_t)1 << 20);
@@ -399,7 +399,7 @@ START_TEST(a_limit_inflates_and_converts_only_the_examples_used)
     ck_assert_uint_eq(cocob_dataset_count(d), 500);
     for (size_t i = 0; i < 500 * 28 * 28; i++)
         ck_assert_float_eq(d->images[i], 0.0f);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     long grown = peak_rss_kib() - before;
     ck_assert_msg(grown < 100 * 1024, "the peak RSS grew by %ld KiB", grown);
     finish(&f);
@@ -518,7 +518,7 @@ START_TEST(gzip_members_are_joined)
     cocob_status s = cocob_dataset_load_idx(f.ctx, f.images, f.labels, &d);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
     check_example(d);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
 
     /* Bytes after the last member that are not another one. */
     memcpy(both + len1, "junk", 4);
@@ -568,7 +568,7 @@ START_TEST(truncate_keeps_the_first_examples)
         ck_assert(d->images[i] == pixels[i] / 255.0f);
     for (size_t i = 0; i < 3; i++)
         ck_assert_int_eq(d->labels[i], labels[i]);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     finish(&f);
 }
 END_TEST
@@ -593,7 +593,7 @@ START_TEST(a_folder_of_idx_files)
     cocob_status s = cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TRAIN, &d);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
     check_example(d);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     d = NULL;
     /* The test split is not there: the error lists every name tried. */
     ck_assert_int_eq(cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TEST, &d), COCOB_ERR_IO);
@@ -665,7 +665,7 @@ START_TEST(fashion_mnist_test_split)
     ck_assert_int_eq(d->labels[0], 9);
     ck_assert_int_eq(first, 33456);
     ck_assert_int_eq(total, 573469082);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     cocob_context_destroy(ctx);
 }
 END_TEST

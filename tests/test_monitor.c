@@ -132,7 +132,7 @@ START_TEST(each_figure_matches_the_host)
     free(w.start);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     cocob_context_destroy(ctx);
 }
 END_TEST

@@ -25,7 +25,7 @@ START_TEST(listing_holds_ref_and_says_why)
     ck_assert_ptr_nonnull(strstr(note, "-1001"));
     ck_assert_ptr_nonnull(strstr(note, "no OpenCL platform"));
 #endif
-    cocob_device_list_free(list);
+    cocob_device_list_destroy(list);
 }
 END_TEST
 
@@ -54,7 +54,7 @@ START_TEST(opencl_selectors_fail)
         opts.device = want_opencl[i];
         opts.log_level = COCOB_LOG_OFF;
         cocob_context *ctx = NULL;
-        ck_assert_int_eq(cocob_context_create(&ctx, &opts), COCOB_ERR_NO_DEVICE);
+        ck_assert_int_eq(cocob_context_create(&opts, &ctx), COCOB_ERR_NO_DEVICE);
         ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "no device matches"));
         cocob_context_destroy(ctx);
     }

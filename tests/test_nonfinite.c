@@ -65,7 +65,7 @@ START_TEST(step_refuses_a_nonfinite_gradient)
     ck_assert_int_eq(cocob_tensor_create(ctx, 5, &tg), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_upload(tw, w0, 5), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_upload(tg, g, 5), COCOB_OK);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &tw, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &tw, &opt), COCOB_OK);
     ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&tg),
                      COCOB_ERR_NONFINITE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "gradient 0 holds 1 NaN"));

@@ -89,7 +89,7 @@ static void step_matches_reference(void)
     ck_assert_int_eq(cocob_tensor_create(ctx, 7, &tg), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_upload(tw, w, 7), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_upload(tg, g, 7), COCOB_OK);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &tw, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &tw, &opt), COCOB_OK);
     ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&tg), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_download(tw, got, 7), COCOB_OK);
     cocob_ref_cocob_update(w, g, w1, L, G, r, th, 7, 100.0f, 0.0f);
@@ -275,7 +275,7 @@ static int child_build(const char *f, cocob_cl_stats *st)
     cocob_options_init(&opts);
     opts.device = test_device_selector();
     cocob_context *ctx = NULL;
-    if (cocob_context_create(&ctx, &opts) != COCOB_OK) {
+    if (cocob_context_create(&opts, &ctx) != COCOB_OK) {
         fprintf(stderr, "child: %s\n", cocob_context_error(ctx));
         cocob_context_destroy(ctx);
         return 1;
@@ -431,7 +431,7 @@ START_TEST(failed_build_reports_device_options_and_log)
     ck_assert_int_eq(cocob_tensor_create(ctx, 4, &t), COCOB_OK);
     /* A gradient of its own: the op layer refuses one that overlaps w. */
     ck_assert_int_eq(cocob_tensor_create(ctx, 4, &g), COCOB_OK);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &t, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &t, &opt), COCOB_OK);
     ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_ERR_BUILD);
     cocob_optimizer_destroy(opt);
     cocob_tensor_destroy(g);

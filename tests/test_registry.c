@@ -86,7 +86,7 @@ START_TEST(a_context_knows_its_entry_but_verify_has_none)
     opts.device = "ref";
     opts.verify = COCOB_VERIFY_STOP;
     opts.log_level = COCOB_LOG_OFF;
-    ck_assert_int_eq(cocob_context_create(&ctx, &opts), COCOB_OK);
+    ck_assert_int_eq(cocob_context_create(&opts, &ctx), COCOB_OK);
     ck_assert_ptr_null(ctx->reg);
     cocob_context_destroy(ctx);
 }

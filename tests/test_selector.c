@@ -97,7 +97,7 @@ static size_t pick(cocob_device_list *list, const char *text)
 {
     size_t index = 99;
     char why[640];
-    cocob_status s = cocob_device_list_select(list, text, &index, why, sizeof why);
+    cocob_status s = cocob_device_list_select(list, text, why, sizeof why, &index);
     ck_assert_msg(s == COCOB_OK, "\"%s\": %s", text, cocob_device_list_error(list));
     ck_assert_msg(why[0] != '\0', "\"%s\": no reason given", text);
     return index;
@@ -134,7 +134,7 @@ START_TEST(auto_falls_through_the_ranking)
     list->infos[4].type = COCOB_DEVICE_CPU;
     size_t index;
     char why[640];
-    ck_assert_int_eq(cocob_device_list_select(list, "auto", &index, why, sizeof why), COCOB_OK);
+    ck_assert_int_eq(cocob_device_list_select(list, "auto", why, sizeof why, &index), COCOB_OK);
     ck_assert_int_eq(index, 1);
     ck_assert_ptr_nonnull(strstr(why, "OpenBLAS"));
     /* A build without the cpu backend: the OpenCL CPU device, then ref. */
@@ -153,7 +153,7 @@ START_TEST(nothing_matching_is_an_error_that_lists_devices)
     for (size_t i = 0; i < sizeof misses / sizeof *misses; i++) {
         size_t index;
         char why[640];
-        ck_assert_int_eq(cocob_device_list_select(list, misses[i], &index, why, sizeof why),
+        ck_assert_int_eq(cocob_device_list_select(list, misses[i], why, sizeof why, &index),
                          COCOB_ERR_NO_DEVICE);
         const char *msg = cocob_device_list_error(list);
         ck_assert_ptr_nonnull(strstr(msg, misses[i]));
@@ -166,11 +166,11 @@ START_TEST(nothing_matching_is_an_error_that_lists_devices)
     list->count = 1;
     size_t index;
     char why[640];
-    ck_assert_int_eq(cocob_device_list_select(list, "gpu", &index, why, sizeof why),
+    ck_assert_int_eq(cocob_device_list_select(list, "gpu", why, sizeof why, &index),
                      COCOB_ERR_NO_DEVICE);
-    ck_assert_int_eq(cocob_device_list_select(list, "cpu", &index, why, sizeof why),
+    ck_assert_int_eq(cocob_device_list_select(list, "cpu", why, sizeof why, &index),
                      COCOB_ERR_NO_DEVICE);
-    ck_assert_int_eq(cocob_device_list_select(list, "opencl", &index, why, sizeof why),
+    ck_assert_int_eq(cocob_device_list_select(list, "opencl", why, sizeof why, &index),
                      COCOB_ERR_NO_DEVICE);
     free_fake(list);
 }
@@ -183,7 +183,7 @@ START_TEST(context_reports_an_unknown_selector)
     opts.device = "no-such-device-anywhere";
     opts.log_level = COCOB_LOG_OFF;
     cocob_context *ctx = NULL;
-    ck_assert_int_eq(cocob_context_create(&ctx, &opts), COCOB_ERR_NO_DEVICE);
+    ck_assert_int_eq(cocob_context_create(&opts, &ctx), COCOB_ERR_NO_DEVICE);
     ck_assert_ptr_nonnull(ctx);
     ck_assert_ptr_null(cocob_context_device(ctx));
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "no-such-device-anywhere"));
@@ -211,7 +211,7 @@ START_TEST(environment_variable_selects)
     cocob_options opts;
     cocob_options_init(&opts);
     opts.log_level = COCOB_LOG_OFF;
-    ck_assert_int_eq(cocob_context_create(&bad, &opts), COCOB_ERR_NO_DEVICE);
+    ck_assert_int_eq(cocob_context_create(&opts, &bad), COCOB_ERR_NO_DEVICE);
     cocob_context_destroy(bad);
     unsetenv("COCOB_DEVICE");
 }

@@ -7,6 +7,7 @@
 
 #include "nn/model.h"
 #include "data/dataset.h"
+#include "cocob/tools.h"
 #include "testutil.h"
 
 enum { EXAMPLES = 8 };
@@ -41,7 +42,7 @@ static run open_run(void)
     ck_assert_int_eq(cocob_model_add_spec(r.model, "dense:2"), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(r.model, 1), COCOB_OK);
     cocob_tensor *params = cocob_model_params(r.model);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(r.ctx, NULL, 1, &params, &r.opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(r.ctx, NULL, 1, &params, &r.opt), COCOB_OK);
     return r;
 }
 
@@ -49,7 +50,7 @@ static void close_run(run *r)
 {
     cocob_optimizer_destroy(r->opt);
     cocob_model_destroy(r->model);
-    cocob_dataset_free(r->data);
+    cocob_dataset_destroy(r->data);
     cocob_context_destroy(r->ctx);
 }
 

@@ -72,7 +72,7 @@ START_TEST(a_step_after_the_first_allocates_nothing)
     ck_assert_int_eq(cocob_model_add_spec(m, spec), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(m, 5), COCOB_OK);
     cocob_tensor *params = cocob_model_params(m);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
     float *x = malloc(BATCH * 784 * sizeof *x);
     int32_t y[BATCH];
     ck_assert_ptr_nonnull(x);

@@ -37,7 +37,7 @@ static void run(const char *selector, const char *spec, double *losses, size_t s
     ck_assert_int_eq(cocob_model_add_spec(m, spec), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(m, 5), COCOB_OK);
     cocob_tensor *params = cocob_model_params(m);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
     uint32_t order[EXAMPLES];
     float *x = malloc(BATCH * 784 * sizeof *x);
     int32_t y[BATCH];
@@ -53,7 +53,7 @@ static void run(const char *selector, const char *spec, double *losses, size_t s
     free(x);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     cocob_context_destroy(ctx);
 }
 
@@ -122,7 +122,7 @@ START_TEST(a_small_mlp_learns_on_ref)
     ck_assert_int_eq(cocob_model_add_spec(m, "dense:128,relu,dense:10"), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(m, 1), COCOB_OK);
     cocob_tensor *params = cocob_model_params(m);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
     double loss0, acc0, loss1, acc1;
     ck_assert_int_eq(cocob_evaluate(m, test, 100, &loss0, &acc0), COCOB_OK);
     cocob_train_options o;
@@ -140,8 +140,8 @@ START_TEST(a_small_mlp_learns_on_ref)
     ck_assert(loss1 < 0.5 * loss0);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
-    cocob_dataset_free(train);
-    cocob_dataset_free(test);
+    cocob_dataset_destroy(train);
+    cocob_dataset_destroy(test);
     cocob_context_destroy(ctx);
 }
 END_TEST
@@ -156,7 +156,7 @@ START_TEST(mismatches_are_errors)
     ck_assert_int_eq(cocob_model_add_spec(m, "dense:5"), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(m, 1), COCOB_OK);
     cocob_tensor *params = cocob_model_params(m);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
     ck_assert_int_eq(cocob_train(m, opt, d, NULL, NULL), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "10 classes"));
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "5 outputs"));
@@ -177,7 +177,7 @@ START_TEST(mismatches_are_errors)
     ck_assert_int_eq(cocob_evaluate(m, d, 10, &loss, &acc), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "1x28x28 images"));
     cocob_model_destroy(m);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     cocob_context_destroy(ctx);
 }
 END_TEST

@@ -29,7 +29,7 @@ static void make(setup *t, const char *selector)
     ck_assert_int_eq(cocob_model_add_spec(t->m, "dense:8,relu,dense:10"), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(t->m, 2), COCOB_OK);
     cocob_tensor *params = cocob_model_params(t->m);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(t->ctx, NULL, 1, &params, &t->opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(t->ctx, NULL, 1, &params, &t->opt), COCOB_OK);
     test_rng rng = {5};
     for (size_t i = 0; i < N * PIXELS; i++)
         t->x[i] = test_rng_uniform(&rng, 0, 1);
@@ -174,7 +174,7 @@ START_TEST(training_names_the_step_or_skips_the_batch)
         ck_assert_msg(isfinite(w[i]), "weight %zu is %g after skipping", i, w[i]);
     free(w);
     done(&t);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
 }
 END_TEST
 
@@ -254,7 +254,7 @@ START_TEST(an_epoch_whose_every_batch_is_dropped_fails_and_keeps_the_checkpoint)
     free(dir);
     free(file);
     done(&t);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
 }
 END_TEST
 

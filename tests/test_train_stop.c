@@ -41,7 +41,7 @@ static setup make(const char *selector)
     ck_assert_int_eq(cocob_model_add_spec(t.m, "dense:8,relu,dropout:0.3,dense:10"), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(t.m, 2), COCOB_OK);
     cocob_tensor *params = cocob_model_params(t.m);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(t.ctx, NULL, 1, &params, &t.opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(t.ctx, NULL, 1, &params, &t.opt), COCOB_OK);
     return t;
 }
 
@@ -204,7 +204,7 @@ START_TEST(a_stopped_run_saves_where_it_stopped_and_resumes_exactly)
 
     free(want);
     done(&straight);
-    cocob_dataset_free(d);
+    cocob_dataset_destroy(d);
     test_rmtree(dir);
     free(dir);
     free(file);
@@ -276,8 +276,8 @@ START_TEST(a_failed_evaluation_keeps_the_epoch)
     free(trained);
     done(&loaded);
     done(&t);
-    cocob_dataset_free(train);
-    cocob_dataset_free(test);
+    cocob_dataset_destroy(train);
+    cocob_dataset_destroy(test);
     test_rmtree(dir);
     free(dir);
     free(file);

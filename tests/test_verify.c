@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "nn/model.h"
+#include "cocob/tools.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
@@ -21,7 +22,7 @@ static cocob_context *verify_context(const char *selector, cocob_verify_mode mod
     opts.verify = mode;
     opts.log_level = COCOB_LOG_WARN;
     cocob_context *ctx = NULL;
-    cocob_status s = cocob_context_create(&ctx, &opts);
+    cocob_status s = cocob_context_create(&opts, &ctx);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     return ctx;
 }
@@ -112,7 +113,7 @@ static cocob_status one_step(cocob_context *ctx)
     ck_assert_int_eq(cocob_model_add_spec(m, "dense:50,relu,dense:10"), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(m, 3), COCOB_OK);
     cocob_tensor *params = cocob_model_params(m);
-    ck_assert_int_eq(cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
     float x[4 * 64];
     int32_t y[4] = {1, 2, 3, 4};
     for (size_t i = 0; i < 4 * 64; i++)

@@ -65,7 +65,7 @@ cocob_context *test_context(const char *selector)
     opts.log = collect;
     opts.log_level = COCOB_LOG_DEBUG;
     cocob_context *ctx = NULL;
-    cocob_status s = cocob_context_create(&ctx, &opts);
+    cocob_status s = cocob_context_create(&opts, &ctx);
     ck_assert_msg(s == COCOB_OK, "cannot open device \"%s\": %s: %s", selector,
                   cocob_status_name(s), ctx ? cocob_context_error(ctx) : "out of memory");
     return ctx;

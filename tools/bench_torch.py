@@ -108,9 +108,9 @@ class COCOB(torch.optim.Optimizer):
     9-21): g = -(grad + weight_decay w); L = max(L, |g|); G += |g|;
     reward = max(reward + (w - w1) g, 0); theta += g;
     w = w1 + theta / L / max(G + L, alpha L) * (L + reward), divided in that
-    order. And src/optim/cocob.c: the defaults of cocob_cocob_config_init
-    (lines 23-28: alpha 100, initial L 1e-8, weight decay 0) and init_state
-    (lines 59-71: L filled with initial L, w1 a copy of the weights, G,
+    order. And src/optim/cocob.c: the defaults of cocob_optim_cocob_defaults
+    (lines 13-18: alpha 100, initial L 1e-8, weight decay 0) and init_state
+    (lines 37-46: L filled with initial L, w1 a copy of the weights, G,
     reward and theta zero). cocob's step also refuses non-finite gradients
     (cocob_optimizer_step); this one does not check, which only makes it
     cheaper. Each operation writes into a buffer made once, as cocob's

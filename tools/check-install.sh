@@ -78,7 +78,7 @@ check_variant() {
 
   step "$name: installed files"
   local f
-  for f in "$prefix/include/cocob/cocob.h" "$libdir/libcocob.a" \
+  for f in "$prefix/include/cocob/cocob.h" "$prefix/include/cocob/tools.h" "$libdir/libcocob.a" \
            "$libdir/cmake/cocob/cocobConfig.cmake" \
            "$libdir/cmake/cocob/cocobConfigVersion.cmake" \
            "$libdir/cmake/cocob/cocobTargets.cmake" "$libdir/pkgconfig/cocob.pc"; do

@@ -4,7 +4,28 @@
  *
  * Every call that can fail returns a cocob_status. The context keeps a
  * readable message for the last failure: cocob_context_error(). No call
- * aborts or exits. */
+ * aborts or exits. A function's result, when it has one besides the
+ * status, is its last parameter; every object is freed by its _destroy.
+ * The benchmarks, GEMM tuning and verify run are in cocob/tools.h.
+ *
+ * Threads. A context, and everything made with it (tensors, models,
+ * optimizers), is used by one thread at a time: they share the context's
+ * device queue and its last-error message, and nothing in them is locked.
+ * Distinct contexts may be used from distinct threads at once: no state is
+ * shared between contexts but what is safe to share: the test-only fault
+ * counters (atomic), the program cache and GEMM parameters on disk (each
+ * file written whole under a temporary name, then renamed), the OpenCL
+ * driver, and on the cpu device OpenBLAS and OpenMP's threads, whose cores
+ * the contexts then contend for. One caveat: CLBlast before 1.6.1 (Debian
+ * 12 ships 1.5.3) fails a GEMM whose kernel binary another thread cached
+ * at the same moment, so the first GEMMs of two contexts on one OpenCL
+ * device, run at once in two threads, can fail there.
+ * The log callback is called on the thread that made the call that logs.
+ * Calls read the environment (COCOB_*, and HOME and XDG_CACHE_HOME for the
+ * program cache) with getenv: do not change it (setenv, putenv) from another
+ * thread while one runs. The functions that take no object (cocob_version,
+ * cocob_status_name, cocob_now, the *_init functions, the layer
+ * constructors, cocob_devices_query) may be called from any thread. */
 #ifndef COCOB_COCOB_H
 #define COCOB_COCOB_H
 
@@ -25,6 +46,10 @@ extern "C" {
 #define COCOB_VERSION_MAJOR 0
 #define COCOB_VERSION_MINOR 1
 #define COCOB_VERSION_PATCH 0
+
+/* The library's version, "MAJOR.MINOR.PATCH": that of the library linked,
+ * which may differ from the COCOB_VERSION_* of the header compiled with. */
+COCOB_API const char *cocob_version(void);
 
 typedef enum cocob_status {
     COCOB_OK = 0,
@@ -94,6 +119,9 @@ typedef struct cocob_device_info {
     int fp64;                   /* cl_khr_fp64, or a CL_DEVICE_DOUBLE_FP_CONFIG */
 } cocob_device_info;
 
+/* A snapshot of the devices. Its readers (count, get, note, error) may run
+ * in several threads at once; select records its failure in the list, so
+ * it needs the list to itself, as destroy does. */
 typedef struct cocob_device_list cocob_device_list;
 
 /* Lists the reference backend and every OpenCL device. With no OpenCL
@@ -114,22 +142,23 @@ COCOB_API const cocob_device_info *cocob_device_list_get(const cocob_device_list
 /* Why OpenCL devices are missing, or NULL when nothing is amiss. */
 COCOB_API const char *cocob_device_list_note(const cocob_device_list *list);
 COCOB_API const char *cocob_device_list_error(const cocob_device_list *list);
-COCOB_API void cocob_device_list_free(cocob_device_list *list);
+COCOB_API void cocob_device_list_destroy(cocob_device_list *list);
 /* The index of the device a selector picks (see cocob_options.device), with a
  * line on why in why. A selector that matches nothing fails, and the error
  * lists the devices there are. */
 COCOB_API cocob_status cocob_device_list_select(cocob_device_list *list, const char *selector,
-                                                size_t *index, char *why, size_t why_cap);
+                                                char *why, size_t why_cap, size_t *index);
 
 /* ---- Context ---------------------------------------------------------- */
 
+/* One device, opened: one thread at a time (see Threads, at the top). */
 typedef struct cocob_context cocob_context;
 
 /* Verify mode runs every op on the chosen device and on the C reference.
  * STOP fails the first op whose result on the device differs from the
  * reference's beyond the op's tolerance, with COCOB_ERR_VERIFY and a message
  * naming the op, the layer, the tensor, the index and both values. RECORD
- * keeps going and tallies each op and shape (cocob_verify_rows). Either way
+ * keeps going and tallies each op and shape (cocob/tools.h). Either way
  * each op's outputs are then set to the reference's, so every op starts from
  * the same inputs on both and a divergence is pinned on the op that made it. */
 typedef enum cocob_verify_mode {
@@ -156,7 +185,7 @@ COCOB_API void cocob_options_init(cocob_options *opts);
 /* Opens the chosen device. As with sqlite3_open, a failure that is not out of
  * memory still sets *out, so that cocob_context_error() can say what went
  * wrong; the caller destroys it either way. */
-COCOB_API cocob_status cocob_context_create(cocob_context **out, const cocob_options *opts);
+COCOB_API cocob_status cocob_context_create(const cocob_options *opts, cocob_context **out);
 COCOB_API void cocob_context_destroy(cocob_context *ctx);
 /* The message of the last failure on this context, "" when none. */
 COCOB_API const char *cocob_context_error(const cocob_context *ctx);
@@ -165,29 +194,6 @@ COCOB_API const cocob_device_info *cocob_context_device(const cocob_context *ctx
 /* Waits until every queued operation has finished. */
 COCOB_API cocob_status cocob_context_finish(cocob_context *ctx);
 
-/* ---- Verify mode: the device against the C reference ----------------- */
-
-/* One op at one shape, over every call of it: the largest absolute error,
- * the largest error relative to the op's magnitude (|reference|, or for a
- * sum the sum of its terms' sizes), the tolerance on that, and whether every
- * element was within it. */
-typedef struct cocob_verify_row {
-    char op[32];
-    char shape[64];
-    double max_abs_err, max_rel_err, tolerance;
-    size_t elements, calls;
-    int pass;
-} cocob_verify_row;
-
-/* What a context made with COCOB_VERIFY_RECORD has tallied so far; NULL and
- * 0 for any other context. Valid until the context is destroyed. */
-COCOB_API const cocob_verify_row *cocob_verify_rows(const cocob_context *ctx, size_t *count);
-
-/* Runs every op, forward, backward and optimizer step, at several shapes: a
- * few training and evaluation steps of small models that use every layer,
- * on random data. ctx must be made with COCOB_VERIFY_RECORD; the results are
- * then in cocob_verify_rows. */
-COCOB_API cocob_status cocob_verify_run(cocob_context *ctx);
 /* How many kernel programs the context has built from source, and how many
  * it loaded from the program cache, so far: whether a run paid for builds.
  * Both 0 on a device that runs no kernels (ref). */
@@ -199,8 +205,9 @@ COCOB_API double cocob_now(void);
 
 /* ---- Tensors ---------------------------------------------------------- */
 
-/* A run of floats in the context's device memory. Tensors and optimizers
- * belong to their context: destroy them before it. */
+/* A run of floats in the context's device memory. Tensors, models and
+ * optimizers belong to their context: destroy them before it, and call
+ * them only while no other thread is using the context. */
 typedef struct cocob_tensor cocob_tensor;
 
 /* A new tensor of count floats, set to zero. */
@@ -217,10 +224,10 @@ COCOB_API cocob_status cocob_tensor_copy(cocob_tensor *dst, const cocob_tensor *
 typedef struct cocob_cocob_config {
     float alpha;        /* caps the first steps' size at 1/alpha; default 100 */
     float initial_L;    /* the starting value of L, keeps 0/0 away; default 1e-8 */
-    float weight_decay; /* coupled: adds weight_decay * w to each gradient; default 0 */
+    /* Coupled: adds weight_decay * w to each gradient; default 0. A double,
+     * as the baselines' is; the step rounds it to a float once. */
+    double weight_decay;
 } cocob_cocob_config;
-
-COCOB_API void cocob_cocob_config_init(cocob_cocob_config *cfg);
 
 /* The five per-parameter buffers of COCOB-Backprop. */
 typedef enum cocob_cocob_state {
@@ -232,26 +239,7 @@ typedef enum cocob_cocob_state {
     COCOB_STATE_COUNT
 } cocob_cocob_state;
 
-typedef struct cocob_optimizer cocob_optimizer;
-
-/* An optimizer over count parameter tensors. Their current values become w1.
- * The tensors must outlive the optimizer. */
-COCOB_API cocob_status cocob_optimizer_create_cocob(cocob_context *ctx, const cocob_cocob_config *cfg,
-                                          size_t count, cocob_tensor *const *params,
-                                          cocob_optimizer **out);
-COCOB_API void cocob_optimizer_destroy(cocob_optimizer *opt);
-
-/* One step: grads[i] is the gradient of the loss for params[i], same length.
- * A gradient holding a NaN or an infinity is refused with COCOB_ERR_NONFINITE
- * before anything moves: one bad value would poison G and theta for good. */
-COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads);
-
-/* Copies one state buffer of params[index] to the host. COCOB only: for
- * any optimizer, cocob_optimizer_read_state_buffer. */
-COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, cocob_cocob_state which,
-                                        size_t index, float *dst, size_t count);
-
-/* ---- The baselines: any optimizer -------------------------------------- */
+/* ---- The optimizers ------------------------------------------------------ */
 
 /* COCOB-Backprop and the baselines its paper compares it with, each as
  * PyTorch 1.13's torch.optim documents it. */
@@ -306,12 +294,23 @@ COCOB_API const char *cocob_optimizer_setting_name(size_t index);
  * exists. */
 COCOB_API int cocob_optimizer_uses(cocob_optimizer_kind kind, const char *name);
 
+/* An optimizer, with its context's threading (see Threads, at the top). */
+typedef struct cocob_optimizer cocob_optimizer;
+
 /* An optimizer of any kind over count parameter tensors, which must
- * outlive it; cfg NULL is COCOB's defaults. A setting out of range, or set
- * where the kind has no use for it, is an error naming both. */
+ * outlive it; cfg NULL is COCOB's defaults. COCOB's w1 is the tensors'
+ * values now. A setting out of range, or set where the kind has no use
+ * for it, is an error naming both. */
 COCOB_API cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_config *cfg,
                                               size_t count, cocob_tensor *const *params,
                                               cocob_optimizer **out);
+COCOB_API void cocob_optimizer_destroy(cocob_optimizer *opt);
+
+/* One step: grads[i] is the gradient of the loss for params[i], same length.
+ * A gradient holding a NaN or an infinity is refused with COCOB_ERR_NONFINITE
+ * before anything moves: one bad value would poison the state for good
+ * (COCOB's G and theta, Adam's averages). */
+COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads);
 COCOB_API void cocob_optimizer_get_config(const cocob_optimizer *opt, cocob_optimizer_config *out);
 /* One line such as "Adam (lr 0.001, betas 0.9 0.999, eps 1e-08)". */
 COCOB_API void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap);
@@ -320,15 +319,16 @@ COCOB_API uint64_t cocob_optimizer_steps(const cocob_optimizer *opt);
 
 /* The per-parameter state buffers, by index from 0, named as PyTorch's
  * state_dict names them: COCOB's w1, L, G, reward, theta (in
- * cocob_cocob_state's order); SGD's momentum_buffer (none without
- * momentum); AdaGrad's sum; RMSProp's square_avg; Adadelta's square_avg
- * and acc_delta; Adam's and AdamW's exp_avg and exp_avg_sq. */
+ * cocob_cocob_state's order: COCOB_STATE_L is L's index); SGD's
+ * momentum_buffer (none without momentum); AdaGrad's sum; RMSProp's
+ * square_avg; Adadelta's square_avg and acc_delta; Adam's and AdamW's
+ * exp_avg and exp_avg_sq. */
 COCOB_API size_t cocob_optimizer_state_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state);
 /* Copies state buffer `state` of params[index] to the host. */
-COCOB_API cocob_status cocob_optimizer_read_state_buffer(const cocob_optimizer *opt, size_t state,
-                                                         size_t index, float *dst, size_t count);
+COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state,
+                                                  size_t index, float *dst, size_t count);
 
 /* ---- Models ------------------------------------------------------------- */
 
@@ -363,6 +363,7 @@ COCOB_API cocob_layer cocob_sigmoid(void);
 COCOB_API cocob_layer cocob_dropout(float rate);
 COCOB_API cocob_layer cocob_flatten(void);
 
+/* A sequential model, with its context's threading (see Threads, at the top). */
 typedef struct cocob_model cocob_model;
 
 /* An empty sequential model for inputs of channels x height x width. */
@@ -401,72 +402,13 @@ COCOB_API size_t cocob_model_summary(const cocob_model *m, char *buf, size_t cap
 COCOB_API cocob_tensor *cocob_model_params(cocob_model *m);
 COCOB_API cocob_tensor *cocob_model_grads(cocob_model *m);
 
-/* ---- Benchmarks --------------------------------------------------------- */
-
-/* The optimizer step against the plainest memory-bound kernel, side by side
- * on the context's device. Each is timed over blocks of `iterations` launches,
- * the blocks alternating; the best block of each counts, as in STREAM. */
-typedef struct cocob_bench_update_result {
-    size_t size;             /* elements */
-    double update_seconds;   /* one COCOB step over size elements */
-    double update_gbps;      /* 7 floats read and 5 written per element */
-    double triad_seconds;    /* one a = b + s * c over size elements */
-    double triad_gbps;       /* 2 floats read and 1 written per element */
-} cocob_bench_update_result;
-
-COCOB_API cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
-                                          cocob_bench_update_result *out);
-
-/* ---- GEMM tuning (OpenCL) ------------------------------------------------ */
-
-enum { COCOB_GEMM_SHAPES = 8, COCOB_GEMM_MAX_CANDIDATES = 48 };
-
-/* op(A) is M x K, op(B) K x N; the shapes are one training step's GEMMs of
- * a 784-1000-1000-10 MLP at batch 100. */
-typedef struct cocob_gemm_shape {
-    int trans_a, trans_b;
-    size_t M, N, K;
-} cocob_gemm_shape;
-
-typedef struct cocob_gemm_timing {
-    char name[128];                     /* "clblast", "outer 4x2x16 dot 4x2x16 group 1" */
-    int ok;                             /* 0: it failed to build or run, as logged */
-    double gflops[COCOB_GEMM_SHAPES];
-    double seconds;                     /* every shape once, as in one training step */
-    double gflops_all;                  /* all the shapes' work over seconds */
-} cocob_gemm_timing;
-
-typedef struct cocob_gemm_tuning {
-    cocob_gemm_shape shapes[COCOB_GEMM_SHAPES];
-    size_t candidate_count;
-    cocob_gemm_timing candidates[COCOB_GEMM_MAX_CANDIDATES]; /* [0] is the default */
-    cocob_gemm_timing base, tuned;      /* the default and the winner, timed again
-                                           side by side */
-    char path[4096];                    /* the parameters file written */
-} cocob_gemm_tuning;
-
-/* Times GEMM candidates on the context's OpenCL device (at most
- * max_candidates of them, 0 for all, the default always first), stores the
- * fastest beside the program cache and puts it in effect; later contexts on
- * the device load it. COCOB_ERR_UNSUPPORTED on other devices. */
-COCOB_API cocob_status cocob_tune_gemm(cocob_context *ctx, size_t max_candidates,
-                                       cocob_gemm_tuning *out);
-
-/* The default GEMM and the stored one side by side, shape by shape, the two
- * alternating; has_tuned is 0 when nothing is stored (tuned is then unset). */
-typedef struct cocob_bench_gemm_result {
-    cocob_gemm_shape shapes[COCOB_GEMM_SHAPES];
-    cocob_gemm_timing base, tuned;
-    int has_tuned;
-    char path[4096];                    /* where the stored parameters are looked for */
-} cocob_bench_gemm_result;
-
-COCOB_API cocob_status cocob_bench_gemm(cocob_context *ctx, cocob_bench_gemm_result *out);
-
 /* ---- Data sets -------------------------------------------------------- */
 
 /* Labelled images in host memory: pixels as floats in [0, 1] (x / 255),
- * stored N x C x H x W, and an int32 label per image. */
+ * stored N x C x H x W, and an int32 label per image. Once loaded it is
+ * bound to no context: training and evaluation only read it, so several
+ * threads (several contexts) may do so at once; truncate and destroy need
+ * it to themselves. */
 typedef struct cocob_dataset cocob_dataset;
 
 typedef enum cocob_split { COCOB_SPLIT_TRAIN, COCOB_SPLIT_TEST } cocob_split;
@@ -492,7 +434,7 @@ COCOB_API cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *im
 /* CIFAR-10 binary batches, their records joined in the order given. */
 COCOB_API cocob_status cocob_dataset_load_cifar(cocob_context *ctx, const char *const *paths,
                                                 size_t count, cocob_dataset **out);
-COCOB_API void cocob_dataset_free(cocob_dataset *d);
+COCOB_API void cocob_dataset_destroy(cocob_dataset *d);
 COCOB_API size_t cocob_dataset_count(const cocob_dataset *d);
 COCOB_API void cocob_dataset_shape(const cocob_dataset *d, size_t *channels, size_t *height,
                                    size_t *width);
@@ -586,7 +528,7 @@ COCOB_API cocob_status cocob_checkpoint_save(const char *path, cocob_model *m,
 COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
                                              cocob_optimizer *opt, cocob_progress *progress);
 
-/* The largest batch cocob_train, cocob_evaluate and cocob_bench_train take.
+/* The largest batch cocob_train, cocob_evaluate and cocob_bench_train (tools.h) take.
  * A batch larger than the data set is the whole set, and the host memory
  * held for it follows the examples there are, not the number asked for. */
 #define COCOB_BATCH_MAX ((size_t)1 << 31)
@@ -649,19 +591,6 @@ COCOB_API cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt,
 /* The mean loss and the accuracy of m on d, without dropout. */
 COCOB_API cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch,
                                       double *loss, double *accuracy);
-
-/* `cocob bench train`: a training step's rate, and where its time goes. The
- * rate comes from a plain run; the split from a second run that waits for
- * the device after each phase, so that each phase is timed alone. */
-typedef struct cocob_bench_train_result {
-    size_t steps, batch;
-    double examples_per_second;
-    double data, forward, backward, update;   /* seconds per step */
-} cocob_bench_train_result;
-
-COCOB_API cocob_status cocob_bench_train(cocob_context *ctx, const char *spec,
-                                         const cocob_dataset *data, size_t batch, size_t steps,
-                                         cocob_bench_train_result *out);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "cocob/cocob.h"
+#include "cocob/tools.h"
 #include "base/error.h"
 #include "base/log.h"
 

@@ -32,7 +32,7 @@ cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t co
         d->labels = malloc(label_bytes);
     }
     if (!d || !d->images || !d->labels) {
-        cocob_dataset_free(d);
+        cocob_dataset_destroy(d);
         *out = NULL;
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                           "%s: out of host memory for %zu images of %zux%zux%zu (%zu bytes)",
@@ -57,7 +57,7 @@ void cocob_pixels_to_floats(float *restrict x, const unsigned char *restrict pix
         x[i] = pixels[i] / 255.0f;
 }
 
-void cocob_dataset_free(cocob_dataset *d)
+void cocob_dataset_destroy(cocob_dataset *d)
 {
     if (!d)
         return;

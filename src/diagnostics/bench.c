@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cocob/tools.h"
 #include "base/checked.h"
 #include "nn/model.h"
 #include "data/dataset.h"
@@ -119,7 +120,7 @@ cocob_status cocob_bench_train(cocob_context *ctx, const char *spec, const cocob
         s = cocob_model_init(m, 1);
     cocob_tensor *params = cocob_model_params(m);
     if (s == COCOB_OK)
-        s = cocob_optimizer_create_cocob(ctx, NULL, 1, &params, &opt);
+        s = cocob_optimizer_create(ctx, NULL, 1, &params, &opt);
     size_t batches = data->count / batch;
     cocob_step_timing split = {0, 0, 0, 0};
     double plain = 0, loss;

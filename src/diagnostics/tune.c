@@ -1,6 +1,8 @@
 /* GEMM tuning and its benchmark, where the device's backend has them: ref
  * has nothing to tune (it is the yardstick), nor has cpu (its GEMM is
  * OpenBLAS's). */
+#include "cocob/tools.h"
+
 #include "runtime/handles.h"
 
 static cocob_status untunable(cocob_context *ctx, const char *what)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cocob/tools.h"
 #include "nn/model.h"
 #include "ops/ops.h"
 

@@ -17,7 +17,7 @@ static const char *const state_names[COCOB_OPTIMIZER_KIND_COUNT][COCOB_BASELINE_
     [COCOB_OPTIMIZER_ADAMW] = {"exp_avg", "exp_avg_sq"},
 };
 
-size_t optim_baseline_state_count(const cocob_optimizer_config *cfg)
+size_t cocob_optim_baseline_state_count(const cocob_optimizer_config *cfg)
 {
     /* SGD keeps no buffer without momentum, as PyTorch keeps None. */
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->momentum == 0)
@@ -28,9 +28,9 @@ size_t optim_baseline_state_count(const cocob_optimizer_config *cfg)
     return n;
 }
 
-const char *optim_baseline_state_name(const cocob_optimizer_config *cfg, size_t state)
+const char *cocob_optim_baseline_state_name(const cocob_optimizer_config *cfg, size_t state)
 {
-    return state < optim_baseline_state_count(cfg) ? state_names[cfg->kind][state] : NULL;
+    return state < cocob_optim_baseline_state_count(cfg) ? state_names[cfg->kind][state] : NULL;
 }
 
 /* The scalars of step t (from 1). */
@@ -73,7 +73,7 @@ static cocob_baseline_hyper hyper(const cocob_optimizer_config *c, uint64_t t)
     return h;
 }
 
-cocob_status optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
+cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
 {
     cocob_baseline_args a;
     memset(&a, 0, sizeof a);
@@ -94,7 +94,7 @@ cocob_status optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_ten
         return cocob_op_rmsprop_update(b, &a);
     case COCOB_OPTIMIZER_ADADELTA:
         return cocob_op_adadelta_update(b, &a);
-    default: /* Adam and AdamW: optim_check_config let no other kind through */
+    default: /* Adam and AdamW: cocob_optim_check_config let no other kind through */
         return cocob_op_adam_update(b, &a);
     }
 }

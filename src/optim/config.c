@@ -23,7 +23,7 @@ const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind)
     return known(kind) ? names[kind] : NULL;
 }
 
-const char *optim_title(cocob_optimizer_kind kind)
+const char *cocob_optim_title(cocob_optimizer_kind kind)
 {
     return known(kind) ? titles[kind] : "an unknown optimizer";
 }
@@ -42,7 +42,7 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->kind = kind;
-    cocob_cocob_config_init(&cfg->cocob);
+    cocob_optim_cocob_defaults(&cfg->cocob);
     switch (kind) {
     case COCOB_OPTIMIZER_ADAGRAD:
         cfg->lr = 1e-2;
@@ -116,7 +116,7 @@ static cocob_status in_range(cocob_error *err, const cocob_optimizer_config *cfg
                       titles[cfg->kind], field, why, value);
 }
 
-cocob_status optim_check_config(cocob_error *err, const cocob_optimizer_config *cfg)
+cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_config *cfg)
 {
     if (!known(cfg->kind))
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -142,7 +142,7 @@ cocob_status optim_check_config(cocob_error *err, const cocob_optimizer_config *
     if (s != COCOB_OK)
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
-        return optim_cocob_check(err, &cfg->cocob);
+        return cocob_optim_cocob_check(err, &cfg->cocob);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -207,8 +207,9 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
     size_t n = 0;
     if (c->kind == COCOB_OPTIMIZER_COCOB) {
         append(buf, cap, &n, "COCOB-Backprop (alpha %g", c->cocob.alpha);
-        if (c->cocob.weight_decay != 0)
-            append(buf, cap, &n, ", weight decay %g", c->cocob.weight_decay);
+        /* The float the step uses: a double between two floats may print otherwise. */
+        if ((float)c->cocob.weight_decay != 0)
+            append(buf, cap, &n, ", weight decay %g", (float)c->cocob.weight_decay);
         append(buf, cap, &n, ")");
         return;
     }

@@ -23,7 +23,7 @@ void cocob_optimizer_destroy(cocob_optimizer *opt)
 static size_t state_count(const cocob_optimizer_config *cfg)
 {
     return cfg->kind == COCOB_OPTIMIZER_COCOB ? COCOB_STATE_COUNT
-                                              : optim_baseline_state_count(cfg);
+                                              : cocob_optim_baseline_state_count(cfg);
 }
 
 cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_config *cfg,
@@ -38,10 +38,10 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
         cocob_optimizer_config_init(&defaults, COCOB_OPTIMIZER_COCOB);
         cfg = &defaults;
     }
-    cocob_status s = optim_check_config(&ctx->err, cfg);
+    cocob_status s = cocob_optim_check_config(&ctx->err, cfg);
     if (s != COCOB_OK)
         return s;
-    const char *title = optim_title(cfg->kind);
+    const char *title = cocob_optim_title(cfg->kind);
     if (count == 0 || !params)
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT, "%s: no parameter tensors given",
                           title);
@@ -83,10 +83,10 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
         s = b->iface->alloc(b, total * sizeof(float), &opt->state[i]);
         if (s != COCOB_OK)
             cocob_error_append(&ctx->err, " (%s's state buffer %zu of %zu, for %zu parameters)",
-                               optim_title(cfg->kind), i + 1, opt->state_count, total);
+                               cocob_optim_title(cfg->kind), i + 1, opt->state_count, total);
     }
     if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_COCOB)
-        s = optim_cocob_init_state(opt);
+        s = cocob_optim_cocob_init_state(opt);
     if (s != COCOB_OK) {
         cocob_optimizer_destroy(opt);
         return s;
@@ -100,7 +100,7 @@ cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *cons
     if (!opt)
         return COCOB_ERR_INVALID_ARGUMENT;
     cocob_context *ctx = opt->ctx;
-    const char *title = optim_title(opt->cfg.kind);
+    const char *title = cocob_optim_title(opt->cfg.kind);
     if (!grads)
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT, "%s step: no gradients", title);
     /* Every gradient is checked before any parameter moves, so that a bad
@@ -131,8 +131,8 @@ cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *cons
     }
     for (size_t i = 0; i < opt->count; i++) {
         cocob_status s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
-                             ? optim_cocob_step(opt, i, grads[i])
-                             : optim_baseline_step(opt, i, grads[i]);
+                             ? cocob_optim_cocob_step(opt, i, grads[i])
+                             : cocob_optim_baseline_step(opt, i, grads[i]);
         if (s != COCOB_OK)
             return s;
     }
@@ -160,17 +160,18 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
 {
     if (!opt || state >= opt->state_count)
         return NULL;
-    return opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? optim_cocob_state_names[state]
-                                                  : optim_baseline_state_name(&opt->cfg, state);
+    return opt->cfg.kind == COCOB_OPTIMIZER_COCOB
+               ? cocob_optim_cocob_state_names[state]
+               : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
 
-cocob_status cocob_optimizer_read_state_buffer(const cocob_optimizer *opt, size_t state,
-                                               size_t index, float *dst, size_t count)
+cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state,
+                                        size_t index, float *dst, size_t count)
 {
     if (!opt)
         return COCOB_ERR_INVALID_ARGUMENT;
     cocob_context *ctx = opt->ctx;
-    const char *title = optim_title(opt->cfg.kind);
+    const char *title = cocob_optim_title(opt->cfg.kind);
     if (state >= opt->state_count || index >= opt->count || !dst)
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "%s read_state: state %zu of parameter %zu does not exist (%zu state "

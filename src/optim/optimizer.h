@@ -38,31 +38,32 @@ enum {
     USES_EPS = 1 << 6,
     USES_BETAS = 1 << 7
 };
-/* The USES_ bits of kind: the table that optim_check_config holds a
+/* The USES_ bits of kind: the table that cocob_optim_check_config holds a
  * config to and settings.c answers from; 0 for no such kind. */
 unsigned cocob_optim_uses(cocob_optimizer_kind kind);
 
 /* "COCOB-Backprop", "SGD", "AdaGrad", ...: the name messages use. */
-const char *optim_title(cocob_optimizer_kind kind);
+const char *cocob_optim_title(cocob_optimizer_kind kind);
 /* Every setting in range, and none set that the kind has no use for. */
-cocob_status optim_check_config(cocob_error *err, const cocob_optimizer_config *cfg);
+cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_config *cfg);
 
 /* ---- cocob.c ---- */
 
-cocob_status optim_cocob_check(cocob_error *err, const cocob_cocob_config *cfg);
-extern const char *const optim_cocob_state_names[COCOB_STATE_COUNT];
+void cocob_optim_cocob_defaults(cocob_cocob_config *cfg);
+cocob_status cocob_optim_cocob_check(cocob_error *err, const cocob_cocob_config *cfg);
+extern const char *const cocob_optim_cocob_state_names[COCOB_STATE_COUNT];
 /* w1 from the parameters' values, L from initial_L; the rest stay 0. */
-cocob_status optim_cocob_init_state(cocob_optimizer *opt);
+cocob_status cocob_optim_cocob_init_state(cocob_optimizer *opt);
 /* The step of params[i], its gradient already checked. */
-cocob_status optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad);
+cocob_status cocob_optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad);
 
 /* ---- baselines.c ---- */
 
-size_t optim_baseline_state_count(const cocob_optimizer_config *cfg);
+size_t cocob_optim_baseline_state_count(const cocob_optimizer_config *cfg);
 /* NULL past the last. */
-const char *optim_baseline_state_name(const cocob_optimizer_config *cfg, size_t state);
+const char *cocob_optim_baseline_state_name(const cocob_optimizer_config *cfg, size_t state);
 /* The step of params[i], its gradient already checked; every state
  * starts at 0, as PyTorch's do. */
-cocob_status optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad);
+cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad);
 
 #endif

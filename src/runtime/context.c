@@ -47,7 +47,7 @@ static cocob_status open_device(cocob_context *ctx, const char *text)
     return s;
 }
 
-cocob_status cocob_context_create(cocob_context **out, const cocob_options *opts)
+cocob_status cocob_context_create(const cocob_options *opts, cocob_context **out)
 {
     if (!out)
         return COCOB_ERR_INVALID_ARGUMENT;

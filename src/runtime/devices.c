@@ -100,7 +100,7 @@ const char *cocob_device_list_error(const cocob_device_list *list)
     return list ? list->err.message : "out of host memory";
 }
 
-void cocob_device_list_free(cocob_device_list *list)
+void cocob_device_list_destroy(cocob_device_list *list)
 {
     if (!list)
         return;
@@ -108,8 +108,8 @@ void cocob_device_list_free(cocob_device_list *list)
     free(list);
 }
 
-cocob_status cocob_device_list_select(cocob_device_list *list, const char *selector,
-                                      size_t *index, char *why, size_t why_cap)
+cocob_status cocob_device_list_select(cocob_device_list *list, const char *selector, char *why,
+                                      size_t why_cap, size_t *index)
 {
     if (!list || !index || !why || why_cap == 0)
         return COCOB_ERR_INVALID_ARGUMENT;

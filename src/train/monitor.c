@@ -28,7 +28,7 @@ static part part_of(const cocob_model *m, size_t row)
     return (part){0, 0};
 }
 
-cocob_status monitor_open(monitor *mo, cocob_model *m)
+cocob_status cocob_monitor_open(monitor *mo, cocob_model *m)
 {
     memset(mo, 0, sizeof *mo);
     cocob_error *err = &m->ctx->err;
@@ -57,7 +57,7 @@ cocob_status monitor_open(monitor *mo, cocob_model *m)
     return s;
 }
 
-cocob_status monitor_mark(monitor *mo, cocob_model *m)
+cocob_status cocob_monitor_mark(monitor *mo, cocob_model *m)
 {
     cocob_backend *b = m->ctx->backend;
     return cocob_op_copy(b, mo->before, 0, m->param_arena->buf, 0, m->params * sizeof(float));
@@ -122,7 +122,7 @@ static cocob_status lr_median(monitor *mo, cocob_model *m, part p, double *out)
     return COCOB_OK;
 }
 
-cocob_status monitor_measure(monitor *mo, cocob_model *m, const cocob_optimizer *opt)
+cocob_status cocob_monitor_measure(monitor *mo, cocob_model *m, const cocob_optimizer *opt)
 {
     cocob_backend *b = m->ctx->backend;
     cocob_buffer *w = m->param_arena->buf, *g = m->grad_arena->buf;
@@ -161,7 +161,7 @@ cocob_status monitor_measure(monitor *mo, cocob_model *m, const cocob_optimizer 
     return s;
 }
 
-void monitor_close(monitor *mo, cocob_model *m)
+void cocob_monitor_close(monitor *mo, cocob_model *m)
 {
     cocob_backend *b = m->ctx->backend;
     if (mo->start)

@@ -14,11 +14,11 @@ typedef struct monitor {
 } monitor;
 
 /* Names the tensors and keeps the weights as they are now, the start. */
-cocob_status monitor_open(monitor *mo, cocob_model *m);
+cocob_status cocob_monitor_open(monitor *mo, cocob_model *m);
 /* Keeps the weights before the step to be measured. */
-cocob_status monitor_mark(monitor *mo, cocob_model *m);
+cocob_status cocob_monitor_mark(monitor *mo, cocob_model *m);
 /* Measures every tensor after that step. */
-cocob_status monitor_measure(monitor *mo, cocob_model *m, const cocob_optimizer *opt);
-void monitor_close(monitor *mo, cocob_model *m);
+cocob_status cocob_monitor_measure(monitor *mo, cocob_model *m, const cocob_optimizer *opt);
+void cocob_monitor_close(monitor *mo, cocob_model *m);
 
 #endif

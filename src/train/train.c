@@ -181,7 +181,7 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
     s = batch_alloc(m, train, o->batch, &bb);
     monitor mo = {0};
     if (s == COCOB_OK && o->on_monitor)
-        s = monitor_open(&mo, m);
+        s = cocob_monitor_open(&mo, m);
     size_t per_epoch = cocob_batch_count(train->count, o->batch);
     size_t step = (size_t)at.total_steps, first_epoch = (size_t)at.epoch + 1;
     double start_all = cocob_now();
@@ -198,11 +198,11 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             int watch = o->on_monitor && (o->monitor_every ? (step + 1) % o->monitor_every == 0
                                                            : k + 1 == per_epoch);
             if (watch)
-                s = monitor_mark(&mo, m);
+                s = cocob_monitor_mark(&mo, m);
             if (s == COCOB_OK)
                 s = cocob_model_train_batch(m, opt, bb.x, bb.y, n, &loss, NULL);
             if (s == COCOB_OK && watch) {
-                s = monitor_measure(&mo, m, opt);
+                s = cocob_monitor_measure(&mo, m, opt);
                 cocob_monitor_report mr = {epoch, k + 1, step + 1, mo.count, mo.rows};
                 if (s == COCOB_OK)
                     o->on_monitor(&mr, o->user);
@@ -280,7 +280,7 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         if (s == COCOB_OK && epoch < o->epochs && o->should_stop && o->should_stop(o->user))
             s = stopped(err, o, epoch, 0, per_epoch);
     }
-    monitor_close(&mo, m);
+    cocob_monitor_close(&mo, m);
     batch_free(&bb);
     return s;
 }

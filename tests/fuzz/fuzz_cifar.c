@@ -9,6 +9,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     cocob_dataset *d = NULL;
     if (cocob_dataset_load_cifar(ctx, &path, 1, &d) == COCOB_OK)
-        cocob_dataset_free(d);
+        cocob_dataset_destroy(d);
     return 0;
 }

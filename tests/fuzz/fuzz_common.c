@@ -12,7 +12,7 @@ cocob_context *fuzz_context(void)
         cocob_options_init(&opts);
         opts.device = "ref";
         opts.log_level = COCOB_LOG_OFF;
-        if (cocob_context_create(&ctx, &opts) != COCOB_OK) {
+        if (cocob_context_create(&opts, &ctx) != COCOB_OK) {
             cocob_context_destroy(ctx);
             ctx = NULL;
         }

@@ -85,7 +85,7 @@ static int bench_train_on(const cli_common *common, const char *note, const char
     } else {
         fprintf(stderr, "cocob bench train: %s\n", cocob_context_error(ctx));
     }
-    cocob_dataset_free(train);
+    cocob_dataset_destroy(train);
     cocob_context_destroy(ctx);
     return s == COCOB_OK ? 0 : 1;
 }

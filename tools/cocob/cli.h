@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cocob/cocob.h"
+#include "cocob/tools.h"
 
 /* Shared by every subcommand that opens a device. */
 typedef struct cli_common {

@@ -146,16 +146,16 @@ int cli_devices(int argc, char **argv, const cli_common *common)
     size_t chosen = 0;
     char why[640];
     if (s == COCOB_OK)
-        s = cocob_device_list_select(list, "auto", &chosen, why, sizeof why);
+        s = cocob_device_list_select(list, "auto", why, sizeof why, &chosen);
     if (s != COCOB_OK) {
         fprintf(stderr, "cocob devices: %s\n", cocob_device_list_error(list));
-        cocob_device_list_free(list);
+        cocob_device_list_destroy(list);
         return 1;
     }
     if (json)
         print_json(list, chosen);
     else
         print_text(list, chosen, why);
-    cocob_device_list_free(list);
+    cocob_device_list_destroy(list);
     return 0;
 }

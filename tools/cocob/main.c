@@ -14,7 +14,7 @@ cocob_context *cli_open(const cli_common *common)
     if (common->verbose)
         opts.log_level = COCOB_LOG_DEBUG;
     cocob_context *ctx = NULL;
-    cocob_status s = cocob_context_create(&ctx, &opts);
+    cocob_status s = cocob_context_create(&opts, &ctx);
     if (s != COCOB_OK) {
         fprintf(stderr, "cocob: %s\n", ctx ? cocob_context_error(ctx) : "out of host memory");
         cocob_context_destroy(ctx);
@@ -65,8 +65,7 @@ static int run_command(int argc, char **argv)
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         if (i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0))
             return !cli_usage("version", stdout);
-        printf("cocob %d.%d.%d\n", COCOB_VERSION_MAJOR, COCOB_VERSION_MINOR,
-               COCOB_VERSION_PATCH);
+        printf("cocob %s\n", cocob_version());
         return 0;
     }
     fprintf(stderr, "cocob: unknown command \"%s\"\n\n", cmd);

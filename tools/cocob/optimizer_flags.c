@@ -129,7 +129,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
             return 0;
         }
         if (k == WEIGHT_DECAY && kind == COCOB_OPTIMIZER_COCOB)
-            cfg->cocob.weight_decay = (float)v;
+            cfg->cocob.weight_decay = v;
         else
             *field[k] = v;
     }

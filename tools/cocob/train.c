@@ -322,8 +322,8 @@ int cli_train(int argc, char **argv, const cli_common *common)
     free(p.last_tensors);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(model);
-    cocob_dataset_free(train);
-    cocob_dataset_free(test);
+    cocob_dataset_destroy(train);
+    cocob_dataset_destroy(test);
     cocob_context_destroy(ctx);
     return code;
 }

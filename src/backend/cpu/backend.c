@@ -41,7 +41,7 @@ static cocob_status cpu_fill(cocob_backend *b, cocob_buffer *dst, size_t offset,
 {
     (void)b;
     fill_args a = {floats(dst, offset), value};
-    cpu_for(count, 1, fill_chunk, &a);
+    cocob_cpu_for(count, 1, fill_chunk, &a);
     return COCOB_OK;
 }
 
@@ -61,7 +61,7 @@ static void update_chunk(void *arg, size_t first, size_t end)
 static cocob_status cpu_cocob_update(cocob_backend *b, const cocob_update_args *a)
 {
     (void)b;
-    cpu_for(a->n, 1, update_chunk, (void *)a);
+    cocob_cpu_for(a->n, 1, update_chunk, (void *)a);
     return COCOB_OK;
 }
 
@@ -87,7 +87,7 @@ static void baseline_chunk(void *arg, size_t first, size_t end)
     static cocob_status cpu_##name(cocob_backend *b, const cocob_baseline_args *a) \
     {                                                                              \
         baseline_split bs = {b, a, cocob_ref_iface.name};                          \
-        cpu_for(a->n, 1, baseline_chunk, &bs);                                     \
+        cocob_cpu_for(a->n, 1, baseline_chunk, &bs);                               \
         return COCOB_OK;                                                           \
     }
 CPU_BASELINE(sgd_update)
@@ -116,7 +116,7 @@ static cocob_status cpu_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
 {
     (void)b;
     nonfinite_args a = {floats(x, offset), 0};
-    cpu_for(n, 1, nonfinite_chunk, &a);
+    cocob_cpu_for(n, 1, nonfinite_chunk, &a);
     *count = a.count;
     return COCOB_OK;
 }
@@ -138,7 +138,7 @@ static cocob_status cpu_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
 {
     (void)b;
     triad_args t = {floats(a, 0), floats(bb, 0), floats(c, 0), s};
-    cpu_for(n, 1, triad_chunk, &t);
+    cocob_cpu_for(n, 1, triad_chunk, &t);
     return COCOB_OK;
 }
 
@@ -163,7 +163,7 @@ static cocob_status cpu_activation(cocob_backend *b, cocob_activation f, cocob_s
 {
     (void)b;
     unary_args a = {.f = f, .in = span_floats(x), .out = span_floats(y)};
-    cpu_for(n, 1, activation_chunk, &a);
+    cocob_cpu_for(n, 1, activation_chunk, &a);
     return COCOB_OK;
 }
 
@@ -179,7 +179,7 @@ static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, co
     (void)b;
     unary_args a = {.f = f, .y = span_floats(y), .in = span_floats(dy),
                     .out = span_floats(dx)};
-    cpu_for(n, 1, activation_grad_chunk, &a);
+    cocob_cpu_for(n, 1, activation_grad_chunk, &a);
     return COCOB_OK;
 }
 
@@ -197,7 +197,7 @@ static void dropout_on(cocob_span in, cocob_span out, size_t n, float p, uint64_
 {
     unary_args a = {.in = span_floats(in), .out = span_floats(out), .p = p, .seed = seed,
                     .counter = counter};
-    cpu_for(n, 1, dropout_chunk, &a);
+    cocob_cpu_for(n, 1, dropout_chunk, &a);
 }
 
 static cocob_status cpu_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
@@ -241,7 +241,7 @@ static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
     (void)b;
     bias_args a = {.f = f, .x = span_floats(x), .bias = span_floats(bias),
                    .y = span_floats(y), .channels = channels, .inner = inner};
-    cpu_for(outer, channels * inner, bias_add_chunk, &a);
+    cocob_cpu_for(outer, channels * inner, bias_add_chunk, &a);
     return COCOB_OK;
 }
 
@@ -259,7 +259,7 @@ static cocob_status cpu_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db
     (void)b;
     bias_args a = {.x = span_floats(dy), .y = span_floats(db), .channels = channels,
                    .inner = inner, .outer = outer};
-    cpu_for(channels, outer * inner, bias_grad_chunk, &a);
+    cocob_cpu_for(channels, outer * inner, bias_grad_chunk, &a);
     return COCOB_OK;
 }
 
@@ -281,7 +281,7 @@ static cocob_status cpu_argmax(cocob_backend *b, cocob_span x, cocob_span out, s
 {
     (void)b;
     rows_args a = {.x = span_floats(x), .idx = span_ints(out), .cols = cols};
-    cpu_for(rows, cols, argmax_chunk, &a);
+    cocob_cpu_for(rows, cols, argmax_chunk, &a);
     return COCOB_OK;
 }
 
@@ -302,7 +302,7 @@ static cocob_status cpu_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, 
 {
     (void)b;
     swap_args w = {span_floats(x), span_floats(y), a, bb, inner};
-    cpu_for(bb, a * inner, swap_axes_chunk, &w);
+    cocob_cpu_for(bb, a * inner, swap_axes_chunk, &w);
     return COCOB_OK;
 }
 
@@ -323,7 +323,7 @@ static cocob_status cpu_im2col(cocob_backend *b, const cocob_conv_shape *sh, coc
 {
     (void)b;
     conv_args a = {sh, span_floats(x), span_floats(col)};
-    cpu_for(sh->channels, sh->kernel_h * sh->kernel_w * sh->batch * sh->out_h * sh->out_w,
+    cocob_cpu_for(sh->channels, sh->kernel_h * sh->kernel_w * sh->batch * sh->out_h * sh->out_w,
             im2col_chunk, &a);
     return COCOB_OK;
 }
@@ -339,7 +339,7 @@ static cocob_status cpu_col2im(cocob_backend *b, const cocob_conv_shape *sh, coc
 {
     (void)b;
     conv_args a = {sh, span_floats(col), span_floats(x)};
-    cpu_for(sh->batch * sh->channels, sh->height * sh->width * sh->kernel_h * sh->kernel_w,
+    cocob_cpu_for(sh->batch * sh->channels, sh->height * sh->width * sh->kernel_h * sh->kernel_w,
             col2im_chunk, &a);
     return COCOB_OK;
 }
@@ -374,7 +374,7 @@ static cocob_status cpu_maxpool(cocob_backend *b, const cocob_pool_shape *sh, co
 {
     (void)b;
     pool_args a = {sh, span_floats(x), span_floats(y), span_ints(idx)};
-    cpu_for(sh->planes, sh->out_h * sh->out_w * sh->size * sh->size, maxpool_chunk, &a);
+    cocob_cpu_for(sh->planes, sh->out_h * sh->out_w * sh->size * sh->size, maxpool_chunk, &a);
     return COCOB_OK;
 }
 
@@ -392,7 +392,7 @@ static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s
 {
     (void)b;
     pool_args a = {sh, span_floats(dy), span_floats(dx), span_ints(idx)};
-    cpu_for(sh->planes, sh->height * sh->width, maxpool_grad_chunk, &a);
+    cocob_cpu_for(sh->planes, sh->height * sh->width, maxpool_grad_chunk, &a);
     return COCOB_OK;
 }
 
@@ -458,7 +458,7 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.fill = cpu_fill;
     c->iface.cocob_update = cpu_cocob_update;
     c->iface.count_nonfinite = cpu_count_nonfinite;
-    c->iface.gemm = cpu_gemm;
+    c->iface.gemm = cocob_cpu_gemm;
     c->iface.im2col = cpu_im2col;
     c->iface.col2im = cpu_col2im;
     c->iface.swap_axes = cpu_swap_axes;

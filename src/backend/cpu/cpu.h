@@ -19,10 +19,10 @@ void cocob_cpu_device_info(cocob_device_info *info);
  * and a problem too small to gain from threads runs whole on the caller. A
  * chunk is a range of the ref loop's own, so the results are ref's. */
 typedef void (*cpu_chunk_fn)(void *arg, size_t first, size_t end);
-void cpu_for(size_t items, size_t cost, cpu_chunk_fn fn, void *arg);
+void cocob_cpu_for(size_t items, size_t cost, cpu_chunk_fn fn, void *arg);
 
-cocob_status cpu_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N, size_t K,
-                      float alpha, cocob_span A, size_t lda, cocob_span B, size_t ldb,
-                      float beta, cocob_span C, size_t ldc);
+cocob_status cocob_cpu_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
+                            size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
+                            size_t ldb, float beta, cocob_span C, size_t ldc);
 
 #endif

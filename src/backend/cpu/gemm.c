@@ -8,9 +8,9 @@
 #include "backend/cpu/cpu.h"
 #include "backend/ref/ref.h"
 
-cocob_status cpu_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N, size_t K,
-                      float alpha, cocob_span A, size_t lda, cocob_span B, size_t ldb,
-                      float beta, cocob_span C, size_t ldc)
+cocob_status cocob_cpu_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
+                            size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
+                            size_t ldb, float beta, cocob_span C, size_t ldc)
 {
     /* OpenBLAS counts in blasint, an int unless it was built for 64 bits. */
     const size_t most = sizeof(blasint) == sizeof(int) ? (size_t)INT_MAX : (size_t)INT64_MAX;

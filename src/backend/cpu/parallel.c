@@ -8,7 +8,7 @@
  * measured with bench update and the MLP's ops on 2 cores. */
 enum { CPU_MIN_WORK = 32768 };
 
-void cpu_for(size_t items, size_t cost, cpu_chunk_fn fn, void *arg)
+void cocob_cpu_for(size_t items, size_t cost, cpu_chunk_fn fn, void *arg)
 {
     size_t per = cost >= CPU_MIN_WORK ? 1 : CPU_MIN_WORK / (cost ? cost : 1);
     size_t parts = items / per;
