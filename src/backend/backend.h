@@ -1,8 +1,8 @@
 /* The private interface every backend fills: buffers and ops.
  *
- * In the manner of ggml's ggml_backend_i: the core sees only this table, so a
- * new backend (or the verifying backend that runs two side by side) plugs in
- * without the core knowing its internals. Every member is required. */
+ * The core sees only this table, so a new backend (or the verifying backend
+ * that runs two side by side) plugs in without the core knowing its
+ * internals. Every member is required. */
 #ifndef COCOB_BACKEND_BACKEND_H
 #define COCOB_BACKEND_BACKEND_H
 
