@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "base/checked.h"
 #include "base/setting.h"
 #include "backend/opencl/opencl.h"
 #include "base/files.h"
@@ -187,8 +188,8 @@ int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *
     }
     char path[4096];
     entry_path(dir, key, path, sizeof path);
-    size_t total = HEADER_BYTES + len;
-    unsigned char *file = total > len ? malloc(total) : NULL;
+    size_t total = 0;
+    unsigned char *file = size_add(HEADER_BYTES, len, &total) ? malloc(total) : NULL;
     cocob_error *err = malloc(sizeof *err);
     int result = -1;
     if (!file || !err) {
