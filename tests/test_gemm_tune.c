@@ -1,10 +1,12 @@
 /* `cocob tune`'s parameters: stored, loaded by the next context on the
  * device and used by its gemm; and a bad file warned about, never fatal. */
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend/opencl/opencl.h"
 #include "backend/ref/ref.h"
@@ -189,6 +191,43 @@ START_TEST(a_params_file_that_is_not_a_file_is_a_warning)
 }
 END_TEST
 
+/* A save replaces the file whole, as a checkpoint's does: through a
+ * symlink to the file it names, keeping its mode, leaving no temporary
+ * file. */
+START_TEST(a_params_save_keeps_the_files_mode_and_a_symlink)
+{
+    char *dir = fresh_cache();
+    cocob_context *ctx = test_context("opencl");
+    cocob_cl_device dev = cl_of(ctx)->dev;
+    cocob_context_destroy(ctx);
+    char path[4200], real[4200], reason[4400];
+    ck_assert(cocob_cl_gemm_params_path(&dev, path, sizeof path));
+    snprintf(real, sizeof real, "%s/real.params", dir);
+    cocob_cl_gemm_params one = {0, {3, 1, 8, 1}, {5, 2, 4, 0}};
+    cocob_cl_gemm_params two = {0, {4, 2, 4, 0}, {2, 1, 8, 1}};
+    ck_assert_int_eq(cocob_cl_gemm_params_write(real, &dev, &one, reason, sizeof reason), 0);
+    ck_assert_int_eq(chmod(real, 0600), 0);
+    ck_assert_int_eq(symlink("real.params", path), 0);
+    ck_assert_int_eq(cocob_cl_gemm_params_write(path, &dev, &two, reason, sizeof reason), 0);
+
+    struct stat st;
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert_msg(S_ISLNK(st.st_mode), "the symlink was replaced by a file");
+    ck_assert_int_eq(stat(real, &st), 0);
+    ck_assert_msg((st.st_mode & 07777) == 0600, "mode %o after a save", st.st_mode & 07777);
+    cocob_cl_gemm_params back;
+    ck_assert_int_eq(cocob_cl_gemm_params_read(real, &dev, &back, reason, sizeof reason), 1);
+    ck_assert_int_eq(memcmp(&back, &two, sizeof two), 0);
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    for (struct dirent *e; (e = readdir(d));)
+        ck_assert_msg(!strstr(e->d_name, ".tmp."), "%s left behind", e->d_name);
+    closedir(d);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(tuning_needs_an_opencl_device)
 {
     cocob_context *ctx = test_context("ref");
@@ -209,6 +248,7 @@ int main(void)
     tcase_add_loop_test(tc, a_corrupt_file_is_a_warning_and_the_defaults, 0,
                         (int)(sizeof corrupt / sizeof *corrupt));
     tcase_add_test(tc, a_params_file_that_is_not_a_file_is_a_warning);
+    tcase_add_test(tc, a_params_save_keeps_the_files_mode_and_a_symlink);
     tcase_add_test(tc, tuning_needs_an_opencl_device);
     suite_add_tcase(s, tc);
     return test_run(s);

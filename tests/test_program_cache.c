@@ -2,6 +2,7 @@
  * builds nothing, a corrupt entry is rebuilt, a read-only folder still works;
  * COCOB_KERNEL_DIR, build options, and a failed build's report. */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,18 @@ static int count_files(const char *dir, const char *suffix)
         size_t l = strlen(e->d_name);
         n += l > sl && strcmp(e->d_name + l - sl, suffix) == 0;
     }
+    closedir(d);
+    return n;
+}
+
+/* Temporary files of saves, <name>.tmp.<pid>.<n>, left in dir. */
+static int count_temporary(const char *dir)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strstr(e->d_name, ".tmp.") != NULL;
     closedir(d);
     return n;
 }
@@ -108,7 +121,7 @@ START_TEST(miss_writes_and_hit_builds_nothing)
     ck_assert_uint_eq(miss.cache_writes, 1);
     ck_assert_uint_eq(miss.cache_hits, 0);
     ck_assert_int_eq(count_files(dir, ".clbin"), 1);
-    ck_assert_int_eq(count_files(dir, ".tmp"), 0);
+    ck_assert_int_eq(count_temporary(dir), 0);
 
     test_log_clear();
     cocob_cl_stats hit = build_once("cocob.cl");
@@ -245,6 +258,90 @@ START_TEST(key_covers_all_a_binary_depends_on)
         ck_assert_msg(strcmp(k, base) != 0, "field %d is not in the key", i);
         fields[i][0] = saved;
     }
+}
+END_TEST
+
+/* Threads filling one entry at once, as two contexts building the same
+ * program do: each writes a whole entry of its own bytes. */
+enum { WRITERS = 4, WRITES = 25, ENTRY_BYTES = 4096 };
+static const char shared_key[] = "0123456789abcdef0123456789abcdef";
+
+typedef struct writer_job {
+    const char *dir;
+    int id, failed;
+    char reason[4400];
+} writer_job;
+
+static void *write_entries(void *arg)
+{
+    writer_job *job = arg;
+    unsigned char bin[ENTRY_BYTES];
+    memset(bin, 'a' + job->id, sizeof bin);
+    for (int i = 0; i < WRITES && !job->failed; i++)
+        job->failed = cocob_cl_cache_write(job->dir, shared_key, bin, sizeof bin,
+                                           job->reason, sizeof job->reason) != 0;
+    return NULL;
+}
+
+START_TEST(an_entry_is_replaced_whole)
+{
+    char *dir = test_tmpdir("cache-replace");
+    char real[4200], link[4200], stale[4300], reason[4400];
+    snprintf(real, sizeof real, "%s/real.clbin", dir);
+    snprintf(link, sizeof link, "%s/%s.clbin", dir, shared_key);
+    unsigned char first[16] = "first entry", *bin = NULL;
+    size_t len = 0;
+
+    /* An entry that is a symlink to a file of mode 0600, beside the
+     * temporary file of a save killed in a process now gone. */
+    FILE *f = fopen(real, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(chmod(real, 0600), 0);
+    ck_assert_int_eq(symlink("real.clbin", link), 0);
+    pid_t dead = fork();
+    ck_assert_int_ge(dead, 0);
+    if (dead == 0)
+        _exit(0);
+    ck_assert_int_eq(waitpid(dead, NULL, 0), dead);
+    snprintf(stale, sizeof stale, "%s.tmp.%ld.0", real, (long)dead);
+    f = fopen(stale, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fclose(f), 0);
+
+    ck_assert_int_eq(cocob_cl_cache_write(dir, shared_key, first, sizeof first, reason,
+                                          sizeof reason), 0);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert_msg(S_ISLNK(st.st_mode), "the symlink was replaced by a file");
+    ck_assert_int_eq(stat(real, &st), 0);
+    ck_assert_msg((st.st_mode & 07777) == 0600, "mode %o after a write", st.st_mode & 07777);
+    ck_assert_int_eq(cocob_cl_cache_read(dir, shared_key, &bin, &len, reason, sizeof reason), 1);
+    ck_assert_uint_eq(len, sizeof first);
+    ck_assert_mem_eq(bin, first, sizeof first);
+    free(bin);
+    ck_assert_int_eq(count_temporary(dir), 0);
+
+    /* Writers in one process share no temporary file: every write lands
+     * whole, and the entry is one writer's. */
+    pthread_t threads[WRITERS];
+    writer_job jobs[WRITERS];
+    for (int i = 0; i < WRITERS; i++) {
+        jobs[i] = (writer_job){dir, i, 0, ""};
+        ck_assert_int_eq(pthread_create(&threads[i], NULL, write_entries, &jobs[i]), 0);
+    }
+    for (int i = 0; i < WRITERS; i++) {
+        ck_assert_int_eq(pthread_join(threads[i], NULL), 0);
+        ck_assert_msg(!jobs[i].failed, "writer %d: %s", i, jobs[i].reason);
+    }
+    ck_assert_int_eq(cocob_cl_cache_read(dir, shared_key, &bin, &len, reason, sizeof reason), 1);
+    ck_assert_uint_eq(len, ENTRY_BYTES);
+    for (size_t i = 1; i < len; i++)
+        ck_assert_int_eq(bin[i], bin[0]);
+    free(bin);
+    ck_assert_int_eq(count_temporary(dir), 0);
+    test_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -470,6 +567,7 @@ int main(void)
     tcase_add_test(tc, cache_can_be_turned_off);
     tcase_add_test(tc, cache_folder_defaults);
     tcase_add_test(tc, key_covers_all_a_binary_depends_on);
+    tcase_add_test(tc, an_entry_is_replaced_whole);
     tcase_add_test(tc, read_only_cache_still_works);
     tcase_add_test(tc, kernel_dir_overrides_the_embedded_sources);
     tcase_add_test(tc, failed_build_reports_device_options_and_log);

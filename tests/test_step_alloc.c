@@ -17,9 +17,13 @@
 
 static size_t host_allocs, device_allocs;
 
+/* The linker's names: __wrap_ stands in for the function, __real_ is it. */
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t count, size_t n);
 void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t count, size_t n);
+void *__wrap_realloc(void *p, size_t n);
 
 /* The cpu backend's loops run on several threads. */
 static void count(size_t *counter)
@@ -47,6 +51,7 @@ void *__wrap_realloc(void *p, size_t n)
 
 #ifdef COCOB_HAVE_OPENCL
 cl_mem __real_clCreateBuffer(cl_context c, cl_mem_flags f, size_t n, void *host, cl_int *rc);
+cl_mem __wrap_clCreateBuffer(cl_context c, cl_mem_flags f, size_t n, void *host, cl_int *rc);
 
 cl_mem __wrap_clCreateBuffer(cl_context c, cl_mem_flags f, size_t n, void *host, cl_int *rc)
 {

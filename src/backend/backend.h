@@ -1,8 +1,8 @@
 /* The private interface every backend fills: buffers and ops.
  *
- * In the manner of ggml's ggml_backend_i: the core sees only this table, so a
- * new backend (or the verifying backend that runs two side by side) plugs in
- * without the core knowing its internals. Every member is required
+ * The core sees only this table, so a new backend (or the verifying backend
+ * that runs two side by side) plugs in without the core knowing its
+ * internals. Every member is required
  * (tests/test_ops.c checks each backend's table). A member trusts its
  * arguments: callers go through the op layer (src/ops/ops.h), which has
  * validated them. */

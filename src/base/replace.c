@@ -38,9 +38,10 @@ static char *folder_of(const char *path)
     return dir;
 }
 
-/* Removes <name>.tmp.<pid> beside target for every pid that no longer
- * runs: what a save killed between creating and renaming its temporary
- * file leaves behind. A pid that runs (maybe a save under way in another
+/* Removes <name>.tmp.<pid>.<n> (and <name>.tmp.<pid>, as saves before
+ * the counter named them) beside target for every pid that no longer runs:
+ * what a save killed between creating and renaming its temporary file
+ * leaves behind. A pid that runs (maybe a save under way in another
  * process) keeps its file; so does one this process may not signal. */
 static void remove_stale(const char *dir, const char *target)
 {
@@ -58,8 +59,11 @@ static void remove_stale(const char *dir, const char *target)
         char *end;
         errno = 0;
         long pid = strtol(tail + 5, &end, 10);
-        if (tail[5] < '1' || tail[5] > '9' || *end || errno || pid > INT_MAX ||
-            (pid_t)pid == getpid())
+        if (tail[5] < '1' || tail[5] > '9' || errno || pid > INT_MAX || (pid_t)pid == getpid())
+            continue;
+        if (*end == '.' && end[1] >= '0' && end[1] <= '9')
+            end += 1 + strspn(end + 1, "0123456789");
+        if (*end)
             continue;
         if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
             unlinkat(dfd, e->d_name, 0);
@@ -95,7 +99,7 @@ cocob_status cocob_file_replace(cocob_error *err, const char *path, const char *
                           path);
     char *dir = folder_of(target);
     size_t n = 0;
-    char *tmp = size_add(strlen(target), 32, &n) ? malloc(n) : NULL;
+    char *tmp = size_add(strlen(target), 64, &n) ? malloc(n) : NULL;
     if (!dir || !tmp) {
         free(target);
         free(dir);
@@ -103,7 +107,12 @@ cocob_status cocob_file_replace(cocob_error *err, const char *path, const char *
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s %s: out of host memory", what,
                           path);
     }
-    snprintf(tmp, n, "%s.tmp.%ld", target, (long)getpid());
+    /* The counter tells apart saves under way in one process, in threads
+     * of their own, of the same target (two contexts filling one program
+     * cache entry). */
+    static unsigned long saves;
+    unsigned long seq = __atomic_fetch_add(&saves, 1, __ATOMIC_RELAXED);
+    snprintf(tmp, n, "%s.tmp.%ld.%lu", target, (long)getpid(), seq);
     remove_stale(dir, target);
     struct stat old;
     int had = stat(target, &old) == 0 && S_ISREG(old.st_mode);

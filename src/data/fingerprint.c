@@ -4,6 +4,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "base/le.h"
 #include "data/dataset.h"
 
 enum { CHUNK = 4096 };
@@ -20,10 +21,7 @@ static uint32_t crc_words(const void *words, size_t n)
         for (size_t i = 0; i < k; i++) {
             uint32_t v;
             memcpy(&v, at + 4 * i, 4);
-            le[4 * i] = (unsigned char)v;
-            le[4 * i + 1] = (unsigned char)(v >> 8);
-            le[4 * i + 2] = (unsigned char)(v >> 16);
-            le[4 * i + 3] = (unsigned char)(v >> 24);
+            cocob_le_put_u32(le + 4 * i, v);
         }
         crc = crc32(crc, le, (uInt)(4 * k));
         at += 4 * k;

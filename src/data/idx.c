@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "base/checked.h"
+#include "base/le.h"
 #include "data/dataset.h"
 #include "data/read.h"
 
@@ -23,11 +24,6 @@ typedef struct idx_file {
     size_t got;             /* bytes of them read */
     uint64_t held;          /* bytes of values the file holds */
 } idx_file;
-
-static uint32_t big_endian(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static const char *dim_name(unsigned i)
 {
@@ -60,7 +56,7 @@ static cocob_status read_header(cocob_error *err, idx_file *x)
         return cocob_fail(err, COCOB_ERR_IO,
                           "%s: truncated: %zu bytes, too short for an IDX header (magic 0x%08lX)",
                           x->path, got, (unsigned long)want);
-    unsigned long magic = big_endian(head);
+    unsigned long magic = cocob_be_get_u32(head);
     if (head[0] != 0 || head[1] != 0)
         return cocob_fail(err, COCOB_ERR_IO,
                           "%s: not an IDX file: wrong magic number 0x%08lX, expected 0x%08lX "
@@ -86,7 +82,7 @@ static cocob_status read_header(cocob_error *err, idx_file *x)
                           "%s: truncated: the header ends after %zu of its %zu bytes", x->path,
                           4 + got, head_size);
     for (unsigned i = 0; i < x->ndims; i++) {
-        x->dims[i] = big_endian(head + 4 + 4 * i);
+        x->dims[i] = cocob_be_get_u32(head + 4 + 4 * i);
         if (x->dims[i] == 0)
             return cocob_fail(err, COCOB_ERR_IO, "%s: zero dimension: the header gives %s as 0",
                               x->path, dim_name(i));

@@ -8,7 +8,7 @@
 #include "nn/spec.h"
 
 /* The paper's MNIST networks (Orabona & Tommasi 2017, section 6). The CNN
- * pads "same", as the TensorFlow tutorial it follows does: 28 -> 14 -> 7. */
+ * pads "same": 28 -> 14 -> 7. */
 static const struct {
     const char *name, *spec;
 } named[] = {

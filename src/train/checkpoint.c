@@ -32,6 +32,7 @@
 #include "base/checked.h"
 #include "train/checkpoint.h"
 #include "base/files.h"
+#include "base/le.h"
 #include "nn/model.h"
 #include "base/replace.h"
 #include "nn/spec.h"
@@ -75,40 +76,23 @@ static void put(bytes *b, const void *src, size_t n)
 
 static void put_u32(bytes *b, uint32_t v)
 {
-    unsigned char le[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                           (unsigned char)(v >> 24)};
+    unsigned char le[4];
+    cocob_le_put_u32(le, v);
     put(b, le, 4);
 }
 
 static void put_u64(bytes *b, uint64_t v)
 {
-    put_u32(b, (uint32_t)v);
-    put_u32(b, (uint32_t)(v >> 32));
+    unsigned char le[8];
+    cocob_le_put_u64(le, v);
+    put(b, le, 8);
 }
 
 static void put_f32(bytes *b, float f)
 {
-    uint32_t v;
-    memcpy(&v, &f, 4);
-    put_u32(b, v);
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    return get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
-static float get_f32(const unsigned char *p)
-{
-    uint32_t v = get_u32(p);
-    float f;
-    memcpy(&f, &v, 4);
-    return f;
+    unsigned char le[4];
+    cocob_le_put_f32(le, f);
+    put(b, le, 4);
 }
 
 /* n floats in the file's byte order. */
@@ -326,7 +310,7 @@ static cocob_status walk(reader *r)
             return damaged(r, "section %d is tagged \"%s\" at byte %llu, where %s belongs",
                            k + 1, seen, (unsigned long long)off, tags[k]);
         }
-        uint64_t len = get_u64(head + 4), left = r->size - off - SECTION_HEAD;
+        uint64_t len = cocob_le_get_u64(head + 4), left = r->size - off - SECTION_HEAD;
         if (len > left)
             return damaged(r, "section %s claims %llu bytes but the file has %llu left: it is "
                            "truncated, or that length is damaged",
@@ -355,7 +339,7 @@ static cocob_status take(const reader *r, int k, unsigned char **payload)
     cocob_status s = read_at(r, r->at[k] - 4, crc_le, 4);
     if (s == COCOB_OK)
         s = read_at(r, r->at[k], p, n);
-    uint32_t crc = get_u32(crc_le);
+    uint32_t crc = cocob_le_get_u32(crc_le);
     if (s == COCOB_OK && crc_of(p, n) != crc)
         s = damaged(r, "section %s: CRC-32 0x%08lx stored, 0x%08lx computed", tags[k],
                     (unsigned long)crc, (unsigned long)crc_of(p, n));
@@ -386,8 +370,8 @@ static cocob_status compare_model(const reader *r, const unsigned char *stored,
     if (len < MODEL_FIXED)
         return damaged(r, "section MODL holds %llu bytes, fewer than any model's %d",
                        (unsigned long long)len, MODEL_FIXED);
-    uint64_t c = get_u64(stored), h = get_u64(stored + 8), w = get_u64(stored + 16);
-    uint64_t count = get_u64(stored + 24);
+    uint64_t c = cocob_le_get_u64(stored), h = cocob_le_get_u64(stored + 8), w = cocob_le_get_u64(stored + 16);
+    uint64_t count = cocob_le_get_u64(stored + 24);
     if ((len - MODEL_FIXED) % LAYER_BYTES != 0 || (len - MODEL_FIXED) / LAYER_BYTES != count)
         return damaged(r, "section MODL holds %llu bytes, which does not fit the %llu layers "
                        "it names", (unsigned long long)len, (unsigned long long)count);
@@ -409,10 +393,10 @@ static cocob_status compare_model(const reader *r, const unsigned char *stored,
         const unsigned char *a = stored + 32 + i * LAYER_BYTES;
         if (memcmp(a, mine.p + 32 + i * LAYER_BYTES, LAYER_BYTES) == 0)
             continue;
-        cocob_layer theirs = {(cocob_layer_kind)get_u32(a), (size_t)get_u64(a + 4),
-                              (size_t)get_u64(a + 12), (size_t)get_u64(a + 20),
-                              (size_t)get_u64(a + 28), (size_t)get_u64(a + 36),
-                              get_f32(a + 44)};
+        cocob_layer theirs = {(cocob_layer_kind)cocob_le_get_u32(a), (size_t)cocob_le_get_u64(a + 4),
+                              (size_t)cocob_le_get_u64(a + 12), (size_t)cocob_le_get_u64(a + 20),
+                              (size_t)cocob_le_get_u64(a + 28), (size_t)cocob_le_get_u64(a + 36),
+                              cocob_le_get_f32(a + 44)};
         char t[64] = "an unknown layer", o[64];
         if (theirs.kind <= COCOB_LAYER_FLATTEN)
             cocob_layer_name(&theirs, t, sizeof t);
@@ -422,9 +406,9 @@ static cocob_status compare_model(const reader *r, const unsigned char *stored,
     }
     /* The same layers make the same parameters. */
     const unsigned char *tail = stored + 32 + m->count * LAYER_BYTES;
-    if (s == COCOB_OK && get_u64(tail) != m->params)
+    if (s == COCOB_OK && cocob_le_get_u64(tail) != m->params)
         s = damaged(r, "its model section counts %llu parameters, where its layers make %zu",
-                    (unsigned long long)get_u64(tail), m->params);
+                    (unsigned long long)cocob_le_get_u64(tail), m->params);
     free(mine.p);
     return s;
 }
@@ -436,13 +420,13 @@ static cocob_status compare_optimizer(const reader *r, const unsigned char *stor
     cocob_optimizer_describe(opt, mine, sizeof mine);
     memcpy(theirs, stored + 28, DESCRIBE);
     theirs[DESCRIBE - 1] = '\0';
-    if (get_u32(stored) != (uint32_t)opt->cfg.kind || strcmp(theirs, mine) != 0)
+    if (cocob_le_get_u32(stored) != (uint32_t)opt->cfg.kind || strcmp(theirs, mine) != 0)
         return mismatch(r, COCOB_ERR_SHAPE, "was made with the optimizer %s; this run has %s",
                         theirs, mine);
-    if (get_u64(stored + 12) != opt->state_count || get_u64(stored + 20) != opt->total)
+    if (cocob_le_get_u64(stored + 12) != opt->state_count || cocob_le_get_u64(stored + 20) != opt->total)
         return damaged(r, "the optimizer's state sizes, %llu of %llu, are not what %s keeps, "
-                       "%zu of %zu", (unsigned long long)get_u64(stored + 12),
-                       (unsigned long long)get_u64(stored + 20), mine, opt->state_count,
+                       "%zu of %zu", (unsigned long long)cocob_le_get_u64(stored + 12),
+                       (unsigned long long)cocob_le_get_u64(stored + 20), mine, opt->state_count,
                        opt->total);
     return COCOB_OK;
 }
@@ -488,7 +472,7 @@ static cocob_status check_head(const reader *r)
     if (n < FILE_HEAD)
         return damaged(r, "truncated: the file is %zu bytes, shorter than a checkpoint's head",
                        n);
-    uint32_t version = get_u32(head + 8);
+    uint32_t version = cocob_le_get_u32(head + 8);
     if (version == 1)
         return cocob_fail(r->err, COCOB_ERR_IO,
                           "checkpoint %s is of version 1, from an older cocob; this build "
@@ -498,9 +482,9 @@ static cocob_status check_head(const reader *r)
         return cocob_fail(r->err, COCOB_ERR_IO,
                           "checkpoint %s is of version %lu; this build reads version %d",
                           r->path, (unsigned long)version, VERSION);
-    if (get_u32(head + 12) != SECTIONS)
+    if (cocob_le_get_u32(head + 12) != SECTIONS)
         return damaged(r, "its head counts %lu sections, where version %d has %d",
-                       (unsigned long)get_u32(head + 12), VERSION, SECTIONS);
+                       (unsigned long)cocob_le_get_u32(head + 12), VERSION, SECTIONS);
     return COCOB_OK;
 }
 
@@ -557,9 +541,9 @@ static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
     cocob_progress was = {0};
     if (s == COCOB_OK) {
         const unsigned char *pp = payload[4];
-        was = (cocob_progress){get_u64(pp),      get_u64(pp + 8),  get_u64(pp + 16),
-                               get_u64(pp + 24), get_u64(pp + 32), get_u64(pp + 40),
-                               get_u64(pp + 48)};
+        was = (cocob_progress){cocob_le_get_u64(pp),      cocob_le_get_u64(pp + 8),  cocob_le_get_u64(pp + 16),
+                               cocob_le_get_u64(pp + 24), cocob_le_get_u64(pp + 32), cocob_le_get_u64(pp + 40),
+                               cocob_le_get_u64(pp + 48)};
         if (expect)
             s = compare_run(&r, &was, expect);
     }
@@ -573,20 +557,20 @@ static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
                            path);
     }
     for (size_t i = 0; s == COCOB_OK && i < m->params; i++)
-        host[i] = get_f32(payload[1] + 4 * i);
+        host[i] = cocob_le_get_f32(payload[1] + 4 * i);
     if (s == COCOB_OK)
         s = cocob_op_upload(b, m->param_arena->buf, 0, host, m->params * sizeof *host);
     for (size_t k = 0; s == COCOB_OK && k < opt->state_count; k++) {
         const unsigned char *at = payload[3] + 4 * k * opt->total;
         for (size_t i = 0; i < opt->total; i++)
-            host[i] = get_f32(at + 4 * i);
+            host[i] = cocob_le_get_f32(at + 4 * i);
         s = cocob_op_upload(b, opt->state[k], 0, host, opt->total * sizeof *host);
     }
     if (s == COCOB_OK) {
         const unsigned char *mp = payload[0] + 32 + m->count * LAYER_BYTES + 8;
-        m->seed = get_u64(mp);
-        m->draws = get_u64(mp + 8);
-        opt->steps = get_u64(payload[2] + 4);
+        m->seed = cocob_le_get_u64(mp);
+        m->draws = cocob_le_get_u64(mp + 8);
+        opt->steps = cocob_le_get_u64(payload[2] + 4);
         *progress = was;
     }
     free(host);

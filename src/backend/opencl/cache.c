@@ -7,21 +7,23 @@
  *   key         32 bytes  the entry's own name, against a renamed file
  *   binary
  *
- * Like ggml's OpenCL program cache: the name is a hash of all the binary
- * depends on, and a file appears whole or not at all (temporary file, then
- * rename). Anything that does not add up is reported corrupt and rebuilt. */
+ * The name is a hash of all the binary depends on, and a file appears whole
+ * or not at all (base/replace.h). Anything that does not add up is reported
+ * corrupt and rebuilt. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
+#include "base/checked.h"
 #include "base/setting.h"
 #include "backend/opencl/opencl.h"
 #include "base/files.h"
+#include "base/le.h"
+#include "base/replace.h"
 
 #define COCOB_CACHE_FORMAT 1u
 #define HEADER_BYTES (8 + 4 + 4 + 8 + 32)
@@ -93,34 +95,6 @@ void cocob_cl_cache_key(const cocob_cl_device *dev, const char *options, const c
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
 }
 
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 static void entry_path(const char *dir, const char *key, char *out, size_t cap)
 {
     snprintf(out, cap, "%s/%s.clbin", dir, key);
@@ -159,12 +133,12 @@ int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, s
         snprintf(reason, reason_cap, "%s: read failed: %s", path, strerror(errno));
         goto done;
     }
-    uint64_t n = get_u64(head + 16);
+    uint64_t n = cocob_le_get_u64(head + 16);
     if (memcmp(head, magic, sizeof magic) != 0) {
         snprintf(reason, reason_cap, "%s has a wrong magic number", path);
-    } else if (get_u32(head + 8) != COCOB_CACHE_FORMAT) {
+    } else if (cocob_le_get_u32(head + 8) != COCOB_CACHE_FORMAT) {
         snprintf(reason, reason_cap, "%s has cache format %u, expected %u", path,
-                 get_u32(head + 8), COCOB_CACHE_FORMAT);
+                 cocob_le_get_u32(head + 8), COCOB_CACHE_FORMAT);
     } else if (memcmp(head + 24, key, 32) != 0) {
         snprintf(reason, reason_cap, "%s holds another entry's key", path);
     } else if (n == 0 || n != size - HEADER_BYTES) {
@@ -175,7 +149,7 @@ int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, s
         snprintf(reason, reason_cap, "out of host memory reading %s", path);
     } else if (fread(data, 1, n, f) != n) {
         snprintf(reason, reason_cap, "%s: read failed", path);
-    } else if (crc32_z(0L, data, n) != get_u32(head + 12)) {
+    } else if (crc32_z(0L, data, n) != cocob_le_get_u32(head + 12)) {
         snprintf(reason, reason_cap, "%s fails its CRC32 check", path);
     } else {
         *bin = data;
@@ -205,34 +179,35 @@ int cocob_cl_make_dirs(const char *dir)
     return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int cocob_cl_cache_write(const char *dir, const char *key, const void *writer,
-                         const unsigned char *bin, size_t len, char *reason, size_t reason_cap)
+int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *bin,
+                         size_t len, char *reason, size_t reason_cap)
 {
     if (cocob_cl_make_dirs(dir) != 0) {
         snprintf(reason, reason_cap, "cannot create %s: %s", dir, strerror(errno));
         return -1;
     }
-    char path[4096], tmp[4200];
+    char path[4096];
     entry_path(dir, key, path, sizeof path);
-    /* Two writers filling the same entry must not share a temporary file. */
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%p", path, (long)getpid(), writer);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        snprintf(reason, reason_cap, "cannot write %s: %s", tmp, strerror(errno));
-        return -1;
+    size_t total = 0;
+    unsigned char *file = size_add(HEADER_BYTES, len, &total) ? malloc(total) : NULL;
+    cocob_error *err = malloc(sizeof *err);
+    int result = -1;
+    if (!file || !err) {
+        snprintf(reason, reason_cap, "cannot write %s: out of host memory", path);
+        goto done;
     }
-    unsigned char head[HEADER_BYTES];
-    memcpy(head, magic, sizeof magic);
-    put_u32(head + 8, COCOB_CACHE_FORMAT);
-    put_u32(head + 12, (uint32_t)crc32_z(0L, bin, len));
-    put_u64(head + 16, len);
-    memcpy(head + 24, key, 32);
-    int ok = fwrite(head, 1, sizeof head, f) == sizeof head && fwrite(bin, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(reason, reason_cap, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    memcpy(file, magic, sizeof magic);
+    cocob_le_put_u32(file + 8, COCOB_CACHE_FORMAT);
+    cocob_le_put_u32(file + 12, (uint32_t)crc32_z(0L, bin, len));
+    cocob_le_put_u64(file + 16, len);
+    memcpy(file + 24, key, 32);
+    memcpy(file + HEADER_BYTES, bin, len);
+    if (cocob_file_replace(err, path, "program cache entry", file, total) == COCOB_OK)
+        result = 0;
+    else
+        snprintf(reason, reason_cap, "%s", err->message);
+done:
+    free(file);
+    free(err);
+    return result;
 }

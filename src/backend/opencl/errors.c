@@ -2,6 +2,8 @@
 
 const char *cocob_cl_error_name(cl_int code)
 {
+    /* One case a line; clang-format would indent them under the macro. */
+    /* clang-format off */
     switch (code) {
 #define NAME(c) case c: return #c;
     NAME(CL_SUCCESS)
@@ -64,6 +66,7 @@ const char *cocob_cl_error_name(cl_int code)
     NAME(CL_INVALID_LINKER_OPTIONS)
     NAME(CL_INVALID_DEVICE_PARTITION_COUNT)
 #undef NAME
+    /* clang-format on */
     /* From cl_khr_icd: the loader found no platform at all. */
     case -1001: return "CL_PLATFORM_NOT_FOUND_KHR";
     }

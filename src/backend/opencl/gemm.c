@@ -15,6 +15,8 @@
 /* CLBlast's codes above -1000 are OpenCL's own; the rest are its own. */
 static const char *clblast_error_name(CLBlastStatusCode rc)
 {
+    /* One case a line; clang-format would indent them under the macro. */
+    /* clang-format off */
     switch (rc) {
 #define NAME(c) case c: return #c;
     NAME(CLBlastNotImplemented)
@@ -34,6 +36,7 @@ static const char *clblast_error_name(CLBlastStatusCode rc)
     NAME(CLBlastUnknownError)
     NAME(CLBlastUnexpectedError)
 #undef NAME
+    /* clang-format on */
     default:
         return rc > -1000 ? cocob_cl_error_name(rc) : "an unlisted CLBlast error";
     }

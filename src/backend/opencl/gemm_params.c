@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "backend/opencl/opencl.h"
 #include "base/files.h"
+#include "base/replace.h"
 
 /* Four lines of at most a device's names: anything longer is damage. */
 #define MAX_FILE_BYTES 4096
@@ -105,28 +105,28 @@ int cocob_cl_gemm_params_write(const char *path, const cocob_cl_device *dev,
             return -1;
         }
     }
-    char tmp[4200], line[1024];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(reason, reason_cap, "cannot write %s: %s", tmp, strerror(errno));
-        return -1;
-    }
+    /* A device line of at most 1023 bytes keeps the file within what a
+     * read takes. */
+    char line[1024], text[MAX_FILE_BYTES + 1];
     device_line(dev, line, sizeof line);
-    int ok = fprintf(f, COCOB_GEMM_FILE_HEADER "\n%s\n", line) > 0;
-    if (p->clblast)
-        ok = ok && fprintf(f, "clblast\n") > 0;
-    else
-        ok = ok && fprintf(f, "outer %u %u %u %u\ndot %u %u %u %u\n", p->outer.tm,
-                           p->outer.nv, p->outer.vw, p->outer.group, p->dot.tm, p->dot.nv,
-                           p->dot.vw, p->dot.group) > 0;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(reason, reason_cap, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
+    int n = p->clblast
+                ? snprintf(text, sizeof text, COCOB_GEMM_FILE_HEADER "\n%s\nclblast\n", line)
+                : snprintf(text, sizeof text,
+                           COCOB_GEMM_FILE_HEADER "\n%s\nouter %u %u %u %u\ndot %u %u %u %u\n",
+                           line, p->outer.tm, p->outer.nv, p->outer.vw, p->outer.group,
+                           p->dot.tm, p->dot.nv, p->dot.vw, p->dot.group);
+    cocob_error *err = malloc(sizeof *err);
+    if (!err) {
+        snprintf(reason, reason_cap, "cannot write %s: out of host memory", path);
         return -1;
     }
-    return 0;
+    int result = 0;
+    if (cocob_file_replace(err, path, "gemm parameters file", text, (size_t)n) != COCOB_OK) {
+        snprintf(reason, reason_cap, "%s", err->message);
+        result = -1;
+    }
+    free(err);
+    return result;
 }
 
 void cocob_cl_gemm_load(cocob_cl_backend *b)

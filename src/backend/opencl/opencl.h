@@ -256,12 +256,10 @@ void cocob_cl_cache_key(const cocob_cl_device *dev, const char *options, const c
 int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, size_t *len,
                         char *reason, size_t reason_cap);
 
-/* Writes an entry through a temporary file and a rename, so that a reader
- * never sees half of one. writer tells apart the writers inside one process
- * (the process id tells apart processes). Returns 0 on success; reason says
- * why not. */
-int cocob_cl_cache_write(const char *dir, const char *key, const void *writer,
-                         const unsigned char *bin, size_t len, char *reason, size_t reason_cap);
+/* Writes an entry whole (base/replace.h), so that a reader never sees half
+ * of one. Returns 0 on success; reason says why not. */
+int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *bin,
+                         size_t len, char *reason, size_t reason_cap);
 
 /* mkdir -p; 0 on success. */
 int cocob_cl_make_dirs(const char *dir);

@@ -174,7 +174,7 @@ static void to_cache(cocob_cl_backend *b, cl_program prog, const char *dir, cons
     unsigned char *bins[1] = {bin};
     char reason[4400];
     if (bin && clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) == CL_SUCCESS) {
-        if (cocob_cl_cache_write(dir, key, b, bin, len, reason, sizeof reason) == 0) {
+        if (cocob_cl_cache_write(dir, key, bin, len, reason, sizeof reason) == 0) {
             b->stats.cache_writes++;
             cocob_log(b->base.log, COCOB_LOG_DEBUG, "program cache: wrote %s/%s.clbin", dir, key);
         } else {
