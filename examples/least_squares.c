@@ -25,24 +25,34 @@ int main(void)
     cocob_tensor *tw = NULL, *tg = NULL;
     cocob_optimizer *opt = NULL;
     cocob_status s = cocob_context_create(NULL, &ctx); /* $COCOB_DEVICE, else auto */
-    if (s == COCOB_OK) s = cocob_tensor_create(ctx, N, &tw);
-    if (s == COCOB_OK) s = cocob_tensor_create(ctx, N, &tg);
-    if (s == COCOB_OK) s = cocob_optimizer_create(ctx, NULL, 1, &tw, &opt);
+    if (s == COCOB_OK)
+        s = cocob_tensor_create(ctx, N, &tw);
+    if (s == COCOB_OK)
+        s = cocob_tensor_create(ctx, N, &tg);
+    if (s == COCOB_OK)
+        s = cocob_optimizer_create(ctx, NULL, 1, &tw, &opt);
     for (int step = 0; step <= STEPS && s == COCOB_OK; step++) {
         s = cocob_tensor_download(tw, w, N);
         float loss = 0;
-        for (int j = 0; j < N; j++) grad[j] = 0;
+        for (int j = 0; j < N; j++)
+            grad[j] = 0;
         for (int i = 0; i < M && s == COCOB_OK; i++) {
             float r = -b[i];
-            for (int j = 0; j < N; j++) r += A[i][j] * w[j];
+            for (int j = 0; j < N; j++)
+                r += A[i][j] * w[j];
             loss += r * r / M;
-            for (int j = 0; j < N; j++) grad[j] += 2 * r * A[i][j] / M;
+            for (int j = 0; j < N; j++)
+                grad[j] += 2 * r * A[i][j] / M;
         }
-        if (step % 400 == 0) printf("step %4d  loss %.6f  w[0] %.4f (truth %.4f)\n", step, loss, w[0], truth[0]);
-        if (s == COCOB_OK) s = cocob_tensor_upload(tg, grad, N);
-        if (s == COCOB_OK) s = cocob_optimizer_step(opt, (const cocob_tensor *const *)&tg);
+        if (step % 400 == 0)
+            printf("step %4d  loss %.6f  w[0] %.4f (truth %.4f)\n", step, loss, w[0], truth[0]);
+        if (s == COCOB_OK)
+            s = cocob_tensor_upload(tg, grad, N);
+        if (s == COCOB_OK)
+            s = cocob_optimizer_step(opt, (const cocob_tensor *const *)&tg);
     }
-    if (s != COCOB_OK) fprintf(stderr, "least_squares: %s\n", cocob_context_error(ctx));
+    if (s != COCOB_OK)
+        fprintf(stderr, "least_squares: %s\n", cocob_context_error(ctx));
     cocob_optimizer_destroy(opt);
     cocob_tensor_destroy(tg);
     cocob_tensor_destroy(tw);

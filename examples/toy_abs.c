@@ -23,7 +23,8 @@ int main(int argc, char **argv)
 {
     long steps = 1000;
     char *end = NULL;
-    if (argc == 2) steps = strtol(argv[1], &end, 10);
+    if (argc == 2)
+        steps = strtol(argv[1], &end, 10);
     if (argc > 2 || (end && (*end || end == argv[1])) || steps < 1) {
         fprintf(stderr, "usage: toy_abs [STEPS]   STEPS a whole number from 1\n");
         return 2;
@@ -33,20 +34,26 @@ int main(int argc, char **argv)
     cocob_optimizer *opt[RUNS] = {0};
     const float zero = 0;
     cocob_status s = cocob_context_create(NULL, &ctx); /* $COCOB_DEVICE, else auto */
-    if (s == COCOB_OK) s = cocob_tensor_create(ctx, 1, &g);
+    if (s == COCOB_OK)
+        s = cocob_tensor_create(ctx, 1, &g);
     for (int r = 0; r < RUNS && s == COCOB_OK; r++) {
         s = cocob_tensor_create(ctx, 1, &x[r]);
-        if (s == COCOB_OK) s = cocob_tensor_upload(x[r], &zero, 1);
+        if (s == COCOB_OK)
+            s = cocob_tensor_upload(x[r], &zero, 1);
         cocob_optimizer_config cfg;
         cocob_optimizer_config_init(&cfg, r == 0 ? COCOB_OPTIMIZER_COCOB : COCOB_OPTIMIZER_SGD);
-        if (r > 0) cfg.lr = gd_lrs[r - 1];
-        if (s == COCOB_OK) s = cocob_optimizer_create(ctx, &cfg, 1, &x[r], &opt[r]);
+        if (r > 0)
+            cfg.lr = gd_lrs[r - 1];
+        if (s == COCOB_OK)
+            s = cocob_optimizer_create(ctx, &cfg, 1, &x[r], &opt[r]);
     }
     if (s == COCOB_OK) {
         printf("step,cocob_x,cocob_effective_lr");
-        for (int r = 0; r < GD; r++) printf(",gd_lr_%g_x", gd_lrs[r]);
+        for (int r = 0; r < GD; r++)
+            printf(",gd_lr_%g_x", gd_lrs[r]);
         printf("\n0,0,");
-        for (int r = 0; r < GD; r++) printf(",0");
+        for (int r = 0; r < GD; r++)
+            printf(",0");
         printf("\n");
     }
     for (long t = 1; t <= steps && s == COCOB_OK; t++) {
@@ -59,18 +66,25 @@ int main(int argc, char **argv)
                 before = v;
                 grad0 = grad;
             }
-            if (s == COCOB_OK) s = cocob_tensor_upload(g, &grad, 1);
-            if (s == COCOB_OK) s = cocob_optimizer_step(opt[r], (const cocob_tensor *const *)&g);
-            if (s == COCOB_OK) s = cocob_tensor_download(x[r], &now[r], 1);
+            if (s == COCOB_OK)
+                s = cocob_tensor_upload(g, &grad, 1);
+            if (s == COCOB_OK)
+                s = cocob_optimizer_step(opt[r], (const cocob_tensor *const *)&g);
+            if (s == COCOB_OK)
+                s = cocob_tensor_download(x[r], &now[r], 1);
         }
-        if (s != COCOB_OK) break;
+        if (s != COCOB_OK)
+            break;
         /* At x = 10 exactly the gradient is 0 and the ratio has no value. */
         printf("%ld,%.9g,", t, now[0]);
-        if (grad0 != 0) printf("%.9g", fabsf(now[0] - before) / fabsf(grad0));
-        for (int r = 1; r < RUNS; r++) printf(",%.9g", now[r]);
+        if (grad0 != 0)
+            printf("%.9g", fabsf(now[0] - before) / fabsf(grad0));
+        for (int r = 1; r < RUNS; r++)
+            printf(",%.9g", now[r]);
         printf("\n");
     }
-    if (s != COCOB_OK) fprintf(stderr, "toy_abs: %s\n", cocob_context_error(ctx));
+    if (s != COCOB_OK)
+        fprintf(stderr, "toy_abs: %s\n", cocob_context_error(ctx));
     for (int r = 0; r < RUNS; r++) {
         cocob_optimizer_destroy(opt[r]);
         cocob_tensor_destroy(x[r]);

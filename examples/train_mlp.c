@@ -34,7 +34,8 @@ int main(int argc, char **argv)
     cocob_train_options o;
     cocob_train_options_init(&o);
     size_t limit = 0;
-    if ((argc > 2 && !count_arg(argv[2], &o.epochs)) || (argc > 3 && !count_arg(argv[3], &limit))) {
+    if ((argc > 2 && !count_arg(argv[2], &o.epochs)) ||
+        (argc > 3 && !count_arg(argv[3], &limit))) {
         fprintf(stderr, "usage: %s [DATA_DIR [EPOCHS [EXAMPLES]]]: counts are whole numbers\n",
                 argv[0]);
         return 2;
@@ -46,19 +47,31 @@ int main(int argc, char **argv)
     cocob_optimizer *opt = NULL;
     cocob_status s = cocob_context_create(NULL, &ctx); /* $COCOB_DEVICE, else auto */
     /* Only the first EXAMPLES are read into memory (0: all). */
-    if (s == COCOB_OK) s = cocob_dataset_load_first(ctx, dir, COCOB_SPLIT_TRAIN, limit, &train);
-    if (s == COCOB_OK) s = cocob_dataset_load(ctx, dir, COCOB_SPLIT_TEST, &test);
-    if (s == COCOB_OK) s = cocob_model_create(ctx, 1, 28, 28, &m);
-    if (s == COCOB_OK) s = cocob_model_add(m, cocob_dense(1000));
-    if (s == COCOB_OK) s = cocob_model_add(m, cocob_relu());
-    if (s == COCOB_OK) s = cocob_model_add(m, cocob_dense(1000));
-    if (s == COCOB_OK) s = cocob_model_add(m, cocob_relu());
-    if (s == COCOB_OK) s = cocob_model_add(m, cocob_dense(10));
-    if (s == COCOB_OK) s = cocob_model_init(m, 42);
+    if (s == COCOB_OK)
+        s = cocob_dataset_load_first(ctx, dir, COCOB_SPLIT_TRAIN, limit, &train);
+    if (s == COCOB_OK)
+        s = cocob_dataset_load(ctx, dir, COCOB_SPLIT_TEST, &test);
+    if (s == COCOB_OK)
+        s = cocob_model_create(ctx, 1, 28, 28, &m);
+    if (s == COCOB_OK)
+        s = cocob_model_add(m, cocob_dense(1000));
+    if (s == COCOB_OK)
+        s = cocob_model_add(m, cocob_relu());
+    if (s == COCOB_OK)
+        s = cocob_model_add(m, cocob_dense(1000));
+    if (s == COCOB_OK)
+        s = cocob_model_add(m, cocob_relu());
+    if (s == COCOB_OK)
+        s = cocob_model_add(m, cocob_dense(10));
+    if (s == COCOB_OK)
+        s = cocob_model_init(m, 42);
     cocob_tensor *params = cocob_model_params(m);
-    if (s == COCOB_OK) s = cocob_optimizer_create(ctx, NULL, 1, &params, &opt);
-    if (s == COCOB_OK) s = cocob_train(m, opt, train, test, &o);
-    if (s != COCOB_OK) fprintf(stderr, "train_mlp: %s\n", cocob_context_error(ctx));
+    if (s == COCOB_OK)
+        s = cocob_optimizer_create(ctx, NULL, 1, &params, &opt);
+    if (s == COCOB_OK)
+        s = cocob_train(m, opt, train, test, &o);
+    if (s != COCOB_OK)
+        fprintf(stderr, "train_mlp: %s\n", cocob_context_error(ctx));
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
     cocob_dataset_destroy(train);

@@ -91,8 +91,7 @@ void optim_run_ref(const cocob_optimizer_config *cfg, float *w, size_t n, const 
     }
     ck_assert_int_eq(cocob_tensor_download(tw, w, n), COCOB_OK);
     for (size_t k = 0; state && k < cocob_optimizer_state_count(opt); k++)
-        ck_assert_int_eq(cocob_optimizer_read_state(opt, k, 0, state + k * n, n),
-                         COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_read_state(opt, k, 0, state + k * n, n), COCOB_OK);
     cocob_optimizer_destroy(opt);
     cocob_tensor_destroy(tg);
     cocob_tensor_destroy(tw);
@@ -181,8 +180,8 @@ void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
             uint64_t r = test_rng_next(&rng);
             /* One in eight exactly zero; the rest spread over six decades. */
             grad[i] = (r & 7) == 0 ? 0.0f
-                      : (float)((double)(r >> 11) * 0x1.0p-53 - 0.5) *
-                            powf(10.0f, (float)((r >> 3) % 6) - 3.0f);
+                                   : (float)((double)(r >> 11) * 0x1.0p-53 - 0.5) *
+                                         powf(10.0f, (float)((r >> 3) % 6) - 3.0f);
         }
         side_step(&ref, grad, n, t);
         side_step(&dev, grad, n, t);
@@ -200,8 +199,8 @@ void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
         worst = err > worst ? err : worst;
     }
     ck_assert_uint_eq(cocob_optimizer_steps(dev.opt), (uint64_t)steps);
-    printf("%s on %s, n=%zu, %d steps, %zu state buffer(s): max relative error %.3g%s\n",
-           kind, cocob_context_device(dev.ctx)->name, n, steps, states, worst,
+    printf("%s on %s, n=%zu, %d steps, %zu state buffer(s): max relative error %.3g%s\n", kind,
+           cocob_context_device(dev.ctx)->name, n, steps, states, worst,
            exact ? " (bit for bit required)" : "");
     side_free(&dev);
     side_free(&ref);

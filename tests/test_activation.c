@@ -36,7 +36,8 @@ static float *run_grad(cocob_context *ctx, cocob_activation f, const float *y, c
                        size_t n, int in_place)
 {
     cocob_backend *b = ctx->backend;
-    cocob_buffer *by = test_put(b, y, n), *bdy = test_put(b, dy, n), *bdx = in_place ? bdy : test_put(b, NULL, n);
+    cocob_buffer *by = test_put(b, y, n), *bdy = test_put(b, dy, n),
+                 *bdx = in_place ? bdy : test_put(b, NULL, n);
     cocob_span sy = {by, TEST_OFF}, sdy = {bdy, TEST_OFF}, sdx = {bdx, TEST_OFF};
     cocob_status s = cocob_op_activation_grad(b, f, sy, sdy, sdx, n);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
@@ -62,7 +63,8 @@ START_TEST(reference_matches_cases_worked_by_hand)
     for (int k = 0; k < KINDS; k++) {
         float *y = run(ctx, kinds[k], x, N, k == 1);
         for (int i = 0; i < N; i++)
-            ck_assert_msg(y[TEST_OFF + i] == want[k][i] || (isnan(want[k][i]) && isnan(y[TEST_OFF + i])),
+            ck_assert_msg(y[TEST_OFF + i] == want[k][i] ||
+                              (isnan(want[k][i]) && isnan(y[TEST_OFF + i])),
                           "%s(%g) = %.9g, want %.9g", kind_names[k], x[i], y[TEST_OFF + i],
                           want[k][i]);
         free(y);
@@ -71,9 +73,10 @@ START_TEST(reference_matches_cases_worked_by_hand)
      * stays out of a unit at 0; tanh' = 1 - y^2 and sigmoid' = y (1 - y)
      * multiply, so an infinite dy on sigmoid's flat end is NaN, and shows. */
     const float y[4] = {0, 0.5f, 2, 0}, dy[4] = {3, 4, 5, INFINITY};
-    const float grad_want[KINDS][4] = {
-        {0, 4, 5, 0}, {3, 4 * 0.75f, 5 * -3.0f, INFINITY}, {0, 4 * 0.25f, 5 * -2.0f, NAN},
-        {3, 4, 5, INFINITY}};
+    const float grad_want[KINDS][4] = {{0, 4, 5, 0},
+                                       {3, 4 * 0.75f, 5 * -3.0f, INFINITY},
+                                       {0, 4 * 0.25f, 5 * -2.0f, NAN},
+                                       {3, 4, 5, INFINITY}};
     for (int k = 0; k < KINDS; k++) {
         float *dx = run_grad(ctx, kinds[k], y, dy, 4, k == 2);
         for (int i = 0; i < 4; i++)
@@ -148,8 +151,8 @@ START_TEST(reference_is_within_ulps_of_the_maths)
     for (size_t i = 0; i < SWEEP; i++) {
         double e = ulps(y[i], exact(f, x[i]));
         if (!(e <= ref_ulps[_i]))
-            ck_abort_msg("%s(%.9g) = %.9g is %.3g ulps from %.17g", kind_names[_i], x[i], y[i],
-                         e, exact(f, x[i]));
+            ck_abort_msg("%s(%.9g) = %.9g is %.3g ulps from %.17g", kind_names[_i], x[i], y[i], e,
+                         exact(f, x[i]));
         worst = fmax(worst, e);
     }
     printf("reference %s: at most %.3g ulps from the maths (bound %g)\n", kind_names[_i], worst,

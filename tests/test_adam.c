@@ -23,8 +23,8 @@ START_TEST(hand_worked_steps)
     cocob_optimizer_config c = config(0.125);
     optim_run_ref(&c, &w, 1, grads, 1, state);
     ck_assert_float_eq_tol(w, 1.125f, 1e-7f);
-    ck_assert_float_eq_tol(state[0], -0.3f, 1e-7f);   /* (1 - 0.9) g */
-    ck_assert_float_eq_tol(state[1], 0.009f, 1e-9f);  /* (1 - 0.999) g^2 */
+    ck_assert_float_eq_tol(state[0], -0.3f, 1e-7f);  /* (1 - 0.9) g */
+    ck_assert_float_eq_tol(state[1], 0.009f, 1e-9f); /* (1 - 0.999) g^2 */
     /* A constant gradient: m and v, corrected, are g and g^2 at every step,
      * so w moves by lr each step: w_t = w_0 + t lr for g < 0. */
     enum { T = 100 };

@@ -31,17 +31,15 @@ START_TEST(cases_worked_by_hand)
      * -inf (index 0, never past the row); a NaN, which wins wherever it is
      * so that a bad row shows; two NaNs, the first winning. */
     const float x[ROWS * C] = {
-        1, 7, 3, -2, 5,
-        4, 9, 2, 9, 9,
-        0, 0, 0, 0, 0,
-        -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY,
-        1, 2, 3, NAN, 100,
-        5, NAN, 1, NAN, 5,
+        1, 7, 3, -2,  5,   4,         9,         2,         9,         9,
+        0, 0, 0, 0,   0,   -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY,
+        1, 2, 3, NAN, 100, 5,         NAN,       1,         NAN,       5,
     };
     const int32_t want[ROWS] = {1, 1, 0, 0, 3, 1};
     int32_t *out = run(ctx, x, ROWS, C);
     for (int r = 0; r < ROWS; r++)
-        ck_assert_msg(out[TEST_OFF + r] == want[r], "row %d: %d, want %d", r, out[TEST_OFF + r], want[r]);
+        ck_assert_msg(out[TEST_OFF + r] == want[r], "row %d: %d, want %d", r, out[TEST_OFF + r],
+                      want[r]);
     free(out);
     /* One column: always 0. */
     out = run(ctx, x, ROWS * C, 1);
@@ -71,8 +69,8 @@ START_TEST(kernel_matches_the_reference)
     int32_t *want = run(ref, x, rows, cols), *got = run(ctx, x, rows, cols);
     for (size_t r = 0; r < rows; r++)
         if (got[TEST_OFF + r] != want[TEST_OFF + r])
-            ck_abort_msg("%zu x %zu, row %zu: %d, the reference %d", rows, cols, r, got[TEST_OFF + r],
-                         want[TEST_OFF + r]);
+            ck_abort_msg("%zu x %zu, row %zu: %d, the reference %d", rows, cols, r,
+                         got[TEST_OFF + r], want[TEST_OFF + r]);
     free(x);
     free(want);
     free(got);

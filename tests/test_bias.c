@@ -157,8 +157,10 @@ START_TEST(gradient_matches_finite_differences)
         double down = loss(sh, y0, bias, w, y);
         bias[c] = bc;
         double fd = (up - down) / (2 * h);
-        ck_assert_msg(fd == db[c], "%zu x %zu x %zu: dL/dbias[%zu] is %.9g by differences, %.9g "
-                      "by bias_grad", sh[0], sh[1], sh[2], c, fd, db[c]);
+        ck_assert_msg(fd == db[c],
+                      "%zu x %zu x %zu: dL/dbias[%zu] is %.9g by differences, %.9g "
+                      "by bias_grad",
+                      sh[0], sh[1], sh[2], c, fd, db[c]);
     }
     free(y0);
     free(w);
@@ -185,8 +187,7 @@ static float *uniform(size_t n, uint64_t seed)
  * and sigmoid, the kernel's and the reference's bounds from the maths,
  * added (tests/test_activation.c derives them: 5 + 3 and 15 + 5). */
 static const double apart_ulps[] = {
-    [COCOB_ACT_RELU] = 0, [COCOB_ACT_TANH] = 8, [COCOB_ACT_SIGMOID] = 20,
-    [COCOB_ACT_IDENTITY] = 0};
+    [COCOB_ACT_RELU] = 0, [COCOB_ACT_TANH] = 8, [COCOB_ACT_SIGMOID] = 20, [COCOB_ACT_IDENTITY] = 0};
 enum { KINDS = sizeof apart_ulps / sizeof *apart_ulps };
 
 START_TEST(bias_add_kernel_matches_the_reference)
@@ -203,8 +204,9 @@ START_TEST(bias_add_kernel_matches_the_reference)
         double e = fabs((double)got[i] - want[i]) / ulp;
         if (!(e <= apart_ulps[f]))
             ck_abort_msg("%zu x %zu x %zu, %s: element %zu is %.9g, the reference %.9g (%.3g "
-                         "ulps, bound %g)", sh[0], sh[1], sh[2], cocob_activation_name(f),
-                         i - TEST_OFF, got[i], want[i], e, apart_ulps[f]);
+                         "ulps, bound %g)",
+                         sh[0], sh[1], sh[2], cocob_activation_name(f), i - TEST_OFF, got[i],
+                         want[i], e, apart_ulps[f]);
         worst = fmax(worst, e);
     }
     if (f == COCOB_ACT_TANH || f == COCOB_ACT_SIGMOID)
@@ -227,8 +229,7 @@ static size_t bias_grad_group(cocob_context *ctx)
     cl_kernel k;
     size_t local;
     ck_assert_int_eq(cocob_cl_kernel(b, "bias.cl", "bias_grad", &k), COCOB_OK);
-    ck_assert_int_eq(cocob_cl_group_size(b, k, "bias_grad", 1, sizeof(float), &local),
-                     COCOB_OK);
+    ck_assert_int_eq(cocob_cl_group_size(b, k, "bias_grad", 1, sizeof(float), &local), COCOB_OK);
     return local;
 }
 
@@ -282,7 +283,8 @@ START_TEST(bias_grad_kernel_is_within_its_rounding_bound)
                 exact += v;
                 size += fabs(v);
             }
-        double e_ref = fabs(want[TEST_OFF + c] - exact), e_kernel = fabs(got[TEST_OFF + c] - exact);
+        double e_ref = fabs(want[TEST_OFF + c] - exact),
+               e_kernel = fabs(got[TEST_OFF + c] - exact);
         if (!(e_ref <= gamma_of((double)(m - 1)) * size))
             ck_abort_msg("channel %zu: the reference is %g from the exact sum", c, e_ref);
         if (!(e_kernel <= gamma_of(d_kernel) * size))
@@ -327,8 +329,7 @@ START_TEST(arguments_are_checked)
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "the bias 5 from offset 96"));
     /* x fits, y does not. */
     cocob_span y4 = {buf, 4};
-    ck_assert_int_eq(cocob_op_bias_add(b, COCOB_ACT_TANH, y, bias, y4, 4, 5, 5),
-                     COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_bias_add(b, COCOB_ACT_TANH, y, bias, y4, 4, 5, 5), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "needs 100 floats from offset 4"));
     ck_assert_int_eq(cocob_op_bias_add(b, (cocob_activation)7, y, bias, y, 2, 5, 2),
                      COCOB_ERR_INVALID_ARGUMENT);

@@ -124,8 +124,8 @@ static int maps(cocob_context *ctx)
 {
     cocob_cl_backend *cl = cocob_cl_backend_of(ctx->backend);
     ck_assert_ptr_nonnull(cl);
-    ck_assert_ptr_nonnull(strstr(test_log(), cl->dev.host_unified ? "moved by mapping"
-                                                                  : "clEnqueueWriteBuffer"));
+    ck_assert_ptr_nonnull(
+        strstr(test_log(), cl->dev.host_unified ? "moved by mapping" : "clEnqueueWriteBuffer"));
     return cl->dev.host_unified;
 }
 
@@ -274,8 +274,8 @@ START_TEST(a_training_step_is_the_same_mapped_or_copied)
         w[mapped] = train_on_path(mapped, &n[mapped], &loss[mapped]);
     ck_assert_uint_eq(n[0], n[1]);
     ck_assert_msg(loss[0] == loss[1], "loss %.17g copied, %.17g mapped", loss[0], loss[1]);
-    expect_bytes((const unsigned char *)w[1], (const unsigned char *)w[0],
-                 n[0] * sizeof *w[0], "parameters, mapped against copied");
+    expect_bytes((const unsigned char *)w[1], (const unsigned char *)w[0], n[0] * sizeof *w[0],
+                 "parameters, mapped against copied");
     free(w[0]);
     free(w[1]);
 }

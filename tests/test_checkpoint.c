@@ -328,8 +328,7 @@ START_TEST(damage_is_called_damage_and_a_mismatch_names_both_values)
      * CRC); MODL's payload 32, 48 per layer, then 24. */
     const long modl = 32 + 48 * (long)r.m->count + 24;
     const long modl_len = 16 + 4, modl_count = 16 + 16 + 24, parm_len = 16 + 16 + modl + 4;
-    const long cuts[][2] = {{modl_len, 0}, {modl_len + 7, 0}, {parm_len, 0},
-                            {modl_count, 0}};
+    const long cuts[][2] = {{modl_len, 0}, {modl_len + 7, 0}, {parm_len, 0}, {modl_count, 0}};
     const char *const says[] = {"where PARM belongs", "that length is damaged",
                                 "where OPTM belongs", "section MODL: CRC-32"};
     for (int i = 0; i < 4; i++) {
@@ -488,8 +487,10 @@ START_TEST(a_resume_with_other_batches_or_data_is_refused)
     size_t b = batch_size(), n = 6 * b;
     char words[160];
 
-    snprintf(words, sizeof words, "was made with batches of %zu, this run asks for %zu; "
-             "resume with batches of %zu", b, 2 * b, b);
+    snprintf(words, sizeof words,
+             "was made with batches of %zu, this run asks for %zu; "
+             "resume with batches of %zu",
+             b, 2 * b, b);
     assert_resume_refused(&r, 2 * b, mid, words);
     snprintf(words, sizeof words, "with batches of %zu, this run asks for %zu", b, b + 1);
     assert_resume_refused(&r, b + 1, file, words);
@@ -510,8 +511,8 @@ START_TEST(a_resume_with_other_batches_or_data_is_refused)
     for (int i = 0; i < 2; i++) {
         size_t steps = 0;
         cocob_status s = train(&r, 1, bad[i], 0, NULL, count_steps, &steps);
-        ck_assert_msg(s == COCOB_ERR_IO && strstr(cocob_context_error(r.ctx), bad[i]),
-                      "%s: %s", cocob_status_name(s), cocob_context_error(r.ctx));
+        ck_assert_msg(s == COCOB_ERR_IO && strstr(cocob_context_error(r.ctx), bad[i]), "%s: %s",
+                      cocob_status_name(s), cocob_context_error(r.ctx));
         ck_assert_msg(steps == 0, "%zu steps trained before %s was refused", steps, bad[i]);
     }
     free(missing);

@@ -268,8 +268,8 @@ static void kernel_matches_reference(size_t n, int steps)
             uint64_t r = test_rng_next(&rng);
             /* One in eight exactly zero; the rest spread over six decades. */
             grad[i] = (r & 7) == 0 ? 0.0f
-                      : (float)((double)(r >> 11) * 0x1.0p-53 - 0.5) *
-                            powf(10.0f, (float)((r >> 3) % 6) - 3.0f);
+                                   : (float)((double)(r >> 11) * 0x1.0p-53 - 0.5) *
+                                         powf(10.0f, (float)((r >> 3) % 6) - 3.0f);
         }
         host_step(&h, grad, 0);
         ck_assert_int_eq(cocob_tensor_upload(tg, grad, n), COCOB_OK);

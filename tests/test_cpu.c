@@ -105,9 +105,14 @@ static cocob_status do_dropout(cocob_backend *b, cocob_span *s, size_t n)
 
 static cocob_status do_update(cocob_backend *b, cocob_span *s, size_t n)
 {
-    cocob_update_args a = {.w = s[0].buf, .w_offset = TEST_OFF, .grad = s[1].buf,
-                           .grad_offset = TEST_OFF, .state_offset = TEST_OFF, .n = n,
-                           .alpha = 100.0f, .weight_decay = 1e-4f};
+    cocob_update_args a = {.w = s[0].buf,
+                           .w_offset = TEST_OFF,
+                           .grad = s[1].buf,
+                           .grad_offset = TEST_OFF,
+                           .state_offset = TEST_OFF,
+                           .n = n,
+                           .alpha = 100.0f,
+                           .weight_decay = 1e-4f};
     for (int k = 0; k < COCOB_STATE_COUNT; k++)
         a.state[k] = s[2 + k].buf;
     cocob_status st = COCOB_OK;
@@ -189,8 +194,8 @@ static const size_t *bias_shape;
 static cocob_status do_bias(cocob_backend *b, cocob_span *s, size_t f)
 {
     const size_t *sh = bias_shape;
-    cocob_status st = cocob_op_bias_add(b, (cocob_activation)f, s[0], s[1], s[2], sh[0],
-                                        sh[1], sh[2]);
+    cocob_status st = cocob_op_bias_add(b, (cocob_activation)f, s[0], s[1], s[2], sh[0], sh[1],
+                                        sh[2]);
     if (st == COCOB_OK)
         st = cocob_op_bias_grad(b, s[3], s[4], sh[0], sh[1], sh[2]);
     return st;

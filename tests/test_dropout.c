@@ -21,8 +21,8 @@ static const uint64_t SEED = 0x0123456789abcdefULL, COUNTER = 0xfffffffful - 300
 /* dropout (grad unset) or dropout_grad on ctx, in place when in_place is
  * set; returns the output's whole buffer, having checked that nothing
  * around it was written. */
-static float *run(cocob_context *ctx, int grad, const float *in, size_t n, float p,
-                  uint64_t seed, uint64_t counter, int in_place)
+static float *run(cocob_context *ctx, int grad, const float *in, size_t n, float p, uint64_t seed,
+                  uint64_t counter, int in_place)
 {
     cocob_backend *b = ctx->backend;
     cocob_buffer *bi = test_put(b, in, n), *bo = in_place ? bi : test_put(b, NULL, n);
@@ -215,8 +215,7 @@ START_TEST(arguments_are_checked)
     cocob_span x = {buf, 0}, y = {buf, 50};
     static const float bad[] = {-0.1f, 1.0f, 1.5f, NAN, INFINITY};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-        ck_assert_int_eq(cocob_op_dropout(b, x, y, 10, bad[k], 1, 0),
-                         COCOB_ERR_INVALID_ARGUMENT);
+        ck_assert_int_eq(cocob_op_dropout(b, x, y, 10, bad[k], 1, 0), COCOB_ERR_INVALID_ARGUMENT);
         ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "dropout: the drop probability"));
         ck_assert_int_eq(cocob_op_dropout_grad(b, x, y, 10, bad[k], 1, 0),
                          COCOB_ERR_INVALID_ARGUMENT);

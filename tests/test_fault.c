@@ -66,7 +66,7 @@ typedef struct job_result {
     cocob_status status;
     char message[COCOB_ERROR_CAP];
     char device[256];
-    size_t live_bytes;      /* left on the backend once the model and optimizer are gone */
+    size_t live_bytes; /* left on the backend once the model and optimizer are gone */
 } job_result;
 
 /* A whole job: a context, a small CNN, COCOB, two steps and an evaluation,
@@ -157,8 +157,8 @@ START_TEST(every_allocation_can_fail)
         int named = strstr(r.message, selector) || strstr(r.message, r.device) ||
                     (verify_mode(_i) && strstr(r.message, "ref:"));
         ck_assert_msg(strstr(r.message, "bytes") && named,
-                      "%s, allocation %lu: the message names no size or device: %s", selector,
-                      n, r.message);
+                      "%s, allocation %lu: the message names no size or device: %s", selector, n,
+                      r.message);
         ck_assert_msg(r.live_bytes == 0, "%s%s, allocation %lu failing: %zu bytes left allocated",
                       selector, mode, n, r.live_bytes);
     }
@@ -189,8 +189,9 @@ START_TEST(every_kernel_launch_can_fail)
         job(_i, &r);
         unsigned long seen = cocob_fault_count(COCOB_FAULT_ENQUEUE);
         cocob_fault_off();
-        ck_assert_msg(r.status == COCOB_ERR_OUT_OF_MEMORY, "%s%s, launch %lu of %lu failing: %s (%s)",
-                      selector, mode, n, enqueues, cocob_status_name(r.status), r.message);
+        ck_assert_msg(r.status == COCOB_ERR_OUT_OF_MEMORY,
+                      "%s%s, launch %lu of %lu failing: %s (%s)", selector, mode, n, enqueues,
+                      cocob_status_name(r.status), r.message);
         ck_assert_msg(seen == n, "%s: %lu launches after launch %lu failed", selector, seen - n,
                       n);
         ck_assert_msg(strstr(r.message, "CL_OUT_OF_RESOURCES") && strstr(r.message, r.device),

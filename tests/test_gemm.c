@@ -94,8 +94,8 @@ typedef struct operands {
     float *A, *B, *C;
 } operands;
 
-static float *matrix(test_rng *rng, size_t off, size_t rows, size_t cols, size_t ld,
-                     int garbage, size_t *len)
+static float *matrix(test_rng *rng, size_t off, size_t rows, size_t cols, size_t ld, int garbage,
+                     size_t *len)
 {
     *len = off + (rows - 1) * ld + cols;
     float *m = malloc(*len * sizeof *m);
@@ -230,7 +230,8 @@ START_TEST(reference_is_within_the_derived_bound)
     const gemm_case *c = &cases[_i];
     char name[160];
     operands o = operands_new(c, 100 + (uint64_t)_i);
-    double *want = malloc(c->M * c->N * sizeof *want), *scale = malloc(c->M * c->N * sizeof *scale);
+    double *want = malloc(c->M * c->N * sizeof *want),
+           *scale = malloc(c->M * c->N * sizeof *scale);
     ck_assert(want && scale);
     exact(c, &o, want, scale);
     cocob_context *ctx = test_context("ref");
@@ -272,7 +273,8 @@ START_TEST(device_matches_the_reference)
     const gemm_case cs = case_at(_i), *c = &cs;
     char name[160];
     operands o = operands_new(c, 100 + (uint64_t)_i);
-    double *want = malloc(c->M * c->N * sizeof *want), *scale = malloc(c->M * c->N * sizeof *scale);
+    double *want = malloc(c->M * c->N * sizeof *want),
+           *scale = malloc(c->M * c->N * sizeof *scale);
     ck_assert(want && scale);
     exact(c, &o, want, scale);
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
@@ -324,7 +326,8 @@ START_TEST(kernel_matches_the_reference)
     size_t which = (size_t)_i / CASES;
     char name[160], how[128];
     operands o = operands_new(c, 100 + (uint64_t)_i);
-    double *scale = malloc(c->M * c->N * sizeof *scale), *want = malloc(c->M * c->N * sizeof *want);
+    double *scale = malloc(c->M * c->N * sizeof *scale),
+           *want = malloc(c->M * c->N * sizeof *want);
     ck_assert(want && scale);
     exact(c, &o, want, scale);
     cocob_context *ref = test_context("ref"), *ctx = test_context("opencl");

@@ -97,8 +97,7 @@ START_TEST(tuned_parameters_are_stored_loaded_and_used)
 
     /* ... and, whichever won there, uses a stored kernel tile and says so. */
     cocob_cl_gemm_params tile = {0, {3, 1, 8, 1}, {5, 2, 4, 0}};
-    ck_assert_int_eq(cocob_cl_gemm_params_write(r->path, &dev, &tile, reason, sizeof reason),
-                     0);
+    ck_assert_int_eq(cocob_cl_gemm_params_write(r->path, &dev, &tile, reason, sizeof reason), 0);
     test_log_clear();
     ctx = test_context("opencl");
     b = cl_of(ctx);
@@ -161,8 +160,8 @@ START_TEST(a_corrupt_file_is_a_warning_and_the_defaults)
     ck_assert_msg(strstr(test_log(), "gemm parameters:") && strstr(test_log(), path) &&
                       strstr(test_log(), "using the defaults") &&
                       strstr(test_log(), corrupt[_i].why),
-                  "file %d: no warning naming %s and \"%s\" in:\n%s", _i, path,
-                  corrupt[_i].why, test_log());
+                  "file %d: no warning naming %s and \"%s\" in:\n%s", _i, path, corrupt[_i].why,
+                  test_log());
     gemm_matches_ref(ctx);
     cocob_context_destroy(ctx);
     test_rmtree(dir);

@@ -310,8 +310,7 @@ START_TEST(a_header_claiming_more_than_memory_is_refused_unread)
     write_idx(f.labels, LABELS_MAGIC, count, 1, labels, sizeof labels, 0);
     long before = peak_rss_kib();
     cocob_dataset *d = NULL;
-    ck_assert_int_eq(cocob_dataset_read_idx(f.ctx, f.images, f.labels, 0, cocob_data_limit(),
-                                            &d),
+    ck_assert_int_eq(cocob_dataset_read_idx(f.ctx, f.images, f.labels, 0, cocob_data_limit(), &d),
                      COCOB_ERR_IO);
     ck_assert_ptr_null(d);
     const char *msg = cocob_context_error(f.ctx);
@@ -335,9 +334,9 @@ START_TEST(a_data_set_over_the_limit_is_refused)
         check_example(d);
         cocob_dataset_destroy(d);
         d = NULL;
-        ck_assert_int_eq(
-            cocob_dataset_read_idx(f.ctx, f.images, f.labels, 0, sizeof pixels - 1, &d),
-            COCOB_ERR_IO);
+        ck_assert_int_eq(cocob_dataset_read_idx(f.ctx, f.images, f.labels, 0, sizeof pixels - 1,
+                                                &d),
+                         COCOB_ERR_IO);
         ck_assert_ptr_null(d);
         const char *msg = cocob_context_error(f.ctx);
         ck_assert_msg(strstr(msg, f.images) &&
@@ -345,9 +344,9 @@ START_TEST(a_data_set_over_the_limit_is_refused)
                                       "than the 83 bytes"),
                       "%s", msg);
         /* The first 6 examples fit. */
-        ck_assert_int_eq(
-            cocob_dataset_read_idx(f.ctx, f.images, f.labels, 6, sizeof pixels - 1, &d),
-            COCOB_OK);
+        ck_assert_int_eq(cocob_dataset_read_idx(f.ctx, f.images, f.labels, 6, sizeof pixels - 1,
+                                                &d),
+                         COCOB_OK);
         ck_assert_uint_eq(cocob_dataset_count(d), 6);
         cocob_dataset_destroy(d);
     }

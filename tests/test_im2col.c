@@ -13,12 +13,9 @@
 
 /* batch, channels, height, width, kernel_h, kernel_w, stride, pad, out_h, out_w */
 static const cocob_conv_shape shapes[] = {
-    {2, 3, 7, 9, 3, 3, 1, 1, 7, 9},
-    {3, 2, 10, 6, 5, 5, 2, 2, 5, 3},
-    {2, 1, 28, 28, 5, 5, 1, 0, 24, 24},
-    {2, 4, 8, 5, 3, 3, 2, 0, 3, 2},
-    {1, 2, 6, 11, 3, 5, 1, 2, 8, 11},
-    {4, 3, 9, 7, 3, 3, 2, 1, 5, 4},
+    {2, 3, 7, 9, 3, 3, 1, 1, 7, 9},     {3, 2, 10, 6, 5, 5, 2, 2, 5, 3},
+    {2, 1, 28, 28, 5, 5, 1, 0, 24, 24}, {2, 4, 8, 5, 3, 3, 2, 0, 3, 2},
+    {1, 2, 6, 11, 3, 5, 1, 2, 8, 11},   {4, 3, 9, 7, 3, 3, 2, 1, 5, 4},
 };
 
 static size_t x_count(const cocob_conv_shape *s)
@@ -50,7 +47,8 @@ enum { IN_OFF = 3, OUT_OFF = 5, TAIL = 2 };
 static float *run(cocob_context *ctx, int forward, const cocob_conv_shape *s, const float *in)
 {
     cocob_backend *b = ctx->backend;
-    size_t n_in = forward ? x_count(s) : col_count(s), n_out = forward ? col_count(s) : x_count(s);
+    size_t n_in = forward ? x_count(s) : col_count(s),
+           n_out = forward ? col_count(s) : x_count(s);
     size_t in_len = IN_OFF + n_in + TAIL, out_len = OUT_OFF + n_out + TAIL;
     cocob_buffer *bi, *bo;
     ck_assert_int_eq(b->iface->alloc(b, in_len * sizeof(float), &bi), COCOB_OK);
@@ -192,7 +190,8 @@ START_TEST(arguments_are_checked)
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "stride 0 must all be nonzero"));
     s.stride = 2;
     ck_assert_int_eq(cocob_op_col2im(b, &s, col, x), COCOB_ERR_SHAPE);
-    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "col2im: the output is given as 5 x 5"));
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "col2im: the output is given as 5 x 5"));
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "gives 3 x 3"));
     s.kernel_h = 8;
     ck_assert_int_eq(cocob_op_im2col(b, &s, x, col), COCOB_ERR_SHAPE);

@@ -91,7 +91,11 @@ START_TEST(reference_matches_cases_worked_by_hand)
     ck_assert(memcmp(idx + TEST_OFF, corners, sizeof corners) == 0);
     dx = run_grad(ctx, &o, dy, idx + TEST_OFF);
     for (int i = 0; i < 25; i++)
-        ck_assert_float_eq(dx[TEST_OFF + i], i == 0 ? 1 : i == 2 ? 2 : i == 10 ? 3 : i == 12 ? 4 : 0);
+        ck_assert_float_eq(dx[TEST_OFF + i], i == 0    ? 1
+                                             : i == 2  ? 2
+                                             : i == 10 ? 3
+                                             : i == 12 ? 4
+                                                       : 0);
     free(y);
     free(idx);
     free(dx);

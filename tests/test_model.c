@@ -45,8 +45,8 @@ START_TEST(spec_items_parse)
                               "conv:16x3x3:s2:p1,tanh,maxpool:3:s2,flatten,dropout:0.25,"
                               "dense:7,sigmoid");
     ck_assert_uint_eq(m->count, 7);
-    ck_assert_uint_eq(m->layers[0].out.h, 16);          /* (32 + 2 - 3) / 2 + 1 */
-    ck_assert_uint_eq(m->layers[2].out.h, 7);           /* (16 - 3) / 2 + 1 */
+    ck_assert_uint_eq(m->layers[0].out.h, 16); /* (32 + 2 - 3) / 2 + 1 */
+    ck_assert_uint_eq(m->layers[2].out.h, 7);  /* (16 - 3) / 2 + 1 */
     ck_assert_uint_eq(m->layers[3].out.c, 16 * 7 * 7);
     ck_assert_float_eq(m->layers[4].desc.rate, 0.25f);
     ck_assert_uint_eq(cocob_model_outputs(m), 7);
@@ -85,8 +85,8 @@ START_TEST(bad_spec_items_are_pointed_at)
         cocob_model *m;
         ck_assert_int_eq(cocob_model_create(ctx, 1, 28, 28, &m), COCOB_OK);
         ck_assert_int_eq(cocob_model_add_spec(m, bad[i].spec), COCOB_ERR_INVALID_ARGUMENT);
-        ck_assert_msg(strstr(cocob_context_error(ctx), bad[i].quoted) != NULL,
-                      "\"%s\" gave: %s", bad[i].spec, cocob_context_error(ctx));
+        ck_assert_msg(strstr(cocob_context_error(ctx), bad[i].quoted) != NULL, "\"%s\" gave: %s",
+                      bad[i].spec, cocob_context_error(ctx));
         cocob_model_destroy(m);
     }
     cocob_context_destroy(ctx);
@@ -156,7 +156,8 @@ START_TEST(init_is_seeded_and_within_limits)
     ck_assert_int_eq(cocob_model_init(b, 7), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(c, 8), COCOB_OK);
     size_t n = cocob_model_param_count(a);
-    float *wa = malloc(n * sizeof *wa), *wb = malloc(n * sizeof *wb), *wc = malloc(n * sizeof *wc);
+    float *wa = malloc(n * sizeof *wa), *wb = malloc(n * sizeof *wb),
+          *wc = malloc(n * sizeof *wc);
     ck_assert(wa && wb && wc);
     ck_assert_int_eq(cocob_tensor_download(cocob_model_params(a), wa, n), COCOB_OK);
     ck_assert_int_eq(cocob_tensor_download(cocob_model_params(b), wb, n), COCOB_OK);

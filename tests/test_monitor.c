@@ -14,7 +14,7 @@ enum { SIDE = 6, PIXELS = SIDE * SIDE, EXAMPLES = 40, BATCH = 10 };
 
 typedef struct watch {
     cocob_model *m;
-    float *start, *before;      /* the weights at the start, and before the step */
+    float *start, *before; /* the weights at the start, and before the step */
     size_t reports;
     int is_cocob, checked;
 } watch;

@@ -66,8 +66,7 @@ static cocob_span at(cocob_buffer *to, size_t off)
 
 /* got must be want, with a message naming op and each of the two words
  * given (NULL: none). */
-#define REFUSED(call, want, op, word1, word2)                                                      \
-    refused(call, want, op, word1, word2, __LINE__)
+#define REFUSED(call, want, op, word1, word2) refused(call, want, op, word1, word2, __LINE__)
 
 static void refused(cocob_status got, cocob_status want, const char *op, const char *word1,
                     const char *word2, int line)
@@ -87,16 +86,15 @@ START_TEST(gemm_refuses)
 {
     setup(_i);
     /* C, 4 x 4 from float 60, ends past float 64. */
-    REFUSED(cocob_op_gemm(b, 0, 0, 4, 4, 4, 1, at(buf, 0), 4, at(other, 0), 4, 0,
-                          at(other, 60), 4),
+    REFUSED(cocob_op_gemm(b, 0, 0, 4, 4, 4, 1, at(buf, 0), 4, at(other, 0), 4, 0, at(other, 60),
+                          4),
             COCOB_ERR_SHAPE, "gemm", "C, 4 x 4", "offset 60");
     /* A, 2 rows of lda = SIZE_MAX: (2 - 1) SIZE_MAX + 4 wraps. */
     REFUSED(cocob_op_gemm(b, 0, 0, 2, 4, 4, 1, at(buf, 0), SIZE_MAX, at(other, 0), 4, 0,
                           at(other, 0), 4),
             COCOB_ERR_SHAPE, "gemm", "A, 2 x 4", NULL);
     /* C from float 8 runs into A's 16 floats. */
-    REFUSED(cocob_op_gemm(b, 0, 0, 4, 4, 4, 1, at(buf, 0), 4, at(other, 0), 4, 0, at(buf, 8),
-                          4),
+    REFUSED(cocob_op_gemm(b, 0, 0, 4, 4, 4, 1, at(buf, 0), 4, at(other, 0), 4, 0, at(buf, 8), 4),
             COCOB_ERR_INVALID_ARGUMENT, "gemm", "C (16 elements from offset 8)", "overlaps A");
     /* Not even the very same span: gemm is never in place. */
     REFUSED(cocob_op_gemm(b, 0, 0, 4, 4, 4, 1, at(buf, 0), 4, at(other, 0), 4, 0, at(other, 0),
@@ -138,8 +136,8 @@ END_TEST
 START_TEST(activation_refuses_and_runs_in_place)
 {
     setup(_i);
-    REFUSED(cocob_op_activation(b, COCOB_ACT_RELU, at(buf, 0), at(other, 60), 8),
-            COCOB_ERR_SHAPE, "activation", "y needs 8 floats from offset 60", NULL);
+    REFUSED(cocob_op_activation(b, COCOB_ACT_RELU, at(buf, 0), at(other, 60), 8), COCOB_ERR_SHAPE,
+            "activation", "y needs 8 floats from offset 60", NULL);
     /* An offset near SIZE_MAX: offset + n would wrap to a small number. */
     REFUSED(cocob_op_activation(b, COCOB_ACT_RELU, at(buf, SIZE_MAX - 2), at(other, 0), 8),
             COCOB_ERR_SHAPE, "activation", "x needs 8 floats", NULL);
@@ -161,8 +159,7 @@ START_TEST(softmax_xent_and_argmax_refuse)
     setup(_i);
     REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 4), at(buf, 60), 2, 4),
             COCOB_ERR_SHAPE, "softmax_xent", "offsets 0 and 60", NULL);
-    REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 4), at(buf, 8), HUGE,
-                                  4),
+    REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 4), at(buf, 8), HUGE, 4),
             COCOB_ERR_SHAPE, "softmax_xent", "more than size_t can count", NULL);
     REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 4), at(buf, 7), 2, 4),
             COCOB_ERR_INVALID_ARGUMENT, "softmax_xent", "dlogits", "overlaps logits");
@@ -225,7 +222,8 @@ START_TEST(im2col_swap_axes_and_maxpool_refuse)
     REFUSED(cocob_op_maxpool_grad(b, &many, at(buf, 0), at(other, 0), at(other, 8)),
             COCOB_ERR_SHAPE, "maxpool_grad", "more elements than size_t can count", NULL);
     REFUSED(cocob_op_maxpool(b, &ps, at(buf, 0), at(other, 0), at(other, 4)),
-            COCOB_ERR_INVALID_ARGUMENT, "maxpool", "y (8 elements from offset 0)", "overlaps idx");
+            COCOB_ERR_INVALID_ARGUMENT, "maxpool", "y (8 elements from offset 0)",
+            "overlaps idx");
     REFUSED(cocob_op_maxpool_grad(b, &ps, at(buf, 0), at(other, 0), at(buf, 4)),
             COCOB_ERR_INVALID_ARGUMENT, "maxpool_grad", "dx", "overlaps dy");
     teardown();
@@ -281,8 +279,8 @@ START_TEST(updates_refuse)
             "w (8 elements from offset 0)", "overlaps grad");
     shared = a;
     shared.state[COCOB_STATE_G] = state[COCOB_STATE_L];
-    REFUSED(cocob_op_cocob_update(b, &shared), COCOB_ERR_INVALID_ARGUMENT, "cocob_update",
-            "L", "overlaps G");
+    REFUSED(cocob_op_cocob_update(b, &shared), COCOB_ERR_INVALID_ARGUMENT, "cocob_update", "L",
+            "overlaps G");
 
     cocob_baseline_args ba = {.w = buf, .grad = other, .n = 8};
     ba.state[0] = state[0];
@@ -311,8 +309,8 @@ START_TEST(updates_refuse)
     bad = ba;
     bad.grad = state[0];
     bad.grad_offset = 3;
-    REFUSED(cocob_op_adagrad_update(b, &bad), COCOB_ERR_INVALID_ARGUMENT, "adagrad_update",
-            "sum", "overlaps grad");
+    REFUSED(cocob_op_adagrad_update(b, &bad), COCOB_ERR_INVALID_ARGUMENT, "adagrad_update", "sum",
+            "overlaps grad");
     for (int k = 0; k < COCOB_STATE_COUNT; k++)
         b->iface->free(b, state[k]);
     teardown();

@@ -148,15 +148,9 @@ static void damage(const char *path, int how)
     FILE *f = fopen(path, "r+b");
     ck_assert_ptr_nonnull(f);
     switch (how) {
-    case 0: /* cut in half */
-        ck_assert_int_eq(ftruncate(fileno(f), st.st_size / 2), 0);
-        break;
-    case 1: /* shorter than its header */
-        ck_assert_int_eq(ftruncate(fileno(f), 10), 0);
-        break;
-    case 2: /* empty */
-        ck_assert_int_eq(ftruncate(fileno(f), 0), 0);
-        break;
+    case 0: /* cut in half */ ck_assert_int_eq(ftruncate(fileno(f), st.st_size / 2), 0); break;
+    case 1: /* shorter than its header */ ck_assert_int_eq(ftruncate(fileno(f), 10), 0); break;
+    case 2: /* empty */ ck_assert_int_eq(ftruncate(fileno(f), 0), 0); break;
     case 3: /* one flipped byte in the binary */
     case 4: /* one flipped byte in the magic */
     {
@@ -278,8 +272,8 @@ static void *write_entries(void *arg)
     unsigned char bin[ENTRY_BYTES];
     memset(bin, 'a' + job->id, sizeof bin);
     for (int i = 0; i < WRITES && !job->failed; i++)
-        job->failed = cocob_cl_cache_write(job->dir, shared_key, bin, sizeof bin,
-                                           job->reason, sizeof job->reason) != 0;
+        job->failed = cocob_cl_cache_write(job->dir, shared_key, bin, sizeof bin, job->reason,
+                                           sizeof job->reason) != 0;
     return NULL;
 }
 
@@ -309,8 +303,8 @@ START_TEST(an_entry_is_replaced_whole)
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(fclose(f), 0);
 
-    ck_assert_int_eq(cocob_cl_cache_write(dir, shared_key, first, sizeof first, reason,
-                                          sizeof reason), 0);
+    ck_assert_int_eq(
+        cocob_cl_cache_write(dir, shared_key, first, sizeof first, reason, sizeof reason), 0);
     struct stat st;
     ck_assert_int_eq(lstat(link, &st), 0);
     ck_assert_msg(S_ISLNK(st.st_mode), "the symlink was replaced by a file");

@@ -13,11 +13,16 @@ START_TEST(every_form_parses)
         const char *text;
         cocob_selector_kind kind;
     } forms[] = {
-        {"auto", COCOB_SELECT_AUTO},   {"AUTO", COCOB_SELECT_AUTO},
-        {"ref", COCOB_SELECT_REF},     {"opencl", COCOB_SELECT_OPENCL},
-        {"gpu", COCOB_SELECT_GPU},     {"Gpu", COCOB_SELECT_GPU},
-        {"cpu", COCOB_SELECT_CPU},     {"opencl:0:0", COCOB_SELECT_INDEX},
-        {"OpenCL:2:13", COCOB_SELECT_INDEX}, {"geforce", COCOB_SELECT_NAME},
+        {"auto", COCOB_SELECT_AUTO},
+        {"AUTO", COCOB_SELECT_AUTO},
+        {"ref", COCOB_SELECT_REF},
+        {"opencl", COCOB_SELECT_OPENCL},
+        {"gpu", COCOB_SELECT_GPU},
+        {"Gpu", COCOB_SELECT_GPU},
+        {"cpu", COCOB_SELECT_CPU},
+        {"opencl:0:0", COCOB_SELECT_INDEX},
+        {"OpenCL:2:13", COCOB_SELECT_INDEX},
+        {"geforce", COCOB_SELECT_NAME},
         {"pthread-skylake", COCOB_SELECT_NAME},
     };
     cocob_error err;
@@ -36,8 +41,13 @@ END_TEST
 
 START_TEST(malformed_selectors_are_errors)
 {
-    static const char *const bad[] = {"", "opencl:", "opencl:0", "opencl:a:b", "opencl:0:0:0",
-                                      "opencl:-1:0", "opencl:0:99999999"};
+    static const char *const bad[] = {"",
+                                      "opencl:",
+                                      "opencl:0",
+                                      "opencl:a:b",
+                                      "opencl:0:0:0",
+                                      "opencl:-1:0",
+                                      "opencl:0:99999999"};
     cocob_error err;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cocob_selector sel;
@@ -106,17 +116,17 @@ static size_t pick(cocob_device_list *list, const char *text)
 START_TEST(selectors_pick_the_right_device)
 {
     cocob_device_list *list = fake_list();
-    ck_assert_int_eq(pick(list, "auto"), 5);            /* the first discrete GPU */
+    ck_assert_int_eq(pick(list, "auto"), 5); /* the first discrete GPU */
     ck_assert_int_eq(pick(list, "gpu"), 5);
-    ck_assert_int_eq(pick(list, "cpu"), 1);             /* the cpu backend */
+    ck_assert_int_eq(pick(list, "cpu"), 1); /* the cpu backend */
     ck_assert_int_eq(pick(list, "ref"), 0);
-    ck_assert_int_eq(pick(list, "opencl"), 2);          /* the first OpenCL device */
-    ck_assert_int_eq(pick(list, "opencl:0:0"), 2);      /* the OpenCL CPU device */
+    ck_assert_int_eq(pick(list, "opencl"), 2);     /* the first OpenCL device */
+    ck_assert_int_eq(pick(list, "opencl:0:0"), 2); /* the OpenCL CPU device */
     ck_assert_int_eq(pick(list, "pthread"), 2);
     ck_assert_int_eq(pick(list, "opencl:1:1"), 4);
-    ck_assert_int_eq(pick(list, "geforce"), 6);         /* case does not matter */
+    ck_assert_int_eq(pick(list, "geforce"), 6); /* case does not matter */
     ck_assert_int_eq(pick(list, "UHD"), 3);
-    ck_assert_int_eq(pick(list, "nvidia"), 5);          /* the first of two */
+    ck_assert_int_eq(pick(list, "nvidia"), 5); /* the first of two */
     free_fake(list);
 }
 END_TEST

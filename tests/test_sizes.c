@@ -65,8 +65,8 @@ START_TEST(train_refuses_an_absurd_batch)
         o.batch = absurd[i];
         ck_assert_int_eq(cocob_train(r.model, r.opt, r.data, r.data, &o),
                          COCOB_ERR_INVALID_ARGUMENT);
-        ck_assert_msg(strstr(cocob_context_error(r.ctx), "train: a batch of"),
-                      "%s", cocob_context_error(r.ctx));
+        ck_assert_msg(strstr(cocob_context_error(r.ctx), "train: a batch of"), "%s",
+                      cocob_context_error(r.ctx));
     }
     close_run(&r);
 }
@@ -79,8 +79,8 @@ START_TEST(evaluate_refuses_an_absurd_batch)
         double loss, accuracy;
         ck_assert_int_eq(cocob_evaluate(r.model, r.data, absurd[i], &loss, &accuracy),
                          COCOB_ERR_INVALID_ARGUMENT);
-        ck_assert_msg(strstr(cocob_context_error(r.ctx), "evaluate: a batch of"),
-                      "%s", cocob_context_error(r.ctx));
+        ck_assert_msg(strstr(cocob_context_error(r.ctx), "evaluate: a batch of"), "%s",
+                      cocob_context_error(r.ctx));
     }
     close_run(&r);
 }

@@ -21,9 +21,10 @@ static void run(cocob_context *ctx, const float *logits, const int32_t *labels, 
 {
     cocob_backend *b = ctx->backend;
     size_t n = rows * classes;
-    cocob_buffer *bx = test_put(b, logits, n), *bl = test_put(b, labels, rows), *bloss = test_put(b, NULL, rows),
-                 *bd = test_put(b, NULL, n);
-    cocob_span sx = {bx, TEST_OFF}, sl = {bl, TEST_OFF}, sloss = {bloss, TEST_OFF}, sd = {bd, TEST_OFF};
+    cocob_buffer *bx = test_put(b, logits, n), *bl = test_put(b, labels, rows),
+                 *bloss = test_put(b, NULL, rows), *bd = test_put(b, NULL, n);
+    cocob_span sx = {bx, TEST_OFF}, sl = {bl, TEST_OFF}, sloss = {bloss, TEST_OFF},
+               sd = {bd, TEST_OFF};
     cocob_status s = cocob_op_softmax_xent(b, sx, sl, sloss, sd, rows, classes);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bx);
@@ -43,23 +44,34 @@ START_TEST(cases_worked_by_hand)
      * exactly. Rows 3 to 6: labels outside [0, 4) give NaN, not a read out
      * of bounds. Row 7: a NaN logit spreads to the whole row. */
     const float x[ROWS * C] = {
-        0, 0, 0, 0,  1e4f, -1e4f, 0, -1e4f,  1e4f, -1e4f, 0, -1e4f,
-        1, 2, 3, 4,  1, 2, 3, 4,  1, 2, 3, 4,  1, 2, 3, 4,  1, NAN, 3, 4,
+        0, 0, 0, 0, 1e4f, -1e4f, 0, -1e4f, 1e4f, -1e4f, 0, -1e4f, 1, 2,   3, 4,
+        1, 2, 3, 4, 1,    2,     3, 4,     1,    2,     3, 4,     1, NAN, 3, 4,
     };
     const int32_t labels[ROWS] = {2, 0, 1, -1, 4, INT32_MIN, INT32_MAX, 0};
     const float loss_want[3] = {0, 0, 2e4f};
-    const float d_want[3 * C] = {0.25f / ROWS, 0.25f / ROWS, -0.75f / ROWS, 0.25f / ROWS,
-                                 0, 0, 0, 0,
-                                 1.0f / ROWS, -1.0f / ROWS, 0, 0};
+    const float d_want[3 * C] = {0.25f / ROWS,
+                                 0.25f / ROWS,
+                                 -0.75f / ROWS,
+                                 0.25f / ROWS,
+                                 0,
+                                 0,
+                                 0,
+                                 0,
+                                 1.0f / ROWS,
+                                 -1.0f / ROWS,
+                                 0,
+                                 0};
     float *loss, *d;
     run(ctx, x, labels, ROWS, C, &loss, &d);
     /* log 4 is the one rounded value: within one ulp, allowing a device's
      * log its 3 ulp, 4 units of 2^-24 here. */
-    ck_assert_msg(fabs(loss[TEST_OFF] - log(4.0)) <= 4 * 0x1p-24 * log(4.0), "log 4: %.9g", loss[TEST_OFF]);
+    ck_assert_msg(fabs(loss[TEST_OFF] - log(4.0)) <= 4 * 0x1p-24 * log(4.0), "log 4: %.9g",
+                  loss[TEST_OFF]);
     ck_assert(memcmp(loss + TEST_OFF + 1, loss_want + 1, 2 * sizeof(float)) == 0);
     ck_assert(memcmp(d + TEST_OFF, d_want, sizeof d_want) == 0);
     for (int r = 3; r < ROWS; r++) {
-        ck_assert_msg(isnan(loss[TEST_OFF + r]), "label %d: loss %g", labels[r], loss[TEST_OFF + r]);
+        ck_assert_msg(isnan(loss[TEST_OFF + r]), "label %d: loss %g", labels[r],
+                      loss[TEST_OFF + r]);
         for (int c = 0; c < C; c++)
             ck_assert(isnan(d[TEST_OFF + r * C + c]));
     }
@@ -148,8 +160,8 @@ static double check_against_maths(const char *who, const rounding *k, const floa
         double bound = E * u + k->log_u * u * log(s) + u * gap + u * want;
         double e = fabs(loss[r] - want);
         if (!(e <= bound))
-            ck_abort_msg("%s: row %zu's loss %.9g is %g from %.17g (bound %g)", who, r, loss[r], e,
-                         want, bound);
+            ck_abort_msg("%s: row %zu's loss %.9g is %g from %.17g (bound %g)", who, r, loss[r],
+                         e, want, bound);
         worst = fmax(worst, e / bound);
         for (size_t c = 0; c < classes; c++) {
             double db, dw = dlogit(k, row, classes, c, labels[r], rows, &db);
@@ -249,8 +261,8 @@ START_TEST(kernel_is_within_its_bound_of_the_maths)
     run(ctx, x, labels, ROWS, C, &loss, &d);
     const cocob_cl_backend *b = (const cocob_cl_backend *)ctx->backend;
     const rounding cl_rounding = {6, 6, b->dev.correct_divide ? 1 : 5};
-    double worst = check_against_maths("kernel", &cl_rounding, x, labels, loss + TEST_OFF, d + TEST_OFF,
-                                       ROWS, C);
+    double worst = check_against_maths("kernel", &cl_rounding, x, labels, loss + TEST_OFF,
+                                       d + TEST_OFF, ROWS, C);
     size_t at;
     double loss_apart = test_max_rel_err(loss + TEST_OFF, loss_ref + TEST_OFF, ROWS, &at);
     double d_apart = test_max_rel_err(d + TEST_OFF, d_ref + TEST_OFF, ROWS * C, &at);
@@ -286,7 +298,8 @@ START_TEST(arguments_are_checked)
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "more than size_t can count"));
     /* 5 x 10 dlogits fit from 60, but not 6 x 10. */
     ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, 6, 10), COCOB_ERR_SHAPE);
-    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "need 60 floats from offsets 0 and 60"));
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "need 60 floats from offsets 0 and 60"));
     ck_assert_int_eq(cocob_op_fill(b, buf, 50, 0.0f, 5), COCOB_OK);
     ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, 5, 10), COCOB_OK);
     b->iface->free(b, buf);

@@ -70,7 +70,8 @@ START_TEST(device_matches_the_reference)
      * orders are each within gamma_n of the exact sum: 2 n u apart at most. */
     size_t n = test_small() ? small_sizes[_i % SIZES] : sizes[_i % SIZES];
     int form = _i / SIZES;
-    float *x = uniform(n, 10 + (uint64_t)_i, -3, 3, 0), *y = uniform(n, 20 + (uint64_t)_i, -1, 1, 0);
+    float *x = uniform(n, 10 + (uint64_t)_i, -3, 3, 0),
+          *y = uniform(n, 20 + (uint64_t)_i, -1, 1, 0);
     float *z = uniform(n, 30 + (uint64_t)_i, -2, 2, 1);
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     const float *ys = form >= 1 ? y : NULL, *zs = form == 2 ? z : NULL;
@@ -79,10 +80,10 @@ START_TEST(device_matches_the_reference)
                   "n %zu form %d: min %g/%g max %g/%g count %zu/%zu", n, form, got.min, want.min,
                   got.max, want.max, got.count, want.count);
     double bound = 2.0 * (double)n * 0x1p-24;
-    double e_sum = fabs(got.sum - want.sum) / want.sum, e_sq = fabs(got.sum_sq - want.sum_sq) /
-                                                                 want.sum_sq;
-    ck_assert_msg(e_sum <= bound && e_sq <= bound, "n %zu form %d: sums %g and %g apart (bound %g)",
-                  n, form, e_sum, e_sq, bound);
+    double e_sum = fabs(got.sum - want.sum) / want.sum,
+           e_sq = fabs(got.sum_sq - want.sum_sq) / want.sum_sq;
+    ck_assert_msg(e_sum <= bound && e_sq <= bound,
+                  "n %zu form %d: sums %g and %g apart (bound %g)", n, form, e_sum, e_sq, bound);
     printf("stats n %zu form %d: sums %.3g and %.3g apart relatively (bound %.3g)\n", n, form,
            e_sum, e_sq, bound);
     free(x);

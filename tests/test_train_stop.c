@@ -115,8 +115,8 @@ static cocob_train_options options(size_t epochs, const char *checkpoint, stoppe
     return o;
 }
 
-static void assert_saved_at(const char *selector, const char *path, uint64_t epoch,
-                            uint64_t step, uint64_t total)
+static void assert_saved_at(const char *selector, const char *path, uint64_t epoch, uint64_t step,
+                            uint64_t total)
 {
     setup t = make(selector);
     cocob_progress p;
@@ -198,7 +198,7 @@ START_TEST(a_stopped_run_saves_where_it_stopped_and_resumes_exactly)
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(late.ctx));
     got = weights(&late);
     ck_assert_msg(memcmp(got, want, n * sizeof *got) == 0, "asking and not stopping changed "
-                  "the run");
+                                                           "the run");
     free(got);
     done(&late);
 
@@ -255,8 +255,8 @@ START_TEST(a_failed_evaluation_keeps_the_epoch)
     ck_assert_msg(s == COCOB_ERR_OUT_OF_MEMORY, "%s: %s", cocob_status_name(s), msg);
     ck_assert_msg(strncmp(msg, "epoch 1: during the test evaluation: ", 37) == 0, "%s", msg);
     ck_assert_uint_eq(seen.count, 1);
-    ck_assert_msg(isfinite(seen.last.train_loss) && seen.last.train_loss > 0,
-                  "train loss %g", seen.last.train_loss);
+    ck_assert_msg(isfinite(seen.last.train_loss) && seen.last.train_loss > 0, "train loss %g",
+                  seen.last.train_loss);
     ck_assert_msg(seen.last.test_loss == -1 && seen.last.test_accuracy == -1,
                   "test loss %g, accuracy %g after a failed evaluation", seen.last.test_loss,
                   seen.last.test_accuracy);

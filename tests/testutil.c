@@ -92,8 +92,9 @@ double test_max_rel_err(const float *a, const float *b, size_t n, size_t *where)
     for (size_t i = 0; i < n; i++) {
         double x = a[i], y = b[i];
         double scale = fmax(fabs(x), fabs(y));
-        double e = x == y ? 0 : (isnan(x) || isnan(y) || scale == 0) ? INFINITY
-                                                                     : fabs(x - y) / scale;
+        double e = x == y                                 ? 0
+                   : (isnan(x) || isnan(y) || scale == 0) ? INFINITY
+                                                          : fabs(x - y) / scale;
         if (e > worst) {
             worst = e;
             at = i;

@@ -85,21 +85,21 @@ typedef void (*cocob_log_fn)(cocob_log_level level, const char *message, void *u
 /* ---- Devices ---------------------------------------------------------- */
 
 typedef enum cocob_device_type {
-    COCOB_DEVICE_REF = 0,        /* the plain-C reference backend */
+    COCOB_DEVICE_REF = 0, /* the plain-C reference backend */
     COCOB_DEVICE_GPU_DISCRETE,
     COCOB_DEVICE_GPU_INTEGRATED, /* a GPU that shares the host's memory */
     COCOB_DEVICE_ACCELERATOR,
-    COCOB_DEVICE_CPU             /* the cpu backend, or an OpenCL CPU device such as PoCL */
+    COCOB_DEVICE_CPU /* the cpu backend, or an OpenCL CPU device such as PoCL */
 } cocob_device_type;
 
 /* "discrete GPU", "integrated GPU", "accelerator", "CPU", "reference". */
 COCOB_API const char *cocob_device_type_name(cocob_device_type t);
 
 typedef struct cocob_device_info {
-    char selector[32];          /* "ref", "cpu" or "opencl:P:D" */
+    char selector[32]; /* "ref", "cpu" or "opencl:P:D" */
     cocob_device_type type;
-    int platform_index;         /* -1 for ref and cpu */
-    int device_index;           /* -1 for ref and cpu */
+    int platform_index; /* -1 for ref and cpu */
+    int device_index;   /* -1 for ref and cpu */
     char name[256];
     char vendor[256];
     char driver_version[128];
@@ -112,11 +112,11 @@ typedef struct cocob_device_info {
     uint64_t global_mem_bytes;
     uint64_t max_alloc_bytes;
     uint64_t local_mem_bytes;
-    size_t max_work_group_size; /* and no more than CL_DEVICE_MAX_WORK_ITEM_SIZES[0] */
+    size_t max_work_group_size;   /* and no more than CL_DEVICE_MAX_WORK_ITEM_SIZES[0] */
     unsigned mem_base_addr_align; /* bytes (CL_DEVICE_MEM_BASE_ADDR_ALIGN is in bits) */
-    int host_unified_memory;    /* CL_DEVICE_HOST_UNIFIED_MEMORY: it shares the host's memory */
-    int fp16;                   /* cl_khr_fp16 */
-    int fp64;                   /* cl_khr_fp64, or a CL_DEVICE_DOUBLE_FP_CONFIG */
+    int host_unified_memory;      /* CL_DEVICE_HOST_UNIFIED_MEMORY: it shares the host's memory */
+    int fp16;                     /* cl_khr_fp16 */
+    int fp64;                     /* cl_khr_fp64, or a CL_DEVICE_DOUBLE_FP_CONFIG */
 } cocob_device_info;
 
 /* A snapshot of the devices. Its readers (count, get, note, error) may run
@@ -172,9 +172,9 @@ typedef struct cocob_options {
      * case-insensitive part of a device's name. NULL reads $COCOB_DEVICE,
      * and "auto" when that is unset. */
     const char *device;
-    cocob_log_fn log;           /* NULL writes to stderr */
+    cocob_log_fn log; /* NULL writes to stderr */
     void *log_user;
-    cocob_log_level log_level;  /* messages below this level are dropped */
+    cocob_log_level log_level; /* messages below this level are dropped */
     /* OFF reads $COCOB_VERIFY: 1 is STOP. */
     cocob_verify_mode verify;
 } cocob_options;
@@ -222,8 +222,8 @@ COCOB_API cocob_status cocob_tensor_copy(cocob_tensor *dst, const cocob_tensor *
 /* ---- The COCOB-Backprop optimizer --------------------------------------- */
 
 typedef struct cocob_cocob_config {
-    float alpha;        /* caps the first steps' size at 1/alpha; default 100 */
-    float initial_L;    /* the starting value of L, keeps 0/0 away; default 1e-8 */
+    float alpha;     /* caps the first steps' size at 1/alpha; default 100 */
+    float initial_L; /* the starting value of L, keeps 0/0 away; default 1e-8 */
     /* Coupled: adds weight_decay * w to each gradient; default 0. A double,
      * as the baselines' is; the step rounds it to a float once. */
     double weight_decay;
@@ -245,12 +245,12 @@ typedef enum cocob_cocob_state {
  * PyTorch 1.13's torch.optim documents it. */
 typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_COCOB = 0,
-    COCOB_OPTIMIZER_SGD,      /* momentum, dampening and Nesterov's form optional */
-    COCOB_OPTIMIZER_ADAGRAD,  /* lr_decay 0, initial accumulator 0 */
-    COCOB_OPTIMIZER_RMSPROP,  /* not centred, no momentum */
+    COCOB_OPTIMIZER_SGD,     /* momentum, dampening and Nesterov's form optional */
+    COCOB_OPTIMIZER_ADAGRAD, /* lr_decay 0, initial accumulator 0 */
+    COCOB_OPTIMIZER_RMSPROP, /* not centred, no momentum */
     COCOB_OPTIMIZER_ADADELTA,
-    COCOB_OPTIMIZER_ADAM,     /* with bias correction; weight decay coupled */
-    COCOB_OPTIMIZER_ADAMW,    /* Adam with decoupled weight decay */
+    COCOB_OPTIMIZER_ADAM,  /* with bias correction; weight decay coupled */
+    COCOB_OPTIMIZER_ADAMW, /* Adam with decoupled weight decay */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
@@ -266,23 +266,24 @@ COCOB_API cocob_status cocob_optimizer_kind_parse(const char *name, cocob_optimi
  * use must stay 0, as cocob_optimizer_config_init leaves it. */
 typedef struct cocob_optimizer_config {
     cocob_optimizer_kind kind;
-    cocob_cocob_config cocob;  /* COCOB's settings alone; it has no learning rate */
-    double lr;                 /* every baseline; SGD's has no default */
-    double momentum;           /* SGD */
-    double dampening;          /* SGD */
-    int nesterov;              /* SGD: needs momentum and no dampening */
-    double weight_decay;       /* baselines: coupled (joins the gradient); AdamW: decoupled,
+    cocob_cocob_config cocob; /* COCOB's settings alone; it has no learning rate */
+    double lr;                /* every baseline; SGD's has no default */
+    double momentum;          /* SGD */
+    double dampening;         /* SGD */
+    int nesterov;             /* SGD: needs momentum and no dampening */
+    double weight_decay;      /* baselines: coupled (joins the gradient); AdamW: decoupled,
                                 * each step first scales w by 1 - lr * weight_decay */
-    double rho;                /* RMSProp's alpha, Adadelta's rho */
-    double eps;                /* AdaGrad, RMSProp, Adadelta, Adam, AdamW; above 0 */
-    double beta1, beta2;       /* Adam, AdamW */
+    double rho;               /* RMSProp's alpha, Adadelta's rho */
+    double eps;               /* AdaGrad, RMSProp, Adadelta, Adam, AdamW; above 0 */
+    double beta1, beta2;      /* Adam, AdamW */
 } cocob_optimizer_config;
 
 /* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
  * AdaGrad lr 1e-2, eps 1e-10; RMSProp lr 1e-2, rho 0.99, eps 1e-8;
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
  * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own. */
-COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_kind kind);
+COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
+                                           cocob_optimizer_kind kind);
 
 /* The settings by the names of their fields: "lr", "momentum", "dampening",
  * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", and COCOB's
@@ -301,17 +302,19 @@ typedef struct cocob_optimizer cocob_optimizer;
  * outlive it; cfg NULL is COCOB's defaults. COCOB's w1 is the tensors'
  * values now. A setting out of range, or set where the kind has no use
  * for it, is an error naming both. */
-COCOB_API cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_config *cfg,
-                                              size_t count, cocob_tensor *const *params,
-                                              cocob_optimizer **out);
+COCOB_API cocob_status cocob_optimizer_create(cocob_context *ctx,
+                                              const cocob_optimizer_config *cfg, size_t count,
+                                              cocob_tensor *const *params, cocob_optimizer **out);
 COCOB_API void cocob_optimizer_destroy(cocob_optimizer *opt);
 
 /* One step: grads[i] is the gradient of the loss for params[i], same length.
  * A gradient holding a NaN or an infinity is refused with COCOB_ERR_NONFINITE
  * before anything moves: one bad value would poison the state for good
  * (COCOB's G and theta, Adam's averages). */
-COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads);
-COCOB_API void cocob_optimizer_get_config(const cocob_optimizer *opt, cocob_optimizer_config *out);
+COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt,
+                                            const cocob_tensor *const *grads);
+COCOB_API void cocob_optimizer_get_config(const cocob_optimizer *opt,
+                                          cocob_optimizer_config *out);
 /* One line such as "Adam (lr 0.001, betas 0.9 0.999, eps 1e-08)". */
 COCOB_API void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap);
 /* The steps taken so far: Adam's t. */
@@ -333,29 +336,29 @@ COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, si
 /* ---- Models ------------------------------------------------------------- */
 
 typedef enum cocob_layer_kind {
-    COCOB_LAYER_DENSE = 0,  /* any input, read as a flat vector per example */
-    COCOB_LAYER_CONV,       /* 2-D convolution, NCHW */
+    COCOB_LAYER_DENSE = 0, /* any input, read as a flat vector per example */
+    COCOB_LAYER_CONV,      /* 2-D convolution, NCHW */
     COCOB_LAYER_MAXPOOL,
     COCOB_LAYER_RELU,
     COCOB_LAYER_TANH,
     COCOB_LAYER_SIGMOID,
-    COCOB_LAYER_DROPOUT,    /* active in training only */
-    COCOB_LAYER_FLATTEN     /* a view: C x H x W becomes one axis, nothing moves */
+    COCOB_LAYER_DROPOUT, /* active in training only */
+    COCOB_LAYER_FLATTEN  /* a view: C x H x W becomes one axis, nothing moves */
 } cocob_layer_kind;
 
 /* A layer's description; the functions below fill one in. */
 typedef struct cocob_layer {
     cocob_layer_kind kind;
-    size_t units;                       /* dense: outputs; conv: filters */
-    size_t kernel_h, kernel_w;          /* conv kernel; maxpool window (square) */
-    size_t stride, pad;                 /* conv and maxpool */
-    float rate;                         /* dropout: the probability of dropping */
+    size_t units;              /* dense: outputs; conv: filters */
+    size_t kernel_h, kernel_w; /* conv kernel; maxpool window (square) */
+    size_t stride, pad;        /* conv and maxpool */
+    float rate;                /* dropout: the probability of dropping */
 } cocob_layer;
 
 COCOB_API cocob_layer cocob_dense(size_t units);
 /* pad (k - 1) / 2 keeps the size at stride 1 ("same" for odd k). */
-COCOB_API cocob_layer cocob_conv2d(size_t filters, size_t kernel_h, size_t kernel_w, size_t stride,
-                                   size_t pad);
+COCOB_API cocob_layer cocob_conv2d(size_t filters, size_t kernel_h, size_t kernel_w,
+                                   size_t stride, size_t pad);
 COCOB_API cocob_layer cocob_maxpool(size_t size, size_t stride);
 COCOB_API cocob_layer cocob_relu(void);
 COCOB_API cocob_layer cocob_tanh(void);
@@ -448,10 +451,10 @@ COCOB_API cocob_status cocob_dataset_truncate(cocob_context *ctx, cocob_dataset 
 /* After each training step, for a progress display. */
 typedef struct cocob_step_report {
     size_t epoch, epochs;
-    size_t batch, batches;          /* this epoch's batch (from 1) and how many */
-    size_t step;                    /* steps so far, over all epochs */
-    double loss;                    /* the epoch's running mean */
-    double examples_per_second;     /* this epoch's */
+    size_t batch, batches;      /* this epoch's batch (from 1) and how many */
+    size_t step;                /* steps so far, over all epochs */
+    double loss;                /* the epoch's running mean */
+    double examples_per_second; /* this epoch's */
     double elapsed_seconds, eta_seconds;
 } cocob_step_report;
 
@@ -461,11 +464,11 @@ typedef struct cocob_step_report {
  * and saved first, whatever fails after it. */
 typedef struct cocob_epoch_report {
     size_t epoch, epochs, steps;
-    double train_loss;              /* the mean over the epoch's examples */
+    double train_loss;               /* the mean over the epoch's examples */
     double test_loss, test_accuracy; /* on the whole test set; -1 without one */
-    double seconds;                 /* training only, not the evaluation */
+    double seconds;                  /* training only, not the evaluation */
     double examples_per_second;
-    size_t skipped;                 /* batches dropped for NaN or infinity (skip_nonfinite) */
+    size_t skipped; /* batches dropped for NaN or infinity (skip_nonfinite) */
 } cocob_epoch_report;
 
 /* ---- The training monitor ---------------------------------------------- */
@@ -477,16 +480,16 @@ typedef struct cocob_epoch_report {
  * weights whose g is not 0); the weights' norm; and the drift from where
  * the run started, ||w - w_start||. */
 typedef struct cocob_tensor_stats {
-    char name[48];                     /* "l0.dense.w": layer, kind, w or b */
+    char name[48]; /* "l0.dense.w": layer, kind, w or b */
     size_t count;
-    double g_min, g_mean, g_max;       /* of |g| */
-    double L_mean, L_max;              /* COCOB only; NaN for a baseline */
+    double g_min, g_mean, g_max; /* of |g| */
+    double L_mean, L_max;        /* COCOB only; NaN for a baseline */
     double lr_mean, lr_median, lr_max;
     double w_norm, drift;
 } cocob_tensor_stats;
 
 typedef struct cocob_monitor_report {
-    size_t epoch, step, total_steps;   /* the step just taken */
+    size_t epoch, step, total_steps; /* the step just taken */
     size_t count;
     const cocob_tensor_stats *tensors; /* layer by layer, weights then biases */
 } cocob_monitor_report;
@@ -495,15 +498,15 @@ typedef struct cocob_monitor_report {
 
 /* Where a training run is. */
 typedef struct cocob_progress {
-    uint64_t epoch;         /* epochs finished */
-    uint64_t step;          /* steps taken in the epoch under way; 0 between epochs */
-    uint64_t total_steps;   /* steps taken in all */
-    uint64_t shuffle_seed;  /* cocob_train_options.seed */
+    uint64_t epoch;        /* epochs finished */
+    uint64_t step;         /* steps taken in the epoch under way; 0 between epochs */
+    uint64_t total_steps;  /* steps taken in all */
+    uint64_t shuffle_seed; /* cocob_train_options.seed */
     /* What the steps above mean: a resumed run must take the same batches
      * of the same data, so cocob_train refuses a resume where these differ
      * from its own. */
-    uint64_t batch;         /* cocob_train_options.batch */
-    uint64_t examples;      /* the training examples */
+    uint64_t batch;            /* cocob_train_options.batch */
+    uint64_t examples;         /* the training examples */
     uint64_t data_fingerprint; /* cocob_train's digest of the training data */
 } cocob_progress;
 
@@ -534,10 +537,10 @@ COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
 #define COCOB_BATCH_MAX ((size_t)1 << 31)
 
 typedef struct cocob_train_options {
-    size_t epochs;                  /* default 1 */
-    size_t batch;                   /* default 100, at most COCOB_BATCH_MAX; the last,
+    size_t epochs; /* default 1 */
+    size_t batch;  /* default 100, at most COCOB_BATCH_MAX; the last,
                                        partial batch is used */
-    uint64_t seed;                  /* the shuffle's; default 1 */
+    uint64_t seed; /* the shuffle's; default 1 */
     void (*on_step)(const cocob_step_report *r, void *user);
     void (*on_epoch)(const cocob_epoch_report *r, void *user);
     void *user;

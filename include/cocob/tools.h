@@ -41,11 +41,11 @@ COCOB_API cocob_status cocob_verify_run(cocob_context *ctx);
  * on the context's device. Each is timed over blocks of `iterations` launches,
  * the blocks alternating; the best block of each counts, as in STREAM. */
 typedef struct cocob_bench_update_result {
-    size_t size;             /* elements */
-    double update_seconds;   /* one COCOB step over size elements */
-    double update_gbps;      /* 7 floats read and 5 written per element */
-    double triad_seconds;    /* one a = b + s * c over size elements */
-    double triad_gbps;       /* 2 floats read and 1 written per element */
+    size_t size;           /* elements */
+    double update_seconds; /* one COCOB step over size elements */
+    double update_gbps;    /* 7 floats read and 5 written per element */
+    double triad_seconds;  /* one a = b + s * c over size elements */
+    double triad_gbps;     /* 2 floats read and 1 written per element */
 } cocob_bench_update_result;
 
 COCOB_API cocob_status cocob_bench_update(cocob_context *ctx, size_t size, int iterations,
@@ -63,20 +63,20 @@ typedef struct cocob_gemm_shape {
 } cocob_gemm_shape;
 
 typedef struct cocob_gemm_timing {
-    char name[128];                     /* "clblast", "outer 4x2x16 dot 4x2x16 group 1" */
-    int ok;                             /* 0: it failed to build or run, as logged */
+    char name[128]; /* "clblast", "outer 4x2x16 dot 4x2x16 group 1" */
+    int ok;         /* 0: it failed to build or run, as logged */
     double gflops[COCOB_GEMM_SHAPES];
-    double seconds;                     /* every shape once, as in one training step */
-    double gflops_all;                  /* all the shapes' work over seconds */
+    double seconds;    /* every shape once, as in one training step */
+    double gflops_all; /* all the shapes' work over seconds */
 } cocob_gemm_timing;
 
 typedef struct cocob_gemm_tuning {
     cocob_gemm_shape shapes[COCOB_GEMM_SHAPES];
     size_t candidate_count;
     cocob_gemm_timing candidates[COCOB_GEMM_MAX_CANDIDATES]; /* [0] is the default */
-    cocob_gemm_timing base, tuned;      /* the default and the winner, timed again
+    cocob_gemm_timing base, tuned; /* the default and the winner, timed again
                                            side by side */
-    char path[4096];                    /* the parameters file written */
+    char path[4096];               /* the parameters file written */
 } cocob_gemm_tuning;
 
 /* Times GEMM candidates on the context's OpenCL device (at most
@@ -92,7 +92,7 @@ typedef struct cocob_bench_gemm_result {
     cocob_gemm_shape shapes[COCOB_GEMM_SHAPES];
     cocob_gemm_timing base, tuned;
     int has_tuned;
-    char path[4096];                    /* where the stored parameters are looked for */
+    char path[4096]; /* where the stored parameters are looked for */
 } cocob_bench_gemm_result;
 
 COCOB_API cocob_status cocob_bench_gemm(cocob_context *ctx, cocob_bench_gemm_result *out);
@@ -103,7 +103,7 @@ COCOB_API cocob_status cocob_bench_gemm(cocob_context *ctx, cocob_bench_gemm_res
 typedef struct cocob_bench_train_result {
     size_t steps, batch;
     double examples_per_second;
-    double data, forward, backward, update;   /* seconds per step */
+    double data, forward, backward, update; /* seconds per step */
 } cocob_bench_train_result;
 
 COCOB_API cocob_status cocob_bench_train(cocob_context *ctx, const char *spec,

@@ -12,8 +12,8 @@
 #include "backend/backend.h"
 
 typedef struct cocob_backend_reg {
-    const char *name;           /* "ref", "cpu", "opencl" */
-    const char *title;          /* how messages name it: "OpenCL" */
+    const char *name;  /* "ref", "cpu", "opencl" */
+    const char *title; /* how messages name it: "OpenCL" */
     /* Only in the entry of a backend this build left out, whose absence
      * messages must explain: the option that left it out, such as
      * "COCOB_OPENCL=OFF". Such an entry has no functions. */
@@ -23,8 +23,8 @@ typedef struct cocob_backend_reg {
      * one malloc'd block or NULL, its own record of them, which create is
      * given back. May write a note on the listing, such as that no driver
      * is installed; finding no device is not a failure. */
-    cocob_status (*list_devices)(cocob_device_info **infos, void **own, size_t *count,
-                                 char *note, size_t note_cap, cocob_error *err);
+    cocob_status (*list_devices)(cocob_device_info **infos, void **own, size_t *count, char *note,
+                                 size_t note_cap, cocob_error *err);
     /* A backend on device index of what list_devices gave as own. */
     cocob_status (*create)(const void *own, size_t index, cocob_error *err,
                            const cocob_logger *log, cocob_backend **out);

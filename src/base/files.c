@@ -47,8 +47,7 @@ cocob_status cocob_file_open_read(cocob_error *err, const char *path, const char
                           kind(st.st_mode));
     }
     int flags = fcntl(fd, F_GETFL);
-    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ? NULL
-                                                                         : fdopen(fd, "rb");
+    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ? NULL : fdopen(fd, "rb");
     if (!f) {
         int e = errno;
         close(fd);
@@ -69,8 +68,8 @@ cocob_status cocob_file_check_writable(cocob_error *err, const char *path, const
     struct stat st;
     if (stat(path, &st) == 0) {
         if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
-            return cocob_fail(err, COCOB_ERR_IO, "cannot write the %s %s: it is %s", what,
-                              path, kind(st.st_mode));
+            return cocob_fail(err, COCOB_ERR_IO, "cannot write the %s %s: it is %s", what, path,
+                              kind(st.st_mode));
         if (access(path, W_OK) != 0)
             return cocob_fail(err, COCOB_ERR_IO, "cannot write the %s %s: %s", what, path,
                               strerror(errno));
@@ -86,8 +85,7 @@ cocob_status cocob_file_check_writable(cocob_error *err, const char *path, const
     size_t n = slash ? (size_t)(slash - path) : 0;
     char *dir = malloc(n + 2);
     if (!dir)
-        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory checking %s",
-                          path);
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory checking %s", path);
     if (!slash)
         strcpy(dir, ".");
     else if (n == 0)
@@ -98,14 +96,14 @@ cocob_status cocob_file_check_writable(cocob_error *err, const char *path, const
     }
     cocob_status s = COCOB_OK;
     if (stat(dir, &st) != 0)
-        s = cocob_fail(err, COCOB_ERR_IO, "cannot write the %s %s: its folder %s: %s", what,
-                       path, dir, strerror(errno));
+        s = cocob_fail(err, COCOB_ERR_IO, "cannot write the %s %s: its folder %s: %s", what, path,
+                       dir, strerror(errno));
     else if (!S_ISDIR(st.st_mode))
         s = cocob_fail(err, COCOB_ERR_IO, "cannot write the %s %s: %s is not a folder", what,
                        path, dir);
     else if (access(dir, W_OK | X_OK) != 0)
-        s = cocob_fail(err, COCOB_ERR_IO, "cannot write the %s %s: its folder %s: %s", what,
-                       path, dir, strerror(errno));
+        s = cocob_fail(err, COCOB_ERR_IO, "cannot write the %s %s: its folder %s: %s", what, path,
+                       dir, strerror(errno));
     free(dir);
     return s;
 }

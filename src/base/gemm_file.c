@@ -68,8 +68,7 @@ static int parse_tile(const char *line, const char *form, const cocob_gemm_limit
         return 0;
     }
     if (t->vw != 4 && t->vw != 8 && t->vw != 16) {
-        snprintf(why, cap, "its %s tile's vector width (vw) %u is none of 4, 8, 16", form,
-                 t->vw);
+        snprintf(why, cap, "its %s tile's vector width (vw) %u is none of 4, 8, 16", form, t->vw);
         return 0;
     }
     if (t->tm * t->nv > TILE_MAX_ELEMENTS) {

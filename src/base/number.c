@@ -18,7 +18,7 @@ static cocob_number_status first(const char *text)
     if (!text || !*text)
         return COCOB_NUMBER_EMPTY;
     return is_digit(text[0]) || (text[0] == '.' && is_digit(text[1])) ? COCOB_NUMBER_OK
-                                                                       : COCOB_NUMBER_SYNTAX;
+                                                                      : COCOB_NUMBER_SYNTAX;
 }
 
 cocob_number_status cocob_number_u64(const char *text, const char **end, uint64_t min,
@@ -42,8 +42,8 @@ cocob_number_status cocob_number_u64(const char *text, const char **end, uint64_
     return COCOB_NUMBER_OK;
 }
 
-cocob_number_status cocob_number_size(const char *text, const char **end, size_t min,
-                                      size_t max, size_t *out)
+cocob_number_status cocob_number_size(const char *text, const char **end, size_t min, size_t max,
+                                      size_t *out)
 {
     uint64_t v;
     cocob_number_status s = cocob_number_u64(text, end, min, max, &v);
@@ -90,12 +90,11 @@ static const char *reason(cocob_number_status s, const char *text)
     return "it is not a plain decimal number";
 }
 
-const char *cocob_number_why(cocob_number_status s, const char *text, uint64_t min,
-                             uint64_t max, char *buf, size_t size)
+const char *cocob_number_why(cocob_number_status s, const char *text, uint64_t min, uint64_t max,
+                             char *buf, size_t size)
 {
     snprintf(buf, size, "wants a whole number from %llu to %llu, not \"%s\" (%s)",
-             (unsigned long long)min, (unsigned long long)max, text ? text : "",
-             reason(s, text));
+             (unsigned long long)min, (unsigned long long)max, text ? text : "", reason(s, text));
     return buf;
 }
 

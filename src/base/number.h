@@ -11,9 +11,9 @@
 
 typedef enum cocob_number_status {
     COCOB_NUMBER_OK = 0,
-    COCOB_NUMBER_EMPTY,     /* nothing, or nothing where digits start */
-    COCOB_NUMBER_SYNTAX,    /* a blank, a sign or other text */
-    COCOB_NUMBER_RANGE      /* below min or above max, overflow included */
+    COCOB_NUMBER_EMPTY,  /* nothing, or nothing where digits start */
+    COCOB_NUMBER_SYNTAX, /* a blank, a sign or other text */
+    COCOB_NUMBER_RANGE   /* below min or above max, overflow included */
 } cocob_number_status;
 
 /* A whole number in [min, max]. With end NULL the whole text must be the
@@ -22,8 +22,8 @@ cocob_number_status cocob_number_u64(const char *text, const char **end, uint64_
                                      uint64_t max, uint64_t *out);
 
 /* The same for size_t. */
-cocob_number_status cocob_number_size(const char *text, const char **end, size_t min,
-                                      size_t max, size_t *out);
+cocob_number_status cocob_number_size(const char *text, const char **end, size_t min, size_t max,
+                                      size_t *out);
 
 /* A finite decimal number in [min, max] ("0.5", "1e-3"), with the same rules:
  * no blanks, no sign, no "nan" or "inf". */
@@ -32,8 +32,8 @@ cocob_number_status cocob_number_double(const char *text, const char **end, doub
 
 /* Why text was refused, for a message: "wants a whole number from 1 to
  * 4294967295, not \" 5\" (it starts with a blank)". Writes into buf. */
-const char *cocob_number_why(cocob_number_status s, const char *text, uint64_t min,
-                             uint64_t max, char *buf, size_t size);
+const char *cocob_number_why(cocob_number_status s, const char *text, uint64_t min, uint64_t max,
+                             char *buf, size_t size);
 
 /* The same for cocob_number_double's ranges. */
 const char *cocob_number_why_double(cocob_number_status s, const char *text, double min,

@@ -95,8 +95,7 @@ cocob_status cocob_file_replace(cocob_error *err, const char *path, const char *
      * a path that does not resolve (not there yet) is written as given. */
     char *target = realpath(path, NULL);
     if (!target && !(target = strdup(path)))
-        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s %s: out of host memory", what,
-                          path);
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s %s: out of host memory", what, path);
     char *dir = folder_of(target);
     size_t n = 0;
     char *tmp = size_add(strlen(target), 64, &n) ? malloc(n) : NULL;
@@ -104,8 +103,7 @@ cocob_status cocob_file_replace(cocob_error *err, const char *path, const char *
         free(target);
         free(dir);
         free(tmp);
-        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s %s: out of host memory", what,
-                          path);
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s %s: out of host memory", what, path);
     }
     /* The counter tells apart saves under way in one process, in threads
      * of their own, of the same target (two contexts filling one program

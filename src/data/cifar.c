@@ -71,9 +71,8 @@ static cocob_status read_batch(cocob_error *err, const char *path, size_t want, 
     return COCOB_OK;
 }
 
-cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *paths,
-                                      size_t count, size_t max_count, size_t limit,
-                                      cocob_dataset **out)
+cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *paths, size_t count,
+                                      size_t max_count, size_t limit, cocob_dataset **out)
 {
     if (!ctx || !out)
         return COCOB_ERR_INVALID_ARGUMENT;

@@ -149,7 +149,7 @@ static char *find_idx(const char *dir, const char *name, int *oom)
 /* The split's IDX pair in dir: both there is a load, neither sets *found
  * to 0, one alone is an error naming the other. */
 static cocob_status try_idx(cocob_context *ctx, const char *dir, const char *prefix,
-                           size_t max_count, int *found, cocob_dataset **out)
+                            size_t max_count, int *found, cocob_dataset **out)
 {
     char images_name[64], labels_name[64];
     snprintf(images_name, sizeof images_name, "%s-images-idx3-ubyte", prefix);
@@ -175,7 +175,7 @@ static cocob_status try_idx(cocob_context *ctx, const char *dir, const char *pre
 /* The split's CIFAR-10 batches in folder: all there is a load, none sets
  * *found to 0, some is an error naming the missing ones. */
 static cocob_status try_cifar(cocob_context *ctx, const char *folder, cocob_split split,
-                             size_t max_count, int *found, cocob_dataset **out)
+                              size_t max_count, int *found, cocob_dataset **out)
 {
     char *paths[CIFAR_TRAIN_BATCHES] = {NULL};
     char names[CIFAR_TRAIN_BATCHES][32];
@@ -198,8 +198,8 @@ static cocob_status try_cifar(cocob_context *ctx, const char *folder, cocob_spli
         s = cocob_dataset_read_cifar(ctx, (const char *const *)paths, n, max_count,
                                      cocob_data_limit(), out);
     } else if (s == COCOB_OK && present > 0) {
-        s = cocob_fail(&ctx->err, COCOB_ERR_IO, "%s: has %zu of the %zu CIFAR-10 batches; missing:",
-                       folder, present, n);
+        s = cocob_fail(&ctx->err, COCOB_ERR_IO,
+                       "%s: has %zu of the %zu CIFAR-10 batches; missing:", folder, present, n);
         for (size_t i = 0; i < n; i++)
             if (!is_there(paths[i]))
                 cocob_error_append(&ctx->err, " %s", names[i]);
@@ -222,8 +222,8 @@ cocob_status cocob_dataset_load_first(cocob_context *ctx, const char *dir, cocob
         return COCOB_ERR_INVALID_ARGUMENT;
     *out = NULL;
     if (!dir || (split != COCOB_SPLIT_TRAIN && split != COCOB_SPLIT_TEST))
-        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
-                          "cocob_dataset_load: %s", dir ? "no such split" : "NULL folder");
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT, "cocob_dataset_load: %s",
+                          dir ? "no such split" : "NULL folder");
     if (!*dir)
         return cocob_fail(&ctx->err, COCOB_ERR_IO, "the data folder's path is empty");
     struct stat st;

@@ -11,8 +11,8 @@ struct cocob_dataset {
     size_t count;
     size_t channels, height, width;
     size_t classes;
-    float *images;      /* count x channels x height x width, in [0, 1] */
-    int32_t *labels;    /* count, each below classes */
+    float *images;   /* count x channels x height x width, in [0, 1] */
+    int32_t *labels; /* count, each below classes */
 };
 
 /* A data set of count empty examples of the given shape, or an error naming
@@ -28,9 +28,8 @@ cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t co
 cocob_status cocob_dataset_read_idx(cocob_context *ctx, const char *images_path,
                                     const char *labels_path, size_t max_count, size_t limit,
                                     cocob_dataset **out);
-cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *paths,
-                                      size_t count, size_t max_count, size_t limit,
-                                      cocob_dataset **out);
+cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *paths, size_t count,
+                                      size_t max_count, size_t limit, cocob_dataset **out);
 
 /* x[i] = pixels[i] / 255, for n pixels. Divided, not multiplied by 1/255,
  * which rounds some bytes differently; restrict lets the loop vectorise

@@ -14,15 +14,15 @@
 
 typedef struct idx_file {
     const char *path;
-    const char *what;       /* "images" or "labels" */
-    unsigned ndims;         /* what this kind of file must have */
+    const char *what; /* "images" or "labels" */
+    unsigned ndims;   /* what this kind of file must have */
     cocob_data_file *file;
     uint32_t dims[3];
-    size_t bytes;           /* of values, as the header says */
-    size_t per;             /* bytes of values per example */
-    unsigned char *values;  /* the first examples' values, those used */
-    size_t got;             /* bytes of them read */
-    uint64_t held;          /* bytes of values the file holds */
+    size_t bytes;          /* of values, as the header says */
+    size_t per;            /* bytes of values per example */
+    unsigned char *values; /* the first examples' values, those used */
+    size_t got;            /* bytes of them read */
+    uint64_t held;         /* bytes of values the file holds */
 } idx_file;
 
 static const char *dim_name(unsigned i)
@@ -206,8 +206,9 @@ cocob_status cocob_dataset_read_idx(cocob_context *ctx, const char *images_path,
             d->labels[i] = lb.values[i];
         d->classes = IDX_CLASSES;
         *out = d;
-        cocob_log(&ctx->log, COCOB_LOG_INFO, "read %zu images of %lux%lu from %s%s, labels from %s",
-                  used, (unsigned long)im.dims[1], (unsigned long)im.dims[2], images_path,
+        cocob_log(&ctx->log, COCOB_LOG_INFO,
+                  "read %zu images of %lux%lu from %s%s, labels from %s", used,
+                  (unsigned long)im.dims[1], (unsigned long)im.dims[2], images_path,
                   used < im.dims[0] ? " (the first)" : "", labels_path);
     }
     cocob_data_close(im.file);

@@ -18,10 +18,10 @@ struct cocob_data_file {
     cocob_error *err;
     char *path;
     FILE *fp;
-    uint64_t size;          /* of the file */
-    uint64_t used;          /* bytes of the file read into in */
+    uint64_t size; /* of the file */
+    uint64_t used; /* bytes of the file read into in */
     int gz;
-    int member_done;        /* between gzip members, or before trailing data */
+    int member_done; /* between gzip members, or before trailing data */
     int zinit;
     z_stream z;
     unsigned char in[CHUNK];

@@ -107,9 +107,9 @@ cocob_status cocob_bench_train(cocob_context *ctx, const char *spec, const cocob
     float *x = malloc(xbytes);
     int32_t *y = malloc(ybytes);
     uint32_t *order = malloc(obytes);
-    cocob_status s = x && y && order ? COCOB_OK
-                                     : cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY,
-                                                  "out of host memory");
+    cocob_status s = x && y && order
+                         ? COCOB_OK
+                         : cocob_fail(&ctx->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
     for (size_t i = 0; s == COCOB_OK && i < data->count; i++)
         order[i] = (uint32_t)i;
     if (s == COCOB_OK)

@@ -50,19 +50,27 @@ static cocob_buffer *grad_of(cocob_model *m, size_t i)
 
 static cocob_conv_shape conv_shape(const model_layer *l, size_t n)
 {
-    return (cocob_conv_shape){n, l->in.c, l->in.h, l->in.w, l->desc.kernel_h, l->desc.kernel_w,
-                              l->desc.stride, l->desc.pad, l->out.h, l->out.w};
+    return (cocob_conv_shape){n,
+                              l->in.c,
+                              l->in.h,
+                              l->in.w,
+                              l->desc.kernel_h,
+                              l->desc.kernel_w,
+                              l->desc.stride,
+                              l->desc.pad,
+                              l->out.h,
+                              l->out.w};
 }
 
 static cocob_pool_shape pool_shape(const model_layer *l, size_t n)
 {
-    return (cocob_pool_shape){n * l->in.c, l->in.h, l->in.w, l->desc.kernel_h, l->desc.stride,
-                              l->out.h, l->out.w};
+    return (cocob_pool_shape){n * l->in.c,    l->in.h,  l->in.w, l->desc.kernel_h,
+                              l->desc.stride, l->out.h, l->out.w};
 }
 
 static cocob_activation activation_of(cocob_layer_kind k)
 {
-    return k == COCOB_LAYER_TANH ? COCOB_ACT_TANH
+    return k == COCOB_LAYER_TANH      ? COCOB_ACT_TANH
            : k == COCOB_LAYER_SIGMOID ? COCOB_ACT_SIGMOID
                                       : COCOB_ACT_RELU;
 }
@@ -98,7 +106,8 @@ cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
         cocob_layer_name(&l->desc, name, sizeof name);
         return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
                           "layer %zu (%s): a batch of %zu needs more bytes than memory can "
-                          "address", i, name, n);
+                          "address",
+                          i, name, n);
     }
     cocob_status s = COCOB_OK;
     if (l->act == COCOB_ACT_IDENTITY)
@@ -158,8 +167,8 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
         size_t cols = n * l->out.h * l->out.w, F = l->desc.units;
         s = cocob_op_im2col(b, &cs, at(x, 0), at(l->col, 0));
         if (s == COCOB_OK)
-            s = cocob_op_gemm(b, 0, 0, F, cols, taps, 1.0f, at(W, l->w_off), taps,
-                              at(l->col, 0), cols, 0.0f, at(l->tmp, 0), cols);
+            s = cocob_op_gemm(b, 0, 0, F, cols, taps, 1.0f, at(W, l->w_off), taps, at(l->col, 0),
+                              cols, 0.0f, at(l->tmp, 0), cols);
         if (s == COCOB_OK)
             s = cocob_op_swap_axes(b, at(l->tmp, 0), at(y, 0), F, n, l->out.h * l->out.w);
         if (s == COCOB_OK)
@@ -187,8 +196,7 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
         m->draws += n * out;
         return cocob_op_dropout(b, at(x, 0), at(l->y, 0), n * out, l->desc.rate, m->seed,
                                 l->dropout_counter);
-    case COCOB_LAYER_FLATTEN:
-        return COCOB_OK;
+    case COCOB_LAYER_FLATTEN: return COCOB_OK;
     }
     return COCOB_ERR_INVALID_ARGUMENT;
 }
@@ -210,8 +218,8 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
         if (s == COCOB_OK)
             s = cocob_op_bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, out, 1);
         if (s == COCOB_OK && dx)
-            s = cocob_op_gemm(b, 0, 0, n, in, out, 1.0f, at(l->dy, 0), out, at(W, l->w_off),
-                              in, 0.0f, at(dx, 0), in);
+            s = cocob_op_gemm(b, 0, 0, n, in, out, 1.0f, at(l->dy, 0), out, at(W, l->w_off), in,
+                              0.0f, at(dx, 0), in);
         return s;
     case COCOB_LAYER_CONV: {
         cocob_conv_shape cs = conv_shape(l, n);
@@ -226,8 +234,8 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
         /* The unrolled input has served dW: its buffer takes the unrolled
          * input gradient. */
         if (s == COCOB_OK && dx)
-            s = cocob_op_gemm(b, 1, 0, taps, cols, F, 1.0f, at(W, l->w_off), taps,
-                              at(l->tmp, 0), cols, 0.0f, at(l->col, 0), cols);
+            s = cocob_op_gemm(b, 1, 0, taps, cols, F, 1.0f, at(W, l->w_off), taps, at(l->tmp, 0),
+                              cols, 0.0f, at(l->col, 0), cols);
         if (s == COCOB_OK && dx)
             s = cocob_op_col2im(b, &cs, at(l->col, 0), at(dx, 0));
         return s;
@@ -243,15 +251,14 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
     case COCOB_LAYER_SIGMOID:
         if (!dx)
             return COCOB_OK;
-        return cocob_op_activation_grad(b, activation_of(l->desc.kind), at(l->y, 0),
-                                        at(l->dy, 0), at(dx, 0), n * out);
+        return cocob_op_activation_grad(b, activation_of(l->desc.kind), at(l->y, 0), at(l->dy, 0),
+                                        at(dx, 0), n * out);
     case COCOB_LAYER_DROPOUT:
         if (!dx)
             return COCOB_OK;
         return cocob_op_dropout_grad(b, at(l->dy, 0), at(dx, 0), n * out, l->desc.rate, m->seed,
                                      l->dropout_counter);
-    case COCOB_LAYER_FLATTEN:
-        return COCOB_OK;
+    case COCOB_LAYER_FLATTEN: return COCOB_OK;
     }
     return COCOB_ERR_INVALID_ARGUMENT;
 }

@@ -17,20 +17,38 @@ cocob_layer cocob_dense(size_t units)
 cocob_layer cocob_conv2d(size_t filters, size_t kernel_h, size_t kernel_w, size_t stride,
                          size_t pad)
 {
-    return (cocob_layer){.kind = COCOB_LAYER_CONV, .units = filters, .kernel_h = kernel_h,
-                         .kernel_w = kernel_w, .stride = stride, .pad = pad};
+    return (cocob_layer){.kind = COCOB_LAYER_CONV,
+                         .units = filters,
+                         .kernel_h = kernel_h,
+                         .kernel_w = kernel_w,
+                         .stride = stride,
+                         .pad = pad};
 }
 
 cocob_layer cocob_maxpool(size_t size, size_t stride)
 {
-    return (cocob_layer){.kind = COCOB_LAYER_MAXPOOL, .kernel_h = size, .kernel_w = size,
+    return (cocob_layer){.kind = COCOB_LAYER_MAXPOOL,
+                         .kernel_h = size,
+                         .kernel_w = size,
                          .stride = stride};
 }
 
-cocob_layer cocob_relu(void) { return (cocob_layer){.kind = COCOB_LAYER_RELU}; }
-cocob_layer cocob_tanh(void) { return (cocob_layer){.kind = COCOB_LAYER_TANH}; }
-cocob_layer cocob_sigmoid(void) { return (cocob_layer){.kind = COCOB_LAYER_SIGMOID}; }
-cocob_layer cocob_flatten(void) { return (cocob_layer){.kind = COCOB_LAYER_FLATTEN}; }
+cocob_layer cocob_relu(void)
+{
+    return (cocob_layer){.kind = COCOB_LAYER_RELU};
+}
+cocob_layer cocob_tanh(void)
+{
+    return (cocob_layer){.kind = COCOB_LAYER_TANH};
+}
+cocob_layer cocob_sigmoid(void)
+{
+    return (cocob_layer){.kind = COCOB_LAYER_SIGMOID};
+}
+cocob_layer cocob_flatten(void)
+{
+    return (cocob_layer){.kind = COCOB_LAYER_FLATTEN};
+}
 
 cocob_layer cocob_dropout(float rate)
 {
@@ -73,8 +91,10 @@ static cocob_status infer(cocob_model *m, const cocob_layer *d, cocob_shape in, 
     switch (d->kind) {
     case COCOB_LAYER_DENSE:
         if (d->units == 0 || d->units > LAYER_MAX_UNITS || in_size > (1u << 26))
-            return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): %zu inputs to %zu units "
-                              "is out of range", index, name, in_size, d->units);
+            return cocob_fail(err, COCOB_ERR_SHAPE,
+                              "layer %zu (%s): %zu inputs to %zu units "
+                              "is out of range",
+                              index, name, in_size, d->units);
         *out = (cocob_shape){d->units, 1, 1};
         *w_count = d->units * in_size;
         *b_count = d->units;
@@ -90,13 +110,16 @@ static cocob_status infer(cocob_model *m, const cocob_layer *d, cocob_shape in, 
                     {"pad", d->pad, 0, LAYER_MAX_WINDOW}};
         for (size_t k = 0; k < sizeof part / sizeof *part; k++)
             if (part[k].value < part[k].min || part[k].value > part[k].max)
-                return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): the %s is %zu; it "
-                                  "must be from %zu to %zu", index, name, part[k].what,
-                                  part[k].value, part[k].min, part[k].max);
+                return cocob_fail(err, COCOB_ERR_SHAPE,
+                                  "layer %zu (%s): the %s is %zu; it "
+                                  "must be from %zu to %zu",
+                                  index, name, part[k].what, part[k].value, part[k].min,
+                                  part[k].max);
         if (in.h + 2 * d->pad < d->kernel_h || in.w + 2 * d->pad < d->kernel_w)
-            return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): input %zux%zux%zu is "
-                              "smaller than the %zux%zu kernel with pad %zu", index, name, in.c,
-                              in.h, in.w, d->kernel_h, d->kernel_w, d->pad);
+            return cocob_fail(err, COCOB_ERR_SHAPE,
+                              "layer %zu (%s): input %zux%zux%zu is "
+                              "smaller than the %zux%zu kernel with pad %zu",
+                              index, name, in.c, in.h, in.w, d->kernel_h, d->kernel_w, d->pad);
         *out = (cocob_shape){d->units, (in.h + 2 * d->pad - d->kernel_h) / d->stride + 1,
                              (in.w + 2 * d->pad - d->kernel_w) / d->stride + 1};
         *w_count = d->units * in.c * d->kernel_h * d->kernel_w;
@@ -106,27 +129,29 @@ static cocob_status infer(cocob_model *m, const cocob_layer *d, cocob_shape in, 
     case COCOB_LAYER_MAXPOOL:
         if (!d->kernel_h || !d->stride || d->kernel_h > LAYER_MAX_WINDOW ||
             d->stride > LAYER_MAX_WINDOW)
-            return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): the window and the stride "
-                              "must be from 1 to %d", index, name, LAYER_MAX_WINDOW);
+            return cocob_fail(err, COCOB_ERR_SHAPE,
+                              "layer %zu (%s): the window and the stride "
+                              "must be from 1 to %d",
+                              index, name, LAYER_MAX_WINDOW);
         if (in.h < d->kernel_h || in.w < d->kernel_w)
-            return cocob_fail(err, COCOB_ERR_SHAPE, "layer %zu (%s): input %zux%zux%zu is "
-                              "smaller than the %zux%zu window", index, name, in.c, in.h, in.w,
-                              d->kernel_h, d->kernel_w);
+            return cocob_fail(err, COCOB_ERR_SHAPE,
+                              "layer %zu (%s): input %zux%zux%zu is "
+                              "smaller than the %zux%zu window",
+                              index, name, in.c, in.h, in.w, d->kernel_h, d->kernel_w);
         *out = (cocob_shape){in.c, (in.h - d->kernel_h) / d->stride + 1,
                              (in.w - d->kernel_w) / d->stride + 1};
         return COCOB_OK;
     case COCOB_LAYER_DROPOUT:
         if (!(d->rate >= 0.0f && d->rate < 1.0f))
-            return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "layer %zu (%s): the dropout "
-                              "rate must be in [0, 1), got %g", index, name, d->rate);
+            return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                              "layer %zu (%s): the dropout "
+                              "rate must be in [0, 1), got %g",
+                              index, name, d->rate);
         return COCOB_OK;
-    case COCOB_LAYER_FLATTEN:
-        *out = (cocob_shape){in_size, 1, 1};
-        return COCOB_OK;
+    case COCOB_LAYER_FLATTEN: *out = (cocob_shape){in_size, 1, 1}; return COCOB_OK;
     case COCOB_LAYER_RELU:
     case COCOB_LAYER_TANH:
-    case COCOB_LAYER_SIGMOID:
-        return COCOB_OK;
+    case COCOB_LAYER_SIGMOID: return COCOB_OK;
     }
     return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "layer %zu: unknown kind %d", index,
                       (int)d->kind);
@@ -266,8 +291,9 @@ cocob_status cocob_model_init(cocob_model *m, uint64_t seed)
         const model_layer *next = next_compute(m, i);
         /* He for ReLU, which zeroes half its inputs and so needs twice the
          * variance; Glorot for the rest. */
-        double limit = next && next->desc.kind == COCOB_LAYER_RELU ? sqrt(6.0 / fan_in)
-                                                                    : sqrt(6.0 / (fan_in + fan_out));
+        double limit = next && next->desc.kind == COCOB_LAYER_RELU
+                           ? sqrt(6.0 / fan_in)
+                           : sqrt(6.0 / (fan_in + fan_out));
         for (size_t k = 0; k < l->w_count; k++) {
             double u = cocob_philox_uniform(seed, l->w_off + k);
             host[l->w_off + k] = (float)((2.0 * u - 1.0) * limit);
@@ -293,11 +319,11 @@ size_t cocob_model_summary(const cocob_model *m, char *buf, size_t cap)
     /* Counted past cap, as snprintf counts, so that the caller learns the
      * size a whole table needs. */
     size_t used = 0;
-#define PUT(...)                                                                  \
-    do {                                                                          \
-        int w = snprintf(buf && used < cap ? buf + used : NULL,                   \
-                         buf && used < cap ? cap - used : 0, __VA_ARGS__);        \
-        used += w > 0 ? (size_t)w : 0;                                            \
+#define PUT(...)                                                           \
+    do {                                                                   \
+        int w = snprintf(buf && used < cap ? buf + used : NULL,            \
+                         buf && used < cap ? cap - used : 0, __VA_ARGS__); \
+        used += w > 0 ? (size_t)w : 0;                                     \
     } while (0)
     PUT("%-3s %-22s %-16s %12s\n", "#", "layer", "output", "parameters");
     PUT("%-3s %-22s %zux%zux%-12zu %12s\n", "", "input", m->input.c, m->input.h, m->input.w, "");

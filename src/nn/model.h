@@ -16,8 +16,8 @@ static inline size_t cocob_shape_size(cocob_shape s)
 
 typedef struct model_layer {
     cocob_layer desc;
-    cocob_shape in, out;        /* per example */
-    size_t w_off, w_count;      /* into the parameter arena, in floats */
+    cocob_shape in, out;   /* per example */
+    size_t w_off, w_count; /* into the parameter arena, in floats */
     size_t b_off, b_count;
     /* A dense or convolution layer followed by an activation applies it with
      * its bias, in one pass, straight into the activation layer's y: act is
@@ -26,12 +26,12 @@ typedef struct model_layer {
     cocob_activation act;
     int fused;
     /* Made at the first batch, as large as it: */
-    cocob_buffer *y;            /* the output, batch x out; none when act fuses */
-    cocob_buffer *dy;           /* the loss's gradient with respect to y */
-    cocob_buffer *idx;          /* maxpool: where each max came from */
-    cocob_buffer *col;          /* conv: im2col of the input, then its gradient */
-    cocob_buffer *tmp;          /* conv: the GEMM's C x (N HW) output, then its gradient */
-    uint64_t dropout_counter;   /* the Philox counter the forward pass used */
+    cocob_buffer *y;          /* the output, batch x out; none when act fuses */
+    cocob_buffer *dy;         /* the loss's gradient with respect to y */
+    cocob_buffer *idx;        /* maxpool: where each max came from */
+    cocob_buffer *col;        /* conv: im2col of the input, then its gradient */
+    cocob_buffer *tmp;        /* conv: the GEMM's C x (N HW) output, then its gradient */
+    uint64_t dropout_counter; /* the Philox counter the forward pass used */
 } model_layer;
 
 struct cocob_model {
@@ -39,17 +39,17 @@ struct cocob_model {
     cocob_shape input;
     model_layer *layers;
     size_t count;
-    size_t params;              /* floats in the arena */
-    cocob_tensor *param_arena;  /* NULL until cocob_model_init */
+    size_t params;             /* floats in the arena */
+    cocob_tensor *param_arena; /* NULL until cocob_model_init */
     cocob_tensor *grad_arena;
-    size_t capacity;            /* the batch the buffers were made for; 0: none yet */
-    cocob_buffer *x;            /* the input batch */
-    cocob_buffer *labels;       /* int32 */
-    cocob_buffer *loss;         /* per example */
-    cocob_buffer *predicted;    /* int32, argmax of the output */
-    float *host;                /* capacity floats on the host: the losses, the predictions */
+    size_t capacity;         /* the batch the buffers were made for; 0: none yet */
+    cocob_buffer *x;         /* the input batch */
+    cocob_buffer *labels;    /* int32 */
+    cocob_buffer *loss;      /* per example */
+    cocob_buffer *predicted; /* int32, argmax of the output */
+    float *host;             /* capacity floats on the host: the losses, the predictions */
     uint64_t seed;
-    uint64_t draws;             /* Philox counters used so far by dropout */
+    uint64_t draws; /* Philox counters used so far by dropout */
 };
 
 /* Time spent in each phase of a step, when the caller asks: each phase then

@@ -25,7 +25,9 @@ void cocob_layer_name(const cocob_layer *d, char *out, size_t cap)
         snprintf(out, cap, "conv:%zux%zux%zu:s%zu:p%zu", d->units, d->kernel_h, d->kernel_w,
                  d->stride, d->pad);
         return;
-    case COCOB_LAYER_MAXPOOL: snprintf(out, cap, "maxpool:%zu:s%zu", d->kernel_h, d->stride); return;
+    case COCOB_LAYER_MAXPOOL:
+        snprintf(out, cap, "maxpool:%zu:s%zu", d->kernel_h, d->stride);
+        return;
     case COCOB_LAYER_RELU: snprintf(out, cap, "relu"); return;
     case COCOB_LAYER_TANH: snprintf(out, cap, "tanh"); return;
     case COCOB_LAYER_SIGMOID: snprintf(out, cap, "sigmoid"); return;
@@ -42,8 +44,7 @@ typedef struct why {
 
 /* The number called what at *p, in [min, max], which then points past it.
  * A refusal quotes the number's text up to the next 'x' or ':'. */
-static int number(const char **p, const char *what, size_t min, size_t max, size_t *out,
-                  why *w)
+static int number(const char **p, const char *what, size_t min, size_t max, size_t *out, why *w)
 {
     cocob_number_status s = cocob_number_size(*p, p, min, max, out);
     if (s == COCOB_NUMBER_OK)
@@ -156,7 +157,8 @@ static int parse_item(const char *item, cocob_layer *out, why *w)
             return 0;
         }
         if (rate >= 1.0) {
-            snprintf(w->text, sizeof w->text, "the rate must be below 1, which would drop "
+            snprintf(w->text, sizeof w->text,
+                     "the rate must be below 1, which would drop "
                      "every input");
             return 0;
         }
@@ -184,7 +186,8 @@ cocob_status cocob_model_add_spec(cocob_model *m, const char *spec)
         char item[128];
         cocob_layer layer;
         why w = {"it is longer than any layer"};
-        if (len >= sizeof item || (memcpy(item, p, len), item[len] = '\0', !parse_item(item, &layer, &w)))
+        if (len >= sizeof item ||
+            (memcpy(item, p, len), item[len] = '\0', !parse_item(item, &layer, &w)))
             return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                               "model spec item %zu, \"%.*s\", is not a layer: %s. Layers: "
                               "dense:N, conv:FxKHxKW[:sS][:pP], maxpool:K[:sS], relu, tanh, "

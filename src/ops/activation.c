@@ -35,13 +35,14 @@ static cocob_status activation_validate(cocob_error *err, cocob_activation f, co
 static cocob_status activation_grad_validate(cocob_error *err, cocob_activation f, cocob_span y,
                                              cocob_span dy, cocob_span dx, size_t n)
 {
-    cocob_operand operand[3] = {
-        {"y", y, 0, 0, 0}, {"dy", dy, 0, 0, 0}, {"dx", dx, 0, 1, 1u << 1}};
+    cocob_operand operand[3] = {{"y", y, 0, 0, 0},
+                                {"dy", dy, 0, 0, 0},
+                                {"dx", dx, 0, 1, 1u << 1}};
     return elementwise_validate(err, "activation_grad", f, operand, 3, n);
 }
 
-cocob_status cocob_op_activation(cocob_backend *b, cocob_activation f, cocob_span x,
-                                 cocob_span y, size_t n)
+cocob_status cocob_op_activation(cocob_backend *b, cocob_activation f, cocob_span x, cocob_span y,
+                                 size_t n)
 {
     cocob_status s = activation_validate(b->err, f, x, y, n);
     if (s != COCOB_OK)

@@ -20,7 +20,10 @@ cocob_status cocob_ops_baseline_validate(cocob_error *err, const char *op,
                               state[k]);
         if (a->state[k])
             operand[count++] = (cocob_operand){state[k] ? state[k] : "an unused state",
-                                               {a->state[k], a->state_offset}, a->n, 1, 0};
+                                               {a->state[k], a->state_offset},
+                                               a->n,
+                                               1,
+                                               0};
     }
     cocob_status s = cocob_ops_fit(err, op, operand, count);
     if (s == COCOB_OK)

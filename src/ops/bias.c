@@ -24,8 +24,8 @@ static cocob_status bias_validate(cocob_error *err, const char *op, cocob_span d
                           "%s (%zu x %zu x %zu): the tensor needs %zu floats from offset %zu "
                           "(its buffer holds %zu) and the bias %zu from offset %zu (its buffer "
                           "holds %zu)",
-                          op, outer, channels, inner, *count, data.off, span_room(data),
-                          channels, bias.off, span_room(bias));
+                          op, outer, channels, inner, *count, data.off, span_room(data), channels,
+                          bias.off, span_room(bias));
     return COCOB_OK;
 }
 

@@ -63,7 +63,8 @@ cocob_status cocob_op_fill(cocob_backend *b, cocob_buffer *dst, size_t offset, f
                            size_t count)
 {
     size_t offset_bytes, bytes;
-    if (!size_mul(offset, sizeof(float), &offset_bytes) || !size_mul(count, sizeof(float), &bytes))
+    if (!size_mul(offset, sizeof(float), &offset_bytes) ||
+        !size_mul(count, sizeof(float), &bytes))
         return cocob_fail(b->err, COCOB_ERR_SHAPE,
                           "fill: %zu floats from offset %zu are more bytes than size_t can count",
                           count, offset);

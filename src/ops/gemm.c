@@ -12,9 +12,9 @@ static int matrix_extent(size_t rows, size_t cols, size_t ld, size_t *extent)
     return size_mul(rows - 1, ld, &last_row) && size_add(last_row, cols, extent);
 }
 
-static cocob_status gemm_validate(cocob_error *err, int trans_a, int trans_b, size_t M,
-                                  size_t N, size_t K, cocob_span A, size_t lda, cocob_span B,
-                                  size_t ldb, cocob_span C, size_t ldc)
+static cocob_status gemm_validate(cocob_error *err, int trans_a, int trans_b, size_t M, size_t N,
+                                  size_t K, cocob_span A, size_t lda, cocob_span B, size_t ldb,
+                                  cocob_span C, size_t ldc)
 {
     if (!M || !N || !K)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,

@@ -43,8 +43,7 @@ static cocob_status conv_shape_validate(cocob_error *err, const char *op,
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "%s: x needs %zu floats from offset %zu (its buffer holds %zu) and col "
                           "%zu from offset %zu (its buffer holds %zu)",
-                          op, *x_count, x.off, span_room(x), *col_count, col.off,
-                          span_room(col));
+                          op, *x_count, x.off, span_room(x), *col_count, col.off, span_room(col));
     return COCOB_OK;
 }
 

@@ -39,13 +39,13 @@ static cocob_status pool_shape_validate(cocob_error *err, const char *op,
                           op, s->planes, s->height, s->width);
     if (!span_holds(in, *in_count) || !span_holds(out, *out_count) ||
         !span_holds(idx, *out_count))
-        return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "%s: %zu planes of %zu x %zu pooled to %zu x %zu need %zu input "
-                          "elements from offset %zu (the buffer holds %zu) and %zu output and "
-                          "index elements from offsets %zu and %zu (the buffers hold %zu and %zu)",
-                          op, s->planes, s->height, s->width, out_h, out_w, *in_count, in.off,
-                          span_room(in), *out_count, out.off, idx.off, span_room(out),
-                          span_room(idx));
+        return cocob_fail(
+            err, COCOB_ERR_SHAPE,
+            "%s: %zu planes of %zu x %zu pooled to %zu x %zu need %zu input "
+            "elements from offset %zu (the buffer holds %zu) and %zu output and "
+            "index elements from offsets %zu and %zu (the buffers hold %zu and %zu)",
+            op, s->planes, s->height, s->width, out_h, out_w, *in_count, in.off, span_room(in),
+            *out_count, out.off, idx.off, span_room(out), span_room(idx));
     return COCOB_OK;
 }
 
@@ -56,8 +56,9 @@ cocob_status cocob_op_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob
     cocob_status st = pool_shape_validate(b->err, "maxpool", s, x, y, idx, &in_count, &out_count);
     if (st != COCOB_OK)
         return st;
-    const cocob_operand operand[3] = {
-        {"y", y, out_count, 1, 0}, {"idx", idx, out_count, 1, 0}, {"x", x, in_count, 0, 0}};
+    const cocob_operand operand[3] = {{"y", y, out_count, 1, 0},
+                                      {"idx", idx, out_count, 1, 0},
+                                      {"x", x, in_count, 0, 0}};
     st = cocob_ops_disjoint(b->err, "maxpool", operand, 3);
     if (st != COCOB_OK)
         return st;
@@ -68,12 +69,13 @@ cocob_status cocob_op_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, 
                                    cocob_span idx, cocob_span dx)
 {
     size_t in_count, out_count;
-    cocob_status st =
-        pool_shape_validate(b->err, "maxpool_grad", s, dx, dy, idx, &in_count, &out_count);
+    cocob_status st = pool_shape_validate(b->err, "maxpool_grad", s, dx, dy, idx, &in_count,
+                                          &out_count);
     if (st != COCOB_OK)
         return st;
-    const cocob_operand operand[3] = {
-        {"dx", dx, in_count, 1, 0}, {"dy", dy, out_count, 0, 0}, {"idx", idx, out_count, 0, 0}};
+    const cocob_operand operand[3] = {{"dx", dx, in_count, 1, 0},
+                                      {"dy", dy, out_count, 0, 0},
+                                      {"idx", idx, out_count, 0, 0}};
     st = cocob_ops_disjoint(b->err, "maxpool_grad", operand, 3);
     if (st != COCOB_OK)
         return st;

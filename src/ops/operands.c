@@ -48,8 +48,7 @@ cocob_status cocob_ops_disjoint(cocob_error *err, const char *op, const cocob_op
             return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                               "%s: %s (%zu elements from offset %zu) overlaps %s (%zu elements "
                               "from offset %zu) in one buffer; %s",
-                              op, w->name, w->count, w->span.off, o->name, o->count,
-                              o->span.off,
+                              op, w->name, w->count, w->span.off, o->name, o->count, o->span.off,
                               allowed ? "only the very same span may be shared"
                                       : "the op cannot run in place");
         }

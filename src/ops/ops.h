@@ -45,8 +45,8 @@ cocob_status cocob_op_bias_add(cocob_backend *b, cocob_activation f, cocob_span 
 cocob_status cocob_op_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
                                 size_t channels, size_t inner);
 /* y may be x. */
-cocob_status cocob_op_activation(cocob_backend *b, cocob_activation f, cocob_span x,
-                                 cocob_span y, size_t n);
+cocob_status cocob_op_activation(cocob_backend *b, cocob_activation f, cocob_span x, cocob_span y,
+                                 size_t n);
 /* dx may be dy. */
 cocob_status cocob_op_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
                                       cocob_span dy, cocob_span dx, size_t n);
@@ -65,15 +65,15 @@ cocob_status cocob_op_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_
                              cocob_span col);
 cocob_status cocob_op_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
                              cocob_span x);
-cocob_status cocob_op_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
-                                size_t bb, size_t inner);
+cocob_status cocob_op_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
+                                size_t inner);
 cocob_status cocob_op_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
                               cocob_span y, cocob_span idx);
 cocob_status cocob_op_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
                                    cocob_span idx, cocob_span dx);
 /* y's and z's buffers may be NULL. */
-cocob_status cocob_op_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
-                            size_t n, cocob_stats *out);
+cocob_status cocob_op_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z, size_t n,
+                            cocob_stats *out);
 /* a may be bb or c. */
 cocob_status cocob_op_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                             const cocob_buffer *c, float s, size_t n);

@@ -21,8 +21,8 @@ static cocob_status stats_validate(cocob_error *err, cocob_span x, cocob_span y,
     return COCOB_OK;
 }
 
-cocob_status cocob_op_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
-                            size_t n, cocob_stats *out)
+cocob_status cocob_op_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z, size_t n,
+                            cocob_stats *out)
 {
     cocob_status s = stats_validate(b->err, x, y, z, n, out);
     if (s != COCOB_OK)

@@ -13,8 +13,8 @@ static cocob_status swap_axes_validate(cocob_error *err, cocob_span x, cocob_spa
     size_t count;
     if (!size_mul3(a, bb, inner, &count))
         return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "swap_axes: %zu x %zu x %zu elements are more than size_t can count",
-                          a, bb, inner);
+                          "swap_axes: %zu x %zu x %zu elements are more than size_t can count", a,
+                          bb, inner);
     if (!span_holds(x, count) || !span_holds(y, count))
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "swap_axes (%zu x %zu x %zu): x and y need %zu floats each, from "
@@ -24,8 +24,8 @@ static cocob_status swap_axes_validate(cocob_error *err, cocob_span x, cocob_spa
     return cocob_ops_disjoint(err, "swap_axes", operand, 2);
 }
 
-cocob_status cocob_op_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
-                                size_t bb, size_t inner)
+cocob_status cocob_op_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
+                                size_t inner)
 {
     cocob_status s = swap_axes_validate(b->err, x, y, a, bb, inner);
     if (s != COCOB_OK)

@@ -67,8 +67,7 @@ static cocob_baseline_hyper hyper(const cocob_optimizer_config *c, uint64_t t)
         h.lr = (float)(c->lr / (1 - pow(c->beta1, (double)t)));
         h.bias2_sqrt = (float)sqrt(1 - pow(c->beta2, (double)t));
         break;
-    default:
-        break;
+    default: break;
     }
     return h;
 }
@@ -86,14 +85,10 @@ cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const coc
     a.h = hyper(&opt->cfg, opt->steps + 1);
     cocob_backend *b = opt->ctx->backend;
     switch (opt->cfg.kind) {
-    case COCOB_OPTIMIZER_SGD:
-        return cocob_op_sgd_update(b, &a);
-    case COCOB_OPTIMIZER_ADAGRAD:
-        return cocob_op_adagrad_update(b, &a);
-    case COCOB_OPTIMIZER_RMSPROP:
-        return cocob_op_rmsprop_update(b, &a);
-    case COCOB_OPTIMIZER_ADADELTA:
-        return cocob_op_adadelta_update(b, &a);
+    case COCOB_OPTIMIZER_SGD: return cocob_op_sgd_update(b, &a);
+    case COCOB_OPTIMIZER_ADAGRAD: return cocob_op_adagrad_update(b, &a);
+    case COCOB_OPTIMIZER_RMSPROP: return cocob_op_rmsprop_update(b, &a);
+    case COCOB_OPTIMIZER_ADADELTA: return cocob_op_adadelta_update(b, &a);
     default: /* Adam and AdamW: cocob_optim_check_config let no other kind through */
         return cocob_op_adam_update(b, &a);
     }

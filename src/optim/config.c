@@ -8,8 +8,9 @@
 
 #include "optim/optimizer.h"
 
-static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw"};
+static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
+                                                              "rmsprop", "adadelta", "adam",
+                                                              "adamw"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {
     "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW"};
 
@@ -66,8 +67,7 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->eps = 1e-8;
         cfg->weight_decay = kind == COCOB_OPTIMIZER_ADAMW ? 1e-2 : 0;
         break;
-    default: /* COCOB has its own settings; SGD's lr has no default */
-        break;
+    default: /* COCOB has its own settings; SGD's lr has no default */ break;
     }
 }
 
@@ -149,8 +149,8 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
                           "SGD: lr must be set: SGD has no default learning rate");
     unsigned u = uses[cfg->kind];
     if (!(isfinite(cfg->lr) && cfg->lr > 0))
-        s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: lr must be finite and above 0, got %g",
-                       titles[cfg->kind], cfg->lr);
+        s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                       "%s: lr must be finite and above 0, got %g", titles[cfg->kind], cfg->lr);
     if (s == COCOB_OK)
         s = in_range(err, cfg, "weight_decay", cfg->weight_decay, 0, INFINITY, 1,
                      "finite and at least 0");

@@ -165,8 +165,8 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
                : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
 
-cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state,
-                                        size_t index, float *dst, size_t count)
+cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state, size_t index,
+                                        float *dst, size_t count)
 {
     if (!opt)
         return COCOB_ERR_INVALID_ARGUMENT;
@@ -179,8 +179,8 @@ cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state
                           title, state, index, opt->state_count, opt->count);
     if (count != opt->params[index]->count)
         return cocob_fail(&ctx->err, COCOB_ERR_SHAPE,
-                          "%s read_state: %zu floats asked of parameter %zu, which has %zu", title,
-                          count, index, opt->params[index]->count);
+                          "%s read_state: %zu floats asked of parameter %zu, which has %zu",
+                          title, count, index, opt->params[index]->count);
     cocob_backend *b = ctx->backend;
     return cocob_op_download(b, opt->state[state], opt->offsets[index] * sizeof(float), dst,
                              count * sizeof(float));

@@ -7,8 +7,8 @@
 
 static const struct {
     const char *name;
-    unsigned bit;   /* the baselines': a USES_ bit */
-    int cocob;      /* COCOB's: a field of cfg.cocob, all of which it reads */
+    unsigned bit; /* the baselines': a USES_ bit */
+    int cocob;    /* COCOB's: a field of cfg.cocob, all of which it reads */
 } settings[] = {
     {"lr", USES_LR, 0},
     {"momentum", USES_MOMENTUM, 0},

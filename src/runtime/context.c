@@ -108,7 +108,9 @@ const char *cocob_context_error(const cocob_context *ctx)
 const cocob_verify_row *cocob_verify_rows(const cocob_context *ctx, size_t *count)
 {
     size_t n = 0;
-    const cocob_verify_row *rows = ctx && ctx->backend ? cocob_verify_backend_rows(ctx->backend, &n) : NULL;
+    const cocob_verify_row *rows = ctx && ctx->backend
+                                       ? cocob_verify_backend_rows(ctx->backend, &n)
+                                       : NULL;
     if (count)
         *count = n;
     return rows;

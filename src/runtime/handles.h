@@ -11,7 +11,7 @@
 /* The devices one registry entry listed: infos[first, first + count). */
 typedef struct cocob_device_group {
     const cocob_backend_reg *reg;
-    void *own;                  /* what its list_devices gave, for its create */
+    void *own; /* what its list_devices gave, for its create */
     size_t first, count;
 } cocob_device_group;
 
@@ -32,7 +32,7 @@ void cocob_device_list_clear(cocob_device_list *list);
 struct cocob_context {
     cocob_error err;
     cocob_logger log;
-    cocob_backend *backend;     /* NULL when creation failed */
+    cocob_backend *backend; /* NULL when creation failed */
     /* The registry entry that made backend; NULL when backend is the
      * verifying one, which no entry made: a feature such as GEMM tuning
      * is then refused, as a device's own. */

@@ -25,7 +25,10 @@ cocob_status cocob_selector_parse(const char *text, cocob_selector *out, cocob_e
     if (strlen(text) >= sizeof out->text)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "device selector is too long");
     strcpy(out->text, text);
-    static const struct { const char *word; cocob_selector_kind kind; } words[] = {
+    static const struct {
+        const char *word;
+        cocob_selector_kind kind;
+    } words[] = {
         {"auto", COCOB_SELECT_AUTO}, {"ref", COCOB_SELECT_REF}, {"opencl", COCOB_SELECT_OPENCL},
         {"gpu", COCOB_SELECT_GPU},   {"cpu", COCOB_SELECT_CPU},
     };
@@ -51,7 +54,10 @@ cocob_status cocob_selector_parse(const char *text, cocob_selector *out, cocob_e
     return COCOB_OK;
 }
 
-static int is_opencl(const cocob_device_info *d) { return d->platform_index >= 0; }
+static int is_opencl(const cocob_device_info *d)
+{
+    return d->platform_index >= 0;
+}
 static int is_cpu_backend(const cocob_device_info *d)
 {
     return d->type == COCOB_DEVICE_CPU && !is_opencl(d);
@@ -96,7 +102,11 @@ static long best(const cocob_device_list *list, int (*keep)(const cocob_device_i
     return found;
 }
 
-static int any(const cocob_device_info *d) { (void)d; return 1; }
+static int any(const cocob_device_info *d)
+{
+    (void)d;
+    return 1;
+}
 static int is_gpu(const cocob_device_info *d)
 {
     return d->type == COCOB_DEVICE_GPU_DISCRETE || d->type == COCOB_DEVICE_GPU_INTEGRATED;
@@ -105,11 +115,11 @@ static int is_gpu(const cocob_device_info *d)
 static cocob_status no_match(const cocob_selector *sel, const cocob_device_list *list,
                              cocob_error *err)
 {
-    cocob_fail(err, COCOB_ERR_NO_DEVICE, "no device matches \"%s\". The devices here are:",
-               sel->text);
+    cocob_fail(err, COCOB_ERR_NO_DEVICE,
+               "no device matches \"%s\". The devices here are:", sel->text);
     for (size_t i = 0; i < list->count; i++)
-        cocob_error_append(err, "\n  %-12s %s (%s)", list->infos[i].selector,
-                           list->infos[i].name, cocob_device_type_name(list->infos[i].type));
+        cocob_error_append(err, "\n  %-12s %s (%s)", list->infos[i].selector, list->infos[i].name,
+                           cocob_device_type_name(list->infos[i].type));
     if (list->note[0])
         cocob_error_append(err, "\n  (%s)", list->note);
     return COCOB_ERR_NO_DEVICE;
@@ -128,16 +138,22 @@ cocob_status cocob_selector_match(const cocob_selector *sel, const cocob_device_
         found = best(list, any);
         const cocob_device_info *d = &list->infos[found];
         if (d->type == COCOB_DEVICE_REF)
-            snprintf(why, why_cap, "no OpenCL device was found, so the C reference will be "
-                     "used%s%s", list->note[0] ? ": " : "", list->note);
+            snprintf(why, why_cap,
+                     "no OpenCL device was found, so the C reference will be "
+                     "used%s%s",
+                     list->note[0] ? ": " : "", list->note);
         else if (is_cpu_backend(d))
-            snprintf(why, why_cap, "no GPU or accelerator among %zu OpenCL device(s), and "
+            snprintf(why, why_cap,
+                     "no GPU or accelerator among %zu OpenCL device(s), and "
                      "on a CPU OpenBLAS's GEMM is several times faster than an OpenCL "
-                     "device's%s%s", ncl, list->note[0] ? "; " : "", list->note);
+                     "device's%s%s",
+                     ncl, list->note[0] ? "; " : "", list->note);
         else
-            snprintf(why, why_cap, "the best of %zu OpenCL device(s), preferring a discrete "
+            snprintf(why, why_cap,
+                     "the best of %zu OpenCL device(s), preferring a discrete "
                      "GPU, then an integrated GPU, an accelerator, the cpu backend, an "
-                     "OpenCL CPU device", ncl);
+                     "OpenCL CPU device",
+                     ncl);
         break;
     }
     case COCOB_SELECT_REF:

@@ -5,19 +5,19 @@
 #include "runtime/handles.h"
 
 typedef enum cocob_selector_kind {
-    COCOB_SELECT_AUTO,      /* discrete GPU, integrated GPU, accelerator, cpu, OpenCL CPU, ref */
+    COCOB_SELECT_AUTO, /* discrete GPU, integrated GPU, accelerator, cpu, OpenCL CPU, ref */
     COCOB_SELECT_REF,
-    COCOB_SELECT_OPENCL,    /* the first OpenCL device */
-    COCOB_SELECT_INDEX,     /* opencl:P:D */
-    COCOB_SELECT_GPU,       /* the best GPU: discrete before integrated */
-    COCOB_SELECT_CPU,       /* the cpu backend (OpenBLAS and OpenMP) */
-    COCOB_SELECT_NAME       /* a case-insensitive part of a device's name */
+    COCOB_SELECT_OPENCL, /* the first OpenCL device */
+    COCOB_SELECT_INDEX,  /* opencl:P:D */
+    COCOB_SELECT_GPU,    /* the best GPU: discrete before integrated */
+    COCOB_SELECT_CPU,    /* the cpu backend (OpenBLAS and OpenMP) */
+    COCOB_SELECT_NAME    /* a case-insensitive part of a device's name */
 } cocob_selector_kind;
 
 typedef struct cocob_selector {
     cocob_selector_kind kind;
-    int platform, device;   /* for COCOB_SELECT_INDEX */
-    char text[256];         /* as given, for messages and name matching */
+    int platform, device; /* for COCOB_SELECT_INDEX */
+    char text[256];       /* as given, for messages and name matching */
 } cocob_selector;
 
 cocob_status cocob_selector_parse(const char *text, cocob_selector *out, cocob_error *err);

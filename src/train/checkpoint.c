@@ -40,9 +40,17 @@
 #include "ops/ops.h"
 
 #define MAGIC "COCOBCKP"
-enum { VERSION = 2, SECTIONS = 5, FILE_HEAD = 16, SECTION_HEAD = 16,
-       LAYER_BYTES = 4 + 5 * 8 + 4, MODEL_FIXED = 32 + 24, DESCRIBE = 256,
-       OPTIMIZER_BYTES = 28 + DESCRIBE, PROGRESS_BYTES = 7 * 8 };
+enum {
+    VERSION = 2,
+    SECTIONS = 5,
+    FILE_HEAD = 16,
+    SECTION_HEAD = 16,
+    LAYER_BYTES = 4 + 5 * 8 + 4,
+    MODEL_FIXED = 32 + 24,
+    DESCRIBE = 256,
+    OPTIMIZER_BYTES = 28 + DESCRIBE,
+    PROGRESS_BYTES = 7 * 8
+};
 
 static const char tags[SECTIONS][5] = {"MODL", "PARM", "OPTM", "OSTA", "PROG"};
 
@@ -307,12 +315,13 @@ static cocob_status walk(reader *r)
             for (int i = 0; i < 4; i++)
                 seen[i] = head[i] >= 0x20 && head[i] < 0x7f ? (char)head[i] : '?';
             seen[4] = '\0';
-            return damaged(r, "section %d is tagged \"%s\" at byte %llu, where %s belongs",
-                           k + 1, seen, (unsigned long long)off, tags[k]);
+            return damaged(r, "section %d is tagged \"%s\" at byte %llu, where %s belongs", k + 1,
+                           seen, (unsigned long long)off, tags[k]);
         }
         uint64_t len = cocob_le_get_u64(head + 4), left = r->size - off - SECTION_HEAD;
         if (len > left)
-            return damaged(r, "section %s claims %llu bytes but the file has %llu left: it is "
+            return damaged(r,
+                           "section %s claims %llu bytes but the file has %llu left: it is "
                            "truncated, or that length is damaged",
                            tags[k], (unsigned long long)len, (unsigned long long)left);
         r->at[k] = off + SECTION_HEAD;
@@ -320,8 +329,10 @@ static cocob_status walk(reader *r)
         off += SECTION_HEAD + len;
     }
     if (off != r->size)
-        return damaged(r, "%llu bytes follow its last section: a length is damaged, or "
-                       "something was appended", (unsigned long long)(r->size - off));
+        return damaged(r,
+                       "%llu bytes follow its last section: a length is damaged, or "
+                       "something was appended",
+                       (unsigned long long)(r->size - off));
     return COCOB_OK;
 }
 
@@ -333,8 +344,8 @@ static cocob_status take(const reader *r, int k, unsigned char **payload)
     unsigned char *p = r->len[k] < SIZE_MAX ? malloc(n + 1) : NULL;
     if (!p)
         return cocob_fail(r->err, COCOB_ERR_OUT_OF_MEMORY,
-                          "checkpoint %s: out of host memory for section %s, %llu bytes",
-                          r->path, tags[k], (unsigned long long)r->len[k]);
+                          "checkpoint %s: out of host memory for section %s, %llu bytes", r->path,
+                          tags[k], (unsigned long long)r->len[k]);
     unsigned char crc_le[4];
     cocob_status s = read_at(r, r->at[k] - 4, crc_le, 4);
     if (s == COCOB_OK)
@@ -370,16 +381,20 @@ static cocob_status compare_model(const reader *r, const unsigned char *stored,
     if (len < MODEL_FIXED)
         return damaged(r, "section MODL holds %llu bytes, fewer than any model's %d",
                        (unsigned long long)len, MODEL_FIXED);
-    uint64_t c = cocob_le_get_u64(stored), h = cocob_le_get_u64(stored + 8), w = cocob_le_get_u64(stored + 16);
+    uint64_t c = cocob_le_get_u64(stored), h = cocob_le_get_u64(stored + 8),
+             w = cocob_le_get_u64(stored + 16);
     uint64_t count = cocob_le_get_u64(stored + 24);
     if ((len - MODEL_FIXED) % LAYER_BYTES != 0 || (len - MODEL_FIXED) / LAYER_BYTES != count)
-        return damaged(r, "section MODL holds %llu bytes, which does not fit the %llu layers "
-                       "it names", (unsigned long long)len, (unsigned long long)count);
+        return damaged(r,
+                       "section MODL holds %llu bytes, which does not fit the %llu layers "
+                       "it names",
+                       (unsigned long long)len, (unsigned long long)count);
     if (c != m->input.c || h != m->input.h || w != m->input.w)
         return mismatch(r, COCOB_ERR_SHAPE,
                         "was made for a different model: its input is %llux%llux%llu, this "
-                        "model's %zux%zux%zu", (unsigned long long)c, (unsigned long long)h,
-                        (unsigned long long)w, m->input.c, m->input.h, m->input.w);
+                        "model's %zux%zux%zu",
+                        (unsigned long long)c, (unsigned long long)h, (unsigned long long)w,
+                        m->input.c, m->input.h, m->input.w);
     if (count != m->count)
         return mismatch(r, COCOB_ERR_SHAPE,
                         "was made for a different model: it has %llu layers, this model %zu",
@@ -393,9 +408,12 @@ static cocob_status compare_model(const reader *r, const unsigned char *stored,
         const unsigned char *a = stored + 32 + i * LAYER_BYTES;
         if (memcmp(a, mine.p + 32 + i * LAYER_BYTES, LAYER_BYTES) == 0)
             continue;
-        cocob_layer theirs = {(cocob_layer_kind)cocob_le_get_u32(a), (size_t)cocob_le_get_u64(a + 4),
-                              (size_t)cocob_le_get_u64(a + 12), (size_t)cocob_le_get_u64(a + 20),
-                              (size_t)cocob_le_get_u64(a + 28), (size_t)cocob_le_get_u64(a + 36),
+        cocob_layer theirs = {(cocob_layer_kind)cocob_le_get_u32(a),
+                              (size_t)cocob_le_get_u64(a + 4),
+                              (size_t)cocob_le_get_u64(a + 12),
+                              (size_t)cocob_le_get_u64(a + 20),
+                              (size_t)cocob_le_get_u64(a + 28),
+                              (size_t)cocob_le_get_u64(a + 36),
                               cocob_le_get_f32(a + 44)};
         char t[64] = "an unknown layer", o[64];
         if (theirs.kind <= COCOB_LAYER_FLATTEN)
@@ -423,9 +441,12 @@ static cocob_status compare_optimizer(const reader *r, const unsigned char *stor
     if (cocob_le_get_u32(stored) != (uint32_t)opt->cfg.kind || strcmp(theirs, mine) != 0)
         return mismatch(r, COCOB_ERR_SHAPE, "was made with the optimizer %s; this run has %s",
                         theirs, mine);
-    if (cocob_le_get_u64(stored + 12) != opt->state_count || cocob_le_get_u64(stored + 20) != opt->total)
-        return damaged(r, "the optimizer's state sizes, %llu of %llu, are not what %s keeps, "
-                       "%zu of %zu", (unsigned long long)cocob_le_get_u64(stored + 12),
+    if (cocob_le_get_u64(stored + 12) != opt->state_count ||
+        cocob_le_get_u64(stored + 20) != opt->total)
+        return damaged(r,
+                       "the optimizer's state sizes, %llu of %llu, are not what %s keeps, "
+                       "%zu of %zu",
+                       (unsigned long long)cocob_le_get_u64(stored + 12),
                        (unsigned long long)cocob_le_get_u64(stored + 20), mine, opt->state_count,
                        opt->total);
     return COCOB_OK;
@@ -443,8 +464,9 @@ static cocob_status compare_run(const reader *r, const cocob_progress *was,
     if (was->batch != now->batch)
         return mismatch(r, COCOB_ERR_INVALID_ARGUMENT,
                         "was made with batches of %llu, this run asks for %llu; resume with "
-                        "batches of %llu", (unsigned long long)was->batch,
-                        (unsigned long long)now->batch, (unsigned long long)was->batch);
+                        "batches of %llu",
+                        (unsigned long long)was->batch, (unsigned long long)now->batch,
+                        (unsigned long long)was->batch);
     if (was->examples != now->examples)
         return mismatch(r, COCOB_ERR_INVALID_ARGUMENT,
                         "was made on %llu training examples, this run has %llu",
@@ -452,7 +474,8 @@ static cocob_status compare_run(const reader *r, const cocob_progress *was,
     if (was->data_fingerprint != now->data_fingerprint)
         return mismatch(r, COCOB_ERR_INVALID_ARGUMENT,
                         "was made on other data: as many examples, but fingerprint %016llx, "
-                        "this data %016llx", (unsigned long long)was->data_fingerprint,
+                        "this data %016llx",
+                        (unsigned long long)was->data_fingerprint,
                         (unsigned long long)now->data_fingerprint);
     return COCOB_OK;
 }
@@ -468,7 +491,8 @@ static cocob_status check_head(const reader *r)
     if (memcmp(head, MAGIC, n < 8 ? n : 8) != 0 || n == 0)
         return cocob_fail(r->err, COCOB_ERR_IO,
                           "checkpoint %s is not a cocob checkpoint: it does not start with "
-                          "COCOBCKP", r->path);
+                          "COCOBCKP",
+                          r->path);
     if (n < FILE_HEAD)
         return damaged(r, "truncated: the file is %zu bytes, shorter than a checkpoint's head",
                        n);
@@ -477,11 +501,12 @@ static cocob_status check_head(const reader *r)
         return cocob_fail(r->err, COCOB_ERR_IO,
                           "checkpoint %s is of version 1, from an older cocob; this build "
                           "reads version %d, which also records the batch size and the data "
-                          "a run was made on, as going on exactly needs", r->path, VERSION);
+                          "a run was made on, as going on exactly needs",
+                          r->path, VERSION);
     if (version != VERSION)
         return cocob_fail(r->err, COCOB_ERR_IO,
-                          "checkpoint %s is of version %lu; this build reads version %d",
-                          r->path, (unsigned long)version, VERSION);
+                          "checkpoint %s is of version %lu; this build reads version %d", r->path,
+                          (unsigned long)version, VERSION);
     if (cocob_le_get_u32(head + 12) != SECTIONS)
         return damaged(r, "its head counts %lu sections, where version %d has %d",
                        (unsigned long)cocob_le_get_u32(head + 12), VERSION, SECTIONS);
@@ -541,8 +566,9 @@ static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
     cocob_progress was = {0};
     if (s == COCOB_OK) {
         const unsigned char *pp = payload[4];
-        was = (cocob_progress){cocob_le_get_u64(pp),      cocob_le_get_u64(pp + 8),  cocob_le_get_u64(pp + 16),
-                               cocob_le_get_u64(pp + 24), cocob_le_get_u64(pp + 32), cocob_le_get_u64(pp + 40),
+        was = (cocob_progress){cocob_le_get_u64(pp),      cocob_le_get_u64(pp + 8),
+                               cocob_le_get_u64(pp + 16), cocob_le_get_u64(pp + 24),
+                               cocob_le_get_u64(pp + 32), cocob_le_get_u64(pp + 40),
                                cocob_le_get_u64(pp + 48)};
         if (expect)
             s = compare_run(&r, &was, expect);

@@ -142,7 +142,8 @@ cocob_status cocob_monitor_measure(monitor *mo, cocob_model *m, const cocob_opti
         if (s == COCOB_OK)
             s = cocob_op_stats(b, ws, (cocob_span){mo->start, p.off}, none, p.count, &dr);
         if (s == COCOB_OK && is_cocob)
-            s = cocob_op_stats(b, (cocob_span){opt->state[COCOB_STATE_L], opt->offsets[0] + p.off},
+            s = cocob_op_stats(b,
+                               (cocob_span){opt->state[COCOB_STATE_L], opt->offsets[0] + p.off},
                                none, none, p.count, &L);
         if (s == COCOB_OK)
             s = lr_median(mo, m, p, &t->lr_median);

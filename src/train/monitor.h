@@ -8,8 +8,8 @@
 typedef struct monitor {
     size_t count;
     cocob_tensor_stats *rows;
-    cocob_buffer *start, *before;   /* the weights at the start, and before the step */
-    float *host[3];                 /* a tensor's weights after, before, and gradient */
+    cocob_buffer *start, *before; /* the weights at the start, and before the step */
+    float *host[3];               /* a tensor's weights after, before, and gradient */
     float *ratios;
 } monitor;
 

@@ -26,12 +26,15 @@ static cocob_status check_fit(cocob_model *m, const cocob_dataset *d, const char
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "no %s data", what);
     cocob_shape in = m->input;
     if (d->channels != in.c || d->height != in.h || d->width != in.w)
-        return cocob_fail(err, COCOB_ERR_SHAPE, "the %s data holds %zux%zux%zu images, but the "
-                          "model takes %zux%zux%zu", what, d->channels, d->height, d->width,
-                          in.c, in.h, in.w);
+        return cocob_fail(err, COCOB_ERR_SHAPE,
+                          "the %s data holds %zux%zux%zu images, but the "
+                          "model takes %zux%zux%zu",
+                          what, d->channels, d->height, d->width, in.c, in.h, in.w);
     if (d->classes != cocob_model_outputs(m))
-        return cocob_fail(err, COCOB_ERR_SHAPE, "the %s data has %zu classes, but the model "
-                          "ends in %zu outputs", what, d->classes, cocob_model_outputs(m));
+        return cocob_fail(err, COCOB_ERR_SHAPE,
+                          "the %s data has %zu classes, but the model "
+                          "ends in %zu outputs",
+                          what, d->classes, cocob_model_outputs(m));
     return COCOB_OK;
 }
 
@@ -49,11 +52,12 @@ static cocob_status batch_alloc(cocob_model *m, const cocob_dataset *d, size_t b
 {
     size_t n = batch < d->count ? batch : d->count, example, xbytes, ybytes, obytes;
     if (!size_mul3(d->channels, d->height, d->width, &example) ||
-        !size_mul3(n, example, sizeof *bb->x, &xbytes) ||
-        !size_mul(n, sizeof *bb->y, &ybytes) || !size_mul(d->count, sizeof *bb->order, &obytes))
+        !size_mul3(n, example, sizeof *bb->x, &xbytes) || !size_mul(n, sizeof *bb->y, &ybytes) ||
+        !size_mul(d->count, sizeof *bb->order, &obytes))
         return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
                           "a batch of %zu examples of %zux%zux%zu is larger than memory can "
-                          "address", n, d->channels, d->height, d->width);
+                          "address",
+                          n, d->channels, d->height, d->width);
     bb->x = malloc(xbytes);
     bb->y = malloc(ybytes);
     bb->order = malloc(obytes);
@@ -120,11 +124,13 @@ static cocob_status stopped(cocob_error *err, const cocob_train_options *o, size
                             size_t batch, size_t per_epoch)
 {
     if (batch)
-        cocob_fail(err, COCOB_ERR_INTERRUPTED, "stopped on request in epoch %zu, after step "
-                   "%zu of %zu", epoch, batch, per_epoch);
+        cocob_fail(err, COCOB_ERR_INTERRUPTED,
+                   "stopped on request in epoch %zu, after step "
+                   "%zu of %zu",
+                   epoch, batch, per_epoch);
     else
-        cocob_fail(err, COCOB_ERR_INTERRUPTED, "stopped on request after epoch %zu of %zu",
-                   epoch, o->epochs);
+        cocob_fail(err, COCOB_ERR_INTERRUPTED, "stopped on request after epoch %zu of %zu", epoch,
+                   o->epochs);
     if (o->checkpoint)
         cocob_error_append(err, "; saved %s, to resume from", o->checkpoint);
     else
@@ -208,8 +214,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                     o->on_monitor(&mr, o->user);
             }
             if (s == COCOB_ERR_NONFINITE && o->skip_nonfinite) {
-                cocob_log(&m->ctx->log, COCOB_LOG_WARN, "epoch %zu, step %zu dropped: %s",
-                          epoch, k + 1, err->message);
+                cocob_log(&m->ctx->log, COCOB_LOG_WARN, "epoch %zu, step %zu dropped: %s", epoch,
+                          k + 1, err->message);
                 skipped++;
                 s = COCOB_OK;
             } else if (s == COCOB_OK) {
@@ -219,8 +225,9 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                 cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
             }
             step++;
-            cocob_progress here = {epoch - 1, k + 1, step, at.shuffle_seed, at.batch,
-                                   at.examples, at.data_fingerprint};
+            cocob_progress here = {epoch - 1,          k + 1,    step,
+                                   at.shuffle_seed,    at.batch, at.examples,
+                                   at.data_fingerprint};
             /* A periodic save waits for the epoch's first trained batch: an
              * epoch that so far only dropped batches may be dead, and must
              * not replace the last good checkpoint. */
@@ -232,16 +239,20 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                 double t = cocob_now(), elapsed = t - start_all;
                 double done = (double)((epoch - first_epoch) * per_epoch + k + 1 - first_step);
                 double total = (double)((o->epochs - first_epoch + 1) * per_epoch - first_step);
-                cocob_step_report r = {epoch, o->epochs, k + 1, per_epoch, step,
+                cocob_step_report r = {epoch,
+                                       o->epochs,
+                                       k + 1,
+                                       per_epoch,
+                                       step,
                                        seen ? sum / (double)seen : NAN,
-                                       (double)seen / (t - start), elapsed,
+                                       (double)seen / (t - start),
+                                       elapsed,
                                        elapsed / done * (total - done)};
                 o->on_step(&r, o->user);
             }
             /* A stop asked during an epoch's last step waits for the epoch's
              * end, whose save and report come anyway. */
-            if (s == COCOB_OK && k + 1 < per_epoch && o->should_stop &&
-                o->should_stop(o->user)) {
+            if (s == COCOB_OK && k + 1 < per_epoch && o->should_stop && o->should_stop(o->user)) {
                 if (o->checkpoint && !saved)
                     s = cocob_checkpoint_save(o->checkpoint, m, opt, &here);
                 if (s == COCOB_OK)
@@ -254,18 +265,20 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             s = cocob_fail(err, COCOB_ERR_NONFINITE,
                            "epoch %zu: every one of its %zu batch(es) was dropped for NaN or "
                            "infinite values (skip_nonfinite): the run has stopped learning, "
-                           "and the last checkpoint is kept as it was", epoch, skipped);
+                           "and the last checkpoint is kept as it was",
+                           epoch, skipped);
             break;
         }
         double seconds = cocob_now() - start;
-        cocob_epoch_report r = {epoch, o->epochs, step, seen ? sum / (double)seen : NAN,
-                                -1, -1, seconds, (double)seen / seconds, skipped};
+        cocob_epoch_report r = {epoch,  o->epochs, step,    seen ? sum / (double)seen : NAN,
+                                -1,     -1,        seconds, (double)seen / seconds,
+                                skipped};
         /* The trained weights are saved before the evaluation, and the epoch
          * is reported whatever fails after its training, so that a late
          * failure never loses a finished epoch. */
         if (o->checkpoint) {
-            cocob_progress p = {epoch, 0, step, at.shuffle_seed, at.batch, at.examples,
-                                at.data_fingerprint};
+            cocob_progress p = {
+                epoch, 0, step, at.shuffle_seed, at.batch, at.examples, at.data_fingerprint};
             s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
         }
         if (s == COCOB_OK && test) {

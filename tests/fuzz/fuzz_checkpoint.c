@@ -16,8 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cocob_tensor *params = NULL;
         if (cocob_model_create(ctx, 1, 4, 4, &m) != COCOB_OK ||
             cocob_model_add_spec(m, "dense:8,relu,dropout:0.5,dense:4") != COCOB_OK ||
-            cocob_model_init(m, 1) != COCOB_OK ||
-            !(params = cocob_model_params(m)) ||
+            cocob_model_init(m, 1) != COCOB_OK || !(params = cocob_model_params(m)) ||
             cocob_optimizer_create(ctx, NULL, 1, &params, &opt) != COCOB_OK) {
             cocob_model_destroy(m);
             m = NULL;

@@ -27,8 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cocob_gemm_params p;
         char why[512] = "";
         if (cocob_gemm_file_parse((const char *)data, size, &limits[i], &p, why, sizeof why)) {
-            if (p.clblast ? !limits[i].have_clblast
-                          : !tile_within(&p.outer, &limits[i]) || !tile_within(&p.dot, &limits[i]))
+            if (p.clblast
+                    ? !limits[i].have_clblast
+                    : !tile_within(&p.outer, &limits[i]) || !tile_within(&p.dot, &limits[i]))
                 abort();
         } else if (why[0] == '\0' || !memchr(why, '\0', sizeof why)) {
             abort();

@@ -25,16 +25,22 @@ int main(void)
         return 1;
     }
     cocob_status s = cocob_context_create(&opts, &ctx);
-    if (s == COCOB_OK) s = cocob_tensor_create(ctx, 4, &t);
-    if (s == COCOB_OK) s = cocob_tensor_fill(t, 2.0f);
-    if (s == COCOB_OK) s = cocob_tensor_download(t, v, 4);
-    if (s == COCOB_OK && v[3] != 2.0f) s = COCOB_ERR_INVALID_ARGUMENT;
+    if (s == COCOB_OK)
+        s = cocob_tensor_create(ctx, 4, &t);
+    if (s == COCOB_OK)
+        s = cocob_tensor_fill(t, 2.0f);
+    if (s == COCOB_OK)
+        s = cocob_tensor_download(t, v, 4);
+    if (s == COCOB_OK && v[3] != 2.0f)
+        s = COCOB_ERR_INVALID_ARGUMENT;
     /* cocob/tools.h, installed beside cocob.h, links too. */
-    if (s == COCOB_OK) s = cocob_bench_update(ctx, 4, 1, &bench);
+    if (s == COCOB_OK)
+        s = cocob_bench_update(ctx, 4, 1, &bench);
     if (s == COCOB_OK)
         printf("cocob %s on %s\n", cocob_version(), cocob_context_device(ctx)->name);
     else
-        fprintf(stderr, "consumer: %s: %s\n", cocob_status_name(s), ctx ? cocob_context_error(ctx) : "");
+        fprintf(stderr, "consumer: %s: %s\n", cocob_status_name(s),
+                ctx ? cocob_context_error(ctx) : "");
     cocob_tensor_destroy(t);
     cocob_context_destroy(ctx);
     return s == COCOB_OK ? 0 : 1;

@@ -78,8 +78,8 @@ static int bench_train_on(const cli_common *common, const char *note, const char
         double step = r.data + r.forward + r.backward + r.update;
         printf("%-12s %12.1f %9.1f %9.1f %9.1f %9.1f   %s%s\n",
                cocob_context_device(ctx)->selector, r.examples_per_second, 1e3 * r.data,
-               1e3 * r.forward, 1e3 * r.backward, 1e3 * r.update,
-               cocob_context_device(ctx)->name, note);
+               1e3 * r.forward, 1e3 * r.backward, 1e3 * r.update, cocob_context_device(ctx)->name,
+               note);
         printf("%-12s %12s %8.0f%% %8.0f%% %8.0f%% %8.0f%%\n", "", "", 100 * r.data / step,
                100 * r.forward / step, 100 * r.backward / step, 100 * r.update / step);
     } else {
@@ -156,8 +156,8 @@ static int bench_train(int argc, char **argv, const cli_common *common)
         return 1;
     }
     printf("model %s, batch %zu, %zu timed steps after 2 to warm up\n", spec, batch, steps);
-    printf("%-12s %12s %9s %9s %9s %9s\n", "device", "examples/s", "data ms", "fwd ms",
-           "bwd ms", "step ms");
+    printf("%-12s %12s %9s %9s %9s %9s\n", "device", "examples/s", "data ms", "fwd ms", "bwd ms",
+           "step ms");
     /* The reference first, as the yardstick, then the device asked for. */
     cli_common ref = c;
     ref.device = "ref";
@@ -194,8 +194,7 @@ static int bench_gemm(int argc, char **argv, const cli_common *common)
     cocob_bench_gemm_result *r = malloc(sizeof *r);
     cocob_status s = r ? cocob_bench_gemm(ctx, r) : COCOB_ERR_OUT_OF_MEMORY;
     if (s != COCOB_OK) {
-        fprintf(stderr, "cocob: %s\n",
-                r ? cocob_context_error(ctx) : "out of host memory");
+        fprintf(stderr, "cocob: %s\n", r ? cocob_context_error(ctx) : "out of host memory");
         free(r);
         cocob_context_destroy(ctx);
         return 1;

@@ -9,11 +9,11 @@
 
 /* Shared by every subcommand that opens a device. */
 typedef struct cli_common {
-    const char *device;   /* --device, or NULL for $COCOB_DEVICE / auto */
-    int verbose;          /* --verbose: debug messages too */
-    double started;       /* cocob_now() on entering main, for the startup time */
-    cocob_verify_mode verify;   /* --verify: STOP */
-    int argc;             /* the whole command line, for the --resume command */
+    const char *device;       /* --device, or NULL for $COCOB_DEVICE / auto */
+    int verbose;              /* --verbose: debug messages too */
+    double started;           /* cocob_now() on entering main, for the startup time */
+    cocob_verify_mode verify; /* --verify: STOP */
+    int argc;                 /* the whole command line, for the --resume command */
     char **argv;
 } cli_common;
 

@@ -29,7 +29,7 @@ static void print_text(const cocob_device_list *list, size_t chosen, const char 
             printf("    version       %s\n\n", d->driver_version);
             continue;
         }
-        if (d->platform_index < 0) {   /* the cpu backend */
+        if (d->platform_index < 0) { /* the cpu backend */
             printf("    BLAS          %s\n", d->driver_version);
             printf("    threads       %u (OMP_NUM_THREADS)\n\n", d->compute_units);
             continue;
@@ -47,7 +47,8 @@ static void print_text(const cocob_device_list *list, size_t chosen, const char 
                local);
         printf("    work-group    up to %zu work-items\n", d->max_work_group_size);
         printf("    buffers       aligned to %u bytes, %s\n", d->mem_base_addr_align,
-               d->host_unified_memory ? "in the host's memory (unified)" : "in the device's own memory");
+               d->host_unified_memory ? "in the host's memory (unified)"
+                                      : "in the device's own memory");
         printf("    fp16 %-3s  fp64 %s\n\n", d->fp16 ? "yes" : "no", d->fp64 ? "yes" : "no");
     }
     const char *note = cocob_device_list_note(list);

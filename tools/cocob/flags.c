@@ -34,8 +34,9 @@ int cli_global(cli_common *c, const char *cmd, const char *arg, const char *valu
     }
     if (strcmp(arg, "--device") == 0) {
         if (!value) {
-            fprintf(err, "cocob%s%s: --device wants a device: auto, ref, cpu, opencl, "
-                         "opencl:P:D, gpu or part of a name\n",
+            fprintf(err,
+                    "cocob%s%s: --device wants a device: auto, ref, cpu, opencl, "
+                    "opencl:P:D, gpu or part of a name\n",
                     cmd ? " " : "", cmd ? cmd : "");
             return -1;
         }

@@ -42,8 +42,8 @@ static const char global_flags[] =
 
 static const struct {
     const char *name;
-    const char *usage;   /* NULL: train's, printed by train_help */
-    int global;          /* whether the device flags mean anything to it */
+    const char *usage; /* NULL: train's, printed by train_help */
+    int global;        /* whether the device flags mean anything to it */
 } commands[] = {
     {"devices",
      "usage: cocob devices [--json]\n"
@@ -106,8 +106,7 @@ int cli_usage(const char *cmd, FILE *out)
             continue;
         if (commands[i].usage)
             fputs(commands[i].usage, out);
-        else
-        {
+        else {
             fprintf(out, "%sOptimizers:\n", train_usage);
             optimizer_flags_usage(out);
         }

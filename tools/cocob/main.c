@@ -63,7 +63,8 @@ static int run_command(int argc, char **argv)
     if (strcmp(cmd, "help") == 0)
         return cli_help(argc - i, argv + i);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        if (i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0))
+        if (i + 1 < argc &&
+            (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0))
             return !cli_usage("version", stdout);
         printf("cocob %s\n", cocob_version());
         return 0;

@@ -45,8 +45,8 @@ void cli_monitor_columns(FILE *csv, const cocob_monitor_report *r, size_t tensor
 void cli_monitor_print(const cocob_monitor_report *r)
 {
     printf("monitor  epoch %zu step %zu (%zu in all)\n", r->epoch, r->step, r->total_steps);
-    printf("  %-14s %29s %19s %29s %9s %9s\n", "tensor", "|g| min / mean / max",
-           "L mean / max", "step/|g| mean / median / max", "||w||", "drift");
+    printf("  %-14s %29s %19s %29s %9s %9s\n", "tensor", "|g| min / mean / max", "L mean / max",
+           "step/|g| mean / median / max", "||w||", "drift");
     for (size_t i = 0; i < r->count; i++) {
         const cocob_tensor_stats *t = &r->tensors[i];
         char L[32] = "-";

@@ -16,7 +16,7 @@ static const struct {
     const char *flag;
     const char *setting;
     int takes_value;
-    const char *note;   /* for the usage */
+    const char *note; /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
     {"--lr", "lr", 1, "the learning rate: COCOB-Backprop has none"},
     {"--momentum", "momentum", 1, ""},
@@ -45,8 +45,9 @@ static void kinds_text(const char *setting, char *out, size_t cap)
 
 void optimizer_flags_usage(FILE *out)
 {
-    fprintf(out, "  %-18s %s\n", "--optimizer NAME", "cocob (the default), sgd, adagrad, "
-                                                     "rmsprop, adadelta, adam or adamw");
+    fprintf(out, "  %-18s %s\n", "--optimizer NAME",
+            "cocob (the default), sgd, adagrad, "
+            "rmsprop, adadelta, adam or adamw");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -90,21 +91,22 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
 {
     cocob_optimizer_kind kind = COCOB_OPTIMIZER_COCOB;
     if (f->optimizer && cocob_optimizer_kind_parse(f->optimizer, &kind) != COCOB_OK) {
-        fprintf(err, "cocob train: no optimizer is called \"%s\"; there are cocob (the "
-                        "default), sgd, adagrad, rmsprop, adadelta, adam and adamw\n",
+        fprintf(err,
+                "cocob train: no optimizer is called \"%s\"; there are cocob (the "
+                "default), sgd, adagrad, rmsprop, adadelta, adam and adamw\n",
                 f->optimizer);
         return 0;
     }
     if (kind == COCOB_OPTIMIZER_COCOB && f->value[LR]) {
         fprintf(err, "cocob train: COCOB-Backprop takes no learning rate: it sets each "
-                        "weight's step from the gradients it has seen (Orabona & Tommasi "
-                        "2017); drop --lr, or choose a baseline with --optimizer\n");
+                     "weight's step from the gradients it has seen (Orabona & Tommasi "
+                     "2017); drop --lr, or choose a baseline with --optimizer\n");
         return 0;
     }
     cocob_optimizer_config_init(cfg, kind);
-    double *field[OPTIMIZER_FLAG_COUNT] = {&cfg->lr,  &cfg->momentum, &cfg->dampening,
+    double *field[OPTIMIZER_FLAG_COUNT] = {&cfg->lr,  &cfg->momentum,     &cfg->dampening,
                                            NULL,      &cfg->weight_decay, &cfg->rho,
-                                           &cfg->eps, &cfg->beta1,    &cfg->beta2};
+                                           &cfg->eps, &cfg->beta1,        &cfg->beta2};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;

@@ -10,8 +10,8 @@
 enum { OPTIMIZER_FLAG_COUNT = 9 };
 
 typedef struct optimizer_flags {
-    const char *optimizer;                     /* --optimizer; NULL is COCOB */
-    const char *value[OPTIMIZER_FLAG_COUNT];   /* each flag's text, NULL when not given */
+    const char *optimizer;                   /* --optimizer; NULL is COCOB */
+    const char *value[OPTIMIZER_FLAG_COUNT]; /* each flag's text, NULL when not given */
 } optimizer_flags;
 
 /* The flags' lines for a usage message, each with the optimizers that

@@ -31,8 +31,7 @@ void cli_catch_stop(void)
     for (int i = 0; i < STOP_SIGNALS; i++) {
         /* A signal ignored on entry, as a background job's SIGINT is, stays
          * ignored: the shell meant Ctrl-C for another job. */
-        if (sigaction(stop_signals[i], NULL, &before[i]) == 0 &&
-            before[i].sa_handler != SIG_IGN)
+        if (sigaction(stop_signals[i], NULL, &before[i]) == 0 && before[i].sa_handler != SIG_IGN)
             sigaction(stop_signals[i], &sa, NULL);
     }
 }

@@ -15,7 +15,7 @@
 typedef struct progress {
     int tty;
     FILE *csv;
-    size_t last_plain;   /* the step of the last plain progress line */
+    size_t last_plain; /* the step of the last plain progress line */
     int verbose;
     cocob_context *ctx;
     /* cocob_now() on entering main, with the device open, with the data
@@ -33,7 +33,7 @@ typedef struct progress {
      * end, which then goes into the epoch's CSV row), and the tensors. */
     int monitor;
     size_t monitor_every, tensors;
-    cocob_monitor_report last;          /* the epoch-end report, for its CSV row */
+    cocob_monitor_report last; /* the epoch-end report, for its CSV row */
     cocob_tensor_stats *last_tensors;
     /* The errno of the first failed write of stdout and of the log: the
      * run stops at the next step, since what it prints would be lost. */
@@ -226,7 +226,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
     if (s == COCOB_OK)
         s = cocob_optimizer_create(ctx, &optimizer, 1, &params, &opt);
     p.made = cocob_now();
-    int said = 0;   /* the failure's message is out already */
+    int said = 0; /* the failure's message is out already */
     if (s == COCOB_OK) {
         size_t summary_size = cocob_model_summary(model, NULL, 0) + 1;
         char *summary = malloc(summary_size);
@@ -286,8 +286,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
             fprintf(stderr, "\n");
         if (s == COCOB_OK && p.steady_steps)
             printf("speed    %zu steps in %.3f s, each epoch's first left out: %.2f steps/s\n",
-                   p.steady_steps, p.steady_seconds,
-                   (double)p.steady_steps / p.steady_seconds);
+                   p.steady_steps, p.steady_seconds, (double)p.steady_steps / p.steady_seconds);
         check_outputs(&p);
     }
     if (csv && fclose(csv) != 0 && !p.log_errno)
@@ -304,8 +303,8 @@ int cli_train(int argc, char **argv, const cli_common *common)
     int sig = cli_stop_signal();
     if (s == COCOB_ERR_INTERRUPTED) {
         if (sig)
-            fprintf(stderr, "cocob train: %s: ", sig == SIGINT ? "interrupted (SIGINT)"
-                                                               : "terminated (SIGTERM)");
+            fprintf(stderr, "cocob train: %s: ",
+                    sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
         else
             fprintf(stderr, "cocob train: ");
         fprintf(stderr, "%s\n", cocob_context_error(ctx));

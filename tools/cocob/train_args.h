@@ -12,7 +12,7 @@
 
 typedef struct train_args {
     const char *model_spec, *data, *log, *checkpoint, *resume;
-    int help;               /* --help: print the usage, run nothing */
+    int help; /* --help: print the usage, run nothing */
     int skip_nonfinite, monitor;
     size_t epochs, batch, limit, every, monitor_every;
     uint64_t seed;

@@ -31,8 +31,7 @@ void cli_gemm_row(const char *label, const cocob_gemm_timing *t)
     printf(" %8.1f\n", t->gflops_all);
 }
 
-void cli_gemm_ratio(const char *label, const cocob_gemm_timing *num,
-                    const cocob_gemm_timing *den)
+void cli_gemm_ratio(const char *label, const cocob_gemm_timing *num, const cocob_gemm_timing *den)
 {
     printf("%-34s", label);
     for (int i = 0; i < COCOB_GEMM_SHAPES; i++)

@@ -18,17 +18,16 @@
 #include <CL/cl.h>
 #include <stdio.h>
 
-static const char *source =
-    "__kernel void partial(__global const float *x, __global float *y)\n"
-    "{\n"
-    "    size_t i = get_global_id(0);\n"
-    "    y[i] = x[3 + i] + 1.0f;\n"
-    "}\n"
-    "__kernel void freeze(__global uint *out, uint n)\n"
-    "{\n"
-    "    size_t i = get_global_id(0);\n"
-    "    out[i] = (uint)(i / n + i % n);\n"
-    "}\n";
+static const char *source = "__kernel void partial(__global const float *x, __global float *y)\n"
+                            "{\n"
+                            "    size_t i = get_global_id(0);\n"
+                            "    y[i] = x[3 + i] + 1.0f;\n"
+                            "}\n"
+                            "__kernel void freeze(__global uint *out, uint n)\n"
+                            "{\n"
+                            "    size_t i = get_global_id(0);\n"
+                            "    out[i] = (uint)(i / n + i % n);\n"
+                            "}\n";
 
 static int run(cl_command_queue q, cl_kernel k, size_t n)
 {
@@ -66,10 +65,12 @@ int main(void)
                                   NULL) == CL_SUCCESS &&
              clSetKernelArg(partial, 0, sizeof x, &x) == CL_SUCCESS &&
              clSetKernelArg(partial, 1, sizeof y, &y) == CL_SUCCESS && run(q, partial, 4) &&
-             clEnqueueReadBuffer(q, y, CL_TRUE, 0, sizeof got, got, 0, NULL, NULL) == CL_SUCCESS &&
+             clEnqueueReadBuffer(q, y, CL_TRUE, 0, sizeof got, got, 0, NULL, NULL) ==
+                 CL_SUCCESS &&
              clSetKernelArg(freeze, 0, sizeof u, &u) == CL_SUCCESS &&
              clSetKernelArg(freeze, 1, sizeof n, &n) == CL_SUCCESS && run(q, freeze, 4) &&
-             clEnqueueReadBuffer(q, u, CL_TRUE, 0, sizeof ints, ints, 0, NULL, NULL) == CL_SUCCESS;
+             clEnqueueReadBuffer(q, u, CL_TRUE, 0, sizeof ints, ints, 0, NULL, NULL) ==
+                 CL_SUCCESS;
     for (int i = 0; ok && i < 4; i++)
         ok = got[i] == four[i] + 1.0f && ints[i] == (cl_uint)(i / 3 + i % 3);
     clReleaseMemObject(x);

@@ -14,7 +14,7 @@
 
 /* The table is the backend's own: ref's, with the ops below put in. */
 typedef struct cpu_backend {
-    cocob_backend base;   /* first, so that ref's destroy, free(b), frees it all */
+    cocob_backend base; /* first, so that ref's destroy, free(b), frees it all */
     cocob_backend_i iface;
 } cpu_backend;
 
@@ -49,13 +49,11 @@ static void update_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_update_args *a = arg;
     size_t s = a->state_offset + first;
-    cocob_ref_cocob_update(floats(a->w, a->w_offset + first),
-                           floats(a->grad, a->grad_offset + first),
-                           floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
-                           floats(a->state[COCOB_STATE_G], s),
-                           floats(a->state[COCOB_STATE_REWARD], s),
-                           floats(a->state[COCOB_STATE_THETA], s), end - first, a->alpha,
-                           a->weight_decay);
+    cocob_ref_cocob_update(
+        floats(a->w, a->w_offset + first), floats(a->grad, a->grad_offset + first),
+        floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
+        floats(a->state[COCOB_STATE_G], s), floats(a->state[COCOB_STATE_REWARD], s),
+        floats(a->state[COCOB_STATE_THETA], s), end - first, a->alpha, a->weight_decay);
 }
 
 static cocob_status cpu_cocob_update(cocob_backend *b, const cocob_update_args *a)
@@ -145,10 +143,10 @@ static cocob_status cpu_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
 /* activation, activation_grad, dropout and dropout_grad. */
 typedef struct unary_args {
     cocob_activation f;
-    const float *y;          /* activation_grad's y */
+    const float *y; /* activation_grad's y */
     const float *in;
     float *out;
-    float p;                 /* dropout's */
+    float p; /* dropout's */
     uint64_t seed, counter;
 } unary_args;
 
@@ -177,8 +175,7 @@ static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, co
                                         cocob_span dy, cocob_span dx, size_t n)
 {
     (void)b;
-    unary_args a = {.f = f, .y = span_floats(y), .in = span_floats(dy),
-                    .out = span_floats(dx)};
+    unary_args a = {.f = f, .y = span_floats(y), .in = span_floats(dy), .out = span_floats(dx)};
     cocob_cpu_for(n, 1, activation_grad_chunk, &a);
     return COCOB_OK;
 }
@@ -195,7 +192,10 @@ static void dropout_chunk(void *arg, size_t first, size_t end)
 static void dropout_on(cocob_span in, cocob_span out, size_t n, float p, uint64_t seed,
                        uint64_t counter)
 {
-    unary_args a = {.in = span_floats(in), .out = span_floats(out), .p = p, .seed = seed,
+    unary_args a = {.in = span_floats(in),
+                    .out = span_floats(out),
+                    .p = p,
+                    .seed = seed,
                     .counter = counter};
     cocob_cpu_for(n, 1, dropout_chunk, &a);
 }
@@ -224,7 +224,7 @@ typedef struct bias_args {
     const float *x, *bias;
     float *y;
     size_t channels, inner;
-    size_t outer;            /* bias_grad's */
+    size_t outer; /* bias_grad's */
 } bias_args;
 
 static void bias_add_chunk(void *arg, size_t first, size_t end)
@@ -239,8 +239,12 @@ static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
                                  size_t inner)
 {
     (void)b;
-    bias_args a = {.f = f, .x = span_floats(x), .bias = span_floats(bias),
-                   .y = span_floats(y), .channels = channels, .inner = inner};
+    bias_args a = {.f = f,
+                   .x = span_floats(x),
+                   .bias = span_floats(bias),
+                   .y = span_floats(y),
+                   .channels = channels,
+                   .inner = inner};
     cocob_cpu_for(outer, channels * inner, bias_add_chunk, &a);
     return COCOB_OK;
 }
@@ -257,8 +261,11 @@ static cocob_status cpu_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db
                                   size_t channels, size_t inner)
 {
     (void)b;
-    bias_args a = {.x = span_floats(dy), .y = span_floats(db), .channels = channels,
-                   .inner = inner, .outer = outer};
+    bias_args a = {.x = span_floats(dy),
+                   .y = span_floats(db),
+                   .channels = channels,
+                   .inner = inner,
+                   .outer = outer};
     cocob_cpu_for(channels, outer * inner, bias_grad_chunk, &a);
     return COCOB_OK;
 }
@@ -324,7 +331,7 @@ static cocob_status cpu_im2col(cocob_backend *b, const cocob_conv_shape *sh, coc
     (void)b;
     conv_args a = {sh, span_floats(x), span_floats(col)};
     cocob_cpu_for(sh->channels, sh->kernel_h * sh->kernel_w * sh->batch * sh->out_h * sh->out_w,
-            im2col_chunk, &a);
+                  im2col_chunk, &a);
     return COCOB_OK;
 }
 
@@ -340,7 +347,7 @@ static cocob_status cpu_col2im(cocob_backend *b, const cocob_conv_shape *sh, coc
     (void)b;
     conv_args a = {sh, span_floats(col), span_floats(x)};
     cocob_cpu_for(sh->batch * sh->channels, sh->height * sh->width * sh->kernel_h * sh->kernel_w,
-            col2im_chunk, &a);
+                  col2im_chunk, &a);
     return COCOB_OK;
 }
 
@@ -387,8 +394,8 @@ static void maxpool_grad_chunk(void *arg, size_t first, size_t end)
                            a->out + first * a->s->height * a->s->width);
 }
 
-static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh,
-                                     cocob_span dy, cocob_span idx, cocob_span dx)
+static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh, cocob_span dy,
+                                     cocob_span idx, cocob_span dx)
 {
     (void)b;
     pool_args a = {sh, span_floats(dy), span_floats(dx), span_ints(idx)};
@@ -410,8 +417,10 @@ void cocob_cpu_device_info(cocob_device_info *info)
      * share a soname, and only the OpenMP one shares our thread pool. */
     int parallel = openblas_get_parallel();
     snprintf(info->name, sizeof info->name, "CPU (OpenBLAS %s, %d thread%s)",
-             parallel == 2 ? "OpenMP" : parallel == 1 ? "pthreads" : "sequential", threads,
-             threads == 1 ? "" : "s");
+             parallel == 2   ? "OpenMP"
+             : parallel == 1 ? "pthreads"
+                             : "sequential",
+             threads, threads == 1 ? "" : "s");
     strcpy(info->vendor, "cocob");
     snprintf(info->driver_version, sizeof info->driver_version, "%s", openblas_get_config());
     snprintf(info->platform_name, sizeof info->platform_name, "OpenBLAS (%s kernels), OpenMP",

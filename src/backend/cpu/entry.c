@@ -3,8 +3,8 @@
 #include "backend/ref/ref.h"
 #include "backend/registry.h"
 
-static cocob_status list_devices(cocob_device_info **infos, void **own, size_t *count,
-                                 char *note, size_t note_cap, cocob_error *err)
+static cocob_status list_devices(cocob_device_info **infos, void **own, size_t *count, char *note,
+                                 size_t note_cap, cocob_error *err)
 {
     (void)note;
     (void)note_cap;

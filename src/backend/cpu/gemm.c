@@ -21,7 +21,7 @@ cocob_status cocob_cpu_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M
                           M, N, K, lda, ldb, ldc, most);
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, (blasint)M, (blasint)N, (blasint)K, alpha,
-                span_floats(A), (blasint)lda, span_floats(B), (blasint)ldb, beta,
-                span_floats(C), (blasint)ldc);
+                span_floats(A), (blasint)lda, span_floats(B), (blasint)ldb, beta, span_floats(C),
+                (blasint)ldc);
     return COCOB_OK;
 }

@@ -31,8 +31,8 @@ static cocob_status launch(cocob_backend *base, const char *name, cocob_activati
     return cocob_cl_launch_1d(b, k, name, n);
 }
 
-cocob_status cocob_cl_activation(cocob_backend *b, cocob_activation f, cocob_span x,
-                                 cocob_span y, size_t n)
+cocob_status cocob_cl_activation(cocob_backend *b, cocob_activation f, cocob_span x, cocob_span y,
+                                 size_t n)
 {
     const cocob_span operand[2] = {x, y};
     return launch(b, "activation", f, operand, 2, n);

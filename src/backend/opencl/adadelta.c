@@ -5,6 +5,6 @@ cocob_status cocob_cl_adadelta_update(cocob_backend *b, const cocob_baseline_arg
 {
     const cocob_baseline_hyper *h = &a->h;
     const float scalars[] = {h->lr, h->weight_decay, h->eps, h->rho, h->one_minus_rho};
-    return cocob_cl_baseline_launch(b, "adadelta.cl", "adadelta_update", a, 2, scalars,
-                                    5, NULL, 0);
+    return cocob_cl_baseline_launch(b, "adadelta.cl", "adadelta_update", a, 2, scalars, 5, NULL,
+                                    0);
 }

@@ -5,6 +5,5 @@ cocob_status cocob_cl_adagrad_update(cocob_backend *b, const cocob_baseline_args
 {
     const cocob_baseline_hyper *h = &a->h;
     const float scalars[] = {h->lr, h->weight_decay, h->eps};
-    return cocob_cl_baseline_launch(b, "adagrad.cl", "adagrad_update", a, 1, scalars,
-                                    3, NULL, 0);
+    return cocob_cl_baseline_launch(b, "adagrad.cl", "adagrad_update", a, 1, scalars, 3, NULL, 0);
 }

@@ -59,7 +59,8 @@ void cocob_cl_cache_warn_off(const cocob_logger *log)
                           : "neither COCOB_CACHE_DIR, XDG_CACHE_HOME nor HOME is set";
     cocob_log(log, COCOB_LOG_WARN,
               "the program cache is off: %s; every kernel is built afresh, which can take many "
-              "seconds (set COCOB_CACHE_DIR to a folder, or COCOB_CACHE=off to say so)", why);
+              "seconds (set COCOB_CACHE_DIR to a folder, or COCOB_CACHE=off to say so)",
+              why);
 }
 
 /* FNV-1a, 64 bits, with the length folded in so that "ab"+"c" and "a"+"bc"
@@ -142,9 +143,10 @@ int cocob_cl_cache_read(const char *dir, const char *key, unsigned char **bin, s
     } else if (memcmp(head + 24, key, 32) != 0) {
         snprintf(reason, reason_cap, "%s holds another entry's key", path);
     } else if (n == 0 || n != size - HEADER_BYTES) {
-        snprintf(reason, reason_cap, "%s is truncated: header says %llu bytes of binary, "
-                 "file holds %llu", path, (unsigned long long)n,
-                 (unsigned long long)(size - HEADER_BYTES));
+        snprintf(reason, reason_cap,
+                 "%s is truncated: header says %llu bytes of binary, "
+                 "file holds %llu",
+                 path, (unsigned long long)n, (unsigned long long)(size - HEADER_BYTES));
     } else if (!(data = malloc(n))) {
         snprintf(reason, reason_cap, "out of host memory reading %s", path);
     } else if (fread(data, 1, n, f) != n) {
@@ -179,8 +181,8 @@ int cocob_cl_make_dirs(const char *dir)
     return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *bin,
-                         size_t len, char *reason, size_t reason_cap)
+int cocob_cl_cache_write(const char *dir, const char *key, const unsigned char *bin, size_t len,
+                         char *reason, size_t reason_cap)
 {
     if (cocob_cl_make_dirs(dir) != 0) {
         snprintf(reason, reason_cap, "cannot create %s: %s", dir, strerror(errno));

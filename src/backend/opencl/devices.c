@@ -101,8 +101,8 @@ static void describe(cocob_cl_device *e, int p, int d)
     e->correct_divide = (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
 }
 
-cocob_status cocob_cl_devices(cocob_cl_device **out, size_t *count, char *note,
-                              size_t note_cap, cocob_error *err)
+cocob_status cocob_cl_devices(cocob_cl_device **out, size_t *count, char *note, size_t note_cap,
+                              cocob_error *err)
 {
     *out = NULL;
     *count = 0;

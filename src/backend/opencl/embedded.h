@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 typedef struct cocob_embedded_source {
-    const char *name;   /* "cocob.cl" */
-    const char *text;   /* NUL-terminated */
-    size_t length;      /* without the NUL */
+    const char *name; /* "cocob.cl" */
+    const char *text; /* NUL-terminated */
+    size_t length;    /* without the NUL */
 } cocob_embedded_source;
 
 extern const cocob_embedded_source cocob_embedded_sources[];

@@ -6,8 +6,8 @@
 #include "backend/opencl/opencl.h"
 #include "backend/registry.h"
 
-static cocob_status list_devices(cocob_device_info **infos, void **own, size_t *count,
-                                 char *note, size_t note_cap, cocob_error *err)
+static cocob_status list_devices(cocob_device_info **infos, void **own, size_t *count, char *note,
+                                 size_t note_cap, cocob_error *err)
 {
     cocob_cl_device *devs = NULL;
     size_t n = 0;

@@ -37,8 +37,7 @@ static const char *clblast_error_name(CLBlastStatusCode rc)
     NAME(CLBlastUnexpectedError)
 #undef NAME
     /* clang-format on */
-    default:
-        return rc > -1000 ? cocob_cl_error_name(rc) : "an unlisted CLBlast error";
+    default: return rc > -1000 ? cocob_cl_error_name(rc) : "an unlisted CLBlast error";
     }
 }
 
@@ -48,14 +47,10 @@ static cocob_status clblast_status(CLBlastStatusCode rc)
     case CLBlastTempBufferAllocFailure:
     case CLBlastOpenCLOutOfResources:
     case CLBlastOpenCLOutOfHostMemory:
-    case CLBlastInsufficientMemoryTemp:
-        return COCOB_ERR_OUT_OF_MEMORY;
-    case CLBlastOpenCLBuildProgramFailure:
-        return COCOB_ERR_BUILD;
-    case CLBlastInvalidLocalMemUsage:
-        return COCOB_ERR_DEVICE_LIMIT;
-    default:
-        return COCOB_ERR_OPENCL;
+    case CLBlastInsufficientMemoryTemp: return COCOB_ERR_OUT_OF_MEMORY;
+    case CLBlastOpenCLBuildProgramFailure: return COCOB_ERR_BUILD;
+    case CLBlastInvalidLocalMemUsage: return COCOB_ERR_DEVICE_LIMIT;
+    default: return COCOB_ERR_OPENCL;
     }
 }
 #endif
@@ -115,9 +110,9 @@ void cocob_cl_gemm_use(cocob_cl_backend *b, const cocob_cl_gemm_params *p)
 
 /* One work-item per tile: rows along dimension 0, so that the groups that
  * run one after another share a strip of op(B), which then stays in cache. */
-static cocob_status gemm_kernel(cocob_cl_backend *b, int trans_a, int trans_b, size_t M,
-                                size_t N, size_t K, float alpha, cocob_span A, size_t lda,
-                                cocob_span B, size_t ldb, float beta, cocob_span C, size_t ldc)
+static cocob_status gemm_kernel(cocob_cl_backend *b, int trans_a, int trans_b, size_t M, size_t N,
+                                size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
+                                size_t ldb, float beta, cocob_span C, size_t ldc)
 {
     static const char *const names[2][2] = {{"gemm_nn", "gemm_nt"}, {"gemm_tn", "gemm_tt"}};
     const char *name = names[!!trans_a][!!trans_b];
@@ -189,11 +184,11 @@ cocob_status cocob_cl_gemm(cocob_backend *base, int trans_a, int trans_b, size_t
      * failed launch would be reported. */
     CLBlastStatusCode rc = CLBlastOpenCLOutOfResources;
     if (!cocob_fault(COCOB_FAULT_ENQUEUE))
-        rc = CLBlastSgemm(
-            CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
-            trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, M, N, K, alpha,
-            cocob_cl_mem(A.buf), A.off, lda, cocob_cl_mem(B.buf), B.off, ldb, beta,
-            cocob_cl_mem(C.buf), C.off, ldc, &b->queue, NULL);
+        rc = CLBlastSgemm(CLBlastLayoutRowMajor,
+                          trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
+                          trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, M, N, K, alpha,
+                          cocob_cl_mem(A.buf), A.off, lda, cocob_cl_mem(B.buf), B.off, ldb, beta,
+                          cocob_cl_mem(C.buf), C.off, ldc, &b->queue, NULL);
     b->clblast_used = 1;
     if (rc != CLBlastSuccess)
         return cocob_fail(base->err, clblast_status(rc),

@@ -39,13 +39,13 @@ static void device_line(const cocob_cl_device *dev, char *out, size_t cap)
  * for, so a group's private arrays are held to it. A GPU keeps them in
  * registers and spills, and CL_KERNEL_WORK_GROUP_SIZE, which gemm.c asks
  * the built kernel, bounds that. */
-static void device_limits(const cocob_cl_device *dev, const char *device,
-                          cocob_gemm_limits *lim)
+static void device_limits(const cocob_cl_device *dev, const char *device, cocob_gemm_limits *lim)
 {
     lim->device = device;
     lim->max_group = dev->info.max_work_group_size;
-    lim->group_private_bytes =
-        dev->info.type == COCOB_DEVICE_CPU ? (size_t)dev->info.local_mem_bytes : 0;
+    lim->group_private_bytes = dev->info.type == COCOB_DEVICE_CPU
+                                   ? (size_t)dev->info.local_mem_bytes
+                                   : 0;
 #ifdef COCOB_HAVE_CLBLAST
     lim->have_clblast = 1;
 #else
@@ -113,8 +113,8 @@ int cocob_cl_gemm_params_write(const char *path, const cocob_cl_device *dev,
                 ? snprintf(text, sizeof text, COCOB_GEMM_FILE_HEADER "\n%s\nclblast\n", line)
                 : snprintf(text, sizeof text,
                            COCOB_GEMM_FILE_HEADER "\n%s\nouter %u %u %u %u\ndot %u %u %u %u\n",
-                           line, p->outer.tm, p->outer.nv, p->outer.vw, p->outer.group,
-                           p->dot.tm, p->dot.nv, p->dot.vw, p->dot.group);
+                           line, p->outer.tm, p->outer.nv, p->outer.vw, p->outer.group, p->dot.tm,
+                           p->dot.nv, p->dot.vw, p->dot.group);
     cocob_error *err = malloc(sizeof *err);
     if (!err) {
         snprintf(reason, reason_cap, "cannot write %s: out of host memory", path);

@@ -28,9 +28,9 @@ enum { FINAL_BLOCKS = 3, BENCH_BLOCKS = 3 };
  * vectors of partial sums, which fits the 32 vector registers of AVX-512
  * with room for the operands. */
 static const cocob_cl_tile tiles[] = {
-    {4, 2, 16, 0},  {8, 1, 16, 0}, {8, 2, 16, 0}, {6, 2, 16, 0}, {2, 2, 16, 0}, {4, 1, 16, 0},
-    {2, 4, 16, 0},  {4, 4, 8, 0},  {8, 2, 8, 0},  {4, 4, 16, 0}, {12, 1, 16, 0}, {16, 1, 16, 0},
-    {4, 2, 8, 0},   {6, 1, 16, 0}, {3, 2, 16, 0}, {2, 8, 8, 0},
+    {4, 2, 16, 0}, {8, 1, 16, 0}, {8, 2, 16, 0}, {6, 2, 16, 0}, {2, 2, 16, 0},  {4, 1, 16, 0},
+    {2, 4, 16, 0}, {4, 4, 8, 0},  {8, 2, 8, 0},  {4, 4, 16, 0}, {12, 1, 16, 0}, {16, 1, 16, 0},
+    {4, 2, 8, 0},  {6, 1, 16, 0}, {3, 2, 16, 0}, {2, 8, 8, 0},
 };
 
 static int is_dot(const cocob_gemm_shape *sh)
@@ -80,14 +80,14 @@ static cocob_status gemm_once(cocob_cl_backend *b, const cocob_gemm_shape *sh, c
 {
     cocob_span A = {o->A, 0}, B = {o->B, 0}, C = {o->C, 0};
     return b->base.iface->gemm(&b->base, sh->trans_a, sh->trans_b, sh->M, sh->N, sh->K, 1.0f, A,
-                               sh->trans_a ? sh->M : sh->K, B, sh->trans_b ? sh->K : sh->N,
-                               0.0f, C, sh->N);
+                               sh->trans_a ? sh->M : sh->K, B, sh->trans_b ? sh->K : sh->N, 0.0f,
+                               C, sh->N);
 }
 
 /* Seconds per call: one call first, which builds what it needs, then blocks
  * of doubling length until one lasts MIN_SECONDS. */
-static cocob_status time_shape(cocob_cl_backend *b, const cocob_gemm_shape *sh,
-                               const operands *o, double *seconds)
+static cocob_status time_shape(cocob_cl_backend *b, const cocob_gemm_shape *sh, const operands *o,
+                               double *seconds)
 {
     cocob_status s = gemm_once(b, sh, o);
     if (s == COCOB_OK)
@@ -246,9 +246,10 @@ cocob_status cocob_cl_gemm_bench(cocob_cl_backend *b, cocob_bench_gemm_result *o
         if (out->has_tuned)
             time_params(b, &tuned_params, &o, &out->tuned);
         if (!out->base.ok || (out->has_tuned && !out->tuned.ok))
-            s = cocob_fail(b->base.err, COCOB_ERR_OPENCL, "bench gemm on %s: %s fails; the log "
-                           "says why", b->base.info.name,
-                           out->base.ok ? out->tuned.name : out->base.name);
+            s = cocob_fail(b->base.err, COCOB_ERR_OPENCL,
+                           "bench gemm on %s: %s fails; the log "
+                           "says why",
+                           b->base.info.name, out->base.ok ? out->tuned.name : out->base.name);
     }
     operands_free(b, &o);
     cocob_cl_gemm_use(b, &in_effect);

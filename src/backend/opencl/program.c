@@ -37,7 +37,8 @@ static cocob_status read_file(const char *path, char **src, size_t *len, cocob_e
 {
     FILE *f = NULL;
     uint64_t size = 0;
-    cocob_status s = cocob_file_open_read(err, path, "kernel source (COCOB_KERNEL_DIR)", &f, &size);
+    cocob_status s = cocob_file_open_read(err, path, "kernel source (COCOB_KERNEL_DIR)", &f,
+                                          &size);
     if (s != COCOB_OK)
         return s;
     size_t bytes = 0;
@@ -90,8 +91,7 @@ void cocob_cl_build_options(const cocob_cl_device *dev, char *out, size_t cap)
              dev->correct_divide ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
 }
 
-void cocob_cl_program_options(const cocob_cl_backend *b, const char *file, char *out,
-                              size_t cap)
+void cocob_cl_program_options(const cocob_cl_backend *b, const char *file, char *out, size_t cap)
 {
     char defines[256] = "";
     if (strcmp(file, "gemm.cl") == 0)
@@ -106,8 +106,8 @@ static cocob_status build_failed(cocob_cl_backend *b, const char *file, const ch
     cocob_fail(b->base.err, COCOB_ERR_BUILD,
                "kernel build of %s failed: %s (%d)\n  device: %s (%s), driver %s, %s\n"
                "  options: %s\n  build log:\n",
-               file, cocob_cl_error_name(rc), rc, d->name, d->selector,
-               d->driver_version, d->platform_version, options);
+               file, cocob_cl_error_name(rc), rc, d->name, d->selector, d->driver_version,
+               d->platform_version, options);
     size_t n = 0;
     char *log = NULL;
     if (prog &&
@@ -142,15 +142,14 @@ static cl_program from_cache(cocob_cl_backend *b, const char *dir, const char *k
     if (found > 0) {
         cl_int rc, bin_rc;
         const unsigned char *bins[1] = {bin};
-        prog = clCreateProgramWithBinary(b->context, 1, &b->dev.device, &len, bins, &bin_rc,
-                                         &rc);
+        prog = clCreateProgramWithBinary(b->context, 1, &b->dev.device, &len, bins, &bin_rc, &rc);
         if (rc == CL_SUCCESS && bin_rc == CL_SUCCESS)
             rc = clBuildProgram(prog, 1, &b->dev.device, options, NULL, NULL);
         else if (rc == CL_SUCCESS)
             rc = bin_rc;
         if (rc != CL_SUCCESS) {
-            snprintf(reason, sizeof reason, "%s/%s.clbin: the driver refused the binary: %s",
-                     dir, key, cocob_cl_error_name(rc));
+            snprintf(reason, sizeof reason, "%s/%s.clbin: the driver refused the binary: %s", dir,
+                     key, cocob_cl_error_name(rc));
             if (prog)
                 clReleaseProgram(prog);
             prog = NULL;
@@ -173,7 +172,8 @@ static void to_cache(cocob_cl_backend *b, cl_program prog, const char *dir, cons
     unsigned char *bin = malloc(len);
     unsigned char *bins[1] = {bin};
     char reason[4400];
-    if (bin && clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) == CL_SUCCESS) {
+    if (bin &&
+        clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) == CL_SUCCESS) {
         if (cocob_cl_cache_write(dir, key, bin, len, reason, sizeof reason) == 0) {
             b->stats.cache_writes++;
             cocob_log(b->base.log, COCOB_LOG_DEBUG, "program cache: wrote %s/%s.clbin", dir, key);

@@ -16,8 +16,8 @@ cocob_status cocob_cl_stats_op(cocob_backend *base, cocob_span x, cocob_span y, 
         return s;
     size_t local, groups;
     s = cocob_cl_reduction(b, k, "stats", 5 * sizeof(float), &b->stats_partials,
-                           STATS_GROUPS * 5 * sizeof(float),
-                           "the stats' partials", n, STATS_GROUPS, &local, &groups);
+                           STATS_GROUPS * 5 * sizeof(float), "the stats' partials", n,
+                           STATS_GROUPS, &local, &groups);
     if (s != COCOB_OK)
         return s;
     cl_int rc = CL_SUCCESS;
@@ -43,8 +43,8 @@ cocob_status cocob_cl_stats_op(cocob_backend *base, cocob_span x, cocob_span y, 
     if (s != COCOB_OK)
         return s;
     float partial[STATS_GROUPS * 5];
-    rc = clEnqueueReadBuffer(b->queue, b->stats_partials, CL_TRUE, 0,
-                             groups * 5 * sizeof(float), partial, 0, NULL, NULL);
+    rc = clEnqueueReadBuffer(b->queue, b->stats_partials, CL_TRUE, 0, groups * 5 * sizeof(float),
+                             partial, 0, NULL, NULL);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clEnqueueReadBuffer(stats partials)", rc);
     cocob_stats t = {INFINITY, 0, 0, 0, 0};

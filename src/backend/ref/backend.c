@@ -35,8 +35,7 @@ static cocob_status ref_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out
     if (!mem) {
         free(buf);
         return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY,
-                          "%s: out of host memory allocating %zu bytes", b->info.selector,
-                          bytes);
+                          "%s: out of host memory allocating %zu bytes", b->info.selector, bytes);
     }
     buf->handle = mem;
     buf->bytes = bytes;
@@ -54,16 +53,16 @@ static void ref_free(cocob_backend *b, cocob_buffer *buf)
     free(buf);
 }
 
-static cocob_status ref_upload(cocob_backend *b, cocob_buffer *dst, size_t off,
-                               const void *src, size_t bytes)
+static cocob_status ref_upload(cocob_backend *b, cocob_buffer *dst, size_t off, const void *src,
+                               size_t bytes)
 {
     (void)b;
     memcpy((char *)dst->handle + off, src, bytes);
     return COCOB_OK;
 }
 
-static cocob_status ref_download(cocob_backend *b, const cocob_buffer *src, size_t off,
-                                 void *dst, size_t bytes)
+static cocob_status ref_download(cocob_backend *b, const cocob_buffer *src, size_t off, void *dst,
+                                 size_t bytes)
 {
     (void)b;
     memcpy(dst, (const char *)src->handle + off, bytes);
@@ -99,10 +98,11 @@ static cocob_status ref_cocob_update(cocob_backend *b, const cocob_update_args *
     (void)b;
     size_t s = a->state_offset;
     cocob_ref_cocob_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                           floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
-                           floats(a->state[COCOB_STATE_G], s),
+                           floats(a->state[COCOB_STATE_W1], s),
+                           floats(a->state[COCOB_STATE_L], s), floats(a->state[COCOB_STATE_G], s),
                            floats(a->state[COCOB_STATE_REWARD], s),
-                           floats(a->state[COCOB_STATE_THETA], s), a->n, a->alpha, a->weight_decay);
+                           floats(a->state[COCOB_STATE_THETA], s), a->n, a->alpha,
+                           a->weight_decay);
     return COCOB_OK;
 }
 
@@ -212,8 +212,8 @@ static cocob_status ref_maxpool(cocob_backend *b, const cocob_pool_shape *sh, co
     return COCOB_OK;
 }
 
-static cocob_status ref_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh,
-                                     cocob_span dy, cocob_span idx, cocob_span dx)
+static cocob_status ref_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh, cocob_span dy,
+                                     cocob_span idx, cocob_span dx)
 {
     (void)b;
     cocob_ref_maxpool_grad(sh, span_floats(dy), span_ints(idx), span_floats(dx));

@@ -18,8 +18,8 @@ cocob_status cocob_host_device_list(void (*describe)(cocob_device_info *info),
     return COCOB_OK;
 }
 
-static cocob_status list_devices(cocob_device_info **infos, void **own, size_t *count,
-                                 char *note, size_t note_cap, cocob_error *err)
+static cocob_status list_devices(cocob_device_info **infos, void **own, size_t *count, char *note,
+                                 size_t note_cap, cocob_error *err)
 {
     (void)note;
     (void)note_cap;

@@ -10,8 +10,8 @@ void cocob_ref_im2col(const cocob_conv_shape *s, const float *x, float *col)
 
 /* The col rows of channels [first, end) alone, so that the cpu backend's
  * threads can each write channels of their own. */
-void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float *col, size_t first,
-                               size_t end)
+void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float *col,
+                               size_t first, size_t end)
 {
     col += first * s->kernel_h * s->kernel_w * s->batch * s->out_h * s->out_w;
     for (size_t c = first; c < end; c++)
@@ -26,9 +26,8 @@ void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float 
                         size_t iy = oy * s->stride + ky - s->pad;
                         for (size_t ox = 0; ox < s->out_w; ox++) {
                             size_t ix = ox * s->stride + kx - s->pad;
-                            *col++ = iy < s->height && ix < s->width
-                                         ? plane[iy * s->width + ix]
-                                         : 0.0f;
+                            *col++ = iy < s->height && ix < s->width ? plane[iy * s->width + ix]
+                                                                     : 0.0f;
                         }
                     }
                 }

@@ -38,7 +38,8 @@ void cocob_ref_sgd_update(float *restrict w, const float *restrict grad, float *
 void cocob_ref_adagrad_update(float *restrict w, const float *restrict grad, float *restrict sum,
                               size_t n, const cocob_baseline_hyper *h);
 void cocob_ref_rmsprop_update(float *restrict w, const float *restrict grad,
-                              float *restrict square_avg, size_t n, const cocob_baseline_hyper *h);
+                              float *restrict square_avg, size_t n,
+                              const cocob_baseline_hyper *h);
 void cocob_ref_adadelta_update(float *restrict w, const float *restrict grad,
                                float *restrict square_avg, float *restrict acc_delta, size_t n,
                                const cocob_baseline_hyper *h);
@@ -81,8 +82,8 @@ void cocob_ref_im2col(const cocob_conv_shape *s, const float *x, float *col);
 void cocob_ref_col2im(const cocob_conv_shape *s, const float *col, float *x);
 /* The same loops over channels [first, end) and over planes (n channels + c)
  * [first, end) alone: what the cpu backend gives each thread. */
-void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float *col, size_t first,
-                               size_t end);
+void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float *col,
+                               size_t first, size_t end);
 void cocob_ref_col2im_planes(const cocob_conv_shape *s, const float *col, float *x, size_t first,
                              size_t end);
 
@@ -120,8 +121,8 @@ void cocob_ref_activation_grad(cocob_activation f, const float *y, const float *
 
 /* Per-row loss and gradient; a label outside [0, classes) makes its row
  * NaN. cl/softmax_xent.cl holds its twin. */
-void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *loss, float *dlogits,
-                            size_t rows, size_t classes);
+void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *loss,
+                            float *dlogits, size_t rows, size_t classes);
 
 /* The first index of each row's maximum, a NaN counting as the largest;
  * cl/argmax.cl holds its twin. */

@@ -14,8 +14,8 @@
  * are NaN, so that the guard on non-finite gradients stops the step, rather
  * than a read out of bounds. The kernel does the same; the labels stay on
  * the device, so the host cannot check them without a download. */
-void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *loss, float *dlogits,
-                            size_t rows, size_t classes)
+void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *loss,
+                            float *dlogits, size_t rows, size_t classes)
 {
     for (size_t r = 0; r < rows; r++, logits += classes, dlogits += classes) {
         int32_t label = labels[r];

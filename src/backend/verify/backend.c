@@ -66,7 +66,7 @@ static cocob_status row_for(verify_backend *c, const char *op, const char *shape
 }
 
 cocob_status cocob_verify_record(verify_backend *c, const char *op, const char *shape, double abs,
-                          double units, double ulps, size_t elements, int pass)
+                                 double units, double ulps, size_t elements, int pass)
 {
     cocob_verify_row *r = NULL;
     cocob_status s = row_for(c, op, shape, &r);
@@ -89,7 +89,7 @@ cocob_status cocob_verify_record(verify_backend *c, const char *op, const char *
 typedef struct worst {
     size_t index;
     double units, abs;
-    size_t first_bad;   /* n when none */
+    size_t first_bad; /* n when none */
 } worst;
 
 static worst measure(const verify_out *o, const float *dev, const float *ref)
@@ -147,7 +147,7 @@ static cocob_status diverged(verify_backend *c, const char *op, const char *shap
 }
 
 cocob_status cocob_verify_outputs(verify_backend *c, const char *op, const char *shape,
-                           const verify_out *outs, int count)
+                                  const verify_out *outs, int count)
 {
     for (int k = 0; k < count; k++) {
         const verify_out *o = &outs[k];
@@ -221,13 +221,12 @@ void cocob_verify_free(cocob_backend *b, cocob_buffer *buf)
     free(buf);
 }
 
-cocob_status cocob_verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off,
-                                 const void *src, size_t bytes)
+cocob_status cocob_verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off, const void *src,
+                                 size_t bytes)
 {
     verify_backend *c = of(b);
     cocob_status s = c->dev->iface->upload(c->dev, pair_of(dst)->dev, off, src, bytes);
-    return s == COCOB_OK ? c->ref->iface->upload(c->ref, pair_of(dst)->ref, off, src, bytes)
-                         : s;
+    return s == COCOB_OK ? c->ref->iface->upload(c->ref, pair_of(dst)->ref, off, src, bytes) : s;
 }
 
 /* What the caller reads is the device's: the reference only checks it. */
@@ -290,8 +289,8 @@ cocob_verify_mode cocob_verify_backend_mode(const cocob_backend *b)
 }
 
 cocob_status cocob_verify_backend_create(cocob_backend *dev, cocob_verify_mode mode,
-                                        cocob_error *err, const cocob_logger *log,
-                                        cocob_backend **out)
+                                         cocob_error *err, const cocob_logger *log,
+                                         cocob_backend **out)
 {
     verify_backend *c = calloc(1, sizeof *c);
     if (!c)

@@ -62,7 +62,8 @@ static cocob_status chk_cocob_update(cocob_backend *b, const cocob_update_args *
      * |w1| + |the step|, 16 units covers two divisions of 2.5 ulp, the
      * product and the two sums. The states are sums and maxima, taken in the
      * same order: exact. */
-    const float *w1 = cocob_verify_ref_floats(st[COCOB_STATE_W1]), *wr = cocob_verify_ref_floats(w);
+    const float *w1 = cocob_verify_ref_floats(st[COCOB_STATE_W1]),
+                *wr = cocob_verify_ref_floats(w);
     float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
     if (!mag)
         return no_memory(b, "cocob_update");
@@ -99,7 +100,7 @@ static cocob_status chk_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
         snprintf(shape, sizeof shape, "%zu", n);
         s = cocob_verify_record(of(b), "count_nonfinite", shape,
                                 fabs((double)*count - (double)want),
-                         *count == want ? 0 : INFINITY, 0, 1, *count == want);
+                                *count == want ? 0 : INFINITY, 0, 1, *count == want);
     }
     return s;
 }
@@ -125,15 +126,14 @@ static cocob_status chk_gemm(cocob_backend *b, int ta, int tb, size_t M, size_t 
     if (!absA || !absB || !mag)
         s = no_memory(b, "gemm");
     if (s == COCOB_OK) {
-        cocob_ref_gemm(ta, tb, M, N, K, fabsf(alpha), absA, lda, absB, ldb, fabsf(beta), mag, ldc);
+        cocob_ref_gemm(ta, tb, M, N, K, fabsf(alpha), absA, lda, absB, ldb, fabsf(beta), mag,
+                       ldc);
         s = REF(b)->iface->gemm(REF(b), ta, tb, M, N, K, alpha, cocob_verify_ref(A), lda,
-                                cocob_verify_ref(B),
-                                ldb, beta, cocob_verify_ref(C), ldc);
+                                cocob_verify_ref(B), ldb, beta, cocob_verify_ref(C), ldc);
     }
     if (s == COCOB_OK)
         s = DEV(b)->iface->gemm(DEV(b), ta, tb, M, N, K, alpha, cocob_verify_dev(A), lda,
-                                cocob_verify_dev(B),
-                                ldb, beta, cocob_verify_dev(C), ldc);
+                                cocob_verify_dev(B), ldb, beta, cocob_verify_dev(C), ldc);
     if (s == COCOB_OK) {
         verify_out out = {"C", C, nc, mag, 2.0 * (double)(K + 1), 0};
         char shape[64];
@@ -151,12 +151,12 @@ static cocob_status chk_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
                                  cocob_span bias, cocob_span y, size_t outer, size_t channels,
                                  size_t inner)
 {
-    cocob_status s = REF(b)->iface->bias_add(REF(b), f, cocob_verify_ref(x), cocob_verify_ref(bias),
-                                             cocob_verify_ref(y), outer, channels, inner);
+    cocob_status s = REF(b)->iface->bias_add(REF(b), f, cocob_verify_ref(x),
+                                             cocob_verify_ref(bias), cocob_verify_ref(y), outer,
+                                             channels, inner);
     if (s == COCOB_OK)
         s = DEV(b)->iface->bias_add(DEV(b), f, cocob_verify_dev(x), cocob_verify_dev(bias),
-                                    cocob_verify_dev(y),
-                                    outer, channels, inner);
+                                    cocob_verify_dev(y), outer, channels, inner);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"y", y, outer * channels * inner, NULL, activation_ulps(f), 0};
@@ -170,8 +170,7 @@ static cocob_status chk_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db
                                   size_t channels, size_t inner)
 {
     cocob_status s = REF(b)->iface->bias_grad(REF(b), cocob_verify_ref(dy), cocob_verify_ref(db),
-                                              outer,
-                                              channels, inner);
+                                              outer, channels, inner);
     if (s != COCOB_OK)
         return s;
     size_t n = outer * channels * inner;
@@ -182,8 +181,7 @@ static cocob_status chk_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db
     if (s == COCOB_OK) {
         cocob_ref_bias_grad(abs, mag, outer, channels, inner);
         s = DEV(b)->iface->bias_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(db), outer,
-                                     channels,
-                                     inner);
+                                     channels, inner);
     }
     if (s == COCOB_OK) {
         verify_out out = {"db", db, channels, mag, 2.0 * (double)(outer * inner), 0};
@@ -215,8 +213,8 @@ static cocob_status chk_activation_grad(cocob_backend *b, cocob_activation f, co
                                         cocob_span dy, cocob_span dx, size_t n)
 {
     cocob_status s = REF(b)->iface->activation_grad(REF(b), f, cocob_verify_ref(y),
-                                                    cocob_verify_ref(dy),
-                                                    cocob_verify_ref(dx), n);
+                                                    cocob_verify_ref(dy), cocob_verify_ref(dx),
+                                                    n);
     if (s == COCOB_OK)
         s = DEV(b)->iface->activation_grad(DEV(b), f, cocob_verify_dev(y), cocob_verify_dev(dy),
                                            cocob_verify_dev(dx), n);
@@ -236,9 +234,9 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
                                                  cocob_verify_ref(labels), cocob_verify_ref(loss),
                                                  cocob_verify_ref(dlogits), rows, classes);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->softmax_xent(DEV(b), cocob_verify_dev(logits), cocob_verify_dev(labels),
-                                        cocob_verify_dev(loss), cocob_verify_dev(dlogits), rows,
-                                        classes);
+        s = DEV(b)->iface->softmax_xent(DEV(b), cocob_verify_dev(logits),
+                                        cocob_verify_dev(labels), cocob_verify_dev(loss),
+                                        cocob_verify_dev(dlogits), rows, classes);
     if (s != COCOB_OK)
         return s;
     /* loss = log(sum exp(x - max)) + max - x[label]: measured against
@@ -263,7 +261,7 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
         d_mag[i] = 1.0f / (float)rows;
     double ulps = 16 + 2.0 * (double)classes;
     verify_out outs[2] = {{"loss", loss, rows, loss_mag, ulps, 0},
-                         {"dlogits", dlogits, nd, d_mag, ulps, 0}};
+                          {"dlogits", dlogits, nd, d_mag, ulps, 0}};
     char shape[64];
     snprintf(shape, sizeof shape, "%zux%zu", rows, classes);
     s = cocob_verify_outputs(of(b), "softmax_xent", shape, outs, 2);
@@ -291,8 +289,7 @@ static cocob_status chk_dropout(cocob_backend *b, cocob_span x, cocob_span y, si
                                 uint64_t seed, uint64_t counter)
 {
     cocob_status s = REF(b)->iface->dropout(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), n,
-                                            p, seed,
-                                            counter);
+                                            p, seed, counter);
     if (s == COCOB_OK)
         s = DEV(b)->iface->dropout(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), n, p, seed,
                                    counter);
@@ -308,12 +305,10 @@ static cocob_status chk_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span
                                      float p, uint64_t seed, uint64_t counter)
 {
     cocob_status s = REF(b)->iface->dropout_grad(REF(b), cocob_verify_ref(dy),
-                                                 cocob_verify_ref(dx), n, p, seed,
-                                                 counter);
+                                                 cocob_verify_ref(dx), n, p, seed, counter);
     if (s == COCOB_OK)
         s = DEV(b)->iface->dropout_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(dx), n, p,
-                                        seed,
-                                        counter);
+                                        seed, counter);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"dx", dx, n, NULL, 0, 0};
@@ -336,7 +331,8 @@ static size_t col_count(const cocob_conv_shape *c)
 static cocob_status chk_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
                                cocob_span col)
 {
-    cocob_status s = REF(b)->iface->im2col(REF(b), sh, cocob_verify_ref(x), cocob_verify_ref(col));
+    cocob_status s = REF(b)->iface->im2col(REF(b), sh, cocob_verify_ref(x),
+                                           cocob_verify_ref(col));
     if (s == COCOB_OK)
         s = DEV(b)->iface->im2col(DEV(b), sh, cocob_verify_dev(x), cocob_verify_dev(col));
     if (s != COCOB_OK)
@@ -350,7 +346,8 @@ static cocob_status chk_im2col(cocob_backend *b, const cocob_conv_shape *sh, coc
 static cocob_status chk_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
                                cocob_span x)
 {
-    cocob_status s = REF(b)->iface->col2im(REF(b), sh, cocob_verify_ref(col), cocob_verify_ref(x));
+    cocob_status s = REF(b)->iface->col2im(REF(b), sh, cocob_verify_ref(col),
+                                           cocob_verify_ref(x));
     if (s != COCOB_OK)
         return s;
     size_t nx = sh->batch * sh->channels * sh->height * sh->width;
@@ -417,8 +414,7 @@ static cocob_status chk_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s
                                      cocob_span idx, cocob_span dx)
 {
     cocob_status s = REF(b)->iface->maxpool_grad(REF(b), sh, cocob_verify_ref(dy),
-                                                 cocob_verify_ref(idx),
-                                                 cocob_verify_ref(dx));
+                                                 cocob_verify_ref(idx), cocob_verify_ref(dx));
     if (s != COCOB_OK)
         return s;
     size_t ny = sh->planes * sh->out_h * sh->out_w, nx = sh->planes * sh->height * sh->width;
@@ -449,12 +445,11 @@ static cocob_status chk_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
 {
     cocob_span sa = {a, 0}, sb = {(cocob_buffer *)bb, 0}, sc = {(cocob_buffer *)c, 0};
     cocob_status s = REF(b)->iface->triad(REF(b), cocob_verify_ref(sa).buf,
-                                          cocob_verify_ref(sb).buf,
-                                          cocob_verify_ref(sc).buf, s_, n);
+                                          cocob_verify_ref(sb).buf, cocob_verify_ref(sc).buf, s_,
+                                          n);
     if (s == COCOB_OK)
         s = DEV(b)->iface->triad(DEV(b), cocob_verify_dev(sa).buf, cocob_verify_dev(sb).buf,
-                                 cocob_verify_dev(sc).buf,
-                                 s_, n);
+                                 cocob_verify_dev(sc).buf, s_, n);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"a", sa, n, NULL, 0, 0};
@@ -471,8 +466,7 @@ static cocob_status chk_stats(cocob_backend *b, cocob_span x, cocob_span y, coco
 {
     cocob_stats want;
     cocob_status s = REF(b)->iface->stats(REF(b), cocob_verify_ref(x), cocob_verify_ref(y),
-                                          cocob_verify_ref(z), n,
-                                          &want);
+                                          cocob_verify_ref(z), n, &want);
     if (s == COCOB_OK)
         s = DEV(b)->iface->stats(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y),
                                  cocob_verify_dev(z), n, out);
@@ -541,10 +535,12 @@ static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
         static const char *const names[COCOB_BASELINE_MAX_STATES] = {"state 0", "state 1"};
         for (int k = 0; k < COCOB_BASELINE_MAX_STATES; k++)
             if (a->state[k])
-                outs[count++] = (verify_out){names[k], st[k], a->n, NULL,
-                                            strcmp(op, "adadelta_update") == 0 && k == 1 ? 16
-                                                                                         : 0,
-                                            0};
+                outs[count++] = (verify_out){names[k],
+                                             st[k],
+                                             a->n,
+                                             NULL,
+                                             strcmp(op, "adadelta_update") == 0 && k == 1 ? 16 : 0,
+                                             0};
         char shape[32];
         snprintf(shape, sizeof shape, "%zu", a->n);
         s = cocob_verify_outputs(of(b), op, shape, outs, count);
@@ -554,10 +550,10 @@ static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
     return s;
 }
 
-#define BASELINE(name)                                                                    \
-    static cocob_status chk_##name(cocob_backend *b, const cocob_baseline_args *a)        \
-    {                                                                                     \
-        return chk_baseline(b, a, DEV(b)->iface->name, REF(b)->iface->name, #name);       \
+#define BASELINE(name)                                                              \
+    static cocob_status chk_##name(cocob_backend *b, const cocob_baseline_args *a)  \
+    {                                                                               \
+        return chk_baseline(b, a, DEV(b)->iface->name, REF(b)->iface->name, #name); \
     }
 BASELINE(sgd_update)
 BASELINE(adagrad_update)
