@@ -235,8 +235,8 @@ static size_t bias_grad_group(cocob_context *ctx)
 
 /* Summing m terms in any tree where each term passes through at most d
  * roundings errs by at most gamma_d = d u / (1 - d u) times the sum of
- * their sizes (Higham, Accuracy and Stability of Numerical Algorithms,
- * 2nd ed., section 4.2), u = 2^-24. The reference adds one by one, d = m - 1;
+ * their sizes, u = 2^-24: each term is scaled by at most d factors
+ * (1 + d_i), |d_i| <= u, whose product lies within 1 +- gamma_d. The reference adds one by one, d = m - 1;
  * the kernel adds ceil(m / local) terms per work-item, then log2(local)
  * levels of tree, far fewer. */
 static double gamma_of(double d)

@@ -204,8 +204,9 @@ static void assert_padding_untouched(const gemm_case *c, const operands *o, cons
     }
 }
 
-/* gamma_n = n u / (1 - n u), u = 2^-24: Higham's bound on the relative
- * error of n float roundings in a row. */
+/* gamma_n = n u / (1 - n u), u = 2^-24: the product of n factors
+ * (1 + d_i), |d_i| <= u, one per float rounding in a row, lies within
+ * 1 +- gamma_n. */
 static double gamma_n(size_t n)
 {
     double nu = (double)n * 0x1.0p-24;

@@ -8,8 +8,9 @@
  * the reference's operations in its order must agree exactly (0). An op
  * that sums m terms in another order may differ from the reference by twice
  * the bound on either's error, 2 m u times the sum of the terms' sizes
- * (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., 4.2),
- * the sizes being the op run on |inputs|. tanh and exp are a few ulp off in
+ * (each of at most m roundings errs by at most u of a partial sum, and no
+ * partial sum exceeds the sum of the sizes), the sizes being the op run on
+ * |inputs|. tanh and exp are a few ulp off in
  * OpenCL C and in libm: tests/test_activation.c derives those bounds. */
 #include <math.h>
 #include <stdio.h>
@@ -460,7 +461,7 @@ static cocob_status chk_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
 
 /* stats: the minimum, the maximum and the count are of the same values on
  * both sides, so exact; the sums, of n non-negative terms in another order,
- * within 2 n u of the sum each (Higham's bound, as for GEMM). */
+ * within 2 n u of the sum each (the summation bound above, as for GEMM). */
 static cocob_status chk_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
                               size_t n, cocob_stats *out)
 {
