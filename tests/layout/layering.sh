@@ -19,74 +19,58 @@
 # OBJECT_DIR is where the build put the library's objects, mirroring src/.
 set -euo pipefail
 src=$(cd "$1/src" && pwd) objects=$(cd "$2" && pwd)
-bad=0
 
-rank() {
-    case $1 in
-        base) echo 0 ;;
-        backend | backend/*) echo 1 ;;
-        ops) echo 2 ;;
-        runtime) echo 3 ;;
-        data | optim) echo 4 ;;
-        nn) echo 5 ;;
-        train) echo 6 ;;
-        diagnostics) echo 7 ;;
-        *) echo "unknown" ;;
-    esac
-}
-
-# May code in folder $1 use folder $2?
-allowed() {
-    local from=$1 to=$2
-    [ "$from" = "$to" ] && return 0
-    case $to in
-        backend/*)
-            [ "$from" = backend ] && return 0
+# One awk judges every dependency, given as lines "FROM TO WHERE WHAT".
+judge() {
+    awk '
+    function rank(f) {
+        if (f == "base") return 0
+        if (f == "backend" || f ~ /^backend\//) return 1
+        if (f == "ops") return 2
+        if (f == "runtime") return 3
+        if (f == "data" || f == "optim") return 4
+        if (f == "nn") return 5
+        if (f == "train") return 6
+        if (f == "diagnostics") return 7
+        return -1
+    }
+    function allowed(from, to) {
+        if (from == to) return 1
+        if (to ~ /^backend\//) {
+            if (from == "backend") return 1
             # verify runs the reference beside a device; cpu threads the
-            # reference's loops
-            case $from:$to in backend/verify:backend/ref | backend/cpu:backend/ref) return 0 ;; esac
-            return 1 ;;
-    esac
-    case $from in
-        backend/*) [ "$to" = backend ] || [ "$to" = base ]; return ;;
-    esac
-    local rf rt
-    rf=$(rank "$from") rt=$(rank "$to")
-    [ "$rf" != unknown ] && [ "$rt" != unknown ] && [ "$rt" -lt "$rf" ]
-}
-
-folder_of() { # src-relative path of a file -> its folder
-    local d
-    d=$(dirname "$1")
-    echo "${d#./}"
+            # reference loops
+            return (from == "backend/verify" || from == "backend/cpu") && to == "backend/ref"
+        }
+        if (from ~ /^backend\//) return to == "backend" || to == "base"
+        return rank(from) >= 0 && rank(to) >= 0 && rank(to) < rank(from)
+    }
+    {
+        if (rank($1) < 0) {
+            if (!(($1) in told)) print "folder src/" $1 " is in no layer: add it to tests/layout/layering.sh and docs/ARCHITECTURE.md"
+            told[$1] = 1; bad = 1
+        } else if (!allowed($1, $2)) {
+            where = $3; for (i = 4; i <= NF; i++) where = where " " $i
+            print where ": " $1 " may not use " $2; bad = 1
+        }
+    }
+    END { exit bad }'
 }
 
 cd "$src"
 files=$(find . -name '*.[ch]' | sed 's#^\./##' | sort)
 [ -n "$files" ] || { echo "no sources under $src" >&2; exit 1; }
+bad=0
 
-# ---- the #include lines ----
-for f in $files; do
-    from=$(folder_of "$f")
-    if [ "$(rank "$from")" = unknown ]; then
-        echo "$f: folder $from is in no layer; add it to tests/layout/layering.sh and docs/ARCHITECTURE.md"
-        bad=1
-        continue
-    fi
-    while IFS= read -r inc; do
-        to=$(folder_of "$inc")
-        [ "$to" = cocob ] && continue    # the public header
-        if ! allowed "$from" "$to"; then
-            echo "$f includes $inc: $from may not use $to"
-            bad=1
-        fi
-    done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f")
-done
+# ---- the #include lines; cocob/ is the public header ----
+# shellcheck disable=SC2086
+grep -H '^#include "' $files | sed 's/^\([^:]*\):#include "\([^"]*\)".*/\1 \2/' |
+    awk '{ f = $1; sub(/\/[^\/]*$/, "", f); t = $2; sub(/\/[^\/]*$/, "", t)
+           if (t != "cocob") print f, t, $1, "includes " $2 }' | judge || bad=1
 
 # ---- the build switches ----
 while IFS= read -r hit; do
-    f=${hit%%:*}
-    case $f in
+    case ${hit%%:*} in
         backend/registry.c | backend/ref/* | backend/cpu/* | backend/opencl/* | backend/verify/*) ;;
         *) echo "$hit: only src/backend/registry.c and the backends' folders read the build's switches"
            bad=1 ;;
@@ -94,31 +78,23 @@ while IFS= read -r hit; do
 done < <(grep -n 'COCOB_HAVE_' $files || true)
 
 # ---- the symbols the objects take from each other ----
-defs=$(mktemp)
-trap 'rm -f "$defs"' EXIT
 cd "$objects"
 # Only objects whose source still exists: a build folder keeps the objects
 # of files since moved.
 objs=$(find . -name '*.o' | sed 's#^\./##' | sort | while read -r o; do
     [ -f "$src/${o%.o}" ] && echo "$o"; done)
 [ -n "$objs" ] || { echo "no objects under $objects" >&2; exit 1; }
-for o in $objs; do
+# shellcheck disable=SC2086
+{
     # The verifying backend wraps whichever device the runtime makes, so its
     # functions (declared in backend/backend.h) are the backend layer's own.
-    d=$(folder_of "$o")
-    [ "$d" = backend/verify ] && d=backend
-    nm --defined-only -g "$o" | awk -v d="$d" 'NF == 3 { print $3, d }'
-done | sort -u >"$defs"
-for o in $objs; do
-    from=$(folder_of "$o")
-    while read -r sym to; do
-        [ "$to" = "$from" ] && continue
-        if ! allowed "$from" "$to"; then
-            echo "$o calls $sym: $from may not use $to"
-            bad=1
-        fi
-    done < <(nm --undefined-only "$o" | awk '{ print $NF }' | sort -u | join - "$defs")
-done
+    nm -A -g --defined-only $objs | awk -F'[: ]+' 'NF >= 4 {
+        d = $1; sub(/\/[^\/]*$/, "", d); if (d == "backend/verify") d = "backend"
+        print "D", $NF, d }'
+    nm -A --undefined-only $objs | awk -F'[: ]+' '{
+        d = $1; sub(/\/[^\/]*$/, "", d); print "U", $NF, d, $1 }'
+} | awk '$1 == "D" { home[$2] = $3; next }
+         ($2 in home) && home[$2] != $3 { print $3, home[$2], $4, "calls " $2 }' | judge || bad=1
 
 if [ "$bad" -ne 0 ]; then
     echo "layering: FAILED (see docs/ARCHITECTURE.md, Layers)"
