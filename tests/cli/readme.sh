@@ -69,6 +69,7 @@ fill() {
       FILE.csv) w=$WORK/synopsis.csv ;;
       FILE) w=$WORK/synopsis.file ;;
       SPEC) w=mlp ;;
+      COMMAND) w=train ;;
       "") continue ;;
     esac
     out+=("$w")
@@ -80,7 +81,7 @@ count=0
 cd "$WORK" || exit 1
 while IFS= read -r form; do
   read -r -a words <<<"$form"
-  if [[ $form == *[\[\|]* ]] || printf '%s\n' "${words[@]}" | grep -Eqx 'N|K|D|X|DIR|FILE(\.csv)?|SPEC'; then
+  if [[ $form == *[\[\|]* ]] || printf '%s\n' "${words[@]}" | grep -Eqx 'N|K|D|X|DIR|FILE(\.csv)?|SPEC|COMMAND'; then
     mapfile -t words < <(fill "${words[@]}")
   fi
   args=("${words[@]:1}")
@@ -88,7 +89,9 @@ while IFS= read -r form; do
   status=0
   OUT=$(timeout -k 2 "$SECONDS_EACH" "$COCOB" "${args[@]}" 2>&1) || status=$?
   what="README: $form  (ran: cocob ${args[*]}; status $status)"
-  if [ "$status" -eq 2 ] || printf '%s\n' "$OUT" | grep -Eq 'usage:|unknown|goes before'; then
+  # Help prints a usage and succeeds; a refusal prints one and fails.
+  if [ "$status" -eq 2 ] ||
+    { [ "$status" -ne 0 ] && printf '%s\n' "$OUT" | grep -Eq 'usage:|unknown|goes before'; }; then
     failures=$((failures + 1))
     printf 'FAILED: %s\n%s\n' "$what" "$(printf '%s\n' "$OUT" | head -n 6 | sed 's/^/    /')"
   else
