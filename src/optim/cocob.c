@@ -54,7 +54,8 @@ cocob_status cocob_optimizer_create_cocob(cocob_context *ctx, const cocob_cocob_
     return cocob_optimizer_create(ctx, &c, count, params, out);
 }
 
-cocob_status optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
+cocob_status optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                              cocob_span skip)
 {
     cocob_update_args a;
     memset(&a, 0, sizeof a);
@@ -66,6 +67,8 @@ cocob_status optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor
     a.grad = grad->buf;
     a.state_offset = opt->offsets[i];
     a.n = opt->params[i]->count;
+    a.skip = skip.buf;
+    a.skip_offset = skip.off;
     cocob_backend *b = opt->ctx->backend;
     return b->iface->cocob_update(b, &a);
 }

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <string.h>
 
 #include "backend/ref/ref.h"
 
@@ -8,4 +9,19 @@ size_t count_nonfinite_ref(const float *x, size_t n)
     for (size_t i = 0; i < n; i++)
         count += !isfinite(x[i]);
     return count;
+}
+
+void flag_nonfinite_ref(const float *x, size_t n, int32_t *flag)
+{
+    if (count_nonfinite_ref(x, n))
+        *flag = 1;
+}
+
+int update_skipped_ref(const cocob_buffer *skip, size_t skip_offset)
+{
+    if (!skip)
+        return 0;
+    int32_t v;
+    memcpy(&v, (const char *)skip->handle + skip_offset * sizeof v, sizeof v);
+    return v != 0;
 }

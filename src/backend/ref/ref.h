@@ -48,6 +48,12 @@ void adam_update_ref(float *restrict w, const float *restrict grad, float *restr
 
 /* How many of x[0..n) are NaN or infinite; cl/nonfinite.cl holds its twin. */
 size_t count_nonfinite_ref(const float *x, size_t n);
+/* *flag = 1 when any of x[0..n) is NaN or infinite, else *flag untouched;
+ * cl/nonfinite.cl holds its twin. */
+void flag_nonfinite_ref(const float *x, size_t n, int32_t *flag);
+/* Whether an update's guard (skip, at skip_offset) says to leave the
+ * weights and the state alone: skip is host memory on ref and cpu. */
+int update_skipped_ref(const cocob_buffer *skip, size_t skip_offset);
 
 /* The monitor's reduction; cl/stats.cl holds its twin. y and z may be NULL. */
 cocob_status stats_check(cocob_error *err, cocob_span x, cocob_span y, cocob_span z, size_t n);
