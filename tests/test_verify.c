@@ -30,7 +30,8 @@ static cocob_context *verify_context(const char *selector, cocob_verify_mode mod
 static const char *const ops[] = {
     "gemm",    "bias_add",  "bias_grad", "activation",   "activation_grad", "softmax_xent",
     "argmax",  "dropout",   "dropout_grad", "im2col",    "col2im",          "swap_axes",
-    "maxpool", "maxpool_grad", "cocob_update", "count_nonfinite", "triad", "sgd_update",
+    "maxpool", "maxpool_grad", "cocob_update", "count_nonfinite", "flag_nonfinite", "triad",
+    "sgd_update",
     "adagrad_update", "rmsprop_update", "adadelta_update", "adam_update",
 };
 
