@@ -231,12 +231,13 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const
         s = b->iface->flag_nonfinite(b, (cocob_span){m->loss, 0}, n, flag);
     if (s == COCOB_OK)
         s = optim_step_guarded(opt, &grads, flag);
-    if (s == COCOB_OK)
-        s = lap(m, timing, timing ? &timing->update : NULL, &mark);
     double sum = 0;
     int32_t flagged = 0;
     if (s == COCOB_OK)
         s = loss_sum(m, n, &sum, &flagged);
+    /* The update's time includes the read that ends the step. */
+    if (s == COCOB_OK)
+        s = lap(m, timing, timing ? &timing->update : NULL, &mark);
     *loss = sum / (double)n;
     if (s != COCOB_OK || !flagged)
         return s;
