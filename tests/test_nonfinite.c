@@ -30,6 +30,35 @@ START_TEST(reference_flag_is_set_by_any_bad_value_and_never_cleared)
 }
 END_TEST
 
+START_TEST(guard_arguments_past_their_buffers_are_refused)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *x, *flag;
+    ck_assert_int_eq(b->iface->alloc(b, 4 * sizeof(float), &x), COCOB_OK);
+    ck_assert_int_eq(b->iface->alloc(b, sizeof(int32_t), &flag), COCOB_OK);
+    ck_assert_int_eq(b->iface->flag_nonfinite(b, (cocob_span){x, 1}, 4, (cocob_span){flag, 0}),
+                     COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "x needs 4 floats from offset 1"));
+    ck_assert_int_eq(b->iface->flag_nonfinite(b, (cocob_span){x, 0}, 4, (cocob_span){flag, 1}),
+                     COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "flag at offset 1"));
+    cocob_baseline_args a;
+    memset(&a, 0, sizeof a);
+    a.w = x;
+    a.grad = x;
+    a.n = 1;
+    a.skip = flag;
+    a.skip_offset = 1;
+    ck_assert_int_eq(b->iface->adagrad_update(b, &a), COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "adagrad_update: the guard at offset 1"));
+    b->iface->free(b, flag);
+    b->iface->free(b, x);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 /* The int32 at off of buf. */
 static int32_t flag_at(cocob_backend *b, cocob_buffer *buf, size_t off)
 {
@@ -273,6 +302,7 @@ int main(void)
     TCase *tc = tcase_create("nonfinite");
     tcase_add_test(tc, reference_counts_nan_and_both_infinities);
     tcase_add_test(tc, reference_flag_is_set_by_any_bad_value_and_never_cleared);
+    tcase_add_test(tc, guard_arguments_past_their_buffers_are_refused);
     tcase_add_loop_test(tc, flag_kernel_matches_reference, 0,
                         2 * (int)(sizeof flag_lengths / sizeof *flag_lengths));
     tcase_add_loop_test(tc, a_set_guard_leaves_weights_and_state_alone, 0, 2 * SKIP_OPS);

@@ -58,9 +58,9 @@ static void update_chunk(void *arg, size_t first, size_t end)
 
 static cocob_status cpu_cocob_update(cocob_backend *b, const cocob_update_args *a)
 {
-    (void)b;
-    if (update_skipped_ref(a->skip, a->skip_offset))
-        return COCOB_OK;
+    cocob_status s = update_skip_check(b->err, "cocob_update", a->skip, a->skip_offset);
+    if (s != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))
+        return s;
     cpu_for(a->n, 1, update_chunk, (void *)a);
     return COCOB_OK;
 }
@@ -86,6 +86,10 @@ static void baseline_chunk(void *arg, size_t first, size_t end)
 #define CPU_BASELINE(name)                                                         \
     static cocob_status cpu_##name(cocob_backend *b, const cocob_baseline_args *a) \
     {                                                                              \
+        cocob_status s =                                                           \
+            update_skip_check(b->err, #name, a->skip, a->skip_offset);             \
+        if (s != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))          \
+            return s;                                                              \
         baseline_split bs = {b, a, cocob_ref_iface.name};                          \
         cpu_for(a->n, 1, baseline_chunk, &bs);                                     \
         return COCOB_OK;                                                           \
@@ -128,7 +132,9 @@ static void flag_chunk(void *arg, size_t first, size_t end)
 
 static cocob_status cpu_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n, cocob_span flag)
 {
-    (void)b;
+    cocob_status s = flag_nonfinite_check(b->err, x, n, flag);
+    if (s != COCOB_OK)
+        return s;
     flag_args a = {floats(x.buf, x.off), (int32_t *)(void *)floats(flag.buf, flag.off)};
     cpu_for(n, 1, flag_chunk, &a);
     return COCOB_OK;

@@ -96,9 +96,9 @@ static cocob_status ref_finish(cocob_backend *b)
 
 static cocob_status ref_cocob_update(cocob_backend *b, const cocob_update_args *a)
 {
-    (void)b;
-    if (update_skipped_ref(a->skip, a->skip_offset))
-        return COCOB_OK;
+    cocob_status st = update_skip_check(b->err, "cocob_update", a->skip, a->skip_offset);
+    if (st != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))
+        return st;
     size_t s = a->state_offset;
     cocob_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                      floats(a->state[COCOB_STATE_W1], s), floats(a->state[COCOB_STATE_L], s),
@@ -116,9 +116,9 @@ static float *state_floats(const cocob_baseline_args *a, int k)
 
 static cocob_status ref_sgd_update(cocob_backend *b, const cocob_baseline_args *a)
 {
-    (void)b;
-    if (update_skipped_ref(a->skip, a->skip_offset))
-        return COCOB_OK;
+    cocob_status st = update_skip_check(b->err, "sgd_update", a->skip, a->skip_offset);
+    if (st != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))
+        return st;
     sgd_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                    state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
@@ -126,9 +126,9 @@ static cocob_status ref_sgd_update(cocob_backend *b, const cocob_baseline_args *
 
 static cocob_status ref_adagrad_update(cocob_backend *b, const cocob_baseline_args *a)
 {
-    (void)b;
-    if (update_skipped_ref(a->skip, a->skip_offset))
-        return COCOB_OK;
+    cocob_status st = update_skip_check(b->err, "adagrad_update", a->skip, a->skip_offset);
+    if (st != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))
+        return st;
     adagrad_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                        state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
@@ -136,9 +136,9 @@ static cocob_status ref_adagrad_update(cocob_backend *b, const cocob_baseline_ar
 
 static cocob_status ref_rmsprop_update(cocob_backend *b, const cocob_baseline_args *a)
 {
-    (void)b;
-    if (update_skipped_ref(a->skip, a->skip_offset))
-        return COCOB_OK;
+    cocob_status st = update_skip_check(b->err, "rmsprop_update", a->skip, a->skip_offset);
+    if (st != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))
+        return st;
     rmsprop_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                        state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
@@ -146,9 +146,9 @@ static cocob_status ref_rmsprop_update(cocob_backend *b, const cocob_baseline_ar
 
 static cocob_status ref_adadelta_update(cocob_backend *b, const cocob_baseline_args *a)
 {
-    (void)b;
-    if (update_skipped_ref(a->skip, a->skip_offset))
-        return COCOB_OK;
+    cocob_status st = update_skip_check(b->err, "adadelta_update", a->skip, a->skip_offset);
+    if (st != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))
+        return st;
     adadelta_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                         state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
     return COCOB_OK;
@@ -156,9 +156,9 @@ static cocob_status ref_adadelta_update(cocob_backend *b, const cocob_baseline_a
 
 static cocob_status ref_adam_update(cocob_backend *b, const cocob_baseline_args *a)
 {
-    (void)b;
-    if (update_skipped_ref(a->skip, a->skip_offset))
-        return COCOB_OK;
+    cocob_status st = update_skip_check(b->err, "adam_update", a->skip, a->skip_offset);
+    if (st != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))
+        return st;
     adam_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                     state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
     return COCOB_OK;
@@ -185,7 +185,9 @@ static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
 static cocob_status ref_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n,
                                        cocob_span flag)
 {
-    (void)b;
+    cocob_status s = flag_nonfinite_check(b->err, x, n, flag);
+    if (s != COCOB_OK)
+        return s;
     flag_nonfinite_ref(floats(x.buf, x.off), n, (int32_t *)(void *)floats(flag.buf, flag.off));
     return COCOB_OK;
 }

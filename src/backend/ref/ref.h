@@ -178,4 +178,12 @@ float dropout_scale(float p);
 void dropout_ref(const float *in, float *out, size_t n, float p, uint64_t seed,
                  uint64_t counter);
 
+/* The non-finite guard's arguments, apart so that the op layer can take
+ * them over: flag_nonfinite's x (n floats) and flag (one int32), and an
+ * update's skip (one int32 at skip_offset, or no buffer for no guard); op
+ * names the update in messages. */
+cocob_status flag_nonfinite_check(cocob_error *err, cocob_span x, size_t n, cocob_span flag);
+cocob_status update_skip_check(cocob_error *err, const char *op, const cocob_buffer *skip,
+                               size_t skip_offset);
+
 #endif
