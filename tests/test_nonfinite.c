@@ -101,8 +101,8 @@ START_TEST(flag_kernel_matches_reference)
             cocob_status s = b->iface->flag_nonfinite(b, (cocob_span){buf, 2}, n,
                                                       (cocob_span){flag, 1});
             ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-            ck_assert_msg(flag_at(b, flag, 1) == want, "%s, n %zu, bad value %d at %zu",
-                          selector, n, k, where[p]);
+            ck_assert_msg(flag_at(b, flag, 1) == want, "%s, n %zu, bad value %d at %zu", selector,
+                          n, k, where[p]);
             ck_assert_int_eq(flag_at(b, flag, 0), 0);
             ck_assert_int_eq(flag_at(b, flag, 2), 0);
             /* A set flag stays set over a finite span: flags of spans or. */
@@ -152,11 +152,19 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
     a.state[1] = st[1];
     a.w_offset = a.grad_offset = a.state_offset = TEST_OFF;
     a.n = SKIP_N;
-    a.h = (cocob_baseline_hyper){.lr = 0.1f, .weight_decay = 0.01f, .eps = 1e-6f,
-                                 .momentum = 0.9f, .one_minus_dampening = 1.0f,
-                                 .rho = 0.9f, .one_minus_rho = 0.1f, .beta1 = 0.9f,
-                                 .one_minus_beta1 = 0.1f, .beta2 = 0.999f,
-                                 .one_minus_beta2 = 0.001f, .bias2_sqrt = 0.5f, .shrink = 1.0f};
+    a.h = (cocob_baseline_hyper){.lr = 0.1f,
+                                 .weight_decay = 0.01f,
+                                 .eps = 1e-6f,
+                                 .momentum = 0.9f,
+                                 .one_minus_dampening = 1.0f,
+                                 .rho = 0.9f,
+                                 .one_minus_rho = 0.1f,
+                                 .beta1 = 0.9f,
+                                 .one_minus_beta1 = 0.1f,
+                                 .beta2 = 0.999f,
+                                 .one_minus_beta2 = 0.001f,
+                                 .bias2_sqrt = 0.5f,
+                                 .shrink = 1.0f};
     a.skip = skip;
     a.skip_offset = 3;
     cocob_status (*const ops[])(cocob_backend *, const cocob_baseline_args *) = {

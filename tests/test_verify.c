@@ -28,11 +28,29 @@ static cocob_context *verify_context(const char *selector, cocob_verify_mode mod
 
 /* Every op of the backend table that a model or the bench can reach. */
 static const char *const ops[] = {
-    "gemm",    "bias_add",  "bias_grad", "activation",   "activation_grad", "softmax_xent",
-    "argmax",  "dropout",   "dropout_grad", "im2col",    "col2im",          "swap_axes",
-    "maxpool", "maxpool_grad", "cocob_update", "count_nonfinite", "flag_nonfinite", "triad",
+    "gemm",
+    "bias_add",
+    "bias_grad",
+    "activation",
+    "activation_grad",
+    "softmax_xent",
+    "argmax",
+    "dropout",
+    "dropout_grad",
+    "im2col",
+    "col2im",
+    "swap_axes",
+    "maxpool",
+    "maxpool_grad",
+    "cocob_update",
+    "count_nonfinite",
+    "flag_nonfinite",
+    "triad",
     "sgd_update",
-    "adagrad_update", "rmsprop_update", "adadelta_update", "adam_update",
+    "adagrad_update",
+    "rmsprop_update",
+    "adadelta_update",
+    "adam_update",
 };
 
 START_TEST(every_op_agrees_with_the_reference)
@@ -129,8 +147,9 @@ static void assert_pinned(cocob_context *ctx, cocob_status s)
 {
     const char *msg = cocob_context_error(ctx);
     ck_assert_msg(s == COCOB_ERR_VERIFY, "status %s: %s", cocob_status_name(s), msg);
-    const char *want[] = {"bias_add", "layer 0 (dense:50), forward", "tensor y", "index 37",
-                          "device", "reference"};
+    const char *want[] = {"bias_add", "layer 0 (dense:50), forward",
+                          "tensor y", "index 37",
+                          "device",   "reference"};
     for (size_t k = 0; k < sizeof want / sizeof *want; k++)
         ck_assert_msg(strstr(msg, want[k]) != NULL, "\"%s\" is not in: %s", want[k], msg);
 }

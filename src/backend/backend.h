@@ -45,18 +45,18 @@ typedef struct cocob_update_args {
  * does in Python: every backend then gets the same ones. Each op reads the
  * ones its formula (in src/backend/ref/<family>.c) names. */
 typedef struct cocob_baseline_hyper {
-    float lr;              /* the step's scale; Adam's is lr / (1 - beta1^t) */
-    float weight_decay;    /* coupled: weight_decay * w joins the gradient */
+    float lr;           /* the step's scale; Adam's is lr / (1 - beta1^t) */
+    float weight_decay; /* coupled: weight_decay * w joins the gradient */
     float eps;
-    float momentum;        /* SGD */
+    float momentum; /* SGD */
     float one_minus_dampening;
     int nesterov;
-    int first;             /* SGD: the first step, which starts the buffer at g */
-    float rho;             /* RMSProp's alpha, Adadelta's rho */
+    int first; /* SGD: the first step, which starts the buffer at g */
+    float rho; /* RMSProp's alpha, Adadelta's rho */
     float one_minus_rho;
     float beta1, one_minus_beta1, beta2, one_minus_beta2; /* Adam */
-    float bias2_sqrt;      /* Adam: sqrt(1 - beta2^t) */
-    float shrink;          /* Adam: w is first scaled by it, 1 - lr weight_decay for
+    float bias2_sqrt;                                     /* Adam: sqrt(1 - beta2^t) */
+    float shrink; /* Adam: w is first scaled by it, 1 - lr weight_decay for
                             * AdamW's decoupled decay, 1 for Adam */
 } cocob_baseline_hyper;
 
@@ -74,7 +74,7 @@ typedef struct cocob_baseline_args {
     size_t state_offset;
     size_t n;
     cocob_baseline_hyper h;
-    const cocob_buffer *skip;   /* the guard, as cocob_update_args' */
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
     size_t skip_offset;
 } cocob_baseline_args;
 
@@ -161,15 +161,14 @@ typedef struct cocob_backend_i {
     /* C = alpha op(A) op(B) + beta C, row-major, op(X) being X or its
      * transpose; op(A) is M x K, op(B) is K x N, C is M x N. Family gemm; on
      * OpenCL, CLBlast. */
-    cocob_status (*gemm)(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
-                         size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
-                         size_t ldb, float beta, cocob_span C, size_t ldc);
+    cocob_status (*gemm)(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N, size_t K,
+                         float alpha, cocob_span A, size_t lda, cocob_span B, size_t ldb,
+                         float beta, cocob_span C, size_t ldc);
     /* y[o][c][i] = f(x[o][c][i] + bias[c]) over outer x channels x inner; y
      * may be x. The activation is fused in so that a layer's output is
      * written once, not written, read and written again. Family bias. */
-    cocob_status (*bias_add)(cocob_backend *b, cocob_activation f, cocob_span x,
-                             cocob_span bias, cocob_span y, size_t outer, size_t channels,
-                             size_t inner);
+    cocob_status (*bias_add)(cocob_backend *b, cocob_activation f, cocob_span x, cocob_span bias,
+                             cocob_span y, size_t outer, size_t channels, size_t inner);
     /* db[c] = the sum over o and i of dy[o][c][i], overwriting db; a tree
      * reduction, no atomics. Family bias. */
     cocob_status (*bias_grad)(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
@@ -235,7 +234,7 @@ typedef struct cocob_backend_i {
 struct cocob_backend {
     const cocob_backend_i *iface;
     cocob_device_info info;
-    cocob_error *err;          /* the owning context's: failures are written here */
+    cocob_error *err; /* the owning context's: failures are written here */
     const cocob_logger *log;
     /* What the ops now running are for, such as "layer 2 (dense:64),
      * forward", set by the core: the verifying backend names it when an op
@@ -251,8 +250,8 @@ cocob_status cocob_ref_backend_create(cocob_error *err, const cocob_logger *log,
                                       cocob_backend **out);
 /* The verifying backend over dev, which it then owns (src/backend/check). */
 cocob_status cocob_verify_backend_create(cocob_backend *dev, cocob_verify_mode mode,
-                                        cocob_error *err, const cocob_logger *log,
-                                        cocob_backend **out);
+                                         cocob_error *err, const cocob_logger *log,
+                                         cocob_backend **out);
 /* Its tally; NULL and 0 for any other backend. */
 const cocob_verify_row *cocob_verify_backend_rows(const cocob_backend *b, size_t *count);
 /* Its mode; COCOB_VERIFY_OFF for any other backend. */

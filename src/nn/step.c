@@ -43,7 +43,8 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     if (!size_mul3(n, cocob_shape_size(m->input), sizeof(float), &xbytes))
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                           "model: a batch of %zu inputs of %zu floats is more bytes than "
-                          "memory can address", n, cocob_shape_size(m->input));
+                          "memory can address",
+                          n, cocob_shape_size(m->input));
     cocob_backend *b = m->ctx->backend;
     free_batch_buffers(m);
     /* One more float than the losses: the step's guard flag, downloaded with them. */
@@ -71,8 +72,7 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     return COCOB_OK;
 }
 
-static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *labels,
-                                 size_t n)
+static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *labels, size_t n)
 {
     cocob_backend *b = m->ctx->backend;
     size_t classes = cocob_model_outputs(m);
@@ -80,8 +80,10 @@ static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *
         if (labels[i] < 0 || (size_t)labels[i] >= classes)
             return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                               "example %zu of the batch has label %d, but the model has %zu "
-                              "outputs", i, (int)labels[i], classes);
-    cocob_status s = b->iface->upload(b, m->x, 0, x, n * cocob_shape_size(m->input) * sizeof(float));
+                              "outputs",
+                              i, (int)labels[i], classes);
+    cocob_status s = b->iface->upload(b, m->x, 0, x,
+                                      n * cocob_shape_size(m->input) * sizeof(float));
     if (s == COCOB_OK)
         s = b->iface->upload(b, m->labels, 0, labels, n * sizeof(int32_t));
     return s;
@@ -135,8 +137,10 @@ static cocob_status nonfinite_loss(cocob_model *m, size_t n, double sum)
     if (s != COCOB_OK)
         return s;
     if (bad)
-        return cocob_fail(err, COCOB_ERR_NONFINITE, "the loss is %g: the input batch itself "
-                          "holds %zu NaN or infinite value(s); no weight was changed", sum, bad);
+        return cocob_fail(err, COCOB_ERR_NONFINITE,
+                          "the loss is %g: the input batch itself "
+                          "holds %zu NaN or infinite value(s); no weight was changed",
+                          sum, bad);
     for (size_t i = 0; i < m->count; i++) {
         const model_layer *l = &m->layers[i];
         cocob_buffer *y = l->act != COCOB_ACT_IDENTITY ? m->layers[i + 1].y : l->y;
@@ -150,12 +154,14 @@ static cocob_status nonfinite_loss(cocob_model *m, size_t n, double sum)
             cocob_layer_name(&l->desc, name, sizeof name);
             return cocob_fail(err, COCOB_ERR_NONFINITE,
                               "the loss is %g: layer %zu (%s) is the first whose output holds "
-                              "NaN or infinite values (%zu of %zu); no weight was changed", sum,
-                              i, name, bad, n * cocob_shape_size(l->out));
+                              "NaN or infinite values (%zu of %zu); no weight was changed",
+                              sum, i, name, bad, n * cocob_shape_size(l->out));
         }
     }
-    return cocob_fail(err, COCOB_ERR_NONFINITE, "the loss is %g, though every layer's output "
-                      "is finite; no weight was changed", sum);
+    return cocob_fail(err, COCOB_ERR_NONFINITE,
+                      "the loss is %g, though every layer's output "
+                      "is finite; no weight was changed",
+                      sum);
 }
 
 /* A NaN or infinite gradient: names the layer and the tensor. */
@@ -164,8 +170,10 @@ static cocob_status nonfinite_grad(cocob_model *m)
     cocob_buffer *g = m->grad_arena->buf;
     for (size_t i = 0; i < m->count; i++) {
         const model_layer *l = &m->layers[i];
-        const struct { const char *what; size_t off, count; } parts[] = {
-            {"weights", l->w_off, l->w_count}, {"biases", l->b_off, l->b_count}};
+        const struct {
+            const char *what;
+            size_t off, count;
+        } parts[] = {{"weights", l->w_off, l->w_count}, {"biases", l->b_off, l->b_count}};
         for (int k = 0; k < 2; k++) {
             size_t bad = 0;
             if (!parts[k].count)

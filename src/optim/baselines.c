@@ -66,8 +66,7 @@ static cocob_baseline_hyper hyper(const cocob_optimizer_config *c, uint64_t t)
         h.lr = (float)(c->lr / (1 - pow(c->beta1, (double)t)));
         h.bias2_sqrt = (float)sqrt(1 - pow(c->beta2, (double)t));
         break;
-    default:
-        break;
+    default: break;
     }
     return h;
 }
@@ -88,14 +87,10 @@ cocob_status optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_ten
     a.skip_offset = skip.off;
     cocob_backend *b = opt->ctx->backend;
     switch (opt->cfg.kind) {
-    case COCOB_OPTIMIZER_SGD:
-        return b->iface->sgd_update(b, &a);
-    case COCOB_OPTIMIZER_ADAGRAD:
-        return b->iface->adagrad_update(b, &a);
-    case COCOB_OPTIMIZER_RMSPROP:
-        return b->iface->rmsprop_update(b, &a);
-    case COCOB_OPTIMIZER_ADADELTA:
-        return b->iface->adadelta_update(b, &a);
+    case COCOB_OPTIMIZER_SGD: return b->iface->sgd_update(b, &a);
+    case COCOB_OPTIMIZER_ADAGRAD: return b->iface->adagrad_update(b, &a);
+    case COCOB_OPTIMIZER_RMSPROP: return b->iface->rmsprop_update(b, &a);
+    case COCOB_OPTIMIZER_ADADELTA: return b->iface->adadelta_update(b, &a);
     default: /* Adam and AdamW: optim_check_config let no other kind through */
         return b->iface->adam_update(b, &a);
     }

@@ -174,7 +174,8 @@ cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *cons
     }
     return cocob_fail(&ctx->err, COCOB_ERR_NONFINITE,
                       "%s step: a gradient held NaN or infinite values; the step was not "
-                      "taken, weights and state are unchanged", optim_title(opt->cfg.kind));
+                      "taken, weights and state are unchanged",
+                      optim_title(opt->cfg.kind));
 }
 
 void cocob_optimizer_get_config(const cocob_optimizer *opt, cocob_optimizer_config *out)
@@ -215,8 +216,8 @@ cocob_status cocob_optimizer_read_state_buffer(const cocob_optimizer *opt, size_
                           title, state, index, opt->state_count, opt->count);
     if (count != opt->params[index]->count)
         return cocob_fail(&ctx->err, COCOB_ERR_SHAPE,
-                          "%s read_state: %zu floats asked of parameter %zu, which has %zu", title,
-                          count, index, opt->params[index]->count);
+                          "%s read_state: %zu floats asked of parameter %zu, which has %zu",
+                          title, count, index, opt->params[index]->count);
     cocob_backend *b = ctx->backend;
     return b->iface->download(b, opt->state[state], opt->offsets[index] * sizeof(float), dst,
                               count * sizeof(float));

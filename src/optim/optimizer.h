@@ -19,10 +19,10 @@ struct cocob_optimizer {
     cocob_tensor **params;
     size_t *offsets;
     size_t total;
-    uint64_t steps;             /* taken; the one under way is steps + 1 */
+    uint64_t steps; /* taken; the one under way is steps + 1 */
     size_t state_count;
     cocob_buffer *state[OPTIM_MAX_STATES];
-    cocob_buffer *flag;         /* cocob_optimizer_step's guard: one int32 */
+    cocob_buffer *flag; /* cocob_optimizer_step's guard: one int32 */
 };
 
 /* ---- optimizer.c ---- */

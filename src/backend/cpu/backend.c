@@ -14,7 +14,7 @@
 
 /* The table is the backend's own: ref's, with the ops below put in. */
 typedef struct cpu_backend {
-    cocob_backend base;   /* first, so that ref's destroy, free(b), frees it all */
+    cocob_backend base; /* first, so that ref's destroy, free(b), frees it all */
     cocob_backend_i iface;
 } cpu_backend;
 
@@ -83,16 +83,15 @@ static void baseline_chunk(void *arg, size_t first, size_t end)
     bs->op(bs->b, &part);
 }
 
-#define CPU_BASELINE(name)                                                         \
-    static cocob_status cpu_##name(cocob_backend *b, const cocob_baseline_args *a) \
-    {                                                                              \
-        cocob_status s =                                                           \
-            update_skip_check(b->err, #name, a->skip, a->skip_offset);             \
-        if (s != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))          \
-            return s;                                                              \
-        baseline_split bs = {b, a, cocob_ref_iface.name};                          \
-        cpu_for(a->n, 1, baseline_chunk, &bs);                                     \
-        return COCOB_OK;                                                           \
+#define CPU_BASELINE(name)                                                          \
+    static cocob_status cpu_##name(cocob_backend *b, const cocob_baseline_args *a)  \
+    {                                                                               \
+        cocob_status s = update_skip_check(b->err, #name, a->skip, a->skip_offset); \
+        if (s != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))           \
+            return s;                                                               \
+        baseline_split bs = {b, a, cocob_ref_iface.name};                           \
+        cpu_for(a->n, 1, baseline_chunk, &bs);                                      \
+        return COCOB_OK;                                                            \
     }
 CPU_BASELINE(sgd_update)
 CPU_BASELINE(adagrad_update)
@@ -174,10 +173,10 @@ static cocob_status cpu_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
 /* activation, activation_grad, dropout and dropout_grad. */
 typedef struct unary_args {
     cocob_activation f;
-    const float *y;          /* activation_grad's y */
+    const float *y; /* activation_grad's y */
     const float *in;
     float *out;
-    float p;                 /* dropout's */
+    float p; /* dropout's */
     uint64_t seed, counter;
 } unary_args;
 
@@ -209,7 +208,9 @@ static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, co
 {
     cocob_status s = activation_grad_check(b->err, f, y, dy, dx, n);
     if (s == COCOB_OK) {
-        unary_args a = {.f = f, .y = span_floats(y), .in = span_floats(dy),
+        unary_args a = {.f = f,
+                        .y = span_floats(y),
+                        .in = span_floats(dy),
                         .out = span_floats(dx)};
         cpu_for(n, 1, activation_grad_chunk, &a);
     }
@@ -229,7 +230,10 @@ static cocob_status dropout_on(cocob_backend *b, const char *op, cocob_span in, 
 {
     cocob_status s = dropout_check(b->err, op, in, out, n, p);
     if (s == COCOB_OK) {
-        unary_args a = {.in = span_floats(in), .out = span_floats(out), .p = p, .seed = seed,
+        unary_args a = {.in = span_floats(in),
+                        .out = span_floats(out),
+                        .p = p,
+                        .seed = seed,
                         .counter = counter};
         cpu_for(n, 1, dropout_chunk, &a);
     }
@@ -256,7 +260,7 @@ typedef struct bias_args {
     const float *x, *bias;
     float *y;
     size_t channels, inner;
-    size_t outer;            /* bias_grad's */
+    size_t outer; /* bias_grad's */
 } bias_args;
 
 static void bias_add_chunk(void *arg, size_t first, size_t end)
@@ -272,8 +276,12 @@ static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
 {
     cocob_status s = bias_add_check(b->err, f, x, bias, y, outer, channels, inner);
     if (s == COCOB_OK) {
-        bias_args a = {.f = f, .x = span_floats(x), .bias = span_floats(bias),
-                       .y = span_floats(y), .channels = channels, .inner = inner};
+        bias_args a = {.f = f,
+                       .x = span_floats(x),
+                       .bias = span_floats(bias),
+                       .y = span_floats(y),
+                       .channels = channels,
+                       .inner = inner};
         cpu_for(outer, channels * inner, bias_add_chunk, &a);
     }
     return s;
@@ -292,8 +300,11 @@ static cocob_status cpu_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db
 {
     cocob_status s = bias_grad_check(b->err, dy, db, outer, channels, inner);
     if (s == COCOB_OK) {
-        bias_args a = {.x = span_floats(dy), .y = span_floats(db), .channels = channels,
-                       .inner = inner, .outer = outer};
+        bias_args a = {.x = span_floats(dy),
+                       .y = span_floats(db),
+                       .channels = channels,
+                       .inner = inner,
+                       .outer = outer};
         cpu_for(channels, outer * inner, bias_grad_chunk, &a);
     }
     return s;
@@ -432,8 +443,8 @@ static void maxpool_grad_chunk(void *arg, size_t first, size_t end)
                      a->out + first * a->s->height * a->s->width);
 }
 
-static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh,
-                                     cocob_span dy, cocob_span idx, cocob_span dx)
+static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh, cocob_span dy,
+                                     cocob_span idx, cocob_span dx)
 {
     cocob_status s = pool_shape_check(b->err, "maxpool_grad", sh, dx, dy, idx);
     if (s == COCOB_OK) {
@@ -457,8 +468,10 @@ void cocob_cpu_device_info(cocob_device_info *info)
      * share a soname, and only the OpenMP one shares our thread pool. */
     int parallel = openblas_get_parallel();
     snprintf(info->name, sizeof info->name, "CPU (OpenBLAS %s, %d thread%s)",
-             parallel == 2 ? "OpenMP" : parallel == 1 ? "pthreads" : "sequential", threads,
-             threads == 1 ? "" : "s");
+             parallel == 2   ? "OpenMP"
+             : parallel == 1 ? "pthreads"
+                             : "sequential",
+             threads, threads == 1 ? "" : "s");
     strcpy(info->vendor, "cocob");
     snprintf(info->driver_version, sizeof info->driver_version, "%s", openblas_get_config());
     snprintf(info->platform_name, sizeof info->platform_name, "OpenBLAS (%s kernels), OpenMP",

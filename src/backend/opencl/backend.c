@@ -49,7 +49,8 @@ static cocob_status cl_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
     cl_int rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
     /* Where host and device share memory, a buffer the host can map is the
      * device's own: mapping it then moves the bytes without a staging copy. */
-    cl_mem_flags flags = CL_MEM_READ_WRITE | (cl(b)->dev.host_unified ? CL_MEM_ALLOC_HOST_PTR : 0);
+    cl_mem_flags flags = CL_MEM_READ_WRITE |
+                         (cl(b)->dev.host_unified ? CL_MEM_ALLOC_HOST_PTR : 0);
     cl_mem m = cocob_fault(COCOB_FAULT_ALLOC)
                    ? NULL
                    : clCreateBuffer(cl(b)->context, flags, bytes, NULL, &rc);
@@ -113,8 +114,7 @@ static cocob_status map_upload(cocob_backend *b, cl_mem m, size_t off, const voi
     return unmap(b, m, at);
 }
 
-static cocob_status map_download(cocob_backend *b, cl_mem m, size_t off, void *dst,
-                                 size_t bytes)
+static cocob_status map_download(cocob_backend *b, cl_mem m, size_t off, void *dst, size_t bytes)
 {
     void *at;
     cocob_status s = map(b, m, CL_MAP_READ, off, bytes, &at);
@@ -130,26 +130,26 @@ static cocob_status cl_upload(cocob_backend *b, cocob_buffer *dst, size_t off, c
     if (cl(b)->dev.host_unified)
         return map_upload(b, cocob_cl_mem(dst), off, src, bytes);
     /* Blocking: the caller may reuse src as soon as this returns. */
-    cl_int rc = clEnqueueWriteBuffer(cl(b)->queue, cocob_cl_mem(dst), CL_TRUE, off, bytes, src, 0, NULL,
-                                     NULL);
+    cl_int rc = clEnqueueWriteBuffer(cl(b)->queue, cocob_cl_mem(dst), CL_TRUE, off, bytes, src, 0,
+                                     NULL, NULL);
     return rc == CL_SUCCESS ? COCOB_OK : cocob_cl_failed(b, "clEnqueueWriteBuffer", rc);
 }
 
-static cocob_status cl_download(cocob_backend *b, const cocob_buffer *src, size_t off,
-                                void *dst, size_t bytes)
+static cocob_status cl_download(cocob_backend *b, const cocob_buffer *src, size_t off, void *dst,
+                                size_t bytes)
 {
     if (cl(b)->dev.host_unified)
         return map_download(b, cocob_cl_mem(src), off, dst, bytes);
-    cl_int rc = clEnqueueReadBuffer(cl(b)->queue, cocob_cl_mem(src), CL_TRUE, off, bytes, dst, 0, NULL,
-                                    NULL);
+    cl_int rc = clEnqueueReadBuffer(cl(b)->queue, cocob_cl_mem(src), CL_TRUE, off, bytes, dst, 0,
+                                    NULL, NULL);
     return rc == CL_SUCCESS ? COCOB_OK : cocob_cl_failed(b, "clEnqueueReadBuffer", rc);
 }
 
 static cocob_status cl_copy(cocob_backend *b, cocob_buffer *dst, size_t dst_off,
                             const cocob_buffer *src, size_t src_off, size_t bytes)
 {
-    cl_int rc = clEnqueueCopyBuffer(cl(b)->queue, cocob_cl_mem(src), cocob_cl_mem(dst), src_off, dst_off, bytes, 0,
-                                    NULL, NULL);
+    cl_int rc = clEnqueueCopyBuffer(cl(b)->queue, cocob_cl_mem(src), cocob_cl_mem(dst), src_off,
+                                    dst_off, bytes, 0, NULL, NULL);
     return rc == CL_SUCCESS ? COCOB_OK : cocob_cl_failed(b, "clEnqueueCopyBuffer", rc);
 }
 
@@ -235,10 +235,10 @@ static void choose_transfers(cocob_cl_backend *b)
 {
     int set = cocob_setting("COCOB_UNIFIED", -1);
     int off = set == 0, on = set == 1;
-    const char *why = off                    ? "COCOB_UNIFIED=off"
-                      : on                   ? "COCOB_UNIFIED=on"
+    const char *why = off                   ? "COCOB_UNIFIED=off"
+                      : on                  ? "COCOB_UNIFIED=on"
                       : b->dev.host_unified ? "CL_DEVICE_HOST_UNIFIED_MEMORY"
-                                             : "no CL_DEVICE_HOST_UNIFIED_MEMORY";
+                                            : "no CL_DEVICE_HOST_UNIFIED_MEMORY";
     b->dev.host_unified = on || (b->dev.host_unified && !off);
     cocob_log(b->base.log, COCOB_LOG_DEBUG, "%s (%s): %s (%s)", b->base.info.name,
               b->base.info.selector,
@@ -277,8 +277,9 @@ cocob_status cocob_cl_backend_create(const cocob_cl_device *dev, cocob_error *er
     if (rc == CL_SUCCESS)
         b->queue = clCreateCommandQueue(b->context, dev->device, 0, &rc);
     if (rc != CL_SUCCESS) {
-        cocob_status s = cocob_cl_failed(&b->base, b->context ? "clCreateCommandQueue"
-                                                        : "clCreateContext", rc);
+        cocob_status s = cocob_cl_failed(&b->base,
+                                         b->context ? "clCreateCommandQueue" : "clCreateContext",
+                                         rc);
         cl_destroy(&b->base);
         return s;
     }

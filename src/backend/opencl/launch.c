@@ -47,10 +47,10 @@ cocob_status cocob_cl_group_size(cocob_cl_backend *b, cl_kernel k, const char *n
     if (s != COCOB_OK)
         return s;
     cl_ulong kernel_local = 0;
-    cl_int rc = local_per_item ? clGetKernelWorkGroupInfo(k, b->dev.device,
-                                                          CL_KERNEL_LOCAL_MEM_SIZE,
-                                                          sizeof kernel_local, &kernel_local, NULL)
-                               : CL_SUCCESS;
+    cl_int rc = local_per_item
+                    ? clGetKernelWorkGroupInfo(k, b->dev.device, CL_KERNEL_LOCAL_MEM_SIZE,
+                                               sizeof kernel_local, &kernel_local, NULL)
+                    : CL_SUCCESS;
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(&b->base, "clGetKernelWorkGroupInfo(CL_KERNEL_LOCAL_MEM_SIZE)",
                                rc);
@@ -80,7 +80,8 @@ cocob_status cocob_cl_enqueue(cocob_cl_backend *b, cl_kernel k, const char *name
 {
     cl_int rc = cocob_fault(COCOB_FAULT_ENQUEUE)
                     ? CL_OUT_OF_RESOURCES
-                    : clEnqueueNDRangeKernel(b->queue, k, 1, NULL, &global, &local, 0, NULL, NULL);
+                    : clEnqueueNDRangeKernel(b->queue, k, 1, NULL, &global, &local, 0, NULL,
+                                             NULL);
     if (rc != CL_SUCCESS)
         return cocob_fail(b->base.err,
                           rc == CL_OUT_OF_RESOURCES || rc == CL_MEM_OBJECT_ALLOCATION_FAILURE

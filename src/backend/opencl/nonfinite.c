@@ -15,8 +15,8 @@ cocob_status cocob_cl_count_nonfinite(cocob_backend *base, const cocob_buffer *x
         return s;
     size_t local, groups;
     s = cocob_cl_reduction(b, k, "count_nonfinite", sizeof(cl_ulong), &b->partials,
-                           NONFINITE_GROUPS * sizeof(cl_ulong),
-                           "count_nonfinite's sums", n, NONFINITE_GROUPS, &local, &groups);
+                           NONFINITE_GROUPS * sizeof(cl_ulong), "count_nonfinite's sums", n,
+                           NONFINITE_GROUPS, &local, &groups);
     if (s != COCOB_OK)
         return s;
     cl_int rc = CL_SUCCESS;

@@ -18,7 +18,7 @@ typedef struct cocob_cl_device {
     cl_platform_id platform;
     cl_device_id device;
     cocob_device_info info;
-    int correct_divide;   /* CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT */
+    int correct_divide; /* CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT */
     /* CL_DEVICE_HOST_UNIFIED_MEMORY. In a backend's own copy, whether its
      * buffers are host-visible and moved by mapping, which COCOB_UNIFIED=off
      * and =on decide instead. */
@@ -27,8 +27,8 @@ typedef struct cocob_cl_device {
 
 /* Every device of every platform, in platform order. No platform at all
  * (-1001 from the ICD loader) is not a failure: *count is 0 and note says so. */
-cocob_status cocob_cl_devices(cocob_cl_device **out, size_t *count, char *note,
-                              size_t note_cap, cocob_error *err);
+cocob_status cocob_cl_devices(cocob_cl_device **out, size_t *count, char *note, size_t note_cap,
+                              cocob_error *err);
 
 /* ---- the backend ---- */
 
@@ -37,11 +37,11 @@ typedef struct cocob_cl_stats {
     unsigned builds_from_source;
     unsigned cache_hits;
     unsigned cache_writes;
-    unsigned cache_rejected;   /* entries found corrupt or unusable, then rebuilt */
+    unsigned cache_rejected; /* entries found corrupt or unusable, then rebuilt */
 } cocob_cl_stats;
 
 typedef struct cocob_cl_kernel_slot {
-    const char *file;          /* static strings: the op's own literals */
+    const char *file; /* static strings: the op's own literals */
     const char *name;
     cl_kernel kernel;
 } cocob_cl_kernel_slot;
@@ -55,11 +55,11 @@ typedef struct cocob_cl_backend {
     cocob_cl_device dev;
     cl_context context;
     cl_command_queue queue;
-    cl_program *programs;      /* one per kernel file, built on first use */
+    cl_program *programs; /* one per kernel file, built on first use */
     cocob_cl_kernel_slot *kernels;
     size_t kernel_count;
-    cl_mem partials;           /* count_nonfinite's per-group sums, made on first use */
-    cl_mem stats_partials;     /* stats' per-group partials, made on first use */
+    cl_mem partials;       /* count_nonfinite's per-group sums, made on first use */
+    cl_mem stats_partials; /* stats' per-group partials, made on first use */
     char options[512];
     cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
     int clblast_used;          /* CLBlast has built programs for this context */
@@ -94,8 +94,7 @@ cocob_status cocob_cl_program(cocob_cl_backend *b, const char *file, cl_program 
 
 /* The options a file's program is built with: the device's, and for gemm.cl
  * its tiles as defines. */
-void cocob_cl_program_options(const cocob_cl_backend *b, const char *file, char *out,
-                              size_t cap);
+void cocob_cl_program_options(const cocob_cl_backend *b, const char *file, char *out, size_t cap);
 
 /* Releases a file's program and kernels, so that the next use rebuilds them
  * with the options in effect then. */
@@ -170,8 +169,8 @@ cocob_status cocob_cl_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_
                              cocob_span col);
 cocob_status cocob_cl_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
                              cocob_span x);
-cocob_status cocob_cl_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
-                                size_t bb, size_t inner);
+cocob_status cocob_cl_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
+                                size_t inner);
 cocob_status cocob_cl_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
                               cocob_span y, cocob_span idx);
 cocob_status cocob_cl_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
@@ -181,8 +180,8 @@ cocob_status cocob_cl_bias_add(cocob_backend *b, cocob_activation f, cocob_span 
                                size_t inner);
 cocob_status cocob_cl_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
                                 size_t channels, size_t inner);
-cocob_status cocob_cl_activation(cocob_backend *b, cocob_activation f, cocob_span x,
-                                 cocob_span y, size_t n);
+cocob_status cocob_cl_activation(cocob_backend *b, cocob_activation f, cocob_span x, cocob_span y,
+                                 size_t n);
 cocob_status cocob_cl_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
                                       cocob_span dy, cocob_span dx, size_t n);
 cocob_status cocob_cl_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,

@@ -35,8 +35,7 @@ static cocob_status ref_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out
     if (!mem) {
         free(buf);
         return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY,
-                          "%s: out of host memory allocating %zu bytes", b->info.selector,
-                          bytes);
+                          "%s: out of host memory allocating %zu bytes", b->info.selector, bytes);
     }
     buf->handle = mem;
     buf->bytes = bytes;
@@ -54,16 +53,16 @@ static void ref_free(cocob_backend *b, cocob_buffer *buf)
     free(buf);
 }
 
-static cocob_status ref_upload(cocob_backend *b, cocob_buffer *dst, size_t off,
-                               const void *src, size_t bytes)
+static cocob_status ref_upload(cocob_backend *b, cocob_buffer *dst, size_t off, const void *src,
+                               size_t bytes)
 {
     (void)b;
     memcpy((char *)dst->handle + off, src, bytes);
     return COCOB_OK;
 }
 
-static cocob_status ref_download(cocob_backend *b, const cocob_buffer *src, size_t off,
-                                 void *dst, size_t bytes)
+static cocob_status ref_download(cocob_backend *b, const cocob_buffer *src, size_t off, void *dst,
+                                 size_t bytes)
 {
     (void)b;
     memcpy(dst, (const char *)src->handle + off, bytes);
@@ -119,8 +118,8 @@ static cocob_status ref_sgd_update(cocob_backend *b, const cocob_baseline_args *
     cocob_status st = update_skip_check(b->err, "sgd_update", a->skip, a->skip_offset);
     if (st != COCOB_OK || update_skipped_ref(a->skip, a->skip_offset))
         return st;
-    sgd_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                   state_floats(a, 0), a->n, &a->h);
+    sgd_update_ref(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset), state_floats(a, 0),
+                   a->n, &a->h);
     return COCOB_OK;
 }
 
@@ -182,8 +181,7 @@ static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
     return COCOB_OK;
 }
 
-static cocob_status ref_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n,
-                                       cocob_span flag)
+static cocob_status ref_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n, cocob_span flag)
 {
     cocob_status s = flag_nonfinite_check(b->err, x, n, flag);
     if (s != COCOB_OK)
@@ -198,8 +196,8 @@ static cocob_status ref_gemm(cocob_backend *b, int trans_a, int trans_b, size_t 
 {
     cocob_status s = gemm_check(b->err, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
     if (s == COCOB_OK)
-        gemm_ref(trans_a, trans_b, M, N, K, alpha, span_floats(A), lda, span_floats(B), ldb,
-                 beta, span_floats(C), ldc);
+        gemm_ref(trans_a, trans_b, M, N, K, alpha, span_floats(A), lda, span_floats(B), ldb, beta,
+                 span_floats(C), ldc);
     return s;
 }
 
@@ -239,8 +237,8 @@ static cocob_status ref_maxpool(cocob_backend *b, const cocob_pool_shape *sh, co
     return s;
 }
 
-static cocob_status ref_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh,
-                                     cocob_span dy, cocob_span idx, cocob_span dx)
+static cocob_status ref_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh, cocob_span dy,
+                                     cocob_span idx, cocob_span dx)
 {
     cocob_status s = pool_shape_check(b->err, "maxpool_grad", sh, dx, dy, idx);
     if (s == COCOB_OK)

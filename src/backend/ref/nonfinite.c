@@ -33,7 +33,8 @@ cocob_status flag_nonfinite_check(cocob_error *err, cocob_span x, size_t n, coco
     if (!span_holds(x, n))
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "flag_nonfinite: x needs %zu floats from offset %zu; its buffer holds "
-                          "%zu", n, x.off, x.buf->bytes / 4);
+                          "%zu",
+                          n, x.off, x.buf->bytes / 4);
     if (!span_holds(flag, 1))
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "flag_nonfinite: the flag at offset %zu is past its buffer of %zu",

@@ -38,8 +38,8 @@ void sgd_update_ref(float *restrict w, const float *restrict grad, float *restri
                     const cocob_baseline_hyper *h);
 void adagrad_update_ref(float *restrict w, const float *restrict grad, float *restrict sum,
                         size_t n, const cocob_baseline_hyper *h);
-void rmsprop_update_ref(float *restrict w, const float *restrict grad,
-                        float *restrict square_avg, size_t n, const cocob_baseline_hyper *h);
+void rmsprop_update_ref(float *restrict w, const float *restrict grad, float *restrict square_avg,
+                        size_t n, const cocob_baseline_hyper *h);
 void adadelta_update_ref(float *restrict w, const float *restrict grad,
                          float *restrict square_avg, float *restrict acc_delta, size_t n,
                          const cocob_baseline_hyper *h);
@@ -89,12 +89,11 @@ static inline int span_holds(cocob_span s, size_t count)
 
 /* C = alpha op(A) op(B) + beta C, row-major, cache-blocked; beta = 0 writes
  * C without reading it. On OpenCL, CLBlast. */
-cocob_status gemm_check(cocob_error *err, int trans_a, int trans_b, size_t M, size_t N,
-                        size_t K, cocob_span A, size_t lda, cocob_span B, size_t ldb,
-                        cocob_span C, size_t ldc);
-void gemm_ref(int trans_a, int trans_b, size_t M, size_t N, size_t K, float alpha,
-              const float *A, size_t lda, const float *B, size_t ldb, float beta, float *C,
-              size_t ldc);
+cocob_status gemm_check(cocob_error *err, int trans_a, int trans_b, size_t M, size_t N, size_t K,
+                        cocob_span A, size_t lda, cocob_span B, size_t ldb, cocob_span C,
+                        size_t ldc);
+void gemm_ref(int trans_a, int trans_b, size_t M, size_t N, size_t K, float alpha, const float *A,
+              size_t lda, const float *B, size_t ldb, float beta, float *C, size_t ldc);
 
 /* The unrolled convolution input and its adjoint; cl/im2col.cl holds their
  * twins. op names the caller in messages. */
@@ -115,8 +114,8 @@ cocob_status swap_axes_check(cocob_error *err, cocob_span x, cocob_span y, size_
 void swap_axes_ref(const float *x, float *y, size_t a, size_t bb, size_t inner);
 /* The rows y[j] for j in [first, end) alone: what the cpu backend gives
  * each thread. */
-void swap_axes_rows_ref(const float *x, float *y, size_t a, size_t bb, size_t inner,
-                        size_t first, size_t end);
+void swap_axes_rows_ref(const float *x, float *y, size_t a, size_t bb, size_t inner, size_t first,
+                        size_t end);
 
 /* Max-pooling and its gathered gradient; cl/maxpool.cl holds their twins.
  * in is x or dx (planes x height x width); out and idx are y or dy and idx
@@ -124,18 +123,16 @@ void swap_axes_rows_ref(const float *x, float *y, size_t a, size_t bb, size_t in
 cocob_status pool_shape_check(cocob_error *err, const char *op, const cocob_pool_shape *s,
                               cocob_span in, cocob_span out, cocob_span idx);
 void maxpool_ref(const cocob_pool_shape *s, const float *x, float *y, int32_t *idx);
-void maxpool_grad_ref(const cocob_pool_shape *s, const float *dy, const int32_t *idx,
-                      float *dx);
+void maxpool_grad_ref(const cocob_pool_shape *s, const float *dy, const int32_t *idx, float *dx);
 
 /* y[o][c][i] = f(x[o][c][i] + bias[c]), and db[c] = the sum of dy over o
  * and i; cl/bias.cl holds their twins. y may be x. */
-cocob_status bias_add_check(cocob_error *err, cocob_activation f, cocob_span x,
-                            cocob_span bias, cocob_span y, size_t outer, size_t channels,
-                            size_t inner);
+cocob_status bias_add_check(cocob_error *err, cocob_activation f, cocob_span x, cocob_span bias,
+                            cocob_span y, size_t outer, size_t channels, size_t inner);
 cocob_status bias_grad_check(cocob_error *err, cocob_span dy, cocob_span db, size_t outer,
                              size_t channels, size_t inner);
-void bias_add_ref(cocob_activation f, const float *x, const float *bias, float *y,
-                  size_t outer, size_t channels, size_t inner);
+void bias_add_ref(cocob_activation f, const float *x, const float *bias, float *y, size_t outer,
+                  size_t channels, size_t inner);
 void bias_grad_ref(const float *dy, float *db, size_t outer, size_t channels, size_t inner);
 /* db[c] for the channels [first, end) alone: what the cpu backend gives
  * each thread. */
@@ -158,8 +155,7 @@ void activation_grad_ref(cocob_activation f, const float *y, const float *dy, fl
 /* Per-row loss and gradient; a label outside [0, classes) makes its row
  * NaN. cl/softmax_xent.cl holds its twin. */
 cocob_status softmax_xent_check(cocob_error *err, cocob_span logits, cocob_span labels,
-                                cocob_span loss, cocob_span dlogits, size_t rows,
-                                size_t classes);
+                                cocob_span loss, cocob_span dlogits, size_t rows, size_t classes);
 void softmax_xent_ref(const float *logits, const int32_t *labels, float *loss, float *dlogits,
                       size_t rows, size_t classes);
 
@@ -175,8 +171,7 @@ void argmax_ref(const float *x, int32_t *out, size_t rows, size_t cols);
 cocob_status dropout_check(cocob_error *err, const char *op, cocob_span in, cocob_span out,
                            size_t n, float p);
 float dropout_scale(float p);
-void dropout_ref(const float *in, float *out, size_t n, float p, uint64_t seed,
-                 uint64_t counter);
+void dropout_ref(const float *in, float *out, size_t n, float p, uint64_t seed, uint64_t counter);
 
 /* The non-finite guard's arguments, apart so that the op layer can take
  * them over: flag_nonfinite's x (n floats) and flag (one int32), and an

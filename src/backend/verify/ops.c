@@ -104,7 +104,7 @@ static cocob_status chk_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
         char shape[32];
         snprintf(shape, sizeof shape, "%zu", n);
         s = verify_record(of(b), "count_nonfinite", shape, fabs((double)*count - (double)want),
-                         *count == want ? 0 : INFINITY, 0, 1, *count == want);
+                          *count == want ? 0 : INFINITY, 0, 1, *count == want);
     }
     return s;
 }
@@ -139,7 +139,8 @@ static cocob_status chk_gemm(cocob_backend *b, int ta, int tb, size_t M, size_t 
      * |op(B)| + |beta| |C|, with C as it was before the op. */
     size_t na = ta ? extent(K, M, lda) : extent(M, K, lda);
     size_t nb = tb ? extent(N, K, ldb) : extent(K, N, ldb), nc = extent(M, N, ldc);
-    float *absA = verify_abs(verify_ref_floats(A), na), *absB = verify_abs(verify_ref_floats(B), nb);
+    float *absA = verify_abs(verify_ref_floats(A), na),
+          *absB = verify_abs(verify_ref_floats(B), nb);
     float *mag = verify_abs(verify_ref_floats(C), nc);
     if (!absA || !absB || !mag)
         s = no_memory(b, "gemm");
@@ -272,7 +273,7 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
         d_mag[i] = 1.0f / (float)rows;
     double ulps = 16 + 2.0 * (double)classes;
     verify_out outs[2] = {{"loss", loss, rows, loss_mag, ulps, 0},
-                         {"dlogits", dlogits, nd, d_mag, ulps, 0}};
+                          {"dlogits", dlogits, nd, d_mag, ulps, 0}};
     char shape[64];
     snprintf(shape, sizeof shape, "%zux%zu", rows, classes);
     s = verify_outputs(of(b), "softmax_xent", shape, outs, 2);
@@ -313,8 +314,8 @@ static cocob_status chk_dropout(cocob_backend *b, cocob_span x, cocob_span y, si
 static cocob_status chk_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                      float p, uint64_t seed, uint64_t counter)
 {
-    cocob_status s = REF(b)->iface->dropout_grad(REF(b), verify_ref(dy), verify_ref(dx), n, p, seed,
-                                                 counter);
+    cocob_status s = REF(b)->iface->dropout_grad(REF(b), verify_ref(dy), verify_ref(dx), n, p,
+                                                 seed, counter);
     if (s == COCOB_OK)
         s = DEV(b)->iface->dropout_grad(DEV(b), verify_dev(dy), verify_dev(dx), n, p, seed,
                                         counter);
@@ -422,12 +423,14 @@ static cocob_status chk_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s
     if (s != COCOB_OK)
         return s;
     size_t ny = sh->planes * sh->out_h * sh->out_w, nx = sh->planes * sh->height * sh->width;
-    float *abs = verify_abs(verify_ref_floats(dy), ny), *mag = malloc((nx ? nx : 1) * sizeof *mag);
+    float *abs = verify_abs(verify_ref_floats(dy), ny),
+          *mag = malloc((nx ? nx : 1) * sizeof *mag);
     if (!abs || !mag)
         s = no_memory(b, "maxpool_grad");
     if (s == COCOB_OK) {
         maxpool_grad_ref(sh, abs, (const int32_t *)verify_ref_floats(idx), mag);
-        s = DEV(b)->iface->maxpool_grad(DEV(b), sh, verify_dev(dy), verify_dev(idx), verify_dev(dx));
+        s = DEV(b)->iface->maxpool_grad(DEV(b), sh, verify_dev(dy), verify_dev(idx),
+                                        verify_dev(dx));
     }
     if (s == COCOB_OK) {
         /* An input is in at most ceil(size / stride)^2 windows. */
@@ -449,8 +452,8 @@ static cocob_status chk_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
     cocob_status s = REF(b)->iface->triad(REF(b), verify_ref(sa).buf, verify_ref(sb).buf,
                                           verify_ref(sc).buf, s_, n);
     if (s == COCOB_OK)
-        s = DEV(b)->iface->triad(DEV(b), verify_dev(sa).buf, verify_dev(sb).buf, verify_dev(sc).buf,
-                                 s_, n);
+        s = DEV(b)->iface->triad(DEV(b), verify_dev(sa).buf, verify_dev(sb).buf,
+                                 verify_dev(sc).buf, s_, n);
     if (s != COCOB_OK)
         return s;
     verify_out o = {"a", sa, n, NULL, 0, 0};
@@ -535,10 +538,12 @@ static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
         static const char *const names[COCOB_BASELINE_MAX_STATES] = {"state 0", "state 1"};
         for (int k = 0; k < COCOB_BASELINE_MAX_STATES; k++)
             if (a->state[k])
-                outs[count++] = (verify_out){names[k], st[k], a->n, NULL,
-                                            strcmp(op, "adadelta_update") == 0 && k == 1 ? 16
-                                                                                         : 0,
-                                            0};
+                outs[count++] = (verify_out){names[k],
+                                             st[k],
+                                             a->n,
+                                             NULL,
+                                             strcmp(op, "adadelta_update") == 0 && k == 1 ? 16 : 0,
+                                             0};
         char shape[32];
         snprintf(shape, sizeof shape, "%zu", a->n);
         s = verify_outputs(of(b), op, shape, outs, count);
@@ -548,10 +553,10 @@ static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
     return s;
 }
 
-#define BASELINE(name)                                                                    \
-    static cocob_status chk_##name(cocob_backend *b, const cocob_baseline_args *a)        \
-    {                                                                                     \
-        return chk_baseline(b, a, DEV(b)->iface->name, REF(b)->iface->name, #name);       \
+#define BASELINE(name)                                                              \
+    static cocob_status chk_##name(cocob_backend *b, const cocob_baseline_args *a)  \
+    {                                                                               \
+        return chk_baseline(b, a, DEV(b)->iface->name, REF(b)->iface->name, #name); \
     }
 BASELINE(sgd_update)
 BASELINE(adagrad_update)
