@@ -11,10 +11,12 @@ __kernel void adam_update(__global float *w, ulong w_offset, __global const floa
                           __global float *exp_avg_sq, ulong state_offset, ulong n,
                           float step_size, float weight_decay, float eps, float beta1,
                           float one_minus_beta1, float beta2, float one_minus_beta2,
-                          float bias2_sqrt, float shrink)
+                          float bias2_sqrt, float shrink,
+                          __global const int *skip, ulong skip_offset)
 {
     ulong i = get_global_id(0);
-    if (i >= n)
+    /* The guard: flag_nonfinite found a NaN or infinity in this step. */
+    if (i >= n || (skip && skip[skip_offset]))
         return;
     __global float *wi = w + w_offset + i;
     ulong s = state_offset + i;

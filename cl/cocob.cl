@@ -17,10 +17,12 @@ __kernel void cocob_update(__global float *w, ulong w_offset,
                            __global const float *grad, ulong grad_offset,
                            __global float *w1, __global float *L, __global float *G,
                            __global float *reward, __global float *theta, ulong state_offset,
-                           ulong n, float alpha, float weight_decay)
+                           ulong n, float alpha, float weight_decay,
+                           __global const int *skip, ulong skip_offset)
 {
     ulong i = get_global_id(0);
-    if (i >= n)
+    /* The guard: flag_nonfinite found a NaN or infinity in this step. */
+    if (i >= n || (skip && skip[skip_offset]))
         return;
     __global float *wi = w + w_offset + i;
     ulong s = state_offset + i;

@@ -23,3 +23,16 @@ __kernel void count_nonfinite(__global const float *x, ulong offset, ulong n,
     if (lid == 0)
         partial[get_group_id(0)] = scratch[0];
 }
+
+/* Sets flag[flag_offset] to 1 when any of x[offset .. offset + n) is NaN or
+ * infinite, and leaves it alone otherwise, so that the update kernels can
+ * read it without the host waiting for an answer. Twin: flag_nonfinite_ref.
+ * One work-item per element: every one that finds a bad value writes the
+ * same 1, so the order of the writes cannot matter. */
+__kernel void flag_nonfinite(__global const float *x, ulong offset, ulong n,
+                             __global int *flag, ulong flag_offset)
+{
+    ulong i = get_global_id(0);
+    if (i < n && !isfinite(x[offset + i]))
+        atomic_xchg((volatile __global int *)(flag + flag_offset), 1);
+}

@@ -9,10 +9,12 @@
 __kernel void sgd_update(__global float *w, ulong w_offset, __global const float *grad,
                          ulong grad_offset, __global float *buf, ulong state_offset, ulong n,
                          float lr, float weight_decay, float momentum,
-                         float one_minus_dampening, int nesterov, int first)
+                         float one_minus_dampening, int nesterov, int first,
+                         __global const int *skip, ulong skip_offset)
 {
     ulong i = get_global_id(0);
-    if (i >= n)
+    /* The guard: flag_nonfinite found a NaN or infinity in this step. */
+    if (i >= n || (skip && skip[skip_offset]))
         return;
     __global float *wi = w + w_offset + i;
     float wv = *wi;

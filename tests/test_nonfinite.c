@@ -1,5 +1,6 @@
-/* count_nonfinite, the optimizer's guard: the kernel against the reference,
- * and the step it protects. */
+/* count_nonfinite and flag_nonfinite, the optimizer's guard: the kernels
+ * against the reference, the updates' skip on every backend, and the step
+ * they protect. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,225 @@ START_TEST(reference_counts_nan_and_both_infinities)
     float x[8] = {0, -0.0f, NAN, 1e38f, INFINITY, -INFINITY, 1e-45f, -NAN};
     ck_assert_uint_eq(cocob_ref_count_nonfinite(x, 8), 4);
     ck_assert_uint_eq(cocob_ref_count_nonfinite(x, 2), 0);
+}
+END_TEST
+
+START_TEST(reference_flag_is_set_by_any_bad_value_and_never_cleared)
+{
+    float x[4] = {1, 2, INFINITY, 3};
+    int32_t flag = 0;
+    cocob_ref_flag_nonfinite(x, 2, &flag);
+    ck_assert_int_eq(flag, 0);
+    cocob_ref_flag_nonfinite(x, 3, &flag);
+    ck_assert_int_eq(flag, 1);
+    cocob_ref_flag_nonfinite(x, 2, &flag);
+    ck_assert_int_eq(flag, 1);
+}
+END_TEST
+
+START_TEST(guard_arguments_past_their_buffers_are_refused)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_backend *b = ctx->backend;
+    cocob_buffer *x, *flag;
+    ck_assert_int_eq(b->iface->alloc(b, 4 * sizeof(float), &x), COCOB_OK);
+    ck_assert_int_eq(b->iface->alloc(b, sizeof(int32_t), &flag), COCOB_OK);
+    ck_assert_int_eq(cocob_op_flag_nonfinite(b, (cocob_span){x, 1}, 4, (cocob_span){flag, 0}),
+                     COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "flag_nonfinite: x needs 4 elements from offset 1"));
+    ck_assert_int_eq(cocob_op_flag_nonfinite(b, (cocob_span){x, 0}, 4, (cocob_span){flag, 1}),
+                     COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "flag_nonfinite: flag needs 1 elements from offset 1"));
+    cocob_baseline_args a;
+    memset(&a, 0, sizeof a);
+    a.w = x;
+    a.grad = x;
+    a.n = 1;
+    a.skip = flag;
+    a.skip_offset = 1;
+    ck_assert_int_eq(cocob_op_adagrad_update(b, &a), COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "adagrad_update: skip needs 1 elements from offset 1"));
+    b->iface->free(b, flag);
+    b->iface->free(b, x);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+/* The int32 at off of buf. */
+static int32_t flag_at(cocob_backend *b, cocob_buffer *buf, size_t off)
+{
+    int32_t v;
+    ck_assert_int_eq(cocob_op_download(b, buf, off * sizeof v, &v, sizeof v), COCOB_OK);
+    return v;
+}
+
+/* Ragged lengths, each with its one bad value (NaN, +inf, -inf) at the
+ * start, in the middle, at the end, or nowhere; NaNs lie just outside the
+ * span, which must not count, and the flag sits at an offset. Run on ref,
+ * then on the device under test. */
+static const size_t flag_lengths[] = {1, 3, 255, 257, 4099};
+
+START_TEST(flag_kernel_matches_reference)
+{
+    const char *selector = _i % 2 == 0 ? "ref" : test_device_selector();
+    size_t n = flag_lengths[_i / 2];
+    cocob_context *ctx = test_context(selector);
+    cocob_backend *b = ctx->backend;
+    float *x = malloc(n * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    cocob_buffer *buf, *flag;
+    ck_assert_int_eq(b->iface->alloc(b, (n + 4) * sizeof(float), &buf), COCOB_OK);
+    ck_assert_int_eq(b->iface->alloc(b, 4 * sizeof(int32_t), &flag), COCOB_OK);
+    const float bad[] = {NAN, INFINITY, -INFINITY};
+    const size_t where[] = {0, n / 2, n - 1, n};
+    for (int k = 0; k < 3; k++)
+        for (int p = 0; p < 4; p++) {
+            for (size_t i = 0; i < n; i++)
+                x[i] = (float)i - 1e3f;
+            if (where[p] < n)
+                x[where[p]] = bad[k];
+            ck_assert_int_eq(cocob_op_fill(b, buf, 0, NAN, n + 4), COCOB_OK);
+            ck_assert_int_eq(cocob_op_upload(b, buf, 2 * sizeof(float), x, n * sizeof(float)),
+                             COCOB_OK);
+            ck_assert_int_eq(cocob_op_fill(b, flag, 0, 0.0f, 4), COCOB_OK);
+            int32_t want = 0;
+            cocob_ref_flag_nonfinite(x, n, &want);
+            cocob_status s = cocob_op_flag_nonfinite(b, (cocob_span){buf, 2}, n,
+                                                     (cocob_span){flag, 1});
+            ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+            ck_assert_msg(flag_at(b, flag, 1) == want, "%s, n %zu, bad value %d at %zu", selector,
+                          n, k, where[p]);
+            ck_assert_int_eq(flag_at(b, flag, 0), 0);
+            ck_assert_int_eq(flag_at(b, flag, 2), 0);
+            /* A set flag stays set over a finite span: flags of spans or. */
+            ck_assert_int_eq(cocob_op_fill(b, flag, 1, 1.0f, 1), COCOB_OK);
+            int32_t set = flag_at(b, flag, 1);
+            ck_assert_int_ne(set, 0);
+            ck_assert_int_eq(cocob_op_flag_nonfinite(b, (cocob_span){buf, 2}, 1,
+                                                     (cocob_span){flag, 1}),
+                             COCOB_OK);
+            ck_assert_int_eq(flag_at(b, flag, 1), where[p] == 0 ? 1 : set);
+        }
+    b->iface->free(b, flag);
+    b->iface->free(b, buf);
+    cocob_context_destroy(ctx);
+    free(x);
+}
+END_TEST
+
+/* Every update op with its guard set leaves the weights and every state as
+ * they were, bit for bit; with the guard clear it does what it does
+ * without one. On ref, then on the device under test. */
+enum { SKIP_N = 300, SKIP_OPS = 6 };
+
+static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_buffer *g,
+                               cocob_buffer *const *st, const cocob_buffer *skip)
+{
+    if (op == 0) {
+        cocob_update_args a;
+        memset(&a, 0, sizeof a);
+        a.w = w;
+        a.grad = g;
+        for (int k = 0; k < COCOB_STATE_COUNT; k++)
+            a.state[k] = st[k];
+        a.w_offset = a.grad_offset = a.state_offset = TEST_OFF;
+        a.n = SKIP_N;
+        a.alpha = 100.0f;
+        a.weight_decay = 0.01f;
+        a.skip = skip;
+        a.skip_offset = 3;
+        return b->iface->cocob_update(b, &a);
+    }
+    cocob_baseline_args a;
+    memset(&a, 0, sizeof a);
+    a.w = w;
+    a.grad = g;
+    a.state[0] = st[0];
+    a.state[1] = st[1];
+    a.w_offset = a.grad_offset = a.state_offset = TEST_OFF;
+    a.n = SKIP_N;
+    a.h = (cocob_baseline_hyper){.lr = 0.1f,
+                                 .weight_decay = 0.01f,
+                                 .eps = 1e-6f,
+                                 .momentum = 0.9f,
+                                 .one_minus_dampening = 1.0f,
+                                 .rho = 0.9f,
+                                 .one_minus_rho = 0.1f,
+                                 .beta1 = 0.9f,
+                                 .one_minus_beta1 = 0.1f,
+                                 .beta2 = 0.999f,
+                                 .one_minus_beta2 = 0.001f,
+                                 .bias2_sqrt = 0.5f,
+                                 .shrink = 1.0f};
+    a.skip = skip;
+    a.skip_offset = 3;
+    cocob_status (*const ops[])(cocob_backend *, const cocob_baseline_args *) = {
+        b->iface->sgd_update, b->iface->adagrad_update, b->iface->rmsprop_update,
+        b->iface->adadelta_update, b->iface->adam_update};
+    return ops[op - 1](b, &a);
+}
+
+START_TEST(a_set_guard_leaves_weights_and_state_alone)
+{
+    const char *selector = _i / SKIP_OPS == 0 ? "ref" : test_device_selector();
+    int op = _i % SKIP_OPS;
+    cocob_context *ctx = test_context(selector);
+    cocob_backend *b = ctx->backend;
+    enum { BUFS = 2 + COCOB_STATE_COUNT };
+    float *host[BUFS], *after = malloc(SKIP_N * sizeof *after);
+    ck_assert_ptr_nonnull(after);
+    test_rng rng = {(uint64_t)_i + 1};
+    cocob_buffer *buf[2][BUFS], *skip;
+    ck_assert_int_eq(b->iface->alloc(b, 8 * sizeof(int32_t), &skip), COCOB_OK);
+    for (int k = 0; k < BUFS; k++) {
+        host[k] = malloc(SKIP_N * sizeof **host);
+        ck_assert_ptr_nonnull(host[k]);
+        /* Positive states, as the sums and maxima they are. */
+        for (size_t i = 0; i < SKIP_N; i++)
+            host[k][i] = test_rng_uniform(&rng, k < 2 ? -1.0f : 0.01f, 1.0f);
+        for (int c = 0; c < 2; c++)
+            buf[c][k] = test_put(b, host[k], SKIP_N);
+    }
+    /* Copy 0 runs with the guard set, copy 1 with it clear, then again
+     * with none. */
+    ck_assert_int_eq(cocob_op_fill(b, skip, 0, 0.0f, 8), COCOB_OK);
+    ck_assert_int_eq(cocob_op_fill(b, skip, 3, 1.0f, 1), COCOB_OK);
+    cocob_status s = run_update(b, op, buf[0][0], buf[0][1], buf[0] + 2, skip);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    for (int k = 0; k < BUFS; k++) {
+        ck_assert_int_eq(cocob_op_download(b, buf[0][k], TEST_OFF * sizeof *after, after,
+                                           SKIP_N * sizeof *after),
+                         COCOB_OK);
+        ck_assert_msg(memcmp(after, host[k], SKIP_N * sizeof *after) == 0,
+                      "%s, op %d: buffer %d moved under a set guard", selector, op, k);
+    }
+    ck_assert_int_eq(cocob_op_fill(b, skip, 3, 0.0f, 1), COCOB_OK);
+    ck_assert_int_eq(run_update(b, op, buf[1][0], buf[1][1], buf[1] + 2, skip), COCOB_OK);
+    ck_assert_int_eq(run_update(b, op, buf[0][0], buf[0][1], buf[0] + 2, NULL), COCOB_OK);
+    float *want = malloc(SKIP_N * sizeof *want);
+    ck_assert_ptr_nonnull(want);
+    ck_assert_int_eq(cocob_op_download(b, buf[0][0], TEST_OFF * sizeof *want, want,
+                                       SKIP_N * sizeof *want),
+                     COCOB_OK);
+    ck_assert_int_eq(cocob_op_download(b, buf[1][0], TEST_OFF * sizeof *after, after,
+                                       SKIP_N * sizeof *after),
+                     COCOB_OK);
+    ck_assert_msg(memcmp(after, want, SKIP_N * sizeof *after) == 0,
+                  "%s, op %d: a clear guard changed the step", selector, op);
+    ck_assert_msg(memcmp(after, host[0], SKIP_N * sizeof *after) != 0,
+                  "%s, op %d: a clear guard stopped the step", selector, op);
+    free(want);
+    for (int k = 0; k < BUFS; k++) {
+        b->iface->free(b, buf[0][k]);
+        b->iface->free(b, buf[1][k]);
+        free(host[k]);
+    }
+    b->iface->free(b, skip);
+    free(after);
+    cocob_context_destroy(ctx);
 }
 END_TEST
 
@@ -92,6 +312,11 @@ int main(void)
     Suite *s = suite_create("nonfinite");
     TCase *tc = tcase_create("nonfinite");
     tcase_add_test(tc, reference_counts_nan_and_both_infinities);
+    tcase_add_test(tc, reference_flag_is_set_by_any_bad_value_and_never_cleared);
+    tcase_add_test(tc, guard_arguments_past_their_buffers_are_refused);
+    tcase_add_loop_test(tc, flag_kernel_matches_reference, 0,
+                        2 * (int)(sizeof flag_lengths / sizeof *flag_lengths));
+    tcase_add_loop_test(tc, a_set_guard_leaves_weights_and_state_alone, 0, 2 * SKIP_OPS);
 #ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(tc, kernel_matches_reference, 0, sizeof lengths / sizeof *lengths);
     tcase_add_loop_test(tc, step_refuses_a_nonfinite_gradient, 0, 2);

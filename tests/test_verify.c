@@ -45,6 +45,7 @@ static const char *const ops[] = {
     "maxpool_grad",
     "cocob_update",
     "count_nonfinite",
+    "flag_nonfinite",
     "triad",
     "sgd_update",
     "adagrad_update",

@@ -37,6 +37,11 @@ typedef struct cocob_update_args {
     size_t n;
     float alpha;
     float weight_decay;
+    /* The guard: when skip is not NULL and the int32 at skip_offset in it is
+     * not 0 (flag_nonfinite set it), the op leaves w and every state as they
+     * are. Read on the device, so the host need not wait to decide. */
+    const cocob_buffer *skip;
+    size_t skip_offset;
 } cocob_update_args;
 
 /* The scalars of a baseline optimizer's step, rounded to float once by the
@@ -73,6 +78,8 @@ typedef struct cocob_baseline_args {
     size_t state_offset;
     size_t n;
     cocob_baseline_hyper h;
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
 } cocob_baseline_args;
 
 /* Where an op's operand starts: a buffer and an offset counted in elements.
@@ -152,6 +159,11 @@ typedef struct cocob_backend_i {
      * answer. ref/nonfinite.c and cl/nonfinite.cl. */
     cocob_status (*count_nonfinite)(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                     size_t n, size_t *count);
+    /* Sets the int32 at flag to 1 when any of the n floats of x is NaN or
+     * infinite, and leaves it as it was otherwise: flags of several spans
+     * add up (an or) in one int32, which a fill with 0 clears. Does not wait;
+     * the updates' skip reads it on the device. Family nonfinite. */
+    cocob_status (*flag_nonfinite)(cocob_backend *b, cocob_span x, size_t n, cocob_span flag);
     /* ---- the layers' ops; each has src/ops/<op>.c (its validation),
      * ref/<op>.c, cl/<op>.cl, opencl/<op>.c and tests/test_<op>.c, the file
      * named after the op's family ---- */

@@ -2,6 +2,7 @@
  * and so every op, forward and backward, with the optimizer's step, at a
  * few batch sizes, on random data, through a context in RECORD mode. The
  * verifying backend (src/backend/check) does the comparing. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,8 +22,11 @@ static const char *const specs[] = {
 static const size_t batches[] = {1, 5, 32};
 enum { SIDE = 12, CLASSES = 10, STEPS = 2, TRIAD = 1000 };
 
+/* With poison, one more step on a batch holding a NaN: the guard's path,
+ * where every update is skipped and count_nonfinite names the input. */
 static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch, float *x,
-                              int32_t *labels, uint64_t seed, const cocob_optimizer_config *cfg)
+                              int32_t *labels, uint64_t seed, const cocob_optimizer_config *cfg,
+                              int poison)
 {
     cocob_model *m = NULL;
     cocob_optimizer *opt = NULL;
@@ -38,6 +42,17 @@ static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch
     size_t correct;
     for (size_t step = 0; step < STEPS && s == COCOB_OK; step++)
         s = cocob_model_train_batch(m, opt, x, labels, batch, &loss, NULL);
+    if (s == COCOB_OK && poison) {
+        float kept = x[0];
+        x[0] = NAN;
+        s = cocob_model_train_batch(m, opt, x, labels, batch, &loss, NULL);
+        x[0] = kept;
+        if (s == COCOB_ERR_NONFINITE)
+            s = COCOB_OK;
+        else if (s == COCOB_OK)
+            s = cocob_fail(&ctx->err, COCOB_ERR_VERIFY,
+                           "verify: a batch holding a NaN trained without complaint");
+    }
     if (s == COCOB_OK)
         s = cocob_model_eval_batch(m, x, labels, batch, &loss, &correct);
     cocob_optimizer_destroy(opt);
@@ -90,7 +105,7 @@ cocob_status cocob_verify_run(cocob_context *ctx)
         labels[i] = (int32_t)(i * 7 % CLASSES);
     for (size_t k = 0; k < sizeof specs / sizeof *specs && s == COCOB_OK; k++)
         for (size_t j = 0; j < sizeof batches / sizeof *batches && s == COCOB_OK; j++)
-            s = run_model(ctx, specs[k], batches[j], x, labels, 11 + k, NULL);
+            s = run_model(ctx, specs[k], batches[j], x, labels, 11 + k, NULL, k == 0 && j == 1);
     /* Each baseline's step, on the first model; SGD with Nesterov's
      * momentum, its longest path. */
     for (int kind = 1; kind < COCOB_OPTIMIZER_KIND_COUNT && s == COCOB_OK; kind++) {
@@ -101,7 +116,7 @@ cocob_status cocob_verify_run(cocob_context *ctx)
             cfg.momentum = 0.9;
             cfg.nesterov = 1;
         }
-        s = run_model(ctx, specs[0], batches[1], x, labels, 7, &cfg);
+        s = run_model(ctx, specs[0], batches[1], x, labels, 7, &cfg, 0);
     }
     if (s == COCOB_OK)
         s = run_triad(ctx);

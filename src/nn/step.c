@@ -8,6 +8,7 @@
 #include "nn/model.h"
 #include "nn/spec.h"
 #include "ops/ops.h"
+#include "optim/optimizer.h"
 
 static void free_batch_buffers(cocob_model *m)
 {
@@ -47,13 +48,16 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
                           n, cocob_shape_size(m->input));
     cocob_backend *b = m->ctx->backend;
     free_batch_buffers(m);
-    m->host = malloc(n * sizeof *m->host);
+    /* One more float than the losses: the step's guard flag, downloaded with them. */
+    m->host = malloc((n + 1) * sizeof *m->host);
     cocob_status s = m->host ? COCOB_OK
                              : cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                                           "model: out of host memory for the losses");
     if (s == COCOB_OK)
         s = b->iface->alloc(b, xbytes, &m->x);
-    cocob_buffer **own[] = {&m->labels, &m->loss, &m->predicted};
+    if (s == COCOB_OK)
+        s = b->iface->alloc(b, (n + 1) * sizeof(float), &m->loss);
+    cocob_buffer **own[] = {&m->labels, &m->predicted};
     for (size_t k = 0; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
         s = b->iface->alloc(b, n * sizeof(float), own[k]);
     for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
@@ -101,14 +105,18 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
     return s;
 }
 
-/* The batch's summed loss, in double: the host adds what the device left. */
-static cocob_status loss_sum(cocob_model *m, size_t n, double *sum)
+/* The batch's summed loss, in double: the host adds what the device left.
+ * With flag, also the int32 after the losses, in the same download: a
+ * training step's one wait. */
+static cocob_status loss_sum(cocob_model *m, size_t n, double *sum, int32_t *flag)
 {
     cocob_backend *b = m->ctx->backend;
-    cocob_status s = cocob_op_download(b, m->loss, 0, m->host, n * sizeof(float));
+    cocob_status s = cocob_op_download(b, m->loss, 0, m->host, (n + !!flag) * sizeof(float));
     *sum = 0;
     for (size_t i = 0; i < n && s == COCOB_OK; i++)
         *sum += m->host[i];
+    if (flag && s == COCOB_OK)
+        memcpy(flag, &m->host[n], sizeof *flag);
     return s;
 }
 
@@ -184,7 +192,8 @@ static cocob_status nonfinite_grad(cocob_model *m)
             }
         }
     }
-    return COCOB_ERR_NONFINITE;
+    return cocob_fail(&m->ctx->err, COCOB_ERR_NONFINITE,
+                      "the gradient holds NaN or infinite values; no weight was changed");
 }
 
 /* With timing, waits for the device and adds the time since *mark to *slot. */
@@ -217,21 +226,33 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const
         s = cocob_layer_backward(m, i, m->x, n);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->backward : NULL, &mark);
-    double sum = 0;
-    if (s == COCOB_OK)
-        s = loss_sum(m, n, &sum);
-    *loss = sum / (double)n;
-    if (s == COCOB_OK && !isfinite(sum))
-        return nonfinite_loss(m, n, sum);
+    /* The guard: an int32 after the losses, set on the device when the loss
+     * or the gradient holds a NaN or an infinity, and read by the updates,
+     * which then leave the weights alone; the host looks at it only after
+     * the whole step is queued. */
+    cocob_backend *b = m->ctx->backend;
+    cocob_span flag = {m->loss, n};
     const cocob_tensor *grads = m->grad_arena;
-    snprintf(m->ctx->backend->where, sizeof m->ctx->backend->where, "the optimizer step");
+    snprintf(b->where, sizeof b->where, "the optimizer step");
     if (s == COCOB_OK)
-        s = cocob_optimizer_step(opt, &grads);
-    if (s == COCOB_ERR_NONFINITE)
-        return nonfinite_grad(m);
+        s = cocob_op_fill(b, m->loss, n, 0.0f, 1);
+    if (s == COCOB_OK)
+        s = cocob_op_flag_nonfinite(b, (cocob_span){m->loss, 0}, n, flag);
+    if (s == COCOB_OK)
+        s = cocob_optim_step_guarded(opt, &grads, flag);
+    double sum = 0;
+    int32_t flagged = 0;
+    if (s == COCOB_OK)
+        s = loss_sum(m, n, &sum, &flagged);
+    /* The update's time includes the read that ends the step. */
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->update : NULL, &mark);
-    return s;
+    *loss = sum / (double)n;
+    if (s != COCOB_OK || !flagged)
+        return s;
+    /* Skipped on the device; off the fast path, find what went wrong. */
+    cocob_optim_unstep(opt);
+    return isfinite(sum) ? nonfinite_grad(m) : nonfinite_loss(m, n, sum);
 }
 
 cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_t *labels,
@@ -258,6 +279,6 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
         *correct += predicted == labels[i];
     }
     if (s == COCOB_OK)
-        s = loss_sum(m, n, loss);
+        s = loss_sum(m, n, loss, NULL);
     return s;
 }

@@ -9,7 +9,7 @@ cocob_status cocob_ops_baseline_validate(cocob_error *err, const char *op,
 {
     if (!a->n)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: the length must be nonzero", op);
-    cocob_operand operand[2 + COCOB_BASELINE_MAX_STATES] = {
+    cocob_operand operand[3 + COCOB_BASELINE_MAX_STATES] = {
         {"w", {a->w, a->w_offset}, a->n, 1, 0},
         {"grad", {(cocob_buffer *)a->grad, a->grad_offset}, a->n, 0, 0},
     };
@@ -25,6 +25,10 @@ cocob_status cocob_ops_baseline_validate(cocob_error *err, const char *op,
                                                1,
                                                0};
     }
+    /* The guard, where there is one: one int32 none of them may cover. */
+    if (a->skip)
+        operand[count++] =
+            (cocob_operand){"skip", {(cocob_buffer *)a->skip, a->skip_offset}, 1, 0, 0};
     cocob_status s = cocob_ops_fit(err, op, operand, count);
     if (s == COCOB_OK)
         s = cocob_ops_disjoint(err, op, operand, count);

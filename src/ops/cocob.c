@@ -1,7 +1,8 @@
 /* cocob_update's validation. w and the five states are read and written in
  * place, one element per work-item, so each is its own input and output;
  * none may overlap another, nor the gradient, which the reference's
- * restrict pointers promise. */
+ * restrict pointers promise. The guard, where there is one, is one int32
+ * that none of them may cover. */
 #include "ops/ops.h"
 #include "ops/operands.h"
 
@@ -11,15 +12,19 @@ static cocob_status cocob_update_validate(cocob_error *err, const cocob_update_a
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "cocob_update: the length must be nonzero");
     static const char *const names[COCOB_STATE_COUNT] = {"w1", "L", "G", "reward", "theta"};
-    cocob_operand operand[2 + COCOB_STATE_COUNT] = {
+    cocob_operand operand[3 + COCOB_STATE_COUNT] = {
         {"w", {a->w, a->w_offset}, a->n, 1, 0},
         {"grad", {(cocob_buffer *)a->grad, a->grad_offset}, a->n, 0, 0},
     };
     for (int k = 0; k < COCOB_STATE_COUNT; k++)
         operand[2 + k] = (cocob_operand){names[k], {a->state[k], a->state_offset}, a->n, 1, 0};
-    cocob_status s = cocob_ops_fit(err, "cocob_update", operand, 2 + COCOB_STATE_COUNT);
+    int count = 2 + COCOB_STATE_COUNT;
+    if (a->skip)
+        operand[count++] =
+            (cocob_operand){"skip", {(cocob_buffer *)a->skip, a->skip_offset}, 1, 0, 0};
+    cocob_status s = cocob_ops_fit(err, "cocob_update", operand, count);
     if (s == COCOB_OK)
-        s = cocob_ops_disjoint(err, "cocob_update", operand, 2 + COCOB_STATE_COUNT);
+        s = cocob_ops_disjoint(err, "cocob_update", operand, count);
     return s;
 }
 

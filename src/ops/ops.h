@@ -33,6 +33,9 @@ cocob_status cocob_op_adadelta_update(cocob_backend *b, const cocob_baseline_arg
 cocob_status cocob_op_adam_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_op_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                       size_t n, size_t *count);
+/* Sets the int32 at flag to 1 when any of n floats of x is NaN or
+ * infinite; never clears it. */
+cocob_status cocob_op_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n, cocob_span flag);
 
 /* ---- the layers' ops ---- */
 cocob_status cocob_op_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,

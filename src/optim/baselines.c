@@ -72,7 +72,8 @@ static cocob_baseline_hyper hyper(const cocob_optimizer_config *c, uint64_t t)
     return h;
 }
 
-cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
+cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                       cocob_span skip)
 {
     cocob_baseline_args a;
     memset(&a, 0, sizeof a);
@@ -83,6 +84,8 @@ cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const coc
     a.state_offset = opt->offsets[i];
     a.n = opt->params[i]->count;
     a.h = hyper(&opt->cfg, opt->steps + 1);
+    a.skip = skip.buf;
+    a.skip_offset = skip.off;
     cocob_backend *b = opt->ctx->backend;
     switch (opt->cfg.kind) {
     case COCOB_OPTIMIZER_SGD: return cocob_op_sgd_update(b, &a);

@@ -46,7 +46,8 @@ cocob_status cocob_optim_cocob_init_state(cocob_optimizer *opt)
     return s;
 }
 
-cocob_status cocob_optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad)
+cocob_status cocob_optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                    cocob_span skip)
 {
     cocob_update_args a;
     memset(&a, 0, sizeof a);
@@ -58,6 +59,8 @@ cocob_status cocob_optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_
     a.grad = grad->buf;
     a.state_offset = opt->offsets[i];
     a.n = opt->params[i]->count;
+    a.skip = skip.buf;
+    a.skip_offset = skip.off;
     cocob_backend *b = opt->ctx->backend;
     return cocob_op_cocob_update(b, &a);
 }

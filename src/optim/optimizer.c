@@ -15,6 +15,8 @@ void cocob_optimizer_destroy(cocob_optimizer *opt)
     for (size_t i = 0; i < opt->state_count; i++)
         if (opt->state[i])
             b->iface->free(b, opt->state[i]);
+    if (opt->flag)
+        b->iface->free(b, opt->flag);
     free(opt->params);
     free(opt->offsets);
     free(opt);
@@ -85,6 +87,8 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
             cocob_error_append(&ctx->err, " (%s's state buffer %zu of %zu, for %zu parameters)",
                                cocob_optim_title(cfg->kind), i + 1, opt->state_count, total);
     }
+    if (s == COCOB_OK)
+        s = b->iface->alloc(b, sizeof(int32_t), &opt->flag);
     if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_COCOB)
         s = cocob_optim_cocob_init_state(opt);
     if (s != COCOB_OK) {
@@ -95,17 +99,13 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
     return COCOB_OK;
 }
 
-cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads)
+/* Shapes and owners only: the values are the device's to check. */
+static cocob_status check_grads(cocob_optimizer *opt, const cocob_tensor *const *grads)
 {
-    if (!opt)
-        return COCOB_ERR_INVALID_ARGUMENT;
     cocob_context *ctx = opt->ctx;
     const char *title = cocob_optim_title(opt->cfg.kind);
     if (!grads)
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT, "%s step: no gradients", title);
-    /* Every gradient is checked before any parameter moves, so that a bad
-     * call leaves the model and the state as they were: one NaN would stay
-     * in COCOB's G and theta, or Adam's moments, for good. */
     for (size_t i = 0; i < opt->count; i++) {
         if (!grads[i] || grads[i]->ctx != ctx)
             return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
@@ -116,10 +116,55 @@ cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *cons
                               "%s step: gradient %zu has %zu floats, its parameter %zu", title, i,
                               grads[i]->count, opt->params[i]->count);
     }
+    return COCOB_OK;
+}
+
+cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *const *grads,
+                                      cocob_span skip)
+{
+    if (!opt)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_status s = check_grads(opt, grads);
+    /* Every gradient is flagged before any update is queued, so that one bad
+     * gradient leaves every parameter and the state as they were: one NaN
+     * would stay in COCOB's G and theta, or Adam's moments, for good. */
+    cocob_backend *b = opt->ctx->backend;
+    for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
+        s = cocob_op_flag_nonfinite(b, (cocob_span){grads[i]->buf, 0}, grads[i]->count, skip);
+    for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
+        s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
+                ? cocob_optim_cocob_step(opt, i, grads[i], skip)
+                : cocob_optim_baseline_step(opt, i, grads[i], skip);
+    if (s == COCOB_OK)
+        opt->steps++;
+    return s;
+}
+
+void cocob_optim_unstep(cocob_optimizer *opt)
+{
+    opt->steps--;
+}
+
+cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *const *grads)
+{
+    if (!opt)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_context *ctx = opt->ctx;
     cocob_backend *b = ctx->backend;
+    cocob_span flag = {opt->flag, 0};
+    cocob_status s = cocob_op_fill(b, opt->flag, 0, 0.0f, 1);
+    if (s == COCOB_OK)
+        s = cocob_optim_step_guarded(opt, grads, flag);
+    int32_t flagged = 0;
+    if (s == COCOB_OK)
+        s = cocob_op_download(b, opt->flag, 0, &flagged, sizeof flagged);
+    if (s != COCOB_OK || !flagged)
+        return s;
+    /* Skipped on the device: now, off the fast path, say which gradient. */
+    cocob_optim_unstep(opt);
     for (size_t i = 0; i < opt->count; i++) {
         size_t bad = 0;
-        cocob_status s = cocob_op_count_nonfinite(b, grads[i]->buf, 0, grads[i]->count, &bad);
+        s = cocob_op_count_nonfinite(b, grads[i]->buf, 0, grads[i]->count, &bad);
         if (s != COCOB_OK)
             return s;
         if (bad)
@@ -127,17 +172,12 @@ cocob_status cocob_optimizer_step(cocob_optimizer *opt, const cocob_tensor *cons
                               "%s step: gradient %zu holds %zu NaN or infinite value(s) "
                               "among %zu; the step was not taken, weights and state are "
                               "unchanged",
-                              title, i, bad, grads[i]->count);
+                              cocob_optim_title(opt->cfg.kind), i, bad, grads[i]->count);
     }
-    for (size_t i = 0; i < opt->count; i++) {
-        cocob_status s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
-                             ? cocob_optim_cocob_step(opt, i, grads[i])
-                             : cocob_optim_baseline_step(opt, i, grads[i]);
-        if (s != COCOB_OK)
-            return s;
-    }
-    opt->steps++;
-    return COCOB_OK;
+    return cocob_fail(&ctx->err, COCOB_ERR_NONFINITE,
+                      "%s step: a gradient held NaN or infinite values; the step was not "
+                      "taken, weights and state are unchanged",
+                      cocob_optim_title(opt->cfg.kind));
 }
 
 void cocob_optimizer_get_config(const cocob_optimizer *opt, cocob_optimizer_config *out)

@@ -22,7 +22,20 @@ struct cocob_optimizer {
     uint64_t steps; /* taken; the one under way is steps + 1 */
     size_t state_count;
     cocob_buffer *state[OPTIM_MAX_STATES];
+    cocob_buffer *flag; /* cocob_optimizer_step's guard: one int32 */
 };
+
+/* ---- optimizer.c ---- */
+
+/* Queues the step of every parameter behind the guard at skip, an int32 the
+ * caller has cleared (and may have flagged already, as the model flags its
+ * loss): each gradient's flag_nonfinite is or-ed into it, and each update
+ * leaves its weights and state alone when it is set. Nothing waits for the
+ * device. The step counts as taken; a caller that then reads the flag set
+ * calls cocob_optim_unstep, so that a skipped step is as if never taken. */
+cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *const *grads,
+                                      cocob_span skip);
+void cocob_optim_unstep(cocob_optimizer *opt);
 
 /* ---- config.c ---- */
 
@@ -54,16 +67,19 @@ cocob_status cocob_optim_cocob_check(cocob_error *err, const cocob_cocob_config 
 extern const char *const cocob_optim_cocob_state_names[COCOB_STATE_COUNT];
 /* w1 from the parameters' values, L from initial_L; the rest stay 0. */
 cocob_status cocob_optim_cocob_init_state(cocob_optimizer *opt);
-/* The step of params[i], its gradient already checked. */
-cocob_status cocob_optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad);
+/* The step of params[i] behind the guard at skip, its gradient's shape
+ * already checked. */
+cocob_status cocob_optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                    cocob_span skip);
 
 /* ---- baselines.c ---- */
 
 size_t cocob_optim_baseline_state_count(const cocob_optimizer_config *cfg);
 /* NULL past the last. */
 const char *cocob_optim_baseline_state_name(const cocob_optimizer_config *cfg, size_t state);
-/* The step of params[i], its gradient already checked; every state
- * starts at 0, as PyTorch's do. */
-cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad);
+/* The step of params[i] behind the guard at skip, its gradient's shape
+ * already checked; every state starts at 0, as PyTorch's do. */
+cocob_status cocob_optim_baseline_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                       cocob_span skip);
 
 #endif

@@ -59,6 +59,8 @@ static void update_chunk(void *arg, size_t first, size_t end)
 static cocob_status cpu_cocob_update(cocob_backend *b, const cocob_update_args *a)
 {
     (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
     cocob_cpu_for(a->n, 1, update_chunk, (void *)a);
     return COCOB_OK;
 }
@@ -84,6 +86,8 @@ static void baseline_chunk(void *arg, size_t first, size_t end)
 #define CPU_BASELINE(name)                                                         \
     static cocob_status cpu_##name(cocob_backend *b, const cocob_baseline_args *a) \
     {                                                                              \
+        if (cocob_ref_update_skipped(a->skip, a->skip_offset))                     \
+            return COCOB_OK;                                                       \
         baseline_split bs = {b, a, cocob_ref_iface.name};                          \
         cocob_cpu_for(a->n, 1, baseline_chunk, &bs);                               \
         return COCOB_OK;                                                           \
@@ -107,6 +111,29 @@ static void nonfinite_chunk(void *arg, size_t first, size_t end)
     /* A sum of integers: exact in any order. */
 #pragma omp atomic
     a->count += here;
+}
+
+typedef struct flag_args {
+    const float *x;
+    int32_t *flag;
+} flag_args;
+
+static void flag_chunk(void *arg, size_t first, size_t end)
+{
+    flag_args *a = arg;
+    if (cocob_ref_count_nonfinite(a->x + first, end - first)) {
+        /* Every chunk that finds one writes the same 1. */
+#pragma omp atomic write
+        *a->flag = 1;
+    }
+}
+
+static cocob_status cpu_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n, cocob_span flag)
+{
+    (void)b;
+    flag_args a = {floats(x.buf, x.off), (int32_t *)(void *)floats(flag.buf, flag.off)};
+    cocob_cpu_for(n, 1, flag_chunk, &a);
+    return COCOB_OK;
 }
 
 static cocob_status cpu_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
@@ -467,6 +494,7 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.fill = cpu_fill;
     c->iface.cocob_update = cpu_cocob_update;
     c->iface.count_nonfinite = cpu_count_nonfinite;
+    c->iface.flag_nonfinite = cpu_flag_nonfinite;
     c->iface.gemm = cocob_cpu_gemm;
     c->iface.im2col = cpu_im2col;
     c->iface.col2im = cpu_col2im;

@@ -207,6 +207,7 @@ static const cocob_backend_i cl_iface = {
     .adadelta_update = cocob_cl_adadelta_update,
     .adam_update = cocob_cl_adam_update,
     .count_nonfinite = cocob_cl_count_nonfinite,
+    .flag_nonfinite = cocob_cl_flag_nonfinite,
     .stats = cocob_cl_stats_op,
     .gemm = cocob_cl_gemm,
     .im2col = cocob_cl_im2col,

@@ -1,7 +1,7 @@
 /* What every baseline's launch shares: the kernels of cl/sgd.cl,
  * adagrad.cl, rmsprop.cl, adadelta.cl and adam.cl all begin with w and its
  * offset, the gradient and its offset, their state buffers, the states'
- * offset and n, then take their scalars. */
+ * offset and n, then take their scalars, and end with the guard. */
 #include <stdio.h>
 
 #include "backend/opencl/opencl.h"
@@ -35,6 +35,7 @@ cocob_status cocob_cl_baseline_launch(cocob_backend *base, const char *file, con
         rc = cocob_cl_arg(k, i++, sizeof *scalars, &scalars[j], rc);
     for (int j = 0; j < flag_count; j++)
         rc = cocob_cl_arg(k, i++, sizeof *flags, &flags[j], rc);
+    rc = cocob_cl_skip_args(k, i, a->skip, a->skip_offset, rc);
     if (rc != CL_SUCCESS) {
         char what[96];
         snprintf(what, sizeof what, "clSetKernelArg(%s)", kernel);

@@ -23,6 +23,7 @@ cocob_status cocob_cl_cocob_update(cocob_backend *base, const cocob_update_args 
     rc = cocob_cl_arg(k, 10, sizeof n, &n, rc);
     rc = cocob_cl_arg(k, 11, sizeof a->alpha, &a->alpha, rc);
     rc = cocob_cl_arg(k, 12, sizeof a->weight_decay, &a->weight_decay, rc);
+    rc = cocob_cl_skip_args(k, 13, a->skip, a->skip_offset, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clSetKernelArg(cocob_update)", rc);
     return cocob_cl_launch_1d(b, k, "cocob_update", a->n);

@@ -11,6 +11,16 @@ cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_i
     return rc == CL_SUCCESS ? clSetKernelArg(k, i, size, value) : rc;
 }
 
+cl_int cocob_cl_skip_args(cl_kernel k, cl_uint i, const cocob_buffer *skip, size_t skip_offset,
+                          cl_int rc)
+{
+    /* No guard: OpenCL lets a NULL stand for the buffer, which the kernel tests. */
+    cl_mem m = skip ? cocob_cl_mem(skip) : NULL;
+    cl_ulong off = skip_offset;
+    rc = cocob_cl_arg(k, i, sizeof m, &m, rc);
+    return cocob_cl_arg(k, i + 1, sizeof off, &off, rc);
+}
+
 /* A limit of 0 is one the driver did not answer: it does not bind. */
 static size_t bound(size_t value, uint64_t limit)
 {

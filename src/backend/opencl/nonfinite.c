@@ -1,4 +1,5 @@
-/* Launches cl/nonfinite.cl's count_nonfinite and adds up its partial sums. */
+/* Launches cl/nonfinite.cl's kernels: count_nonfinite, adding up its
+ * partial sums, and flag_nonfinite, which nothing waits for. */
 #include "backend/opencl/opencl.h"
 
 /* Enough groups to keep a large GPU busy; a grid-stride loop covers the rest. */
@@ -41,4 +42,26 @@ cocob_status cocob_cl_count_nonfinite(cocob_backend *base, const cocob_buffer *x
         total += (size_t)partial[i];
     *count = total;
     return COCOB_OK;
+}
+
+cocob_status cocob_cl_flag_nonfinite(cocob_backend *base, cocob_span x, size_t n, cocob_span flag)
+{
+    if (n == 0)
+        return COCOB_OK; /* OpenCL refuses an empty launch */
+    cocob_cl_backend *b = (cocob_cl_backend *)base;
+    cl_kernel k;
+    cocob_status s = cocob_cl_kernel(b, "nonfinite.cl", "flag_nonfinite", &k);
+    if (s != COCOB_OK)
+        return s;
+    cl_mem mx = cocob_cl_mem(x.buf), mf = cocob_cl_mem(flag.buf);
+    cl_ulong off = x.off, nn = n, foff = flag.off;
+    cl_int rc = CL_SUCCESS;
+    rc = cocob_cl_arg(k, 0, sizeof mx, &mx, rc);
+    rc = cocob_cl_arg(k, 1, sizeof off, &off, rc);
+    rc = cocob_cl_arg(k, 2, sizeof nn, &nn, rc);
+    rc = cocob_cl_arg(k, 3, sizeof mf, &mf, rc);
+    rc = cocob_cl_arg(k, 4, sizeof foff, &foff, rc);
+    if (rc != CL_SUCCESS)
+        return cocob_cl_failed(base, "clSetKernelArg(flag_nonfinite)", rc);
+    return cocob_cl_launch_1d(b, k, "flag_nonfinite", n);
 }

@@ -108,6 +108,10 @@ cocob_status cocob_cl_kernel(cocob_cl_backend *b, const char *file, const char *
 
 /* Sets argument i unless an earlier one failed; returns the first failure. */
 cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_int rc);
+/* Sets an update kernel's guard, arguments i (the buffer, NULL for none) and
+ * i + 1 (its offset), as cocob_cl_arg does. */
+cl_int cocob_cl_skip_args(cl_kernel k, cl_uint i, const cocob_buffer *skip, size_t skip_offset,
+                          cl_int rc);
 
 /* The largest work-group size the kernel (CL_KERNEL_WORK_GROUP_SIZE) and the
  * device (CL_DEVICE_MAX_WORK_GROUP_SIZE) allow. */
@@ -155,6 +159,7 @@ cocob_status cocob_cl_stats_op(cocob_backend *b, cocob_span x, cocob_span y, coc
                                size_t n, cocob_stats *out);
 cocob_status cocob_cl_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                       size_t n, size_t *count);
+cocob_status cocob_cl_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n, cocob_span flag);
 cocob_status cocob_cl_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                             const cocob_buffer *c, float s, size_t n);
 cocob_status cocob_cl_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,

@@ -96,6 +96,8 @@ static cocob_status ref_finish(cocob_backend *b)
 static cocob_status ref_cocob_update(cocob_backend *b, const cocob_update_args *a)
 {
     (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
     size_t s = a->state_offset;
     cocob_ref_cocob_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                            floats(a->state[COCOB_STATE_W1], s),
@@ -116,6 +118,8 @@ static float *state_floats(const cocob_baseline_args *a, int k)
 static cocob_status ref_sgd_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
     cocob_ref_sgd_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                          state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
@@ -124,6 +128,8 @@ static cocob_status ref_sgd_update(cocob_backend *b, const cocob_baseline_args *
 static cocob_status ref_adagrad_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
     cocob_ref_adagrad_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                              state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
@@ -132,6 +138,8 @@ static cocob_status ref_adagrad_update(cocob_backend *b, const cocob_baseline_ar
 static cocob_status ref_rmsprop_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
     cocob_ref_rmsprop_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                              state_floats(a, 0), a->n, &a->h);
     return COCOB_OK;
@@ -140,6 +148,8 @@ static cocob_status ref_rmsprop_update(cocob_backend *b, const cocob_baseline_ar
 static cocob_status ref_adadelta_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
     cocob_ref_adadelta_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                               state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
     return COCOB_OK;
@@ -148,6 +158,8 @@ static cocob_status ref_adadelta_update(cocob_backend *b, const cocob_baseline_a
 static cocob_status ref_adam_update(cocob_backend *b, const cocob_baseline_args *a)
 {
     (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
     cocob_ref_adam_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
                           state_floats(a, 0), state_floats(a, 1), a->n, &a->h);
     return COCOB_OK;
@@ -167,6 +179,14 @@ static cocob_status ref_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
 {
     (void)b;
     *count = cocob_ref_count_nonfinite(floats(x, offset), n);
+    return COCOB_OK;
+}
+
+static cocob_status ref_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n, cocob_span flag)
+{
+    (void)b;
+    cocob_ref_flag_nonfinite(floats(x.buf, x.off), n,
+                             (int32_t *)(void *)floats(flag.buf, flag.off));
     return COCOB_OK;
 }
 
@@ -317,6 +337,7 @@ const cocob_backend_i cocob_ref_iface = {
     .adadelta_update = ref_adadelta_update,
     .adam_update = ref_adam_update,
     .count_nonfinite = ref_count_nonfinite,
+    .flag_nonfinite = ref_flag_nonfinite,
     .stats = ref_stats,
     .gemm = ref_gemm,
     .im2col = ref_im2col,

@@ -48,6 +48,12 @@ void cocob_ref_adam_update(float *restrict w, const float *restrict grad, float 
 
 /* How many of x[0..n) are NaN or infinite; cl/nonfinite.cl holds its twin. */
 size_t cocob_ref_count_nonfinite(const float *x, size_t n);
+/* *flag = 1 when any of x[0..n) is NaN or infinite, else *flag untouched;
+ * cl/nonfinite.cl holds its twin. */
+void cocob_ref_flag_nonfinite(const float *x, size_t n, int32_t *flag);
+/* Whether an update's guard (skip, at skip_offset) says to leave the
+ * weights and the state alone: skip is host memory on ref and cpu. */
+int cocob_ref_update_skipped(const cocob_buffer *skip, size_t skip_offset);
 
 /* The monitor's reduction; cl/stats.cl holds its twin. y and z may be NULL. */
 void cocob_ref_stats(const float *x, const float *y, const float *z, size_t n, cocob_stats *out);

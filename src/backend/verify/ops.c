@@ -41,6 +41,14 @@ static double activation_ulps(cocob_activation f)
     return f == COCOB_ACT_TANH ? 8 : f == COCOB_ACT_SIGMOID ? 20 : 0;
 }
 
+/* An update's guard on each side; none (NULL) stays none. */
+static void guard_sides(const cocob_buffer *skip, const cocob_buffer **dev,
+                        const cocob_buffer **ref)
+{
+    *dev = cocob_verify_dev((cocob_span){(cocob_buffer *)skip, 0}).buf;
+    *ref = cocob_verify_ref((cocob_span){(cocob_buffer *)skip, 0}).buf;
+}
+
 static cocob_status chk_cocob_update(cocob_backend *b, const cocob_update_args *a)
 {
     cocob_update_args d = *a, r = *a;
@@ -54,6 +62,7 @@ static cocob_status chk_cocob_update(cocob_backend *b, const cocob_update_args *
         d.state[k] = cocob_verify_dev(st[k]).buf;
         r.state[k] = cocob_verify_ref(st[k]).buf;
     }
+    guard_sides(a->skip, &d.skip, &r.skip);
     cocob_status s = REF(b)->iface->cocob_update(REF(b), &r);
     if (s == COCOB_OK)
         s = DEV(b)->iface->cocob_update(DEV(b), &d);
@@ -104,6 +113,20 @@ static cocob_status chk_count_nonfinite(cocob_backend *b, const cocob_buffer *x,
                                 *count == want ? 0 : INFINITY, 0, 1, *count == want);
     }
     return s;
+}
+
+static cocob_status chk_flag_nonfinite(cocob_backend *b, cocob_span x, size_t n, cocob_span flag)
+{
+    cocob_status s = REF(b)->iface->flag_nonfinite(REF(b), cocob_verify_ref(x), n,
+                                                   cocob_verify_ref(flag));
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->flag_nonfinite(DEV(b), cocob_verify_dev(x), n, cocob_verify_dev(flag));
+    if (s != COCOB_OK)
+        return s;
+    verify_out out = {"flag", flag, 1, NULL, 0, 1};
+    char shape[32];
+    snprintf(shape, sizeof shape, "%zu", n);
+    return cocob_verify_outputs(of(b), "flag_nonfinite", shape, &out, 1);
 }
 
 /* Elements from a span's start to the last of M rows of N at stride ld. */
@@ -517,6 +540,7 @@ static cocob_status chk_baseline(cocob_backend *b, const cocob_baseline_args *a,
         d.state[k] = cocob_verify_dev(st[k]).buf;
         r.state[k] = cocob_verify_ref(st[k]).buf;
     }
+    guard_sides(a->skip, &d.skip, &r.skip);
     float *mag = cocob_verify_abs(cocob_verify_ref_floats(w), a->n);
     float *before = mag ? malloc((a->n ? a->n : 1) * sizeof *before) : NULL;
     if (!before) {
@@ -574,6 +598,7 @@ const cocob_backend_i cocob_verify_iface = {
     .finish = cocob_verify_finish,
     .cocob_update = chk_cocob_update,
     .count_nonfinite = chk_count_nonfinite,
+    .flag_nonfinite = chk_flag_nonfinite,
     .gemm = chk_gemm,
     .bias_add = chk_bias_add,
     .bias_grad = chk_bias_grad,
