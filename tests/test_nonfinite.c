@@ -48,14 +48,18 @@ START_TEST(guard_arguments_past_their_buffers_are_refused)
         strstr(cocob_context_error(ctx), "flag_nonfinite: flag needs 1 elements from offset 1"));
     cocob_baseline_args a;
     memset(&a, 0, sizeof a);
+    cocob_buffer *sum;
+    ck_assert_int_eq(b->iface->alloc(b, 4 * sizeof(float), &sum), COCOB_OK);
     a.w = x;
     a.grad = x;
+    a.state[0] = sum;
     a.n = 1;
     a.skip = flag;
     a.skip_offset = 1;
     ck_assert_int_eq(cocob_op_adagrad_update(b, &a), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(
         strstr(cocob_context_error(ctx), "adagrad_update: skip needs 1 elements from offset 1"));
+    b->iface->free(b, sum);
     b->iface->free(b, flag);
     b->iface->free(b, x);
     cocob_context_destroy(ctx);
