@@ -19,9 +19,10 @@ typedef struct plan_step {
     size_t layer; /* the layer whose work this is */
     size_t in;    /* whose y is the input and whose dy gets its gradient; PLAN_INPUT */
     size_t out;   /* whose y gets the output and whose dy holds its gradient */
-    /* An activation applied with the layer's bias: out is then that
-     * activation's layer, and the layer's own dy holds the gradient before
-     * the activation. Else the identity, and out is the layer. */
+    /* The activation the step applies: an activation layer's own, or the
+     * one fused into a dense or convolution layer's bias, whose out is then
+     * the activation's layer while the layer's own dy holds the gradient
+     * before the activation. Else the identity. */
     cocob_activation act;
 } plan_step;
 
@@ -35,7 +36,8 @@ typedef struct cocob_plan {
 cocob_status cocob_plan_build(cocob_model *m);
 void cocob_plan_free(cocob_plan *p);
 /* The layer whose y holds layer i's output: i, or the activation fused
- * into it. Meaningless for a flatten layer, which has none. */
+ * into it. A flatten layer's is itself, whose y stays NULL: a view has no
+ * output of its own. */
 size_t cocob_plan_output(const cocob_plan *p, size_t i);
 
 #endif
