@@ -1,5 +1,5 @@
 /* Building models: shapes, parameter counts, the spec language and its
- * errors, and a seeded initialisation. Training is test_train's. */
+ * errors, a seeded initialisation, and the plan a batch runs through. Training is test_train's. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +188,61 @@ START_TEST(init_is_seeded_and_within_limits)
 }
 END_TEST
 
+/* Each layer's work is listed once, with where it reads and writes, and an
+ * activation straight after a dense or convolution layer goes with it. */
+START_TEST(the_plan_lists_each_layers_work_with_its_fusion)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_model *m = model_of(ctx, 1, 8, 8,
+                              "relu,conv:2x3x3:p1,tanh,maxpool:2,flatten,dense:6,sigmoid,relu,"
+                              "dropout:0.5,dense:3");
+    ck_assert_uint_eq(m->plan.count, 0);
+    ck_assert_int_eq(cocob_model_init(m, 1), COCOB_OK);
+    const plan_step want[] = {
+        {0, PLAN_INPUT, 0, COCOB_ACT_RELU}, /* first: nothing to fuse with */
+        {1, 0, 2, COCOB_ACT_TANH},
+        {3, 2, 3, COCOB_ACT_IDENTITY},
+        /* the flatten (4) is a view: no step, and the dense reads the pool */
+        {5, 3, 6, COCOB_ACT_SIGMOID},
+        {7, 6, 7, COCOB_ACT_RELU}, /* after an activation: stands alone */
+        {8, 7, 8, COCOB_ACT_IDENTITY},
+        {9, 8, 9, COCOB_ACT_IDENTITY},
+    };
+    ck_assert_uint_eq(m->plan.count, sizeof want / sizeof *want);
+    for (size_t k = 0; k < m->plan.count; k++) {
+        const plan_step *got = &m->plan.steps[k];
+        ck_assert_msg(got->layer == want[k].layer && got->in == want[k].in &&
+                          got->out == want[k].out && got->act == want[k].act,
+                      "step %zu: layer %zu in %zu out %zu act %d; want %zu %zu %zu %d", k,
+                      got->layer, got->in, got->out, (int)got->act, want[k].layer, want[k].in,
+                      want[k].out, (int)want[k].act);
+    }
+    ck_assert_uint_eq(m->plan.logits, 9);
+    ck_assert_uint_eq(cocob_plan_output(&m->plan, 1), 2);
+    ck_assert_uint_eq(cocob_plan_output(&m->plan, 2), 2);
+    ck_assert_uint_eq(cocob_plan_output(&m->plan, 7), 7);
+
+    /* The buffers follow the plan: a fused layer writes into its
+     * activation's y and keeps only its dy; a flatten has neither. */
+    float x[2 * 64];
+    int32_t labels[2] = {0, 2};
+    for (size_t i = 0; i < sizeof x / sizeof *x; i++)
+        x[i] = (float)i / 64.0f - 1.0f;
+    double loss;
+    size_t correct;
+    ck_assert_int_eq(cocob_model_eval_batch(m, x, labels, 2, &loss, &correct), COCOB_OK);
+    ck_assert(isfinite(loss) && loss > 0);
+    ck_assert_ptr_null(m->layers[1].y);
+    ck_assert_ptr_nonnull(m->layers[1].dy);
+    ck_assert_ptr_nonnull(m->layers[2].y);
+    ck_assert_ptr_null(m->layers[4].y);
+    ck_assert_ptr_null(m->layers[4].dy);
+    ck_assert_ptr_nonnull(m->layers[7].y);
+    cocob_model_destroy(m);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -198,6 +253,7 @@ int main(void)
     tcase_add_test(tc, impossible_shapes_name_the_layer);
     tcase_add_test(tc, a_long_summary_is_measured_and_printed_whole);
     tcase_add_test(tc, init_is_seeded_and_within_limits);
+    tcase_add_test(tc, the_plan_lists_each_layers_work_with_its_fusion);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

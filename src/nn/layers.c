@@ -17,35 +17,16 @@ static cocob_span at(cocob_buffer *buf, size_t off)
     return (cocob_span){buf, off};
 }
 
-/* Where layer i writes its output: the next layer's y when it applies that
- * layer's activation. */
-static cocob_buffer *dest_of(cocob_model *m, size_t i)
+/* The buffers a step reads and writes, as the plan named them. */
+static cocob_buffer *input_of(cocob_model *m, const plan_step *st)
 {
-    return m->layers[i].act != COCOB_ACT_IDENTITY ? m->layers[i + 1].y : m->layers[i].y;
+    return st->in == PLAN_INPUT ? m->x : m->layers[st->in].y;
 }
 
-/* The buffer holding layer i's output: a flatten layer is a view of its
- * input, so it has none of its own. */
-static cocob_buffer *output_of(cocob_model *m, size_t i, cocob_buffer *x)
+/* NULL when the input is the batch, whose gradient nobody needs. */
+static cocob_buffer *input_grad_of(cocob_model *m, const plan_step *st)
 {
-    for (;; i--) {
-        if (m->layers[i].desc.kind != COCOB_LAYER_FLATTEN)
-            return dest_of(m, i);
-        if (i == 0)
-            return x;
-    }
-}
-
-/* Where the gradient with respect to layer i's output goes, or NULL when
- * that is the model's input, whose gradient nobody needs. */
-static cocob_buffer *grad_of(cocob_model *m, size_t i)
-{
-    for (;; i--) {
-        if (m->layers[i].desc.kind != COCOB_LAYER_FLATTEN)
-            return m->layers[i].dy;
-        if (i == 0)
-            return NULL;
-    }
+    return st->in == PLAN_INPUT ? NULL : m->layers[st->in].dy;
 }
 
 static cocob_conv_shape conv_shape(const model_layer *l, size_t n)
@@ -68,32 +49,11 @@ static cocob_pool_shape pool_shape(const model_layer *l, size_t n)
                               l->desc.stride, l->out.h, l->out.w};
 }
 
-static cocob_activation activation_of(cocob_layer_kind k)
+cocob_status cocob_layer_alloc(cocob_model *m, const plan_step *st, size_t n)
 {
-    return k == COCOB_LAYER_TANH      ? COCOB_ACT_TANH
-           : k == COCOB_LAYER_SIGMOID ? COCOB_ACT_SIGMOID
-                                      : COCOB_ACT_RELU;
-}
-
-void cocob_layer_fuse(cocob_model *m)
-{
-    if (m->count < 2)
-        return;
-    model_layer *l = &m->layers[m->count - 1], *prev = l - 1;
-    cocob_layer_kind k = l->desc.kind;
-    if ((k == COCOB_LAYER_RELU || k == COCOB_LAYER_TANH || k == COCOB_LAYER_SIGMOID) &&
-        (prev->desc.kind == COCOB_LAYER_DENSE || prev->desc.kind == COCOB_LAYER_CONV)) {
-        prev->act = activation_of(k);
-        l->fused = 1;
-    }
-}
-
-cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
-{
-    model_layer *l = &m->layers[i];
+    size_t i = st->layer;
+    model_layer *l = &m->layers[i], *o = &m->layers[st->out];
     cocob_backend *b = m->ctx->backend;
-    if (l->desc.kind == COCOB_LAYER_FLATTEN)
-        return COCOB_OK;
     size_t out, cols = 0, taps = 0, col = 0, tmp = 0;
     int fits = size_mul3(n, cocob_shape_size(l->out), sizeof(float), &out);
     if (fits && l->desc.kind == COCOB_LAYER_CONV)
@@ -110,7 +70,9 @@ cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
                           i, name, n);
     }
     cocob_status s = COCOB_OK;
-    if (l->act == COCOB_ACT_IDENTITY)
+    /* A fused activation's y takes the output; the layer's own dy still
+     * holds the gradient before the activation. */
+    if (o == l)
         s = b->iface->alloc(b, out, &l->y);
     if (s == COCOB_OK)
         s = b->iface->alloc(b, out, &l->dy);
@@ -121,6 +83,10 @@ cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n)
         if (s == COCOB_OK)
             s = b->iface->alloc(b, tmp, &l->tmp);
     }
+    if (s == COCOB_OK && o != l)
+        s = b->iface->alloc(b, out, &o->y);
+    if (s == COCOB_OK && o != l)
+        s = b->iface->alloc(b, out, &o->dy);
     return s;
 }
 
@@ -144,13 +110,12 @@ static void label(cocob_backend *b, const model_layer *l, size_t i, const char *
     snprintf(b->where, sizeof b->where, "layer %zu (%s), %s", i, name, pass);
 }
 
-cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, size_t n,
-                                 int training)
+cocob_status cocob_layer_forward(cocob_model *m, const plan_step *st, size_t n, int training)
 {
-    model_layer *l = &m->layers[i];
+    model_layer *l = &m->layers[st->layer];
     cocob_backend *b = m->ctx->backend;
-    label(b, l, i, "forward");
-    cocob_buffer *x = i ? output_of(m, i - 1, input) : input, *y = dest_of(m, i);
+    label(b, l, st->layer, "forward");
+    cocob_buffer *x = input_of(m, st), *y = m->layers[st->out].y;
     cocob_buffer *W = m->param_arena->buf;
     size_t in = cocob_shape_size(l->in), out = cocob_shape_size(l->out);
     cocob_status s;
@@ -159,7 +124,7 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
         s = cocob_op_gemm(b, 0, 1, n, out, in, 1.0f, at(x, 0), in, at(W, l->w_off), in, 0.0f,
                           at(y, 0), out);
         if (s == COCOB_OK)
-            s = cocob_op_bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, out, 1);
+            s = cocob_op_bias_add(b, st->act, at(y, 0), at(W, l->b_off), at(y, 0), n, out, 1);
         return s;
     case COCOB_LAYER_CONV: {
         cocob_conv_shape cs = conv_shape(l, n);
@@ -172,7 +137,7 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
         if (s == COCOB_OK)
             s = cocob_op_swap_axes(b, at(l->tmp, 0), at(y, 0), F, n, l->out.h * l->out.w);
         if (s == COCOB_OK)
-            s = cocob_op_bias_add(b, l->act, at(y, 0), at(W, l->b_off), at(y, 0), n, F,
+            s = cocob_op_bias_add(b, st->act, at(y, 0), at(W, l->b_off), at(y, 0), n, F,
                                   l->out.h * l->out.w);
         return s;
     }
@@ -183,10 +148,7 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
     case COCOB_LAYER_RELU:
     case COCOB_LAYER_TANH:
     case COCOB_LAYER_SIGMOID:
-        if (l->fused)
-            return COCOB_OK;
-        return cocob_op_activation(b, activation_of(l->desc.kind), at(x, 0), at(l->y, 0),
-                                   n * out);
+        return cocob_op_activation(b, st->act, at(x, 0), at(l->y, 0), n * out);
     case COCOB_LAYER_DROPOUT:
         if (!training)
             return cocob_op_copy(b, l->y, 0, x, 0, n * out * sizeof(float));
@@ -196,21 +158,29 @@ cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *input, 
         m->draws += n * out;
         return cocob_op_dropout(b, at(x, 0), at(l->y, 0), n * out, l->desc.rate, m->seed,
                                 l->dropout_counter);
-    case COCOB_LAYER_FLATTEN: return COCOB_OK;
+    case COCOB_LAYER_FLATTEN: break; /* a view: the plan gives it no step */
     }
     return COCOB_ERR_INVALID_ARGUMENT;
 }
 
-cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input, size_t n)
+cocob_status cocob_layer_backward(cocob_model *m, const plan_step *st, size_t n)
 {
-    model_layer *l = &m->layers[i];
+    model_layer *l = &m->layers[st->layer];
     cocob_backend *b = m->ctx->backend;
-    label(b, l, i, "backward");
-    cocob_buffer *x = i ? output_of(m, i - 1, input) : input;
-    cocob_buffer *dx = i ? grad_of(m, i - 1) : NULL;
+    cocob_buffer *x = input_of(m, st), *dx = input_grad_of(m, st);
     cocob_buffer *W = m->param_arena->buf, *dW = m->grad_arena->buf;
     size_t in = cocob_shape_size(l->in), out = cocob_shape_size(l->out);
     cocob_status s;
+    if (st->out != st->layer) {
+        /* The fused activation's gradient first, named as its own layer's. */
+        const model_layer *a = &m->layers[st->out];
+        label(b, a, st->out, "backward");
+        s = cocob_op_activation_grad(b, st->act, at(a->y, 0), at(a->dy, 0), at(l->dy, 0),
+                                     n * out);
+        if (s != COCOB_OK)
+            return s;
+    }
+    label(b, l, st->layer, "backward");
     switch (l->desc.kind) {
     case COCOB_LAYER_DENSE:
         s = cocob_op_gemm(b, 1, 0, out, in, n, 1.0f, at(l->dy, 0), out, at(x, 0), in, 0.0f,
@@ -251,14 +221,14 @@ cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *input,
     case COCOB_LAYER_SIGMOID:
         if (!dx)
             return COCOB_OK;
-        return cocob_op_activation_grad(b, activation_of(l->desc.kind), at(l->y, 0), at(l->dy, 0),
-                                        at(dx, 0), n * out);
+        return cocob_op_activation_grad(b, st->act, at(l->y, 0), at(l->dy, 0), at(dx, 0),
+                                        n * out);
     case COCOB_LAYER_DROPOUT:
         if (!dx)
             return COCOB_OK;
         return cocob_op_dropout_grad(b, at(l->dy, 0), at(dx, 0), n * out, l->desc.rate, m->seed,
                                      l->dropout_counter);
-    case COCOB_LAYER_FLATTEN: return COCOB_OK;
+    case COCOB_LAYER_FLATTEN: break; /* a view: the plan gives it no step */
     }
     return COCOB_ERR_INVALID_ARGUMENT;
 }

@@ -182,9 +182,7 @@ cocob_status cocob_model_add(cocob_model *m, cocob_layer layer)
     l->w_count = wc;
     l->b_off = m->params + wc;
     l->b_count = bc;
-    l->act = COCOB_ACT_IDENTITY;
     m->params += wc + bc;
-    cocob_layer_fuse(m);
     return COCOB_OK;
 }
 
@@ -301,6 +299,8 @@ cocob_status cocob_model_init(cocob_model *m, uint64_t seed)
     }
     s = cocob_tensor_upload(m->param_arena, host, m->params);
     free(host);
+    if (s == COCOB_OK)
+        s = cocob_plan_build(m);
     if (s != COCOB_OK) {
         drop_arenas(m);
         return s;
@@ -353,6 +353,7 @@ void cocob_model_destroy(cocob_model *m)
     cocob_tensor_destroy(m->param_arena);
     cocob_tensor_destroy(m->grad_arena);
     free(m->host);
+    cocob_plan_free(&m->plan);
     free(m->layers);
     free(m);
 }

@@ -3,6 +3,7 @@
 #ifndef COCOB_NN_MODEL_H
 #define COCOB_NN_MODEL_H
 
+#include "nn/plan.h"
 #include "runtime/handles.h"
 
 typedef struct cocob_shape {
@@ -19,14 +20,8 @@ typedef struct model_layer {
     cocob_shape in, out;   /* per example */
     size_t w_off, w_count; /* into the parameter arena, in floats */
     size_t b_off, b_count;
-    /* A dense or convolution layer followed by an activation applies it with
-     * its bias, in one pass, straight into the activation layer's y: act is
-     * that activation (else the identity), and the activation layer, being
-     * done already, is marked fused. */
-    cocob_activation act;
-    int fused;
     /* Made at the first batch, as large as it: */
-    cocob_buffer *y;          /* the output, batch x out; none when act fuses */
+    cocob_buffer *y;          /* the output, batch x out; none when the plan fuses */
     cocob_buffer *dy;         /* the loss's gradient with respect to y */
     cocob_buffer *idx;        /* maxpool: where each max came from */
     cocob_buffer *col;        /* conv: im2col of the input, then its gradient */
@@ -39,6 +34,7 @@ struct cocob_model {
     cocob_shape input;
     model_layer *layers;
     size_t count;
+    cocob_plan plan;           /* made by cocob_model_init */
     size_t params;             /* floats in the arena */
     cocob_tensor *param_arena; /* NULL until cocob_model_init */
     cocob_tensor *grad_arena;
@@ -72,18 +68,14 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const
 cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_t *labels,
                                     size_t n, double *loss, size_t *correct);
 
-/* ---- layers.c: each kind's forward and backward on the backend ---- */
+/* ---- layers.c: each plan step's forward and backward on the backend ---- */
 
-/* Fuses the layer just added with the one before it where it can. */
-void cocob_layer_fuse(cocob_model *m);
-
-cocob_status cocob_layer_forward(cocob_model *m, size_t i, cocob_buffer *x, size_t n,
-                                 int training);
-/* Writes the gradients of layer i's parameters and, unless i is 0, the
- * gradient with respect to its input (layer i - 1's dy). */
-cocob_status cocob_layer_backward(cocob_model *m, size_t i, cocob_buffer *x, size_t n);
-/* Makes the layer's buffers for batches of up to n. */
-cocob_status cocob_layer_alloc(cocob_model *m, size_t i, size_t n);
+cocob_status cocob_layer_forward(cocob_model *m, const plan_step *st, size_t n, int training);
+/* Writes the gradients of the step's parameters and, unless its input is
+ * the batch, the gradient with respect to that input (its in's dy). */
+cocob_status cocob_layer_backward(cocob_model *m, const plan_step *st, size_t n);
+/* Makes the buffers the step writes for batches of up to n. */
+cocob_status cocob_layer_alloc(cocob_model *m, const plan_step *st, size_t n);
 void cocob_layer_free(cocob_model *m, size_t i);
 
 #endif

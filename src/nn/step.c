@@ -60,8 +60,8 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     cocob_buffer **own[] = {&m->labels, &m->predicted};
     for (size_t k = 0; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
         s = b->iface->alloc(b, n * sizeof(float), own[k]);
-    for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
-        s = cocob_layer_alloc(m, i, n);
+    for (size_t k = 0; k < m->plan.count && s == COCOB_OK; k++)
+        s = cocob_layer_alloc(m, &m->plan.steps[k], n);
     if (s != COCOB_OK) {
         /* A batch too large for the device should not hold on to the part
          * of it that did fit. */
@@ -90,18 +90,37 @@ static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *
     return s;
 }
 
-static cocob_status forward(cocob_model *m, size_t n, int training)
+/* The loss step: softmax cross-entropy, per example, of the logits. The
+ * plan fuses the loss-gradient step into it (see plan.c): the same op
+ * writes the logits' gradient. */
+static cocob_status loss_step(cocob_model *m, size_t n)
 {
     cocob_backend *b = m->ctx->backend;
-    cocob_status s = COCOB_OK;
-    for (size_t i = 0; i < m->count && s == COCOB_OK; i++)
-        s = cocob_layer_forward(m, i, m->x, n, training);
-    const model_layer *last = &m->layers[m->count - 1];
+    cocob_buffer *logits = m->layers[m->plan.logits].y, *dlogits = m->layers[m->plan.logits].dy;
     snprintf(b->where, sizeof b->where, "the loss (softmax cross-entropy)");
+    return cocob_op_softmax_xent(b, (cocob_span){logits, 0}, (cocob_span){m->labels, 0},
+                                 (cocob_span){m->loss, 0}, (cocob_span){dlogits, 0}, n,
+                                 cocob_model_outputs(m));
+}
+
+/* The plan walked forward, then the loss. */
+static cocob_status forward(cocob_model *m, size_t n, int training)
+{
+    cocob_status s = COCOB_OK;
+    for (size_t k = 0; k < m->plan.count && s == COCOB_OK; k++)
+        s = cocob_layer_forward(m, &m->plan.steps[k], n, training);
     if (s == COCOB_OK)
-        s = cocob_op_softmax_xent(b, (cocob_span){last->y, 0}, (cocob_span){m->labels, 0},
-                                  (cocob_span){m->loss, 0}, (cocob_span){last->dy, 0}, n,
-                                  cocob_model_outputs(m));
+        s = loss_step(m, n);
+    return s;
+}
+
+/* The loss-gradient step, which the loss step fused with it has done
+ * already, then the plan walked in reverse. */
+static cocob_status backward(cocob_model *m, size_t n)
+{
+    cocob_status s = COCOB_OK;
+    for (size_t k = m->plan.count; k-- > 0 && s == COCOB_OK;)
+        s = cocob_layer_backward(m, &m->plan.steps[k], n);
     return s;
 }
 
@@ -144,7 +163,7 @@ static cocob_status nonfinite_loss(cocob_model *m, size_t n, double sum)
                           sum, bad);
     for (size_t i = 0; i < m->count; i++) {
         const model_layer *l = &m->layers[i];
-        cocob_buffer *y = l->act != COCOB_ACT_IDENTITY ? m->layers[i + 1].y : l->y;
+        cocob_buffer *y = m->layers[cocob_plan_output(&m->plan, i)].y;
         if (!y)
             continue;
         s = bad_count(m, y, 0, n * cocob_shape_size(l->out), &bad);
@@ -222,8 +241,8 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const
         s = forward(m, n, 1);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->forward : NULL, &mark);
-    for (size_t i = m->count; i-- > 0 && s == COCOB_OK;)
-        s = cocob_layer_backward(m, i, m->x, n);
+    if (s == COCOB_OK)
+        s = backward(m, n);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->backward : NULL, &mark);
     /* The guard: an int32 after the losses, set on the device when the loss
@@ -264,11 +283,10 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
     if (s == COCOB_OK)
         s = forward(m, n, 0);
     cocob_backend *b = m->ctx->backend;
-    const model_layer *last = &m->layers[m->count - 1];
     snprintf(b->where, sizeof b->where, "the predictions (argmax)");
     if (s == COCOB_OK)
-        s = cocob_op_argmax(b, (cocob_span){last->y, 0}, (cocob_span){m->predicted, 0}, n,
-                            cocob_model_outputs(m));
+        s = cocob_op_argmax(b, (cocob_span){m->layers[m->plan.logits].y, 0},
+                            (cocob_span){m->predicted, 0}, n, cocob_model_outputs(m));
     /* int32 predictions in the float scratch: both are 4 bytes. */
     int32_t predicted;
     if (s == COCOB_OK)

@@ -1,0 +1,70 @@
+/* The plan: the layers as the list of steps a batch runs through. */
+#include <stdlib.h>
+
+#include "nn/model.h"
+#include "nn/plan.h"
+
+static int is_activation(cocob_layer_kind k)
+{
+    return k == COCOB_LAYER_RELU || k == COCOB_LAYER_TANH || k == COCOB_LAYER_SIGMOID;
+}
+
+static cocob_activation activation_of(cocob_layer_kind k)
+{
+    return k == COCOB_LAYER_TANH      ? COCOB_ACT_TANH
+           : k == COCOB_LAYER_SIGMOID ? COCOB_ACT_SIGMOID
+                                      : COCOB_ACT_RELU;
+}
+
+/* Fusion is decided here, and nowhere else:
+ *
+ * - An activation straight after a dense or convolution layer is applied
+ *   with that layer's bias, in one pass, into the activation layer's y; the
+ *   activation layer gets no step of its own, and the layer's step, walking
+ *   back, takes the activation's gradient first.
+ *
+ * - The loss and its gradient: the ops make softmax cross-entropy's loss
+ *   and its gradient with respect to the logits in one kernel
+ *   (softmax_xent), one pass over each row, so the loss step writes the
+ *   gradient too, into the logits' layer's dy. The backward walk's first
+ *   step, the loss gradient, then finds its work done; there is no op that
+ *   would make it alone, and running the pair twice would cost a pass for
+ *   the same numbers. */
+cocob_status cocob_plan_build(cocob_model *m)
+{
+    plan_step *steps = malloc(m->count * sizeof *steps);
+    if (!steps)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "out of host memory for the model's plan of %zu layers", m->count);
+    size_t count = 0, in = PLAN_INPUT;
+    for (size_t i = 0; i < m->count; i++) {
+        cocob_layer_kind k = m->layers[i].desc.kind;
+        /* A flatten layer is a view of its input: no work, no buffer. */
+        if (k == COCOB_LAYER_FLATTEN)
+            continue;
+        plan_step st = {i, in, i, is_activation(k) ? activation_of(k) : COCOB_ACT_IDENTITY};
+        if ((k == COCOB_LAYER_DENSE || k == COCOB_LAYER_CONV) && i + 1 < m->count &&
+            is_activation(m->layers[i + 1].desc.kind)) {
+            st.out = ++i;
+            st.act = activation_of(m->layers[st.out].desc.kind);
+        }
+        steps[count++] = st;
+        in = st.out;
+    }
+    m->plan = (cocob_plan){steps, count, in};
+    return COCOB_OK;
+}
+
+void cocob_plan_free(cocob_plan *p)
+{
+    free(p->steps);
+    *p = (cocob_plan){NULL, 0, 0};
+}
+
+size_t cocob_plan_output(const cocob_plan *p, size_t i)
+{
+    for (size_t k = 0; k < p->count; k++)
+        if (p->steps[k].layer == i)
+            return p->steps[k].out;
+    return i;
+}
