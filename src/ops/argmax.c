@@ -13,7 +13,7 @@ static cocob_status argmax_validate(cocob_error *err, cocob_span x, cocob_span o
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "argmax: a row of %zu has more columns than an int32 index can name",
                           cols);
-    size_t count;
+    size_t count = 0;
     if (!size_mul(rows, cols, &count))
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "argmax: %zu rows of %zu are more than size_t can count", rows, cols);

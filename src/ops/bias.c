@@ -36,7 +36,7 @@ static cocob_status bias_add_validate(cocob_error *err, cocob_activation f, coco
     if (!cocob_activation_name(f))
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "bias_add: unknown activation %d",
                           (int)f);
-    size_t count;
+    size_t count = 0;
     cocob_status s = bias_validate(err, "bias_add", x, bias, outer, channels, inner, &count);
     if (s == COCOB_OK)
         s = bias_validate(err, "bias_add", y, bias, outer, channels, inner, &count);
@@ -53,7 +53,7 @@ static cocob_status bias_add_validate(cocob_error *err, cocob_activation f, coco
 static cocob_status bias_grad_validate(cocob_error *err, cocob_span dy, cocob_span db,
                                        size_t outer, size_t channels, size_t inner)
 {
-    size_t count;
+    size_t count = 0;
     cocob_status s = bias_validate(err, "bias_grad", dy, db, outer, channels, inner, &count);
     if (s != COCOB_OK)
         return s;

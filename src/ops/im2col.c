@@ -50,7 +50,7 @@ static cocob_status conv_shape_validate(cocob_error *err, const char *op,
 cocob_status cocob_op_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
                              cocob_span col)
 {
-    size_t x_count, col_count;
+    size_t x_count = 0, col_count = 0;
     cocob_status st = conv_shape_validate(b->err, "im2col", s, x, col, &x_count, &col_count);
     if (st != COCOB_OK)
         return st;
@@ -64,7 +64,7 @@ cocob_status cocob_op_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_
 cocob_status cocob_op_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
                              cocob_span x)
 {
-    size_t x_count, col_count;
+    size_t x_count = 0, col_count = 0;
     cocob_status st = conv_shape_validate(b->err, "col2im", s, x, col, &x_count, &col_count);
     if (st != COCOB_OK)
         return st;

@@ -52,7 +52,7 @@ static cocob_status pool_shape_validate(cocob_error *err, const char *op,
 cocob_status cocob_op_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
                               cocob_span y, cocob_span idx)
 {
-    size_t in_count, out_count;
+    size_t in_count = 0, out_count = 0;
     cocob_status st = pool_shape_validate(b->err, "maxpool", s, x, y, idx, &in_count, &out_count);
     if (st != COCOB_OK)
         return st;
@@ -68,7 +68,7 @@ cocob_status cocob_op_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob
 cocob_status cocob_op_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
                                    cocob_span idx, cocob_span dx)
 {
-    size_t in_count, out_count;
+    size_t in_count = 0, out_count = 0;
     cocob_status st = pool_shape_validate(b->err, "maxpool_grad", s, dx, dy, idx, &in_count,
                                           &out_count);
     if (st != COCOB_OK)

@@ -13,7 +13,7 @@ static cocob_status softmax_xent_validate(cocob_error *err, cocob_span logits, c
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "softmax_xent: rows %zu and classes %zu must both be nonzero", rows,
                           classes);
-    size_t count;
+    size_t count = 0;
     if (!size_mul(rows, classes, &count))
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "softmax_xent: %zu rows of %zu classes are more than size_t can count",

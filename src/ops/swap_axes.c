@@ -10,7 +10,7 @@ static cocob_status swap_axes_validate(cocob_error *err, cocob_span x, cocob_spa
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "swap_axes: the sizes %zu x %zu x %zu must all be nonzero", a, bb,
                           inner);
-    size_t count;
+    size_t count = 0;
     if (!size_mul3(a, bb, inner, &count))
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "swap_axes: %zu x %zu x %zu elements are more than size_t can count", a,
