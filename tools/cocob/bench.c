@@ -17,15 +17,12 @@ static int bench_update(int argc, char **argv, const cli_common *common)
     size_t iterations = 20;
     for (int i = 2; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int used = cli_global(&c, "bench update", argv[i], v, stderr);
-        if (used < 0)
-            return 2;
-        if (used > 0) {
-            i += used - 1;
-        } else if (cli_is_help(argv[i])) {
-            cli_usage("bench update", stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--size") == 0 && v) {
+        int r = cli_shared(&c, "bench update", argc, argv, &i);
+        if (r == CLI_TAKEN)
+            continue;
+        if (r != CLI_OWN)
+            return r;
+        if (strcmp(argv[i], "--size") == 0 && v) {
             if (!cli_size("bench update", "--size", argv[++i], 1, UPDATE_SIZE_MAX, &size, stderr))
                 return 2;
         } else if (strcmp(argv[i], "--iterations") == 0 && v) {
@@ -118,15 +115,12 @@ static int bench_train(int argc, char **argv, const cli_common *common)
     int compare_unified = 0;
     for (int i = 2; i < argc; i++) {
         int has_value = i + 1 < argc;
-        int used = cli_global(&c, "bench train", argv[i], has_value ? argv[i + 1] : NULL, stderr);
-        if (used < 0)
-            return 2;
-        if (used > 0) {
-            i += used - 1;
-        } else if (cli_is_help(argv[i])) {
-            cli_usage("bench train", stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--model") == 0 && has_value) {
+        int r = cli_shared(&c, "bench train", argc, argv, &i);
+        if (r == CLI_TAKEN)
+            continue;
+        if (r != CLI_OWN)
+            return r;
+        if (strcmp(argv[i], "--model") == 0 && has_value) {
             spec = argv[++i];
         } else if (strcmp(argv[i], "--data") == 0 && has_value) {
             data = argv[++i];
@@ -174,20 +168,9 @@ static int bench_train(int argc, char **argv, const cli_common *common)
 static int bench_gemm(int argc, char **argv, const cli_common *common)
 {
     cli_common c = *common;
-    for (int i = 2; i < argc; i++) {
-        int used = cli_global(&c, "bench gemm", argv[i], i + 1 < argc ? argv[i + 1] : NULL,
-                              stderr);
-        if (used < 0)
-            return 2;
-        if (used > 0) {
-            i += used - 1;
-        } else if (cli_is_help(argv[i])) {
-            cli_usage("bench gemm", stdout);
-            return 0;
-        } else {
-            return cli_refuse("bench gemm", argv[i]);
-        }
-    }
+    int rc = cli_only_shared(&c, "bench gemm", argc, argv, 2);
+    if (rc >= 0)
+        return rc;
     cocob_context *ctx = cli_open(&c);
     if (!ctx)
         return 1;

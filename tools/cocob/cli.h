@@ -55,6 +55,20 @@ int cli_help(int argc, char **argv);
  * stderr; returns 2, the exit status. */
 int cli_refuse(const char *cmd, const char *arg);
 
+/* What cli_shared returns when argv[*i] was not the exit's cause. */
+#define CLI_TAKEN (-1) /* a global flag, set in c; *i is on its last word */
+#define CLI_OWN (-2)   /* neither a global flag nor --help: the command's own, or unknown */
+
+/* The words every command reads alike at argv[*i]: a global flag
+ * (cli_global) or --help, which prints cmd's usage. CLI_TAKEN, CLI_OWN, or
+ * the status to exit with: 0 after the usage, 2 after a flag's bad value. */
+int cli_shared(cli_common *c, const char *cmd, int argc, char **argv, int *i);
+
+/* For a command with no flags of its own: reads argv[first ..] with
+ * cli_shared and refuses any other word. -1 to go on, else the status to
+ * exit with. */
+int cli_only_shared(cli_common *c, const char *cmd, int argc, char **argv, int first);
+
 /* Each subcommand reads the command's own flags (--device, --verbose,
  * --verify) among its arguments too, into its copy of common. */
 int cli_devices(int argc, char **argv, const cli_common *common);

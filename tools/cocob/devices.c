@@ -127,15 +127,12 @@ int cli_devices(int argc, char **argv, const cli_common *common)
     cli_common c = *common;
     int json = 0;
     for (int i = 1; i < argc; i++) {
-        int used = cli_global(&c, "devices", argv[i], i + 1 < argc ? argv[i + 1] : NULL, stderr);
-        if (used < 0)
-            return 2;
-        if (used > 0) {
-            i += used - 1;
-        } else if (cli_is_help(argv[i])) {
-            cli_usage("devices", stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--json") == 0) {
+        int r = cli_shared(&c, "devices", argc, argv, &i);
+        if (r == CLI_TAKEN)
+            continue;
+        if (r != CLI_OWN)
+            return r;
+        if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else {
             fprintf(stderr, "cocob devices: unknown option %s (only --json)\n", argv[i]);

@@ -1,5 +1,6 @@
 /* Every command's usage, for `cocob help COMMAND`, `cocob COMMAND --help`
- * and the refusals of a command's arguments. */
+ * and the refusals of a command's arguments; and the words every command
+ * reads alike, --help and the global flags. */
 #include <stdio.h>
 #include <string.h>
 
@@ -145,4 +146,32 @@ int cli_help(int argc, char **argv)
           "version and help\n",
           stderr);
     return 2;
+}
+
+int cli_shared(cli_common *c, const char *cmd, int argc, char **argv, int *i)
+{
+    int used = cli_global(c, cmd, argv[*i], *i + 1 < argc ? argv[*i + 1] : NULL, stderr);
+    if (used < 0)
+        return 2;
+    if (used > 0) {
+        *i += used - 1;
+        return CLI_TAKEN;
+    }
+    if (cli_is_help(argv[*i])) {
+        cli_usage(cmd, stdout);
+        return 0;
+    }
+    return CLI_OWN;
+}
+
+int cli_only_shared(cli_common *c, const char *cmd, int argc, char **argv, int first)
+{
+    for (int i = first; i < argc; i++) {
+        int r = cli_shared(c, cmd, argc, argv, &i);
+        if (r == CLI_OWN)
+            return cli_refuse(cmd, argv[i]);
+        if (r != CLI_TAKEN)
+            return r;
+    }
+    return -1;
 }

@@ -45,15 +45,12 @@ int cli_tune(int argc, char **argv, const cli_common *common)
     size_t candidates = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int used = cli_global(&c, "tune", argv[i], v, stderr);
-        if (used < 0)
-            return 2;
-        if (used > 0) {
-            i += used - 1;
-        } else if (cli_is_help(argv[i])) {
-            cli_usage("tune", stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--candidates") == 0 && v) {
+        int r = cli_shared(&c, "tune", argc, argv, &i);
+        if (r == CLI_TAKEN)
+            continue;
+        if (r != CLI_OWN)
+            return r;
+        if (strcmp(argv[i], "--candidates") == 0 && v) {
             if (!cli_size("tune", "--candidates", argv[++i], 1, COCOB_GEMM_MAX_CANDIDATES,
                           &candidates, stderr))
                 return 2;

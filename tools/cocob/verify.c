@@ -9,20 +9,9 @@
 int cli_verify(int argc, char **argv, const cli_common *common)
 {
     cli_common record = *common;
-    for (int i = 1; i < argc; i++) {
-        int used = cli_global(&record, "verify", argv[i], i + 1 < argc ? argv[i + 1] : NULL,
-                              stderr);
-        if (used < 0)
-            return 2;
-        if (used > 0) {
-            i += used - 1;
-        } else if (cli_is_help(argv[i])) {
-            cli_usage("verify", stdout);
-            return 0;
-        } else {
-            return cli_refuse("verify", argv[i]);
-        }
-    }
+    int rc = cli_only_shared(&record, "verify", argc, argv, 1);
+    if (rc >= 0)
+        return rc;
     /* Every op is compared and the run goes on past a difference: the
      * table is the result, --verify or not. */
     record.verify = COCOB_VERIFY_RECORD;
