@@ -17,6 +17,7 @@ static const cocob_backend_reg cocob_opencl_reg = {
 };
 #endif
 
+/* The order is the device list's, and auto's among devices of one kind. */
 static const cocob_backend_reg *const registry[] = {
     &cocob_ref_reg,
 #ifdef COCOB_HAVE_CPU

@@ -18,6 +18,9 @@ typedef struct cocob_backend_reg {
      * messages must explain: the option that left it out, such as
      * "COCOB_OPENCL=OFF". Such an entry has no functions. */
     const char *left_out;
+    /* What auto's reason adds when it picks this backend's device, where
+     * the order alone does not explain it; NULL for nothing. */
+    const char *auto_note;
 
     /* Its devices: *infos (malloc'd, *count of them) for the list, and *own,
      * one malloc'd block or NULL, its own record of them, which create is
@@ -39,7 +42,7 @@ typedef struct cocob_backend_reg {
 } cocob_backend_reg;
 
 /* The registry, in the device list's order: ref first, then cpu, then
- * OpenCL. */
+ * OpenCL. Among devices of one kind, auto takes the first in this order. */
 size_t cocob_backend_reg_count(void);
 const cocob_backend_reg *cocob_backend_reg_get(size_t i);
 

@@ -12,14 +12,6 @@ void cocob_options_init(cocob_options *opts)
 }
 
 /* The registry entry that listed device index. */
-static const cocob_device_group *group_of(const cocob_device_list *list, size_t index)
-{
-    size_t i = 0;
-    while (index >= list->groups[i].first + list->groups[i].count)
-        i++;
-    return &list->groups[i];
-}
-
 static cocob_status open_device(cocob_context *ctx, const char *text)
 {
     cocob_selector sel;
@@ -38,7 +30,7 @@ static cocob_status open_device(cocob_context *ctx, const char *text)
         cocob_log(&ctx->log, sel.kind == COCOB_SELECT_AUTO ? COCOB_LOG_INFO : COCOB_LOG_DEBUG,
                   "device %s: chose %s, %s (%s): %s", sel.text, d->selector, d->name,
                   cocob_device_type_name(d->type), why);
-        const cocob_device_group *g = group_of(&list, index);
+        const cocob_device_group *g = cocob_device_group_of(&list, index);
         s = g->reg->create(g->own, index - g->first, &ctx->err, &ctx->log, &ctx->backend);
         if (s == COCOB_OK)
             ctx->reg = g->reg;

@@ -60,6 +60,14 @@ cocob_status cocob_device_list_fill(cocob_device_list *list, cocob_error *err)
     return s;
 }
 
+const cocob_device_group *cocob_device_group_of(const cocob_device_list *list, size_t index)
+{
+    size_t i = 0;
+    while (index >= list->groups[i].first + list->groups[i].count)
+        i++;
+    return &list->groups[i];
+}
+
 void cocob_device_list_clear(cocob_device_list *list)
 {
     free(list->infos);

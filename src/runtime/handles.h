@@ -28,6 +28,8 @@ struct cocob_device_list {
 /* Fills list, writing failures to err. */
 cocob_status cocob_device_list_fill(cocob_device_list *list, cocob_error *err);
 void cocob_device_list_clear(cocob_device_list *list);
+/* The group, so the backend, of the list's device index (< list->count). */
+const cocob_device_group *cocob_device_group_of(const cocob_device_list *list, size_t index);
 
 struct cocob_context {
     cocob_error err;
