@@ -408,7 +408,9 @@ COCOB_API cocob_tensor *cocob_model_grads(cocob_model *m);
 /* ---- Data sets -------------------------------------------------------- */
 
 /* Labelled images in host memory: pixels as floats in [0, 1] (x / 255),
- * stored N x C x H x W, and an int32 label per image. Once loaded it is
+ * stored N x C x H x W, and an int32 label per image; or, made from a
+ * program's arrays or a CSV file, any finite features with labels or
+ * float targets. Once loaded it is
  * bound to no context: training and evaluation only read it, so several
  * threads (several contexts) may do so at once; truncate and destroy need
  * it to themselves. */
@@ -437,11 +439,49 @@ COCOB_API cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *im
 /* CIFAR-10 binary batches, their records joined in the order given. */
 COCOB_API cocob_status cocob_dataset_load_cifar(cocob_context *ctx, const char *const *paths,
                                                 size_t count, cocob_dataset **out);
+
+/* Arrays a program already holds, for cocob_dataset_from_memory: count
+ * examples of channels x height x width floats each (tabular data is
+ * 1 x 1 x features), stored one example after another, with either an
+ * int32 class label per example (classification) or outputs float targets
+ * per example (regression), never both. */
+typedef struct cocob_dataset_arrays {
+    size_t count;
+    size_t channels, height, width;
+    const float *features;  /* count x channels x height x width, finite */
+    const int32_t *labels;  /* count, each in [0, classes); NULL for regression */
+    size_t classes;         /* with labels; 0: the largest label + 1 */
+    const float *targets;   /* count x outputs, finite; NULL for classification */
+    size_t outputs;         /* with targets, at least 1 */
+    /* 0: the data set copies the arrays, which the caller may then free.
+     * 1: it borrows them: no copy is made, and the caller keeps them alive
+     * and unchanged until cocob_dataset_destroy, which does not free them;
+     * cocob never writes to a borrowed array. */
+    int borrow;
+} cocob_dataset_arrays;
+
+/* Zeroes a: no arrays, copied. */
+COCOB_API void cocob_dataset_arrays_init(cocob_dataset_arrays *a);
+
+/* A data set of the caller's arrays, copied or borrowed as a->borrow says.
+ * Refused, with a message naming the input and the index at fault: a count
+ * or a shape of 0 or one whose bytes overflow size_t, a NULL features
+ * array, labels and targets both or neither, a label below 0 or not below
+ * classes ("labels[17] is 12, but classes is 10"), and a NaN or an
+ * infinity in the features or the targets ("features[3][41] is NaN").
+ * A classification set reports its classes (cocob_dataset_classes) and 0
+ * outputs; a regression set 0 classes and its outputs. */
+COCOB_API cocob_status cocob_dataset_from_memory(cocob_context *ctx,
+                                                 const cocob_dataset_arrays *a,
+                                                 cocob_dataset **out);
 COCOB_API void cocob_dataset_destroy(cocob_dataset *d);
 COCOB_API size_t cocob_dataset_count(const cocob_dataset *d);
 COCOB_API void cocob_dataset_shape(const cocob_dataset *d, size_t *channels, size_t *height,
                                    size_t *width);
 COCOB_API size_t cocob_dataset_classes(const cocob_dataset *d);
+/* The float targets per example of a regression set; 0 for a
+ * classification set. */
+COCOB_API size_t cocob_dataset_outputs(const cocob_dataset *d);
 /* Keeps the first count examples (0 < count <= the current count), for
  * quick runs on a subset. */
 COCOB_API cocob_status cocob_dataset_truncate(cocob_context *ctx, cocob_dataset *d, size_t count);
