@@ -474,6 +474,51 @@ COCOB_API void cocob_dataset_arrays_init(cocob_dataset_arrays *a);
 COCOB_API cocob_status cocob_dataset_from_memory(cocob_context *ctx,
                                                  const cocob_dataset_arrays *a,
                                                  cocob_dataset **out);
+
+/* What a CSV file's target column holds. */
+typedef enum cocob_task {
+    COCOB_TASK_CLASSIFY, /* classes: numbers or any text */
+    COCOB_TASK_REGRESS   /* a float target per row (outputs 1) */
+} cocob_task;
+
+/* The most classes a CSV file's target column may hold for
+ * COCOB_TASK_CLASSIFY. */
+#define COCOB_CSV_MAX_CLASSES 1000
+
+/* A CSV file (RFC 4180: quoted fields, CRLF or LF; plain or gzipped): a
+ * header row naming the columns, then one row per example. target names
+ * the column to learn; every other column, in the file's order, is a
+ * feature: the examples are tabular, 1 x 1 x (columns - 1). Every feature
+ * cell (and, to regress, every target cell) must be a finite decimal
+ * number. To classify, the target column's distinct values, numbers or
+ * text, become classes 0, 1, ... in sorted order (numerically when all are
+ * numbers, else by their bytes), as scikit-learn's LabelEncoder does;
+ * cocob_dataset_class_name gives them back. Refused, naming the file, the
+ * row (1 is the header) and the column (its number from 1, and its name):
+ * a row with more or fewer cells than the header, an empty cell, a cell
+ * that is not a number (nan and inf included), more than
+ * COCOB_CSV_MAX_CLASSES classes; and an empty file, a header without rows,
+ * a target that is no column, or no column besides the target.
+ * classes_of, when not NULL, is a set read from CSV to classify (the
+ * training file's) whose classes this one takes, so that a test file's
+ * class indices mean what the training file's do; a target that is none of
+ * its classes is refused, naming the row. */
+COCOB_API cocob_status cocob_dataset_load_csv(cocob_context *ctx, const char *path,
+                                              const char *target, cocob_task task,
+                                              const cocob_dataset *classes_of,
+                                              cocob_dataset **out);
+/* The text of class index of a data set read from CSV, as the file wrote
+ * it; NULL for any other set, or an index past the last class. */
+COCOB_API const char *cocob_dataset_class_name(const cocob_dataset *d, size_t index);
+
+/* Splits d in two copies: after a shuffle drawn from seed, the last
+ * fraction of its examples (rounded, at least 1) go to *test, the rest, in
+ * the shuffled order, to *train. fraction is above 0 and below 1, and both
+ * parts must hold an example. The shuffle is another stream than
+ * cocob_train's for the same seed. Class names go with both. */
+COCOB_API cocob_status cocob_dataset_holdout(cocob_context *ctx, const cocob_dataset *d,
+                                             double fraction, uint64_t seed,
+                                             cocob_dataset **train, cocob_dataset **test);
 COCOB_API void cocob_dataset_destroy(cocob_dataset *d);
 COCOB_API size_t cocob_dataset_count(const cocob_dataset *d);
 COCOB_API void cocob_dataset_shape(const cocob_dataset *d, size_t *channels, size_t *height,

@@ -66,6 +66,10 @@ void cocob_dataset_destroy(cocob_dataset *d)
         free(d->labels);
         free(d->targets);
     }
+    if (d->class_names)
+        for (size_t i = 0; i < d->classes; i++)
+            free(d->class_names[i]);
+    free(d->class_names);
     free(d);
 }
 
@@ -87,6 +91,11 @@ void cocob_dataset_shape(const cocob_dataset *d, size_t *channels, size_t *heigh
 size_t cocob_dataset_classes(const cocob_dataset *d)
 {
     return d ? d->classes : 0;
+}
+
+const char *cocob_dataset_class_name(const cocob_dataset *d, size_t index)
+{
+    return d && d->class_names && index < d->classes ? d->class_names[index] : NULL;
 }
 
 size_t cocob_dataset_outputs(const cocob_dataset *d)

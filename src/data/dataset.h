@@ -19,6 +19,9 @@ struct cocob_dataset {
     /* The arrays are the caller's (cocob_dataset_from_memory's borrow):
      * never freed, resized or written. */
     int borrowed;
+    /* classes names, each its own string, read from a CSV file; NULL
+     * otherwise. Owned by the set, borrowed or not. */
+    char **class_names;
 };
 
 /* A data set of count empty examples of the given shape, or an error naming
