@@ -121,6 +121,15 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
     }
     if (!optimizer_flags_config(&of, &a->optimizer, err))
         return 0;
+    size_t len = strlen(a->data);
+    int csv_name = (len >= 4 && strcmp(a->data + len - 4, ".csv") == 0) ||
+                   (len >= 7 && strcmp(a->data + len - 7, ".csv.gz") == 0);
+    if (!a->target && csv_name) {
+        fprintf(err, "cocob train: %s is a CSV file: name the column to learn with --target "
+                     "COLUMN\n",
+                a->data);
+        return 0;
+    }
     if (!a->target && (task || holdout || a->test)) {
         fprintf(err, "cocob train: %s is for CSV data, which --target COLUMN marks\n",
                 task ? "--task" : holdout ? "--holdout" : "--test");
