@@ -101,10 +101,12 @@ cocob_status cocob_csv_classes(cocob_error *err, const cocob_csv_column *col,
                                        : strcmp(items[i].text, items[i - 1].text) != 0);
         if (fresh)
             firsts[n++] = i;
-        y[items[i].row] = (int32_t)(n - 1 < COCOB_CSV_MAX_CLASSES ? n - 1 : 0);
     }
     cocob_status s = COCOB_OK;
     char **kept = NULL;
+    for (size_t k = 0; k < n && n <= COCOB_CSV_MAX_CLASSES; k++)
+        for (size_t i = firsts[k]; i < (k + 1 < n ? firsts[k + 1] : rows); i++)
+            y[items[i].row] = (int32_t)k;
     if (n > COCOB_CSV_MAX_CLASSES) {
         for (size_t k = 0; k < n; k++)
             firsts[k] = items[firsts[k]].row;
