@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config
       ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
-      libclblast-dev libopenblas-openmp-dev check zlib1g-dev
+      libclblast-dev libopenblas-openmp-dev check zlib1g-dev libcsv-dev
       python3-venv dataset-fashion-mnist)
 missing=()
 for p in "${pkgs[@]}"; do

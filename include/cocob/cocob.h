@@ -408,7 +408,9 @@ COCOB_API cocob_tensor *cocob_model_grads(cocob_model *m);
 /* ---- Data sets -------------------------------------------------------- */
 
 /* Labelled images in host memory: pixels as floats in [0, 1] (x / 255),
- * stored N x C x H x W, and an int32 label per image. Once loaded it is
+ * stored N x C x H x W, and an int32 label per image; or, made from a
+ * program's arrays or a CSV file, any finite features with labels or
+ * float targets. Once loaded it is
  * bound to no context: training and evaluation only read it, so several
  * threads (several contexts) may do so at once; truncate and destroy need
  * it to themselves. */
@@ -437,11 +439,94 @@ COCOB_API cocob_status cocob_dataset_load_idx(cocob_context *ctx, const char *im
 /* CIFAR-10 binary batches, their records joined in the order given. */
 COCOB_API cocob_status cocob_dataset_load_cifar(cocob_context *ctx, const char *const *paths,
                                                 size_t count, cocob_dataset **out);
+
+/* Arrays a program already holds, for cocob_dataset_from_memory: count
+ * examples of channels x height x width floats each (tabular data is
+ * 1 x 1 x features), stored one example after another, with either an
+ * int32 class label per example (classification) or outputs float targets
+ * per example (regression), never both. */
+typedef struct cocob_dataset_arrays {
+    size_t count;
+    size_t channels, height, width;
+    const float *features;  /* count x channels x height x width, finite */
+    const int32_t *labels;  /* count, each in [0, classes); NULL for regression */
+    size_t classes;         /* with labels; 0: the largest label + 1 */
+    const float *targets;   /* count x outputs, finite; NULL for classification */
+    size_t outputs;         /* with targets, at least 1 */
+    /* 0: the data set copies the arrays, which the caller may then free.
+     * 1: it borrows them: no copy is made, and the caller keeps them alive
+     * and unchanged until cocob_dataset_destroy, which does not free them;
+     * cocob never writes to a borrowed array. */
+    int borrow;
+} cocob_dataset_arrays;
+
+/* Zeroes a: no arrays, copied. */
+COCOB_API void cocob_dataset_arrays_init(cocob_dataset_arrays *a);
+
+/* A data set of the caller's arrays, copied or borrowed as a->borrow says.
+ * Refused, with a message naming the input and the index at fault: a count
+ * or a shape of 0 or one whose bytes overflow size_t, a NULL features
+ * array, labels and targets both or neither, a label below 0 or not below
+ * classes ("labels[17] is 12, but classes is 10"), and a NaN or an
+ * infinity in the features or the targets ("features[3][41] is NaN").
+ * A classification set reports its classes (cocob_dataset_classes) and 0
+ * outputs; a regression set 0 classes and its outputs. */
+COCOB_API cocob_status cocob_dataset_from_memory(cocob_context *ctx,
+                                                 const cocob_dataset_arrays *a,
+                                                 cocob_dataset **out);
+
+/* What a CSV file's target column holds. */
+typedef enum cocob_task {
+    COCOB_TASK_CLASSIFY, /* classes: numbers or any text */
+    COCOB_TASK_REGRESS   /* a float target per row (outputs 1) */
+} cocob_task;
+
+/* The most classes a CSV file's target column may hold for
+ * COCOB_TASK_CLASSIFY. */
+#define COCOB_CSV_MAX_CLASSES 1000
+
+/* A CSV file (RFC 4180: quoted fields, CRLF or LF; plain or gzipped): a
+ * header row naming the columns, then one row per example. target names
+ * the column to learn; every other column, in the file's order, is a
+ * feature: the examples are tabular, 1 x 1 x (columns - 1). Every feature
+ * cell (and, to regress, every target cell) must be a finite decimal
+ * number. To classify, the target column's distinct values, numbers or
+ * text, become classes 0, 1, ... in sorted order (numerically when all are
+ * numbers, else by their bytes), as scikit-learn's LabelEncoder does;
+ * cocob_dataset_class_name gives them back. Refused, naming the file, the
+ * row (1 is the header) and the column (its number from 1, and its name):
+ * a row with more or fewer cells than the header, an empty cell, a cell
+ * that is not a number (nan and inf included), more than
+ * COCOB_CSV_MAX_CLASSES classes; and an empty file, a header without rows,
+ * a target that is no column, or no column besides the target.
+ * classes_of, when not NULL, is a set read from CSV to classify (the
+ * training file's) whose classes this one takes, so that a test file's
+ * class indices mean what the training file's do; a target that is none of
+ * its classes is refused, naming the row. */
+COCOB_API cocob_status cocob_dataset_load_csv(cocob_context *ctx, const char *path,
+                                              const char *target, cocob_task task,
+                                              const cocob_dataset *classes_of,
+                                              cocob_dataset **out);
+/* The text of class index of a data set read from CSV, as the file wrote
+ * it; NULL for any other set, or an index past the last class. */
+COCOB_API const char *cocob_dataset_class_name(const cocob_dataset *d, size_t index);
+
+/* Splits d in two copies: after a shuffle drawn from seed, the last
+ * fraction of its examples (rounded, at least 1) go to *test, the rest, in
+ * the shuffled order, to *train. fraction is above 0 and below 1, and both
+ * parts must hold an example. The shuffle is another stream than
+ * cocob_train's for the same seed. Class names go with both. */
+COCOB_API cocob_status cocob_dataset_holdout(cocob_context *ctx, const cocob_dataset *d,
+                                             double fraction, uint64_t seed,
+                                             cocob_dataset **train, cocob_dataset **test);
 COCOB_API void cocob_dataset_destroy(cocob_dataset *d);
 COCOB_API size_t cocob_dataset_count(const cocob_dataset *d);
 COCOB_API void cocob_dataset_shape(const cocob_dataset *d, size_t *channels, size_t *height,
                                    size_t *width);
 COCOB_API size_t cocob_dataset_classes(const cocob_dataset *d);
+/* The float targets per example of a regression set; 0 for a
+ * classification set. */
+COCOB_API size_t cocob_dataset_outputs(const cocob_dataset *d);
 /* Keeps the first count examples (0 < count <= the current count), for
  * quick runs on a subset. */
 COCOB_API cocob_status cocob_dataset_truncate(cocob_context *ctx, cocob_dataset *d, size_t count);

@@ -40,6 +40,17 @@ void cocob_dataset_gather(const cocob_dataset *d, const uint32_t *order, size_t 
     for (size_t i = 0; i < count; i++) {
         size_t k = order ? order[start + i] : start + i;
         memcpy(x + i * per, d->images + k * per, per * sizeof *x);
-        y[i] = d->labels[k];
+        if (d->labels)
+            y[i] = d->labels[k];
+    }
+}
+
+void cocob_dataset_gather_targets(const cocob_dataset *d, const uint32_t *order, size_t start,
+                                  size_t count, float *t)
+{
+    size_t per = d->outputs;
+    for (size_t i = 0; i < count; i++) {
+        size_t k = order ? order[start + i] : start + i;
+        memcpy(t + i * per, d->targets + k * per, per * sizeof *t);
     }
 }

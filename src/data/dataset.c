@@ -61,8 +61,15 @@ void cocob_dataset_destroy(cocob_dataset *d)
 {
     if (!d)
         return;
-    free(d->images);
-    free(d->labels);
+    if (!d->borrowed) {
+        free(d->images);
+        free(d->labels);
+        free(d->targets);
+    }
+    if (d->class_names)
+        for (size_t i = 0; i < d->classes; i++)
+            free(d->class_names[i]);
+    free(d->class_names);
     free(d);
 }
 
@@ -86,6 +93,16 @@ size_t cocob_dataset_classes(const cocob_dataset *d)
     return d ? d->classes : 0;
 }
 
+const char *cocob_dataset_class_name(const cocob_dataset *d, size_t index)
+{
+    return d && d->class_names && index < d->classes ? d->class_names[index] : NULL;
+}
+
+size_t cocob_dataset_outputs(const cocob_dataset *d)
+{
+    return d ? d->outputs : 0;
+}
+
 cocob_status cocob_dataset_truncate(cocob_context *ctx, cocob_dataset *d, size_t count)
 {
     if (!ctx || !d)
@@ -94,16 +111,25 @@ cocob_status cocob_dataset_truncate(cocob_context *ctx, cocob_dataset *d, size_t
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "cocob_dataset_truncate: cannot keep %zu examples of %zu", count,
                           d->count);
+    d->count = count;
+    if (d->borrowed)
+        return COCOB_OK;
     /* Giving back the rest is what makes a small subset of a large set
      * cheap; where realloc cannot shrink, the larger block serves as well. */
     size_t floats = count * d->channels * d->height * d->width;
     float *images = realloc(d->images, floats * sizeof *images);
     if (images)
         d->images = images;
-    int32_t *labels = realloc(d->labels, count * sizeof *labels);
-    if (labels)
-        d->labels = labels;
-    d->count = count;
+    if (d->labels) {
+        int32_t *labels = realloc(d->labels, count * sizeof *labels);
+        if (labels)
+            d->labels = labels;
+    }
+    if (d->targets) {
+        float *targets = realloc(d->targets, count * d->outputs * sizeof *targets);
+        if (targets)
+            d->targets = targets;
+    }
     return COCOB_OK;
 }
 

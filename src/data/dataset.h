@@ -11,8 +11,17 @@ struct cocob_dataset {
     size_t count;
     size_t channels, height, width;
     size_t classes;
-    float *images;   /* count x channels x height x width, in [0, 1] */
-    int32_t *labels; /* count, each below classes */
+    float *images;   /* count x channels x height x width: pixels in [0, 1],
+                      * or any finite features */
+    int32_t *labels; /* count, each below classes; NULL for a regression set */
+    float *targets;  /* count x outputs, NULL for a classification set */
+    size_t outputs;
+    /* The arrays are the caller's (cocob_dataset_from_memory's borrow):
+     * never freed, resized or written. */
+    int borrowed;
+    /* classes names, each its own string, read from a CSV file; NULL
+     * otherwise. Owned by the set, borrowed or not. */
+    char **class_names;
 };
 
 /* A data set of count empty examples of the given shape, or an error naming
@@ -21,6 +30,12 @@ struct cocob_dataset {
 cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t count,
                                  size_t channels, size_t height, size_t width,
                                  cocob_dataset **out);
+
+/* A data set over a's arrays, unchecked: it owns them (and frees them
+ * with itself) unless a->borrow. On failure (out of memory, an error
+ * naming source) it holds nothing and the arrays are still the caller's. */
+cocob_status cocob_dataset_wrap(cocob_error *err, const char *source,
+                                const cocob_dataset_arrays *a, cocob_dataset **out);
 
 /* cocob_dataset_load_idx and cocob_dataset_load_cifar keeping only the
  * first max_count examples (0: all), read and converted only those, and
@@ -46,14 +61,20 @@ void cocob_shuffle(uint32_t *order, size_t n, uint64_t seed, uint64_t epoch);
 size_t cocob_batch_count(size_t n, size_t batch);
 
 /* Copies examples order[start] .. order[start + count - 1] into x
- * (count x C x H x W) and their labels into y. A NULL order means examples
+ * (count x C x H x W) and, for a classification set, their labels into y
+ * (a regression set leaves y alone). A NULL order means examples
  * start .. start + count - 1 as stored, as evaluation wants. */
 void cocob_dataset_gather(const cocob_dataset *d, const uint32_t *order, size_t start,
                           size_t count, float *x, int32_t *y);
+/* The same examples' targets into t (count x outputs), for a regression
+ * set. */
+void cocob_dataset_gather_targets(const cocob_dataset *d, const uint32_t *order, size_t start,
+                                  size_t count, float *t);
 
 /* What a checkpoint records of the data it was made on: the CRC-32 of the
  * images (their floats' bytes, little-endian) in the high half and of the
- * labels in the low half. One pass over the data. */
+ * labels, or of a regression set's targets, in the low half. One pass over
+ * the data. */
 uint64_t cocob_dataset_fingerprint(const cocob_dataset *d);
 
 #endif

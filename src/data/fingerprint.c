@@ -33,5 +33,7 @@ static uint32_t crc_words(const void *words, size_t n)
 uint64_t cocob_dataset_fingerprint(const cocob_dataset *d)
 {
     size_t pixels = d->count * d->channels * d->height * d->width;
-    return (uint64_t)crc_words(d->images, pixels) << 32 | crc_words(d->labels, d->count);
+    uint32_t low = d->labels ? crc_words(d->labels, d->count)
+                             : crc_words(d->targets, d->count * d->outputs);
+    return (uint64_t)crc_words(d->images, pixels) << 32 | low;
 }

@@ -24,6 +24,11 @@ static cocob_status check_fit(cocob_model *m, const cocob_dataset *d, const char
     cocob_error *err = &m->ctx->err;
     if (!d)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "no %s data", what);
+    if (!d->labels)
+        return cocob_fail(err, COCOB_ERR_UNSUPPORTED,
+                          "the %s data has float targets (regression), but this build "
+                          "trains with softmax cross-entropy alone, which needs class labels",
+                          what);
     cocob_shape in = m->input;
     if (d->channels != in.c || d->height != in.h || d->width != in.w)
         return cocob_fail(err, COCOB_ERR_SHAPE,

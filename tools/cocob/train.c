@@ -170,6 +170,46 @@ static void on_monitor(const cocob_monitor_report *r, void *user)
     check_outputs(p);
 }
 
+/* --data FILE.csv --target COLUMN: the training file, its first --limit
+ * rows, and the test file (its classes the training file's) or the held
+ * out part of the training file. */
+static cocob_status load_csv(cocob_context *ctx, const train_args *a, cocob_dataset **train,
+                             cocob_dataset **test)
+{
+    cocob_dataset *all = NULL;
+    cocob_status s = cocob_dataset_load_csv(ctx, a->data, a->target, a->task, NULL, &all);
+    if (s == COCOB_OK && a->test) {
+        const cocob_dataset *like = a->task == COCOB_TASK_CLASSIFY ? all : NULL;
+        s = cocob_dataset_load_csv(ctx, a->test, a->target, a->task, like, test);
+        *train = s == COCOB_OK ? all : NULL;
+        all = s == COCOB_OK ? NULL : all;
+    } else if (s == COCOB_OK) {
+        s = cocob_dataset_holdout(ctx, all, a->holdout, a->seed, train, test);
+    }
+    cocob_dataset_destroy(all);
+    if (s == COCOB_OK && a->limit && a->limit < cocob_dataset_count(*train))
+        s = cocob_dataset_truncate(ctx, *train, a->limit);
+    return s;
+}
+
+static void print_csv(const train_args *a, const cocob_dataset *train, const cocob_dataset *test)
+{
+    size_t c, h, w;
+    cocob_dataset_shape(train, &c, &h, &w);
+    printf("data     %s: %zu training and %zu test rows (%s) of %zu features; ", a->data,
+           cocob_dataset_count(train), cocob_dataset_count(test),
+           a->test ? a->test : "held out", w);
+    if (a->task == COCOB_TASK_REGRESS) {
+        printf("target \"%s\", a number\n", a->target);
+        return;
+    }
+    size_t k = cocob_dataset_classes(train), shown = k < 10 ? k : 10;
+    printf("target \"%s\", %zu classes:", a->target, k);
+    for (size_t i = 0; i < shown; i++)
+        printf(" %zu=%s", i, cocob_dataset_class_name(train, i));
+    printf("%s\n", shown < k ? " ..." : "");
+}
+
 int cli_train(int argc, char **argv, const cli_common *common)
 {
     train_args a;
@@ -210,10 +250,20 @@ int cli_train(int argc, char **argv, const cli_common *common)
     cocob_model *model = NULL;
     cocob_optimizer *opt = NULL;
     size_t c = 0, h = 0, w = 0;
-    cocob_status s = cocob_dataset_load_first(ctx, data, COCOB_SPLIT_TRAIN, limit, &train);
-    if (s == COCOB_OK)
+    cocob_status s = a.target ? load_csv(ctx, &a, &train, &test)
+                              : cocob_dataset_load_first(ctx, data, COCOB_SPLIT_TRAIN, limit,
+                                                         &train);
+    if (s == COCOB_OK && !a.target)
         s = cocob_dataset_load(ctx, data, COCOB_SPLIT_TEST, &test);
     p.loaded = cocob_now();
+    char tabular[64];
+    if (s == COCOB_OK && !model_spec) {
+        /* A small MLP suits tabular data; the mlp preset ends in 10 outputs. */
+        size_t k = a.target && a.task == COCOB_TASK_REGRESS ? cocob_dataset_outputs(train)
+                                                              : cocob_dataset_classes(train);
+        snprintf(tabular, sizeof tabular, "dense:64,relu,dense:%zu", k);
+        model_spec = a.target ? tabular : "mlp";
+    }
     if (s == COCOB_OK) {
         cocob_dataset_shape(train, &c, &h, &w);
         s = cocob_model_create(ctx, c, h, w, &model);
@@ -233,8 +283,11 @@ int cli_train(int argc, char **argv, const cli_common *common)
         if (summary)
             cocob_model_summary(model, summary, summary_size);
         const cocob_device_info *d = cocob_context_device(ctx);
-        printf("data     %s: %zu training and %zu test images of %zux%zux%zu\n", data,
-               cocob_dataset_count(train), cocob_dataset_count(test), c, h, w);
+        if (a.target)
+            print_csv(&a, train, test);
+        else
+            printf("data     %s: %zu training and %zu test images of %zux%zux%zu\n", data,
+                   cocob_dataset_count(train), cocob_dataset_count(test), c, h, w);
         printf("device   %s (%s)\n", d->selector, d->name);
         char described[256];
         cocob_optimizer_describe(opt, described, sizeof described);

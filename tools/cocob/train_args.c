@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/number.h"
 #include "flags.h"
 
 const char train_usage[] =
@@ -12,6 +13,17 @@ const char train_usage[] =
     "                               [--checkpoint FILE [--checkpoint-every N]]\n"
     "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
     "                               [--monitor] [--monitor-every N]\n"
+    "       cocob [--device D] train --data FILE.csv --target COLUMN\n"
+    "                               [--task classify|regress]\n"
+    "                               [--test FILE.csv | --holdout FRACTION] [...]\n"
+    "--data DIR reads MNIST-style IDX files or CIFAR-10 batches. With --target\n"
+    "it is a CSV file instead: a header row naming the columns, then one example\n"
+    "per row, every column but the target a number (a feature). To classify (the\n"
+    "default), the target's distinct values, numbers or text, are the classes, in\n"
+    "sorted order, at most 1000; to regress, it is a number. The test set is\n"
+    "--test FILE.csv, with the same columns, or else the last FRACTION (default\n"
+    "0.2) of the rows after a shuffle drawn from --seed. The model then defaults\n"
+    "to dense:64,relu,dense:K, K the classes (1 to regress).\n"
     "--checkpoint saves the run after every epoch (and every N steps); --resume\n"
     "continues a saved run exactly, to --epochs in all. --verify checks every op\n"
     "against the C reference and stops at the first that differs. A NaN or\n"
@@ -32,8 +44,9 @@ const char train_usage[] =
 int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, FILE *err)
 {
     memset(a, 0, sizeof *a);
-    a->model_spec = "mlp";
     a->data = "/usr/share/datasets/fashion-mnist";
+    a->task = COCOB_TASK_CLASSIFY;
+    const char *task = NULL, *holdout = NULL;
     a->epochs = 1;
     a->batch = 100;
     a->seed = 1;
@@ -61,8 +74,12 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
             a->monitor = 1;
             continue;
         }
-        const char *const texts[] = {"--model", "--data", "--log", "--checkpoint", "--resume"};
-        const char **text_of[] = {&a->model_spec, &a->data, &a->log, &a->checkpoint, &a->resume};
+        const char *const texts[] = {"--model",  "--data",   "--log",  "--checkpoint",
+                                     "--resume", "--target", "--test", "--task",
+                                     "--holdout"};
+        const char **text_of[] = {&a->model_spec, &a->data,   &a->log, &a->checkpoint,
+                                  &a->resume,     &a->target, &a->test, &task,
+                                  &holdout};
         const struct {
             const char *flag;
             size_t *out;
@@ -104,6 +121,37 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
     }
     if (!optimizer_flags_config(&of, &a->optimizer, err))
         return 0;
+    size_t len = strlen(a->data);
+    int csv_name = (len >= 4 && strcmp(a->data + len - 4, ".csv") == 0) ||
+                   (len >= 7 && strcmp(a->data + len - 7, ".csv.gz") == 0);
+    if (!a->target && csv_name) {
+        fprintf(err, "cocob train: %s is a CSV file: name the column to learn with --target "
+                     "COLUMN\n",
+                a->data);
+        return 0;
+    }
+    if (!a->target && (task || holdout || a->test)) {
+        fprintf(err, "cocob train: %s is for CSV data, which --target COLUMN marks\n",
+                task ? "--task" : holdout ? "--holdout" : "--test");
+        return 0;
+    }
+    if (task && strcmp(task, "classify") != 0 && strcmp(task, "regress") != 0) {
+        fprintf(err, "cocob train: --task wants classify or regress, not \"%s\"\n", task);
+        return 0;
+    }
+    if (task && strcmp(task, "regress") == 0)
+        a->task = COCOB_TASK_REGRESS;
+    if (holdout && a->test) {
+        fprintf(err, "cocob train: --holdout and --test are two ways to a test set; give one\n");
+        return 0;
+    }
+    a->holdout = 0.2;
+    if (holdout && (cocob_number_double(holdout, NULL, 0, 1, &a->holdout) != COCOB_NUMBER_OK ||
+                    a->holdout <= 0 || a->holdout >= 1)) {
+        fprintf(err, "cocob train: --holdout wants a fraction above 0 and below 1, not \"%s\"\n",
+                holdout);
+        return 0;
+    }
     if (a->every && !a->checkpoint) {
         fprintf(err, "cocob train: --checkpoint-every needs --checkpoint FILE\n");
         return 0;

@@ -11,7 +11,13 @@
 #include "optimizer_flags.h"
 
 typedef struct train_args {
-    const char *model_spec, *data, *log, *checkpoint, *resume;
+    const char *model_spec; /* NULL: mlp, or for CSV data the tabular default */
+    const char *data, *log, *checkpoint, *resume;
+    /* CSV data: the target column (set for CSV data alone), the task, and
+     * a test file or else the fraction held out of the training file. */
+    const char *target, *test;
+    cocob_task task;
+    double holdout;
     int help; /* --help: print the usage, run nothing */
     int skip_nonfinite, monitor;
     size_t epochs, batch, limit, every, monitor_every;
