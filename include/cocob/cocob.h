@@ -405,6 +405,65 @@ COCOB_API size_t cocob_model_summary(const cocob_model *m, char *buf, size_t cap
 COCOB_API cocob_tensor *cocob_model_params(cocob_model *m);
 COCOB_API cocob_tensor *cocob_model_grads(cocob_model *m);
 
+/* ---- A model on the caller's arrays -------------------------------------- */
+
+/* count examples the caller holds: x, count x C x H x W floats in the
+ * model's input shape (tabular data is 1 x 1 x F); labels, count int32 class
+ * indices, for a classifier; targets, count x outputs floats, for a
+ * regression model. The arrays are only read, and only during the call. */
+typedef struct cocob_batch {
+    const float *x;
+    const int32_t *labels;
+    const float *targets;
+    size_t count;
+} cocob_batch;
+
+/* One training step on the whole batch: forward, the loss, backward and
+ * opt's step (opt made over cocob_model_params(m)), with dropout; *loss
+ * gets the batch's mean loss. Any count from 1 to COCOB_BATCH_MAX is one
+ * step, never split, since a split would be several steps: the model's
+ * batch buffers grow to the largest count it has seen and stay that size,
+ * and a count too large for the device fails naming the device's limit,
+ * leaving the model as it was. Each label must be from 0 to outputs - 1;
+ * the first that is not is named by its index. As in cocob_train by
+ * default, a loss or gradient that is NaN or infinite fails with
+ * COCOB_ERR_NONFINITE, naming the first layer where it shows (or the
+ * input), and no weight or optimizer state moves: the caller may go on
+ * with the next batch, which is what cocob_train's skip_nonfinite does.
+ * x itself is not scanned on the host for NaN: that check is the step's
+ * own, on the device. */
+COCOB_API cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt,
+                                               const cocob_batch *batch, double *loss);
+
+typedef enum cocob_output {
+    COCOB_OUTPUT_LOGITS = 0,   /* the last layer's outputs */
+    COCOB_OUTPUT_PROBABILITIES /* their softmax, computed as the loss computes it */
+} cocob_output;
+
+/* The outputs for count inputs x (count x C x H x W), without dropout,
+ * into out, count x cocob_model_outputs(m) floats. The inputs go through
+ * in batches of the model's current buffers, or of 256 when they are
+ * smaller, so that a large count costs no more device memory. An input
+ * that is NaN or infinite is refused, naming the example and the value's
+ * place in it, since nothing downstream would catch it. */
+COCOB_API cocob_status cocob_model_predict(cocob_model *m, const float *x, size_t count,
+                                           cocob_output what, float *out);
+
+/* What cocob_model_evaluate measures; a figure that does not apply to the
+ * model's loss is NaN: accuracy for a classifier, rmse and r2 (the
+ * coefficient of determination) for a regression model. */
+typedef struct cocob_evaluation {
+    double loss; /* the mean over the examples */
+    double accuracy, rmse, r2;
+} cocob_evaluation;
+
+/* The mean loss and accuracy of m on data, without dropout, in batches
+ * as cocob_model_predict takes them; the same path as cocob_evaluate.
+ * The inputs and the labels are checked as cocob_model_predict and
+ * cocob_model_train_batch check them. */
+COCOB_API cocob_status cocob_model_evaluate(cocob_model *m, const cocob_batch *data,
+                                            cocob_evaluation *out);
+
 /* ---- Data sets -------------------------------------------------------- */
 
 /* Labelled images in host memory: pixels as floats in [0, 1] (x / 255),
