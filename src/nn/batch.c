@@ -94,7 +94,9 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt,
     cocob_error *err = &m->ctx->err;
     if (!opt || !batch || !loss)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: %s is NULL", who,
-                          !opt ? "the optimizer" : !batch ? "the batch" : "loss");
+                          !opt     ? "the optimizer"
+                          : !batch ? "the batch"
+                                   : "loss");
     cocob_status s = check_model(m, who);
     if (s != COCOB_OK)
         return s;
@@ -177,7 +179,7 @@ cocob_status cocob_model_evaluate(cocob_model *m, const cocob_batch *data, cocob
                                     infer_batch(m, data->count), &sum, &correct);
     if (s != COCOB_OK)
         return s;
-    *out = (cocob_evaluation){sum / (double)data->count,
-                              (double)correct / (double)data->count, NAN, NAN};
+    *out = (cocob_evaluation){sum / (double)data->count, (double)correct / (double)data->count,
+                              NAN, NAN};
     return COCOB_OK;
 }
