@@ -394,6 +394,10 @@ COCOB_API size_t cocob_model_param_count(const cocob_model *m);
 COCOB_API size_t cocob_model_tensor_count(const cocob_model *m);
 COCOB_API cocob_status cocob_model_tensor_name(const cocob_model *m, size_t i, char *out,
                                                size_t cap);
+/* The shape of one input, as cocob_model_create was given it: what a
+ * loaded model takes. */
+COCOB_API void cocob_model_input_shape(const cocob_model *m, size_t *channels, size_t *height,
+                                       size_t *width);
 /* The number of outputs per example: the classes, for a classifier. */
 COCOB_API size_t cocob_model_outputs(const cocob_model *m);
 /* A table of the layers, their output shapes and parameter counts, cut to
@@ -589,6 +593,22 @@ COCOB_API cocob_status cocob_checkpoint_save(const char *path, cocob_model *m,
  * they were. */
 COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
                                              cocob_optimizer *opt, cocob_progress *progress);
+
+/* ---- Saved models -------------------------------------------------------- */
+
+/* Saves m's layers, its input shape, its loss and its weights to path, for
+ * inference or further training, with no optimizer state: the magic
+ * "COCOBMDL", a version and CRC-checked sections, as checkpoints are made,
+ * and replaced whole as cocob_checkpoint_save replaces its file. */
+COCOB_API cocob_status cocob_model_save(const cocob_model *m, const char *path);
+/* A model rebuilt from a file cocob_model_save wrote, or from a checkpoint
+ * (its model and weights; its optimizer state and progress are not read),
+ * ready for cocob_model_predict or training with a new optimizer. Only a
+ * regular file is read. A damaged file ("is damaged: ..."), one of another
+ * version or of neither kind, or a layer list that does not build, is an
+ * error naming the file and what is wrong; *out is then NULL. */
+COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path,
+                                        cocob_model **out);
 
 /* The largest batch cocob_train, cocob_evaluate and cocob_bench_train (tools.h) take.
  * A batch larger than the data set is the whole set, and the host memory

@@ -85,6 +85,15 @@ static size_t infer_batch(const cocob_model *m, size_t count)
     return batch < count ? batch : count;
 }
 
+void cocob_model_input_shape(const cocob_model *m, size_t *channels, size_t *height,
+                             size_t *width)
+{
+    cocob_shape in = m ? m->input : (cocob_shape){0, 0, 0};
+    *channels = in.c;
+    *height = in.h;
+    *width = in.w;
+}
+
 cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt,
                                      const cocob_batch *batch, double *loss)
 {

@@ -30,16 +30,16 @@
 #include "optim/optimizer.h"
 #include "ops/ops.h"
 
-#define MAGIC "COCOBCKP"
+#define MAGIC CHECKPOINT_MAGIC
 enum {
-    VERSION = 2,
-    SECTIONS = 5,
+    VERSION = CHECKPOINT_VERSION,
+    SECTIONS = CHECKPOINT_SECTIONS,
     DESCRIBE = 256,
     OPTIMIZER_BYTES = 28 + DESCRIBE,
     PROGRESS_BYTES = 7 * 8
 };
 
-static const char tags[SECTIONS][5] = {"MODL", "PARM", "OPTM", "OSTA", "PROG"};
+const char cocob_checkpoint_tags[SECTIONS][5] = {"MODL", "PARM", "OPTM", "OSTA", "PROG"};
 
 /* ---- what an optimizer and a run write ---- */
 
@@ -110,7 +110,8 @@ cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob
     }
     progress_section(&part[4], progress);
     if (s == COCOB_OK)
-        s = cocob_sections_save(err, path, "checkpoint", MAGIC, VERSION, tags, SECTIONS, part);
+        s = cocob_sections_save(err, path, "checkpoint", MAGIC, VERSION, cocob_checkpoint_tags,
+                                SECTIONS, part);
     for (int k = 0; k < SECTIONS; k++)
         free(part[k].p);
     free(host);
@@ -305,7 +306,8 @@ static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
     cocob_status s = check_pair(m, opt);
     if (s != COCOB_OK)
         return s;
-    cocob_sections r = {path, "checkpoint", &m->ctx->err, -1, 0, tags, SECTIONS, {0}, {0}};
+    cocob_sections r = {path,     "checkpoint", &m->ctx->err, -1, 0, cocob_checkpoint_tags,
+                        SECTIONS, {0},          {0}};
     FILE *f;
     s = cocob_file_open_read(r.err, path, "checkpoint", &f, &r.size);
     if (s != COCOB_OK)
