@@ -60,6 +60,7 @@ int cli_refuse(const char *cmd, const char *arg);
 int cli_devices(int argc, char **argv, const cli_common *common);
 int cli_bench(int argc, char **argv, const cli_common *common);
 int cli_train(int argc, char **argv, const cli_common *common);
+int cli_predict(int argc, char **argv, const cli_common *common);
 int cli_tune(int argc, char **argv, const cli_common *common);
 int cli_verify(int argc, char **argv, const cli_common *common);
 

@@ -11,7 +11,7 @@ const char train_usage[] =
     "                               [--optimizer NAME] [--lr X] [settings...]\n"
     "                               [--checkpoint FILE [--checkpoint-every N]]\n"
     "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
-    "                               [--monitor] [--monitor-every N]\n"
+    "                               [--monitor] [--monitor-every N] [--save-model FILE]\n"
     "--checkpoint saves the run after every epoch (and every N steps); --resume\n"
     "continues a saved run exactly, to --epochs in all. --verify checks every op\n"
     "against the C reference and stops at the first that differs. A NaN or\n"
@@ -22,7 +22,9 @@ const char train_usage[] =
     "rate |step|/|g|, the norm and the drift, after each epoch (or every N steps),\n"
     "and adds them to the --log CSV. Ctrl-C or SIGTERM stops the run after the\n"
     "step under way, saves it to the --checkpoint and prints the command that\n"
-    "resumes it; the exit status is then 130 or 143.\n";
+    "resumes it; the exit status is then 130 or 143. --save-model writes the\n"
+    "trained model (layers and weights, no optimizer) at the end, for\n"
+    "`cocob predict --model FILE`; a checkpoint serves there too.\n";
 
 /* The counts' ranges. A training set's examples are indexed by 32 bits, so
  * no --limit beyond that means anything; epochs and step intervals share
@@ -61,8 +63,10 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
             a->monitor = 1;
             continue;
         }
-        const char *const texts[] = {"--model", "--data", "--log", "--checkpoint", "--resume"};
-        const char **text_of[] = {&a->model_spec, &a->data, &a->log, &a->checkpoint, &a->resume};
+        const char *const texts[] = {"--model",      "--data",   "--log",
+                                     "--checkpoint", "--resume", "--save-model"};
+        const char **text_of[] = {&a->model_spec, &a->data,   &a->log,
+                                  &a->checkpoint, &a->resume, &a->save_model};
         const struct {
             const char *flag;
             size_t *out;

@@ -11,7 +11,7 @@
 #include "optimizer_flags.h"
 
 typedef struct train_args {
-    const char *model_spec, *data, *log, *checkpoint, *resume;
+    const char *model_spec, *data, *log, *checkpoint, *resume, *save_model;
     int help; /* --help: print the usage, run nothing */
     int skip_nonfinite, monitor;
     size_t epochs, batch, limit, every, monitor_every;
