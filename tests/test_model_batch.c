@@ -200,7 +200,7 @@ START_TEST(bad_batches_are_refused_by_name_and_index)
     y[3] = 0;
     y[1] = -1;
     refused(ctx, cocob_model_evaluate(m, &b, &e), COCOB_ERR_INVALID_ARGUMENT,
-            "cocob_model_evaluate: batch->labels[1] is -1");
+            "cocob_model_evaluate: data->labels[1] is -1");
     y[1] = 1;
     refused(ctx, cocob_model_train_batch(m, wrong, &b, &loss), COCOB_ERR_INVALID_ARGUMENT,
             "the optimizer must be the one made over cocob_model_params(m)");

@@ -428,7 +428,7 @@ typedef struct cocob_batch {
  * step, never split, since a split would be several steps: the model's
  * batch buffers grow to the largest count it has seen and stay that size,
  * and a count too large for the device fails naming the device's limit,
- * leaving the model as it was. Each label must be from 0 to outputs - 1;
+ * with no weight changed. Each label must be from 0 to outputs - 1;
  * the first that is not is named by its index. As in cocob_train by
  * default, a loss or gradient that is NaN or infinite fails with
  * COCOB_ERR_NONFINITE, naming the first layer where it shows (or the

@@ -37,31 +37,32 @@ static cocob_status check_count(cocob_model *m, const char *who, size_t count)
 
 /* The batch's arrays for a classifier: x and labels there, targets not,
  * each label a class. */
-static cocob_status check_batch(cocob_model *m, const char *who, const cocob_batch *b)
+static cocob_status check_batch(cocob_model *m, const char *who, const char *name,
+                                const cocob_batch *b)
 {
     cocob_error *err = &m->ctx->err;
     cocob_status s = check_count(m, who, b->count);
     if (s != COCOB_OK)
         return s;
     if (!b->x)
-        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: batch->x is NULL", who);
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: %s->x is NULL", who, name);
     if (b->targets)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                          "%s: batch->targets is set, but this model's loss (softmax "
-                          "cross-entropy) takes class labels, in batch->labels",
-                          who);
+                          "%s: %s->targets is set, but this model's loss (softmax "
+                          "cross-entropy) takes class labels, in %s->labels",
+                          who, name, name);
     if (!b->labels)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                          "%s: batch->labels is NULL; this model's loss (softmax "
+                          "%s: %s->labels is NULL; this model's loss (softmax "
                           "cross-entropy) takes a class label per example",
-                          who);
+                          who, name);
     size_t classes = cocob_model_outputs(m);
     for (size_t i = 0; i < b->count; i++)
         if (b->labels[i] < 0 || (size_t)b->labels[i] >= classes)
             return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                              "%s: batch->labels[%zu] is %d; the model has %zu outputs, so a "
+                              "%s: %s->labels[%zu] is %d; the model has %zu outputs, so a "
                               "label is from 0 to %zu",
-                              who, i, (int)b->labels[i], classes, classes - 1);
+                              who, name, i, (int)b->labels[i], classes, classes - 1);
     return COCOB_OK;
 }
 
@@ -113,7 +114,7 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt,
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "%s: the optimizer must be the one made over cocob_model_params(m)",
                           who);
-    s = check_batch(m, who, batch);
+    s = check_batch(m, who, "batch", batch);
     if (s != COCOB_OK)
         return s;
     return cocob_model_step(m, opt, batch->x, batch->labels, batch->count, loss, NULL);
@@ -178,7 +179,7 @@ cocob_status cocob_model_evaluate(cocob_model *m, const cocob_batch *data, cocob
                           !data ? "data" : "out");
     cocob_status s = check_model(m, who);
     if (s == COCOB_OK)
-        s = check_batch(m, who, data);
+        s = check_batch(m, who, "data", data);
     if (s == COCOB_OK)
         s = check_finite(m, who, "data->x", data->x, data->count);
     double sum = 0;
