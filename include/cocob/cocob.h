@@ -394,6 +394,10 @@ COCOB_API size_t cocob_model_param_count(const cocob_model *m);
 COCOB_API size_t cocob_model_tensor_count(const cocob_model *m);
 COCOB_API cocob_status cocob_model_tensor_name(const cocob_model *m, size_t i, char *out,
                                                size_t cap);
+/* The shape of one input, as cocob_model_create was given it: what a
+ * loaded model takes. */
+COCOB_API void cocob_model_input_shape(const cocob_model *m, size_t *channels, size_t *height,
+                                       size_t *width);
 /* The number of outputs per example: the classes, for a classifier. */
 COCOB_API size_t cocob_model_outputs(const cocob_model *m);
 /* A table of the layers, their output shapes and parameter counts, cut to
@@ -404,6 +408,65 @@ COCOB_API size_t cocob_model_summary(const cocob_model *m, char *buf, size_t cap
  * an optimizer, the second to its step. Valid after cocob_model_init. */
 COCOB_API cocob_tensor *cocob_model_params(cocob_model *m);
 COCOB_API cocob_tensor *cocob_model_grads(cocob_model *m);
+
+/* ---- A model on the caller's arrays -------------------------------------- */
+
+/* count examples the caller holds: x, count x C x H x W floats in the
+ * model's input shape (tabular data is 1 x 1 x F); labels, count int32 class
+ * indices, for a classifier; targets, count x outputs floats, for a
+ * regression model. The arrays are only read, and only during the call. */
+typedef struct cocob_batch {
+    const float *x;
+    const int32_t *labels;
+    const float *targets;
+    size_t count;
+} cocob_batch;
+
+/* One training step on the whole batch: forward, the loss, backward and
+ * opt's step (opt made over cocob_model_params(m)), with dropout; *loss
+ * gets the batch's mean loss. Any count from 1 to COCOB_BATCH_MAX is one
+ * step, never split, since a split would be several steps: the model's
+ * batch buffers grow to the largest count it has seen and stay that size,
+ * and a count too large for the device fails naming the device's limit,
+ * with no weight changed. Each label must be from 0 to outputs - 1;
+ * the first that is not is named by its index. As in cocob_train by
+ * default, a loss or gradient that is NaN or infinite fails with
+ * COCOB_ERR_NONFINITE, naming the first layer where it shows (or the
+ * input), and no weight or optimizer state moves: the caller may go on
+ * with the next batch, which is what cocob_train's skip_nonfinite does.
+ * x itself is not scanned on the host for NaN: that check is the step's
+ * own, on the device. */
+COCOB_API cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt,
+                                               const cocob_batch *batch, double *loss);
+
+typedef enum cocob_output {
+    COCOB_OUTPUT_LOGITS = 0,   /* the last layer's outputs */
+    COCOB_OUTPUT_PROBABILITIES /* their softmax, computed as the loss computes it */
+} cocob_output;
+
+/* The outputs for count inputs x (count x C x H x W), without dropout,
+ * into out, count x cocob_model_outputs(m) floats. The inputs go through
+ * in batches of the model's current buffers, or of 256 when they are
+ * smaller, so that a large count costs no more device memory. An input
+ * that is NaN or infinite is refused, naming the example and the value's
+ * place in it, since nothing downstream would catch it. */
+COCOB_API cocob_status cocob_model_predict(cocob_model *m, const float *x, size_t count,
+                                           cocob_output what, float *out);
+
+/* What cocob_model_evaluate measures; a figure that does not apply to the
+ * model's loss is NaN: accuracy for a classifier, rmse and r2 (the
+ * coefficient of determination) for a regression model. */
+typedef struct cocob_evaluation {
+    double loss; /* the mean over the examples */
+    double accuracy, rmse, r2;
+} cocob_evaluation;
+
+/* The mean loss and accuracy of m on data, without dropout, in batches
+ * as cocob_model_predict takes them; the same path as cocob_evaluate.
+ * The inputs and the labels are checked as cocob_model_predict and
+ * cocob_model_train_batch check them. */
+COCOB_API cocob_status cocob_model_evaluate(cocob_model *m, const cocob_batch *data,
+                                            cocob_evaluation *out);
 
 /* ---- Data sets -------------------------------------------------------- */
 
@@ -615,6 +678,22 @@ COCOB_API cocob_status cocob_checkpoint_save(const char *path, cocob_model *m,
  * they were. */
 COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
                                              cocob_optimizer *opt, cocob_progress *progress);
+
+/* ---- Saved models -------------------------------------------------------- */
+
+/* Saves m's layers, its input shape, its loss and its weights to path, for
+ * inference or further training, with no optimizer state: the magic
+ * "COCOBMDL", a version and CRC-checked sections, as checkpoints are made,
+ * and replaced whole as cocob_checkpoint_save replaces its file. */
+COCOB_API cocob_status cocob_model_save(const cocob_model *m, const char *path);
+/* A model rebuilt from a file cocob_model_save wrote, or from a checkpoint
+ * (its model and weights; its optimizer state and progress are not read),
+ * ready for cocob_model_predict or training with a new optimizer. Only a
+ * regular file is read. A damaged file ("is damaged: ..."), one of another
+ * version or of neither kind, or a layer list that does not build, is an
+ * error naming the file and what is wrong; *out is then NULL. */
+COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path,
+                                        cocob_model **out);
 
 /* The largest batch cocob_train, cocob_evaluate and cocob_bench_train (tools.h) take.
  * A batch larger than the data set is the whole set, and the host memory

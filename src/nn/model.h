@@ -59,14 +59,24 @@ typedef struct cocob_step_timing {
  * mean loss. timing may be NULL. A NaN or infinite loss or gradient fails
  * with COCOB_ERR_NONFINITE, naming the first layer where it shows, before
  * any weight moves. */
-cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const float *x,
-                                     const int32_t *labels, size_t n, double *loss,
-                                     cocob_step_timing *timing);
+cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const float *x,
+                              const int32_t *labels, size_t n, double *loss,
+                              cocob_step_timing *timing);
 
 /* The forward pass in inference mode (no dropout); sums the batch's loss
  * and counts its correct predictions. */
 cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_t *labels,
                                     size_t n, double *loss, size_t *correct);
+
+/* The forward pass in inference mode (no dropout) on n inputs, the logits
+ * downloaded into logits, n x outputs floats. */
+cocob_status cocob_model_logits(cocob_model *m, const float *x, size_t n, float *logits);
+
+/* cocob_model_eval_batch over count examples in batches of batch (> 0):
+ * the summed loss and the correct predictions of all of them. The one path
+ * of cocob_evaluate and cocob_model_evaluate. */
+cocob_status cocob_model_eval_arrays(cocob_model *m, const float *x, const int32_t *labels,
+                                     size_t count, size_t batch, double *loss, size_t *correct);
 
 /* ---- layers.c: each plan step's forward and backward on the backend ---- */
 

@@ -103,12 +103,18 @@ static cocob_status loss_step(cocob_model *m, size_t n)
                                  cocob_model_outputs(m));
 }
 
-/* The plan walked forward, then the loss. */
-static cocob_status forward(cocob_model *m, size_t n, int training)
+static cocob_status forward_layers(cocob_model *m, size_t n, int training)
 {
     cocob_status s = COCOB_OK;
     for (size_t k = 0; k < m->plan.count && s == COCOB_OK; k++)
         s = cocob_layer_forward(m, &m->plan.steps[k], n, training);
+    return s;
+}
+
+/* The plan walked forward, then the loss. */
+static cocob_status forward(cocob_model *m, size_t n, int training)
+{
+    cocob_status s = forward_layers(m, n, training);
     if (s == COCOB_OK)
         s = loss_step(m, n);
     return s;
@@ -227,9 +233,9 @@ static cocob_status lap(cocob_model *m, cocob_step_timing *timing, double *slot,
     return s;
 }
 
-cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const float *x,
-                                     const int32_t *labels, size_t n, double *loss,
-                                     cocob_step_timing *timing)
+cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const float *x,
+                              const int32_t *labels, size_t n, double *loss,
+                              cocob_step_timing *timing)
 {
     double mark = cocob_now();
     cocob_status s = ensure_capacity(m, n);
@@ -298,5 +304,36 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
     }
     if (s == COCOB_OK)
         s = loss_sum(m, n, loss, NULL);
+    return s;
+}
+
+cocob_status cocob_model_logits(cocob_model *m, const float *x, size_t n, float *logits)
+{
+    cocob_backend *b = m->ctx->backend;
+    cocob_status s = ensure_capacity(m, n);
+    if (s == COCOB_OK)
+        s = cocob_op_upload(b, m->x, 0, x, n * cocob_shape_size(m->input) * sizeof(float));
+    if (s == COCOB_OK)
+        s = forward_layers(m, n, 0);
+    if (s == COCOB_OK)
+        s = cocob_op_download(b, m->layers[m->plan.logits].y, 0, logits,
+                              n * cocob_model_outputs(m) * sizeof(float));
+    return s;
+}
+
+cocob_status cocob_model_eval_arrays(cocob_model *m, const float *x, const int32_t *labels,
+                                     size_t count, size_t batch, double *loss, size_t *correct)
+{
+    size_t example = cocob_shape_size(m->input);
+    cocob_status s = COCOB_OK;
+    *loss = 0;
+    *correct = 0;
+    for (size_t start = 0; s == COCOB_OK && start < count; start += batch) {
+        size_t n = count - start < batch ? count - start : batch, right;
+        double part;
+        s = cocob_model_eval_batch(m, x + start * example, labels + start, n, &part, &right);
+        *loss += part;
+        *correct += right;
+    }
     return s;
 }

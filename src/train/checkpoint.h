@@ -4,6 +4,12 @@
 
 #include "cocob/cocob.h"
 
+/* The format, which cocob_model_load reads too: MODL and PARM are a saved
+ * model's, the rest a run's. */
+#define CHECKPOINT_MAGIC "COCOBCKP"
+enum { CHECKPOINT_VERSION = 2, CHECKPOINT_SECTIONS = 5, CHECKPOINT_PARM = 1 };
+extern const char cocob_checkpoint_tags[CHECKPOINT_SECTIONS][5];
+
 /* cocob_checkpoint_load for a run that goes on: *at holds this run's batch
  * size, example count and data fingerprint, and a checkpoint made with
  * others is refused (COCOB_ERR_INVALID_ARGUMENT, naming both values) before

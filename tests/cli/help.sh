@@ -18,6 +18,7 @@ check_help() {
 }
 check_help devices devices
 check_help train train
+check_help predict predict
 check_help "bench update" bench update
 check_help "bench train" bench train
 check_help "bench gemm" bench gemm
@@ -47,7 +48,7 @@ expect 0 "^usage: cocob \[--device D\] \[--verbose\] \[--verify\] COMMAND" -- "$
 expect 0 "help \[COMMAND\]" -- "$COCOB" --help
 
 # Unknown commands: exit 2, naming it and those there are.
-expect 2 "cocob help: no command is called \"nosuch\"; there are devices, train, bench" -- \
+expect 2 "cocob help: no command is called \"nosuch\"; there are devices, train, predict, bench" -- \
   "$COCOB" help nosuch
 expect 2 "no command is called \"bench nosuch\"" -- "$COCOB" help bench nosuch
 expect 2 "no command is called \"train extra words\"" -- "$COCOB" help train extra words
@@ -55,6 +56,7 @@ expect 2 "cocob: unknown command \"nosuch\"" -- "$COCOB" nosuch
 # A bad argument gets the command's usage, on stderr.
 expect 2 "bad or unknown argument --nosuch.*" -- "$COCOB" bench update --nosuch
 expect 2 "usage: cocob \[--device D\] tune" -- "$COCOB" tune --nosuch
+expect 2 "usage: cocob \[--device D\] predict" -- "$COCOB" predict --model m --nosuch
 expect 2 "expected a benchmark name" -- "$COCOB" bench
 check "a refusal's usage goes to stderr" test -z "$("$COCOB" verify --nosuch 2>/dev/null)"
 finish

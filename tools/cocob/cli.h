@@ -74,6 +74,7 @@ int cli_only_shared(cli_common *c, const char *cmd, int argc, char **argv, int f
 int cli_devices(int argc, char **argv, const cli_common *common);
 int cli_bench(int argc, char **argv, const cli_common *common);
 int cli_train(int argc, char **argv, const cli_common *common);
+int cli_predict(int argc, char **argv, const cli_common *common);
 int cli_tune(int argc, char **argv, const cli_common *common);
 int cli_verify(int argc, char **argv, const cli_common *common);
 

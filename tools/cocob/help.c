@@ -20,6 +20,9 @@ static const char main_usage[] =
     "        [--optimizer sgd|adagrad|rmsprop|adadelta|adam|adamw --lr X ...]\n"
     "                              train with COCOB-Backprop (no learning rate), or a\n"
     "                              baseline; `cocob help train` lists the settings\n"
+    "  predict --model FILE [--data DIR] [--limit N] [--output FILE.csv]\n"
+    "                              a saved model or checkpoint on the test split:\n"
+    "                              accuracy, loss and the confusion matrix\n"
     "  bench update [--size N] [--iterations K]\n"
     "                              the optimizer step's bandwidth against a triad's\n"
     "  bench train [--model mlp|cnn|SPEC] [--batch N] [--steps N] [--data DIR]\n"
@@ -53,6 +56,16 @@ static const struct {
      "picks and why; --json prints the same as JSON, for bug reports.\n",
      0},
     {"train", NULL, 1},
+    {"predict",
+     "usage: cocob [--device D] predict --model FILE [--data DIR] [--limit N]\n"
+     "                                 [--output FILE.csv]\n"
+     "Loads a model saved by `cocob train --save-model`, or the model in a\n"
+     "checkpoint, and runs it on the test split of --data (read as train reads\n"
+     "it; the first N examples with --limit): prints the accuracy, the mean loss\n"
+     "and the confusion matrix, rows the true class and columns the predicted.\n"
+     "--output writes a CSV row per example: index, label, predicted, and the\n"
+     "probability of each class (p0, p1, ...).\n",
+     1},
     {"bench",
      "usage: cocob [--device D] bench update|train|gemm [ARGS]\n"
      "Figures, never pass or fail; `cocob help bench NAME` gives each one's\n"
@@ -91,7 +104,7 @@ static const struct {
     {"version", "usage: cocob version (or cocob --version)\nPrints the version.\n", 0},
     {"help",
      "usage: cocob help [COMMAND]\n"
-     "Prints the commands, or one command's usage: devices, train, bench,\n"
+     "Prints the commands, or one command's usage: devices, train, predict, bench,\n"
      "bench update, bench train, bench gemm, tune, verify, version, help.\n",
      0},
 };
@@ -143,7 +156,7 @@ int cli_help(int argc, char **argv)
     fputs("cocob help: no command is called \"", stderr);
     for (int i = 1; i < argc; i++)
         fprintf(stderr, "%s%s", i > 1 ? " " : "", argv[i]);
-    fputs("\"; there are devices, train, bench (update, train, gemm), tune, verify, "
+    fputs("\"; there are devices, train, predict, bench (update, train, gemm), tune, verify, "
           "version and help\n",
           stderr);
     return 2;

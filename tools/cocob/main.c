@@ -54,6 +54,8 @@ static int run_command(int argc, char **argv)
         return cli_devices(argc - i, argv + i, &common);
     if (strcmp(cmd, "train") == 0)
         return cli_train(argc - i, argv + i, &common);
+    if (strcmp(cmd, "predict") == 0)
+        return cli_predict(argc - i, argv + i, &common);
     if (strcmp(cmd, "bench") == 0)
         return cli_bench(argc - i, argv + i, &common);
     if (strcmp(cmd, "tune") == 0)

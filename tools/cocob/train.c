@@ -231,7 +231,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
      * take seconds; the log is truncated only once training starts. */
     cocob_error err = {0};
     if ((log && cocob_file_check_writable(&err, log, "log") != COCOB_OK) ||
-        (checkpoint && cocob_file_check_writable(&err, checkpoint, "checkpoint") != COCOB_OK)) {
+        (checkpoint && cocob_file_check_writable(&err, checkpoint, "checkpoint") != COCOB_OK) ||
+        (a.save_model &&
+         cocob_file_check_writable(&err, a.save_model, "model file") != COCOB_OK)) {
         fprintf(stderr, "cocob train: %s\n", err.message);
         return 1;
     }
@@ -337,6 +339,11 @@ int cli_train(int argc, char **argv, const cli_common *common)
         }
         if (p.tty && s != COCOB_OK)
             fprintf(stderr, "\n");
+        if (s == COCOB_OK && a.save_model) {
+            s = cocob_model_save(model, a.save_model);
+            if (s == COCOB_OK)
+                printf("saved    the model to %s\n", a.save_model);
+        }
         if (s == COCOB_OK && p.steady_steps)
             printf("speed    %zu steps in %.3f s, each epoch's first left out: %.2f steps/s\n",
                    p.steady_steps, p.steady_seconds, (double)p.steady_steps / p.steady_seconds);

@@ -12,7 +12,7 @@ const char train_usage[] =
     "                               [--optimizer NAME] [--lr X] [settings...]\n"
     "                               [--checkpoint FILE [--checkpoint-every N]]\n"
     "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
-    "                               [--monitor] [--monitor-every N]\n"
+    "                               [--monitor] [--monitor-every N] [--save-model FILE]\n"
     "       cocob [--device D] train --data FILE.csv --target COLUMN\n"
     "                               [--task classify|regress]\n"
     "                               [--test FILE.csv | --holdout FRACTION] [...]\n"
@@ -34,7 +34,9 @@ const char train_usage[] =
     "rate |step|/|g|, the norm and the drift, after each epoch (or every N steps),\n"
     "and adds them to the --log CSV. Ctrl-C or SIGTERM stops the run after the\n"
     "step under way, saves it to the --checkpoint and prints the command that\n"
-    "resumes it; the exit status is then 130 or 143.\n";
+    "resumes it; the exit status is then 130 or 143. --save-model writes the\n"
+    "trained model (layers and weights, no optimizer) at the end, for\n"
+    "`cocob predict --model FILE`; a checkpoint serves there too.\n";
 
 /* The counts' ranges. A training set's examples are indexed by 32 bits, so
  * no --limit beyond that means anything; epochs and step intervals share
@@ -74,12 +76,12 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
             a->monitor = 1;
             continue;
         }
-        const char *const texts[] = {"--model",  "--data",   "--log",  "--checkpoint",
-                                     "--resume", "--target", "--test", "--task",
-                                     "--holdout"};
-        const char **text_of[] = {&a->model_spec, &a->data,   &a->log, &a->checkpoint,
-                                  &a->resume,     &a->target, &a->test, &task,
-                                  &holdout};
+        const char *const texts[] = {"--model",   "--data",      "--log",  "--checkpoint",
+                                     "--resume",  "--target",    "--test", "--task",
+                                     "--holdout", "--save-model"};
+        const char **text_of[] = {&a->model_spec, &a->data,      &a->log,  &a->checkpoint,
+                                  &a->resume,     &a->target,    &a->test, &task,
+                                  &holdout,       &a->save_model};
         const struct {
             const char *flag;
             size_t *out;
@@ -125,14 +127,17 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
     int csv_name = (len >= 4 && strcmp(a->data + len - 4, ".csv") == 0) ||
                    (len >= 7 && strcmp(a->data + len - 7, ".csv.gz") == 0);
     if (!a->target && csv_name) {
-        fprintf(err, "cocob train: %s is a CSV file: name the column to learn with --target "
-                     "COLUMN\n",
+        fprintf(err,
+                "cocob train: %s is a CSV file: name the column to learn with --target "
+                "COLUMN\n",
                 a->data);
         return 0;
     }
     if (!a->target && (task || holdout || a->test)) {
         fprintf(err, "cocob train: %s is for CSV data, which --target COLUMN marks\n",
-                task ? "--task" : holdout ? "--holdout" : "--test");
+                task      ? "--task"
+                : holdout ? "--holdout"
+                          : "--test");
         return 0;
     }
     if (task && strcmp(task, "classify") != 0 && strcmp(task, "regress") != 0) {

@@ -12,7 +12,7 @@
 
 typedef struct train_args {
     const char *model_spec; /* NULL: mlp, or for CSV data the tabular default */
-    const char *data, *log, *checkpoint, *resume;
+    const char *data, *log, *checkpoint, *resume, *save_model;
     /* CSV data: the target column (set for CSV data alone), the task, and
      * a test file or else the fraction held out of the training file. */
     const char *target, *test;

@@ -1,0 +1,270 @@
+/* Saved models: cocob_model_save and cocob_model_load give back the same
+ * predictions, a checkpoint loads as a model, and every kind of damage is
+ * refused with a message that names the file and what is wrong. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/le.h"
+#include "base/sections.h"
+#include "testutil.h"
+
+enum { IN_H = 6, IN_W = 6, N = 10 };
+
+static cocob_model *trained(cocob_context *ctx, const char *spec, cocob_optimizer **opt_out)
+{
+    cocob_model *m;
+    ck_assert_int_eq(cocob_model_create(ctx, 1, IN_H, IN_W, &m), COCOB_OK);
+    ck_assert_int_eq(cocob_model_add_spec(m, spec), COCOB_OK);
+    ck_assert_int_eq(cocob_model_init(m, 21), COCOB_OK);
+    cocob_tensor *params = cocob_model_params(m);
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
+    float x[N * IN_H * IN_W];
+    int32_t y[N];
+    test_rng r = {5};
+    for (size_t i = 0; i < N * IN_H * IN_W; i++)
+        x[i] = test_rng_uniform(&r, 0, 1);
+    for (size_t i = 0; i < N; i++)
+        y[i] = (int32_t)(i % cocob_model_outputs(m));
+    cocob_batch b = {x, y, NULL, N};
+    double loss;
+    for (int step = 0; step < 3; step++)
+        ck_assert_int_eq(cocob_model_train_batch(m, opt, &b, &loss), COCOB_OK);
+    *opt_out = opt;
+    return m;
+}
+
+/* The logits of a fixed set of inputs, malloc'd. */
+static float *logits_of(cocob_model *m)
+{
+    float x[N * IN_H * IN_W];
+    test_rng r = {99};
+    for (size_t i = 0; i < N * IN_H * IN_W; i++)
+        x[i] = test_rng_uniform(&r, 0, 1);
+    float *out = malloc(N * cocob_model_outputs(m) * sizeof *out);
+    ck_assert_ptr_nonnull(out);
+    cocob_status s = cocob_model_predict(m, x, N, COCOB_OUTPUT_LOGITS, out);
+    ck_assert_int_eq(s, COCOB_OK);
+    return out;
+}
+
+static void same_predictions(cocob_model *a, cocob_model *b)
+{
+    ck_assert_uint_eq(cocob_model_outputs(a), cocob_model_outputs(b));
+    ck_assert_uint_eq(cocob_model_param_count(a), cocob_model_param_count(b));
+    char sa[2048], sb[2048];
+    cocob_model_summary(a, sa, sizeof sa);
+    cocob_model_summary(b, sb, sizeof sb);
+    ck_assert_str_eq(sa, sb);
+    float *la = logits_of(a), *lb = logits_of(b);
+    ck_assert(memcmp(la, lb, N * cocob_model_outputs(a) * sizeof *la) == 0);
+    free(la);
+    free(lb);
+}
+
+#define SPEC "conv:2x3x3,relu,maxpool:2,flatten,dropout:0.5,dense:3"
+
+START_TEST(a_saved_model_predicts_as_the_original)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_optimizer *opt;
+    cocob_model *m = trained(ctx, SPEC, &opt), *back = NULL;
+    char *dir = test_tmpdir("model_file");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/m.cocob", dir);
+    ck_assert_int_eq(cocob_model_save(m, path), COCOB_OK);
+    cocob_status s = cocob_model_load(ctx, path, &back);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    same_predictions(m, back);
+    /* A loaded model trains on, with a new optimizer. */
+    cocob_tensor *params = cocob_model_params(back);
+    cocob_optimizer *again;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &again), COCOB_OK);
+    cocob_optimizer_destroy(again);
+    cocob_model_destroy(back);
+    cocob_optimizer_destroy(opt);
+    cocob_model_destroy(m);
+    test_rmtree(dir);
+    free(dir);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(a_checkpoint_loads_as_a_model)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_optimizer *opt;
+    cocob_model *m = trained(ctx, SPEC, &opt), *back = NULL;
+    char *dir = test_tmpdir("model_file");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/run.ckpt", dir);
+    cocob_progress p = {1, 0, 3, 1, 10, 10, 7};
+    ck_assert_int_eq(cocob_checkpoint_save(path, m, opt, &p), COCOB_OK);
+    cocob_status s = cocob_model_load(ctx, path, &back);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    same_predictions(m, back);
+    cocob_model_destroy(back);
+    cocob_optimizer_destroy(opt);
+    cocob_model_destroy(m);
+    test_rmtree(dir);
+    free(dir);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+static unsigned char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    rewind(f);
+    unsigned char *p = malloc(*size);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(fread(p, 1, *size, f), *size);
+    fclose(f);
+    return p;
+}
+
+static void spill(const char *path, const unsigned char *p, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(p, 1, size, f), size);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The CRC of the payload at off, len bytes, put right: the section's
+ * contents are then believed, and what they say is what is judged. */
+static void recrc(unsigned char *p, size_t off, size_t len)
+{
+    cocob_le_put_u32(p + off - 4, cocob_crc32(p + off, len));
+}
+
+static void refused(cocob_context *ctx, const char *path, const char *text)
+{
+    cocob_model *m = (cocob_model *)1;
+    cocob_status s = cocob_model_load(ctx, path, &m);
+    ck_assert_msg(s != COCOB_OK, "%s was loaded", text);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(strstr(cocob_context_error(ctx), text), "\"%s\" lacks \"%s\"",
+                  cocob_context_error(ctx), text);
+    ck_assert_msg(strstr(cocob_context_error(ctx), path), "\"%s\" does not name the file",
+                  cocob_context_error(ctx));
+}
+
+START_TEST(damaged_files_are_refused_with_the_reason)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_optimizer *opt;
+    cocob_model *m;
+    ck_assert_int_eq(cocob_model_create(ctx, 1, 1, 4, &m), COCOB_OK);
+    ck_assert_int_eq(cocob_model_add_spec(m, "dense:3,relu,dense:2"), COCOB_OK);
+    ck_assert_int_eq(cocob_model_init(m, 1), COCOB_OK);
+    cocob_tensor *params = cocob_model_params(m);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
+    char *dir = test_tmpdir("model_file");
+    char good[4096], bad[4096], ckpt[4096];
+    snprintf(good, sizeof good, "%s/good", dir);
+    snprintf(bad, sizeof bad, "%s/bad", dir);
+    snprintf(ckpt, sizeof ckpt, "%s/ckpt", dir);
+    ck_assert_int_eq(cocob_model_save(m, good), COCOB_OK);
+    size_t size;
+    unsigned char *p = slurp(good, &size), *q = malloc(size);
+    ck_assert_ptr_nonnull(q);
+    /* Where things are: the head, MODL's payload (3 layers), LOSS's, PARM's. */
+    size_t modl = 32, modl_len = 56 + 3 * 48, loss = modl + modl_len + 16;
+    size_t parm = loss + 4 + 16, layer0 = modl + 32;
+    ck_assert_uint_eq(size, parm + 4 * cocob_model_param_count(m));
+
+    spill(bad, p, size / 2);
+    refused(ctx, bad, "is damaged: ");
+    spill(bad, p, 10);
+    refused(ctx, bad, "is damaged: truncated: the file is 10 bytes, shorter than its head");
+    spill(bad, p, 0);
+    refused(ctx, bad,
+            "is neither a saved model nor a checkpoint: it starts with neither COCOBMDL "
+            "nor COCOBCKP");
+    memcpy(q, p, size);
+    q[3] ^= 0x20;
+    spill(bad, q, size);
+    refused(ctx, bad, "is neither a saved model nor a checkpoint");
+    memcpy(q, p, size);
+    cocob_le_put_u32(q + 8, 9);
+    spill(bad, q, size);
+    refused(ctx, bad, "is of version 9; this build reads version 1");
+    memcpy(q, p, size);
+    q[parm + 5] ^= 1;
+    spill(bad, q, size);
+    refused(ctx, bad, "is damaged: section PARM: CRC-32 0x");
+    memcpy(q, p, size);
+    spill(bad, q, size - 1);
+    refused(ctx, bad, "is damaged: section PARM claims");
+    memcpy(q, p, size);
+    cocob_le_put_u64(q + layer0 + 4, 0); /* dense:0 */
+    recrc(q, modl, modl_len);
+    spill(bad, q, size);
+    refused(ctx, bad, "its layers do not build: layer 0 (dense:0): 4 inputs to 0 units");
+    memcpy(q, p, size);
+    cocob_le_put_u32(q + layer0, 99);
+    recrc(q, modl, modl_len);
+    spill(bad, q, size);
+    refused(ctx, bad, "layer 0 is of kind 99, which this build does not know");
+    memcpy(q, p, size);
+    cocob_le_put_u64(q + layer0 + 4, 4); /* dense:4, so more parameters than stored */
+    recrc(q, modl, modl_len);
+    spill(bad, q, size);
+    refused(ctx, bad, "its model section counts 23 parameters, where its layers make 30");
+    memcpy(q, p, size);
+    cocob_le_put_u64(q + modl + 24, 4); /* four layers in the room of three */
+    recrc(q, modl, modl_len);
+    spill(bad, q, size);
+    refused(ctx, bad, "section MODL holds 200 bytes, which does not fit the 4 layers it names");
+    memcpy(q, p, size);
+    cocob_le_put_u32(q + loss, 1);
+    recrc(q, loss, 4);
+    spill(bad, q, size);
+    refused(ctx, bad, "its loss is of kind 1, which this build does not know");
+    snprintf(bad, sizeof bad, "%s/none", dir);
+    refused(ctx, bad, "model file");
+
+    /* A checkpoint is read as one, and named so. */
+    cocob_progress at = {1, 0, 1, 1, 1, 1, 1};
+    ck_assert_int_eq(cocob_checkpoint_save(ckpt, m, opt, &at), COCOB_OK);
+    free(p);
+    p = slurp(ckpt, &size);
+    cocob_le_put_u32(p + 8, 1);
+    snprintf(bad, sizeof bad, "%s/bad", dir);
+    spill(bad, p, size);
+    refused(ctx, bad, "checkpoint");
+    refused(ctx, bad, "is of version 1; this build reads version 2");
+    cocob_le_put_u32(p + 8, 2);
+    p[size - 1] ^= 1;
+    spill(bad, p, size);
+    /* Of the run's sections only the lengths are walked, not their CRCs:
+     * what inference does not read cannot mislead it. */
+    cocob_model *back = NULL;
+    ck_assert_int_eq(cocob_model_load(ctx, bad, &back), COCOB_OK);
+    cocob_model_destroy(back);
+
+    free(p);
+    free(q);
+    cocob_optimizer_destroy(opt);
+    cocob_model_destroy(m);
+    test_rmtree(dir);
+    free(dir);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("model_file");
+    TCase *tc = tcase_create("model_file");
+    tcase_add_test(tc, a_saved_model_predicts_as_the_original);
+    tcase_add_test(tc, a_checkpoint_loads_as_a_model);
+    tcase_add_test(tc, damaged_files_are_refused_with_the_reason);
+    suite_add_tcase(s, tc);
+    return test_run(s);
+}
