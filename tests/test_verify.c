@@ -35,6 +35,7 @@ static const char *const ops[] = {
     "activation",
     "activation_grad",
     "softmax_xent",
+    "softmax_xent_grad",
     "argmax",
     "dropout",
     "dropout_grad",

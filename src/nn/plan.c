@@ -23,13 +23,13 @@ static cocob_activation activation_of(cocob_layer_kind k)
  *   activation layer gets no step of its own, and the layer's step, walking
  *   back, takes the activation's gradient first.
  *
- * - The loss and its gradient: the ops make softmax cross-entropy's loss
- *   and its gradient with respect to the logits in one kernel
- *   (softmax_xent), one pass over each row, so the loss step writes the
- *   gradient too, into the logits' layer's dy. The backward walk's first
- *   step, the loss gradient, then finds its work done; there is no op that
- *   would make it alone, and running the pair twice would cost a pass for
- *   the same numbers. */
+ * - The loss is not fused with its gradient. The loss step, after the
+ *   forward walk, writes each example's loss alone, and the backward walk
+ *   begins with the loss-gradient step, its own op, which takes the row's
+ *   maximum and sum of exponentials again. An evaluation then runs no
+ *   gradient at all, and a loss is one op to add, with a twin for its
+ *   gradient; the second pass over rows x classes logits is a few
+ *   microseconds beside the layers' GEMMs. */
 cocob_status cocob_plan_build(cocob_model *m)
 {
     plan_step *steps = malloc(m->count * sizeof *steps);

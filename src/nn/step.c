@@ -90,17 +90,25 @@ static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *
     return s;
 }
 
-/* The loss step: softmax cross-entropy, per example, of the logits. The
- * plan fuses the loss-gradient step into it (see plan.c): the same op
- * writes the logits' gradient. */
+/* The loss step: softmax cross-entropy, per example, of the logits. */
 static cocob_status loss_step(cocob_model *m, size_t n)
 {
     cocob_backend *b = m->ctx->backend;
-    cocob_buffer *logits = m->layers[m->plan.logits].y, *dlogits = m->layers[m->plan.logits].dy;
     snprintf(b->where, sizeof b->where, "the loss (softmax cross-entropy)");
-    return cocob_op_softmax_xent(b, (cocob_span){logits, 0}, (cocob_span){m->labels, 0},
-                                 (cocob_span){m->loss, 0}, (cocob_span){dlogits, 0}, n,
+    return cocob_op_softmax_xent(b, (cocob_span){m->layers[m->plan.logits].y, 0},
+                                 (cocob_span){m->labels, 0}, (cocob_span){m->loss, 0}, n,
                                  cocob_model_outputs(m));
+}
+
+/* The loss-gradient step: the mean loss's gradient with respect to the
+ * logits, into the logits' layer's dy, where the backward walk starts. */
+static cocob_status loss_grad_step(cocob_model *m, size_t n)
+{
+    cocob_backend *b = m->ctx->backend;
+    const model_layer *l = &m->layers[m->plan.logits];
+    snprintf(b->where, sizeof b->where, "the loss's gradient (softmax cross-entropy)");
+    return cocob_op_softmax_xent_grad(b, (cocob_span){l->y, 0}, (cocob_span){m->labels, 0},
+                                      (cocob_span){l->dy, 0}, n, cocob_model_outputs(m));
 }
 
 /* The plan walked forward, then the loss. */
@@ -114,11 +122,10 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
     return s;
 }
 
-/* The loss-gradient step, which the loss step fused with it has done
- * already, then the plan walked in reverse. */
+/* The loss-gradient step, then the plan walked in reverse. */
 static cocob_status backward(cocob_model *m, size_t n)
 {
-    cocob_status s = COCOB_OK;
+    cocob_status s = loss_grad_step(m, n);
     for (size_t k = m->plan.count; k-- > 0 && s == COCOB_OK;)
         s = cocob_layer_backward(m, &m->plan.steps[k], n);
     return s;

@@ -220,6 +220,7 @@ static const cocob_backend_i cl_iface = {
     .activation = cocob_cl_activation,
     .activation_grad = cocob_cl_activation_grad,
     .softmax_xent = cocob_cl_softmax_xent,
+    .softmax_xent_grad = cocob_cl_softmax_xent_grad,
     .argmax = cocob_cl_argmax,
     .dropout = cocob_cl_dropout,
     .dropout_grad = cocob_cl_dropout_grad,
