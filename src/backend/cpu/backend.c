@@ -481,10 +481,10 @@ static void warn_slow_kernels(const cocob_logger *log)
                   openblas_get_corename(), better);
 }
 
-/* softmax_xent and softmax_xent_grad stay ref's: the gradient divides each
- * row by the row count, so a chunk of rows is not a smaller call, and at
- * rows x classes (100 x 10 for the MLP) they cost a thousandth of the GEMM
- * before them. */
+/* softmax_xent, mse and their gradients stay ref's: a gradient divides by
+ * the row count, so a chunk of rows is not a smaller call, and at rows x
+ * outputs (100 x 10 for the MLP) they cost a thousandth of the GEMM before
+ * them. */
 cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
                                       cocob_backend **out)
 {

@@ -292,6 +292,22 @@ static cocob_status ref_softmax_xent_grad(cocob_backend *b, cocob_span logits, c
     return COCOB_OK;
 }
 
+static cocob_status ref_mse(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span loss,
+                            size_t rows, size_t cols)
+{
+    (void)b;
+    cocob_ref_mse(span_floats(x), span_floats(targets), span_floats(loss), rows, cols);
+    return COCOB_OK;
+}
+
+static cocob_status ref_mse_grad(cocob_backend *b, cocob_span x, cocob_span targets,
+                                 cocob_span dx, size_t rows, size_t cols)
+{
+    (void)b;
+    cocob_ref_mse_grad(span_floats(x), span_floats(targets), span_floats(dx), rows, cols);
+    return COCOB_OK;
+}
+
 static cocob_status ref_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
                                size_t cols)
 {
@@ -359,6 +375,8 @@ const cocob_backend_i cocob_ref_iface = {
     .activation_grad = ref_activation_grad,
     .softmax_xent = ref_softmax_xent,
     .softmax_xent_grad = ref_softmax_xent_grad,
+    .mse = ref_mse,
+    .mse_grad = ref_mse_grad,
     .argmax = ref_argmax,
     .dropout = ref_dropout,
     .dropout_grad = ref_dropout_grad,

@@ -132,6 +132,13 @@ void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *l
 void cocob_ref_softmax_xent_grad(const float *logits, const int32_t *labels, float *dlogits,
                                  size_t rows, size_t classes);
 
+/* Per-row mean of the squared differences over cols, and the gradient of
+ * their mean over rows, 2 (x - t) / (rows cols); cl/mse.cl holds their
+ * twins. */
+void cocob_ref_mse(const float *x, const float *targets, float *loss, size_t rows, size_t cols);
+void cocob_ref_mse_grad(const float *x, const float *targets, float *dx, size_t rows,
+                        size_t cols);
+
 /* The first index of each row's maximum, a NaN counting as the largest;
  * cl/argmax.cl holds its twin. */
 void cocob_ref_argmax(const float *x, int32_t *out, size_t rows, size_t cols);

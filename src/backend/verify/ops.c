@@ -318,6 +318,44 @@ static cocob_status chk_softmax_xent_grad(cocob_backend *b, cocob_span logits, c
     return s;
 }
 
+/* mse and mse_grad do the reference's operations in its order; only the
+ * division may differ, on a device without a correctly rounded one, where
+ * OpenCL allows 2.5 ulp: 5 units of the value itself (NULL magnitude). */
+static const double mse_ulps = 5;
+
+static cocob_status chk_mse(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span loss,
+                            size_t rows, size_t cols)
+{
+    cocob_status s = REF(b)->iface->mse(REF(b), cocob_verify_ref(x), cocob_verify_ref(targets),
+                                        cocob_verify_ref(loss), rows, cols);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->mse(DEV(b), cocob_verify_dev(x), cocob_verify_dev(targets),
+                               cocob_verify_dev(loss), rows, cols);
+    if (s != COCOB_OK)
+        return s;
+    verify_out out = {"loss", loss, rows, NULL, mse_ulps, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
+    return cocob_verify_outputs(of(b), "mse", shape, &out, 1);
+}
+
+static cocob_status chk_mse_grad(cocob_backend *b, cocob_span x, cocob_span targets,
+                                 cocob_span dx, size_t rows, size_t cols)
+{
+    cocob_status s = REF(b)->iface->mse_grad(REF(b), cocob_verify_ref(x),
+                                             cocob_verify_ref(targets), cocob_verify_ref(dx),
+                                             rows, cols);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->mse_grad(DEV(b), cocob_verify_dev(x), cocob_verify_dev(targets),
+                                    cocob_verify_dev(dx), rows, cols);
+    if (s != COCOB_OK)
+        return s;
+    verify_out out = {"dx", dx, rows * cols, NULL, mse_ulps, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
+    return cocob_verify_outputs(of(b), "mse_grad", shape, &out, 1);
+}
+
 static cocob_status chk_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
                                size_t cols)
 {
@@ -630,6 +668,8 @@ const cocob_backend_i cocob_verify_iface = {
     .activation_grad = chk_activation_grad,
     .softmax_xent = chk_softmax_xent,
     .softmax_xent_grad = chk_softmax_xent_grad,
+    .mse = chk_mse,
+    .mse_grad = chk_mse_grad,
     .argmax = chk_argmax,
     .dropout = chk_dropout,
     .dropout_grad = chk_dropout_grad,
