@@ -47,8 +47,8 @@ START_TEST(cases_worked_by_hand)
     const float x[ROWS * C] = {1, 2, 3, 4, 0.5f, -0.5f, 2, 0, 3, 3, 3, 3, -1, 0, 1, 2};
     const float t[ROWS * C] = {0, 0, 0, 0, 0.5f, 0.5f, NAN, 1, 1, 1, 1, 1, -1, 0, 1, 2};
     const float loss_want[ROWS] = {7.5f, NAN, 4, 0};
-    const float d_want[ROWS * C] = {0.125f, 0.25f, 0.375f, 0.5f, 0,     -0.125f, NAN,   -0.125f,
-                                    0.25f,  0.25f, 0.25f,  0.25f, 0, 0, 0, 0};
+    const float d_want[ROWS * C] = {0.125f, 0.25f, 0.375f, 0.5f,  0, -0.125f, NAN, -0.125f,
+                                    0.25f,  0.25f, 0.25f,  0.25f, 0, 0,       0,   0};
     float *loss, *d;
     run(ctx, x, t, ROWS, C, &loss, &d);
     for (int r = 0; r < ROWS; r++)
@@ -206,8 +206,8 @@ START_TEST(device_agrees_with_the_reference)
         ck_assert(memcmp(loss + TEST_OFF, loss_ref + TEST_OFF, ROWS * sizeof *loss) == 0);
         ck_assert(memcmp(d + TEST_OFF, d_ref + TEST_OFF, ROWS * C * sizeof *d) == 0);
     } else {
-        double worst = check_against_maths("device", 5, x, t, loss + TEST_OFF, d + TEST_OFF,
-                                           ROWS, C);
+        double worst = check_against_maths("device", 5, x, t, loss + TEST_OFF, d + TEST_OFF, ROWS,
+                                           C);
         printf("device: at most %.3g of its bound from the maths\n", worst);
     }
     free(x);

@@ -298,7 +298,8 @@ START_TEST(arguments_are_checked)
     cocob_span x = {buf, 0}, labels = {buf, 50}, loss = {buf, 55}, d = {buf, 60};
     ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, 0, 10),
                      COCOB_ERR_INVALID_ARGUMENT);
-    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "softmax_xent: rows 0 and classes 10"));
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "softmax_xent: rows 0 and classes 10"));
     ck_assert_int_eq(cocob_op_softmax_xent_grad(b, x, labels, d, 5, 0),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(
@@ -313,8 +314,8 @@ START_TEST(arguments_are_checked)
                                  "its buffer holds 110 (6 rows x 10 classes)"));
     ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, (cocob_span){buf, 108}, 5, 10),
                      COCOB_ERR_SHAPE);
-    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx),
-                                 "softmax_xent: loss needs 5 elements from offset 108"));
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "softmax_xent: loss needs 5 elements from offset 108"));
     ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, (cocob_span){buf, 49}, 5, 10),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "softmax_xent: loss"));

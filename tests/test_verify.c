@@ -139,7 +139,7 @@ static cocob_status one_step(cocob_context *ctx)
     for (size_t i = 0; i < 4 * 64; i++)
         x[i] = (float)(i % 13) / 13.0f;
     double loss;
-    cocob_status s = cocob_model_train_batch(m, opt, x, y, 4, &loss, NULL);
+    cocob_status s = cocob_model_train_batch(m, opt, &(cocob_batch){x, y, NULL, 4}, &loss, NULL);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
     return s;

@@ -405,6 +405,30 @@ COCOB_API size_t cocob_model_summary(const cocob_model *m, char *buf, size_t cap
 COCOB_API cocob_tensor *cocob_model_params(cocob_model *m);
 COCOB_API cocob_tensor *cocob_model_grads(cocob_model *m);
 
+/* The loss a model trains on: softmax cross-entropy of its outputs against
+ * int32 labels (a classifier), or the mean squared error of its outputs
+ * against float targets (a regression), averaged over every output of
+ * every example, as PyTorch's MSELoss. */
+typedef enum cocob_loss { COCOB_LOSS_XENT, COCOB_LOSS_MSE } cocob_loss;
+
+/* Chooses m's loss; call before cocob_model_init. The default is
+ * COCOB_LOSS_XENT. */
+COCOB_API cocob_status cocob_model_set_loss(cocob_model *m, cocob_loss loss);
+COCOB_API cocob_loss cocob_model_loss(const cocob_model *m);
+/* "xent" or "mse", as the command's --loss takes them; NULL for another value. */
+COCOB_API const char *cocob_loss_name(cocob_loss loss);
+
+/* count examples on the host: x holds count inputs of the model's input
+ * shape, and either labels (count int32, each below the model's outputs)
+ * for COCOB_LOSS_XENT or targets (count x outputs floats) for
+ * COCOB_LOSS_MSE, the other NULL. */
+typedef struct cocob_batch {
+    const float *x;
+    const int32_t *labels;
+    const float *targets;
+    size_t count;
+} cocob_batch;
+
 /* ---- Data sets -------------------------------------------------------- */
 
 /* Labelled images in host memory: pixels as floats in [0, 1] (x / 255),

@@ -41,11 +41,11 @@ static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch
     double loss;
     size_t correct;
     for (size_t step = 0; step < STEPS && s == COCOB_OK; step++)
-        s = cocob_model_train_batch(m, opt, x, labels, batch, &loss, NULL);
+        s = cocob_model_train_batch(m, opt, &(cocob_batch){x, labels, NULL, batch}, &loss, NULL);
     if (s == COCOB_OK && poison) {
         float kept = x[0];
         x[0] = NAN;
-        s = cocob_model_train_batch(m, opt, x, labels, batch, &loss, NULL);
+        s = cocob_model_train_batch(m, opt, &(cocob_batch){x, labels, NULL, batch}, &loss, NULL);
         x[0] = kept;
         if (s == COCOB_ERR_NONFINITE)
             s = COCOB_OK;
@@ -54,7 +54,7 @@ static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch
                            "verify: a batch holding a NaN trained without complaint");
     }
     if (s == COCOB_OK)
-        s = cocob_model_eval_batch(m, x, labels, batch, &loss, &correct);
+        s = cocob_model_eval_batch(m, &(cocob_batch){x, labels, NULL, batch}, &loss, &correct);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
     return s;

@@ -3,6 +3,7 @@
 
 #include "nn/model.h"
 #include "nn/plan.h"
+#include "ops/ops.h"
 
 static int is_activation(cocob_layer_kind k)
 {
@@ -15,6 +16,14 @@ static cocob_activation activation_of(cocob_layer_kind k)
            : k == COCOB_LAYER_SIGMOID ? COCOB_ACT_SIGMOID
                                       : COCOB_ACT_RELU;
 }
+
+/* The loss's pair of ops, chosen here and nowhere else, indexed by
+ * cocob_loss. */
+static const plan_loss losses[] = {
+    [COCOB_LOSS_XENT] = {"softmax cross-entropy", 1, cocob_op_softmax_xent,
+                         cocob_op_softmax_xent_grad},
+    [COCOB_LOSS_MSE] = {"mean squared error", 0, cocob_op_mse, cocob_op_mse_grad},
+};
 
 /* Fusion is decided here, and nowhere else:
  *
@@ -51,14 +60,14 @@ cocob_status cocob_plan_build(cocob_model *m)
         steps[count++] = st;
         in = st.out;
     }
-    m->plan = (cocob_plan){steps, count, in};
+    m->plan = (cocob_plan){&losses[m->loss_kind], steps, count, in};
     return COCOB_OK;
 }
 
 void cocob_plan_free(cocob_plan *p)
 {
     free(p->steps);
-    *p = (cocob_plan){NULL, 0, 0};
+    *p = (cocob_plan){NULL, NULL, 0, 0};
 }
 
 size_t cocob_plan_output(const cocob_plan *p, size_t i)

@@ -7,9 +7,8 @@
 
 /* out is the op's output: one element per logit with out_per_logit, else one per row. */
 static cocob_status softmax_xent_validate(cocob_error *err, const char *op, cocob_span logits,
-                                          cocob_span labels, const char *out_name,
-                                          cocob_span out, int out_per_logit, size_t rows,
-                                          size_t classes)
+                                          cocob_span labels, const char *out_name, cocob_span out,
+                                          int out_per_logit, size_t rows, size_t classes)
 {
     if (!rows || !classes)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -45,8 +44,8 @@ cocob_status cocob_op_softmax_xent(cocob_backend *b, cocob_span logits, cocob_sp
 cocob_status cocob_op_softmax_xent_grad(cocob_backend *b, cocob_span logits, cocob_span labels,
                                         cocob_span dlogits, size_t rows, size_t classes)
 {
-    cocob_status s = softmax_xent_validate(b->err, "softmax_xent_grad", logits, labels,
-                                           "dlogits", dlogits, 1, rows, classes);
+    cocob_status s = softmax_xent_validate(b->err, "softmax_xent_grad", logits, labels, "dlogits",
+                                           dlogits, 1, rows, classes);
     if (s != COCOB_OK)
         return s;
     return b->iface->softmax_xent_grad(b, logits, labels, dlogits, rows, classes);

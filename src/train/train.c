@@ -99,22 +99,12 @@ cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch
     if (d->count == 0)
         return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "evaluate: the data set must not be empty");
-    batch_buffers bb = {0};
-    s = batch_alloc(m, d, batch, &bb);
-    double sum = 0;
-    size_t correct = 0;
-    for (size_t start = 0; s == COCOB_OK && start < d->count; start += batch) {
-        size_t n = d->count - start < batch ? d->count - start : batch;
-        cocob_dataset_gather(d, NULL, start, n, bb.x, bb.y);
-        double part;
-        size_t right;
-        s = cocob_model_eval_batch(m, bb.x, bb.y, n, &part, &right);
-        sum += part;
-        correct += right;
-    }
-    batch_free(&bb);
-    *loss = sum / (double)d->count;
-    *accuracy = (double)correct / (double)d->count;
+    /* The examples as stored, in order: the set itself is the batch. */
+    cocob_batch all = {d->images, d->labels, NULL, d->count};
+    cocob_eval e;
+    s = cocob_model_eval(m, &all, batch, &e);
+    *loss = e.loss;
+    *accuracy = e.accuracy;
     return s;
 }
 
@@ -206,7 +196,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             if (watch)
                 s = cocob_monitor_mark(&mo, m);
             if (s == COCOB_OK)
-                s = cocob_model_train_batch(m, opt, bb.x, bb.y, n, &loss, NULL);
+                s = cocob_model_train_batch(m, opt, &(cocob_batch){bb.x, bb.y, NULL, n}, &loss,
+                                            NULL);
             if (s == COCOB_OK && watch) {
                 s = cocob_monitor_measure(&mo, m, opt);
                 cocob_monitor_report mr = {epoch, k + 1, step + 1, mo.count, mo.rows};

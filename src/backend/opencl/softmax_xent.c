@@ -38,9 +38,8 @@ cocob_status cocob_cl_softmax_xent(cocob_backend *base, cocob_span logits, cocob
     return launch(base, "softmax_xent", logits, labels, loss, rows, classes);
 }
 
-cocob_status cocob_cl_softmax_xent_grad(cocob_backend *base, cocob_span logits,
-                                        cocob_span labels, cocob_span dlogits, size_t rows,
-                                        size_t classes)
+cocob_status cocob_cl_softmax_xent_grad(cocob_backend *base, cocob_span logits, cocob_span labels,
+                                        cocob_span dlogits, size_t rows, size_t classes)
 {
     return launch(base, "softmax_xent_grad", logits, labels, dlogits, rows, classes);
 }

@@ -15,8 +15,7 @@ void cocob_ref_mse(const float *x, const float *targets, float *loss, size_t row
     }
 }
 
-void cocob_ref_mse_grad(const float *x, const float *targets, float *dx, size_t rows,
-                        size_t cols)
+void cocob_ref_mse_grad(const float *x, const float *targets, float *dx, size_t rows, size_t cols)
 {
     size_t n = rows * cols;
     for (size_t i = 0; i < n; i++)

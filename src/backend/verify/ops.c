@@ -298,8 +298,8 @@ static cocob_status chk_softmax_xent_grad(cocob_backend *b, cocob_span logits, c
                                                       cocob_verify_ref(dlogits), rows, classes);
     if (s == COCOB_OK)
         s = DEV(b)->iface->softmax_xent_grad(DEV(b), cocob_verify_dev(logits),
-                                             cocob_verify_dev(labels),
-                                             cocob_verify_dev(dlogits), rows, classes);
+                                             cocob_verify_dev(labels), cocob_verify_dev(dlogits),
+                                             rows, classes);
     if (s != COCOB_OK)
         return s;
     /* Each dlogit measured against 1 / rows, the size of a probability
