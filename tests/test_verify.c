@@ -36,6 +36,8 @@ static const char *const ops[] = {
     "activation_grad",
     "softmax_xent",
     "softmax_xent_grad",
+    "mse",
+    "mse_grad",
     "argmax",
     "dropout",
     "dropout_grad",
