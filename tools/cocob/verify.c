@@ -41,9 +41,9 @@ int cli_verify(int argc, char **argv, const cli_common *common)
     }
     size_t count;
     const cocob_verify_row *rows = cocob_verify_rows(ctx, &count);
-    /* 17: the longest op's name, softmax_xent_grad. */
     printf("errors are relative to each op's magnitude: |reference|, or for a sum the sum of "
            "its terms' sizes\n\n");
+    /* 17: the longest op's name, softmax_xent_grad. */
     printf("%-17s %-30s %12s %12s %12s  %s\n", "op", "shape", "max abs err", "max rel err",
            "tolerance", "result");
     size_t failed = 0;
