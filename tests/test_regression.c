@@ -3,6 +3,7 @@
  * a linear map down, a NaN target is named, and the evaluation's RMSE and
  * R^2 on a case worked by hand. The ops are test_mse's. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,7 +116,7 @@ START_TEST(training_fits_a_linear_map)
     cocob_eval before, after;
     ck_assert_int_eq(cocob_model_eval(m, &data, 10, &before), COCOB_OK);
     double first = 0, loss = 0;
-    for (int step = 0; step < 300; step++) {
+    for (int step = 0; step < 60; step++) {
         cocob_status s = cocob_model_train_batch(m, opt, &data, &loss, NULL);
         ck_assert_msg(s == COCOB_OK, "step %d: %s", step, cocob_context_error(ctx));
         if (step == 0)
@@ -125,6 +126,7 @@ START_TEST(training_fits_a_linear_map)
      * the same per-example losses, summed the same way. */
     ck_assert_msg(first == before.loss, "first step %.17g, evaluation %.17g", first, before.loss);
     ck_assert_int_eq(cocob_model_eval(m, &data, 10, &after), COCOB_OK);
+    printf("loss %g from %g, R^2 %g\n", after.loss, before.loss, after.r2);
     ck_assert_msg(after.loss < before.loss / 100, "loss %g, from %g", after.loss, before.loss);
     ck_assert(after.rmse == sqrt(after.loss) && after.r2 > 0.99 && after.r2 <= 1);
     ck_assert(after.accuracy == 0);
@@ -132,7 +134,7 @@ START_TEST(training_fits_a_linear_map)
     t[5] = NAN;
     ck_assert_int_eq(cocob_model_train_batch(m, opt, &data, &loss, NULL), COCOB_ERR_NONFINITE);
     assert_error_says(ctx, "the batch's targets hold 1 NaN", "no weight was changed");
-    ck_assert_int_eq(cocob_optimizer_steps(opt), 300);
+    ck_assert_int_eq(cocob_optimizer_steps(opt), 60);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
     cocob_context_destroy(ctx);
