@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/dataset.h"
 #include "nn/model.h"
 #include "testutil.h"
 
@@ -82,6 +83,23 @@ START_TEST(a_batch_must_hold_what_the_loss_takes)
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(xent);
     cocob_model_destroy(mse);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(a_labelled_set_is_for_xent_alone)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_model *m = model_of(ctx, 4, "dense:2", COCOB_LOSS_MSE);
+    cocob_dataset *d;
+    ck_assert_int_eq(cocob_dataset_alloc(&ctx->err, "test", 3, 1, 1, 4, &d), COCOB_OK);
+    d->classes = 2;
+    double loss, accuracy;
+    ck_assert_int_eq(cocob_evaluate(m, d, 2, &loss, &accuracy), COCOB_ERR_INVALID_ARGUMENT);
+    assert_error_says(ctx, "the evaluation data holds labels",
+                      "for softmax cross-entropy (xent), but the model's loss is mse");
+    cocob_dataset_destroy(d);
+    cocob_model_destroy(m);
     cocob_context_destroy(ctx);
 }
 END_TEST
@@ -173,6 +191,7 @@ int main(void)
     tcase_add_test(tc, the_loss_is_chosen_before_init);
     tcase_add_test(tc, a_batch_must_hold_what_the_loss_takes);
     tcase_add_test(tc, rmse_and_r2_worked_by_hand);
+    tcase_add_test(tc, a_labelled_set_is_for_xent_alone);
 #ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(tc, training_fits_a_linear_map, 0, 2);
 #else

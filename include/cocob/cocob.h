@@ -606,7 +606,8 @@ typedef struct cocob_train_options {
 
 COCOB_API void cocob_train_options_init(cocob_train_options *o);
 
-/* Trains m with softmax cross-entropy on train, stepping opt (made over
+/* Trains m with softmax cross-entropy on train's labels (a model whose
+ * loss is another is refused, naming both), stepping opt (made over
  * cocob_model_params(m)), and evaluates on test (may be NULL) after each
  * epoch. A failure names the epoch and the step, or says "during the test
  * evaluation". With skip_nonfinite, an epoch whose every batch was dropped

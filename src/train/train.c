@@ -30,6 +30,12 @@ static cocob_status check_fit(cocob_model *m, const cocob_dataset *d, const char
                           "the %s data holds %zux%zux%zu images, but the "
                           "model takes %zux%zux%zu",
                           what, d->channels, d->height, d->width, in.c, in.h, in.w);
+    /* A data set holds labels: its examples are classes. */
+    if (cocob_model_loss(m) != COCOB_LOSS_XENT)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "the %s data holds labels, for softmax cross-entropy (xent), but the "
+                          "model's loss is %s",
+                          what, cocob_loss_name(cocob_model_loss(m)));
     if (d->classes != cocob_model_outputs(m))
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "the %s data has %zu classes, but the model "
