@@ -252,8 +252,8 @@ static float *train_on_path(int mapped, size_t *count, double *loss)
         y[i] = (int32_t)(test_rng_next(&rng) % 10);
     /* A smaller batch after a full one: uploads shorter than their buffers. */
     for (size_t step = 0; step < TRAIN_STEPS; step++)
-        ck_assert_msg(cocob_model_step(m, opt, x, y, TRAIN_BATCH - step, loss, NULL) ==
-                          COCOB_OK,
+        ck_assert_msg(cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, TRAIN_BATCH - step},
+                                       loss, NULL) == COCOB_OK,
                       "%s", cocob_context_error(ctx));
     *count = cocob_tensor_count(params);
     float *w = malloc(*count * sizeof *w);

@@ -184,8 +184,7 @@ static const struct {
      "row 2, column 3 (\"y\"): \"cat\" is not a number"},
     {"a,b,y\n1,2\"x\",3\n", "y", COCOB_TASK_CLASSIFY,
      "row 2, column 2 (\"b\"): malformed quotes"},
-    {"a,b,y\n1,\"2,3\n", "y", COCOB_TASK_CLASSIFY,
-     "row 2, column 2 (\"b\"): malformed quotes"},
+    {"a,b,y\n1,\"2,3\n", "y", COCOB_TASK_CLASSIFY, "row 2, column 2 (\"b\"): malformed quotes"},
     {"", "y", COCOB_TASK_CLASSIFY, "the file is empty; a CSV data set starts with a header row"},
     {"\r\n\n", "y", COCOB_TASK_CLASSIFY, "the file is empty"},
     {"a,b,y\r\n", "y", COCOB_TASK_CLASSIFY, "a header, but no rows of data after it"},
@@ -242,9 +241,8 @@ START_TEST(too_many_classes_names_the_row_that_brings_one_too_many)
     for (int i = 0; i < COCOB_CSV_MAX_CLASSES; i++)
         fprintf(fp, "%d,c%d\n", i, i);
     fclose(fp);
-    ck_assert_int_eq(cocob_dataset_load_csv(f.ctx, f.path, "class", COCOB_TASK_CLASSIFY, NULL,
-                                            &d),
-                     COCOB_OK);
+    ck_assert_int_eq(
+        cocob_dataset_load_csv(f.ctx, f.path, "class", COCOB_TASK_CLASSIFY, NULL, &d), COCOB_OK);
     ck_assert_uint_eq(cocob_dataset_classes(d), COCOB_CSV_MAX_CLASSES);
     cocob_dataset_destroy(d);
     finish(&f);
@@ -346,7 +344,10 @@ START_TEST(numbers_are_read_as_the_number_parser_reads_them)
     ck_assert_int_eq(cocob_csv_number("--1", 3, &v), COCOB_CSV_NOT_A_NUMBER);
     ck_assert_int_eq(cocob_csv_number("inf", 3, &v), COCOB_CSV_NOT_A_NUMBER);
     /* A NUL inside a cell ends the C string early: not a number. */
-    ck_assert_int_eq(cocob_csv_number("1\0" "2", 3, &v), COCOB_CSV_NOT_A_NUMBER);
+    ck_assert_int_eq(cocob_csv_number("1\0"
+                                      "2",
+                                      3, &v),
+                     COCOB_CSV_NOT_A_NUMBER);
     ck_assert_int_eq(cocob_csv_number("-3.4e38", 7, &v), COCOB_CSV_NUMBER);
     ck_assert_int_eq(cocob_csv_number("-3.5e39", 7, &v), COCOB_CSV_BEYOND_FLOAT);
 }

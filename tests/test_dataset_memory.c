@@ -221,8 +221,9 @@ enum { FEATURES = 4, CLASSES = 3 };
 
 static void make_toy(test_rng *r, size_t n, float *x, int32_t *y)
 {
-    static const float w[CLASSES][FEATURES] = {
-        {1.0f, -0.5f, 0.3f, 0.0f}, {-0.7f, 1.0f, 0.2f, -0.4f}, {0.1f, -0.3f, -1.0f, 0.8f}};
+    static const float w[CLASSES][FEATURES] = {{1.0f, -0.5f, 0.3f, 0.0f},
+                                               {-0.7f, 1.0f, 0.2f, -0.4f},
+                                               {0.1f, -0.3f, -1.0f, 0.8f}};
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < FEATURES; j++)
             x[i * FEATURES + j] = test_rng_uniform(r, -1.0f, 1.0f);

@@ -97,9 +97,9 @@ static void job(int variant, job_result *r)
     double loss = 0;
     size_t correct = 0;
     for (int step = 0; step < 2 && s == COCOB_OK; step++)
-        s = cocob_model_step(m, opt, x, y, BATCH, &loss, NULL);
+        s = cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, BATCH}, &loss, NULL);
     if (s == COCOB_OK)
-        s = cocob_model_eval_batch(m, x, y, BATCH, &loss, &correct);
+        s = cocob_model_eval_batch(m, &(cocob_batch){x, y, NULL, BATCH}, &loss, &correct);
     if (s == COCOB_OK)
         s = cocob_context_finish(ctx);
     r->status = s;

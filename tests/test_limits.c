@@ -122,7 +122,8 @@ START_TEST(a_batch_too_large_is_refused)
     int32_t y[1] = {0};
     double loss;
     size_t correct;
-    ck_assert_int_eq(cocob_model_eval_batch(m, x, y, n, &loss, &correct), expected_status(d));
+    ck_assert_int_eq(cocob_model_eval_batch(m, &(cocob_batch){x, y, NULL, n}, &loss, &correct),
+                     expected_status(d));
     const char *msg = cocob_context_error(ctx);
     assert_names(msg, d, (uint64_t)n * 784 * sizeof(float), limit);
     char batch[64];
@@ -130,7 +131,8 @@ START_TEST(a_batch_too_large_is_refused)
     ck_assert_msg(strstr(msg, batch), "the message does not say it is the batch: %s", msg);
     ck_assert_uint_eq(ctx->backend->live_bytes, arenas);
     /* The model still works at a size that fits. */
-    ck_assert_int_eq(cocob_model_eval_batch(m, x, y, 1, &loss, &correct), COCOB_OK);
+    ck_assert_int_eq(cocob_model_eval_batch(m, &(cocob_batch){x, y, NULL, 1}, &loss, &correct),
+                     COCOB_OK);
     cocob_model_destroy(m);
     ck_assert_uint_eq(ctx->backend->live_bytes, 0);
     cocob_context_destroy(ctx);

@@ -230,7 +230,8 @@ START_TEST(the_plan_lists_each_layers_work_with_its_fusion)
         x[i] = (float)i / 64.0f - 1.0f;
     double loss;
     size_t correct;
-    ck_assert_int_eq(cocob_model_eval_batch(m, x, labels, 2, &loss, &correct), COCOB_OK);
+    ck_assert_int_eq(
+        cocob_model_eval_batch(m, &(cocob_batch){x, labels, NULL, 2}, &loss, &correct), COCOB_OK);
     ck_assert(isfinite(loss) && loss > 0);
     ck_assert_ptr_null(m->layers[1].y);
     ck_assert_ptr_nonnull(m->layers[1].dy);

@@ -90,7 +90,8 @@ START_TEST(train_batch_is_the_training_loops_step)
         cocob_batch batch = {x, y, NULL, n};
         double la, lb;
         ck_assert_int_eq(cocob_model_train_batch(a, oa, &batch, &la), COCOB_OK);
-        ck_assert_int_eq(cocob_model_step(b, ob, x, y, n, &lb, NULL), COCOB_OK);
+        ck_assert_int_eq(cocob_model_step(b, ob, &(cocob_batch){x, y, NULL, n}, &lb, NULL),
+                         COCOB_OK);
         ck_assert(memcmp(&la, &lb, sizeof la) == 0);
     }
     float *wa = weights_of(a), *wb = weights_of(b);

@@ -36,7 +36,8 @@ START_TEST(auto_says_what_it_fell_back_to)
     cocob_context *ctx = test_context("auto");
 #ifdef COCOB_HAVE_CPU
     ck_assert_str_eq(cocob_context_device(ctx)->selector, "cpu");
-    ck_assert_ptr_nonnull(strstr(test_log(), "no GPU or accelerator among the 2 device(s) listed"));
+    ck_assert_ptr_nonnull(
+        strstr(test_log(), "no GPU or accelerator among the 2 device(s) listed"));
 #else
     ck_assert_str_eq(cocob_context_device(ctx)->selector, "ref");
     ck_assert_ptr_nonnull(strstr(test_log(), "the C reference will be used"));

@@ -157,13 +157,13 @@ END_TEST
 START_TEST(softmax_xent_and_argmax_refuse)
 {
     setup(_i);
-    REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 4), at(buf, 60), 2, 4),
-            COCOB_ERR_SHAPE, "softmax_xent", "offsets 0 and 60", NULL);
-    REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 4), at(buf, 8), HUGE, 4),
+    REFUSED(cocob_op_softmax_xent_grad(b, at(buf, 0), at(other, 0), at(buf, 60), 2, 4),
+            COCOB_ERR_SHAPE, "softmax_xent_grad", "from offset 60", NULL);
+    REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 4), HUGE, 4),
             COCOB_ERR_SHAPE, "softmax_xent", "more than size_t can count", NULL);
-    REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 4), at(buf, 7), 2, 4),
-            COCOB_ERR_INVALID_ARGUMENT, "softmax_xent", "dlogits", "overlaps logits");
-    REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 1), at(buf, 8), 2, 4),
+    REFUSED(cocob_op_softmax_xent_grad(b, at(buf, 0), at(other, 0), at(buf, 7), 2, 4),
+            COCOB_ERR_INVALID_ARGUMENT, "softmax_xent_grad", "dlogits", "overlaps logits");
+    REFUSED(cocob_op_softmax_xent(b, at(buf, 0), at(other, 0), at(other, 1), 2, 4),
             COCOB_ERR_INVALID_ARGUMENT, "softmax_xent", "loss", "overlaps labels");
     REFUSED(cocob_op_argmax(b, at(buf, 0), at(other, 62), 4, 4), COCOB_ERR_SHAPE, "argmax",
             "out 4 indices from offset 62", NULL);

@@ -1,7 +1,8 @@
-/* softmax_xent: the reference on cases worked by hand (huge logits and bad
- * labels among them), the reference and the kernel against the maths in
- * double within bounds on their roundings, the gradient against finite
- * differences of the mean loss, and the checks of the arguments. */
+/* softmax_xent and softmax_xent_grad: the reference on cases worked by hand
+ * (huge logits and bad labels among them), the reference and the kernels
+ * against the maths in double within bounds on their roundings, the
+ * gradient against finite differences of the mean loss, and the checks of
+ * the arguments. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,8 @@
 #endif
 #include "ops/ops.h"
 
-/* softmax_xent on ctx; *loss and *dlogits get their whole buffers. */
+/* softmax_xent and softmax_xent_grad on ctx; *loss and *dlogits get their
+ * whole buffers. */
 static void run(cocob_context *ctx, const float *logits, const int32_t *labels, size_t rows,
                 size_t classes, float **loss, float **dlogits)
 {
@@ -25,7 +27,9 @@ static void run(cocob_context *ctx, const float *logits, const int32_t *labels, 
                  *bloss = test_put(b, NULL, rows), *bd = test_put(b, NULL, n);
     cocob_span sx = {bx, TEST_OFF}, sl = {bl, TEST_OFF}, sloss = {bloss, TEST_OFF},
                sd = {bd, TEST_OFF};
-    cocob_status s = cocob_op_softmax_xent(b, sx, sl, sloss, sd, rows, classes);
+    cocob_status s = cocob_op_softmax_xent(b, sx, sl, sloss, rows, classes);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    s = cocob_op_softmax_xent_grad(b, sx, sl, sd, rows, classes);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bx);
     b->iface->free(b, bl);
@@ -183,7 +187,8 @@ START_TEST(reference_is_within_its_bound_of_the_maths)
     int32_t *labels = malloc(ROWS * sizeof *labels);
     ck_assert(x && loss && d && labels);
     inputs(ROWS, C, 1, x, labels);
-    cocob_ref_softmax_xent(x, labels, loss, d, ROWS, C);
+    cocob_ref_softmax_xent(x, labels, loss, ROWS, C);
+    cocob_ref_softmax_xent_grad(x, labels, d, ROWS, C);
     double worst = check_against_maths("reference", &ref_rounding, x, labels, loss, d, ROWS, C);
     printf("reference: at most %.3g of its bound from the maths\n", worst);
     free(x);
@@ -220,7 +225,8 @@ START_TEST(gradient_matches_finite_differences)
     double xd[ROWS * C];
     int32_t labels[ROWS];
     inputs(ROWS, C, 2, x, labels);
-    cocob_ref_softmax_xent(x, labels, loss, d, ROWS, C);
+    cocob_ref_softmax_xent(x, labels, loss, ROWS, C);
+    cocob_ref_softmax_xent_grad(x, labels, d, ROWS, C);
     for (size_t i = 0; i < ROWS * C; i++)
         xd[i] = x[i];
     const double h = 1e-4;
@@ -287,21 +293,39 @@ START_TEST(arguments_are_checked)
     cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
     /* Logits 0-49, labels 50-54, loss 55-59, dlogits 60-109: no output
-     * overlaps an input, or the kernel's work-items would race. */
+     * overlaps an input, or the kernels' work-items would race. */
     ck_assert_int_eq(b->iface->alloc(b, 110 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, labels = {buf, 50}, loss = {buf, 55}, d = {buf, 60};
-    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, 0, 10),
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, 0, 10),
                      COCOB_ERR_INVALID_ARGUMENT);
-    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "rows 0 and classes 10"));
-    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, SIZE_MAX / 4, 10),
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "softmax_xent: rows 0 and classes 10"));
+    ck_assert_int_eq(cocob_op_softmax_xent_grad(b, x, labels, d, 5, 0),
+                     COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(
+        strstr(cocob_context_error(ctx), "softmax_xent_grad: rows 5 and classes 0"));
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, SIZE_MAX / 4, 10),
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "more than size_t can count"));
     /* 5 x 10 dlogits fit from 60, but not 6 x 10. */
-    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, 6, 10), COCOB_ERR_SHAPE);
+    ck_assert_int_eq(cocob_op_softmax_xent_grad(b, x, labels, d, 6, 10), COCOB_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx),
+                                 "softmax_xent_grad: dlogits needs 60 elements from offset 60; "
+                                 "its buffer holds 110 (6 rows x 10 classes)"));
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, (cocob_span){buf, 108}, 5, 10),
+                     COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(
-        strstr(cocob_context_error(ctx), "need 60 floats from offsets 0 and 60"));
+        strstr(cocob_context_error(ctx), "softmax_xent: loss needs 5 elements from offset 108"));
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, (cocob_span){buf, 49}, 5, 10),
+                     COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "softmax_xent: loss"));
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "overlaps logits"));
+    ck_assert_int_eq(cocob_op_softmax_xent_grad(b, x, labels, (cocob_span){buf, 10}, 5, 10),
+                     COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "softmax_xent_grad: dlogits"));
     ck_assert_int_eq(cocob_op_fill(b, buf, 50, 0.0f, 5), COCOB_OK);
-    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, d, 5, 10), COCOB_OK);
+    ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, 5, 10), COCOB_OK);
+    ck_assert_int_eq(cocob_op_softmax_xent_grad(b, x, labels, d, 5, 10), COCOB_OK);
     b->iface->free(b, buf);
     cocob_context_destroy(ctx);
 }

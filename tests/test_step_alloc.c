@@ -89,12 +89,13 @@ START_TEST(a_step_after_the_first_allocates_nothing)
     double loss;
     /* The first step makes the buffers, builds the kernels, and the
      * optimizer's state; a smaller batch then fits in them. */
-    ck_assert_int_eq(cocob_model_step(m, opt, x, y, BATCH, &loss, NULL), COCOB_OK);
+    ck_assert_int_eq(cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, BATCH}, &loss, NULL),
+                     COCOB_OK);
     /* No Check assertion inside the count: Check allocates to record one. */
     size_t host_before = host_allocs, device_before = device_allocs;
     cocob_status s = COCOB_OK;
     for (size_t step = 0; step < STEPS && s == COCOB_OK; step++)
-        s = cocob_model_step(m, opt, x, y, BATCH - step, &loss, NULL);
+        s = cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, BATCH - step}, &loss, NULL);
     size_t host = host_allocs - host_before, device = device_allocs - device_before;
     ck_assert_msg(s == COCOB_OK, "%s: %s", selector, cocob_context_error(ctx));
     ck_assert_msg(host == 0 && device == 0,
@@ -102,13 +103,14 @@ START_TEST(a_step_after_the_first_allocates_nothing)
                   (size_t)STEPS, host, device);
     /* The counters do see the library's allocations: a larger batch must
      * make new buffers. */
-    ck_assert_int_eq(cocob_model_step(m, opt, x, y, 1, &loss, NULL), COCOB_OK);
+    ck_assert_int_eq(cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, 1}, &loss, NULL),
+                     COCOB_OK);
     float *big = calloc(2 * BATCH * 784, sizeof *big);
     int32_t big_y[2 * BATCH] = {0};
     ck_assert_ptr_nonnull(big);
     host_before = host_allocs;
     device_before = device_allocs;
-    s = cocob_model_step(m, opt, big, big_y, 2 * BATCH, &loss, NULL);
+    s = cocob_model_step(m, opt, &(cocob_batch){big, big_y, NULL, 2 * BATCH}, &loss, NULL);
     ck_assert_int_eq(s, COCOB_OK);
     ck_assert(host_allocs > host_before || device_allocs > device_before);
     free(big);

@@ -113,11 +113,12 @@ START_TEST(a_step_waits_for_the_device_once)
         y[i] = (int32_t)(test_rng_next(&rng) % 10);
     double loss;
     /* The first step builds the kernels and makes the buffers. */
-    ck_assert_int_eq(cocob_model_step(m, opt, x, y, BATCH, &loss, NULL), COCOB_OK);
+    ck_assert_int_eq(cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, BATCH}, &loss, NULL),
+                     COCOB_OK);
     size_t waits_before = waits, writes_before = writes;
     cocob_status s = COCOB_OK;
     for (size_t step = 0; step < STEPS && s == COCOB_OK; step++)
-        s = cocob_model_step(m, opt, x, y, BATCH - step, &loss, NULL);
+        s = cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, BATCH - step}, &loss, NULL);
     size_t w = waits - waits_before, u = writes - writes_before;
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     ck_assert_msg(w <= STEPS, "%s: %d steps waited for the device %zu times", spec, STEPS, w);
@@ -127,7 +128,7 @@ START_TEST(a_step_waits_for_the_device_once)
     ck_assert_uint_ge(w, STEPS);
     /* A poisoned step is still caught, on the slow path, and not counted. */
     x[5] = INFINITY;
-    ck_assert_int_eq(cocob_model_step(m, opt, x, y, BATCH, &loss, NULL),
+    ck_assert_int_eq(cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, BATCH}, &loss, NULL),
                      COCOB_ERR_NONFINITE);
     ck_assert_uint_eq(cocob_optimizer_steps(opt), STEPS + 1);
     free(x);

@@ -47,7 +47,8 @@ static void run(const char *selector, const char *spec, double *losses, size_t s
         if (k == 0)
             cocob_shuffle(order, EXAMPLES, 3, step / (EXAMPLES / BATCH));
         cocob_dataset_gather(d, order, k * BATCH, BATCH, x, y);
-        cocob_status s = cocob_model_step(m, opt, x, y, BATCH, &losses[step], NULL);
+        cocob_status s = cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, BATCH},
+                                          &losses[step], NULL);
         ck_assert_msg(s == COCOB_OK, "%s step %zu: %s", selector, step, cocob_context_error(ctx));
     }
     free(x);
@@ -164,7 +165,7 @@ START_TEST(mismatches_are_errors)
     float x[784] = {0};
     int32_t y = 7;
     double loss;
-    ck_assert_int_eq(cocob_model_step(m, opt, x, &y, 1, &loss, NULL),
+    ck_assert_int_eq(cocob_model_step(m, opt, &(cocob_batch){x, &y, NULL, 1}, &loss, NULL),
                      COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "label 7"));
     cocob_optimizer_destroy(opt);

@@ -65,7 +65,8 @@ static void refused(setup *t, const char *words)
 {
     float *before = weights(t);
     double loss;
-    cocob_status s = cocob_model_step(t->m, t->opt, t->x, t->y, N, &loss, NULL);
+    cocob_status s = cocob_model_step(t->m, t->opt, &(cocob_batch){t->x, t->y, NULL, N}, &loss,
+                                      NULL);
     const char *msg = cocob_context_error(t->ctx);
     ck_assert_msg(s == COCOB_ERR_NONFINITE, "%s: %s", cocob_status_name(s), msg);
     ck_assert_msg(strstr(msg, words) != NULL, "\"%s\" is not in: %s", words, msg);

@@ -35,6 +35,9 @@ static const char *const ops[] = {
     "activation",
     "activation_grad",
     "softmax_xent",
+    "softmax_xent_grad",
+    "mse",
+    "mse_grad",
     "argmax",
     "dropout",
     "dropout_grad",
@@ -138,7 +141,7 @@ static cocob_status one_step(cocob_context *ctx)
     for (size_t i = 0; i < 4 * 64; i++)
         x[i] = (float)(i % 13) / 13.0f;
     double loss;
-    cocob_status s = cocob_model_step(m, opt, x, y, 4, &loss, NULL);
+    cocob_status s = cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, 4}, &loss, NULL);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
     return s;

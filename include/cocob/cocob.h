@@ -409,6 +409,20 @@ COCOB_API size_t cocob_model_summary(const cocob_model *m, char *buf, size_t cap
 COCOB_API cocob_tensor *cocob_model_params(cocob_model *m);
 COCOB_API cocob_tensor *cocob_model_grads(cocob_model *m);
 
+/* The loss a model trains on: softmax cross-entropy of its outputs against
+ * int32 labels (a classifier), or the mean squared error of its outputs
+ * against float targets (a regression), averaged over every output of
+ * every example, as PyTorch's MSELoss. */
+typedef enum cocob_loss { COCOB_LOSS_XENT, COCOB_LOSS_MSE } cocob_loss;
+
+/* Chooses m's loss; call before cocob_model_init. The default is
+ * COCOB_LOSS_XENT. */
+COCOB_API cocob_status cocob_model_set_loss(cocob_model *m, cocob_loss loss);
+COCOB_API cocob_loss cocob_model_loss(const cocob_model *m);
+/* "xent" or "mse", as the command's --loss takes them; NULL for another value. */
+COCOB_API const char *cocob_loss_name(cocob_loss loss);
+
+
 /* ---- A model on the caller's arrays -------------------------------------- */
 
 /* count examples the caller holds: x, count x C x H x W floats in the
@@ -428,8 +442,10 @@ typedef struct cocob_batch {
  * step, never split, since a split would be several steps: the model's
  * batch buffers grow to the largest count it has seen and stay that size,
  * and a count too large for the device fails naming the device's limit,
- * with no weight changed. Each label must be from 0 to outputs - 1;
- * the first that is not is named by its index. As in cocob_train by
+ * with no weight changed. The batch holds what the model's loss takes:
+ * labels for COCOB_LOSS_XENT, each from 0 to outputs - 1 (the first that
+ * is not is named by its index), or targets for COCOB_LOSS_MSE; the wrong
+ * kind is an error naming both. As in cocob_train by
  * default, a loss or gradient that is NaN or infinite fails with
  * COCOB_ERR_NONFINITE, naming the first layer where it shows (or the
  * input), and no weight or optimizer state moves: the caller may go on
@@ -511,11 +527,11 @@ COCOB_API cocob_status cocob_dataset_load_cifar(cocob_context *ctx, const char *
 typedef struct cocob_dataset_arrays {
     size_t count;
     size_t channels, height, width;
-    const float *features;  /* count x channels x height x width, finite */
-    const int32_t *labels;  /* count, each in [0, classes); NULL for regression */
-    size_t classes;         /* with labels; 0: the largest label + 1 */
-    const float *targets;   /* count x outputs, finite; NULL for classification */
-    size_t outputs;         /* with targets, at least 1 */
+    const float *features; /* count x channels x height x width, finite */
+    const int32_t *labels; /* count, each in [0, classes); NULL for regression */
+    size_t classes;        /* with labels; 0: the largest label + 1 */
+    const float *targets;  /* count x outputs, finite; NULL for classification */
+    size_t outputs;        /* with targets, at least 1 */
     /* 0: the data set copies the arrays, which the caller may then free.
      * 1: it borrows them: no copy is made, and the caller keeps them alive
      * and unchanged until cocob_dataset_destroy, which does not free them;
@@ -614,7 +630,11 @@ typedef struct cocob_epoch_report {
     size_t epoch, epochs, steps;
     double train_loss;               /* the mean over the epoch's examples */
     double test_loss, test_accuracy; /* on the whole test set; -1 without one */
-    double seconds;                  /* training only, not the evaluation */
+    /* A regression model's root mean squared error and R^2 on the test set,
+     * over every output; -1 for a classifier (whose accuracy is above), or
+     * without a test set. R^2 is NaN where the test targets are constant. */
+    double test_rmse, test_r2;
+    double seconds; /* training only, not the evaluation */
     double examples_per_second;
     size_t skipped; /* batches dropped for NaN or infinity (skip_nonfinite) */
 } cocob_epoch_report;
@@ -692,8 +712,7 @@ COCOB_API cocob_status cocob_model_save(const cocob_model *m, const char *path);
  * regular file is read. A damaged file ("is damaged: ..."), one of another
  * version or of neither kind, or a layer list that does not build, is an
  * error naming the file and what is wrong; *out is then NULL. */
-COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path,
-                                        cocob_model **out);
+COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path, cocob_model **out);
 
 /* The largest batch cocob_train, cocob_evaluate and cocob_bench_train (tools.h) take.
  * A batch larger than the data set is the whole set, and the host memory
@@ -746,7 +765,8 @@ typedef struct cocob_train_options {
 
 COCOB_API void cocob_train_options_init(cocob_train_options *o);
 
-/* Trains m with softmax cross-entropy on train, stepping opt (made over
+/* Trains m with softmax cross-entropy on train's labels (a model whose
+ * loss is another is refused, naming both), stepping opt (made over
  * cocob_model_params(m)), and evaluates on test (may be NULL) after each
  * epoch. A failure names the epoch and the step, or says "during the test
  * evaluation". With skip_nonfinite, an epoch whose every batch was dropped

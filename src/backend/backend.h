@@ -190,12 +190,22 @@ typedef struct cocob_backend_i {
     cocob_status (*activation_grad)(cocob_backend *b, cocob_activation f, cocob_span y,
                                     cocob_span dy, cocob_span dx, size_t n);
     /* For each row r of logits[rows][classes] and its int32 label:
-     * loss[r] = logsumexp(row) - row[label], and
-     * dlogits[r][c] = (softmax(row)[c] - (c == label)) / rows.
-     * Family softmax_xent. */
+     * loss[r] = logsumexp(row) - row[label]. Family softmax_xent. */
     cocob_status (*softmax_xent)(cocob_backend *b, cocob_span logits, cocob_span labels,
-                                 cocob_span loss, cocob_span dlogits, size_t rows,
-                                 size_t classes);
+                                 cocob_span loss, size_t rows, size_t classes);
+    /* The gradient of the mean of softmax_xent's losses:
+     * dlogits[r][c] = (softmax(row)[c] - (c == label)) / rows. Family softmax_xent. */
+    cocob_status (*softmax_xent_grad)(cocob_backend *b, cocob_span logits, cocob_span labels,
+                                      cocob_span dlogits, size_t rows, size_t classes);
+    /* For each row r of x[rows][cols] and its float targets t[rows][cols]:
+     * loss[r] = sum_c (x[r][c] - t[r][c])^2 / cols, so that the mean over
+     * rows is PyTorch's MSELoss. Family mse. */
+    cocob_status (*mse)(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span loss,
+                        size_t rows, size_t cols);
+    /* The gradient of the mean of mse's losses: dx = 2 (x - t) / (rows cols).
+     * Family mse. */
+    cocob_status (*mse_grad)(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span dx,
+                             size_t rows, size_t cols);
     /* out[r] (int32) = the first index of the largest value of row r. Family argmax. */
     cocob_status (*argmax)(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
                            size_t cols);

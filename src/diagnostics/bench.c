@@ -134,7 +134,8 @@ cocob_status cocob_bench_train(cocob_context *ctx, const char *spec, const cocob
             cocob_dataset_gather(data, order, (k % batches) * batch, batch, x, y);
             if (run == 2)
                 split.data += cocob_now() - g0;
-            s = cocob_model_step(m, opt, x, y, batch, &loss, run == 2 ? &split : NULL);
+            s = cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, batch}, &loss,
+                                 run == 2 ? &split : NULL);
         }
         if (s == COCOB_OK && run == 1)
             s = cocob_context_finish(ctx);

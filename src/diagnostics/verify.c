@@ -23,16 +23,21 @@ static const size_t batches[] = {1, 5, 32};
 enum { SIDE = 12, CLASSES = 10, STEPS = 2, TRIAD = 1000 };
 
 /* With poison, one more step on a batch holding a NaN: the guard's path,
- * where every update is skipped and count_nonfinite names the input. */
-static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch, float *x,
-                              int32_t *labels, uint64_t seed, const cocob_optimizer_config *cfg,
-                              int poison)
+ * where every update is skipped and count_nonfinite names the input. With
+ * COCOB_LOSS_MSE, the targets are the first inputs, any numbers serving. */
+static cocob_status run_model(cocob_context *ctx, const char *spec, cocob_loss kind, size_t batch,
+                              float *x, int32_t *labels, uint64_t seed,
+                              const cocob_optimizer_config *cfg, int poison)
 {
     cocob_model *m = NULL;
     cocob_optimizer *opt = NULL;
+    cocob_batch data = kind == COCOB_LOSS_MSE ? (cocob_batch){x, NULL, x, batch}
+                                              : (cocob_batch){x, labels, NULL, batch};
     cocob_status s = cocob_model_create(ctx, 1, SIDE, SIDE, &m);
     if (s == COCOB_OK)
         s = cocob_model_add_spec(m, spec);
+    if (s == COCOB_OK)
+        s = cocob_model_set_loss(m, kind);
     if (s == COCOB_OK)
         s = cocob_model_init(m, seed);
     cocob_tensor *params = m ? cocob_model_params(m) : NULL;
@@ -41,11 +46,11 @@ static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch
     double loss;
     size_t correct;
     for (size_t step = 0; step < STEPS && s == COCOB_OK; step++)
-        s = cocob_model_step(m, opt, x, labels, batch, &loss, NULL);
+        s = cocob_model_step(m, opt, &data, &loss, NULL);
     if (s == COCOB_OK && poison) {
         float kept = x[0];
         x[0] = NAN;
-        s = cocob_model_step(m, opt, x, labels, batch, &loss, NULL);
+        s = cocob_model_step(m, opt, &data, &loss, NULL);
         x[0] = kept;
         if (s == COCOB_ERR_NONFINITE)
             s = COCOB_OK;
@@ -54,7 +59,7 @@ static cocob_status run_model(cocob_context *ctx, const char *spec, size_t batch
                            "verify: a batch holding a NaN trained without complaint");
     }
     if (s == COCOB_OK)
-        s = cocob_model_eval_batch(m, x, labels, batch, &loss, &correct);
+        s = cocob_model_eval_batch(m, &data, &loss, &correct);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(m);
     return s;
@@ -105,7 +110,11 @@ cocob_status cocob_verify_run(cocob_context *ctx)
         labels[i] = (int32_t)(i * 7 % CLASSES);
     for (size_t k = 0; k < sizeof specs / sizeof *specs && s == COCOB_OK; k++)
         for (size_t j = 0; j < sizeof batches / sizeof *batches && s == COCOB_OK; j++)
-            s = run_model(ctx, specs[k], batches[j], x, labels, 11 + k, NULL, k == 0 && j == 1);
+            s = run_model(ctx, specs[k], COCOB_LOSS_XENT, batches[j], x, labels, 11 + k, NULL,
+                          k == 0 && j == 1);
+    /* The regression loss, on the first model. */
+    for (size_t j = 0; j < sizeof batches / sizeof *batches && s == COCOB_OK; j++)
+        s = run_model(ctx, specs[0], COCOB_LOSS_MSE, batches[j], x, NULL, 5, NULL, 0);
     /* Each baseline's step, on the first model; SGD with Nesterov's
      * momentum, its longest path. */
     for (int kind = 1; kind < COCOB_OPTIMIZER_KIND_COUNT && s == COCOB_OK; kind++) {
@@ -116,7 +125,7 @@ cocob_status cocob_verify_run(cocob_context *ctx)
             cfg.momentum = 0.9;
             cfg.nesterov = 1;
         }
-        s = run_model(ctx, specs[0], batches[1], x, labels, 7, &cfg, 0);
+        s = run_model(ctx, specs[0], COCOB_LOSS_XENT, batches[1], x, labels, 7, &cfg, 0);
     }
     if (s == COCOB_OK)
         s = run_triad(ctx);

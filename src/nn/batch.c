@@ -35,8 +35,8 @@ static cocob_status check_count(cocob_model *m, const char *who, size_t count)
     return COCOB_OK;
 }
 
-/* The batch's arrays for a classifier: x and labels there, targets not,
- * each label a class. */
+/* The batch's arrays: x, and what the model's loss takes, labels (each a
+ * class) for softmax cross-entropy or targets for MSE, not the other. */
 static cocob_status check_batch(cocob_model *m, const char *who, const char *name,
                                 const cocob_batch *b)
 {
@@ -46,23 +46,39 @@ static cocob_status check_batch(cocob_model *m, const char *who, const char *nam
         return s;
     if (!b->x)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: %s->x is NULL", who, name);
-    if (b->targets)
+    int xent = cocob_model_loss(m) == COCOB_LOSS_XENT;
+    const char *loss = xent ? "softmax cross-entropy" : "mean squared error";
+    if (xent ? b->targets != NULL : b->labels != NULL)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                          "%s: %s->targets is set, but this model's loss (softmax "
-                          "cross-entropy) takes class labels, in %s->labels",
-                          who, name, name);
-    if (!b->labels)
+                          "%s: %s->%s is set, but this model's loss (%s) takes %s, in %s->%s",
+                          who, name, xent ? "targets" : "labels", loss,
+                          xent ? "class labels" : "float targets", name,
+                          xent ? "labels" : "targets");
+    if (xent ? !b->labels : !b->targets)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                          "%s: %s->labels is NULL; this model's loss (softmax "
-                          "cross-entropy) takes a class label per example",
-                          who, name);
+                          "%s: %s->%s is NULL; this model's loss (%s) takes %s per example", who,
+                          name, xent ? "labels" : "targets", loss,
+                          xent ? "a class label" : "cocob_model_outputs(m) float targets");
     size_t classes = cocob_model_outputs(m);
-    for (size_t i = 0; i < b->count; i++)
+    for (size_t i = 0; xent && i < b->count; i++)
         if (b->labels[i] < 0 || (size_t)b->labels[i] >= classes)
             return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                               "%s: %s->labels[%zu] is %d; the model has %zu outputs, so a "
                               "label is from 0 to %zu",
                               who, name, i, (int)b->labels[i], classes, classes - 1);
+    return COCOB_OK;
+}
+
+/* n values, example at a time, each finite, else an error naming the
+ * value, its example and its place there. */
+static cocob_status check_values(cocob_model *m, const char *who, const char *name,
+                                 const float *v, size_t n, size_t example)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return cocob_fail(&m->ctx->err, COCOB_ERR_NONFINITE,
+                              "%s: %s[%zu] (example %zu, value %zu of its %zu) is %g", who, name,
+                              i, i / example, i % example, example, (double)v[i]);
     return COCOB_OK;
 }
 
@@ -72,12 +88,7 @@ static cocob_status check_finite(cocob_model *m, const char *who, const char *na
                                  const float *x, size_t count)
 {
     size_t example = cocob_shape_size(m->input);
-    for (size_t i = 0; i < count * example; i++)
-        if (!isfinite(x[i]))
-            return cocob_fail(&m->ctx->err, COCOB_ERR_NONFINITE,
-                              "%s: %s[%zu] (example %zu, value %zu of its %zu) is %g", who, name,
-                              i, i / example, i % example, example, (double)x[i]);
-    return COCOB_OK;
+    return check_values(m, who, name, x, count * example, example);
 }
 
 static size_t infer_batch(const cocob_model *m, size_t count)
@@ -117,7 +128,7 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt,
     s = check_batch(m, who, "batch", batch);
     if (s != COCOB_OK)
         return s;
-    return cocob_model_step(m, opt, batch->x, batch->labels, batch->count, loss, NULL);
+    return cocob_model_step(m, opt, batch, loss, NULL);
 }
 
 /* Softmax of each row in place, as the loss takes it (ref/softmax_xent.c):
@@ -154,6 +165,12 @@ cocob_status cocob_model_predict(cocob_model *m, const float *x, size_t count, c
                           "COCOB_OUTPUT_PROBABILITIES",
                           who, (int)what);
     cocob_status s = check_model(m, who);
+    if (s == COCOB_OK && what == COCOB_OUTPUT_PROBABILITIES &&
+        cocob_model_loss(m) != COCOB_LOSS_XENT)
+        s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                       "%s: probabilities are a classifier's; this model's loss is %s, and its "
+                       "outputs are the predictions themselves (COCOB_OUTPUT_LOGITS)",
+                       who, cocob_loss_name(cocob_model_loss(m)));
     if (s == COCOB_OK)
         s = check_count(m, who, count);
     if (s == COCOB_OK)
@@ -182,14 +199,11 @@ cocob_status cocob_model_evaluate(cocob_model *m, const cocob_batch *data, cocob
         s = check_batch(m, who, "data", data);
     if (s == COCOB_OK)
         s = check_finite(m, who, "data->x", data->x, data->count);
-    double sum = 0;
-    size_t correct = 0;
-    if (s == COCOB_OK)
-        s = cocob_model_eval_arrays(m, data->x, data->labels, data->count,
-                                    infer_batch(m, data->count), &sum, &correct);
+    /* Targets too: a NaN target would make the loss NaN, unremarked. */
+    if (s == COCOB_OK && data->targets)
+        s = check_values(m, who, "data->targets", data->targets,
+                         data->count * cocob_model_outputs(m), cocob_model_outputs(m));
     if (s != COCOB_OK)
         return s;
-    *out = (cocob_evaluation){sum / (double)data->count, (double)correct / (double)data->count,
-                              NAN, NAN};
-    return COCOB_OK;
+    return cocob_model_eval(m, data, infer_batch(m, data->count), out);
 }

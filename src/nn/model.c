@@ -73,6 +73,37 @@ cocob_status cocob_model_create(cocob_context *ctx, size_t channels, size_t heig
     return COCOB_OK;
 }
 
+const char *cocob_loss_name(cocob_loss loss)
+{
+    switch (loss) {
+    case COCOB_LOSS_XENT: return "xent";
+    case COCOB_LOSS_MSE: return "mse";
+    }
+    return NULL;
+}
+
+cocob_status cocob_model_set_loss(cocob_model *m, cocob_loss loss)
+{
+    if (!m)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    if (!cocob_loss_name(loss))
+        return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "model: unknown loss %d (COCOB_LOSS_XENT or COCOB_LOSS_MSE)",
+                          (int)loss);
+    /* The plan made by cocob_model_init has chosen its loss ops. */
+    if (m->param_arena)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "model: the loss (%s) must be chosen before cocob_model_init",
+                          cocob_loss_name(loss));
+    m->loss_kind = loss;
+    return COCOB_OK;
+}
+
+cocob_loss cocob_model_loss(const cocob_model *m)
+{
+    return m ? m->loss_kind : COCOB_LOSS_XENT;
+}
+
 static cocob_shape last_shape(const cocob_model *m)
 {
     return m->count ? m->layers[m->count - 1].out : m->input;
@@ -346,7 +377,7 @@ void cocob_model_destroy(cocob_model *m)
     cocob_backend *b = m->ctx->backend;
     for (size_t i = 0; i < m->count; i++)
         cocob_layer_free(m, i);
-    cocob_buffer *own[] = {m->x, m->labels, m->loss, m->predicted};
+    cocob_buffer *own[] = {m->x, m->labels, m->targets, m->loss, m->predicted};
     for (size_t i = 0; i < sizeof own / sizeof *own; i++)
         if (own[i])
             b->iface->free(b, own[i]);

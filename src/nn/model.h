@@ -34,13 +34,15 @@ struct cocob_model {
     cocob_shape input;
     model_layer *layers;
     size_t count;
+    cocob_loss loss_kind;      /* COCOB_LOSS_XENT unless set before cocob_model_init */
     cocob_plan plan;           /* made by cocob_model_init */
     size_t params;             /* floats in the arena */
     cocob_tensor *param_arena; /* NULL until cocob_model_init */
     cocob_tensor *grad_arena;
     size_t capacity;         /* the batch the buffers were made for; 0: none yet */
     cocob_buffer *x;         /* the input batch */
-    cocob_buffer *labels;    /* int32 */
+    cocob_buffer *labels;    /* int32, for COCOB_LOSS_XENT */
+    cocob_buffer *targets;   /* batch x outputs floats, for COCOB_LOSS_MSE */
     cocob_buffer *loss;      /* per example */
     cocob_buffer *predicted; /* int32, argmax of the output */
     float *host;             /* capacity floats on the host: the losses, the predictions */
@@ -54,29 +56,31 @@ typedef struct cocob_step_timing {
     double data, forward, backward, update;
 } cocob_step_timing;
 
-/* One training step on a batch already on the host: upload, forward,
- * softmax cross-entropy, backward, optimizer step. *loss gets the batch's
- * mean loss. timing may be NULL. A NaN or infinite loss or gradient fails
- * with COCOB_ERR_NONFINITE, naming the first layer where it shows, before
- * any weight moves. */
-cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const float *x,
-                              const int32_t *labels, size_t n, double *loss,
-                              cocob_step_timing *timing);
+/* One training step on a batch already on the host: upload, forward, the
+ * loss, backward, optimizer step. *loss gets the batch's mean loss. timing
+ * may be NULL. A batch that does not hold what the model's loss takes
+ * (labels for xent, targets for mse) is an error naming both. A NaN or
+ * infinite loss or gradient fails with COCOB_ERR_NONFINITE, naming the
+ * first layer where it shows, before any weight moves. */
+cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_batch *batch,
+                              double *loss, cocob_step_timing *timing);
 
 /* The forward pass in inference mode (no dropout); sums the batch's loss
- * and counts its correct predictions. */
-cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_t *labels,
-                                    size_t n, double *loss, size_t *correct);
+ * and, for labels, counts its correct predictions (0 for targets). */
+cocob_status cocob_model_eval_batch(cocob_model *m, const cocob_batch *batch, double *loss,
+                                    size_t *correct);
+
+/* m on all of data, batch examples at a time, without dropout: the mean
+ * loss, and the accuracy of a classifier (xent) or RMSE and R^2 over every
+ * output of a regression (mse), the figures that do not apply NaN. The one
+ * path of cocob_evaluate and cocob_model_evaluate. */
+cocob_status cocob_model_eval(cocob_model *m, const cocob_batch *data, size_t batch,
+                              cocob_evaluation *out);
 
 /* The forward pass in inference mode (no dropout) on n inputs, the logits
  * downloaded into logits, n x outputs floats. */
 cocob_status cocob_model_logits(cocob_model *m, const float *x, size_t n, float *logits);
 
-/* cocob_model_eval_batch over count examples in batches of batch (> 0):
- * the summed loss and the correct predictions of all of them. The one path
- * of cocob_evaluate and cocob_model_evaluate. */
-cocob_status cocob_model_eval_arrays(cocob_model *m, const float *x, const int32_t *labels,
-                                     size_t count, size_t batch, double *loss, size_t *correct);
 
 /* ---- layers.c: each plan step's forward and backward on the backend ---- */
 

@@ -3,6 +3,7 @@
 
 #include "nn/model.h"
 #include "nn/plan.h"
+#include "ops/ops.h"
 
 static int is_activation(cocob_layer_kind k)
 {
@@ -16,6 +17,14 @@ static cocob_activation activation_of(cocob_layer_kind k)
                                       : COCOB_ACT_RELU;
 }
 
+/* The loss's pair of ops, chosen here and nowhere else, indexed by
+ * cocob_loss. */
+static const plan_loss losses[] = {
+    [COCOB_LOSS_XENT] = {"softmax cross-entropy", 1, cocob_op_softmax_xent,
+                         cocob_op_softmax_xent_grad},
+    [COCOB_LOSS_MSE] = {"mean squared error", 0, cocob_op_mse, cocob_op_mse_grad},
+};
+
 /* Fusion is decided here, and nowhere else:
  *
  * - An activation straight after a dense or convolution layer is applied
@@ -23,13 +32,13 @@ static cocob_activation activation_of(cocob_layer_kind k)
  *   activation layer gets no step of its own, and the layer's step, walking
  *   back, takes the activation's gradient first.
  *
- * - The loss and its gradient: the ops make softmax cross-entropy's loss
- *   and its gradient with respect to the logits in one kernel
- *   (softmax_xent), one pass over each row, so the loss step writes the
- *   gradient too, into the logits' layer's dy. The backward walk's first
- *   step, the loss gradient, then finds its work done; there is no op that
- *   would make it alone, and running the pair twice would cost a pass for
- *   the same numbers. */
+ * - The loss is not fused with its gradient. The loss step, after the
+ *   forward walk, writes each example's loss alone, and the backward walk
+ *   begins with the loss-gradient step, its own op, which takes the row's
+ *   maximum and sum of exponentials again. An evaluation then runs no
+ *   gradient at all, and a loss is one op to add, with a twin for its
+ *   gradient; the second pass over rows x classes logits is a few
+ *   microseconds beside the layers' GEMMs. */
 cocob_status cocob_plan_build(cocob_model *m)
 {
     plan_step *steps = malloc(m->count * sizeof *steps);
@@ -51,14 +60,14 @@ cocob_status cocob_plan_build(cocob_model *m)
         steps[count++] = st;
         in = st.out;
     }
-    m->plan = (cocob_plan){steps, count, in};
+    m->plan = (cocob_plan){&losses[m->loss_kind], steps, count, in};
     return COCOB_OK;
 }
 
 void cocob_plan_free(cocob_plan *p)
 {
     free(p->steps);
-    *p = (cocob_plan){NULL, 0, 0};
+    *p = (cocob_plan){NULL, NULL, 0, 0};
 }
 
 size_t cocob_plan_output(const cocob_plan *p, size_t i)

@@ -26,7 +26,20 @@ typedef struct plan_step {
     cocob_activation act;
 } plan_step;
 
+/* The loss step's op and the loss-gradient step's, which take the logits,
+ * the truth (labels or targets), the loss per row or the logits' gradient,
+ * rows and outputs, as cocob_op_softmax_xent and cocob_op_mse do. */
+typedef cocob_status (*plan_loss_op)(cocob_backend *b, cocob_span logits, cocob_span truth,
+                                     cocob_span out, size_t rows, size_t outputs);
+
+typedef struct plan_loss {
+    const char *title; /* in messages: "softmax cross-entropy" */
+    int labels;        /* its truth: int32 labels, or else float targets */
+    plan_loss_op loss, grad;
+} plan_loss;
+
 typedef struct cocob_plan {
+    const plan_loss *loss;
     plan_step *steps; /* in forward order */
     size_t count;
     size_t logits; /* the layer whose y holds the logits and whose dy their gradient */

@@ -15,7 +15,7 @@ static void free_batch_buffers(cocob_model *m)
     cocob_backend *b = m->ctx->backend;
     for (size_t i = 0; i < m->count; i++)
         cocob_layer_free(m, i);
-    cocob_buffer **own[] = {&m->x, &m->labels, &m->loss, &m->predicted};
+    cocob_buffer **own[] = {&m->x, &m->labels, &m->targets, &m->loss, &m->predicted};
     for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
         if (*own[k])
             b->iface->free(b, *own[k]);
@@ -40,12 +40,13 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
                           (size_t)COCOB_BATCH_MAX);
     if (n <= m->capacity)
         return COCOB_OK;
-    size_t xbytes;
-    if (!size_mul3(n, cocob_shape_size(m->input), sizeof(float), &xbytes))
+    size_t xbytes, tbytes;
+    if (!size_mul3(n, cocob_shape_size(m->input), sizeof(float), &xbytes) ||
+        !size_mul3(n, cocob_model_outputs(m), sizeof(float), &tbytes))
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
-                          "model: a batch of %zu inputs of %zu floats is more bytes than "
-                          "memory can address",
-                          n, cocob_shape_size(m->input));
+                          "model: a batch of %zu inputs of %zu floats, or of %zu outputs, is "
+                          "more bytes than memory can address",
+                          n, cocob_shape_size(m->input), cocob_model_outputs(m));
     cocob_backend *b = m->ctx->backend;
     free_batch_buffers(m);
     /* One more float than the losses: the step's guard flag, downloaded with them. */
@@ -60,6 +61,8 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     cocob_buffer **own[] = {&m->labels, &m->predicted};
     for (size_t k = 0; k < sizeof own / sizeof *own && s == COCOB_OK; k++)
         s = b->iface->alloc(b, n * sizeof(float), own[k]);
+    if (s == COCOB_OK && !m->plan.loss->labels)
+        s = b->iface->alloc(b, tbytes, &m->targets);
     for (size_t k = 0; k < m->plan.count && s == COCOB_OK; k++)
         s = cocob_layer_alloc(m, &m->plan.steps[k], n);
     if (s != COCOB_OK) {
@@ -73,34 +76,76 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     return COCOB_OK;
 }
 
-static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *labels, size_t n)
+/* What the batch holds, for messages. */
+static const char *batch_kind(const cocob_batch *batch)
+{
+    return batch->labels ? (batch->targets ? "both labels and targets" : "labels")
+                         : (batch->targets ? "targets" : "neither labels nor targets");
+}
+
+/* Checks the batch against the model, then makes the buffers for its size. */
+static cocob_status take_batch(cocob_model *m, const cocob_batch *batch)
+{
+    cocob_error *err = &m->ctx->err;
+    if (!batch || !batch->x)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "model: the batch has no inputs");
+    if (m->plan.loss) {
+        int labels = m->plan.loss->labels;
+        if ((labels ? !batch->labels : !batch->targets) || (batch->labels && batch->targets))
+            return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                              "model: the batch holds %s, but the model's loss, %s (%s), "
+                              "takes %s alone",
+                              batch_kind(batch), cocob_loss_name(m->loss_kind),
+                              m->plan.loss->title, labels ? "int32 labels" : "float targets");
+    }
+    return ensure_capacity(m, batch->count);
+}
+
+static cocob_status upload_batch(cocob_model *m, const cocob_batch *batch)
 {
     cocob_backend *b = m->ctx->backend;
-    size_t classes = cocob_model_outputs(m);
-    for (size_t i = 0; i < n; i++)
-        if (labels[i] < 0 || (size_t)labels[i] >= classes)
+    size_t n = batch->count, outputs = cocob_model_outputs(m);
+    for (size_t i = 0; batch->labels && i < n; i++)
+        if (batch->labels[i] < 0 || (size_t)batch->labels[i] >= outputs)
             return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                               "example %zu of the batch has label %d, but the model has %zu "
                               "outputs",
-                              i, (int)labels[i], classes);
-    cocob_status s = cocob_op_upload(b, m->x, 0, x,
+                              i, (int)batch->labels[i], outputs);
+    cocob_status s = cocob_op_upload(b, m->x, 0, batch->x,
                                      n * cocob_shape_size(m->input) * sizeof(float));
-    if (s == COCOB_OK)
-        s = cocob_op_upload(b, m->labels, 0, labels, n * sizeof(int32_t));
+    if (s == COCOB_OK && batch->labels)
+        s = cocob_op_upload(b, m->labels, 0, batch->labels, n * sizeof(int32_t));
+    /* The targets go up as they are: a NaN among them makes its example's
+     * loss NaN, which the step's guard stops like any other. */
+    if (s == COCOB_OK && batch->targets)
+        s = cocob_op_upload(b, m->targets, 0, batch->targets, n * outputs * sizeof(float));
     return s;
 }
 
-/* The loss step: softmax cross-entropy, per example, of the logits. The
- * plan fuses the loss-gradient step into it (see plan.c): the same op
- * writes the logits' gradient. */
+/* The labels or the targets, whichever the loss takes. */
+static cocob_span truth(const cocob_model *m)
+{
+    return (cocob_span){m->plan.loss->labels ? m->labels : m->targets, 0};
+}
+
+/* The loss step: the plan's loss, per example, of the outputs. */
 static cocob_status loss_step(cocob_model *m, size_t n)
 {
     cocob_backend *b = m->ctx->backend;
-    cocob_buffer *logits = m->layers[m->plan.logits].y, *dlogits = m->layers[m->plan.logits].dy;
-    snprintf(b->where, sizeof b->where, "the loss (softmax cross-entropy)");
-    return cocob_op_softmax_xent(b, (cocob_span){logits, 0}, (cocob_span){m->labels, 0},
-                                 (cocob_span){m->loss, 0}, (cocob_span){dlogits, 0}, n,
-                                 cocob_model_outputs(m));
+    snprintf(b->where, sizeof b->where, "the loss (%s)", m->plan.loss->title);
+    return m->plan.loss->loss(b, (cocob_span){m->layers[m->plan.logits].y, 0}, truth(m),
+                              (cocob_span){m->loss, 0}, n, cocob_model_outputs(m));
+}
+
+/* The loss-gradient step: the mean loss's gradient with respect to the
+ * outputs, into the last layer's dy, where the backward walk starts. */
+static cocob_status loss_grad_step(cocob_model *m, size_t n)
+{
+    cocob_backend *b = m->ctx->backend;
+    const model_layer *l = &m->layers[m->plan.logits];
+    snprintf(b->where, sizeof b->where, "the loss's gradient (%s)", m->plan.loss->title);
+    return m->plan.loss->grad(b, (cocob_span){l->y, 0}, truth(m), (cocob_span){l->dy, 0}, n,
+                              cocob_model_outputs(m));
 }
 
 static cocob_status forward_layers(cocob_model *m, size_t n, int training)
@@ -120,11 +165,10 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
     return s;
 }
 
-/* The loss-gradient step, which the loss step fused with it has done
- * already, then the plan walked in reverse. */
+/* The loss-gradient step, then the plan walked in reverse. */
 static cocob_status backward(cocob_model *m, size_t n)
 {
-    cocob_status s = COCOB_OK;
+    cocob_status s = loss_grad_step(m, n);
     for (size_t k = m->plan.count; k-- > 0 && s == COCOB_OK;)
         s = cocob_layer_backward(m, &m->plan.steps[k], n);
     return s;
@@ -167,6 +211,16 @@ static cocob_status nonfinite_loss(cocob_model *m, size_t n, double sum)
                           "the loss is %g: the input batch itself "
                           "holds %zu NaN or infinite value(s); no weight was changed",
                           sum, bad);
+    if (m->targets) {
+        s = bad_count(m, m->targets, 0, n * cocob_model_outputs(m), &bad);
+        if (s != COCOB_OK)
+            return s;
+        if (bad)
+            return cocob_fail(err, COCOB_ERR_NONFINITE,
+                              "the loss is %g: the batch's targets hold %zu NaN or infinite "
+                              "value(s); no weight was changed",
+                              sum, bad);
+    }
     for (size_t i = 0; i < m->count; i++) {
         const model_layer *l = &m->layers[i];
         cocob_buffer *y = m->layers[cocob_plan_output(&m->plan, i)].y;
@@ -233,14 +287,14 @@ static cocob_status lap(cocob_model *m, cocob_step_timing *timing, double *slot,
     return s;
 }
 
-cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const float *x,
-                              const int32_t *labels, size_t n, double *loss,
-                              cocob_step_timing *timing)
+cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_batch *batch,
+                              double *loss, cocob_step_timing *timing)
 {
     double mark = cocob_now();
-    cocob_status s = ensure_capacity(m, n);
+    cocob_status s = take_batch(m, batch);
+    size_t n = s == COCOB_OK ? batch->count : 0;
     if (s == COCOB_OK)
-        s = upload_batch(m, x, labels, n);
+        s = upload_batch(m, batch);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->data : NULL, &mark);
     if (s == COCOB_OK)
@@ -272,7 +326,7 @@ cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const float 
     /* The update's time includes the read that ends the step. */
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->update : NULL, &mark);
-    *loss = sum / (double)n;
+    *loss = n ? sum / (double)n : 0;
     if (s != COCOB_OK || !flagged)
         return s;
     /* Skipped on the device; off the fast path, find what went wrong. */
@@ -280,27 +334,30 @@ cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const float 
     return isfinite(sum) ? nonfinite_grad(m) : nonfinite_loss(m, n, sum);
 }
 
-cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_t *labels,
-                                    size_t n, double *loss, size_t *correct)
+cocob_status cocob_model_eval_batch(cocob_model *m, const cocob_batch *batch, double *loss,
+                                    size_t *correct)
 {
-    cocob_status s = ensure_capacity(m, n);
+    *loss = 0;
+    *correct = 0;
+    cocob_status s = take_batch(m, batch);
     if (s == COCOB_OK)
-        s = upload_batch(m, x, labels, n);
+        s = upload_batch(m, batch);
+    size_t n = s == COCOB_OK ? batch->count : 0;
     if (s == COCOB_OK)
         s = forward(m, n, 0);
-    cocob_backend *b = m->ctx->backend;
-    snprintf(b->where, sizeof b->where, "the predictions (argmax)");
-    if (s == COCOB_OK)
+    if (s == COCOB_OK && batch->labels) {
+        cocob_backend *b = m->ctx->backend;
+        snprintf(b->where, sizeof b->where, "the predictions (argmax)");
         s = cocob_op_argmax(b, (cocob_span){m->layers[m->plan.logits].y, 0},
                             (cocob_span){m->predicted, 0}, n, cocob_model_outputs(m));
-    /* int32 predictions in the float scratch: both are 4 bytes. */
-    int32_t predicted;
-    if (s == COCOB_OK)
-        s = cocob_op_download(b, m->predicted, 0, m->host, n * sizeof(int32_t));
-    *correct = 0;
-    for (size_t i = 0; i < n && s == COCOB_OK; i++) {
-        memcpy(&predicted, &m->host[i], sizeof predicted);
-        *correct += predicted == labels[i];
+        /* int32 predictions in the float scratch: both are 4 bytes. */
+        int32_t predicted;
+        if (s == COCOB_OK)
+            s = cocob_op_download(b, m->predicted, 0, m->host, n * sizeof(int32_t));
+        for (size_t i = 0; i < n && s == COCOB_OK; i++) {
+            memcpy(&predicted, &m->host[i], sizeof predicted);
+            *correct += predicted == batch->labels[i];
+        }
     }
     if (s == COCOB_OK)
         s = loss_sum(m, n, loss, NULL);
@@ -318,22 +375,5 @@ cocob_status cocob_model_logits(cocob_model *m, const float *x, size_t n, float 
     if (s == COCOB_OK)
         s = cocob_op_download(b, m->layers[m->plan.logits].y, 0, logits,
                               n * cocob_model_outputs(m) * sizeof(float));
-    return s;
-}
-
-cocob_status cocob_model_eval_arrays(cocob_model *m, const float *x, const int32_t *labels,
-                                     size_t count, size_t batch, double *loss, size_t *correct)
-{
-    size_t example = cocob_shape_size(m->input);
-    cocob_status s = COCOB_OK;
-    *loss = 0;
-    *correct = 0;
-    for (size_t start = 0; s == COCOB_OK && start < count; start += batch) {
-        size_t n = count - start < batch ? count - start : batch, right;
-        double part;
-        s = cocob_model_eval_batch(m, x + start * example, labels + start, n, &part, &right);
-        *loss += part;
-        *correct += right;
-    }
     return s;
 }

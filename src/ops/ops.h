@@ -54,8 +54,13 @@ cocob_status cocob_op_activation(cocob_backend *b, cocob_activation f, cocob_spa
 cocob_status cocob_op_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
                                       cocob_span dy, cocob_span dx, size_t n);
 cocob_status cocob_op_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
-                                   cocob_span loss, cocob_span dlogits, size_t rows,
-                                   size_t classes);
+                                   cocob_span loss, size_t rows, size_t classes);
+cocob_status cocob_op_softmax_xent_grad(cocob_backend *b, cocob_span logits, cocob_span labels,
+                                        cocob_span dlogits, size_t rows, size_t classes);
+cocob_status cocob_op_mse(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span loss,
+                          size_t rows, size_t cols);
+cocob_status cocob_op_mse_grad(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span dx,
+                               size_t rows, size_t cols);
 cocob_status cocob_op_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
                              size_t cols);
 /* y may be x. */

@@ -4,7 +4,7 @@
  *
  * Layout: the magic "COCOBMDL" and the sections of base/sections.h:
  *   MODL  the model, as train/model_record.h records it (as checkpoints do)
- *   LOSS  the loss, u32: 0 softmax cross-entropy
+ *   LOSS  the loss, u32: a cocob_loss (0 softmax cross-entropy, 1 mean squared error)
  *   PARM  the parameters, f32
  * A load checks everything, CRCs first, before it builds anything, and
  * frees what it built when a later part fails. */
@@ -19,7 +19,7 @@
 #include "train/model_record.h"
 
 #define MODEL_MAGIC "COCOBMDL"
-enum { MODEL_VERSION = 1, MODEL_SECTIONS = 3, MODEL_PARM = 2, LOSS_XENT = 0 };
+enum { MODEL_VERSION = 1, MODEL_SECTIONS = 3, MODEL_PARM = 2 };
 
 static const char model_tags[MODEL_SECTIONS][5] = {"MODL", "LOSS", "PARM"};
 
@@ -39,7 +39,7 @@ cocob_status cocob_model_save(const cocob_model *m, const char *path)
                           "model file %s: out of host memory for %zu floats", path, m->params);
     cocob_bytes part[MODEL_SECTIONS] = {{0}};
     cocob_model_record(&part[0], m);
-    cocob_bytes_u32(&part[1], LOSS_XENT);
+    cocob_bytes_u32(&part[1], (uint32_t)cocob_model_loss(m));
     cocob_status s = cocob_op_download(m->ctx->backend, m->param_arena->buf, 0, host,
                                        m->params * sizeof *host);
     if (s == COCOB_OK) {
@@ -147,9 +147,9 @@ static cocob_status build(const cocob_sections *r, cocob_context *ctx,
     return COCOB_OK;
 }
 
-/* The loss a saved model names; a checkpoint has none, and is softmax
- * cross-entropy's. */
-static cocob_status check_loss(const cocob_sections *r)
+/* The loss a saved model names, set on m before its init; a checkpoint
+ * records none, and loads as softmax cross-entropy's. */
+static cocob_status take_loss(const cocob_sections *r, cocob_model *m)
 {
     if (r->tags != model_tags)
         return COCOB_OK;
@@ -157,11 +157,14 @@ static cocob_status check_loss(const cocob_sections *r)
     cocob_status s = cocob_sections_check_len(r, 1, 4, "the loss");
     if (s == COCOB_OK)
         s = cocob_sections_take(r, 1, &loss);
-    if (s == COCOB_OK && cocob_le_get_u32(loss) != LOSS_XENT)
+    uint32_t kind = s == COCOB_OK ? cocob_le_get_u32(loss) : 0;
+    if (s == COCOB_OK && kind > (uint32_t)COCOB_LOSS_MSE)
         s = cocob_fail(r->err, COCOB_ERR_IO,
                        "%s %s: its loss is of kind %lu, which this build does not know (0 is "
-                       "softmax cross-entropy)",
-                       r->what, r->path, (unsigned long)cocob_le_get_u32(loss));
+                       "softmax cross-entropy, 1 mean squared error)",
+                       r->what, r->path, (unsigned long)kind);
+    if (s == COCOB_OK)
+        s = cocob_model_set_loss(m, (cocob_loss)kind);
     free(loss);
     return s;
 }
@@ -216,7 +219,7 @@ cocob_status cocob_model_load(cocob_context *ctx, const char *path, cocob_model 
     if (s == COCOB_OK)
         s = build(&r, ctx, record, &m);
     if (s == COCOB_OK)
-        s = check_loss(&r);
+        s = take_loss(&r, m);
     if (s == COCOB_OK)
         s = cocob_sections_check_len(&r, parm, m->params * 4, "its model's parameters");
     if (s == COCOB_OK)

@@ -24,29 +24,35 @@ static cocob_status check_fit(cocob_model *m, const cocob_dataset *d, const char
     cocob_error *err = &m->ctx->err;
     if (!d)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "no %s data", what);
-    if (!d->labels)
-        return cocob_fail(err, COCOB_ERR_UNSUPPORTED,
-                          "the %s data has float targets (regression), but this build "
-                          "trains with softmax cross-entropy alone, which needs class labels",
-                          what);
     cocob_shape in = m->input;
     if (d->channels != in.c || d->height != in.h || d->width != in.w)
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "the %s data holds %zux%zux%zu images, but the "
                           "model takes %zux%zux%zu",
                           what, d->channels, d->height, d->width, in.c, in.h, in.w);
-    if (d->classes != cocob_model_outputs(m))
+    /* Labels are for softmax cross-entropy, float targets for MSE. */
+    cocob_loss loss = cocob_model_loss(m);
+    if ((loss == COCOB_LOSS_XENT) != (d->labels != NULL))
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "the %s data holds %s, but the model's loss is %s, which takes %s",
+                          what, d->labels ? "class labels" : "float targets (regression)",
+                          cocob_loss_name(loss),
+                          loss == COCOB_LOSS_XENT ? "class labels" : "float targets");
+    size_t has = d->labels ? d->classes : d->outputs;
+    if (has != cocob_model_outputs(m))
         return cocob_fail(err, COCOB_ERR_SHAPE,
-                          "the %s data has %zu classes, but the model "
+                          "the %s data has %zu %s, but the model "
                           "ends in %zu outputs",
-                          what, d->classes, cocob_model_outputs(m));
+                          what, has, d->labels ? "classes" : "targets per example",
+                          cocob_model_outputs(m));
     return COCOB_OK;
 }
 
-/* The examples and labels of one batch, gathered on the host. */
+/* The examples and labels (or targets) of one batch, gathered on the host. */
 typedef struct batch_buffers {
     float *x;
-    int32_t *y;
+    int32_t *y; /* for a labelled set */
+    float *t;   /* for a set with targets */
     uint32_t *order;
 } batch_buffers;
 
@@ -55,18 +61,20 @@ typedef struct batch_buffers {
 static cocob_status batch_alloc(cocob_model *m, const cocob_dataset *d, size_t batch,
                                 batch_buffers *bb)
 {
-    size_t n = batch < d->count ? batch : d->count, example, xbytes, ybytes, obytes;
+    size_t n = batch < d->count ? batch : d->count, example, xbytes, ybytes, tbytes, obytes;
     if (!size_mul3(d->channels, d->height, d->width, &example) ||
         !size_mul3(n, example, sizeof *bb->x, &xbytes) || !size_mul(n, sizeof *bb->y, &ybytes) ||
+        !size_mul3(n, d->targets ? d->outputs : 0, sizeof *bb->t, &tbytes) ||
         !size_mul(d->count, sizeof *bb->order, &obytes))
         return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
                           "a batch of %zu examples of %zux%zux%zu is larger than memory can "
                           "address",
                           n, d->channels, d->height, d->width);
     bb->x = malloc(xbytes);
-    bb->y = malloc(ybytes);
+    bb->y = d->labels ? malloc(ybytes) : NULL;
+    bb->t = d->targets ? malloc(tbytes) : NULL;
     bb->order = malloc(obytes);
-    if (!bb->x || !bb->y || !bb->order)
+    if (!bb->x || (d->labels && !bb->y) || (d->targets && !bb->t) || !bb->order)
         return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
                           "out of host memory for a batch of %zu examples (%zu bytes)", n,
                           xbytes);
@@ -87,7 +95,16 @@ static void batch_free(batch_buffers *bb)
 {
     free(bb->x);
     free(bb->y);
+    free(bb->t);
     free(bb->order);
+}
+
+/* The examples as stored, in order: the set itself is the batch. */
+static cocob_status evaluate(cocob_model *m, const cocob_dataset *d, size_t batch,
+                             cocob_evaluation *e)
+{
+    cocob_batch all = {d->images, d->labels, d->targets, d->count};
+    return cocob_model_eval(m, &all, batch, e);
 }
 
 cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch, double *loss,
@@ -104,11 +121,10 @@ cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch
     if (d->count == 0)
         return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "evaluate: the data set must not be empty");
-    double sum;
-    size_t correct;
-    s = cocob_model_eval_arrays(m, d->images, d->labels, d->count, batch, &sum, &correct);
-    *loss = sum / (double)d->count;
-    *accuracy = (double)correct / (double)d->count;
+    cocob_evaluation e;
+    s = evaluate(m, d, batch, &e);
+    *loss = e.loss;
+    *accuracy = e.accuracy;
     return s;
 }
 
@@ -194,13 +210,15 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             size_t first = k * o->batch;
             size_t n = train->count - first < o->batch ? train->count - first : o->batch;
             cocob_dataset_gather(train, bb.order, first, n, bb.x, bb.y);
+            if (bb.t)
+                cocob_dataset_gather_targets(train, bb.order, first, n, bb.t);
             double loss;
             int watch = o->on_monitor && (o->monitor_every ? (step + 1) % o->monitor_every == 0
                                                            : k + 1 == per_epoch);
             if (watch)
                 s = cocob_monitor_mark(&mo, m);
             if (s == COCOB_OK)
-                s = cocob_model_step(m, opt, bb.x, bb.y, n, &loss, NULL);
+                s = cocob_model_step(m, opt, &(cocob_batch){bb.x, bb.y, bb.t, n}, &loss, NULL);
             if (s == COCOB_OK && watch) {
                 s = cocob_monitor_measure(&mo, m, opt);
                 cocob_monitor_report mr = {epoch, k + 1, step + 1, mo.count, mo.rows};
@@ -264,9 +282,9 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             break;
         }
         double seconds = cocob_now() - start;
-        cocob_epoch_report r = {epoch,  o->epochs, step,    seen ? sum / (double)seen : NAN,
-                                -1,     -1,        seconds, (double)seen / seconds,
-                                skipped};
+        cocob_epoch_report r = {
+            epoch, o->epochs, step,    seen ? sum / (double)seen : NAN, -1,     -1,
+            -1,    -1,        seconds, (double)seen / seconds,          skipped};
         /* The trained weights are saved before the evaluation, and the epoch
          * is reported whatever fails after its training, so that a late
          * failure never loses a finished epoch. */
@@ -276,9 +294,15 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
         }
         if (s == COCOB_OK && test) {
-            s = cocob_evaluate(m, test, o->batch, &r.test_loss, &r.test_accuracy);
-            if (s != COCOB_OK) {
-                r.test_loss = r.test_accuracy = -1;
+            cocob_evaluation e;
+            s = evaluate(m, test, o->batch, &e);
+            if (s == COCOB_OK) {
+                /* A figure that does not apply to the model's loss stays -1. */
+                r.test_loss = e.loss;
+                r.test_accuracy = test->labels ? e.accuracy : -1;
+                r.test_rmse = test->labels ? -1 : e.rmse;
+                r.test_r2 = test->labels ? -1 : e.r2;
+            } else {
                 cocob_error_prepend(err, "epoch %zu: during the test evaluation: ", epoch);
             }
         }

@@ -128,7 +128,12 @@ static void on_epoch(const cocob_epoch_report *r, void *user)
      * still the epoch's result. */
     int tested = r->test_loss >= 0;
     printf("epoch %zu/%zu  train loss %.4f  ", r->epoch, r->epochs, r->train_loss);
-    if (tested)
+    /* A regression's figures are its RMSE and R^2; a classifier's, accuracy. */
+    int regression = r->test_rmse >= 0;
+    if (tested && regression)
+        printf("test loss %.4f  test RMSE %.4f  test R2 %.4f  ", r->test_loss, r->test_rmse,
+               r->test_r2);
+    else if (tested)
         printf("test loss %.4f  test accuracy %.2f%%  ", r->test_loss, 100.0 * r->test_accuracy);
     printf("%.1f s (%.0f examples/s)\n", r->seconds, r->examples_per_second);
     if (r->skipped)
@@ -137,7 +142,8 @@ static void on_epoch(const cocob_epoch_report *r, void *user)
     if (p->csv) {
         fprintf(p->csv, "%zu,%zu,%.6f,", r->epoch, r->steps, r->train_loss);
         if (tested)
-            fprintf(p->csv, "%.6f,%.6f,", r->test_loss, r->test_accuracy);
+            fprintf(p->csv, "%.6f,%.6f,", r->test_loss,
+                    regression ? r->test_rmse : r->test_accuracy);
         else
             fputs(",,", p->csv);
         fprintf(p->csv, "%.3f,%.1f", r->seconds, r->examples_per_second);
@@ -197,8 +203,8 @@ static void print_csv(const train_args *a, const cocob_dataset *train, const coc
     size_t c, h, w;
     cocob_dataset_shape(train, &c, &h, &w);
     printf("data     %s: %zu training and %zu test rows (%s) of %zu features; ", a->data,
-           cocob_dataset_count(train), cocob_dataset_count(test),
-           a->test ? a->test : "held out", w);
+           cocob_dataset_count(train), cocob_dataset_count(test), a->test ? a->test : "held out",
+           w);
     if (a->task == COCOB_TASK_REGRESS) {
         printf("target \"%s\", a number\n", a->target);
         return;
@@ -252,9 +258,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
     cocob_model *model = NULL;
     cocob_optimizer *opt = NULL;
     size_t c = 0, h = 0, w = 0;
-    cocob_status s = a.target ? load_csv(ctx, &a, &train, &test)
-                              : cocob_dataset_load_first(ctx, data, COCOB_SPLIT_TRAIN, limit,
-                                                         &train);
+    cocob_status s = a.target
+                         ? load_csv(ctx, &a, &train, &test)
+                         : cocob_dataset_load_first(ctx, data, COCOB_SPLIT_TRAIN, limit, &train);
     if (s == COCOB_OK && !a.target)
         s = cocob_dataset_load(ctx, data, COCOB_SPLIT_TEST, &test);
     p.loaded = cocob_now();
@@ -262,7 +268,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
     if (s == COCOB_OK && !model_spec) {
         /* A small MLP suits tabular data; the mlp preset ends in 10 outputs. */
         size_t k = a.target && a.task == COCOB_TASK_REGRESS ? cocob_dataset_outputs(train)
-                                                              : cocob_dataset_classes(train);
+                                                            : cocob_dataset_classes(train);
         snprintf(tabular, sizeof tabular, "dense:64,relu,dense:%zu", k);
         model_spec = a.target ? tabular : "mlp";
     }
@@ -272,6 +278,8 @@ int cli_train(int argc, char **argv, const cli_common *common)
     }
     if (s == COCOB_OK)
         s = cocob_model_add_spec(model, model_spec);
+    if (s == COCOB_OK)
+        s = cocob_model_set_loss(model, a.loss);
     if (s == COCOB_OK)
         s = cocob_model_init(model, seed);
     cocob_tensor *params = cocob_model_params(model);
@@ -309,8 +317,8 @@ int cli_train(int argc, char **argv, const cli_common *common)
         }
         p.csv = csv;
         if (csv) {
-            fprintf(csv, "epoch,steps,train_loss,test_loss,test_accuracy,seconds,"
-                         "examples_per_second");
+            fprintf(csv, "epoch,steps,train_loss,test_loss,%s,seconds,examples_per_second",
+                    a.loss == COCOB_LOSS_MSE ? "test_rmse" : "test_accuracy");
             if (monitor)
                 cli_monitor_header(csv, model);
             fputc('\n', csv);

@@ -14,7 +14,7 @@ const char train_usage[] =
     "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
     "                               [--monitor] [--monitor-every N] [--save-model FILE]\n"
     "       cocob [--device D] train --data FILE.csv --target COLUMN\n"
-    "                               [--task classify|regress]\n"
+    "                               [--task classify|regress] [--loss xent|mse]\n"
     "                               [--test FILE.csv | --holdout FRACTION] [...]\n"
     "--data DIR reads MNIST-style IDX files or CIFAR-10 batches. With --target\n"
     "it is a CSV file instead: a header row naming the columns, then one example\n"
@@ -48,7 +48,7 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
     memset(a, 0, sizeof *a);
     a->data = "/usr/share/datasets/fashion-mnist";
     a->task = COCOB_TASK_CLASSIFY;
-    const char *task = NULL, *holdout = NULL;
+    const char *task = NULL, *holdout = NULL, *loss = NULL;
     a->epochs = 1;
     a->batch = 100;
     a->seed = 1;
@@ -76,12 +76,12 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
             a->monitor = 1;
             continue;
         }
-        const char *const texts[] = {"--model",   "--data",      "--log",  "--checkpoint",
-                                     "--resume",  "--target",    "--test", "--task",
-                                     "--holdout", "--save-model"};
-        const char **text_of[] = {&a->model_spec, &a->data,      &a->log,  &a->checkpoint,
-                                  &a->resume,     &a->target,    &a->test, &task,
-                                  &holdout,       &a->save_model};
+        const char *const texts[] = {"--model",   "--data",       "--log",  "--checkpoint",
+                                     "--resume",  "--target",     "--test", "--task",
+                                     "--holdout", "--save-model", "--loss"};
+        const char **text_of[] = {&a->model_spec, &a->data,       &a->log,  &a->checkpoint,
+                                  &a->resume,     &a->target,     &a->test, &task,
+                                  &holdout,       &a->save_model, &loss};
         const struct {
             const char *flag;
             size_t *out;
@@ -146,6 +146,16 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
     }
     if (task && strcmp(task, "regress") == 0)
         a->task = COCOB_TASK_REGRESS;
+    /* The loss follows the task unless named: MSE to regress, else
+     * softmax cross-entropy; the library refuses a loss the data does not
+     * fit, naming both. */
+    a->loss = a->task == COCOB_TASK_REGRESS ? COCOB_LOSS_MSE : COCOB_LOSS_XENT;
+    if (loss && strcmp(loss, "xent") != 0 && strcmp(loss, "mse") != 0) {
+        fprintf(err, "cocob train: --loss wants xent or mse, not \"%s\"\n", loss);
+        return 2;
+    }
+    if (loss)
+        a->loss = strcmp(loss, "mse") == 0 ? COCOB_LOSS_MSE : COCOB_LOSS_XENT;
     if (holdout && a->test) {
         fprintf(err, "cocob train: --holdout and --test are two ways to a test set; give one\n");
         return 0;

@@ -17,6 +17,7 @@ typedef struct train_args {
      * a test file or else the fraction held out of the training file. */
     const char *target, *test;
     cocob_task task;
+    cocob_loss loss; /* --loss, else MSE for --task regress and xent otherwise */
     double holdout;
     int help; /* --help: print the usage, run nothing */
     int skip_nonfinite, monitor;

@@ -32,12 +32,13 @@ int cli_verify(int argc, char **argv, const cli_common *common)
     const cocob_verify_row *rows = cocob_verify_rows(ctx, &count);
     printf("errors are relative to each op's magnitude: |reference|, or for a sum the sum of "
            "its terms' sizes\n\n");
-    printf("%-16s %-30s %12s %12s %12s  %s\n", "op", "shape", "max abs err", "max rel err",
+    /* 17: the longest op's name, softmax_xent_grad. */
+    printf("%-17s %-30s %12s %12s %12s  %s\n", "op", "shape", "max abs err", "max rel err",
            "tolerance", "result");
     size_t failed = 0;
     for (size_t i = 0; i < count; i++) {
         const cocob_verify_row *r = &rows[i];
-        printf("%-16s %-30s %12.3g %12.3g %12.3g  %s\n", r->op, r->shape, r->max_abs_err,
+        printf("%-17s %-30s %12.3g %12.3g %12.3g  %s\n", r->op, r->shape, r->max_abs_err,
                r->max_rel_err, r->tolerance, r->pass ? "pass" : "FAIL");
         failed += !r->pass;
     }

@@ -481,9 +481,10 @@ static void warn_slow_kernels(const cocob_logger *log)
                   openblas_get_corename(), better);
 }
 
-/* softmax_xent stays ref's: it divides each row's gradient by the row
- * count, so a chunk of rows is not a smaller call, and at rows x classes
- * (100 x 10 for the MLP) it costs a thousandth of the GEMM before it. */
+/* softmax_xent, mse and their gradients stay ref's: a gradient divides by
+ * the row count, so a chunk of rows is not a smaller call, and at rows x
+ * outputs (100 x 10 for the MLP) they cost a thousandth of the GEMM before
+ * them. */
 cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
                                       cocob_backend **out)
 {

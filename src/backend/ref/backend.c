@@ -275,12 +275,36 @@ static cocob_status ref_activation_grad(cocob_backend *b, cocob_activation f, co
 }
 
 static cocob_status ref_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
-                                     cocob_span loss, cocob_span dlogits, size_t rows,
-                                     size_t classes)
+                                     cocob_span loss, size_t rows, size_t classes)
 {
     (void)b;
-    cocob_ref_softmax_xent(span_floats(logits), span_ints(labels), span_floats(loss),
-                           span_floats(dlogits), rows, classes);
+    cocob_ref_softmax_xent(span_floats(logits), span_ints(labels), span_floats(loss), rows,
+                           classes);
+    return COCOB_OK;
+}
+
+static cocob_status ref_softmax_xent_grad(cocob_backend *b, cocob_span logits, cocob_span labels,
+                                          cocob_span dlogits, size_t rows, size_t classes)
+{
+    (void)b;
+    cocob_ref_softmax_xent_grad(span_floats(logits), span_ints(labels), span_floats(dlogits),
+                                rows, classes);
+    return COCOB_OK;
+}
+
+static cocob_status ref_mse(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span loss,
+                            size_t rows, size_t cols)
+{
+    (void)b;
+    cocob_ref_mse(span_floats(x), span_floats(targets), span_floats(loss), rows, cols);
+    return COCOB_OK;
+}
+
+static cocob_status ref_mse_grad(cocob_backend *b, cocob_span x, cocob_span targets,
+                                 cocob_span dx, size_t rows, size_t cols)
+{
+    (void)b;
+    cocob_ref_mse_grad(span_floats(x), span_floats(targets), span_floats(dx), rows, cols);
     return COCOB_OK;
 }
 
@@ -350,6 +374,9 @@ const cocob_backend_i cocob_ref_iface = {
     .activation = ref_activation,
     .activation_grad = ref_activation_grad,
     .softmax_xent = ref_softmax_xent,
+    .softmax_xent_grad = ref_softmax_xent_grad,
+    .mse = ref_mse,
+    .mse_grad = ref_mse_grad,
     .argmax = ref_argmax,
     .dropout = ref_dropout,
     .dropout_grad = ref_dropout_grad,

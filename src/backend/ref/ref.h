@@ -125,10 +125,19 @@ void cocob_ref_activation(cocob_activation f, const float *x, float *y, size_t n
 void cocob_ref_activation_grad(cocob_activation f, const float *y, const float *dy, float *dx,
                                size_t n);
 
-/* Per-row loss and gradient; a label outside [0, classes) makes its row
- * NaN. cl/softmax_xent.cl holds its twin. */
-void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *loss,
-                            float *dlogits, size_t rows, size_t classes);
+/* Per-row loss, and the mean loss's gradient; a label outside [0, classes)
+ * makes its row NaN. cl/softmax_xent.cl holds their twins. */
+void cocob_ref_softmax_xent(const float *logits, const int32_t *labels, float *loss, size_t rows,
+                            size_t classes);
+void cocob_ref_softmax_xent_grad(const float *logits, const int32_t *labels, float *dlogits,
+                                 size_t rows, size_t classes);
+
+/* Per-row mean of the squared differences over cols, and the gradient of
+ * their mean over rows, 2 (x - t) / (rows cols); cl/mse.cl holds their
+ * twins. */
+void cocob_ref_mse(const float *x, const float *targets, float *loss, size_t rows, size_t cols);
+void cocob_ref_mse_grad(const float *x, const float *targets, float *dx, size_t rows,
+                        size_t cols);
 
 /* The first index of each row's maximum, a NaN counting as the largest;
  * cl/argmax.cl holds its twin. */

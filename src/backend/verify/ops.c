@@ -250,30 +250,31 @@ static cocob_status chk_activation_grad(cocob_backend *b, cocob_activation f, co
     return cocob_verify_outputs(of(b), "activation_grad", shape, &out, 1);
 }
 
+/* Each row's loss = log(sum exp(x - max)) + max - x[label], and each
+ * dlogit = (softmax - onehot) / rows: exp and log within 3 ulp in both, and
+ * sums of classes terms. */
+static double softmax_xent_ulps(size_t classes)
+{
+    return 16 + 2.0 * (double)classes;
+}
+
 static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
-                                     cocob_span loss, cocob_span dlogits, size_t rows,
-                                     size_t classes)
+                                     cocob_span loss, size_t rows, size_t classes)
 {
     cocob_status s = REF(b)->iface->softmax_xent(REF(b), cocob_verify_ref(logits),
                                                  cocob_verify_ref(labels), cocob_verify_ref(loss),
-                                                 cocob_verify_ref(dlogits), rows, classes);
+                                                 rows, classes);
     if (s == COCOB_OK)
         s = DEV(b)->iface->softmax_xent(DEV(b), cocob_verify_dev(logits),
-                                        cocob_verify_dev(labels), cocob_verify_dev(loss),
-                                        cocob_verify_dev(dlogits), rows, classes);
+                                        cocob_verify_dev(labels), cocob_verify_dev(loss), rows,
+                                        classes);
     if (s != COCOB_OK)
         return s;
-    /* loss = log(sum exp(x - max)) + max - x[label]: measured against
-     * log(classes) + 2 max|x| of its row, the size of what it adds; each
-     * dlogit against 1 / rows, the size of a probability over rows. exp and
-     * log in both within 3 ulp, and sums of classes terms. */
-    size_t nd = rows * classes;
-    float *loss_mag = malloc(rows * sizeof *loss_mag), *d_mag = malloc(nd * sizeof *d_mag);
-    if (!loss_mag || !d_mag) {
-        free(loss_mag);
-        free(d_mag);
+    /* The loss measured against log(classes) + 2 max|x| of its row, the
+     * size of what it adds. */
+    float *loss_mag = malloc(rows * sizeof *loss_mag);
+    if (!loss_mag)
         return no_memory(b, "softmax_xent");
-    }
     const float *x = cocob_verify_ref_floats(logits);
     for (size_t r = 0; r < rows; r++) {
         float top = 0;
@@ -281,17 +282,78 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
             top = fmaxf(top, fabsf(x[r * classes + c]));
         loss_mag[r] = logf((float)classes) + 2 * top;
     }
-    for (size_t i = 0; i < nd; i++)
-        d_mag[i] = 1.0f / (float)rows;
-    double ulps = 16 + 2.0 * (double)classes;
-    verify_out outs[2] = {{"loss", loss, rows, loss_mag, ulps, 0},
-                          {"dlogits", dlogits, nd, d_mag, ulps, 0}};
+    verify_out out = {"loss", loss, rows, loss_mag, softmax_xent_ulps(classes), 0};
     char shape[64];
     snprintf(shape, sizeof shape, "%zux%zu", rows, classes);
-    s = cocob_verify_outputs(of(b), "softmax_xent", shape, outs, 2);
+    s = cocob_verify_outputs(of(b), "softmax_xent", shape, &out, 1);
     free(loss_mag);
+    return s;
+}
+
+static cocob_status chk_softmax_xent_grad(cocob_backend *b, cocob_span logits, cocob_span labels,
+                                          cocob_span dlogits, size_t rows, size_t classes)
+{
+    cocob_status s = REF(b)->iface->softmax_xent_grad(REF(b), cocob_verify_ref(logits),
+                                                      cocob_verify_ref(labels),
+                                                      cocob_verify_ref(dlogits), rows, classes);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->softmax_xent_grad(DEV(b), cocob_verify_dev(logits),
+                                             cocob_verify_dev(labels), cocob_verify_dev(dlogits),
+                                             rows, classes);
+    if (s != COCOB_OK)
+        return s;
+    /* Each dlogit measured against 1 / rows, the size of a probability
+     * over rows. */
+    size_t nd = rows * classes;
+    float *d_mag = malloc(nd * sizeof *d_mag);
+    if (!d_mag)
+        return no_memory(b, "softmax_xent_grad");
+    for (size_t i = 0; i < nd; i++)
+        d_mag[i] = 1.0f / (float)rows;
+    verify_out out = {"dlogits", dlogits, nd, d_mag, softmax_xent_ulps(classes), 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zu", rows, classes);
+    s = cocob_verify_outputs(of(b), "softmax_xent_grad", shape, &out, 1);
     free(d_mag);
     return s;
+}
+
+/* mse and mse_grad do the reference's operations in its order; only the
+ * division may differ, on a device without a correctly rounded one, where
+ * OpenCL allows 2.5 ulp: 5 units of the value itself (NULL magnitude). */
+static const double mse_ulps = 5;
+
+static cocob_status chk_mse(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span loss,
+                            size_t rows, size_t cols)
+{
+    cocob_status s = REF(b)->iface->mse(REF(b), cocob_verify_ref(x), cocob_verify_ref(targets),
+                                        cocob_verify_ref(loss), rows, cols);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->mse(DEV(b), cocob_verify_dev(x), cocob_verify_dev(targets),
+                               cocob_verify_dev(loss), rows, cols);
+    if (s != COCOB_OK)
+        return s;
+    verify_out out = {"loss", loss, rows, NULL, mse_ulps, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
+    return cocob_verify_outputs(of(b), "mse", shape, &out, 1);
+}
+
+static cocob_status chk_mse_grad(cocob_backend *b, cocob_span x, cocob_span targets,
+                                 cocob_span dx, size_t rows, size_t cols)
+{
+    cocob_status s = REF(b)->iface->mse_grad(REF(b), cocob_verify_ref(x),
+                                             cocob_verify_ref(targets), cocob_verify_ref(dx),
+                                             rows, cols);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->mse_grad(DEV(b), cocob_verify_dev(x), cocob_verify_dev(targets),
+                                    cocob_verify_dev(dx), rows, cols);
+    if (s != COCOB_OK)
+        return s;
+    verify_out out = {"dx", dx, rows * cols, NULL, mse_ulps, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
+    return cocob_verify_outputs(of(b), "mse_grad", shape, &out, 1);
 }
 
 static cocob_status chk_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
@@ -605,6 +667,9 @@ const cocob_backend_i cocob_verify_iface = {
     .activation = chk_activation,
     .activation_grad = chk_activation_grad,
     .softmax_xent = chk_softmax_xent,
+    .softmax_xent_grad = chk_softmax_xent_grad,
+    .mse = chk_mse,
+    .mse_grad = chk_mse_grad,
     .argmax = chk_argmax,
     .dropout = chk_dropout,
     .dropout_grad = chk_dropout_grad,
