@@ -222,10 +222,10 @@ START_TEST(damaged_files_are_refused_with_the_reason)
     spill(bad, q, size);
     refused(ctx, bad, "section MODL holds 200 bytes, which does not fit the 4 layers it names");
     memcpy(q, p, size);
-    cocob_le_put_u32(q + loss, 1);
+    cocob_le_put_u32(q + loss, 2);
     recrc(q, loss, 4);
     spill(bad, q, size);
-    refused(ctx, bad, "its loss is of kind 1, which this build does not know");
+    refused(ctx, bad, "its loss is of kind 2, which this build does not know");
     snprintf(bad, sizeof bad, "%s/none", dir);
     refused(ctx, bad, "model file");
 

@@ -36,9 +36,13 @@ expect 0 '270 training and 30 test rows' -- \
 expect 0 '100 training and 60 test rows' -- \
   run --data "$WORK/toy.csv" --target species --test "$WORK/test.csv" --limit 100
 cut -d, -f1,3,4 "$WORK/toy.csv" > "$WORK/numbers.csv"
-expect fail 'float targets \(regression\), but this build trains with softmax cross-entropy' -- \
+# To regress, the loss is MSE and the epoch's figures RMSE and R2; the
+# classifier's loss on a number target is refused, naming both.
+expect 0 'target "f3", a number' -- run --data "$WORK/numbers.csv" --target f3 --task regress
+expect 0 'test RMSE [0-9.]+  test R2 -?[0-9.]+' -- \
   run --data "$WORK/numbers.csv" --target f3 --task regress
-expect fail 'target "f3", a number' -- run --data "$WORK/numbers.csv" --target f3 --task regress
+expect fail "holds float targets \(regression\), but the model's loss is xent" -- \
+  run --data "$WORK/numbers.csv" --target f3 --task regress --loss xent
 # Its class column is text: to regress it is not a number.
 expect fail 'toy.csv: row 2, column 2 \("species"\): "setosa" is not a number' -- \
   run --data "$WORK/toy.csv" --target f1 --task regress
