@@ -49,4 +49,17 @@ expect fail "cannot write the model file /nonexistent/dir/m" -- \
   --save-model /nonexistent/dir/m
 refute "epoch 1/1" -- "$COCOB" --device ref train --data "$DATA" --model dense:10 --limit 100 \
   --save-model /nonexistent/dir/m
+# A regression on a CSV file: the model keeps its loss (MSE), and predict
+# reports the RMSE train reported for the same rows, the held-out ones.
+awk 'BEGIN { print "a,b,y"; for (i = 0; i < 200; i++) { a = (i % 17) / 17; b = (i % 11) / 11;
+             printf "%.4f,%.4f,%.4f\n", a, b, 2 * a - b + 0.5 } }' > "$WORK/reg.csv"
+head -n 1 "$WORK/reg.csv" > "$WORK/reg-test.csv"
+tail -n 40 "$WORK/reg.csv" >> "$WORK/reg-test.csv"
+expect 0 'test RMSE [0-9.]+' -- "$COCOB" --device ref train --data "$WORK/reg.csv" --target y \
+  --task regress --test "$WORK/reg-test.csv" --epochs 3 --save-model "$WORK/reg.cocob"
+rmse=$(printf '%s\n' "$OUT" | sed -n 's/.*test RMSE \([0-9.]*\).*/\1/p' | tail -n 1)
+expect 0 "rmse $rmse  r2 " -- "$COCOB" --device ref predict --model "$WORK/reg.cocob" \
+  --data "$WORK/reg-test.csv" --target y --output "$WORK/reg-p.csv"
+check "the regression CSV: a header and 40 rows" test "$(wc -l < "$WORK/reg-p.csv")" -eq 41
+check "its header" test "$(head -n 1 "$WORK/reg-p.csv")" = "index,target0,predicted0"
 finish

@@ -20,7 +20,8 @@ static const char main_usage[] =
     "        [--optimizer sgd|adagrad|rmsprop|adadelta|adam|adamw --lr X ...]\n"
     "                              train with COCOB-Backprop (no learning rate), or a\n"
     "                              baseline; `cocob help train` lists the settings\n"
-    "  predict --model FILE [--data DIR] [--limit N] [--output FILE.csv]\n"
+    "  predict --model FILE [--data DIR | --data FILE.csv --target COLUMN] [--limit N]\n"
+    "          [--output FILE.csv]\n"
     "                              a saved model or checkpoint on the test split:\n"
     "                              accuracy, loss and the confusion matrix\n"
     "  bench update [--size N] [--iterations K]\n"
@@ -59,12 +60,18 @@ static const struct {
     {"predict",
      "usage: cocob [--device D] predict --model FILE [--data DIR] [--limit N]\n"
      "                                 [--output FILE.csv]\n"
+     "       cocob [--device D] predict --model FILE --data FILE.csv --target COLUMN\n"
+     "                                 [--limit N] [--output FILE.csv]\n"
      "Loads a model saved by `cocob train --save-model`, or the model in a\n"
      "checkpoint, and runs it on the test split of --data (read as train reads\n"
-     "it; the first N examples with --limit): prints the accuracy, the mean loss\n"
-     "and the confusion matrix, rows the true class and columns the predicted.\n"
-     "--output writes a CSV row per example: index, label, predicted, and the\n"
-     "probability of each class (p0, p1, ...).\n",
+     "it; the first N examples with --limit), or on a CSV file's rows. A\n"
+     "classifier prints the accuracy, the mean loss and the confusion matrix,\n"
+     "rows the true class and columns the predicted; --output writes a CSV row\n"
+     "per example: index, label, predicted, and the probability of each class\n"
+     "(p0, p1, ...). A CSV file's classes are its target's values in sorted\n"
+     "order, so it must hold every class the training file held. A regression\n"
+     "model (--loss mse) prints the RMSE, R2 and loss; --output writes each\n"
+     "example's targets and predictions.\n",
      1},
     {"bench",
      "usage: cocob [--device D] bench update|train|gemm [ARGS]\n"

@@ -12,7 +12,7 @@
 #include "flags.h"
 
 typedef struct predict_args {
-    const char *model, *data, *output;
+    const char *model, *data, *output, *target;
     size_t limit;
 } predict_args;
 
@@ -35,6 +35,7 @@ static int parse(predict_args *a, cli_common *common, int argc, char **argv)
         const char **text = strcmp(f, "--model") == 0    ? &a->model
                             : strcmp(f, "--data") == 0   ? &a->data
                             : strcmp(f, "--output") == 0 ? &a->output
+                            : strcmp(f, "--target") == 0 ? &a->target
                                                          : NULL;
         if (!text && strcmp(f, "--limit") != 0) {
             cli_refuse("predict", f);
@@ -59,11 +60,21 @@ static int parse(predict_args *a, cli_common *common, int argc, char **argv)
 }
 
 /* The examples to predict: a data directory's test split, as `cocob train
- * --data` reads it. A CSV file would be read here, into the same data set,
- * once the command reads CSV. */
-static cocob_status load_data(cocob_context *ctx, const predict_args *a, cocob_dataset **out)
+ * --data` reads it, or with --target a CSV file, whose target column is
+ * classes for a classifier (in sorted order, so the file must hold the
+ * training file's classes for the indices to mean the same) or numbers for
+ * a regression model. --limit keeps the first examples. */
+static cocob_status load_data(cocob_context *ctx, const predict_args *a, const cocob_model *m,
+                              cocob_dataset **out)
 {
-    return cocob_dataset_load_first(ctx, a->data, COCOB_SPLIT_TEST, a->limit, out);
+    if (!a->target)
+        return cocob_dataset_load_first(ctx, a->data, COCOB_SPLIT_TEST, a->limit, out);
+    cocob_task task = cocob_model_loss(m) == COCOB_LOSS_MSE ? COCOB_TASK_REGRESS
+                                                            : COCOB_TASK_CLASSIFY;
+    cocob_status s = cocob_dataset_load_csv(ctx, a->data, a->target, task, NULL, out);
+    if (s == COCOB_OK && a->limit && a->limit < cocob_dataset_count(*out))
+        s = cocob_dataset_truncate(ctx, *out, a->limit);
+    return s;
 }
 
 /* The index of the largest of n, the first of equals, as the argmax op
@@ -114,6 +125,61 @@ static int write_csv(const char *path, const cocob_dataset *d, const float *p, s
     return e;
 }
 
+/* A regression model on a set with targets: RMSE, R^2 and the loss, and
+ * with --output each example's targets and predictions. Frees what it is
+ * given. */
+static int regression(cocob_context *ctx, const predict_args *a, cocob_model *m, cocob_dataset *d)
+{
+    size_t k = cocob_model_outputs(m);
+    cocob_evaluation e;
+    cocob_batch all = {d->images, NULL, d->targets, d->count};
+    cocob_status s = cocob_model_evaluate(m, &all, &e);
+    float *y = s == COCOB_OK ? malloc(d->count * k * sizeof *y) : NULL;
+    if (s == COCOB_OK && y)
+        s = cocob_model_predict(m, d->images, d->count, COCOB_OUTPUT_LOGITS, y);
+    int rc = s == COCOB_OK && y ? 0 : 1;
+    if (rc)
+        fprintf(stderr, "cocob predict: %s\n",
+                s == COCOB_OK ? "out of host memory for the predictions"
+                              : cocob_context_error(ctx));
+    else {
+        printf("model    %s: %zu features in, %zu output(s), mean squared error\n", a->model,
+               d->width, k);
+        printf("data     %s: %zu rows, target \"%s\"\n", a->data, d->count, a->target);
+        printf("rmse %.4f  r2 %.4f  loss %.4f\n", e.rmse, e.r2, e.loss);
+    }
+    FILE *f = rc == 0 && a->output ? fopen(a->output, "w") : NULL;
+    if (rc == 0 && a->output) {
+        int werr = f ? 0 : errno ? errno : EIO;
+        if (f) {
+            fputs("index", f);
+            for (size_t c = 0; c < k; c++)
+                fprintf(f, ",target%zu,predicted%zu", c, c);
+            fputc('\n', f);
+            for (size_t i = 0; i < d->count; i++) {
+                fprintf(f, "%zu", i);
+                for (size_t c = 0; c < k; c++)
+                    fprintf(f, ",%.9g,%.9g", (double)d->targets[i * k + c], (double)y[i * k + c]);
+                fputc('\n', f);
+            }
+            werr = cli_flush(f);
+            if (fclose(f) != 0 && !werr)
+                werr = errno ? errno : EIO;
+        }
+        if (werr) {
+            fprintf(stderr, "cocob predict: writing %s failed: %s\n", a->output, strerror(werr));
+            rc = 1;
+        } else {
+            printf("wrote    %s: each example's targets and predictions\n", a->output);
+        }
+    }
+    free(y);
+    cocob_dataset_destroy(d);
+    cocob_model_destroy(m);
+    cocob_context_destroy(ctx);
+    return rc;
+}
+
 int cli_predict(int argc, char **argv, const cli_common *common)
 {
     predict_args a;
@@ -139,7 +205,7 @@ int cli_predict(int argc, char **argv, const cli_common *common)
     int said = 0; /* the failure's message is out already */
     cocob_status s = cocob_model_load(ctx, a.model, &m);
     if (s == COCOB_OK)
-        s = load_data(ctx, &a, &d);
+        s = load_data(ctx, &a, m, &d);
     if (s == COCOB_OK) {
         classes = cocob_model_outputs(m);
         cocob_dataset_shape(d, &c, &h, &w);
@@ -153,6 +219,8 @@ int cli_predict(int argc, char **argv, const cli_common *common)
             said = 1;
         }
     }
+    if (s == COCOB_OK && !d->labels)
+        return regression(ctx, &a, m, d);
     if (s == COCOB_OK) {
         cocob_batch all = {d->images, d->labels, NULL, d->count};
         s = cocob_model_evaluate(m, &all, &e);
