@@ -5,7 +5,6 @@
 #
 #   tools/check-python.sh [VENV_DIR]   (default build/python-venv)
 #
-# COCOB_TEST_DEVICE picks the device the tests run on (default ref).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${1:-build/python-venv}
@@ -16,8 +15,10 @@ rm -rf "$venv"
 "$venv/bin/pip" install --quiet --upgrade pip
 "$venv/bin/pip" install --quiet numpy pytest scikit-learn
 "$venv/bin/pip" install --quiet ./python
-# From another folder, so that the installed package is tested, not the source.
+# From another folder, so that the installed package is tested, not the
+# source; on ref, then on the OpenCL device (PoCL here).
 (cd "$venv" && bin/python -m pytest -q "$OLDPWD/python/tests")
+(cd "$venv" && COCOB_TEST_DEVICE=opencl bin/python -m pytest -q "$OLDPWD/python/tests")
 (cd "$venv" && bin/python -m cocob devices >/dev/null)
 out=$("$venv/bin/python" python/examples/digits.py --device cpu 2>&1 | tail -1)
 echo "$out"

@@ -1,0 +1,3 @@
+file(REMOVE_RECURSE
+  "libcocob_cli_args.a"
+)

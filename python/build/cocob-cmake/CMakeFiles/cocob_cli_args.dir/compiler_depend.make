@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for cocob_cli_args.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,2 @@
+# Empty dependencies file for cocob_cli_args.
+# This may be replaced when dependencies are built.

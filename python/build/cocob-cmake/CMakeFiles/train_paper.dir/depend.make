@@ -1,0 +1,2 @@
+# Empty dependencies file for train_paper.
+# This may be replaced when dependencies are built.
