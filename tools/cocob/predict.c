@@ -245,7 +245,11 @@ int cli_predict(int argc, char **argv, const cli_common *common)
         const cocob_device_info *dev = cocob_context_device(ctx);
         printf("model    %s: %zux%zux%zu in, %zu outputs, %zu parameters\n", a.model, mc, mh, mw,
                classes, cocob_model_param_count(m));
-        printf("data     %s: %zu test images of %zux%zux%zu\n", a.data, d->count, c, h, w);
+        if (a.target)
+            printf("data     %s: %zu rows of %zu features, target \"%s\"\n", a.data, d->count,
+                   w, a.target);
+        else
+            printf("data     %s: %zu test images of %zux%zux%zu\n", a.data, d->count, c, h, w);
         printf("device   %s (%s)\n", dev->selector, dev->name);
         printf("accuracy %.2f%%  loss %.4f\n", 100.0 * e.accuracy, e.loss);
         print_confusion(confusion, classes);
