@@ -105,7 +105,7 @@ class EpochReport(Structure):
     _fields_ = [
         ("epoch", c_size_t), ("epochs", c_size_t), ("steps", c_size_t),
         ("train_loss", c_double), ("test_loss", c_double), ("test_accuracy", c_double),
-        ("seconds", c_double), ("examples_per_second", c_double), ("skipped", c_size_t),
+        ("test_rmse", c_double), ("test_r2", c_double), ("seconds", c_double), ("examples_per_second", c_double), ("skipped", c_size_t),
     ]
 
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Dict, List, Optional
+import itertools
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _native
 from .errors import CocobError, check
@@ -57,6 +58,14 @@ class Context:
     use them from one thread at a time."""
 
     def __init__(self, device: Optional[str] = "auto", verify: bool = False) -> None:
+        # The native objects made on this context, by key: (rank, destroy,
+        # handle). Plain values, not the Python objects: when the garbage
+        # collector finalizes a cycle holding a context and its models (a
+        # script's globals at exit), it may finalize the context first, and
+        # the models must not outlive it natively. close() frees what is
+        # left, optimizers (rank 2) before models (rank 1).
+        self._live: Dict[int, Tuple[int, Callable[[int], None], int]] = {}
+        self._keys = itertools.count()
         opts = _native.Options()
         lib.cocob_options_init(ctypes.byref(opts))
         if device is not None:
@@ -79,8 +88,21 @@ class Context:
     def check(self, status: int) -> None:
         check(status, self._handle)
 
+    def _own(self, rank: int, destroy: Callable[[int], None], handle: ctypes.c_void_p) -> int:
+        key = next(self._keys)
+        self._live[key] = (rank, destroy, handle.value)
+        return key
+
+    def _free(self, key: Optional[int]) -> None:
+        """Frees a native object once, whoever asks first: its owner or close()."""
+        entry = self._live.pop(key, None) if key is not None else None
+        if entry is not None:
+            entry[1](entry[2])
+
     def close(self) -> None:
         """Frees the device now; models and optimizers on it must go first."""
+        for key, _ in sorted(getattr(self, "_live", {}).items(), key=lambda kv: -kv[1][0]):
+            self._free(key)
         if getattr(self, "_handle", None):
             lib.cocob_context_destroy(self._handle)
             self._handle = ctypes.c_void_p()

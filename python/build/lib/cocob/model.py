@@ -39,12 +39,16 @@ class Model:
                  loss: str = "xent", seed: int = 42) -> None:
         self._handle = ctypes.c_void_p()
         self._optimizer = None
+        self._key = None
         if loss not in LOSSES:
             raise ValueError(f"loss {loss!r}: cocob has {', '.join(LOSSES)}")
         self.context = ctx
         self.input_shape = _shape(input_shape)
         c, h, w = self.input_shape
-        ctx.check(lib.cocob_model_create(ctx._handle, c, h, w, ctypes.byref(self._handle)))
+        status = lib.cocob_model_create(ctx._handle, c, h, w, ctypes.byref(self._handle))
+        if self._handle:
+            self._key = ctx._own(1, lib.cocob_model_destroy, self._handle)
+        ctx.check(status)
         ctx.check(lib.cocob_model_add_spec(self._handle, spec.encode()))
         ctx.check(lib.cocob_model_set_loss(self._handle, LOSSES.index(loss)))
         ctx.check(lib.cocob_model_init(self._handle, seed))
@@ -58,8 +62,10 @@ class Model:
         self._optimizer = None
         self.monitor_history = []
         self._handle = ctypes.c_void_p()
+        self._key = None
         ctx.check(lib.cocob_model_load(ctx._handle, str(path).encode(),
                                        ctypes.byref(self._handle)))
+        self._key = ctx._own(1, lib.cocob_model_destroy, self._handle)
         c, h, w = (ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_size_t())
         lib.cocob_model_input_shape(self._handle, ctypes.byref(c), ctypes.byref(h),
                                     ctypes.byref(w))
@@ -180,12 +186,11 @@ class Model:
 
     @staticmethod
     def _metrics(prefix: str, r) -> Dict[str, float]:
-        out = {}
-        for name in ("accuracy", "rmse", "r2"):
-            value = getattr(r, "test_" + name, None)
-            if value is not None and value == value and value >= -1e300:
-                out[prefix + name] = value
-        return out
+        """A regression's RMSE and R², or a classifier's accuracy: the library
+        leaves the figures that do not apply at -1."""
+        if r.test_rmse >= 0:
+            return {prefix + "rmse": r.test_rmse, prefix + "r2": r.test_r2}
+        return {prefix + "accuracy": r.test_accuracy}
 
     # ---- inference ----
 
@@ -254,9 +259,10 @@ class Model:
     def close(self) -> None:
         if getattr(self, "_optimizer", None) is not None:
             self._optimizer.close()
-        if getattr(self, "_handle", None):
-            lib.cocob_model_destroy(self._handle)
-            self._handle = ctypes.c_void_p()
+        if getattr(self, "_key", None) is not None:
+            self.context._free(self._key)
+            self._key = None
+        self._handle = ctypes.c_void_p()
 
     def __del__(self) -> None:
         self.close()

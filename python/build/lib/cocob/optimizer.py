@@ -45,6 +45,7 @@ class Optimizer:
 
     def __init__(self, model, name: str = "cocob", **settings) -> None:
         self._handle = ctypes.c_void_p()
+        self._key = None
         # Weakly, so that a model and its optimizer make no cycle: the model
         # is freed first, by reference count, and frees its optimizer with
         # it, before the context they both need.
@@ -64,6 +65,7 @@ class Optimizer:
         params = (ctypes.c_void_p * 1)(lib.cocob_model_params(model._handle))
         self._ctx.check(lib.cocob_optimizer_create(self._ctx._handle, ctypes.byref(cfg), 1, params,
                                                    ctypes.byref(self._handle)))
+        self._key = self._ctx._own(2, lib.cocob_optimizer_destroy, self._handle)
         model._optimizer = self
 
     @property
@@ -93,9 +95,10 @@ class Optimizer:
         return f"cocob.Optimizer({buf.value.decode()})"
 
     def close(self) -> None:
-        if getattr(self, "_handle", None):
-            lib.cocob_optimizer_destroy(self._handle)
-            self._handle = ctypes.c_void_p()
+        if getattr(self, "_key", None) is not None:
+            self._ctx._free(self._key)
+            self._key = None
+        self._handle = ctypes.c_void_p()
 
     def __del__(self) -> None:
         self.close()
