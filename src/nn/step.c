@@ -73,6 +73,9 @@ static cocob_status ensure_capacity(cocob_model *m, size_t n)
     return COCOB_OK;
 }
 
+/* Queued without a wait: the device reads x and labels after this returns,
+ * until the batch's first download, which waits for the upload too (see
+ * settle). */
 static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *labels, size_t n)
 {
     cocob_backend *b = m->ctx->backend;
@@ -83,10 +86,27 @@ static cocob_status upload_batch(cocob_model *m, const float *x, const int32_t *
                               "example %zu of the batch has label %d, but the model has %zu "
                               "outputs",
                               i, (int)labels[i], classes);
-    cocob_status s = cocob_op_upload(b, m->x, 0, x,
-                                     n * cocob_shape_size(m->input) * sizeof(float));
+    cocob_status s = cocob_op_upload_queued(b, m->x, 0, x,
+                                            n * cocob_shape_size(m->input) * sizeof(float));
     if (s == COCOB_OK)
-        s = cocob_op_upload(b, m->labels, 0, labels, n * sizeof(int32_t));
+        s = cocob_op_upload_queued(b, m->labels, 0, labels, n * sizeof(int32_t));
+    return s;
+}
+
+/* A batch that failed before its download may leave the upload of the
+ * caller's x and labels in flight; the caller may reuse them once the batch
+ * returns, so this waits for the device first. The first failure's message
+ * is the one kept. */
+static cocob_status settle(cocob_model *m, cocob_status s)
+{
+    if (s == COCOB_OK)
+        return s;
+    cocob_error *err = &m->ctx->err;
+    char *first = strdup(err->message);
+    cocob_backend *b = m->ctx->backend;
+    if (b->iface->finish(b) != COCOB_OK && first)
+        cocob_fail(err, s, "%s", first);
+    free(first);
     return s;
 }
 
@@ -268,7 +288,7 @@ cocob_status cocob_model_train_batch(cocob_model *m, cocob_optimizer *opt, const
         s = lap(m, timing, timing ? &timing->update : NULL, &mark);
     *loss = sum / (double)n;
     if (s != COCOB_OK || !flagged)
-        return s;
+        return settle(m, s);
     /* Skipped on the device; off the fast path, find what went wrong. */
     cocob_optim_unstep(opt);
     return isfinite(sum) ? nonfinite_grad(m) : nonfinite_loss(m, n, sum);
@@ -298,5 +318,5 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const float *x, const int32_
     }
     if (s == COCOB_OK)
         s = loss_sum(m, n, loss, NULL);
-    return s;
+    return settle(m, s);
 }
