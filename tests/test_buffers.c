@@ -201,6 +201,10 @@ static void run_transfers(cocob_backend *b, unsigned char out[2 * SCRIPT_BYTES])
     memcpy(my + 39, mx + 17, 2003);
     ck_assert_int_eq(cocob_op_upload(b, x, SCRIPT_BYTES - 37, src + 101, 37), COCOB_OK);
     memcpy(mx + SCRIPT_BYTES - 37, src + 101, 37);
+    /* Queued: src stays as it is until the downloads below, which wait. */
+    ck_assert_int_eq(cocob_op_upload_queued(b, y, 7, src + 3, 555), COCOB_OK);
+    memcpy(my + 7, src + 3, 555);
+    ck_assert_int_eq(cocob_op_upload_queued(b, x, SCRIPT_BYTES - 3, src, 4), COCOB_ERR_SHAPE);
 
     expect_download(b, x, 3, 4097, mx, "x at 3");
     expect_download(b, y, 41, 1999, my, "y at 41");
@@ -301,6 +305,9 @@ START_TEST(a_refused_transfer_names_its_call)
     const char *msg = cocob_context_error(ctx);
     ck_assert_ptr_nonnull(strstr(msg, _i ? "clEnqueueMapBuffer" : "clEnqueueWriteBuffer"));
     ck_assert_ptr_nonnull(strstr(msg, b->info.name));
+    /* A queued upload is a write on either path: a map waits. */
+    ck_assert_int_eq(b->iface->upload_queued(b, buf, 60, host, sizeof host), COCOB_ERR_OPENCL);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "clEnqueueWriteBuffer"));
     ck_assert_int_eq(b->iface->download(b, buf, 60, host, sizeof host), COCOB_ERR_OPENCL);
     msg = cocob_context_error(ctx);
     ck_assert_ptr_nonnull(strstr(msg, _i ? "clEnqueueMapBuffer" : "clEnqueueReadBuffer"));

@@ -134,6 +134,11 @@ typedef struct cocob_backend_i {
     void (*free)(cocob_backend *b, cocob_buffer *buf);
     cocob_status (*upload)(cocob_backend *b, cocob_buffer *dst, size_t offset_bytes,
                            const void *src, size_t bytes);
+    /* Queues the copy and returns without waiting for it: src must stay as
+     * it is until a later download or finish returns, which waits for every
+     * command queued before it. A backend without a queue copies at once. */
+    cocob_status (*upload_queued)(cocob_backend *b, cocob_buffer *dst, size_t offset_bytes,
+                                  const void *src, size_t bytes);
     /* Blocks until the data is on the host. */
     cocob_status (*download)(cocob_backend *b, const cocob_buffer *src, size_t offset_bytes,
                              void *dst, size_t bytes);

@@ -101,6 +101,9 @@ static cocob_status take_batch(cocob_model *m, const cocob_batch *batch)
     return ensure_capacity(m, batch->count);
 }
 
+/* Queued without a wait: the device reads the batch's arrays after this returns,
+ * until the batch's first download, which waits for the upload too (see
+ * settle). */
 static cocob_status upload_batch(cocob_model *m, const cocob_batch *batch)
 {
     cocob_backend *b = m->ctx->backend;
@@ -111,14 +114,31 @@ static cocob_status upload_batch(cocob_model *m, const cocob_batch *batch)
                               "example %zu of the batch has label %d, but the model has %zu "
                               "outputs",
                               i, (int)batch->labels[i], outputs);
-    cocob_status s = cocob_op_upload(b, m->x, 0, batch->x,
-                                     n * cocob_shape_size(m->input) * sizeof(float));
+    cocob_status s = cocob_op_upload_queued(b, m->x, 0, batch->x,
+                                            n * cocob_shape_size(m->input) * sizeof(float));
     if (s == COCOB_OK && batch->labels)
-        s = cocob_op_upload(b, m->labels, 0, batch->labels, n * sizeof(int32_t));
+        s = cocob_op_upload_queued(b, m->labels, 0, batch->labels, n * sizeof(int32_t));
     /* The targets go up as they are: a NaN among them makes its example's
      * loss NaN, which the step's guard stops like any other. */
     if (s == COCOB_OK && batch->targets)
-        s = cocob_op_upload(b, m->targets, 0, batch->targets, n * outputs * sizeof(float));
+        s = cocob_op_upload_queued(b, m->targets, 0, batch->targets, n * outputs * sizeof(float));
+    return s;
+}
+
+/* A batch that failed before its download may leave the upload of the
+ * caller's x and labels in flight; the caller may reuse them once the batch
+ * returns, so this waits for the device first. The first failure's message
+ * is the one kept. */
+static cocob_status settle(cocob_model *m, cocob_status s)
+{
+    if (s == COCOB_OK)
+        return s;
+    cocob_error *err = &m->ctx->err;
+    char *first = strdup(err->message);
+    cocob_backend *b = m->ctx->backend;
+    if (b->iface->finish(b) != COCOB_OK && first)
+        cocob_fail(err, s, "%s", first);
+    free(first);
     return s;
 }
 
@@ -328,7 +348,7 @@ cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_
         s = lap(m, timing, timing ? &timing->update : NULL, &mark);
     *loss = n ? sum / (double)n : 0;
     if (s != COCOB_OK || !flagged)
-        return s;
+        return settle(m, s);
     /* Skipped on the device; off the fast path, find what went wrong. */
     cocob_optim_unstep(opt);
     return isfinite(sum) ? nonfinite_grad(m) : nonfinite_loss(m, n, sum);
@@ -361,7 +381,7 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const cocob_batch *batch, do
     }
     if (s == COCOB_OK)
         s = loss_sum(m, n, loss, NULL);
-    return s;
+    return settle(m, s);
 }
 
 cocob_status cocob_model_logits(cocob_model *m, const float *x, size_t n, float *logits)

@@ -18,15 +18,26 @@ static cocob_status range_validate(cocob_error *err, const char *op, const char 
     return COCOB_OK;
 }
 
+static cocob_status upload_validate(cocob_backend *b, const char *op, cocob_buffer *dst,
+                                    size_t offset_bytes, const void *src, size_t bytes)
+{
+    if (!src && bytes)
+        return cocob_fail(b->err, COCOB_ERR_INVALID_ARGUMENT, "%s: no host memory to read", op);
+    return range_validate(b->err, op, "dst", dst, offset_bytes, bytes);
+}
+
 cocob_status cocob_op_upload(cocob_backend *b, cocob_buffer *dst, size_t offset_bytes,
                              const void *src, size_t bytes)
 {
-    if (!src && bytes)
-        return cocob_fail(b->err, COCOB_ERR_INVALID_ARGUMENT, "upload: no host memory to read");
-    cocob_status s = range_validate(b->err, "upload", "dst", dst, offset_bytes, bytes);
-    if (s != COCOB_OK)
-        return s;
-    return b->iface->upload(b, dst, offset_bytes, src, bytes);
+    cocob_status s = upload_validate(b, "upload", dst, offset_bytes, src, bytes);
+    return s == COCOB_OK ? b->iface->upload(b, dst, offset_bytes, src, bytes) : s;
+}
+
+cocob_status cocob_op_upload_queued(cocob_backend *b, cocob_buffer *dst, size_t offset_bytes,
+                                    const void *src, size_t bytes)
+{
+    cocob_status s = upload_validate(b, "upload_queued", dst, offset_bytes, src, bytes);
+    return s == COCOB_OK ? b->iface->upload_queued(b, dst, offset_bytes, src, bytes) : s;
 }
 
 cocob_status cocob_op_download(cocob_backend *b, const cocob_buffer *src, size_t offset_bytes,

@@ -16,6 +16,10 @@
 /* ---- buffers; offsets and lengths count bytes, fill's floats ---- */
 cocob_status cocob_op_upload(cocob_backend *b, cocob_buffer *dst, size_t offset_bytes,
                              const void *src, size_t bytes);
+/* Returns before the copy is done: src must stay as it is until a later
+ * download or finish returns (backend.h). */
+cocob_status cocob_op_upload_queued(cocob_backend *b, cocob_buffer *dst, size_t offset_bytes,
+                                    const void *src, size_t bytes);
 cocob_status cocob_op_download(cocob_backend *b, const cocob_buffer *src, size_t offset_bytes,
                                void *dst, size_t bytes);
 /* dst and src may not overlap: OpenCL refuses such a copy. */

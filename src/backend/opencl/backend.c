@@ -135,6 +135,16 @@ static cocob_status cl_upload(cocob_backend *b, cocob_buffer *dst, size_t off, c
     return rc == CL_SUCCESS ? COCOB_OK : cocob_cl_failed(b, "clEnqueueWriteBuffer", rc);
 }
 
+/* Not mapped even where host and device share memory: a map can be written
+ * only once it is done, which is the wait this avoids. */
+static cocob_status cl_upload_queued(cocob_backend *b, cocob_buffer *dst, size_t off,
+                                     const void *src, size_t bytes)
+{
+    cl_int rc = clEnqueueWriteBuffer(cl(b)->queue, cocob_cl_mem(dst), CL_FALSE, off, bytes, src,
+                                     0, NULL, NULL);
+    return rc == CL_SUCCESS ? COCOB_OK : cocob_cl_failed(b, "clEnqueueWriteBuffer", rc);
+}
+
 static cocob_status cl_download(cocob_backend *b, const cocob_buffer *src, size_t off, void *dst,
                                 size_t bytes)
 {
@@ -196,6 +206,7 @@ static const cocob_backend_i cl_iface = {
     .alloc = cl_alloc,
     .free = cl_free,
     .upload = cl_upload,
+    .upload_queued = cl_upload_queued,
     .download = cl_download,
     .copy = cl_copy,
     .fill = cl_fill,

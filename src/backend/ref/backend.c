@@ -350,6 +350,7 @@ const cocob_backend_i cocob_ref_iface = {
     .alloc = ref_alloc,
     .free = ref_free,
     .upload = ref_upload,
+    .upload_queued = ref_upload,
     .download = ref_download,
     .copy = ref_copy,
     .fill = ref_fill,

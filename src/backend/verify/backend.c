@@ -229,6 +229,14 @@ cocob_status cocob_verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off
     return s == COCOB_OK ? c->ref->iface->upload(c->ref, pair_of(dst)->ref, off, src, bytes) : s;
 }
 
+cocob_status cocob_verify_upload_queued(cocob_backend *b, cocob_buffer *dst, size_t off,
+                                        const void *src, size_t bytes)
+{
+    verify_backend *c = of(b);
+    cocob_status s = c->dev->iface->upload_queued(c->dev, pair_of(dst)->dev, off, src, bytes);
+    return s == COCOB_OK ? c->ref->iface->upload(c->ref, pair_of(dst)->ref, off, src, bytes) : s;
+}
+
 /* What the caller reads is the device's: the reference only checks it. */
 cocob_status cocob_verify_download(cocob_backend *b, const cocob_buffer *src, size_t off,
                                    void *dst, size_t bytes)

@@ -654,6 +654,7 @@ const cocob_backend_i cocob_verify_iface = {
     .alloc = cocob_verify_alloc,
     .free = cocob_verify_free,
     .upload = cocob_verify_upload,
+    .upload_queued = cocob_verify_upload_queued,
     .download = cocob_verify_download,
     .copy = cocob_verify_copy,
     .fill = cocob_verify_fill,

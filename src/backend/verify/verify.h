@@ -64,6 +64,8 @@ cocob_status cocob_verify_alloc(cocob_backend *b, size_t bytes, cocob_buffer **o
 void cocob_verify_free(cocob_backend *b, cocob_buffer *buf);
 cocob_status cocob_verify_upload(cocob_backend *b, cocob_buffer *dst, size_t off, const void *src,
                                  size_t bytes);
+cocob_status cocob_verify_upload_queued(cocob_backend *b, cocob_buffer *dst, size_t off,
+                                        const void *src, size_t bytes);
 cocob_status cocob_verify_download(cocob_backend *b, const cocob_buffer *src, size_t off,
                                    void *dst, size_t bytes);
 cocob_status cocob_verify_copy(cocob_backend *b, cocob_buffer *dst, size_t dst_off,
