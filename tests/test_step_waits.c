@@ -140,7 +140,7 @@ START_TEST(a_step_waits_for_the_device_once)
     x[5] = 0.5f;
     size_t waits_failed = waits;
     cocob_fault_set(0, 1);
-    s = cocob_model_train_batch(m, opt, x, y, BATCH, &loss, NULL);
+    s = cocob_model_step(m, opt, &(cocob_batch){x, y, NULL, BATCH}, &loss, NULL);
     cocob_fault_off();
     ck_assert_int_eq(s, COCOB_ERR_OUT_OF_MEMORY);
     ck_assert_msg(strstr(cocob_context_error(ctx), "CL_OUT_OF_RESOURCES"), "%s",
