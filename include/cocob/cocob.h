@@ -708,7 +708,10 @@ COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
 COCOB_API cocob_status cocob_model_save(const cocob_model *m, const char *path);
 /* A model rebuilt from a file cocob_model_save wrote, or from a checkpoint
  * (its model and weights; its optimizer state and progress are not read),
- * ready for cocob_model_predict or training with a new optimizer. Only a
+ * ready for cocob_model_predict or training with a new optimizer. A saved
+ * model keeps its loss; a checkpoint records none, so a model loaded from
+ * one has softmax cross-entropy's (its logits are right whatever the loss;
+ * save a regression model with cocob_model_save to evaluate it). Only a
  * regular file is read. A damaged file ("is damaged: ..."), one of another
  * version or of neither kind, or a layer list that does not build, is an
  * error naming the file and what is wrong; *out is then NULL. */
