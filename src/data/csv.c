@@ -26,7 +26,7 @@ typedef struct reader {
     size_t cell;    /* in the row, from 0 */
     char **names;   /* the header's */
     size_t columns, target_column;
-    size_t rows; /* of data, read whole */
+    size_t rows;  /* of data, read whole */
     size_t limit; /* the most feature and target floats */
     float *features, *targets;
     size_t floats_cap;  /* of features, in floats */
@@ -148,14 +148,13 @@ static void data_cell(reader *r, const char *text, size_t len)
     }
     if (column == r->target_column && r->task == COCOB_TASK_CLASSIFY) {
         if (!(r->texts[r->rows] = strdup(text)))
-            r->s = cocob_fail(r->err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory",
-                              r->path);
+            r->s = cocob_fail(r->err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory", r->path);
         return;
     }
-    float *into = column == r->target_column
-                      ? &r->targets[r->rows]
-                      : &r->features[r->rows * (r->columns - 1) + column -
-                                     (column > r->target_column)];
+    float *into =
+        column == r->target_column
+            ? &r->targets[r->rows]
+            : &r->features[r->rows * (r->columns - 1) + column - (column > r->target_column)];
     int got = cocob_csv_number(text, len, into);
     if (got != COCOB_CSV_NUMBER) {
         where(r, COCOB_ERR_INVALID_ARGUMENT, column);
@@ -186,8 +185,8 @@ static void header_done(reader *r)
         }
     if (found == 0) {
         r->s = cocob_fail(r->err, COCOB_ERR_INVALID_ARGUMENT,
-                          "%s: no column \"%s\" in the header (row 1); its columns are:",
-                          r->path, r->target);
+                          "%s: no column \"%s\" in the header (row 1); its columns are:", r->path,
+                          r->target);
         for (size_t i = 0; i < r->columns; i++)
             cocob_error_append(r->err, "%s \"%s\"", i ? "," : "", r->names[i]);
     } else if (found > 1) {
@@ -210,8 +209,9 @@ static void on_row(int terminator, void *user)
         header_done(r);
     } else if (r->s == COCOB_OK && r->cell < r->columns) {
         where(r, COCOB_ERR_SHAPE, r->cell);
-        cocob_error_append(r->err, ": the row ends after %zu cells, but the header has %zu "
-                                   "columns",
+        cocob_error_append(r->err,
+                           ": the row ends after %zu cells, but the header has %zu "
+                           "columns",
                            r->cell, r->columns);
     } else if (r->s == COCOB_OK) {
         r->rows++;
@@ -229,8 +229,9 @@ static void parse_failed(reader *r, struct csv_parser *p)
                                    "after a closing quote, or a quoted cell never closed)");
     } else {
         where(r, COCOB_ERR_OUT_OF_MEMORY, r->cell);
-        cocob_error_append(r->err, ": a cell over %u bytes, which no number or class is, or "
-                                   "out of host memory",
+        cocob_error_append(r->err,
+                           ": a cell over %u bytes, which no number or class is, or "
+                           "out of host memory",
                            CELL_MAX);
     }
 }
@@ -292,7 +293,9 @@ cocob_status cocob_dataset_load_csv(cocob_context *ctx, const char *path, const 
     *out = NULL;
     if (!path || !target || (task != COCOB_TASK_CLASSIFY && task != COCOB_TASK_REGRESS))
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT, "cocob_dataset_load_csv: %s",
-                          !path ? "NULL path" : !target ? "NULL target" : "no such task");
+                          !path     ? "NULL path"
+                          : !target ? "NULL target"
+                                    : "no such task");
     if (classes_of && (task != COCOB_TASK_CLASSIFY || !classes_of->class_names))
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "cocob_dataset_load_csv: classes_of must be a set read from CSV to "
@@ -310,10 +313,10 @@ cocob_status cocob_dataset_load_csv(cocob_context *ctx, const char *path, const 
     int32_t *labels = NULL;
     if (s == COCOB_OK && task == COCOB_TASK_CLASSIFY) {
         cocob_csv_column col = {path, r.target_column + 1, r.names[r.target_column]};
-        s = classes_of ? cocob_csv_map_classes(&ctx->err, &col, r.texts, r.rows, classes_of,
-                                               &labels)
-                       : cocob_csv_classes(&ctx->err, &col, r.texts, r.rows, &labels,
-                                           &a.classes, &names);
+        s = classes_of
+                ? cocob_csv_map_classes(&ctx->err, &col, r.texts, r.rows, classes_of, &labels)
+                : cocob_csv_classes(&ctx->err, &col, r.texts, r.rows, &labels, &a.classes,
+                                    &names);
         if (classes_of)
             a.classes = classes_of->classes;
         a.labels = labels;

@@ -27,9 +27,8 @@ typedef struct cocob_csv_column {
  * number. *labels gets rows labels, *names the classes' texts (the first
  * row's spelling of each number); both the caller's to free. Refuses more
  * than COCOB_CSV_MAX_CLASSES, naming the row that brings one too many. */
-cocob_status cocob_csv_classes(cocob_error *err, const cocob_csv_column *col,
-                               char *const *texts, size_t rows, int32_t **labels,
-                               size_t *classes, char ***names);
+cocob_status cocob_csv_classes(cocob_error *err, const cocob_csv_column *col, char *const *texts,
+                               size_t rows, int32_t **labels, size_t *classes, char ***names);
 
 /* The same texts labelled with the classes of like (a set read from CSV):
  * a text that is none of them is refused, naming its row. */

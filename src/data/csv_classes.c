@@ -46,8 +46,9 @@ static int is_number(const char *text, float *value)
 
 static cocob_status oom(cocob_error *err, const cocob_csv_column *col)
 {
-    return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "%s: out of host memory for the classes of "
-                                                    "column %zu (\"%s\")",
+    return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                      "%s: out of host memory for the classes of "
+                      "column %zu (\"%s\")",
                       col->path, col->number, col->name);
 }
 
@@ -72,9 +73,8 @@ static cocob_status too_many(cocob_error *err, const cocob_csv_column *col, size
                       COCOB_CSV_MAX_CLASSES, classes);
 }
 
-cocob_status cocob_csv_classes(cocob_error *err, const cocob_csv_column *col,
-                               char *const *texts, size_t rows, int32_t **labels,
-                               size_t *classes, char ***names)
+cocob_status cocob_csv_classes(cocob_error *err, const cocob_csv_column *col, char *const *texts,
+                               size_t rows, int32_t **labels, size_t *classes, char ***names)
 {
     *labels = NULL;
     *names = NULL;
@@ -155,7 +155,8 @@ cocob_status cocob_csv_map_classes(cocob_error *err, const cocob_csv_column *col
         /* The classes are sorted as cocob_csv_classes sorted them. */
         while (lo < hi && (!numeric || is_number(texts[i], &v))) {
             size_t mid = lo + (hi - lo) / 2;
-            int c = numeric ? (v > values[mid]) - (v < values[mid]) : strcmp(texts[i], names[mid]);
+            int c = numeric ? (v > values[mid]) - (v < values[mid])
+                            : strcmp(texts[i], names[mid]);
             if (c == 0) {
                 y[i] = (int32_t)mid;
                 found = 1;

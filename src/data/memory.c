@@ -45,14 +45,14 @@ static const char *nonfinite_name(float v)
 
 /* The first value of the n-per-example array x (count x n) that is not
  * finite, refused as name[example][index]. */
-static cocob_status check_finite(cocob_error *err, const char *name, const float *x,
-                                 size_t count, size_t n)
+static cocob_status check_finite(cocob_error *err, const char *name, const float *x, size_t count,
+                                 size_t n)
 {
     for (size_t i = 0; i < count; i++)
         for (size_t j = 0; j < n; j++)
             if (!isfinite(x[i * n + j]))
-                return cocob_fail(err, COCOB_ERR_NONFINITE, WHO ": %s[%zu][%zu] is %s", name,
-                                  i, j, nonfinite_name(x[i * n + j]));
+                return cocob_fail(err, COCOB_ERR_NONFINITE, WHO ": %s[%zu][%zu] is %s", name, i,
+                                  j, nonfinite_name(x[i * n + j]));
     return COCOB_OK;
 }
 
@@ -76,15 +76,16 @@ static cocob_status check(cocob_error *err, cocob_dataset_arrays *a, size_t *per
         !size_mul(floats, sizeof(float), &bytes))
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           WHO ": %zu examples of %zux%zux%zu are more bytes than memory can "
-                          "address",
+                              "address",
                           a->count, a->channels, a->height, a->width);
     if (!a->features)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, WHO ": features is NULL");
     if (!a->labels == !a->targets)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           WHO ": %s: give labels (classification) or targets (regression)",
-                          a->labels ? "both labels and targets are set" : "labels and targets "
-                                                                          "are both NULL");
+                          a->labels ? "both labels and targets are set"
+                                    : "labels and targets "
+                                      "are both NULL");
     cocob_status s = check_finite(err, "features", a->features, a->count, *per);
     if (s != COCOB_OK)
         return s;
@@ -95,7 +96,7 @@ static cocob_status check(cocob_error *err, cocob_dataset_arrays *a, size_t *per
         if (!size_mul3(a->count, a->outputs, sizeof(float), &target_bytes))
             return cocob_fail(err, COCOB_ERR_SHAPE,
                               WHO ": %zu examples of %zu targets are more bytes than memory "
-                              "can address",
+                                  "can address",
                               a->count, a->outputs);
         return check_finite(err, "targets", a->targets, a->count, a->outputs);
     }

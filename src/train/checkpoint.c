@@ -194,12 +194,13 @@ static cocob_status compare_optimizer(const cocob_sections *r, const unsigned ch
                         theirs, mine);
     if (cocob_le_get_u64(stored + 12) != opt->state_count ||
         cocob_le_get_u64(stored + 20) != opt->total)
-        return cocob_sections_damaged(r,
-                       "the optimizer's state sizes, %llu of %llu, are not what %s keeps, "
-                       "%zu of %zu",
-                       (unsigned long long)cocob_le_get_u64(stored + 12),
-                       (unsigned long long)cocob_le_get_u64(stored + 20), mine, opt->state_count,
-                       opt->total);
+        return cocob_sections_damaged(
+            r,
+            "the optimizer's state sizes, %llu of %llu, are not what %s keeps, "
+            "%zu of %zu",
+            (unsigned long long)cocob_le_get_u64(stored + 12),
+            (unsigned long long)cocob_le_get_u64(stored + 20), mine, opt->state_count,
+            opt->total);
     return COCOB_OK;
 }
 
@@ -260,7 +261,8 @@ static cocob_status check_head(const cocob_sections *r)
                           (unsigned long)version, VERSION);
     if (cocob_le_get_u32(head + 12) != SECTIONS)
         return cocob_sections_damaged(r, "its head counts %lu sections, where version %d has %d",
-                       (unsigned long)cocob_le_get_u32(head + 12), VERSION, SECTIONS);
+                                      (unsigned long)cocob_le_get_u32(head + 12), VERSION,
+                                      SECTIONS);
     return COCOB_OK;
 }
 

@@ -246,8 +246,8 @@ int cli_predict(int argc, char **argv, const cli_common *common)
         printf("model    %s: %zux%zux%zu in, %zu outputs, %zu parameters\n", a.model, mc, mh, mw,
                classes, cocob_model_param_count(m));
         if (a.target)
-            printf("data     %s: %zu rows of %zu features, target \"%s\"\n", a.data, d->count,
-                   w, a.target);
+            printf("data     %s: %zu rows of %zu features, target \"%s\"\n", a.data, d->count, w,
+                   a.target);
         else
             printf("data     %s: %zu test images of %zux%zux%zu\n", a.data, d->count, c, h, w);
         printf("device   %s (%s)\n", dev->selector, dev->name);

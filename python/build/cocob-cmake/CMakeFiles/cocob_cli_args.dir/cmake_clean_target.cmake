@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libcocob_cli_args.a"
-)

@@ -1,2 +1,0 @@
-# Empty dependencies file for least_squares.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty compiler generated dependencies file for train_paper.
-# This may be replaced when dependencies are built.
