@@ -97,12 +97,13 @@ typedef enum cocob_activation {
     COCOB_ACT_IDENTITY
 } cocob_activation;
 
-/* A convolution's input (NCHW) and window. out_h = (height + 2 pad - kernel_h)
- * / stride + 1, and likewise out_w; the caller fills them in. */
+/* A convolution's input (NCHW), window and filters. out_h = (height + 2 pad -
+ * kernel_h) / stride + 1, and likewise out_w; the caller fills them in. */
 typedef struct cocob_conv_shape {
     size_t batch, channels, height, width;
     size_t kernel_h, kernel_w, stride, pad;
     size_t out_h, out_w;
+    size_t filters;
 } cocob_conv_shape;
 
 /* Max-pooling over planes (batch x channels) of height x width, no padding;
@@ -234,6 +235,21 @@ typedef struct cocob_backend_i {
      * between NCHW and the C x (N HW) layout of a convolution's GEMM. Family swap_axes. */
     cocob_status (*swap_axes)(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
                               size_t inner);
+    /* y (batch x filters x out_h x out_w) = x (batch x channels x height x
+     * width) convolved with w (filters x channels x kernel_h x kernel_w), 0
+     * outside the image, overwriting y: y[n][f][oy][ox] = the sum over c, ky,
+     * kx, in that order, of w[f][c][ky][kx] x[n][c][oy stride - pad +
+     * ky][ox stride - pad + kx]. Family conv2d. */
+    cocob_status (*conv2d)(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
+                           cocob_span w, cocob_span y);
+    /* conv2d's adjoint in its input: dx from dy and w, overwriting dx. Family
+     * conv2d. */
+    cocob_status (*conv2d_grad_input)(cocob_backend *b, const cocob_conv_shape *s, cocob_span dy,
+                                      cocob_span w, cocob_span dx);
+    /* conv2d's adjoint in its weights, summed over the batch: dw from dy and
+     * x, overwriting dw. Family conv2d. */
+    cocob_status (*conv2d_grad_weights)(cocob_backend *b, const cocob_conv_shape *s,
+                                        cocob_span dy, cocob_span x, cocob_span dw);
     /* y = the max of each window; idx (int32) = where in its plane it was, the
      * first on ties. Family maxpool. */
     cocob_status (*maxpool)(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
