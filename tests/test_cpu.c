@@ -276,8 +276,8 @@ START_TEST(image_ops_are_ref_to_the_bit)
     /* The CNN's first layer, 32 images of 4 x 24 x 24 under a 5 x 5 kernel
      * padded by 2, and a small one; stride 2 in the small one so that
      * col2im's taps skip. */
-    conv = _i ? (cocob_conv_shape){32, 4, 24, 24, 5, 5, 1, 2, 24, 24}
-              : (cocob_conv_shape){2, 3, 7, 6, 3, 3, 2, 1, 4, 3};
+    conv = _i ? (cocob_conv_shape){32, 4, 24, 24, 5, 5, 1, 2, 24, 24, 8}
+              : (cocob_conv_shape){2, 3, 7, 6, 3, 3, 2, 1, 4, 3, 5};
     size_t x_n = conv.batch * conv.channels * conv.height * conv.width;
     size_t col_n = conv.channels * conv.kernel_h * conv.kernel_w * conv.batch * conv.out_h *
                    conv.out_w;

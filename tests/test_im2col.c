@@ -11,11 +11,12 @@
 #include "testutil.h"
 #include "ops/ops.h"
 
-/* batch, channels, height, width, kernel_h, kernel_w, stride, pad, out_h, out_w */
+/* batch, channels, height, width, kernel_h, kernel_w, stride, pad, out_h, out_w,
+ * filters */
 static const cocob_conv_shape shapes[] = {
-    {2, 3, 7, 9, 3, 3, 1, 1, 7, 9},     {3, 2, 10, 6, 5, 5, 2, 2, 5, 3},
-    {2, 1, 28, 28, 5, 5, 1, 0, 24, 24}, {2, 4, 8, 5, 3, 3, 2, 0, 3, 2},
-    {1, 2, 6, 11, 3, 5, 1, 2, 8, 11},   {4, 3, 9, 7, 3, 3, 2, 1, 5, 4},
+    {2, 3, 7, 9, 3, 3, 1, 1, 7, 9, 4},     {3, 2, 10, 6, 5, 5, 2, 2, 5, 3, 3},
+    {2, 1, 28, 28, 5, 5, 1, 0, 24, 24, 8}, {2, 4, 8, 5, 3, 3, 2, 0, 3, 2, 5},
+    {1, 2, 6, 11, 3, 5, 1, 2, 8, 11, 2},   {4, 3, 9, 7, 3, 3, 2, 1, 5, 4, 6},
 };
 
 static size_t x_count(const cocob_conv_shape *s)
@@ -85,14 +86,14 @@ START_TEST(reference_matches_cases_worked_by_hand)
     const float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     /* A 2 x 2 kernel over a 3 x 3 image: each row is one tap, across the
      * four output positions. */
-    cocob_conv_shape s = {1, 1, 3, 3, 2, 2, 1, 0, 2, 2};
+    cocob_conv_shape s = {1, 1, 3, 3, 2, 2, 1, 0, 2, 2, 1};
     const float plain[16] = {1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9};
     float *col = run(ctx, 1, &s, x);
     assert_floats(col + OUT_OFF, plain, 16, "stride 1, pad 0");
     free(col);
     /* Padded by 1 at stride 2, the taps reach rows and columns -1 and 1, or
      * 0 and 2. */
-    cocob_conv_shape p = {1, 1, 3, 3, 2, 2, 2, 1, 2, 2};
+    cocob_conv_shape p = {1, 1, 3, 3, 2, 2, 2, 1, 2, 2, 1};
     const float padded[16] = {0, 0, 0, 5, 0, 0, 4, 6, 0, 2, 0, 8, 1, 3, 7, 9};
     col = run(ctx, 1, &p, x);
     assert_floats(col + OUT_OFF, padded, 16, "stride 2, pad 1");
@@ -185,7 +186,7 @@ START_TEST(arguments_are_checked)
     cocob_buffer *buf;
     ck_assert_int_eq(b->iface->alloc(b, 400 * sizeof(float), &buf), COCOB_OK);
     cocob_span x = {buf, 0}, col = {buf, 100};
-    cocob_conv_shape s = {1, 1, 5, 5, 3, 3, 0, 1, 5, 5};
+    cocob_conv_shape s = {1, 1, 5, 5, 3, 3, 0, 1, 5, 5, 1};
     ck_assert_int_eq(cocob_op_im2col(b, &s, x, col), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "stride 0 must all be nonzero"));
     s.stride = 2;
@@ -197,7 +198,7 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(cocob_op_im2col(b, &s, x, col), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "does not fit a 5 x 5 image"));
     /* Stride 1: col is 9 rows of 25 positions, 225 floats from 200 of 400. */
-    cocob_conv_shape t = {1, 1, 5, 5, 3, 3, 1, 1, 5, 5};
+    cocob_conv_shape t = {1, 1, 5, 5, 3, 3, 1, 1, 5, 5, 1};
     cocob_span late = {buf, 200};
     ck_assert_int_eq(cocob_op_im2col(b, &t, x, late), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "col 225 from offset 200"));

@@ -40,7 +40,8 @@ static cocob_conv_shape conv_shape(const model_layer *l, size_t n)
                               l->desc.stride,
                               l->desc.pad,
                               l->out.h,
-                              l->out.w};
+                              l->out.w,
+                              l->desc.units};
 }
 
 static cocob_pool_shape pool_shape(const model_layer *l, size_t n)
