@@ -154,6 +154,65 @@ static void refused(cocob_context *ctx, const char *path, const char *text)
                   cocob_context_error(ctx));
 }
 
+/* A model of SPEC with this loss, and an optimizer over it, untrained. */
+static cocob_model *with_loss(cocob_context *ctx, cocob_loss loss, cocob_optimizer **opt)
+{
+    cocob_model *m;
+    ck_assert_int_eq(cocob_model_create(ctx, 1, IN_H, IN_W, &m), COCOB_OK);
+    ck_assert_int_eq(cocob_model_add_spec(m, SPEC), COCOB_OK);
+    ck_assert_int_eq(cocob_model_set_loss(m, loss), COCOB_OK);
+    ck_assert_int_eq(cocob_model_init(m, 21), COCOB_OK);
+    cocob_tensor *params = cocob_model_params(m);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, opt), COCOB_OK);
+    return m;
+}
+
+/* A checkpoint records its model's loss (version 3): a model loaded from
+ * it has that loss, and a run with another loss cannot go on from it. A
+ * version 2 checkpoint, which records none, still loads. */
+START_TEST(a_checkpoint_keeps_its_loss)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_optimizer *opt, *xopt;
+    cocob_model *m = with_loss(ctx, COCOB_LOSS_MSE, &opt), *back = NULL;
+    cocob_model *x = with_loss(ctx, COCOB_LOSS_XENT, &xopt);
+    char *dir = test_tmpdir("model_file");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/run.ckpt", dir);
+    cocob_progress p = {1, 0, 3, 1, 10, 10, 7}, got;
+    ck_assert_int_eq(cocob_checkpoint_save(path, m, opt, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_model_load(ctx, path, &back), COCOB_OK);
+    ck_assert_int_eq(cocob_model_loss(back), COCOB_LOSS_MSE);
+    cocob_model_destroy(back);
+    ck_assert_int_eq(cocob_checkpoint_load(path, x, xopt, &got), COCOB_ERR_SHAPE);
+    ck_assert_msg(strstr(cocob_context_error(ctx),
+                         "whose loss is mse; this model's loss is xent"),
+                  "%s", cocob_context_error(ctx));
+
+    /* Version 2: the same file without its last section, LOSS (a 16-byte
+     * head and 4 bytes). */
+    size_t size;
+    unsigned char *v2 = slurp(path, &size);
+    cocob_le_put_u32(v2 + 8, 2);
+    cocob_le_put_u32(v2 + 12, 5);
+    spill(path, v2, size - 20);
+    ck_assert_int_eq(cocob_model_load(ctx, path, &back), COCOB_OK);
+    ck_assert_int_eq(cocob_model_loss(back), COCOB_LOSS_XENT);
+    cocob_model_destroy(back);
+    ck_assert_int_eq(cocob_checkpoint_load(path, m, opt, &got), COCOB_OK);
+    ck_assert_int_eq(cocob_model_loss(m), COCOB_LOSS_MSE);
+
+    free(v2);
+    cocob_optimizer_destroy(xopt);
+    cocob_model_destroy(x);
+    cocob_optimizer_destroy(opt);
+    cocob_model_destroy(m);
+    test_rmtree(dir);
+    free(dir);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(damaged_files_are_refused_with_the_reason)
 {
     cocob_context *ctx = test_context("ref");
@@ -238,9 +297,10 @@ START_TEST(damaged_files_are_refused_with_the_reason)
     snprintf(bad, sizeof bad, "%s/bad", dir);
     spill(bad, p, size);
     refused(ctx, bad, "checkpoint");
-    refused(ctx, bad, "is of version 1; this build reads version 2");
-    cocob_le_put_u32(p + 8, 2);
-    p[size - 1] ^= 1;
+    refused(ctx, bad, "is of version 1; this build reads versions 2 and 3");
+    cocob_le_put_u32(p + 8, 3);
+    /* The last byte of PROG, before LOSS's head and its 4 bytes. */
+    p[size - 21] ^= 1;
     spill(bad, p, size);
     /* Of the run's sections only the lengths are walked, not their CRCs:
      * what inference does not read cannot mislead it. */
@@ -264,6 +324,7 @@ int main(void)
     TCase *tc = tcase_create("model_file");
     tcase_add_test(tc, a_saved_model_predicts_as_the_original);
     tcase_add_test(tc, a_checkpoint_loads_as_a_model);
+    tcase_add_test(tc, a_checkpoint_keeps_its_loss);
     tcase_add_test(tc, damaged_files_are_refused_with_the_reason);
     suite_add_tcase(s, tc);
     return test_run(s);

@@ -693,8 +693,8 @@ COCOB_API cocob_status cocob_checkpoint_save(const char *path, cocob_model *m,
 /* Restores what cocob_checkpoint_save saved into m and opt, made and
  * initialised as for the saved run. Only a regular file is read. A damaged
  * file (cut, a length or a byte changed: "is damaged: ..."), one of another
- * version, or one made for another model or optimizer (naming what differs,
- * with both values) is an error that says which, and leaves m and opt as
+ * version, or one made for another model, loss or optimizer (naming what
+ * differs, with both values) is an error that says which, and leaves m and opt as
  * they were. */
 COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
                                              cocob_optimizer *opt, cocob_progress *progress);
@@ -708,11 +708,10 @@ COCOB_API cocob_status cocob_checkpoint_load(const char *path, cocob_model *m,
 COCOB_API cocob_status cocob_model_save(const cocob_model *m, const char *path);
 /* A model rebuilt from a file cocob_model_save wrote, or from a checkpoint
  * (its model and weights; its optimizer state and progress are not read),
- * ready for cocob_model_predict or training with a new optimizer. A saved
- * model keeps its loss; a checkpoint records none, so a model loaded from
- * one has softmax cross-entropy's (its logits are right whatever the loss;
- * save a regression model with cocob_model_save to evaluate it). Only a
- * regular file is read. A damaged file ("is damaged: ..."), one of another
+ * ready for cocob_model_predict or training with a new optimizer. The model
+ * keeps the loss the file records; an older checkpoint (version 2) records
+ * none and loads with softmax cross-entropy's (its logits are right
+ * whatever the loss). Only a regular file is read. A damaged file ("is damaged: ..."), one of another
  * version or of neither kind, or a layer list that does not build, is an
  * error naming the file and what is wrong; *out is then NULL. */
 COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path, cocob_model **out);

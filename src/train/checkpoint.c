@@ -10,8 +10,10 @@
  *   OSTA  each state buffer in turn, f32
  *   PROG  epochs done, steps into the next, steps in all, the shuffle's seed,
  *         the batch size, the training examples and their fingerprint
+ *   LOSS  the model's loss, u32, as a saved model's LOSS section holds it
  * Version 1 had no batch size, examples or fingerprint in PROG; it is
- * refused, as a run cannot go on from it exactly.
+ * refused, as a run cannot go on from it exactly. Version 2 had no LOSS: it
+ * is read, and the model keeps its own loss.
  * A save replaces the target whole (base/replace.h): the target is always
  * a whole, earlier or later, checkpoint. A load first walks the sections'
  * heads, so that a damaged length or a cut file is called damage rather
@@ -39,7 +41,12 @@ enum {
     PROGRESS_BYTES = 7 * 8
 };
 
-const char cocob_checkpoint_tags[SECTIONS][5] = {"MODL", "PARM", "OPTM", "OSTA", "PROG"};
+const char cocob_checkpoint_tags[SECTIONS][5] = {"MODL", "PARM", "OPTM", "OSTA", "PROG", "LOSS"};
+
+int cocob_checkpoint_sections(uint32_t version)
+{
+    return version == VERSION ? SECTIONS : version == 2 ? SECTIONS - 1 : 0;
+}
 
 /* ---- what an optimizer and a run write ---- */
 
@@ -109,6 +116,7 @@ cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob
             cocob_bytes_floats(&part[3], host, opt->total);
     }
     progress_section(&part[4], progress);
+    cocob_bytes_u32(&part[CHECKPOINT_LOSS], (uint32_t)cocob_model_loss(m));
     if (s == COCOB_OK)
         s = cocob_sections_save(err, path, "checkpoint", MAGIC, VERSION, cocob_checkpoint_tags,
                                 SECTIONS, part);
@@ -204,6 +212,29 @@ static cocob_status compare_optimizer(const cocob_sections *r, const unsigned ch
     return COCOB_OK;
 }
 
+/* A model trained for one loss goes on with it: the same weights under
+ * another loss are another run. */
+static cocob_status compare_loss(const cocob_sections *r, const cocob_model *m)
+{
+    unsigned char *stored = NULL;
+    cocob_status s = cocob_sections_check_len(r, CHECKPOINT_LOSS, 4, "the loss");
+    if (s == COCOB_OK)
+        s = cocob_sections_take(r, CHECKPOINT_LOSS, &stored);
+    if (s != COCOB_OK)
+        return s;
+    uint32_t kind = cocob_le_get_u32(stored);
+    free(stored);
+    if (kind > (uint32_t)COCOB_LOSS_MSE)
+        return cocob_sections_damaged(r, "its loss is of kind %lu, which no cocob writes",
+                                      (unsigned long)kind);
+    if (kind != (uint32_t)cocob_model_loss(m))
+        return mismatch(r, COCOB_ERR_SHAPE,
+                        "was made for a model whose loss is %s; this model's loss is %s (set "
+                        "it with --loss or cocob_model_set_loss)",
+                        cocob_loss_name((cocob_loss)kind), cocob_loss_name(cocob_model_loss(m)));
+    return COCOB_OK;
+}
+
 /* The run the checkpoint was made in against this one: the same batches of
  * the same examples, or its step count means other examples. */
 static cocob_status compare_run(const cocob_sections *r, const cocob_progress *was,
@@ -232,8 +263,9 @@ static cocob_status compare_run(const cocob_sections *r, const cocob_progress *w
     return COCOB_OK;
 }
 
-/* The file's head: the magic, a version this build reads, its sections. */
-static cocob_status check_head(const cocob_sections *r)
+/* The file's head: the magic, a version this build reads, its sections,
+ * whose count r takes from the version. */
+static cocob_status check_head(cocob_sections *r)
 {
     unsigned char head[SECTIONS_FILE_HEAD] = {0};
     size_t n = r->size < SECTIONS_FILE_HEAD ? (size_t)r->size : SECTIONS_FILE_HEAD;
@@ -255,14 +287,15 @@ static cocob_status check_head(const cocob_sections *r)
                           "reads version %d, which also records the batch size and the data "
                           "a run was made on, as going on exactly needs",
                           r->path, VERSION);
-    if (version != VERSION)
+    r->count = cocob_checkpoint_sections(version);
+    if (r->count == 0)
         return cocob_fail(r->err, COCOB_ERR_IO,
-                          "checkpoint %s is of version %lu; this build reads version %d", r->path,
-                          (unsigned long)version, VERSION);
-    if (cocob_le_get_u32(head + 12) != SECTIONS)
-        return cocob_sections_damaged(r, "its head counts %lu sections, where version %d has %d",
-                                      (unsigned long)cocob_le_get_u32(head + 12), VERSION,
-                                      SECTIONS);
+                          "checkpoint %s is of version %lu; this build reads versions 2 and 3",
+                          r->path, (unsigned long)version);
+    if (cocob_le_get_u32(head + 12) != (uint32_t)r->count)
+        return cocob_sections_damaged(r, "its head counts %lu sections, where version %lu has %d",
+                                      (unsigned long)cocob_le_get_u32(head + 12),
+                                      (unsigned long)version, r->count);
     return COCOB_OK;
 }
 
@@ -296,6 +329,8 @@ static cocob_status read_all(cocob_sections *r, cocob_model *m, const cocob_opti
         s = cocob_sections_check_len(r, 4, PROGRESS_BYTES, "the progress");
     if (s == COCOB_OK)
         s = cocob_sections_take(r, 4, &payload[4]);
+    if (s == COCOB_OK && r->count > CHECKPOINT_LOSS)
+        s = compare_loss(r, m);
     return s;
 }
 

@@ -19,7 +19,7 @@
 #include "train/model_record.h"
 
 #define MODEL_MAGIC "COCOBMDL"
-enum { MODEL_VERSION = 1, MODEL_SECTIONS = 3, MODEL_PARM = 2 };
+enum { MODEL_VERSION = 1, MODEL_SECTIONS = 3, MODEL_LOSS = 1, MODEL_PARM = 2 };
 
 static const char model_tags[MODEL_SECTIONS][5] = {"MODL", "LOSS", "PARM"};
 
@@ -53,48 +53,37 @@ cocob_status cocob_model_save(const cocob_model *m, const char *path)
     return s;
 }
 
-/* The file's head: which of the two kinds it is, of the version this build
- * reads; r then knows its sections. */
-static cocob_status read_head(cocob_sections *r, int *parm)
+/* The file's head: which of the two kinds it is, of a version this build
+ * reads; r then knows its sections, *parm where the weights are and *loss
+ * where the loss is (-1: the file records none). */
+static cocob_status read_head(cocob_sections *r, int *parm, int *loss)
 {
     unsigned char head[SECTIONS_FILE_HEAD] = {0};
     size_t n = r->size < SECTIONS_FILE_HEAD ? (size_t)r->size : SECTIONS_FILE_HEAD;
     cocob_status s = cocob_sections_read(r, 0, head, n);
     if (s != COCOB_OK)
         return s;
-    uint32_t version = 0;
-    if (n >= 8 && memcmp(head, MODEL_MAGIC, 8) == 0) {
-        *r = (cocob_sections){r->path,    "model file",   r->err, r->fd, r->size,
-                              model_tags, MODEL_SECTIONS, {0},    {0}};
-        version = MODEL_VERSION;
-        *parm = MODEL_PARM;
-    } else if (n >= 8 && memcmp(head, CHECKPOINT_MAGIC, 8) == 0) {
-        *r = (cocob_sections){r->path,
-                              "checkpoint",
-                              r->err,
-                              r->fd,
-                              r->size,
-                              cocob_checkpoint_tags,
-                              CHECKPOINT_SECTIONS,
-                              {0},
-                              {0}};
-        version = CHECKPOINT_VERSION;
-        *parm = CHECKPOINT_PARM;
-    } else {
+    int model = n >= 8 && memcmp(head, MODEL_MAGIC, 8) == 0;
+    if (!model && !(n >= 8 && memcmp(head, CHECKPOINT_MAGIC, 8) == 0))
         return cocob_fail(r->err, COCOB_ERR_IO,
                           "model file %s is neither a saved model nor a checkpoint: it starts "
                           "with neither " MODEL_MAGIC " nor " CHECKPOINT_MAGIC,
                           r->path);
-    }
+    r->what = model ? "model file" : "checkpoint";
+    r->tags = model ? model_tags : cocob_checkpoint_tags;
     if (n < SECTIONS_FILE_HEAD)
         return cocob_sections_damaged(r,
                                       "truncated: the file is %zu bytes, shorter than its head",
                                       n);
-    if (cocob_le_get_u32(head + 8) != version)
-        return cocob_fail(r->err, COCOB_ERR_IO,
-                          "%s %s is of version %lu; this build reads version %lu", r->what,
-                          r->path, (unsigned long)cocob_le_get_u32(head + 8),
-                          (unsigned long)version);
+    uint32_t version = cocob_le_get_u32(head + 8);
+    r->count = model ? (version == MODEL_VERSION ? MODEL_SECTIONS : 0)
+                     : cocob_checkpoint_sections(version);
+    if (r->count == 0)
+        return cocob_fail(r->err, COCOB_ERR_IO, "%s %s is of version %lu; this build reads %s",
+                          r->what, r->path, (unsigned long)version,
+                          model ? "version 1" : "versions 2 and 3");
+    *parm = model ? MODEL_PARM : CHECKPOINT_PARM;
+    *loss = model ? MODEL_LOSS : r->count > CHECKPOINT_LOSS ? CHECKPOINT_LOSS : -1;
     if (cocob_le_get_u32(head + 12) != (uint32_t)r->count)
         return cocob_sections_damaged(r, "its head counts %lu sections, where version %lu has %d",
                                       (unsigned long)cocob_le_get_u32(head + 12),
@@ -147,16 +136,17 @@ static cocob_status build(const cocob_sections *r, cocob_context *ctx,
     return COCOB_OK;
 }
 
-/* The loss a saved model names, set on m before its init; a checkpoint
- * records none, and loads as softmax cross-entropy's. */
-static cocob_status take_loss(const cocob_sections *r, cocob_model *m)
+/* The loss the file names in section k, set on m before its init; a
+ * version 2 checkpoint (k < 0) records none, and loads as softmax
+ * cross-entropy's. */
+static cocob_status take_loss(const cocob_sections *r, int k, cocob_model *m)
 {
-    if (r->tags != model_tags)
+    if (k < 0)
         return COCOB_OK;
     unsigned char *loss = NULL;
-    cocob_status s = cocob_sections_check_len(r, 1, 4, "the loss");
+    cocob_status s = cocob_sections_check_len(r, k, 4, "the loss");
     if (s == COCOB_OK)
-        s = cocob_sections_take(r, 1, &loss);
+        s = cocob_sections_take(r, k, &loss);
     uint32_t kind = s == COCOB_OK ? cocob_le_get_u32(loss) : 0;
     if (s == COCOB_OK && kind > (uint32_t)COCOB_LOSS_MSE)
         s = cocob_fail(r->err, COCOB_ERR_IO,
@@ -208,10 +198,10 @@ cocob_status cocob_model_load(cocob_context *ctx, const char *path, cocob_model 
     if (s != COCOB_OK)
         return s;
     r.fd = fileno(f);
-    int parm = 0;
+    int parm = 0, loss = -1;
     unsigned char *record = NULL, *weights = NULL;
     cocob_model *m = NULL;
-    s = read_head(&r, &parm);
+    s = read_head(&r, &parm, &loss);
     if (s == COCOB_OK)
         s = cocob_sections_walk(&r);
     if (s == COCOB_OK)
@@ -219,7 +209,7 @@ cocob_status cocob_model_load(cocob_context *ctx, const char *path, cocob_model 
     if (s == COCOB_OK)
         s = build(&r, ctx, record, &m);
     if (s == COCOB_OK)
-        s = take_loss(&r, m);
+        s = take_loss(&r, loss, m);
     if (s == COCOB_OK)
         s = cocob_sections_check_len(&r, parm, m->params * 4, "its model's parameters");
     if (s == COCOB_OK)
