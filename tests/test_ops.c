@@ -194,7 +194,7 @@ START_TEST(im2col_swap_axes_and_maxpool_refuse)
 {
     setup(_i);
     /* 1 x 1 x 4 x 4 images, 3 x 3 kernel, stride 1: col is 9 x 4. */
-    cocob_conv_shape cs = {1, 1, 4, 4, 3, 3, 1, 0, 2, 2};
+    cocob_conv_shape cs = {1, 1, 4, 4, 3, 3, 1, 0, 2, 2, 1};
     REFUSED(cocob_op_im2col(b, &cs, at(buf, 0), at(other, 30)), COCOB_ERR_SHAPE, "im2col",
             "col 36 from offset 30", NULL);
     cocob_conv_shape wide = cs;
