@@ -27,12 +27,22 @@ __kernel void count_nonfinite(__global const float *x, ulong offset, ulong n,
 /* Sets flag[flag_offset] to 1 when any of x[offset .. offset + n) is NaN or
  * infinite, and leaves it alone otherwise, so that the update kernels can
  * read it without the host waiting for an answer. Twin: flag_nonfinite_ref.
- * One work-item per element: every one that finds a bad value writes the
- * same 1, so the order of the writes cannot matter. */
+ * Eight elements a work-item, read as one float8, for the reason
+ * cl/cocob.cl gives; every item that finds a bad value writes the same 1,
+ * so the order of the writes cannot matter. */
 __kernel void flag_nonfinite(__global const float *x, ulong offset, ulong n,
                              __global int *flag, ulong flag_offset)
 {
-    ulong i = get_global_id(0);
-    if (i < n && !isfinite(x[offset + i]))
+    ulong first = get_global_id(0) * 8;
+    if (first >= n)
+        return;
+    __global const float *p = x + offset + first;
+    int bad = 0;
+    if (n - first >= 8)
+        bad = any(!isfinite(vload8(0, p)));
+    else
+        for (ulong j = 0; j < n - first; j++)
+            bad |= !isfinite(p[j]);
+    if (bad)
         atomic_xchg((volatile __global int *)(flag + flag_offset), 1);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend/ref/ref.h"
+#include "runtime/handles.h"
 #include "testutil.h"
 
 /* The reference loop's state for n coordinates, on the host. */
@@ -322,6 +323,59 @@ START_TEST(kernel_matches_reference_over_1000_steps)
                              (int)test_small_or(1000, 50));
 }
 END_TEST
+
+/* The kernel takes its elements eight at a time: at an offset that is no
+ * multiple of eight, and with lengths on either side of whole rows, it
+ * must write its n elements and nothing past them (test_take checks the
+ * NaN around them), and agree with the reference. */
+static const size_t row_lengths[] = {1, 7, 8, 9, 16, 17, 300};
+enum { ROW_LENGTHS = sizeof row_lengths / sizeof *row_lengths, ROW_STEPS = 3 };
+
+START_TEST(kernel_at_an_offset_writes_its_elements_only)
+{
+    size_t n = row_lengths[_i];
+    cocob_context *ctx = test_context(test_device_selector());
+    cocob_backend *b = ctx->backend;
+    test_rng rng = {n + 17};
+    enum { BUFS = 2 + COCOB_STATE_COUNT };
+    float *host[BUFS];
+    cocob_buffer *buf[BUFS];
+    for (int k = 0; k < BUFS; k++) {
+        host[k] = malloc(n * sizeof **host);
+        ck_assert_ptr_nonnull(host[k]);
+        /* w and grad of either sign; the states positive, as sums and maxima. */
+        for (size_t i = 0; i < n; i++)
+            host[k][i] = test_rng_uniform(&rng, k < 2 ? -1.0f : 0.01f, 1.0f);
+        buf[k] = test_put(b, host[k], n);
+    }
+    cocob_update_args a;
+    memset(&a, 0, sizeof a);
+    a.w = buf[0];
+    a.grad = buf[1];
+    for (int k = 0; k < COCOB_STATE_COUNT; k++)
+        a.state[k] = buf[2 + k];
+    a.w_offset = a.grad_offset = a.state_offset = TEST_OFF;
+    a.n = n;
+    a.alpha = 100.0f;
+    a.weight_decay = 0.01f;
+    for (int t = 0; t < ROW_STEPS; t++) {
+        cocob_status s = b->iface->cocob_update(b, &a);
+        ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+        cocob_ref_cocob_update(host[0], host[1], host[2], host[3], host[4], host[5], host[6], n,
+                               a.alpha, a.weight_decay);
+    }
+    for (int k = 0; k < BUFS; k++) {
+        float *got = test_take(b, buf[k], n);
+        size_t at;
+        double err = test_max_rel_err(got + TEST_OFF, host[k], n, &at);
+        ck_assert_msg(err <= 1e-5, "n=%zu: buffer %d [%zu] %.9g on the device, %.9g on ref", n,
+                      k, at, got[TEST_OFF + at], host[k][at]);
+        free(got);
+        free(host[k]);
+    }
+    cocob_context_destroy(ctx);
+}
+END_TEST
 #endif
 
 /* ---- the optimizer API ---- */
@@ -441,6 +495,7 @@ int main(void)
      * seconds on two cores and more under the sanitizers. */
     tcase_set_timeout(kernel, 900);
     tcase_add_loop_test(kernel, kernel_matches_reference_over_1000_steps, 0, LENGTHS);
+    tcase_add_loop_test(kernel, kernel_at_an_offset_writes_its_elements_only, 0, ROW_LENGTHS);
     suite_add_tcase(s, kernel);
 #endif
     TCase *api = tcase_create("api");

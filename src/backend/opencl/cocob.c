@@ -1,6 +1,9 @@
 /* Launches cl/cocob.cl's cocob_update, the fused COCOB-Backprop step. */
 #include "backend/opencl/opencl.h"
 
+/* Elements a work-item takes: cl/cocob.cl's LANES. */
+enum { LANES = 8 };
+
 cocob_status cocob_cl_cocob_update(cocob_backend *base, const cocob_update_args *a)
 {
     cocob_cl_backend *b = (cocob_cl_backend *)base;
@@ -26,5 +29,5 @@ cocob_status cocob_cl_cocob_update(cocob_backend *base, const cocob_update_args 
     rc = cocob_cl_skip_args(k, 13, a->skip, a->skip_offset, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clSetKernelArg(cocob_update)", rc);
-    return cocob_cl_launch_1d(b, k, "cocob_update", a->n);
+    return cocob_cl_launch_1d(b, k, "cocob_update", a->n / LANES + (a->n % LANES != 0));
 }
