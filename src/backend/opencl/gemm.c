@@ -170,7 +170,7 @@ cocob_status cocob_cl_gemm(cocob_backend *base, int trans_a, int trans_b, size_t
                            size_t ldb, float beta, cocob_span C, size_t ldc)
 {
     cocob_cl_backend *b = (cocob_cl_backend *)base;
-    if (b->gemm_tune_pending)
+    if (b->gemm_tune_seconds > 0)
         cocob_cl_gemm_first_use_tune(b);
     if (!b->gemm.clblast)
         return gemm_kernel(b, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);

@@ -21,15 +21,9 @@ enum { OPERAND_FLOATS = 1000 * 1000 };
  * the clock's grain are small beside it. */
 #define MIN_SECONDS 0.04
 
-/* The first-use tuning's bound on its own wall time, builds included: a
- * few seconds is unnoticed beside a training run's start (data loading,
- * the kernels' first builds), and on PoCL it takes in the table's entry and
- * three or four tiles more, a candidate's build and timing taking about
- * 0.7 s at the shorter minimum below. A candidate started before the bound
- * runs to its end, and the first always runs: it is what the run would
- * otherwise use. The shorter minimum still lets a shape's block last ten
- * times the clock's grain and a launch's cost on PoCL. */
-#define FIRST_USE_SECONDS 3.0
+/* The first-use tuning's shorter minimum (its bound is in opencl.h) still
+ * lets a shape's block last ten times the clock's grain and a launch's cost
+ * on PoCL. */
 #define FIRST_USE_MIN_SECONDS 0.01
 #define FIRST_USE_CANDIDATES 8
 
@@ -193,7 +187,7 @@ cocob_status cocob_cl_gemm_tune(cocob_cl_backend *b, size_t max_candidates,
                                 cocob_gemm_tuning *out)
 {
     /* This search replaces the first-use one. */
-    b->gemm_tune_pending = 0;
+    b->gemm_tune_seconds = 0;
     memset(out, 0, sizeof *out);
     memcpy(out->shapes, shapes, sizeof shapes);
     cocob_cl_gemm_params base_params, cand[COCOB_GEMM_MAX_CANDIDATES];
@@ -256,7 +250,7 @@ cocob_status cocob_cl_gemm_bench(cocob_cl_backend *b, cocob_bench_gemm_result *o
 {
     /* Before the file is read, so that a first run compares the table's
      * entry with what the first-use tuning stored. */
-    if (b->gemm_tune_pending)
+    if (b->gemm_tune_seconds > 0)
         cocob_cl_gemm_first_use_tune(b);
     memset(out, 0, sizeof *out);
     memcpy(out->shapes, shapes, sizeof shapes);
@@ -319,8 +313,8 @@ static int first_use_winner(const cocob_cl_gemm_params *cand, const cocob_gemm_t
 
 void cocob_cl_gemm_first_use_tune(cocob_cl_backend *b)
 {
-    b->gemm_tune_pending = 0;
-    double t0 = cocob_now();
+    double t0 = cocob_now(), budget = b->gemm_tune_seconds;
+    b->gemm_tune_seconds = 0;
     cocob_cl_gemm_params entry = b->gemm, cand[FIRST_USE_CANDIDATES], winner;
     char path[4200], reason[4400], how[128];
     /* Another context on the device may have tuned since this one began. */
@@ -337,7 +331,7 @@ void cocob_cl_gemm_first_use_tune(cocob_cl_backend *b)
     size_t n = candidates(b, &entry, 0, cand, FIRST_USE_CANDIDATES), tried = 0;
     for (double last = 0; s == COCOB_OK && tried < n; tried++) {
         double start = cocob_now();
-        if (tried > 0 && start - t0 + last > FIRST_USE_SECONDS)
+        if (tried > 0 && start - t0 + last > budget)
             break;
         time_params(b, &cand[tried], &o, FIRST_USE_MIN_SECONDS, &t[tried]);
         last = cocob_now() - start;

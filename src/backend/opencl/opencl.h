@@ -63,7 +63,10 @@ typedef struct cocob_cl_backend {
     char options[512];
     cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
     int clblast_used;          /* CLBlast has built programs for this context */
-    int gemm_tune_pending;     /* no stored parameters: tune before the first gemm */
+    /* No stored parameters: the first gemm tunes first, for about this
+     * many seconds (COCOB_CL_GEMM_FIRST_USE_SECONDS); 0 when nothing is
+     * pending. */
+    double gemm_tune_seconds;
     cocob_cl_stats stats;
 } cocob_cl_backend;
 
@@ -252,6 +255,14 @@ int cocob_cl_gemm_params_write(const char *path, const cocob_cl_device *dev,
  * defaults otherwise, with a warning naming a bad file. With no file at all,
  * and COCOB_GEMM_TUNE not off, the first gemm call tunes first. */
 void cocob_cl_gemm_load(cocob_cl_backend *b);
+
+/* The first-use tuning's bound on its own wall time, builds included: a few
+ * seconds is unnoticed beside a training run's start (data loading, the
+ * kernels' first builds), and on PoCL it takes in the table's entry and two
+ * or three tiles more, a candidate's build and timing taking about 0.7 s. A
+ * candidate started before the bound runs to its end, and the first always
+ * runs: it is what the run would otherwise use. */
+#define COCOB_CL_GEMM_FIRST_USE_SECONDS 3.0
 
 /* The first-use tuning: a few candidates from the table's entry on, within
  * a few seconds, stored as `cocob tune` stores its result and put in effect.
