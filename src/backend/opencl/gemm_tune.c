@@ -21,9 +21,9 @@ enum { OPERAND_FLOATS = 1000 * 1000 };
  * the clock's grain are small beside it. */
 #define MIN_SECONDS 0.04
 
-/* The first-use tuning's shorter minimum (its bound is in opencl.h) still
- * lets a shape's block last ten times the clock's grain and a launch's cost
- * on PoCL. */
+/* The first-use tuning (its bound is in opencl.h) times each shape for a
+ * quarter of the full search's minimum, trading precision for the three or
+ * four candidates it has time for; `cocob tune` measures again at length. */
 #define FIRST_USE_MIN_SECONDS 0.01
 #define FIRST_USE_CANDIDATES 8
 
