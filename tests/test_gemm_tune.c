@@ -227,6 +227,106 @@ START_TEST(a_params_save_keeps_the_files_mode_and_a_symlink)
 }
 END_TEST
 
+/* What a context's first gemm leaves in dir: whether the parameters file is
+ * there, and that no temporary file is. */
+static int params_file_in(const char *dir, const char *path)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    for (struct dirent *e; (e = readdir(d));)
+        ck_assert_msg(!strstr(e->d_name, ".tmp."), "%s left behind", e->d_name);
+    closedir(d);
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The suite runs with COCOB_GEMM_TUNE=off (tests/CMakeLists.txt); these
+ * turn it on. A budget of a microsecond times the table's entry alone. */
+START_TEST(first_use_tuning_stores_what_the_next_context_reads)
+{
+    char *dir = fresh_cache();
+    setenv("COCOB_GEMM_TUNE", "on", 1);
+    cocob_context *ctx = test_context("opencl");
+    cocob_cl_backend *b = cl_of(ctx);
+    ck_assert(b->gemm_tune_seconds == COCOB_CL_GEMM_FIRST_USE_SECONDS);
+    b->gemm_tune_seconds = 1e-6;
+    char path[4200];
+    ck_assert(cocob_cl_gemm_params_path(&b->dev, path, sizeof path));
+    ck_assert(!params_file_in(dir, path));
+    test_log_clear();
+    gemm_matches_ref(ctx);
+    ck_assert(b->gemm_tune_seconds == 0);
+    ck_assert(params_file_in(dir, path));
+    ck_assert_msg(strstr(test_log(), "gemm: first use of") && strstr(test_log(), "tried 1 ") &&
+                      strstr(test_log(), path) && strstr(test_log(), "COCOB_GEMM_TUNE=off"),
+                  "no line naming the first-use tuning and %s in:\n%s", path, test_log());
+    cocob_cl_gemm_params tuned = b->gemm;
+    cocob_context_destroy(ctx);
+
+    test_log_clear();
+    ctx = test_context("opencl");
+    b = cl_of(ctx);
+    ck_assert(b->gemm_tune_seconds == 0);
+    ck_assert_int_eq(memcmp(&b->gemm, &tuned, sizeof tuned), 0);
+    ck_assert_ptr_nonnull(strstr(test_log(), "gemm: tuned parameters from"));
+    gemm_matches_ref(ctx);
+    ck_assert_ptr_null(strstr(test_log(), "first use"));
+    cocob_context_destroy(ctx);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(first_use_tuning_can_be_turned_off)
+{
+    char *dir = fresh_cache();
+    setenv("COCOB_GEMM_TUNE", "off", 1);
+    cocob_context *ctx = test_context("opencl");
+    cocob_cl_backend *b = cl_of(ctx);
+    ck_assert(b->gemm_tune_seconds == 0);
+    char path[4200];
+    ck_assert(cocob_cl_gemm_params_path(&b->dev, path, sizeof path));
+    cocob_cl_gemm_params defaults;
+    cocob_cl_gemm_default(&b->dev, &defaults);
+    test_log_clear();
+    gemm_matches_ref(ctx);
+    ck_assert_int_eq(memcmp(&b->gemm, &defaults, sizeof defaults), 0);
+    ck_assert(!params_file_in(dir, path));
+    ck_assert_ptr_null(strstr(test_log(), "first use"));
+    cocob_context_destroy(ctx);
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* The tuning's own buffers cannot be had (the 4th allocation, after the
+ * three of gemm_matches_ref's first product): a warning, the table's entry,
+ * no file, and the gemm itself still right. */
+START_TEST(a_failed_first_use_tuning_is_a_warning_and_the_table)
+{
+    char *dir = fresh_cache();
+    setenv("COCOB_GEMM_TUNE", "on", 1);
+    setenv("COCOB_FAULT_ALLOC", "4", 1);
+    cocob_context *ctx = test_context("opencl");
+    cocob_cl_backend *b = cl_of(ctx);
+    char path[4200];
+    ck_assert(cocob_cl_gemm_params_path(&b->dev, path, sizeof path));
+    cocob_cl_gemm_params defaults;
+    cocob_cl_gemm_default(&b->dev, &defaults);
+    test_log_clear();
+    gemm_matches_ref(ctx);
+    ck_assert_msg(strstr(test_log(), "first-use tuning on") && strstr(test_log(), "failed") &&
+                      strstr(test_log(), "built-in table"),
+                  "no warning in:\n%s", test_log());
+    ck_assert_int_eq(memcmp(&b->gemm, &defaults, sizeof defaults), 0);
+    ck_assert(!params_file_in(dir, path));
+    cocob_context_destroy(ctx);
+    unsetenv("COCOB_FAULT_ALLOC");
+    test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(tuning_needs_an_opencl_device)
 {
     cocob_context *ctx = test_context("ref");
@@ -249,6 +349,9 @@ int main(void)
     tcase_add_test(tc, a_params_file_that_is_not_a_file_is_a_warning);
     tcase_add_test(tc, a_params_save_keeps_the_files_mode_and_a_symlink);
     tcase_add_test(tc, tuning_needs_an_opencl_device);
+    tcase_add_test(tc, first_use_tuning_stores_what_the_next_context_reads);
+    tcase_add_test(tc, first_use_tuning_can_be_turned_off);
+    tcase_add_test(tc, a_failed_first_use_tuning_is_a_warning_and_the_table);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

@@ -25,6 +25,54 @@ size_t cocob_gemm_tile_private_bytes(const cocob_gemm_tile *t)
     return floats * sizeof(float) + ((size_t)t->tm + t->nv) * 8;
 }
 
+int cocob_gemm_tile_fits(const cocob_gemm_tile *t, const char *form, const cocob_gemm_limits *lim,
+                         char *why, size_t cap)
+{
+    size_t max_group = lim->max_group ? lim->max_group : DEFAULT_MAX_GROUP;
+    if (t->tm < 1 || t->tm > TILE_MAX_TM || t->nv < 1 || t->nv > TILE_MAX_NV) {
+        snprintf(why, cap, "its %s tile's rows (tm) %u or vectors (nv) %u is outside 1..%d, 1..%d",
+                 form, t->tm, t->nv, TILE_MAX_TM, TILE_MAX_NV);
+        return 0;
+    }
+    if (t->group > max_group) {
+        snprintf(why, cap, "its %s tile's group of %u work-items is over the device's %zu", form,
+                 t->group, max_group);
+        return 0;
+    }
+    if (t->vw != 4 && t->vw != 8 && t->vw != 16) {
+        snprintf(why, cap, "its %s tile's vector width (vw) %u is none of 4, 8, 16", form, t->vw);
+        return 0;
+    }
+    if (t->tm * t->nv > TILE_MAX_ELEMENTS) {
+        snprintf(why, cap, "its %s tile's rows times vectors (tm x nv) %u is over %d", form,
+                 t->tm * t->nv, TILE_MAX_ELEMENTS);
+        return 0;
+    }
+    size_t group_bytes;
+    if (lim->group_private_bytes &&
+        (!size_mul(t->group, cocob_gemm_tile_private_bytes(t), &group_bytes) ||
+         group_bytes > lim->group_private_bytes)) {
+        snprintf(why, cap,
+                 "its %s tile's group of %u work-items would hold %zu bytes of private "
+                 "arrays each, more than the %zu bytes this device allows a group",
+                 form, t->group, cocob_gemm_tile_private_bytes(t), lim->group_private_bytes);
+        return 0;
+    }
+    return 1;
+}
+
+int cocob_gemm_params_fit(const cocob_gemm_params *p, const cocob_gemm_limits *lim, char *why,
+                          size_t cap)
+{
+    if (p->clblast) {
+        if (!lim->have_clblast)
+            snprintf(why, cap, "it names CLBlast, which this build lacks");
+        return lim->have_clblast;
+    }
+    return cocob_gemm_tile_fits(&p->outer, "outer", lim, why, cap) &&
+           cocob_gemm_tile_fits(&p->dot, "dot", lim, why, cap);
+}
+
 /* The next line of text, without its newline, into line (NUL-terminated);
  * 0 at the end, on a line without a newline, with a NUL in it or too long. */
 static int next_line(const char **text, const char *end, char *line, size_t cap)
@@ -67,26 +115,7 @@ static int parse_tile(const char *line, const char *form, const cocob_gemm_limit
         snprintf(why, cap, "its %s tile line goes on past its four fields", form);
         return 0;
     }
-    if (t->vw != 4 && t->vw != 8 && t->vw != 16) {
-        snprintf(why, cap, "its %s tile's vector width (vw) %u is none of 4, 8, 16", form, t->vw);
-        return 0;
-    }
-    if (t->tm * t->nv > TILE_MAX_ELEMENTS) {
-        snprintf(why, cap, "its %s tile's rows times vectors (tm x nv) %u is over %d", form,
-                 t->tm * t->nv, TILE_MAX_ELEMENTS);
-        return 0;
-    }
-    size_t group_bytes;
-    if (lim->group_private_bytes &&
-        (!size_mul(t->group, cocob_gemm_tile_private_bytes(t), &group_bytes) ||
-         group_bytes > lim->group_private_bytes)) {
-        snprintf(why, cap,
-                 "its %s tile's group of %u work-items would hold %zu bytes of private "
-                 "arrays each, more than the %zu bytes this device allows a group",
-                 form, t->group, cocob_gemm_tile_private_bytes(t), lim->group_private_bytes);
-        return 0;
-    }
-    return 1;
+    return cocob_gemm_tile_fits(t, form, lim, why, cap);
 }
 
 int cocob_gemm_file_parse(const char *text, size_t len, const cocob_gemm_limits *lim,
@@ -104,9 +133,7 @@ int cocob_gemm_file_parse(const char *text, size_t len, const cocob_gemm_limits 
         snprintf(why, why_cap, "it ends after the device line");
     else if (strcmp(line, "clblast") == 0) {
         got.clblast = 1;
-        ok = lim->have_clblast;
-        if (!ok)
-            snprintf(why, why_cap, "it names CLBlast, which this build lacks");
+        ok = cocob_gemm_params_fit(&got, lim, why, why_cap);
     } else if (!parse_tile(line, "outer", lim, &got.outer, why, why_cap)) {
         /* parse_tile has said why */
     } else if (!next_line(&p, end, line, sizeof line)) {

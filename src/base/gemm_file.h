@@ -42,6 +42,14 @@ typedef struct cocob_gemm_limits {
 /* The bytes of private arrays one work-item of cl/gemm.cl holds with tile t. */
 size_t cocob_gemm_tile_private_bytes(const cocob_gemm_tile *t);
 
+/* Whether tile t of the form named (outer, dot), or all of p, is within lim
+ * and what cl/gemm.cl takes; else 0 with why saying what is at fault. A file
+ * and the built-in table are both held to this. */
+int cocob_gemm_tile_fits(const cocob_gemm_tile *t, const char *form, const cocob_gemm_limits *lim,
+                         char *why, size_t cap);
+int cocob_gemm_params_fit(const cocob_gemm_params *p, const cocob_gemm_limits *lim, char *why,
+                          size_t cap);
+
 /* Parses len bytes of text into *out. 1 when the file is whole and within
  * lim; else 0 with why saying which line or field is at fault. */
 int cocob_gemm_file_parse(const char *text, size_t len, const cocob_gemm_limits *lim,

@@ -6,7 +6,8 @@
 
 #include "base/number.h"
 
-static const char *const switches[] = {"COCOB_VERIFY", "COCOB_CACHE", "COCOB_UNIFIED"};
+static const char *const switches[] = {"COCOB_VERIFY", "COCOB_CACHE", "COCOB_UNIFIED",
+                                       "COCOB_GEMM_TUNE"};
 /* The test-only fault counts (fault.h): a mistyped one would otherwise
  * inject nothing, and a test meant to fail would pass. */
 static const char *const counts[] = {"COCOB_FAULT_ALLOC", "COCOB_FAULT_ENQUEUE"};

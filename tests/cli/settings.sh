@@ -11,6 +11,9 @@ expect 1 "COCOB_CACHE=\"disabled\" is not a setting" -- \
   env COCOB_CACHE=disabled "$COCOB" --device ref bench update --size 10 --iterations 1
 expect 1 "COCOB_UNIFIED=\"2\" is not a setting" -- \
   env COCOB_UNIFIED=2 "$COCOB" --device ref bench update --size 10 --iterations 1
+expect 1 "COCOB_GEMM_TUNE=\"later\" is not a setting" -- \
+  env COCOB_GEMM_TUNE=later "$COCOB" --device ref bench update --size 10 --iterations 1
+expect 0 "COCOB_GEMM_TUNE=off skips this" -- "$COCOB" help tune
 
 # A fault count that is not a count would inject nothing, silently.
 expect 1 "COCOB_FAULT_ALLOC wants a whole number .* starts with a blank" -- \

@@ -31,6 +31,8 @@ static const char main_usage[] =
     "                              training steps per second on ref and the device\n"
     "  bench gemm                  OpenCL GEMM, default and tuned, at an MLP's shapes\n"
     "  tune [--candidates N]       tune OpenCL GEMM for the device and store the result\n"
+    "                              (a device's first GEMM tunes for a few seconds\n"
+    "                              unless COCOB_GEMM_TUNE=off)\n"
     "  verify                      every op on the device against the C reference,\n"
     "                              forward, backward and optimizer step, as a table\n"
     "  version                     print the version\n"
@@ -100,7 +102,11 @@ static const struct {
     {"tune",
      "usage: cocob [--device D] tune [--candidates N]\n"
      "Times GEMM candidates (the first N, default all) on an OpenCL device and\n"
-     "stores the fastest beside the program cache, where later runs find it.\n",
+     "stores the fastest beside the program cache, where later runs find it.\n"
+     "Until then a device gets a built-in table's parameters for its kind (CPU,\n"
+     "NVIDIA, AMD or Intel GPU, other), and the first command that runs a GEMM\n"
+     "on it (train, bench) tunes for about 3 s and stores that result;\n"
+     "COCOB_GEMM_TUNE=off skips this and keeps the table's parameters.\n",
      1},
     {"verify",
      "usage: cocob [--device D] verify\n"

@@ -1,8 +1,8 @@
 /* GEMM on OpenCL: cl/gemm.cl's kernels with the device's tuned tiles, or
- * CLBlast's GEMM, which is the default where the build has CLBlast since it
- * brings its own per-device tuning. `cocob tune` (gemm_tune.c) measures both
- * and stores the faster; gemm_params.c keeps the result. The reference is
- * cocob_ref_gemm in src/backend/ref/gemm.c. */
+ * CLBlast's GEMM. Until a device has been measured, the built-in table
+ * (gemm_table.c) decides; the first GEMM on it tunes briefly, and `cocob
+ * tune` at length (gemm_tune.c), and gemm_params.c keeps the result. The
+ * reference is cocob_ref_gemm in src/backend/ref/gemm.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -57,17 +57,10 @@ static cocob_status clblast_status(CLBlastStatusCode rc)
 
 void cocob_cl_gemm_default(const cocob_cl_device *dev, cocob_cl_gemm_params *out)
 {
-    /* Measured on PoCL (2 Skylake cores): 4 rows by 2 vectors of 16 was
-     * among the best tiles in both forms; groups of one work-item let PoCL
-     * run each tile as straight-line vector code. A GPU wants many
-     * work-items per group, which its driver picks. */
-    cocob_cl_tile tile = {4, 2, 16, dev->info.type == COCOB_DEVICE_CPU ? 1 : 0};
-    out->clblast = 0;
-    out->outer = tile;
-    out->dot = tile;
-#ifdef COCOB_HAVE_CLBLAST
-    out->clblast = 1;
-#endif
+    char line[1024], why[256];
+    cocob_gemm_limits lim;
+    cocob_cl_gemm_limits(dev, line, sizeof line, &lim);
+    cocob_cl_gemm_table_fitted(&dev->info, &lim, out, why, sizeof why);
 }
 
 void cocob_cl_gemm_defines(const cocob_cl_gemm_params *p, char *out, size_t cap)
@@ -177,6 +170,8 @@ cocob_status cocob_cl_gemm(cocob_backend *base, int trans_a, int trans_b, size_t
                            size_t ldb, float beta, cocob_span C, size_t ldc)
 {
     cocob_cl_backend *b = (cocob_cl_backend *)base;
+    if (b->gemm_tune_seconds > 0)
+        cocob_cl_gemm_first_use_tune(b);
     if (!b->gemm.clblast)
         return gemm_kernel(b, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 #ifdef COCOB_HAVE_CLBLAST

@@ -11,6 +11,7 @@
 #include "backend/opencl/opencl.h"
 #include "base/files.h"
 #include "base/replace.h"
+#include "base/setting.h"
 
 /* Four lines of at most a device's names: anything longer is damage. */
 #define MAX_FILE_BYTES 4096
@@ -39,8 +40,10 @@ static void device_line(const cocob_cl_device *dev, char *out, size_t cap)
  * for, so a group's private arrays are held to it. A GPU keeps them in
  * registers and spills, and CL_KERNEL_WORK_GROUP_SIZE, which gemm.c asks
  * the built kernel, bounds that. */
-static void device_limits(const cocob_cl_device *dev, const char *device, cocob_gemm_limits *lim)
+void cocob_cl_gemm_limits(const cocob_cl_device *dev, char *device, size_t cap,
+                          cocob_gemm_limits *lim)
 {
+    device_line(dev, device, cap);
     lim->device = device;
     lim->max_group = dev->info.max_work_group_size;
     lim->group_private_bytes = dev->info.type == COCOB_DEVICE_CPU
@@ -82,8 +85,7 @@ int cocob_cl_gemm_params_read(const char *path, const cocob_cl_device *dev,
     if (!found)
         return -1;
     cocob_gemm_limits lim;
-    device_line(dev, want, sizeof want);
-    device_limits(dev, want, &lim);
+    cocob_cl_gemm_limits(dev, want, sizeof want, &lim);
     if (len > MAX_FILE_BYTES)
         snprintf(why, sizeof why, "it runs past %d bytes", MAX_FILE_BYTES);
     else if (cocob_gemm_file_parse(text, len, &lim, p, why, sizeof why))
@@ -131,8 +133,20 @@ int cocob_cl_gemm_params_write(const char *path, const cocob_cl_device *dev,
 
 void cocob_cl_gemm_load(cocob_cl_backend *b)
 {
-    cocob_cl_gemm_default(&b->dev, &b->gemm);
-    char path[4200], reason[4400], how[128];
+    char path[4200], reason[4400], how[128], line[1024];
+    cocob_gemm_limits lim;
+    cocob_cl_gemm_limits(&b->dev, line, sizeof line, &lim);
+    const char *entry = cocob_cl_gemm_table_fitted(&b->dev.info, &lim, &b->gemm, reason,
+                                                   sizeof reason);
+    cocob_cl_gemm_describe(&b->gemm, how, sizeof how);
+    if (reason[0])
+        cocob_log(b->base.log, COCOB_LOG_WARN,
+                  "gemm: the built-in table's entry for %s does not fit it: %s; using the %s "
+                  "(%s)",
+                  b->base.info.name, reason, entry, how);
+    else
+        cocob_log(b->base.log, COCOB_LOG_DEBUG, "gemm: the built-in table's %s entry: %s", entry,
+                  how);
     if (!cocob_cl_gemm_params_path(&b->dev, path, sizeof path))
         return;
     cocob_cl_gemm_params p;
@@ -146,5 +160,8 @@ void cocob_cl_gemm_load(cocob_cl_backend *b)
         b->gemm = p;
         cocob_cl_gemm_describe(&p, how, sizeof how);
         cocob_log(b->base.log, COCOB_LOG_DEBUG, "gemm: tuned parameters from %s: %s", path, how);
+    } else {
+        b->gemm_tune_seconds =
+            cocob_setting("COCOB_GEMM_TUNE", 1) ? COCOB_CL_GEMM_FIRST_USE_SECONDS : 0;
     }
 }

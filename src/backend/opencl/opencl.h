@@ -63,6 +63,10 @@ typedef struct cocob_cl_backend {
     char options[512];
     cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
     int clblast_used;          /* CLBlast has built programs for this context */
+    /* No stored parameters: the first gemm tunes first, for about this
+     * many seconds (COCOB_CL_GEMM_FIRST_USE_SECONDS); 0 when nothing is
+     * pending. */
+    double gemm_tune_seconds;
     cocob_cl_stats stats;
 } cocob_cl_backend;
 
@@ -199,10 +203,26 @@ cocob_status cocob_cl_dropout(cocob_backend *b, cocob_span x, cocob_span y, size
 cocob_status cocob_cl_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                    float p, uint64_t seed, uint64_t counter);
 
-/* ---- gemm.c, gemm_params.c, gemm_tune.c: the GEMM's parameters ---- */
+/* ---- gemm.c, gemm_params.c, gemm_table.c, gemm_tune.c: the GEMM's parameters ---- */
 
-/* CLBlast where the build has it, else cl/gemm.cl with tiles that do well
- * on PoCL and are legal anywhere. */
+/* The built-in table's entry for d's class of device (CPU, NVIDIA, AMD or
+ * Intel GPU, anything else), and the class's name. have_clblast: whether the
+ * build has CLBlast, which a GPU's entry then names. */
+const char *cocob_cl_gemm_table(const cocob_device_info *d, int have_clblast,
+                                cocob_gemm_params *out);
+
+/* The table's entry when it is within lim; else the smallest tile, which is
+ * within any device's limits, with why saying what did not fit ("" when it
+ * did). Returns the class's name, or "safe default". */
+const char *cocob_cl_gemm_table_fitted(const cocob_device_info *d, const cocob_gemm_limits *lim,
+                                       cocob_gemm_params *out, char *why, size_t cap);
+
+/* What dev allows a parameters file or table entry to ask for; device_line
+ * (at least 1024 bytes) receives the line a file must hold. */
+void cocob_cl_gemm_limits(const cocob_cl_device *dev, char *device_line, size_t cap,
+                          cocob_gemm_limits *lim);
+
+/* The table's entry for dev, as cocob_cl_gemm_table_fitted gives it. */
 void cocob_cl_gemm_default(const cocob_cl_device *dev, cocob_cl_gemm_params *out);
 
 /* "-DGEMM_OUTER_TM=4 ...", for gemm.cl's build. */
@@ -232,8 +252,22 @@ int cocob_cl_gemm_params_write(const char *path, const cocob_cl_device *dev,
                                const cocob_cl_gemm_params *p, char *reason, size_t reason_cap);
 
 /* At backend creation: the stored parameters when there are good ones, the
- * defaults otherwise, with a warning naming a bad file. */
+ * defaults otherwise, with a warning naming a bad file. With no file at all,
+ * and COCOB_GEMM_TUNE not off, the first gemm call tunes first. */
 void cocob_cl_gemm_load(cocob_cl_backend *b);
+
+/* The first-use tuning's bound on its own wall time, builds included: a few
+ * seconds is unnoticed beside a training run's start (data loading, the
+ * kernels' first builds), and on PoCL it takes in the table's entry and two
+ * or three tiles more, a candidate's build and timing taking about 0.7 s. A
+ * candidate started before the bound runs to its end, and the first always
+ * runs: it is what the run would otherwise use. */
+#define COCOB_CL_GEMM_FIRST_USE_SECONDS 3.0
+
+/* The first-use tuning: a few candidates from the table's entry on, within
+ * a few seconds, stored as `cocob tune` stores its result and put in effect.
+ * Never fails: a failure is logged and the table's entry kept. */
+void cocob_cl_gemm_first_use_tune(cocob_cl_backend *b);
 
 /* `cocob tune` and `cocob bench gemm` on b: see cocob_tune_gemm. */
 cocob_status cocob_cl_gemm_tune(cocob_cl_backend *b, size_t max_candidates,
