@@ -199,6 +199,13 @@ COCOB_API cocob_status cocob_context_finish(cocob_context *ctx);
  * Both 0 on a device that runs no kernels (ref). */
 COCOB_API void cocob_context_programs(const cocob_context *ctx, unsigned *built,
                                       unsigned *cached);
+/* The bytes of device memory the context's tensors, models and optimizers
+ * hold now, and the most they have held at once since the context was
+ * made. Buffers a driver or library keeps for itself (CLBlast's scratch, the
+ * kernels) are not counted; under verify, the device's side alone. Both 0
+ * for NULL. */
+COCOB_API void cocob_context_device_bytes(const cocob_context *ctx, uint64_t *now,
+                                          uint64_t *peak);
 /* Seconds on a monotonic clock, the one the library times with; only
  * differences mean anything. */
 COCOB_API double cocob_now(void);
