@@ -247,7 +247,7 @@ print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for n in order:
     acc = statistics.median(r[1] for r in runs[n])
     ready = middle(r[2] for r in runs[n])
-    print(f"| {n} | {median[n]:.1f} | {median[n] / base:.2f} | {median[n] / adam:.2f} "
+    print(f"| {n} | {median[n]:.2f} | {median[n] / base:.2f} | {median[n] / adam:.2f} "
           f"| {100 * acc:.2f}% | {ready} | {middle(r[3] for r in runs[n])} "
           f"| {middle(r[4] for r in runs[n])} |")
 rows = [l.rstrip("\n").split("\t") for l in open(floors)]
