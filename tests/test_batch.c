@@ -1,6 +1,7 @@
 /* Shuffling and batching: the shuffle is a permutation, fixed by seed and
  * epoch, uniform; batches cover a set with a partial last one; gather
- * copies the examples asked for. */
+ * copies the examples asked for, converting a set's pixels as loading once
+ * did. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,45 @@ START_TEST(gather_copies_the_examples_asked_for)
 }
 END_TEST
 
+/* A set that keeps its pixels as bytes gives, batch by batch, the floats
+ * the whole set used to be converted to at load, bit for bit, and the same
+ * fingerprint, so that a checkpoint's data fingerprint still holds. */
+START_TEST(pixels_convert_per_batch_as_at_load)
+{
+    enum { N = 64, PER = 3 * 4 * 4 };
+    static cocob_error err;
+    cocob_dataset *bytes, *floats;
+    ck_assert_int_eq(cocob_dataset_alloc_pixels(&err, "pixels", N, 3, 4, 4, NULL, &bytes),
+                     COCOB_OK);
+    ck_assert_int_eq(cocob_dataset_alloc(&err, "floats", N, 3, 4, 4, &floats), COCOB_OK);
+    ck_assert_ptr_null(bytes->images);
+    /* Every byte value, 12 times over. */
+    for (size_t i = 0; i < N * PER; i++) {
+        bytes->pixels[i] = (unsigned char)(i * 7 + 3);
+        floats->images[i] = bytes->pixels[i] / 255.0f;
+    }
+    for (size_t i = 0; i < N; i++)
+        bytes->labels[i] = floats->labels[i] = (int32_t)(i % 10);
+    uint32_t order[N];
+    cocob_shuffle(order, N, 7, 0);
+    float x[10 * PER], want[10 * PER];
+    int32_t y[10], want_y[10];
+    for (size_t start = 0; start < N; start += 10) {
+        size_t n = N - start < 10 ? N - start : 10;
+        cocob_dataset_gather(bytes, order, start, n, x, y);
+        cocob_dataset_gather(floats, order, start, n, want, want_y);
+        ck_assert_mem_eq(x, want, n * PER * sizeof *x);
+        ck_assert_mem_eq(y, want_y, n * sizeof *y);
+    }
+    ck_assert_uint_eq(cocob_dataset_fingerprint(bytes), cocob_dataset_fingerprint(floats));
+    ck_assert_int_eq(cocob_dataset_to_floats(&err, bytes), COCOB_OK);
+    ck_assert_ptr_null(bytes->pixels);
+    ck_assert_mem_eq(bytes->images, floats->images, N * PER * sizeof(float));
+    cocob_dataset_destroy(bytes);
+    cocob_dataset_destroy(floats);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("batch");
@@ -152,6 +192,7 @@ int main(void)
     tcase_add_test(tc, shuffle_is_uniform);
     tcase_add_test(tc, batch_count_keeps_the_partial_batch);
     tcase_add_test(tc, gather_copies_the_examples_asked_for);
+    tcase_add_test(tc, pixels_convert_per_batch_as_at_load);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

@@ -63,9 +63,10 @@ static void write_batch(const char *dir, const char *name, int k, size_t records
 /* Records r0 .. r0 + records - 1 of d are file k's records 0 .. records - 1. */
 static void check_records(const cocob_dataset *d, size_t r0, int k, size_t records)
 {
+    float x[PIXELS];
     for (size_t r = 0; r < records; r++) {
         ck_assert_int_eq(d->labels[r0 + r], label_of(k, r));
-        const float *x = d->images + (r0 + r) * PIXELS;
+        cocob_dataset_gather(d, NULL, r0 + r, 1, x, NULL);
         for (size_t p = 0; p < PIXELS; p++)
             ck_assert_msg(x[p] == pixel_of(k, r, p) / 255.0f,
                           "example %zu, pixel %zu: %g, not %u/255", r0 + r, p, x[p],

@@ -100,6 +100,17 @@ static void good_labels(const char *path, int gz)
     write_idx(path, LABELS_MAGIC, dims, 1, labels, sizeof labels, gz);
 }
 
+/* The set's images as the training loop sees them: gathered, as floats. */
+static float *floats_of(const cocob_dataset *d)
+{
+    size_t c, h, w;
+    cocob_dataset_shape(d, &c, &h, &w);
+    float *x = malloc(d->count * c * h * w * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    cocob_dataset_gather(d, NULL, 0, d->count, x, NULL);
+    return x;
+}
+
 static void check_example(const cocob_dataset *d)
 {
     size_t c, h, w;
@@ -109,10 +120,15 @@ static void check_example(const cocob_dataset *d)
     ck_assert_uint_eq(h, ROWS);
     ck_assert_uint_eq(w, COLS);
     ck_assert_uint_eq(cocob_dataset_classes(d), 10);
+    /* Kept as the file's bytes, a quarter of the floats' memory. */
+    ck_assert_ptr_null(d->images);
+    ck_assert_mem_eq(d->pixels, pixels, N * PIX);
+    float *x = floats_of(d);
     for (size_t i = 0; i < N * PIX; i++)
-        ck_assert_msg(d->images[i] == pixels[i] / 255.0f, "pixel %zu: %g, not %u/255", i,
-                      d->images[i], pixels[i]);
-    ck_assert_float_eq(d->images[1], 1.0f);
+        ck_assert_msg(x[i] == pixels[i] / 255.0f, "pixel %zu: %g, not %u/255", i, x[i],
+                      pixels[i]);
+    ck_assert_float_eq(x[1], 1.0f);
+    free(x);
     for (size_t i = 0; i < N; i++)
         ck_assert_int_eq(d->labels[i], labels[i]);
 }
@@ -397,7 +413,7 @@ START_TEST(a_limit_inflates_and_converts_only_the_examples_used)
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
     ck_assert_uint_eq(cocob_dataset_count(d), 500);
     for (size_t i = 0; i < 500 * 28 * 28; i++)
-        ck_assert_float_eq(d->images[i], 0.0f);
+        ck_assert_uint_eq(d->pixels[i], 0);
     cocob_dataset_destroy(d);
     long grown = peak_rss_kib() - before;
     ck_assert_msg(grown < 100 * 1024, "the peak RSS grew by %ld KiB", grown);
@@ -550,6 +566,42 @@ START_TEST(gzip_trailer_claiming_a_huge_size)
 }
 END_TEST
 
+/* With a limit, nothing past the examples kept is read: a file cut right
+ * after them loads, plain and gzipped, and one cut within them is
+ * refused with what the kept examples need. */
+START_TEST(a_limit_reads_only_the_examples_kept)
+{
+    fixture f;
+    begin(&f);
+    const uint32_t dims[3] = {N, ROWS, COLS}, label_dims[1] = {N};
+    for (int gz = 0; gz < 2; gz++) {
+        write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, 4 * PIX, gz);
+        write_idx(f.labels, LABELS_MAGIC, label_dims, 1, labels, 4, gz);
+        cocob_dataset *d = NULL;
+        cocob_status s = cocob_dataset_read_idx(f.ctx, f.images, f.labels, 4, cocob_data_limit(),
+                                                &d);
+        ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
+        ck_assert_uint_eq(cocob_dataset_count(d), 4);
+        ck_assert_mem_eq(d->pixels, pixels, 4 * PIX);
+        for (size_t i = 0; i < 4; i++)
+            ck_assert_int_eq(d->labels[i], labels[i]);
+        cocob_dataset_destroy(d);
+        /* The whole set still tells the file is short. */
+        expect_failure(&f, COCOB_ERR_IO, f.labels,
+                       "truncated: the header says 7 labels (7 bytes), the file holds 4");
+        s = cocob_dataset_read_idx(f.ctx, f.images, f.labels, 5, cocob_data_limit(), &d);
+        ck_assert_int_eq(s, COCOB_ERR_IO);
+        ck_assert_ptr_null(d);
+        const char *msg = cocob_context_error(f.ctx);
+        ck_assert_msg(strstr(msg, f.labels) &&
+                          strstr(msg, "truncated: the header says 7 labels; the first 5 need 5 "
+                                      "bytes, the file holds 4"),
+                      "%s", msg);
+    }
+    finish(&f);
+}
+END_TEST
+
 START_TEST(truncate_keeps_the_first_examples)
 {
     fixture f;
@@ -563,8 +615,10 @@ START_TEST(truncate_keeps_the_first_examples)
     ck_assert_int_eq(cocob_dataset_truncate(f.ctx, d, 0), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_int_eq(cocob_dataset_truncate(f.ctx, d, 3), COCOB_OK);
     ck_assert_uint_eq(cocob_dataset_count(d), 3);
+    float *x = floats_of(d);
     for (size_t i = 0; i < 3 * PIX; i++)
-        ck_assert(d->images[i] == pixels[i] / 255.0f);
+        ck_assert(x[i] == pixels[i] / 255.0f);
+    free(x);
     for (size_t i = 0; i < 3; i++)
         ck_assert_int_eq(d->labels[i], labels[i]);
     cocob_dataset_destroy(d);
@@ -639,8 +693,9 @@ START_TEST(fashion_mnist_test_split)
     ck_assert_uint_eq(w, 28);
     float lo = 1, hi = 0;
     long total = 0, first = 0;
+    float *x = floats_of(d);
     for (size_t i = 0; i < 10000 * 784; i++) {
-        float p = d->images[i];
+        float p = x[i];
         lo = p < lo ? p : lo;
         hi = p > hi ? p : hi;
         /* x / 255.0f times 255 rounds back to the byte x. */
@@ -649,6 +704,7 @@ START_TEST(fashion_mnist_test_split)
         if (i < 784)
             first += byte;
     }
+    free(x);
     ck_assert_float_eq(lo, 0.0f);
     ck_assert_float_eq(hi, 1.0f);
     size_t per_class[10] = {0};
@@ -695,6 +751,7 @@ int main(void)
     tcase_add_test(tc, a_data_set_over_the_limit_is_refused);
     tcase_add_test(tc, a_header_claiming_more_than_memory_is_refused_unread);
     tcase_add_test(tc, a_limit_inflates_and_converts_only_the_examples_used);
+    tcase_add_test(tc, a_limit_reads_only_the_examples_kept);
     tcase_add_test(tc, truncate_keeps_the_first_examples);
     tcase_add_test(tc, a_folder_of_idx_files);
     tcase_add_test(tc, a_folder_that_is_not_there);

@@ -37,20 +37,53 @@ static void assert_names(const char *msg, const cocob_device_info *d, uint64_t b
                   "the message does not name the device: %s", msg);
 }
 
+static void assert_device_bytes(const cocob_context *ctx, uint64_t now, uint64_t peak)
+{
+    uint64_t n = 1, p = 1;
+    cocob_context_device_bytes(ctx, &n, &p);
+    ck_assert_uint_eq(n, now);
+    ck_assert_uint_eq(p, peak);
+}
+
+/* 0 ref, 1 the test device, 2 the test device under verify, whose count is
+ * the device's side alone. */
+static cocob_context *counting_context(int i)
+{
+    if (i < 2)
+        return test_context(backend_selector(i));
+    cocob_options opts;
+    cocob_options_init(&opts);
+    opts.device = test_device_selector();
+    opts.verify = COCOB_VERIFY_STOP;
+    cocob_context *ctx = NULL;
+    ck_assert_int_eq(cocob_context_create(&opts, &ctx), COCOB_OK);
+    return ctx;
+}
+
 START_TEST(live_bytes_follow_alloc_and_free)
 {
-    cocob_context *ctx = test_context(backend_selector(_i));
+    cocob_context *ctx = counting_context(_i);
     cocob_backend *b = ctx->backend;
     ck_assert_uint_eq(b->live_bytes, 0);
+    assert_device_bytes(ctx, 0, 0);
     cocob_tensor *t, *u;
     ck_assert_int_eq(cocob_tensor_create(ctx, 1000, &t), COCOB_OK);
+    assert_device_bytes(ctx, 4000, 4000);
     ck_assert_int_eq(cocob_tensor_create(ctx, 24, &u), COCOB_OK);
     ck_assert_uint_eq(b->live_bytes, 4096);
+    assert_device_bytes(ctx, 4096, 4096);
     cocob_tensor_destroy(t);
     ck_assert_uint_eq(b->live_bytes, 96);
+    assert_device_bytes(ctx, 96, 4096);
     cocob_tensor_destroy(u);
     ck_assert_uint_eq(b->live_bytes, 0);
+    assert_device_bytes(ctx, 0, 4096);
+    /* The peak is the most held at once, not the sum of what was made. */
+    ck_assert_int_eq(cocob_tensor_create(ctx, 10, &t), COCOB_OK);
+    assert_device_bytes(ctx, 40, 4096);
+    cocob_tensor_destroy(t);
     cocob_context_destroy(ctx);
+    assert_device_bytes(NULL, 0, 0);
 }
 END_TEST
 
@@ -261,7 +294,7 @@ int main(void)
 #else
     int backends = 1;
 #endif
-    tcase_add_loop_test(tc, live_bytes_follow_alloc_and_free, 0, backends);
+    tcase_add_loop_test(tc, live_bytes_follow_alloc_and_free, 0, backends == 2 ? 3 : 1);
     tcase_add_loop_test(tc, the_device_memory_is_a_running_total, 0, backends);
     tcase_add_loop_test(tc, a_model_too_large_is_refused, 0, backends);
     tcase_add_loop_test(tc, a_batch_too_large_is_refused, 0, backends);

@@ -199,6 +199,13 @@ COCOB_API cocob_status cocob_context_finish(cocob_context *ctx);
  * Both 0 on a device that runs no kernels (ref). */
 COCOB_API void cocob_context_programs(const cocob_context *ctx, unsigned *built,
                                       unsigned *cached);
+/* The bytes of device memory the context's tensors, models and optimizers
+ * hold now, and the most they have held at once since the context was
+ * made. Buffers a driver or library keeps for itself (CLBlast's scratch, the
+ * kernels) are not counted; under verify, the device's side alone. Both 0
+ * for NULL. */
+COCOB_API void cocob_context_device_bytes(const cocob_context *ctx, uint64_t *now,
+                                          uint64_t *peak);
 /* Seconds on a monotonic clock, the one the library times with; only
  * differences mean anything. */
 COCOB_API double cocob_now(void);
@@ -486,8 +493,9 @@ COCOB_API cocob_status cocob_model_evaluate(cocob_model *m, const cocob_batch *d
 
 /* ---- Data sets -------------------------------------------------------- */
 
-/* Labelled images in host memory: pixels as floats in [0, 1] (x / 255),
- * stored N x C x H x W, and an int32 label per image; or, made from a
+/* Labelled images in host memory: pixels in [0, 1] (x / 255), stored
+ * N x C x H x W as the files' bytes and turned into floats a batch at a
+ * time, and an int32 label per image; or, made from a
  * program's arrays or a CSV file, any finite features with labels or
  * float targets. Once loaded it is
  * bound to no context: training and evaluation only read it, so several
@@ -507,7 +515,10 @@ COCOB_API cocob_status cocob_dataset_load(cocob_context *ctx, const char *dir, c
                                           cocob_dataset **out);
 /* The same, keeping only the first max_count examples (0: all): only they
  * are inflated and held, so a large file costs what the examples used do.
- * The rest of each file is still read through, to refuse a damaged one. */
+ * Past them, IDX files are not read at all (a file cut or damaged after
+ * them loads), while CIFAR-10 batches are read through, to refuse a damaged
+ * one. Loading every example reads every byte, and refuses a truncated or
+ * overlong file. */
 COCOB_API cocob_status cocob_dataset_load_first(cocob_context *ctx, const char *dir,
                                                 cocob_split split, size_t max_count,
                                                 cocob_dataset **out);

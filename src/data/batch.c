@@ -39,8 +39,11 @@ void cocob_dataset_gather(const cocob_dataset *d, const uint32_t *order, size_t 
     size_t per = d->channels * d->height * d->width;
     for (size_t i = 0; i < count; i++) {
         size_t k = order ? order[start + i] : start + i;
-        memcpy(x + i * per, d->images + k * per, per * sizeof *x);
-        if (d->labels)
+        if (d->pixels)
+            cocob_pixels_to_floats(x + i * per, d->pixels + k * per, per);
+        else
+            memcpy(x + i * per, d->images + k * per, per * sizeof *x);
+        if (d->labels && y)
             y[i] = d->labels[k];
     }
 }

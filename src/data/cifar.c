@@ -2,6 +2,7 @@
  * byte then a 32x32 image as three planes (red, green, blue). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/checked.h"
 #include "data/dataset.h"
@@ -85,8 +86,8 @@ cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *pat
             return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                               "cocob_dataset_load_cifar: path %zu is NULL", i);
     cocob_error *err = &ctx->err;
-    /* Every file is read before the floats are allocated once, at their
-     * final size; past max_count a file is only read through. */
+    /* Every file is read before the set's pixels are allocated once, at
+     * their final size; past max_count a file is only read through. */
     unsigned char **bytes = calloc(count, sizeof *bytes);
     size_t *records = calloc(count, sizeof *records);
     if (!bytes || !records) {
@@ -106,15 +107,16 @@ cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *pat
     }
     cocob_dataset *d = NULL;
     if (s == COCOB_OK)
-        s = cocob_dataset_alloc(err, paths[0], used, CIFAR_CHANNELS, CIFAR_SIDE, CIFAR_SIDE, &d);
+        s = cocob_dataset_alloc_pixels(err, paths[0], used, CIFAR_CHANNELS, CIFAR_SIDE,
+                                       CIFAR_SIDE, NULL, &d);
     if (s == COCOB_OK) {
-        float *x = d->images;
+        unsigned char *x = d->pixels;
         int32_t *y = d->labels;
         for (size_t i = 0; i < count; i++)
             for (size_t r = 0; r < records[i]; r++) {
                 const unsigned char *rec = bytes[i] + r * CIFAR_RECORD;
                 *y++ = rec[0];
-                cocob_pixels_to_floats(x, rec + 1, CIFAR_PIXELS);
+                memcpy(x, rec + 1, CIFAR_PIXELS);
                 x += CIFAR_PIXELS;
             }
         d->classes = CIFAR_CLASSES;

@@ -12,28 +12,34 @@
 #define CIFAR_FOLDER "cifar-10-batches-bin"
 #define CIFAR_TRAIN_BATCHES 5
 
-cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t count,
-                                 size_t channels, size_t height, size_t width,
-                                 cocob_dataset **out)
+/* A set of count examples, with floats or, when as_pixels, bytes for them
+ * (pixels when not NULL, else allocated). */
+static cocob_status alloc_set(cocob_error *err, const char *source, size_t count,
+                              size_t channels, size_t height, size_t width, int as_pixels,
+                              unsigned char *pixels, cocob_dataset **out)
 {
-    size_t pixels, floats = 0, bytes = 0, label_bytes = 0;
-    int fits = size_mul3(channels, height, width, &pixels) && size_mul(count, pixels, &floats) &&
-               size_mul(floats, sizeof(float), &bytes) &&
+    size_t values, bytes = 0, label_bytes = 0;
+    *out = NULL;
+    int fits = size_mul3(channels, height, width, &values) && size_mul(count, values, &values) &&
+               size_mul(values, as_pixels ? 1 : sizeof(float), &bytes) &&
                size_mul(count, sizeof(int32_t), &label_bytes);
-    if (!fits) {
-        *out = NULL;
+    if (!fits)
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                           "%s: %zu images of %zux%zux%zu are more bytes than memory can address",
                           source, count, channels, height, width);
-    }
     cocob_dataset *d = calloc(1, sizeof *d);
+    void *x = pixels ? (void *)pixels : d ? malloc(bytes) : NULL;
     if (d) {
-        d->images = malloc(bytes);
         d->labels = malloc(label_bytes);
+        if (as_pixels)
+            d->pixels = x;
+        else
+            d->images = x;
     }
-    if (!d || !d->images || !d->labels) {
+    if (!d || !x || !d->labels) {
+        if (d && pixels)
+            d->pixels = NULL; /* still the caller's */
         cocob_dataset_destroy(d);
-        *out = NULL;
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                           "%s: out of host memory for %zu images of %zux%zux%zu (%zu bytes)",
                           source, count, channels, height, width, bytes);
@@ -46,13 +52,38 @@ cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t co
     return COCOB_OK;
 }
 
-/* Threaded where the build has OpenMP: most of this loop's time is the
- * kernel handing out fresh pages of x, which every core can do at once. */
+cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t count,
+                                 size_t channels, size_t height, size_t width,
+                                 cocob_dataset **out)
+{
+    return alloc_set(err, source, count, channels, height, width, 0, NULL, out);
+}
+
+cocob_status cocob_dataset_alloc_pixels(cocob_error *err, const char *source, size_t count,
+                                        size_t channels, size_t height, size_t width,
+                                        unsigned char *pixels, cocob_dataset **out)
+{
+    return alloc_set(err, source, count, channels, height, width, 1, pixels, out);
+}
+
+cocob_status cocob_dataset_to_floats(cocob_error *err, cocob_dataset *d)
+{
+    if (!d->pixels)
+        return COCOB_OK;
+    size_t n = d->count * d->channels * d->height * d->width; /* checked when made */
+    float *x = n <= SIZE_MAX / sizeof *x ? malloc(n * sizeof *x) : NULL;
+    if (!x)
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                          "out of host memory for the floats of %zu images", d->count);
+    cocob_pixels_to_floats(x, d->pixels, n);
+    free(d->pixels);
+    d->pixels = NULL;
+    d->images = x;
+    return COCOB_OK;
+}
+
 void cocob_pixels_to_floats(float *restrict x, const unsigned char *restrict pixels, size_t n)
 {
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static)
-#endif
     for (size_t i = 0; i < n; i++)
         x[i] = pixels[i] / 255.0f;
 }
@@ -61,6 +92,7 @@ void cocob_dataset_destroy(cocob_dataset *d)
 {
     if (!d)
         return;
+    free(d->pixels);
     if (!d->borrowed) {
         free(d->images);
         free(d->labels);
@@ -116,10 +148,16 @@ cocob_status cocob_dataset_truncate(cocob_context *ctx, cocob_dataset *d, size_t
         return COCOB_OK;
     /* Giving back the rest is what makes a small subset of a large set
      * cheap; where realloc cannot shrink, the larger block serves as well. */
-    size_t floats = count * d->channels * d->height * d->width;
-    float *images = realloc(d->images, floats * sizeof *images);
-    if (images)
-        d->images = images;
+    size_t values = count * d->channels * d->height * d->width;
+    if (d->pixels) {
+        unsigned char *pixels = realloc(d->pixels, values);
+        if (pixels)
+            d->pixels = pixels;
+    } else {
+        float *images = realloc(d->images, values * sizeof *images);
+        if (images)
+            d->images = images;
+    }
     if (d->labels) {
         int32_t *labels = realloc(d->labels, count * sizeof *labels);
         if (labels)

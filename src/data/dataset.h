@@ -12,7 +12,12 @@ struct cocob_dataset {
     size_t channels, height, width;
     size_t classes;
     float *images;   /* count x channels x height x width: pixels in [0, 1],
-                      * or any finite features */
+                      * or any finite features; NULL when pixels holds them */
+    /* The same count x channels x height x width as the bytes an IDX or
+     * CIFAR file holds, each standing for byte / 255: a quarter of the
+     * floats' memory, converted a batch at a time (cocob_dataset_gather).
+     * NULL for a set of floats. */
+    unsigned char *pixels;
     int32_t *labels; /* count, each below classes; NULL for a regression set */
     float *targets;  /* count x outputs, NULL for a classification set */
     size_t outputs;
@@ -30,6 +35,18 @@ struct cocob_dataset {
 cocob_status cocob_dataset_alloc(cocob_error *err, const char *source, size_t count,
                                  size_t channels, size_t height, size_t width,
                                  cocob_dataset **out);
+
+/* The same with room for bytes (pixels) instead of floats: pixels, when
+ * not NULL, is count x C x H x W bytes from malloc that the set then owns;
+ * NULL has it allocated. On failure pixels is still the caller's. */
+cocob_status cocob_dataset_alloc_pixels(cocob_error *err, const char *source, size_t count,
+                                        size_t channels, size_t height, size_t width,
+                                        unsigned char *pixels, cocob_dataset **out);
+
+/* A set of pixels turned into one of floats, for a caller that takes the
+ * whole set as one array (cocob predict); a set of floats is left as it is.
+ * Out of memory leaves it as it was. */
+cocob_status cocob_dataset_to_floats(cocob_error *err, cocob_dataset *d);
 
 /* A data set over a's arrays, unchecked: it owns them (and frees them
  * with itself) unless a->borrow. On failure (out of memory, an error
@@ -61,8 +78,9 @@ void cocob_shuffle(uint32_t *order, size_t n, uint64_t seed, uint64_t epoch);
 size_t cocob_batch_count(size_t n, size_t batch);
 
 /* Copies examples order[start] .. order[start + count - 1] into x
- * (count x C x H x W) and, for a classification set, their labels into y
- * (a regression set leaves y alone). A NULL order means examples
+ * (count x C x H x W), as floats whether the set holds floats or pixels,
+ * and, for a classification set, their labels into y (a regression set,
+ * or a NULL y, leaves y alone). A NULL order means examples
  * start .. start + count - 1 as stored, as evaluation wants. */
 void cocob_dataset_gather(const cocob_dataset *d, const uint32_t *order, size_t start,
                           size_t count, float *x, int32_t *y);
@@ -72,7 +90,8 @@ void cocob_dataset_gather_targets(const cocob_dataset *d, const uint32_t *order,
                                   size_t count, float *t);
 
 /* What a checkpoint records of the data it was made on: the CRC-32 of the
- * images (their floats' bytes, little-endian) in the high half and of the
+ * images (their floats' bytes, little-endian, pixels converted as
+ * cocob_dataset_gather converts them) in the high half and of the
  * labels, or of a regression set's targets, in the low half. One pass over
  * the data. */
 uint64_t cocob_dataset_fingerprint(const cocob_dataset *d);

@@ -119,25 +119,36 @@ static cocob_status check_limit(cocob_error *err, const idx_file *x, size_t used
                       x->path, used, x->what, x->per, need, limit);
 }
 
-/* The values of the first used examples, then the rest of the file counted,
- * not kept. */
+/* The values of the first used examples; when they are all, the rest of
+ * the file counted, not kept, to tell a truncated or overlong file. Short
+ * of all, nothing past them is read or inflated: --limit's start-up is
+ * that of the examples it keeps. */
 static cocob_status read_values(idx_file *x, size_t used)
 {
     uint64_t rest = 0;
     cocob_status s = cocob_data_take(x->file, used * x->per, &x->values, &x->got);
-    if (s == COCOB_OK)
+    if (s == COCOB_OK && used == x->dims[0])
         s = cocob_data_rest(x->file, &rest);
     x->held = x->got + rest;
     return s;
 }
 
-/* The file holds exactly the values the header promises. */
-static cocob_status check_size(cocob_error *err, const idx_file *x)
+/* The file holds exactly the values the header promises, or, read in part,
+ * at least those of the first used examples. */
+static cocob_status check_size(cocob_error *err, const idx_file *x, size_t used)
 {
-    if (x->held == x->bytes)
-        return COCOB_OK;
     char desc[96];
     describe(x, desc, sizeof desc);
+    if (used < x->dims[0]) {
+        if (x->got == used * x->per)
+            return COCOB_OK;
+        return cocob_fail(err, COCOB_ERR_IO,
+                          "%s: truncated: the header says %s; the first %zu need %zu bytes, "
+                          "the file holds %zu",
+                          x->path, desc, used, used * x->per, x->got);
+    }
+    if (x->held == x->bytes)
+        return COCOB_OK;
     if (x->held < x->bytes)
         return cocob_fail(err, COCOB_ERR_IO,
                           "%s: truncated: the header says %s (%zu bytes), the file holds %llu",
@@ -191,17 +202,19 @@ cocob_status cocob_dataset_read_idx(cocob_context *ctx, const char *images_path,
     if (s == COCOB_OK)
         s = read_values(&lb, used);
     if (s == COCOB_OK)
-        s = check_size(err, &lb);
+        s = check_size(err, &lb, used);
     if (s == COCOB_OK)
         s = check_labels(err, &lb);
     if (s == COCOB_OK)
         s = read_values(&im, used);
     if (s == COCOB_OK)
-        s = check_size(err, &im);
+        s = check_size(err, &im, used);
+    /* The bytes read become the set's, kept as bytes. */
     if (s == COCOB_OK)
-        s = cocob_dataset_alloc(err, images_path, used, 1, im.dims[1], im.dims[2], &d);
+        s = cocob_dataset_alloc_pixels(err, images_path, used, 1, im.dims[1], im.dims[2],
+                                       im.values, &d);
     if (s == COCOB_OK) {
-        cocob_pixels_to_floats(d->images, im.values, im.got);
+        im.values = NULL;
         for (size_t i = 0; i < lb.got; i++)
             d->labels[i] = lb.values[i];
         d->classes = IDX_CLASSES;

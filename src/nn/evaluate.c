@@ -1,6 +1,8 @@
 /* A model evaluated on a whole data set, batch by batch. */
 #include <math.h>
+#include <stdlib.h>
 
+#include "data/dataset.h"
 #include "nn/model.h"
 
 /* The targets' total sum of squares around their mean, over n values, in
@@ -18,21 +20,21 @@ static double total_squares(const float *t, size_t n)
     return sst;
 }
 
-cocob_status cocob_model_eval(cocob_model *m, const cocob_batch *data, size_t batch,
-                              cocob_evaluation *out)
+/* cocob_model_eval over data, or, when set is not NULL, over its images
+ * converted a batch at a time into scratch (batch x the input's floats). */
+static cocob_status eval_parts(cocob_model *m, const cocob_batch *data, const cocob_dataset *set,
+                               float *scratch, size_t batch, cocob_evaluation *out)
 {
-    *out = (cocob_evaluation){NAN, NAN, NAN, NAN};
-    if (!data || !data->count || !batch)
-        return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT, "evaluate: %s",
-                          !data || !data->count ? "the data set must not be empty"
-                                                : "the batch size must not be 0");
     size_t in = cocob_shape_size(m->input), outputs = cocob_model_outputs(m);
     double sum = 0;
     size_t correct = 0;
     cocob_status s = COCOB_OK;
     for (size_t start = 0; s == COCOB_OK && start < data->count; start += batch) {
         size_t n = data->count - start < batch ? data->count - start : batch;
-        cocob_batch part = {data->x + start * in, data->labels ? data->labels + start : NULL,
+        const float *x = set ? scratch : data->x + start * in;
+        if (set)
+            cocob_dataset_gather(set, NULL, start, n, scratch, NULL);
+        cocob_batch part = {x, data->labels ? data->labels + start : NULL,
                             data->targets ? data->targets + start * outputs : NULL, n};
         double loss;
         size_t right;
@@ -53,5 +55,34 @@ cocob_status cocob_model_eval(cocob_model *m, const cocob_batch *data, size_t ba
          * looks like a score. */
         out->r2 = sst > 0 ? 1 - out->loss * (double)n / sst : NAN;
     }
+    return s;
+}
+
+cocob_status cocob_model_eval(cocob_model *m, const cocob_batch *data, size_t batch,
+                              cocob_evaluation *out)
+{
+    *out = (cocob_evaluation){NAN, NAN, NAN, NAN};
+    if (!data || !data->count || !batch)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT, "evaluate: %s",
+                          !data || !data->count ? "the data set must not be empty"
+                                                : "the batch size must not be 0");
+    return eval_parts(m, data, NULL, NULL, batch, out);
+}
+
+cocob_status cocob_model_eval_set(cocob_model *m, const cocob_dataset *d, size_t batch,
+                                  cocob_evaluation *out)
+{
+    cocob_batch all = {d->images, d->labels, d->targets, d->count};
+    if (!d->pixels || !d->count || !batch)
+        return cocob_model_eval(m, &all, batch, out);
+    *out = (cocob_evaluation){NAN, NAN, NAN, NAN};
+    size_t n = d->count < batch ? d->count : batch;
+    size_t floats = n * cocob_shape_size(m->input); /* a batch the model was checked for */
+    float *scratch = malloc(floats * sizeof *scratch);
+    if (!scratch)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "evaluate: out of host memory for a batch of %zu", n);
+    cocob_status s = eval_parts(m, &all, d, scratch, batch, out);
+    free(scratch);
     return s;
 }

@@ -76,6 +76,10 @@ cocob_status cocob_model_eval_batch(cocob_model *m, const cocob_batch *batch, do
  * path of cocob_evaluate and cocob_model_evaluate. */
 cocob_status cocob_model_eval(cocob_model *m, const cocob_batch *data, size_t batch,
                               cocob_evaluation *out);
+/* cocob_model_eval on a data set, whether it holds floats or pixels, the
+ * pixels converted a batch at a time. */
+cocob_status cocob_model_eval_set(cocob_model *m, const cocob_dataset *d, size_t batch,
+                                  cocob_evaluation *out);
 
 /* The forward pass in inference mode (no dropout) on n inputs, the logits
  * downloaded into logits, n x outputs floats. */

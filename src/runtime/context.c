@@ -130,3 +130,12 @@ void cocob_context_programs(const cocob_context *ctx, unsigned *built, unsigned 
     if (cached)
         *cached = c;
 }
+
+void cocob_context_device_bytes(const cocob_context *ctx, uint64_t *now, uint64_t *peak)
+{
+    const cocob_backend *b = ctx ? ctx->backend : NULL;
+    if (now)
+        *now = b ? b->live_bytes : 0;
+    if (peak)
+        *peak = b ? b->peak_bytes : 0;
+}

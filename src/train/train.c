@@ -103,8 +103,7 @@ static void batch_free(batch_buffers *bb)
 static cocob_status evaluate(cocob_model *m, const cocob_dataset *d, size_t batch,
                              cocob_evaluation *e)
 {
-    cocob_batch all = {d->images, d->labels, d->targets, d->count};
-    return cocob_model_eval(m, &all, batch, e);
+    return cocob_model_eval_set(m, d, batch, e);
 }
 
 cocob_status cocob_evaluate(cocob_model *m, const cocob_dataset *d, size_t batch, double *loss,

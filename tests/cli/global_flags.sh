@@ -34,6 +34,12 @@ expect 0 "debug: device ref" -- "$COCOB" bench update --size 10 --iterations 1 -
 expect 0 "debug: device ref" -- "$COCOB" bench update --size 10 --iterations 1 -v --device ref
 expect 0 "startup  first step" -- \
   "$COCOB" train --limit 100 --model dense:10 --device ref --verbose
+# --verbose's last line and bench train say what memory the run took: a
+# dense:10 model's buffers are not 0 bytes.
+MEMORY='^memory   peak RSS [0-9]+\.[0-9] MiB; device buffers at most [0-9.]+ MiB \([1-9][0-9]* bytes\)$'
+expect 0 "$MEMORY" -- "$COCOB" train --limit 100 --model dense:10 --device ref --verbose
+refute "^memory" -- "$COCOB" train --limit 100 --model dense:10 --device ref
+expect 0 "$MEMORY" -- "$COCOB" bench train --model dense:10 --steps 1 --batch 10 --device ref
 expect 0 "verify mode: every op runs on" -- \
   "$COCOB" bench update --size 10 --iterations 1 --device ref --verify
 expect 0 "verify mode: every op runs on" -- \

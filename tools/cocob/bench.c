@@ -79,6 +79,8 @@ static int bench_train_on(const cli_common *common, const char *note, const char
                note);
         printf("%-12s %12s %8.0f%% %8.0f%% %8.0f%% %8.0f%%\n", "", "", 100 * r.data / step,
                100 * r.forward / step, 100 * r.backward / step, 100 * r.update / step);
+        /* The peak RSS is the process's: the rows before this one count. */
+        cli_print_memory(ctx);
     } else {
         fprintf(stderr, "cocob bench train: %s\n", cocob_context_error(ctx));
     }

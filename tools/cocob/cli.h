@@ -27,6 +27,9 @@ void cli_restart_tuned(char **argv);
  * (f is flushed), else the errno of the failure (EIO when the stream no
  * longer knows it). */
 int cli_flush(FILE *f);
+/* The "memory" line: this process's peak resident set (getrusage), and
+ * the most bytes ctx's buffers have held on its device at once. */
+void cli_print_memory(const cocob_context *ctx);
 
 /* stop.c: SIGINT and SIGTERM, from cli_catch_stop on, only note the signal
  * (a second one meets the disposition from before: usually death), and

@@ -67,11 +67,15 @@ static int parse(predict_args *a, cli_common *common, int argc, char **argv)
 static cocob_status load_data(cocob_context *ctx, const predict_args *a, const cocob_model *m,
                               cocob_dataset **out)
 {
-    if (!a->target)
-        return cocob_dataset_load_first(ctx, a->data, COCOB_SPLIT_TEST, a->limit, out);
+    cocob_status s;
+    if (!a->target) {
+        s = cocob_dataset_load_first(ctx, a->data, COCOB_SPLIT_TEST, a->limit, out);
+        /* The whole set goes to the model as one array of floats. */
+        return s == COCOB_OK ? cocob_dataset_to_floats(&ctx->err, *out) : s;
+    }
     cocob_task task = cocob_model_loss(m) == COCOB_LOSS_MSE ? COCOB_TASK_REGRESS
                                                             : COCOB_TASK_CLASSIFY;
-    cocob_status s = cocob_dataset_load_csv(ctx, a->data, a->target, task, NULL, out);
+    s = cocob_dataset_load_csv(ctx, a->data, a->target, task, NULL, out);
     if (s == COCOB_OK && a->limit && a->limit < cocob_dataset_count(*out))
         s = cocob_dataset_truncate(ctx, *out, a->limit);
     return s;

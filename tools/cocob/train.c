@@ -355,6 +355,8 @@ int cli_train(int argc, char **argv, const cli_common *common)
         if (s == COCOB_OK && p.steady_steps)
             printf("speed    %zu steps in %.3f s, each epoch's first left out: %.2f steps/s\n",
                    p.steady_steps, p.steady_seconds, (double)p.steady_steps / p.steady_seconds);
+        if (s == COCOB_OK && run.verbose)
+            cli_print_memory(ctx);
         check_outputs(&p);
     }
     if (csv && fclose(csv) != 0 && !p.log_errno)

@@ -70,7 +70,7 @@ static cocob_status cl_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
         free(buf);
         return cocob_cl_failed(b, "clEnqueueFillBuffer", rc);
     }
-    b->live_bytes += bytes;
+    cocob_backend_count_alloc(b, bytes);
     *out = buf;
     return COCOB_OK;
 }

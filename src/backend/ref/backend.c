@@ -39,7 +39,7 @@ static cocob_status ref_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out
     }
     buf->handle = mem;
     buf->bytes = bytes;
-    b->live_bytes += bytes;
+    cocob_backend_count_alloc(b, bytes);
     *out = buf;
     return COCOB_OK;
 }

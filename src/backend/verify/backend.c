@@ -205,6 +205,8 @@ cocob_status cocob_verify_alloc(cocob_backend *b, size_t bytes, cocob_buffer **o
     }
     buf->handle = p;
     buf->bytes = bytes;
+    /* The device's bytes: the reference's copy is the check's, not the model's. */
+    cocob_backend_count_alloc(b, bytes);
     *out = buf;
     return COCOB_OK;
 }
@@ -215,6 +217,7 @@ void cocob_verify_free(cocob_backend *b, cocob_buffer *buf)
     if (!buf)
         return;
     verify_pair *p = pair_of(buf);
+    b->live_bytes -= buf->bytes;
     c->dev->iface->free(c->dev, p->dev);
     c->ref->iface->free(c->ref, p->ref);
     free(p);
