@@ -353,65 +353,6 @@ static cocob_status cpu_argmax(cocob_backend *b, cocob_span x, cocob_span out, s
     return COCOB_OK;
 }
 
-typedef struct swap_args {
-    const float *x;
-    float *y;
-    size_t a, bb, inner;
-} swap_args;
-
-static void swap_axes_chunk(void *arg, size_t first, size_t end)
-{
-    swap_args *s = arg;
-    cocob_ref_swap_axes_rows(s->x, s->y, s->a, s->bb, s->inner, first, end);
-}
-
-static cocob_status cpu_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
-                                  size_t bb, size_t inner)
-{
-    (void)b;
-    swap_args w = {span_floats(x), span_floats(y), a, bb, inner};
-    cocob_cpu_for(bb, a * inner, swap_axes_chunk, &w);
-    return COCOB_OK;
-}
-
-typedef struct conv_args {
-    const cocob_conv_shape *s;
-    const float *in;
-    float *out;
-} conv_args;
-
-static void im2col_chunk(void *arg, size_t first, size_t end)
-{
-    conv_args *a = arg;
-    cocob_ref_im2col_channels(a->s, a->in, a->out, first, end);
-}
-
-static cocob_status cpu_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
-                               cocob_span col)
-{
-    (void)b;
-    conv_args a = {sh, span_floats(x), span_floats(col)};
-    cocob_cpu_for(sh->channels, sh->kernel_h * sh->kernel_w * sh->batch * sh->out_h * sh->out_w,
-                  im2col_chunk, &a);
-    return COCOB_OK;
-}
-
-static void col2im_chunk(void *arg, size_t first, size_t end)
-{
-    conv_args *a = arg;
-    cocob_ref_col2im_planes(a->s, a->in, a->out, first, end);
-}
-
-static cocob_status cpu_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
-                               cocob_span x)
-{
-    (void)b;
-    conv_args a = {sh, span_floats(col), span_floats(x)};
-    cocob_cpu_for(sh->batch * sh->channels, sh->height * sh->width * sh->kernel_h * sh->kernel_w,
-                  col2im_chunk, &a);
-    return COCOB_OK;
-}
-
 /* Max-pooling's planes are independent: a chunk is the same shape with
  * fewer planes. */
 typedef struct pool_args {
@@ -532,9 +473,6 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.count_nonfinite = cpu_count_nonfinite;
     c->iface.flag_nonfinite = cpu_flag_nonfinite;
     c->iface.gemm = cocob_cpu_gemm;
-    c->iface.im2col = cpu_im2col;
-    c->iface.col2im = cpu_col2im;
-    c->iface.swap_axes = cpu_swap_axes;
     c->iface.conv2d = cocob_cpu_conv2d;
     c->iface.conv2d_grad_input = cocob_cpu_conv2d_grad_input;
     c->iface.conv2d_grad_weights = cocob_cpu_conv2d_grad_weights;

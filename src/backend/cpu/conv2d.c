@@ -57,8 +57,8 @@ static void unroll(const cocob_conv_shape *s, const float *x, float *col)
 }
 
 /* unroll's adjoint: dx (C x H x W) = the sum of the col entries read from
- * each pixel. Each pixel takes its taps in the order ky, kx, as the
- * reference's col2im gathers them. */
+ * each pixel. Each pixel takes its taps in the order ky, kx, as
+ * cocob_ref_conv2d_grad_input adds them. */
 static void roll(const cocob_conv_shape *s, const float *col, float *dx)
 {
     memset(dx, 0, s->channels * s->height * s->width * sizeof *dx);
