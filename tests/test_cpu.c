@@ -223,11 +223,6 @@ static cocob_status do_argmax(cocob_backend *b, cocob_span *s, size_t rows)
     return cocob_op_argmax(b, s[0], s[1], rows, 10);
 }
 
-static cocob_status do_swap(cocob_backend *b, cocob_span *s, size_t inner)
-{
-    return cocob_op_swap_axes(b, s[0], s[1], 4, 32, inner);
-}
-
 START_TEST(row_ops_are_ref_to_the_bit)
 {
     /* argmax over rows of 10, with ties: values in eighths. */
@@ -239,26 +234,8 @@ START_TEST(row_ops_are_ref_to_the_bit)
     add(&a, rows, 61, 0, 0);
     same_on_both("argmax", do_argmax, &a, rows);
     arrays_free(&a);
-
-    size_t inner = _i ? 576 : 3;
-    a = (arrays){0};
-    add(&a, 4 * 32 * inner, 62, -1, 1);
-    add(&a, 4 * 32 * inner, 63, 0, 0);
-    same_on_both("swap_axes", do_swap, &a, inner);
-    arrays_free(&a);
 }
 END_TEST
-
-static cocob_conv_shape conv;
-
-static cocob_status do_conv(cocob_backend *b, cocob_span *s, size_t size)
-{
-    (void)size;
-    cocob_status st = cocob_op_im2col(b, &conv, s[0], s[1]);
-    if (st == COCOB_OK)
-        st = cocob_op_col2im(b, &conv, s[2], s[3]);
-    return st;
-}
 
 static cocob_pool_shape pool;
 
@@ -273,29 +250,13 @@ static cocob_status do_pool(cocob_backend *b, cocob_span *s, size_t size)
 
 START_TEST(image_ops_are_ref_to_the_bit)
 {
-    /* The CNN's first layer, 32 images of 4 x 24 x 24 under a 5 x 5 kernel
-     * padded by 2, and a small one; stride 2 in the small one so that
-     * col2im's taps skip. */
-    conv = _i ? (cocob_conv_shape){32, 4, 24, 24, 5, 5, 1, 2, 24, 24, 8}
-              : (cocob_conv_shape){2, 3, 7, 6, 3, 3, 2, 1, 4, 3, 5};
-    size_t x_n = conv.batch * conv.channels * conv.height * conv.width;
-    size_t col_n = conv.channels * conv.kernel_h * conv.kernel_w * conv.batch * conv.out_h *
-                   conv.out_w;
-    arrays a = {0};
-    add(&a, x_n, 70, -1, 1);
-    add(&a, col_n, 71, 0, 0);
-    add(&a, col_n, 72, -1, 1);
-    add(&a, x_n, 73, 0, 0);
-    same_on_both("im2col and col2im", do_conv, &a, 0);
-    arrays_free(&a);
-
     /* Overlapping 3 x 3 windows at stride 2, so that maxpool_grad sums;
      * inputs in quarters, so that windows tie. */
     pool = _i ? (cocob_pool_shape){128, 24, 24, 3, 2, 11, 11}
               : (cocob_pool_shape){2, 5, 5, 3, 2, 2, 2};
     size_t in_n = pool.planes * pool.height * pool.width;
     size_t out_n = pool.planes * pool.out_h * pool.out_w;
-    a = (arrays){0};
+    arrays a = {0};
     add(&a, in_n, 80, -2, 2);
     for (size_t i = 0; i < in_n; i++)
         a.host[0][i] = floorf(a.host[0][i] * 4) / 4;

@@ -190,28 +190,21 @@ START_TEST(dropout_refuses_and_runs_in_place)
 }
 END_TEST
 
-START_TEST(im2col_swap_axes_and_maxpool_refuse)
+START_TEST(conv2d_and_maxpool_refuse)
 {
     setup(_i);
-    /* 1 x 1 x 4 x 4 images, 3 x 3 kernel, stride 1: col is 9 x 4. */
-    cocob_conv_shape cs = {1, 1, 4, 4, 3, 3, 1, 0, 2, 2, 1};
-    REFUSED(cocob_op_im2col(b, &cs, at(buf, 0), at(other, 30)), COCOB_ERR_SHAPE, "im2col",
-            "col 36 from offset 30", NULL);
+    /* 1 x 1 x 4 x 4 images, two 3 x 3 filters, stride 1: x 16, w 18, y 8. */
+    cocob_conv_shape cs = {1, 1, 4, 4, 3, 3, 1, 0, 2, 2, 2};
+    REFUSED(cocob_op_conv2d(b, &cs, at(buf, 0), at(other, 50), at(buf, 20)), COCOB_ERR_SHAPE,
+            "conv2d", "w needs 18 elements from offset 50", NULL);
     cocob_conv_shape wide = cs;
     wide.batch = HUGE;
-    REFUSED(cocob_op_col2im(b, &wide, at(buf, 0), at(other, 0)), COCOB_ERR_SHAPE, "col2im",
-            "more elements than size_t can count", NULL);
-    REFUSED(cocob_op_im2col(b, &cs, at(buf, 0), at(buf, 15)), COCOB_ERR_INVALID_ARGUMENT,
-            "im2col", "col (36 elements from offset 15)", "overlaps x");
-    REFUSED(cocob_op_col2im(b, &cs, at(buf, 20), at(buf, 10)), COCOB_ERR_INVALID_ARGUMENT,
-            "col2im", "x (16 elements from offset 10)", "overlaps col");
-
-    REFUSED(cocob_op_swap_axes(b, at(buf, 0), at(other, 50), 2, 4, 2), COCOB_ERR_SHAPE,
-            "swap_axes", "offsets 0 and 50", NULL);
-    REFUSED(cocob_op_swap_axes(b, at(buf, 0), at(other, 0), 2, HUGE, 2), COCOB_ERR_SHAPE,
-            "swap_axes", "more than size_t can count", NULL);
-    REFUSED(cocob_op_swap_axes(b, at(buf, 0), at(buf, 0), 2, 4, 2), COCOB_ERR_INVALID_ARGUMENT,
-            "swap_axes", "y", "cannot run in place");
+    REFUSED(cocob_op_conv2d_grad_input(b, &wide, at(buf, 0), at(other, 0), at(other, 20)),
+            COCOB_ERR_SHAPE, "conv2d_grad_input", "more elements than size_t can count", NULL);
+    REFUSED(cocob_op_conv2d(b, &cs, at(buf, 0), at(other, 0), at(buf, 10)),
+            COCOB_ERR_INVALID_ARGUMENT, "conv2d", "y (8 elements from offset 10)", "overlaps x");
+    REFUSED(cocob_op_conv2d_grad_weights(b, &cs, at(buf, 0), at(other, 0), at(buf, 4)),
+            COCOB_ERR_INVALID_ARGUMENT, "conv2d_grad_weights", "dw", "overlaps dy");
 
     /* 2 planes of 4 x 4 pooled by 2 x 2 at stride 2: 2 x 2 out. */
     cocob_pool_shape ps = {2, 4, 4, 2, 2, 2, 2};
@@ -349,7 +342,7 @@ int main(void)
     tcase_add_loop_test(tc, activation_refuses_and_runs_in_place, 0, backends);
     tcase_add_loop_test(tc, softmax_xent_and_argmax_refuse, 0, backends);
     tcase_add_loop_test(tc, dropout_refuses_and_runs_in_place, 0, backends);
-    tcase_add_loop_test(tc, im2col_swap_axes_and_maxpool_refuse, 0, backends);
+    tcase_add_loop_test(tc, conv2d_and_maxpool_refuse, 0, backends);
     tcase_add_loop_test(tc, reductions_and_triad_refuse, 0, backends);
     tcase_add_loop_test(tc, updates_refuse, 0, backends);
     tcase_add_loop_test(tc, buffer_ops_refuse, 0, backends);

@@ -222,7 +222,10 @@ typedef struct cocob_backend_i {
     /* dx[i] = dy[i] through the same mask and scale; dx may be dy. Family dropout. */
     cocob_status (*dropout_grad)(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                  float p, uint64_t seed, uint64_t counter);
-    /* col[(c kh + ky) kw + kx][(n out_h + oy) out_w + ox] =
+    /* im2col, col2im and swap_axes: nothing calls them since conv2d
+     * replaced them. They stay, with ref's loops and verify's checks that
+     * fill them in, only until the OpenCL backend's kernels for them go.
+     * col[(c kh + ky) kw + kx][(n out_h + oy) out_w + ox] =
      * x[n][c][oy stride - pad + ky][ox stride - pad + kx], 0 outside the image.
      * Family im2col. */
     cocob_status (*im2col)(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,

@@ -73,12 +73,6 @@ cocob_status cocob_op_dropout(cocob_backend *b, cocob_span x, cocob_span y, size
 /* dx may be dy. */
 cocob_status cocob_op_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                    float p, uint64_t seed, uint64_t counter);
-cocob_status cocob_op_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
-                             cocob_span col);
-cocob_status cocob_op_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
-                             cocob_span x);
-cocob_status cocob_op_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
-                                size_t inner);
 cocob_status cocob_op_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
                              cocob_span w, cocob_span y);
 cocob_status cocob_op_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *s,

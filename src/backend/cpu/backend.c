@@ -2,7 +2,8 @@
  * take time split over OpenMP threads. Each split op runs the very loop of
  * src/backend/ref on disjoint ranges, cut along an axis where every output
  * is computed as ref computes it: elements, rows, channels or planes, never
- * the terms of a sum. So every op but gemm equals ref bit for bit. */
+ * the terms of a sum. So every op but gemm and the convolutions (conv2d.c,
+ * OpenBLAS's GEMMs image by image) equals ref bit for bit. */
 #include <cblas.h>
 #include <omp.h>
 #include <stdio.h>
@@ -11,12 +12,45 @@
 
 #include "backend/cpu/cpu.h"
 #include "backend/ref/ref.h"
+#include "base/checked.h"
 
 /* The table is the backend's own: ref's, with the ops below put in. */
 typedef struct cpu_backend {
-    cocob_backend base; /* first, so that ref's destroy, free(b), frees it all */
+    cocob_backend base; /* first, so that a cocob_backend * is a cpu_backend * */
     cocob_backend_i iface;
+    float *scratch; /* the convolutions' */
+    size_t scratch_floats;
 } cpu_backend;
+
+cocob_status cocob_cpu_scratch(cocob_backend *b, size_t threads, size_t per, float **out)
+{
+    cpu_backend *c = (cpu_backend *)b;
+    size_t floats, bytes;
+    if (!size_mul(threads, per, &floats) || !size_mul(floats, sizeof(float), &bytes))
+        return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "cpu: a convolution's scratch, %zu threads x %zu floats, is more than "
+                          "memory can address",
+                          threads, per);
+    if (floats > c->scratch_floats) {
+        float *grown = malloc(bytes);
+        if (!grown)
+            return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY,
+                              "cpu: out of host memory for a convolution's scratch, %zu bytes "
+                              "(%zu threads x %zu floats)",
+                              bytes, threads, per);
+        free(c->scratch);
+        c->scratch = grown;
+        c->scratch_floats = floats;
+    }
+    *out = c->scratch;
+    return COCOB_OK;
+}
+
+static void cpu_destroy(cocob_backend *b)
+{
+    free(((cpu_backend *)b)->scratch);
+    free(b);
+}
 
 static float *floats(const cocob_buffer *buf, size_t offset)
 {
@@ -319,65 +353,6 @@ static cocob_status cpu_argmax(cocob_backend *b, cocob_span x, cocob_span out, s
     return COCOB_OK;
 }
 
-typedef struct swap_args {
-    const float *x;
-    float *y;
-    size_t a, bb, inner;
-} swap_args;
-
-static void swap_axes_chunk(void *arg, size_t first, size_t end)
-{
-    swap_args *s = arg;
-    cocob_ref_swap_axes_rows(s->x, s->y, s->a, s->bb, s->inner, first, end);
-}
-
-static cocob_status cpu_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
-                                  size_t bb, size_t inner)
-{
-    (void)b;
-    swap_args w = {span_floats(x), span_floats(y), a, bb, inner};
-    cocob_cpu_for(bb, a * inner, swap_axes_chunk, &w);
-    return COCOB_OK;
-}
-
-typedef struct conv_args {
-    const cocob_conv_shape *s;
-    const float *in;
-    float *out;
-} conv_args;
-
-static void im2col_chunk(void *arg, size_t first, size_t end)
-{
-    conv_args *a = arg;
-    cocob_ref_im2col_channels(a->s, a->in, a->out, first, end);
-}
-
-static cocob_status cpu_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
-                               cocob_span col)
-{
-    (void)b;
-    conv_args a = {sh, span_floats(x), span_floats(col)};
-    cocob_cpu_for(sh->channels, sh->kernel_h * sh->kernel_w * sh->batch * sh->out_h * sh->out_w,
-                  im2col_chunk, &a);
-    return COCOB_OK;
-}
-
-static void col2im_chunk(void *arg, size_t first, size_t end)
-{
-    conv_args *a = arg;
-    cocob_ref_col2im_planes(a->s, a->in, a->out, first, end);
-}
-
-static cocob_status cpu_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
-                               cocob_span x)
-{
-    (void)b;
-    conv_args a = {sh, span_floats(col), span_floats(x)};
-    cocob_cpu_for(sh->batch * sh->channels, sh->height * sh->width * sh->kernel_h * sh->kernel_w,
-                  col2im_chunk, &a);
-    return COCOB_OK;
-}
-
 /* Max-pooling's planes are independent: a chunk is the same shape with
  * fewer planes. */
 typedef struct pool_args {
@@ -492,14 +467,15 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     if (!c)
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "cpu: out of host memory");
     c->iface = cocob_ref_iface;
+    c->iface.destroy = cpu_destroy;
     c->iface.fill = cpu_fill;
     c->iface.cocob_update = cpu_cocob_update;
     c->iface.count_nonfinite = cpu_count_nonfinite;
     c->iface.flag_nonfinite = cpu_flag_nonfinite;
     c->iface.gemm = cocob_cpu_gemm;
-    c->iface.im2col = cpu_im2col;
-    c->iface.col2im = cpu_col2im;
-    c->iface.swap_axes = cpu_swap_axes;
+    c->iface.conv2d = cocob_cpu_conv2d;
+    c->iface.conv2d_grad_input = cocob_cpu_conv2d_grad_input;
+    c->iface.conv2d_grad_weights = cocob_cpu_conv2d_grad_weights;
     c->iface.maxpool = cpu_maxpool;
     c->iface.maxpool_grad = cpu_maxpool_grad;
     c->iface.bias_add = cpu_bias_add;

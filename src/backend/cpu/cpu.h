@@ -25,4 +25,17 @@ cocob_status cocob_cpu_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M
                             size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
                             size_t ldb, float beta, cocob_span C, size_t ldc);
 
+/* threads x per floats of scratch that the backend owns, grown on demand
+ * and kept until it is destroyed: ops call one at a time, so one scratch
+ * serves them all. */
+cocob_status cocob_cpu_scratch(cocob_backend *b, size_t threads, size_t per, float **out);
+
+/* The convolutions, in conv2d.c. */
+cocob_status cocob_cpu_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
+                              cocob_span w, cocob_span y);
+cocob_status cocob_cpu_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *s,
+                                         cocob_span dy, cocob_span w, cocob_span dx);
+cocob_status cocob_cpu_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *s,
+                                           cocob_span dy, cocob_span x, cocob_span dw);
+
 #endif

@@ -1,0 +1,210 @@
+/* The convolution on the cpu backend: image by image, each image's input
+ * unrolled (im2col) into a scratch of its thread's that stays in cache,
+ * then one single-threaded OpenBLAS GEMM per image, the images split over
+ * the OpenMP threads. Laid out so, y_n = W col_n lands in NCHW as it is,
+ * dw sums dy_n col_n^T over each thread's images and then over the threads,
+ * and dx_n is col2im(W^T dy_n). OpenBLAS sums in its own order, so the
+ * three match the reference to rounding; tests/test_conv2d.c states the
+ * bound. The order is fixed by the thread count, so a run repeats itself. */
+#include <cblas.h>
+#include <limits.h>
+#include <omp.h>
+#include <string.h>
+
+#include "backend/cpu/cpu.h"
+#include "backend/ref/ref.h"
+
+/* The output columns [*lo, *hi) whose tap kx reads inside a row of width
+ * in, i.e. 0 <= o stride + k - pad < in. */
+static void inside(size_t k, size_t pad, size_t stride, size_t in, size_t out, size_t *lo,
+                   size_t *hi)
+{
+    size_t a = pad > k ? (pad - k + stride - 1) / stride : 0;
+    size_t b = in + pad > k ? (in + pad - k + stride - 1) / stride : 0;
+    *lo = a < out ? a : out;
+    *hi = b < out ? b : out;
+    if (*hi < *lo)
+        *hi = *lo;
+}
+
+/* col (C KH KW x OH OW) = image x (C x H x W) unrolled, 0 in the padding. */
+static void unroll(const cocob_conv_shape *s, const float *x, float *col)
+{
+    for (size_t c = 0; c < s->channels; c++)
+        for (size_t ky = 0; ky < s->kernel_h; ky++)
+            for (size_t kx = 0; kx < s->kernel_w; kx++) {
+                size_t lo, hi;
+                inside(kx, s->pad, s->stride, s->width, s->out_w, &lo, &hi);
+                for (size_t oy = 0; oy < s->out_h; oy++, col += s->out_w) {
+                    size_t iy = oy * s->stride + ky - s->pad;
+                    if (iy >= s->height) {
+                        memset(col, 0, s->out_w * sizeof *col);
+                        continue;
+                    }
+                    memset(col, 0, lo * sizeof *col);
+                    memset(col + hi, 0, (s->out_w - hi) * sizeof *col);
+                    if (hi == lo)
+                        continue;
+                    const float *row = x + (c * s->height + iy) * s->width + lo * s->stride + kx -
+                                       s->pad;
+                    if (s->stride == 1)
+                        memcpy(col + lo, row, (hi - lo) * sizeof *col);
+                    else
+                        for (size_t ox = lo; ox < hi; ox++)
+                            col[ox] = row[(ox - lo) * s->stride];
+                }
+            }
+}
+
+/* unroll's adjoint: dx (C x H x W) = the sum of the col entries read from
+ * each pixel. Each pixel takes its taps in the order ky, kx, as
+ * cocob_ref_conv2d_grad_input adds them. */
+static void roll(const cocob_conv_shape *s, const float *col, float *dx)
+{
+    memset(dx, 0, s->channels * s->height * s->width * sizeof *dx);
+    for (size_t c = 0; c < s->channels; c++)
+        for (size_t ky = 0; ky < s->kernel_h; ky++)
+            for (size_t kx = 0; kx < s->kernel_w; kx++) {
+                size_t lo, hi;
+                inside(kx, s->pad, s->stride, s->width, s->out_w, &lo, &hi);
+                for (size_t oy = 0; oy < s->out_h; oy++, col += s->out_w) {
+                    size_t iy = oy * s->stride + ky - s->pad;
+                    if (iy >= s->height || hi == lo)
+                        continue;
+                    float *row = dx + (c * s->height + iy) * s->width + lo * s->stride + kx -
+                                 s->pad;
+                    for (size_t ox = lo; ox < hi; ox++)
+                        row[(ox - lo) * s->stride] += col[ox];
+                }
+            }
+}
+
+/* What each op's per-image work needs. */
+typedef struct conv_job {
+    const cocob_conv_shape *s;
+    const float *x, *w, *dy;
+    float *out;
+    float *scratch;  /* per thread: an unrolled image, then (grad_weights) a dw */
+    size_t per;      /* floats of scratch per thread */
+    size_t taps, positions;
+} conv_job;
+
+static void sgemm(int ta, size_t M, size_t N, size_t K, const float *A, size_t lda,
+                  const float *B, size_t ldb, float beta, float *C, size_t ldc, int tb)
+{
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                (blasint)M, (blasint)N, (blasint)K, 1.0f, A, (blasint)lda, B, (blasint)ldb, beta,
+                C, (blasint)ldc);
+}
+
+static void forward_image(const conv_job *j, size_t n, float *col)
+{
+    const cocob_conv_shape *s = j->s;
+    unroll(s, j->x + n * s->channels * s->height * s->width, col);
+    sgemm(0, s->filters, j->positions, j->taps, j->w, j->taps, col, j->positions, 0.0f,
+          j->out + n * s->filters * j->positions, j->positions, 0);
+}
+
+static void grad_input_image(const conv_job *j, size_t n, float *col)
+{
+    const cocob_conv_shape *s = j->s;
+    sgemm(1, j->taps, j->positions, s->filters, j->w, j->taps,
+          j->dy + n * s->filters * j->positions, j->positions, 0.0f, col, j->positions, 0);
+    roll(s, col, j->out + n * s->channels * s->height * s->width);
+}
+
+/* Adds image n's dy_n col_n^T to dw, or writes it there when first. */
+static void grad_weights_image(const conv_job *j, size_t n, float *col, float *dw, int first)
+{
+    const cocob_conv_shape *s = j->s;
+    unroll(s, j->x + n * s->channels * s->height * s->width, col);
+    sgemm(0, s->filters, j->taps, j->positions, j->dy + n * s->filters * j->positions,
+          j->positions, col, j->positions, first ? 0.0f : 1.0f, dw, j->taps, 1);
+}
+
+enum { FORWARD, GRAD_INPUT, GRAD_WEIGHTS };
+
+/* Thread t of threads takes images [first, end). */
+static void image_range(size_t batch, size_t t, size_t threads, size_t *first, size_t *end)
+{
+    size_t q = batch / threads, r = batch % threads;
+    *first = t * q + (t < r ? t : r);
+    *end = *first + q + (t < r);
+}
+
+static void run_images(const conv_job *j, int op, size_t t, size_t threads)
+{
+    size_t first, end;
+    image_range(j->s->batch, t, threads, &first, &end);
+    float *col = j->scratch + t * j->per;
+    /* grad_weights: thread 0 sums straight into the output, the others
+     * into their scratch, added in thread order afterwards. */
+    float *dw = t == 0 ? j->out : col + j->taps * j->positions;
+    for (size_t n = first; n < end; n++)
+        if (op == FORWARD)
+            forward_image(j, n, col);
+        else if (op == GRAD_INPUT)
+            grad_input_image(j, n, col);
+        else
+            grad_weights_image(j, n, col, dw, n == first);
+}
+
+static cocob_status conv_run(cocob_backend *b, int op, const cocob_conv_shape *s, const float *x,
+                             const float *w, const float *dy, float *out)
+{
+    const size_t most = sizeof(blasint) == sizeof(int) ? (size_t)INT_MAX : (size_t)INT64_MAX;
+    conv_job j = {s, x, w, dy, out, NULL, 0, s->channels * s->kernel_h * s->kernel_w,
+                  s->out_h * s->out_w};
+    size_t big = j.taps > j.positions ? j.taps : j.positions;
+    if (big > most || s->filters > most)
+        return cocob_fail(b->err, COCOB_ERR_DEVICE_LIMIT,
+                          "conv2d on cpu: %zu taps, %zu positions and %zu filters must each be "
+                          "at most %zu, OpenBLAS's largest size",
+                          j.taps, j.positions, s->filters, most);
+    size_t threads = (size_t)omp_get_max_threads();
+    if (threads > s->batch)
+        threads = s->batch;
+    if (op == GRAD_WEIGHTS && threads > 1)
+        j.per = j.taps * j.positions + s->filters * j.taps;
+    else
+        j.per = j.taps * j.positions;
+    cocob_status st = cocob_cpu_scratch(b, threads, j.per, &j.scratch);
+    if (st != COCOB_OK)
+        return st;
+    if (threads <= 1) {
+        run_images(&j, op, 0, 1);
+        return COCOB_OK;
+    }
+    int nt = (int)threads;
+    /* Inside the region OpenBLAS (its OpenMP build) runs on its caller's
+     * thread alone. */
+#pragma omp parallel num_threads(nt)
+    run_images(&j, op, (size_t)omp_get_thread_num(), threads);
+    if (op == GRAD_WEIGHTS) {
+        size_t count = s->filters * j.taps;
+        int cut = (int)threads;
+#pragma omp parallel for num_threads(cut) schedule(static)
+        for (long i = 0; i < (long)count; i++)
+            for (size_t t = 1; t < threads; t++)
+                out[i] += j.scratch[t * j.per + j.taps * j.positions + (size_t)i];
+    }
+    return COCOB_OK;
+}
+
+cocob_status cocob_cpu_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
+                              cocob_span w, cocob_span y)
+{
+    return conv_run(b, FORWARD, s, span_floats(x), span_floats(w), NULL, span_floats(y));
+}
+
+cocob_status cocob_cpu_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *s,
+                                         cocob_span dy, cocob_span w, cocob_span dx)
+{
+    return conv_run(b, GRAD_INPUT, s, NULL, span_floats(w), span_floats(dy), span_floats(dx));
+}
+
+cocob_status cocob_cpu_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *s,
+                                           cocob_span dy, cocob_span x, cocob_span dw)
+{
+    return conv_run(b, GRAD_WEIGHTS, s, span_floats(x), NULL, span_floats(dy), span_floats(dw));
+}
