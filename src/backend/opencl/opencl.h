@@ -169,6 +169,12 @@ cocob_status cocob_cl_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_
                              cocob_span col);
 cocob_status cocob_cl_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
                              cocob_span x);
+cocob_status cocob_cl_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
+                             cocob_span w, cocob_span y);
+cocob_status cocob_cl_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *s,
+                                        cocob_span dy, cocob_span w, cocob_span dx);
+cocob_status cocob_cl_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *s,
+                                          cocob_span dy, cocob_span x, cocob_span dw);
 cocob_status cocob_cl_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
                                 size_t inner);
 cocob_status cocob_cl_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,

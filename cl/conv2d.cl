@@ -1,0 +1,235 @@
+/* Convolution as an implicit GEMM: the unrolled input (im2col's matrix) is
+ * never stored, each work-item gathers the entries it needs from x or dy as
+ * it goes. Twins: the loops in src/backend/ref/conv2d.c.
+ *
+ * As in gemm.cl, each work-item holds a tile of its output in registers and
+ * no local memory is used: on a CPU (PoCL) local memory is ordinary cache,
+ * and a tile of vectors maps straight onto its SIMD registers. Every tile
+ * vector runs along positions of one image plane; an entry of the unrolled
+ * input that falls in the padding, or a position past the plane, reads as 0.
+ *
+ * The shape arguments are cocob_conv_shape's, in its order. */
+
+/* Each term is fused into its partial sum by fma(): one rounding per term,
+ * as the GEMM of the im2col path had. Everything else rounds apart. */
+#pragma OPENCL FP_CONTRACT OFF
+
+/* Filters (conv2d, conv2d_grad_weights) or channels (conv2d_grad_input) per
+ * tile, positions per vector, and taps per conv2d_grad_weights tile. */
+#define CONV_TM 8
+#define CONV_VW 8
+#define CONV_TK 2
+#define VEC float8
+#define VLOAD vload8
+#define VSTORE vstore8
+
+#define CONV_ARGS                                                                              \
+    ulong batch, ulong channels, ulong height, ulong width, ulong kernel_h, ulong kernel_w,    \
+        ulong stride, ulong pad, ulong out_h, ulong out_w, ulong filters
+
+static float hsum8(float8 x)
+{
+    float4 y = x.lo + x.hi;
+    float2 z = y.s01 + y.s23;
+    return z.s0 + z.s1;
+}
+
+/* Stores rows (at most CONV_TM) of acc, each count (at most CONV_VW) long,
+ * the rows row_stride apart from to. */
+static void store_rows(const VEC acc[CONV_TM], ulong rows, ulong count, __global float *to,
+                       ulong row_stride)
+{
+    for (ulong i = 0; i < rows; i++) {
+        __global float *r = to + i * row_stride;
+        if (count == CONV_VW) {
+            VSTORE(acc[i], 0, r);
+        } else {
+            float t[CONV_VW];
+            VSTORE(acc[i], 0, t);
+            for (ulong v = 0; v < count; v++)
+                r[v] = t[v];
+        }
+    }
+}
+
+/* y[n][f][p]: a tile of CONV_TM filters by CONV_VW positions p of one
+ * image. For each tap (ky, kx), the offsets into an input plane of the
+ * tile's positions are found once, then serve every channel. */
+__kernel void conv2d(__global const float *x, ulong x_off, __global const float *w, ulong w_off,
+                     __global float *y, ulong y_off, CONV_ARGS)
+{
+    ulong plane = out_h * out_w, hw = height * width, taps = kernel_h * kernel_w;
+    ulong ptiles = (plane + CONV_VW - 1) / CONV_VW, ftiles = (filters + CONV_TM - 1) / CONV_TM;
+    ulong g = get_global_id(0);
+    if (g >= batch * ptiles * ftiles)
+        return;
+    /* Neighbouring work-items share the positions, so the gathered input
+     * stays in cache. */
+    ulong f0 = g % ftiles * CONV_TM, p0 = g / ftiles % ptiles * CONV_VW, n = g / ftiles / ptiles;
+    long iy0[CONV_VW], ix0[CONV_VW];
+    for (int v = 0; v < CONV_VW; v++) {
+        ulong p = min(p0 + v, plane - 1);
+        iy0[v] = (long)(p / out_w * stride) - (long)pad;
+        ix0[v] = (long)(p % out_w * stride) - (long)pad;
+    }
+    __global const float *wf[CONV_TM];
+    for (int i = 0; i < CONV_TM; i++)
+        wf[i] = w + w_off + min(f0 + i, filters - 1) * channels * taps;
+    __global const float *xn = x + x_off + n * channels * hw;
+    VEC acc[CONV_TM];
+    for (int i = 0; i < CONV_TM; i++)
+        acc[i] = (VEC)(0.0f);
+    for (ulong ky = 0; ky < kernel_h; ky++) {
+        for (ulong kx = 0; kx < kernel_w; kx++) {
+            ulong off[CONV_VW];
+            int inside[CONV_VW];
+            for (int v = 0; v < CONV_VW; v++) {
+                long iy = iy0[v] + (long)ky, ix = ix0[v] + (long)kx;
+                inside[v] = iy >= 0 && iy < (long)height && ix >= 0 && ix < (long)width;
+                off[v] = inside[v] ? (ulong)iy * width + (ulong)ix : 0;
+            }
+            ulong tap = ky * kernel_w + kx;
+            for (ulong c = 0; c < channels; c++) {
+                __global const float *xc = xn + c * hw;
+                float t[CONV_VW];
+                for (int v = 0; v < CONV_VW; v++) {
+                    float e = xc[off[v]];
+                    t[v] = inside[v] ? e : 0.0f;
+                }
+                VEC col = VLOAD(0, t);
+                for (int i = 0; i < CONV_TM; i++)
+                    acc[i] = fma((VEC)(wf[i][c * taps + tap]), col, acc[i]);
+            }
+        }
+    }
+    store_rows(acc, min((ulong)CONV_TM, filters - f0), min((ulong)CONV_VW, plane - p0),
+               y + y_off + (n * filters + f0) * plane + p0, plane);
+}
+
+/* dx[n][c][q]: a tile of CONV_TM channels by CONV_VW input positions q of
+ * one image, each the sum over the filters and taps whose window covers it:
+ * gathered, so no two work-items write one element and no atomics. */
+__kernel void conv2d_grad_input(__global const float *dy, ulong dy_off, __global const float *w,
+                                ulong w_off, __global float *dx, ulong dx_off, CONV_ARGS)
+{
+    ulong plane = out_h * out_w, hw = height * width, taps = kernel_h * kernel_w;
+    ulong qtiles = (hw + CONV_VW - 1) / CONV_VW, ctiles = (channels + CONV_TM - 1) / CONV_TM;
+    ulong g = get_global_id(0);
+    if (g >= batch * qtiles * ctiles)
+        return;
+    ulong c0 = g % ctiles * CONV_TM, q0 = g / ctiles % qtiles * CONV_VW, n = g / ctiles / qtiles;
+    /* i + pad - k, the output row (times stride) that reads input row i
+     * through tap k, when it is one. */
+    long iy[CONV_VW], ix[CONV_VW];
+    for (int v = 0; v < CONV_VW; v++) {
+        ulong q = min(q0 + v, hw - 1);
+        iy[v] = (long)(q / width + pad);
+        ix[v] = (long)(q % width + pad);
+    }
+    ulong wc[CONV_TM];
+    for (int i = 0; i < CONV_TM; i++)
+        wc[i] = w_off + min(c0 + i, channels - 1) * taps;
+    __global const float *dyn = dy + dy_off + n * filters * plane;
+    VEC acc[CONV_TM];
+    for (int i = 0; i < CONV_TM; i++)
+        acc[i] = (VEC)(0.0f);
+    for (ulong ky = 0; ky < kernel_h; ky++) {
+        for (ulong kx = 0; kx < kernel_w; kx++) {
+            ulong off[CONV_VW];
+            int read[CONV_VW];
+            for (int v = 0; v < CONV_VW; v++) {
+                long ty = iy[v] - (long)ky, tx = ix[v] - (long)kx;
+                long oy = ty / (long)stride, ox = tx / (long)stride;
+                read[v] = ty >= 0 && tx >= 0 && ty % (long)stride == 0 &&
+                          tx % (long)stride == 0 && oy < (long)out_h && ox < (long)out_w;
+                off[v] = read[v] ? (ulong)oy * out_w + (ulong)ox : 0;
+            }
+            ulong tap = ky * kernel_w + kx;
+            for (ulong f = 0; f < filters; f++) {
+                __global const float *dyf = dyn + f * plane;
+                float t[CONV_VW];
+                for (int v = 0; v < CONV_VW; v++) {
+                    float e = dyf[off[v]];
+                    t[v] = read[v] ? e : 0.0f;
+                }
+                VEC d = VLOAD(0, t);
+                __global const float *wt = w + f * channels * taps + tap;
+                for (int i = 0; i < CONV_TM; i++)
+                    acc[i] = fma((VEC)(wt[wc[i]]), d, acc[i]);
+            }
+        }
+    }
+    store_rows(acc, min((ulong)CONV_TM, channels - c0), min((ulong)CONV_VW, hw - q0),
+               dx + dx_off + (n * channels + c0) * hw + q0, hw);
+}
+
+/* dw[f][k], k = (c ky kx): a tile of CONV_TM filters by CONV_TK taps, each
+ * a vector of partial sums over the batch's positions, CONV_VW at a time,
+ * added across at the end. One work-item reduces over the whole batch, so
+ * no two write one element and there are no atomics. */
+__kernel void conv2d_grad_weights(__global const float *dy, ulong dy_off, __global const float *x,
+                                  ulong x_off, __global float *dw, ulong dw_off, CONV_ARGS)
+{
+    ulong plane = out_h * out_w, hw = height * width, taps = kernel_h * kernel_w;
+    ulong rows = channels * taps;
+    ulong ktiles = (rows + CONV_TK - 1) / CONV_TK, ftiles = (filters + CONV_TM - 1) / CONV_TM;
+    ulong g = get_global_id(0);
+    if (g >= ftiles * ktiles)
+        return;
+    ulong k0 = g % ktiles * CONV_TK, f0 = g / ktiles * CONV_TM;
+    ulong xc[CONV_TK];
+    long ky[CONV_TK], kx[CONV_TK];
+    for (int j = 0; j < CONV_TK; j++) {
+        ulong k = min(k0 + j, rows - 1);
+        xc[j] = k / taps * hw;
+        ky[j] = (long)(k % taps / kernel_w) - (long)pad;
+        kx[j] = (long)(k % kernel_w) - (long)pad;
+    }
+    ulong fo[CONV_TM];
+    for (int i = 0; i < CONV_TM; i++)
+        fo[i] = min(f0 + i, filters - 1) * plane;
+    VEC acc[CONV_TM][CONV_TK];
+    for (int i = 0; i < CONV_TM; i++)
+        for (int j = 0; j < CONV_TK; j++)
+            acc[i][j] = (VEC)(0.0f);
+    for (ulong n = 0; n < batch; n++) {
+        __global const float *dyn = dy + dy_off + n * filters * plane;
+        __global const float *xn = x + x_off + n * channels * hw;
+        for (ulong p0 = 0; p0 < plane; p0 += CONV_VW) {
+            ulong count = min((ulong)CONV_VW, plane - p0);
+            long iy0[CONV_VW], ix0[CONV_VW];
+            for (int v = 0; v < CONV_VW; v++) {
+                ulong p = min(p0 + v, plane - 1);
+                iy0[v] = (long)(p / out_w * stride);
+                ix0[v] = (long)(p % out_w * stride);
+            }
+            VEC d[CONV_TM];
+            for (int i = 0; i < CONV_TM; i++) {
+                if (count == CONV_VW) {
+                    d[i] = VLOAD(0, dyn + fo[i] + p0);
+                } else {
+                    float t[CONV_VW];
+                    for (int v = 0; v < CONV_VW; v++)
+                        t[v] = (ulong)v < count ? dyn[fo[i] + p0 + v] : 0.0f;
+                    d[i] = VLOAD(0, t);
+                }
+            }
+            for (int j = 0; j < CONV_TK; j++) {
+                float t[CONV_VW];
+                for (int v = 0; v < CONV_VW; v++) {
+                    long iy = iy0[v] + ky[j], ix = ix0[v] + kx[j];
+                    int inside = (ulong)v < count && iy >= 0 && iy < (long)height && ix >= 0 &&
+                                 ix < (long)width;
+                    float e = xn[xc[j] + (inside ? (ulong)iy * width + (ulong)ix : 0)];
+                    t[v] = inside ? e : 0.0f;
+                }
+                VEC col = VLOAD(0, t);
+                for (int i = 0; i < CONV_TM; i++)
+                    acc[i][j] = fma(d[i], col, acc[i][j]);
+            }
+        }
+    }
+    for (ulong i = 0; i < min((ulong)CONV_TM, filters - f0); i++)
+        for (ulong j = 0; j < min((ulong)CONV_TK, rows - k0); j++)
+            dw[dw_off + (f0 + i) * rows + k0 + j] = hsum8(acc[i][j]);
+}

@@ -1,0 +1,80 @@
+/* Launches cl/conv2d.cl's conv2d, conv2d_grad_input and conv2d_grad_weights. */
+#include <stdio.h>
+
+#include "backend/opencl/opencl.h"
+
+/* Must match cl/conv2d.cl: filters or channels per tile, positions per
+ * vector, taps per conv2d_grad_weights tile. */
+enum { TM = 8, VW = 8, TK = 2 };
+
+static size_t tiles(size_t n, size_t per)
+{
+    return (n + per - 1) / per;
+}
+
+/* Each kernel takes three operands, each a buffer and an offset, then the
+ * shape, and runs one work-item per tile, `count` of them. */
+static cocob_status launch(cocob_backend *base, const char *name, const cocob_conv_shape *s,
+                           const cocob_span operand[3], size_t count)
+{
+    cocob_cl_backend *b = (cocob_cl_backend *)base;
+    cl_kernel k;
+    cocob_status st = cocob_cl_kernel(b, "conv2d.cl", name, &k);
+    if (st != COCOB_OK)
+        return st;
+    const cl_ulong shape[11] = {s->batch,  s->channels, s->height, s->width,
+                                s->kernel_h, s->kernel_w, s->stride, s->pad,
+                                s->out_h,  s->out_w,    s->filters};
+    cl_int rc = CL_SUCCESS;
+    for (cl_uint i = 0; i < 3; i++) {
+        cl_mem m = cocob_cl_mem(operand[i].buf);
+        cl_ulong off = operand[i].off;
+        rc = cocob_cl_arg(k, 2 * i, sizeof m, &m, rc);
+        rc = cocob_cl_arg(k, 2 * i + 1, sizeof off, &off, rc);
+    }
+    for (cl_uint i = 0; i < 11; i++)
+        rc = cocob_cl_arg(k, 6 + i, sizeof shape[i], &shape[i], rc);
+    if (rc != CL_SUCCESS) {
+        char what[64];
+        snprintf(what, sizeof what, "clSetKernelArg(%s)", name);
+        return cocob_cl_failed(base, what, rc);
+    }
+    /* As gemm.c's tiles: on a CPU, groups of one work-item let PoCL run a
+     * tile as straight-line vector code; elsewhere groups as large as the
+     * kernel allows, up to 64, since each work-item's tile is its own. */
+    size_t local = 1;
+    if (base->info.type != COCOB_DEVICE_CPU) {
+        st = cocob_cl_group_limit(b, k, &local);
+        if (st != COCOB_OK)
+            return st;
+        if (local > 64)
+            local = 64;
+    }
+    return cocob_cl_enqueue(b, k, name, tiles(count, local) * local, local);
+}
+
+cocob_status cocob_cl_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
+                             cocob_span w, cocob_span y)
+{
+    const cocob_span operand[3] = {x, w, y};
+    /* The op layer (src/ops) has made sure that the tensors' sizes do not
+     * overflow, and there are fewer tiles than elements. */
+    return launch(b, "conv2d", s, operand,
+                  s->batch * tiles(s->out_h * s->out_w, VW) * tiles(s->filters, TM));
+}
+
+cocob_status cocob_cl_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *s,
+                                        cocob_span dy, cocob_span w, cocob_span dx)
+{
+    const cocob_span operand[3] = {dy, w, dx};
+    return launch(b, "conv2d_grad_input", s, operand,
+                  s->batch * tiles(s->height * s->width, VW) * tiles(s->channels, TM));
+}
+
+cocob_status cocob_cl_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *s,
+                                          cocob_span dy, cocob_span x, cocob_span dw)
+{
+    const cocob_span operand[3] = {dy, x, dw};
+    return launch(b, "conv2d_grad_weights", s, operand,
+                  tiles(s->filters, TM) * tiles(s->channels * s->kernel_h * s->kernel_w, TK));
+}
