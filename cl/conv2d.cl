@@ -8,7 +8,8 @@
  * vector runs along positions of one image plane; an entry of the unrolled
  * input that falls in the padding, or a position past the plane, reads as 0.
  *
- * The shape arguments are cocob_conv_shape's, in its order. */
+ * The shape arguments are cocob_conv_shape's, in its order. Offsets within
+ * a plane, padding included, are ints, which conv2d.c makes sure they fit. */
 
 /* Each term is fused into its partial sum by fma(): one rounding per term,
  * as the GEMM of the im2col path had. Everything else rounds apart. */
@@ -66,11 +67,11 @@ __kernel void conv2d(__global const float *x, ulong x_off, __global const float 
     /* Neighbouring work-items share the positions, so the gathered input
      * stays in cache. */
     ulong f0 = g % ftiles * CONV_TM, p0 = g / ftiles % ptiles * CONV_VW, n = g / ftiles / ptiles;
-    long iy0[CONV_VW], ix0[CONV_VW];
+    int iy0[CONV_VW], ix0[CONV_VW];
     for (int v = 0; v < CONV_VW; v++) {
-        ulong p = min(p0 + v, plane - 1);
-        iy0[v] = (long)(p / out_w * stride) - (long)pad;
-        ix0[v] = (long)(p % out_w * stride) - (long)pad;
+        int p = (int)min(p0 + v, plane - 1);
+        iy0[v] = p / (int)out_w * (int)stride - (int)pad;
+        ix0[v] = p % (int)out_w * (int)stride - (int)pad;
     }
     __global const float *wf[CONV_TM];
     for (int i = 0; i < CONV_TM; i++)
@@ -79,16 +80,15 @@ __kernel void conv2d(__global const float *x, ulong x_off, __global const float 
     VEC acc[CONV_TM];
     for (int i = 0; i < CONV_TM; i++)
         acc[i] = (VEC)(0.0f);
-    for (ulong ky = 0; ky < kernel_h; ky++) {
-        for (ulong kx = 0; kx < kernel_w; kx++) {
-            ulong off[CONV_VW];
-            int inside[CONV_VW];
+    for (int ky = 0; ky < (int)kernel_h; ky++) {
+        for (int kx = 0; kx < (int)kernel_w; kx++) {
+            int off[CONV_VW], inside[CONV_VW];
             for (int v = 0; v < CONV_VW; v++) {
-                long iy = iy0[v] + (long)ky, ix = ix0[v] + (long)kx;
-                inside[v] = iy >= 0 && iy < (long)height && ix >= 0 && ix < (long)width;
-                off[v] = inside[v] ? (ulong)iy * width + (ulong)ix : 0;
+                int iy = iy0[v] + ky, ix = ix0[v] + kx;
+                inside[v] = iy >= 0 && iy < (int)height && ix >= 0 && ix < (int)width;
+                off[v] = inside[v] ? iy * (int)width + ix : 0;
             }
-            ulong tap = ky * kernel_w + kx;
+            ulong tap = (ulong)(ky * (int)kernel_w + kx);
             for (ulong c = 0; c < channels; c++) {
                 __global const float *xc = xn + c * hw;
                 float t[CONV_VW];
@@ -120,11 +120,11 @@ __kernel void conv2d_grad_input(__global const float *dy, ulong dy_off, __global
     ulong c0 = g % ctiles * CONV_TM, q0 = g / ctiles % qtiles * CONV_VW, n = g / ctiles / qtiles;
     /* i + pad - k, the output row (times stride) that reads input row i
      * through tap k, when it is one. */
-    long iy[CONV_VW], ix[CONV_VW];
+    int iy[CONV_VW], ix[CONV_VW];
     for (int v = 0; v < CONV_VW; v++) {
-        ulong q = min(q0 + v, hw - 1);
-        iy[v] = (long)(q / width + pad);
-        ix[v] = (long)(q % width + pad);
+        int q = (int)min(q0 + v, hw - 1);
+        iy[v] = q / (int)width + (int)pad;
+        ix[v] = q % (int)width + (int)pad;
     }
     ulong wc[CONV_TM];
     for (int i = 0; i < CONV_TM; i++)
@@ -133,18 +133,17 @@ __kernel void conv2d_grad_input(__global const float *dy, ulong dy_off, __global
     VEC acc[CONV_TM];
     for (int i = 0; i < CONV_TM; i++)
         acc[i] = (VEC)(0.0f);
-    for (ulong ky = 0; ky < kernel_h; ky++) {
-        for (ulong kx = 0; kx < kernel_w; kx++) {
-            ulong off[CONV_VW];
-            int read[CONV_VW];
+    for (int ky = 0; ky < (int)kernel_h; ky++) {
+        for (int kx = 0; kx < (int)kernel_w; kx++) {
+            int off[CONV_VW], read[CONV_VW];
             for (int v = 0; v < CONV_VW; v++) {
-                long ty = iy[v] - (long)ky, tx = ix[v] - (long)kx;
-                long oy = ty / (long)stride, ox = tx / (long)stride;
-                read[v] = ty >= 0 && tx >= 0 && ty % (long)stride == 0 &&
-                          tx % (long)stride == 0 && oy < (long)out_h && ox < (long)out_w;
-                off[v] = read[v] ? (ulong)oy * out_w + (ulong)ox : 0;
+                int ty = iy[v] - ky, tx = ix[v] - kx;
+                int oy = ty / (int)stride, ox = tx / (int)stride;
+                read[v] = ty >= 0 && tx >= 0 && ty % (int)stride == 0 &&
+                          tx % (int)stride == 0 && oy < (int)out_h && ox < (int)out_w;
+                off[v] = read[v] ? oy * (int)out_w + ox : 0;
             }
-            ulong tap = ky * kernel_w + kx;
+            ulong tap = (ulong)(ky * (int)kernel_w + kx);
             for (ulong f = 0; f < filters; f++) {
                 __global const float *dyf = dyn + f * plane;
                 float t[CONV_VW];
@@ -178,12 +177,12 @@ __kernel void conv2d_grad_weights(__global const float *dy, ulong dy_off, __glob
         return;
     ulong k0 = g % ktiles * CONV_TK, f0 = g / ktiles * CONV_TM;
     ulong xc[CONV_TK];
-    long ky[CONV_TK], kx[CONV_TK];
+    int ky[CONV_TK], kx[CONV_TK];
     for (int j = 0; j < CONV_TK; j++) {
         ulong k = min(k0 + j, rows - 1);
         xc[j] = k / taps * hw;
-        ky[j] = (long)(k % taps / kernel_w) - (long)pad;
-        kx[j] = (long)(k % kernel_w) - (long)pad;
+        ky[j] = (int)(k % taps / kernel_w);
+        kx[j] = (int)(k % kernel_w);
     }
     ulong fo[CONV_TM];
     for (int i = 0; i < CONV_TM; i++)
@@ -195,13 +194,24 @@ __kernel void conv2d_grad_weights(__global const float *dy, ulong dy_off, __glob
     for (ulong n = 0; n < batch; n++) {
         __global const float *dyn = dy + dy_off + n * filters * plane;
         __global const float *xn = x + x_off + n * channels * hw;
+        /* Where each lane's position is, stepped along rather than divided
+         * out for every vector. */
+        int oy[CONV_VW], ox[CONV_VW];
+        for (int v = 0; v < CONV_VW; v++) {
+            oy[v] = v / (int)out_w;
+            ox[v] = v % (int)out_w;
+        }
         for (ulong p0 = 0; p0 < plane; p0 += CONV_VW) {
-            ulong count = min((ulong)CONV_VW, plane - p0);
-            long iy0[CONV_VW], ix0[CONV_VW];
+            int count = (int)min((ulong)CONV_VW, plane - p0);
+            int iy0[CONV_VW], ix0[CONV_VW];
             for (int v = 0; v < CONV_VW; v++) {
-                ulong p = min(p0 + v, plane - 1);
-                iy0[v] = (long)(p / out_w * stride);
-                ix0[v] = (long)(p % out_w * stride);
+                iy0[v] = oy[v] * (int)stride - (int)pad;
+                ix0[v] = ox[v] * (int)stride - (int)pad;
+                ox[v] += CONV_VW;
+                while (ox[v] >= (int)out_w) {
+                    ox[v] -= (int)out_w;
+                    oy[v]++;
+                }
             }
             VEC d[CONV_TM];
             for (int i = 0; i < CONV_TM; i++) {
@@ -210,17 +220,18 @@ __kernel void conv2d_grad_weights(__global const float *dy, ulong dy_off, __glob
                 } else {
                     float t[CONV_VW];
                     for (int v = 0; v < CONV_VW; v++)
-                        t[v] = (ulong)v < count ? dyn[fo[i] + p0 + v] : 0.0f;
+                        t[v] = v < count ? dyn[fo[i] + p0 + v] : 0.0f;
                     d[i] = VLOAD(0, t);
                 }
             }
             for (int j = 0; j < CONV_TK; j++) {
+                __global const float *xj = xn + xc[j];
                 float t[CONV_VW];
                 for (int v = 0; v < CONV_VW; v++) {
-                    long iy = iy0[v] + ky[j], ix = ix0[v] + kx[j];
-                    int inside = (ulong)v < count && iy >= 0 && iy < (long)height && ix >= 0 &&
-                                 ix < (long)width;
-                    float e = xn[xc[j] + (inside ? (ulong)iy * width + (ulong)ix : 0)];
+                    int iy = iy0[v] + ky[j], ix = ix0[v] + kx[j];
+                    int inside =
+                        v < count && iy >= 0 && iy < (int)height && ix >= 0 && ix < (int)width;
+                    float e = xj[inside ? iy * (int)width + ix : 0];
                     t[v] = inside ? e : 0.0f;
                 }
                 VEC col = VLOAD(0, t);

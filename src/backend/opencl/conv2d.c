@@ -1,7 +1,9 @@
 /* Launches cl/conv2d.cl's conv2d, conv2d_grad_input and conv2d_grad_weights. */
+#include <limits.h>
 #include <stdio.h>
 
 #include "backend/opencl/opencl.h"
+#include "base/checked.h"
 
 /* Must match cl/conv2d.cl: filters or channels per tile, positions per
  * vector, taps per conv2d_grad_weights tile. */
@@ -18,6 +20,15 @@ static cocob_status launch(cocob_backend *base, const char *name, const cocob_co
                            const cocob_span operand[3], size_t count)
 {
     cocob_cl_backend *b = (cocob_cl_backend *)base;
+    /* The kernels index within a padded plane in int, which is faster than
+     * ulong on every device and plenty for any image. */
+    size_t pad2 = 0, ph = 0, pw = 0, padded = 0;
+    if (!size_mul(2, s->pad, &pad2) || !size_add(s->height, pad2, &ph) ||
+        !size_add(s->width, pad2, &pw) || !size_mul(ph, pw, &padded) || padded > INT_MAX)
+        return cocob_fail(base->err, COCOB_ERR_DEVICE_LIMIT,
+                          "%s: a %zu x %zu plane padded by %zu is more than the OpenCL kernels "
+                          "index (%d elements)",
+                          name, s->height, s->width, s->pad, INT_MAX);
     cl_kernel k;
     cocob_status st = cocob_cl_kernel(b, "conv2d.cl", name, &k);
     if (st != COCOB_OK)
