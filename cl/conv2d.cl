@@ -15,11 +15,11 @@
  * as the GEMM of the im2col path had. Everything else rounds apart. */
 #pragma OPENCL FP_CONTRACT OFF
 
-/* Filters (conv2d, conv2d_grad_weights) or channels (conv2d_grad_input) per
- * tile, positions per vector, and taps per conv2d_grad_weights tile. */
+/* Filters (conv2d) or channels (conv2d_grad_input) per tile, positions per
+ * vector, filters per conv2d_grad_weights tile. */
 #define CONV_TM 8
 #define CONV_VW 8
-#define CONV_TK 2
+#define CONV_WM 16
 #define VEC float8
 #define VLOAD vload8
 #define VSTORE vstore8
@@ -162,85 +162,86 @@ __kernel void conv2d_grad_input(__global const float *dy, ulong dy_off, __global
                dx + dx_off + (n * channels + c0) * hw + q0, hw);
 }
 
-/* dw[f][k], k = (c ky kx): a tile of CONV_TM filters by CONV_TK taps, each
- * a vector of partial sums over the batch's positions, CONV_VW at a time,
- * added across at the end. One work-item reduces over the whole batch, so
- * no two write one element and there are no atomics. */
+/* A part of dw[f][k], k = (c ky kx), from the images of one of `parts`
+ * slices of the batch: a tile of CONV_WM filters by one tap, each a vector
+ * of partial sums over the slice's positions, CONV_VW at a time, added
+ * across at the end, into part[slice][f][k]. A slice's images stay in
+ * cache while its tiles run, where one work-item for the whole batch would
+ * stream it all again for every tile; conv2d_grad_weights_sum then adds the
+ * slices. No two work-items write one element, so no atomics. */
 __kernel void conv2d_grad_weights(__global const float *dy, ulong dy_off, __global const float *x,
-                                  ulong x_off, __global float *dw, ulong dw_off, CONV_ARGS)
+                                  ulong x_off, __global float *part, ulong part_off, CONV_ARGS,
+                                  ulong parts)
 {
     ulong plane = out_h * out_w, hw = height * width, taps = kernel_h * kernel_w;
-    ulong rows = channels * taps;
-    ulong ktiles = (rows + CONV_TK - 1) / CONV_TK, ftiles = (filters + CONV_TM - 1) / CONV_TM;
+    ulong rows = channels * taps, ftiles = (filters + CONV_WM - 1) / CONV_WM;
     ulong g = get_global_id(0);
-    if (g >= ftiles * ktiles)
+    if (g >= parts * ftiles * rows)
         return;
-    ulong k0 = g % ktiles * CONV_TK, f0 = g / ktiles * CONV_TM;
-    ulong xc[CONV_TK];
-    int ky[CONV_TK], kx[CONV_TK];
-    for (int j = 0; j < CONV_TK; j++) {
-        ulong k = min(k0 + j, rows - 1);
-        xc[j] = k / taps * hw;
-        ky[j] = (int)(k % taps / kernel_w);
-        kx[j] = (int)(k % kernel_w);
-    }
-    ulong fo[CONV_TM];
-    for (int i = 0; i < CONV_TM; i++)
+    ulong k = g % rows, f0 = g / rows % ftiles * CONV_WM, slice = g / rows / ftiles;
+    ulong xc = k / taps * hw;
+    /* The tap's offset from a position's window corner, and the image's
+     * edges, as seen from that corner. */
+    int8 ky = (int8)((int)(k % taps / kernel_w) - (int)pad),
+         kx = (int8)((int)(k % kernel_w) - (int)pad);
+    int8 h = (int8)((int)height), w = (int8)((int)width), ow = (int8)((int)out_w);
+    int8 lane = (int8)(0, 1, 2, 3, 4, 5, 6, 7);
+    ulong fo[CONV_WM];
+    for (int i = 0; i < CONV_WM; i++)
         fo[i] = min(f0 + i, filters - 1) * plane;
-    VEC acc[CONV_TM][CONV_TK];
-    for (int i = 0; i < CONV_TM; i++)
-        for (int j = 0; j < CONV_TK; j++)
-            acc[i][j] = (VEC)(0.0f);
-    for (ulong n = 0; n < batch; n++) {
+    VEC acc[CONV_WM];
+    for (int i = 0; i < CONV_WM; i++)
+        acc[i] = (VEC)(0.0f);
+    for (ulong n = slice * batch / parts; n < (slice + 1) * batch / parts; n++) {
         __global const float *dyn = dy + dy_off + n * filters * plane;
-        __global const float *xn = x + x_off + n * channels * hw;
+        __global const float *xn = x + x_off + xc + n * channels * hw;
         /* Where each lane's position is, stepped along rather than divided
          * out for every vector. */
-        int oy[CONV_VW], ox[CONV_VW];
-        for (int v = 0; v < CONV_VW; v++) {
-            oy[v] = v / (int)out_w;
-            ox[v] = v % (int)out_w;
-        }
+        int8 oy = lane / ow, ox = lane % ow;
         for (ulong p0 = 0; p0 < plane; p0 += CONV_VW) {
             int count = (int)min((ulong)CONV_VW, plane - p0);
-            int iy0[CONV_VW], ix0[CONV_VW];
+            int8 iy = oy * (int)stride + ky, ix = ox * (int)stride + kx;
+            int8 inside = lane < (int8)(count) && iy >= 0 && iy < h && ix >= 0 && ix < w;
+            int off[CONV_VW], in[CONV_VW];
+            vstore8(select((int8)(0), iy * w + ix, inside), 0, off);
+            vstore8(inside, 0, in);
+            float t[CONV_VW];
             for (int v = 0; v < CONV_VW; v++) {
-                iy0[v] = oy[v] * (int)stride - (int)pad;
-                ix0[v] = ox[v] * (int)stride - (int)pad;
-                ox[v] += CONV_VW;
-                while (ox[v] >= (int)out_w) {
-                    ox[v] -= (int)out_w;
-                    oy[v]++;
-                }
+                float e = xn[off[v]];
+                t[v] = in[v] ? e : 0.0f;
             }
-            VEC d[CONV_TM];
-            for (int i = 0; i < CONV_TM; i++) {
-                if (count == CONV_VW) {
-                    d[i] = VLOAD(0, dyn + fo[i] + p0);
-                } else {
-                    float t[CONV_VW];
+            VEC col = VLOAD(0, t);
+            if (count == CONV_VW) {
+                for (int i = 0; i < CONV_WM; i++)
+                    acc[i] = fma(VLOAD(0, dyn + fo[i] + p0), col, acc[i]);
+            } else {
+                for (int i = 0; i < CONV_WM; i++) {
                     for (int v = 0; v < CONV_VW; v++)
                         t[v] = v < count ? dyn[fo[i] + p0 + v] : 0.0f;
-                    d[i] = VLOAD(0, t);
+                    acc[i] = fma(VLOAD(0, t), col, acc[i]);
                 }
             }
-            for (int j = 0; j < CONV_TK; j++) {
-                __global const float *xj = xn + xc[j];
-                float t[CONV_VW];
-                for (int v = 0; v < CONV_VW; v++) {
-                    int iy = iy0[v] + ky[j], ix = ix0[v] + kx[j];
-                    int inside =
-                        v < count && iy >= 0 && iy < (int)height && ix >= 0 && ix < (int)width;
-                    float e = xj[inside ? iy * (int)width + ix : 0];
-                    t[v] = inside ? e : 0.0f;
-                }
-                VEC col = VLOAD(0, t);
-                for (int i = 0; i < CONV_TM; i++)
-                    acc[i][j] = fma(d[i], col, acc[i][j]);
+            ox += CONV_VW;
+            while (any(ox >= ow)) {
+                int8 wrap = ox >= ow;
+                ox = select(ox, ox - ow, wrap);
+                oy = select(oy, oy + 1, wrap);
             }
         }
     }
-    for (ulong i = 0; i < min((ulong)CONV_TM, filters - f0); i++)
-        for (ulong j = 0; j < min((ulong)CONV_TK, rows - k0); j++)
-            dw[dw_off + (f0 + i) * rows + k0 + j] = hsum8(acc[i][j]);
+    for (ulong i = 0; i < min((ulong)CONV_WM, filters - f0); i++)
+        part[part_off + (slice * filters + f0 + i) * rows + k] = hsum8(acc[i]);
+}
+
+/* dw[e] = the sum over the slices of part[slice][e], in slice order. */
+__kernel void conv2d_grad_weights_sum(__global const float *part, ulong part_off,
+                                      __global float *dw, ulong dw_off, ulong count, ulong parts)
+{
+    ulong e = get_global_id(0);
+    if (e >= count)
+        return;
+    float sum = part[part_off + e];
+    for (ulong j = 1; j < parts; j++)
+        sum += part[part_off + j * count + e];
+    dw[dw_off + e] = sum;
 }

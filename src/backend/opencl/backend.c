@@ -187,6 +187,8 @@ static void cl_destroy(cocob_backend *base)
         clReleaseMemObject(b->partials);
     if (b->stats_partials)
         clReleaseMemObject(b->stats_partials);
+    if (b->conv_partials)
+        clReleaseMemObject(b->conv_partials);
     for (size_t i = 0; b->programs && i < cocob_cl_file_count(); i++)
         if (b->programs[i])
             clReleaseProgram(b->programs[i]);

@@ -4,10 +4,11 @@
 
 #include "backend/opencl/opencl.h"
 #include "base/checked.h"
+#include "base/fault.h"
 
 /* Must match cl/conv2d.cl: filters or channels per tile, positions per
- * vector, taps per conv2d_grad_weights tile. */
-enum { TM = 8, VW = 8, TK = 2 };
+ * vector, filters per conv2d_grad_weights tile (of one tap). */
+enum { TM = 8, VW = 8, WM = 16 };
 
 static size_t tiles(size_t n, size_t per)
 {
@@ -15,9 +16,10 @@ static size_t tiles(size_t n, size_t per)
 }
 
 /* Each kernel takes three operands, each a buffer and an offset, then the
- * shape, and runs one work-item per tile, `count` of them. */
+ * shape, and conv2d_grad_weights how many slices of the batch it sums apart
+ * (parts, 0 for the others); one work-item per tile, `count` of them. */
 static cocob_status launch(cocob_backend *base, const char *name, const cocob_conv_shape *s,
-                           const cocob_span operand[3], size_t count)
+                           const cocob_span operand[3], size_t parts, size_t count)
 {
     cocob_cl_backend *b = (cocob_cl_backend *)base;
     /* The kernels index within a padded plane in int, which is faster than
@@ -45,6 +47,9 @@ static cocob_status launch(cocob_backend *base, const char *name, const cocob_co
     }
     for (cl_uint i = 0; i < 11; i++)
         rc = cocob_cl_arg(k, 6 + i, sizeof shape[i], &shape[i], rc);
+    cl_ulong slices = parts;
+    if (parts)
+        rc = cocob_cl_arg(k, 17, sizeof slices, &slices, rc);
     if (rc != CL_SUCCESS) {
         char what[64];
         snprintf(what, sizeof what, "clSetKernelArg(%s)", name);
@@ -70,7 +75,7 @@ cocob_status cocob_cl_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_
     const cocob_span operand[3] = {x, w, y};
     /* The op layer (src/ops) has made sure that the tensors' sizes do not
      * overflow, and there are fewer tiles than elements. */
-    return launch(b, "conv2d", s, operand,
+    return launch(b, "conv2d", s, operand, 0,
                   s->batch * tiles(s->out_h * s->out_w, VW) * tiles(s->filters, TM));
 }
 
@@ -78,14 +83,75 @@ cocob_status cocob_cl_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape
                                         cocob_span dy, cocob_span w, cocob_span dx)
 {
     const cocob_span operand[3] = {dy, w, dx};
-    return launch(b, "conv2d_grad_input", s, operand,
+    return launch(b, "conv2d_grad_input", s, operand, 0,
                   s->batch * tiles(s->height * s->width, VW) * tiles(s->channels, TM));
 }
 
-cocob_status cocob_cl_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *s,
+/* The slices' partial sums of dw, at most this many bytes unless dw alone
+ * is more, and at most this many slices: enough for a batch's slice to stay
+ * in a CPU's cache while its tiles run. */
+enum { PARTS_BYTES = 16 << 20, MOST_PARTS = 32 };
+
+/* b->conv_partials, grown to at least bytes. */
+static cocob_status partials(cocob_cl_backend *b, size_t bytes)
+{
+    if (b->conv_partials && b->conv_partials_bytes >= bytes)
+        return COCOB_OK;
+    if (b->conv_partials)
+        clReleaseMemObject(b->conv_partials);
+    b->conv_partials = NULL;
+    b->conv_partials_bytes = 0;
+    cl_int rc = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    if (!cocob_fault(COCOB_FAULT_ALLOC))
+        b->conv_partials = clCreateBuffer(b->context, CL_MEM_READ_WRITE, bytes, NULL, &rc);
+    if (rc != CL_SUCCESS) {
+        b->conv_partials = NULL;
+        char call[128];
+        snprintf(call, sizeof call,
+                 "clCreateBuffer of %zu bytes for conv2d_grad_weights' partial sums", bytes);
+        return cocob_cl_failed(&b->base, call, rc);
+    }
+    b->conv_partials_bytes = bytes;
+    return COCOB_OK;
+}
+
+cocob_status cocob_cl_conv2d_grad_weights(cocob_backend *base, const cocob_conv_shape *s,
                                           cocob_span dy, cocob_span x, cocob_span dw)
 {
-    const cocob_span operand[3] = {dy, x, dw};
-    return launch(b, "conv2d_grad_weights", s, operand,
-                  tiles(s->filters, TM) * tiles(s->channels * s->kernel_h * s->kernel_w, TK));
+    cocob_cl_backend *b = (cocob_cl_backend *)base;
+    size_t rows = s->channels * s->kernel_h * s->kernel_w, count = s->filters * rows;
+    size_t parts = PARTS_BYTES / (count * sizeof(float));
+    if (parts > MOST_PARTS)
+        parts = MOST_PARTS;
+    if (parts > s->batch)
+        parts = s->batch;
+    /* One slice needs no sum: its part is dw itself. */
+    if (parts <= 1) {
+        const cocob_span operand[3] = {dy, x, dw};
+        return launch(base, "conv2d_grad_weights", s, operand, 1,
+                      tiles(s->filters, WM) * rows);
+    }
+    cocob_status st = partials(b, parts * count * sizeof(float));
+    cocob_buffer part = {b->conv_partials, b->conv_partials_bytes};
+    const cocob_span operand[3] = {dy, x, {&part, 0}};
+    if (st == COCOB_OK)
+        st = launch(base, "conv2d_grad_weights", s, operand, parts,
+                    parts * tiles(s->filters, WM) * rows);
+    cl_kernel k;
+    if (st == COCOB_OK)
+        st = cocob_cl_kernel(b, "conv2d.cl", "conv2d_grad_weights_sum", &k);
+    if (st != COCOB_OK)
+        return st;
+    cl_mem m = b->conv_partials, out = cocob_cl_mem(dw.buf);
+    cl_ulong zero = 0, off = dw.off, n = count, slices = parts;
+    cl_int rc = CL_SUCCESS;
+    rc = cocob_cl_arg(k, 0, sizeof m, &m, rc);
+    rc = cocob_cl_arg(k, 1, sizeof zero, &zero, rc);
+    rc = cocob_cl_arg(k, 2, sizeof out, &out, rc);
+    rc = cocob_cl_arg(k, 3, sizeof off, &off, rc);
+    rc = cocob_cl_arg(k, 4, sizeof n, &n, rc);
+    rc = cocob_cl_arg(k, 5, sizeof slices, &slices, rc);
+    if (rc != CL_SUCCESS)
+        return cocob_cl_failed(base, "clSetKernelArg(conv2d_grad_weights_sum)", rc);
+    return cocob_cl_launch_1d(b, k, "conv2d_grad_weights_sum", count);
 }

@@ -60,6 +60,8 @@ typedef struct cocob_cl_backend {
     size_t kernel_count;
     cl_mem partials;       /* count_nonfinite's per-group sums, made on first use */
     cl_mem stats_partials; /* stats' per-group partials, made on first use */
+    cl_mem conv_partials;  /* conv2d_grad_weights' per-slice sums, grown as needed */
+    size_t conv_partials_bytes;
     char options[512];
     cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
     int clblast_used;          /* CLBlast has built programs for this context */
