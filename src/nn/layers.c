@@ -1,9 +1,9 @@
 /* Each layer kind's forward and backward pass, as calls to the backend's ops.
  *
  * Layouts: activations are batch-major (N x C x H x W). A dense layer holds
- * W as units x inputs and computes y = x W^T + b. A convolution unrolls its
- * input with im2col into (C KH KW) x (N OH OW), multiplies by W (F x C KH KW)
- * into F x (N OH OW), and swaps the first two axes back to N x F x OH OW. */
+ * W as units x inputs and computes y = x W^T + b. A convolution holds W as
+ * F x C x KH x KW and is the backend's conv2d op family, each backend
+ * choosing its own way (and scratch) to compute it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -55,14 +55,8 @@ cocob_status cocob_layer_alloc(cocob_model *m, const plan_step *st, size_t n)
     size_t i = st->layer;
     model_layer *l = &m->layers[i], *o = &m->layers[st->out];
     cocob_backend *b = m->ctx->backend;
-    size_t out, cols = 0, taps = 0, col = 0, tmp = 0;
-    int fits = size_mul3(n, cocob_shape_size(l->out), sizeof(float), &out);
-    if (fits && l->desc.kind == COCOB_LAYER_CONV)
-        fits = size_mul3(n, l->out.h, l->out.w, &cols) &&
-               size_mul3(l->in.c, l->desc.kernel_h, l->desc.kernel_w, &taps) &&
-               size_mul3(taps, cols, sizeof(float), &col) &&
-               size_mul3(l->desc.units, cols, sizeof(float), &tmp);
-    if (!fits) {
+    size_t out;
+    if (!size_mul3(n, cocob_shape_size(l->out), sizeof(float), &out)) {
         char name[64];
         cocob_layer_name(&l->desc, name, sizeof name);
         return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
@@ -79,11 +73,6 @@ cocob_status cocob_layer_alloc(cocob_model *m, const plan_step *st, size_t n)
         s = b->iface->alloc(b, out, &l->dy);
     if (s == COCOB_OK && l->desc.kind == COCOB_LAYER_MAXPOOL)
         s = b->iface->alloc(b, out, &l->idx);
-    if (s == COCOB_OK && l->desc.kind == COCOB_LAYER_CONV) {
-        s = b->iface->alloc(b, col, &l->col);
-        if (s == COCOB_OK)
-            s = b->iface->alloc(b, tmp, &l->tmp);
-    }
     if (s == COCOB_OK && o != l)
         s = b->iface->alloc(b, out, &o->y);
     if (s == COCOB_OK && o != l)
@@ -95,7 +84,7 @@ void cocob_layer_free(cocob_model *m, size_t i)
 {
     model_layer *l = &m->layers[i];
     cocob_backend *b = m->ctx->backend;
-    cocob_buffer **own[] = {&l->y, &l->dy, &l->idx, &l->col, &l->tmp};
+    cocob_buffer **own[] = {&l->y, &l->dy, &l->idx};
     for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
         if (*own[k])
             b->iface->free(b, *own[k]);
@@ -129,17 +118,10 @@ cocob_status cocob_layer_forward(cocob_model *m, const plan_step *st, size_t n, 
         return s;
     case COCOB_LAYER_CONV: {
         cocob_conv_shape cs = conv_shape(l, n);
-        size_t taps = l->in.c * l->desc.kernel_h * l->desc.kernel_w;
-        size_t cols = n * l->out.h * l->out.w, F = l->desc.units;
-        s = cocob_op_im2col(b, &cs, at(x, 0), at(l->col, 0));
+        s = cocob_op_conv2d(b, &cs, at(x, 0), at(W, l->w_off), at(y, 0));
         if (s == COCOB_OK)
-            s = cocob_op_gemm(b, 0, 0, F, cols, taps, 1.0f, at(W, l->w_off), taps, at(l->col, 0),
-                              cols, 0.0f, at(l->tmp, 0), cols);
-        if (s == COCOB_OK)
-            s = cocob_op_swap_axes(b, at(l->tmp, 0), at(y, 0), F, n, l->out.h * l->out.w);
-        if (s == COCOB_OK)
-            s = cocob_op_bias_add(b, st->act, at(y, 0), at(W, l->b_off), at(y, 0), n, F,
-                                  l->out.h * l->out.w);
+            s = cocob_op_bias_add(b, st->act, at(y, 0), at(W, l->b_off), at(y, 0), n,
+                                  l->desc.units, l->out.h * l->out.w);
         return s;
     }
     case COCOB_LAYER_MAXPOOL: {
@@ -194,21 +176,12 @@ cocob_status cocob_layer_backward(cocob_model *m, const plan_step *st, size_t n)
         return s;
     case COCOB_LAYER_CONV: {
         cocob_conv_shape cs = conv_shape(l, n);
-        size_t taps = l->in.c * l->desc.kernel_h * l->desc.kernel_w;
-        size_t plane = l->out.h * l->out.w, cols = n * plane, F = l->desc.units;
-        s = cocob_op_swap_axes(b, at(l->dy, 0), at(l->tmp, 0), n, F, plane);
+        s = cocob_op_bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, l->desc.units,
+                               l->out.h * l->out.w);
         if (s == COCOB_OK)
-            s = cocob_op_bias_grad(b, at(l->dy, 0), at(dW, l->b_off), n, F, plane);
-        if (s == COCOB_OK)
-            s = cocob_op_gemm(b, 0, 1, F, taps, cols, 1.0f, at(l->tmp, 0), cols, at(l->col, 0),
-                              cols, 0.0f, at(dW, l->w_off), taps);
-        /* The unrolled input has served dW: its buffer takes the unrolled
-         * input gradient. */
+            s = cocob_op_conv2d_grad_weights(b, &cs, at(l->dy, 0), at(x, 0), at(dW, l->w_off));
         if (s == COCOB_OK && dx)
-            s = cocob_op_gemm(b, 1, 0, taps, cols, F, 1.0f, at(W, l->w_off), taps, at(l->tmp, 0),
-                              cols, 0.0f, at(l->col, 0), cols);
-        if (s == COCOB_OK && dx)
-            s = cocob_op_col2im(b, &cs, at(l->col, 0), at(dx, 0));
+            s = cocob_op_conv2d_grad_input(b, &cs, at(l->dy, 0), at(W, l->w_off), at(dx, 0));
         return s;
     }
     case COCOB_LAYER_MAXPOOL: {

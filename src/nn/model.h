@@ -24,8 +24,6 @@ typedef struct model_layer {
     cocob_buffer *y;          /* the output, batch x out; none when the plan fuses */
     cocob_buffer *dy;         /* the loss's gradient with respect to y */
     cocob_buffer *idx;        /* maxpool: where each max came from */
-    cocob_buffer *col;        /* conv: im2col of the input, then its gradient */
-    cocob_buffer *tmp;        /* conv: the GEMM's C x (N HW) output, then its gradient */
     uint64_t dropout_counter; /* the Philox counter the forward pass used */
 } model_layer;
 

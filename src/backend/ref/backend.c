@@ -224,6 +224,30 @@ static cocob_status ref_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, 
     return COCOB_OK;
 }
 
+static cocob_status ref_conv2d(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
+                               cocob_span w, cocob_span y)
+{
+    (void)b;
+    cocob_ref_conv2d(sh, span_floats(x), span_floats(w), span_floats(y));
+    return COCOB_OK;
+}
+
+static cocob_status ref_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *sh,
+                                          cocob_span dy, cocob_span w, cocob_span dx)
+{
+    (void)b;
+    cocob_ref_conv2d_grad_input(sh, span_floats(dy), span_floats(w), span_floats(dx));
+    return COCOB_OK;
+}
+
+static cocob_status ref_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *sh,
+                                            cocob_span dy, cocob_span x, cocob_span dw)
+{
+    (void)b;
+    cocob_ref_conv2d_grad_weights(sh, span_floats(dy), span_floats(x), span_floats(dw));
+    return COCOB_OK;
+}
+
 static cocob_status ref_maxpool(cocob_backend *b, const cocob_pool_shape *sh, cocob_span x,
                                 cocob_span y, cocob_span idx)
 {
@@ -368,6 +392,9 @@ const cocob_backend_i cocob_ref_iface = {
     .im2col = ref_im2col,
     .col2im = ref_col2im,
     .swap_axes = ref_swap_axes,
+    .conv2d = ref_conv2d,
+    .conv2d_grad_input = ref_conv2d_grad_input,
+    .conv2d_grad_weights = ref_conv2d_grad_weights,
     .maxpool = ref_maxpool,
     .maxpool_grad = ref_maxpool_grad,
     .bias_add = ref_bias_add,

@@ -4,7 +4,7 @@
 
 /* A tile of op(B), GEMM_KC rows by GEMM_NC columns (128 KiB of floats), is
  * reused by every row of A while it sits in a typical L2 cache. */
-enum { GEMM_KC = 128, GEMM_NC = 256 };
+enum { GEMM_KC = COCOB_REF_GEMM_KC, GEMM_NC = 256 };
 
 /* Row i of C gets alpha op(A)[i][k0 .. k0+kc) times the tile op(B)[k0 ..
  * k0+kc)[j0 .. j0+nc). Without trans_b a row of the tile is contiguous, so

@@ -82,6 +82,18 @@ void cocob_ref_gemm(int trans_a, int trans_b, size_t M, size_t N, size_t K, floa
                     const float *A, size_t lda, const float *B, size_t ldb, float beta, float *C,
                     size_t ldc);
 
+/* The K rows of op(B) that cocob_ref_gemm sums alone before adding the run
+ * to C; cocob_ref_conv2d_grad_weights sums in the same runs. */
+enum { COCOB_REF_GEMM_KC = 128 };
+
+/* y = x convolved with w, and its adjoints in x and in w (summed over the
+ * batch), each overwriting its output; cl/conv2d.cl holds their twins. */
+void cocob_ref_conv2d(const cocob_conv_shape *s, const float *x, const float *w, float *y);
+void cocob_ref_conv2d_grad_input(const cocob_conv_shape *s, const float *dy, const float *w,
+                                 float *dx);
+void cocob_ref_conv2d_grad_weights(const cocob_conv_shape *s, const float *dy, const float *x,
+                                   float *dw);
+
 /* The unrolled convolution input and its adjoint; cl/im2col.cl holds their
  * twins. */
 void cocob_ref_im2col(const cocob_conv_shape *s, const float *x, float *col);

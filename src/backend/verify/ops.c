@@ -473,6 +473,117 @@ static cocob_status chk_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, 
     return cocob_verify_outputs(of(b), "swap_axes", shape, &o, 1);
 }
 
+/* The three convolution ops sum, per output element, terms = C KH KW
+ * products (conv2d), F KH KW (grad_input) or N OH OW (grad_weights) in an
+ * order of the device's own: the GEMM bound, 2 terms u of the op run on
+ * |inputs|. */
+static cocob_status conv_compare(cocob_backend *b, const char *op, const cocob_conv_shape *sh,
+                                 const char *name, cocob_span out, size_t n, const float *mag,
+                                 size_t terms)
+{
+    verify_out o = {name, out, n, mag, 2.0 * (double)terms, 0};
+    char shape[96];
+    conv_text(sh, shape, sizeof shape);
+    snprintf(shape + strlen(shape), sizeof shape - strlen(shape), " f%zu", sh->filters);
+    return cocob_verify_outputs(of(b), op, shape, &o, 1);
+}
+
+static size_t image_count(const cocob_conv_shape *c)
+{
+    return c->batch * c->channels * c->height * c->width;
+}
+
+static size_t filter_count(const cocob_conv_shape *c)
+{
+    return c->filters * c->channels * c->kernel_h * c->kernel_w;
+}
+
+static size_t output_count(const cocob_conv_shape *c)
+{
+    return c->batch * c->filters * c->out_h * c->out_w;
+}
+
+static cocob_status chk_conv2d(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
+                               cocob_span w, cocob_span y)
+{
+    cocob_status s = COCOB_OK;
+    size_t ny = output_count(sh);
+    float *absx = cocob_verify_abs(cocob_verify_ref_floats(x), image_count(sh));
+    float *absw = cocob_verify_abs(cocob_verify_ref_floats(w), filter_count(sh));
+    float *mag = malloc((ny ? ny : 1) * sizeof *mag);
+    if (!absx || !absw || !mag)
+        s = no_memory(b, "conv2d");
+    if (s == COCOB_OK) {
+        cocob_ref_conv2d(sh, absx, absw, mag);
+        s = REF(b)->iface->conv2d(REF(b), sh, cocob_verify_ref(x), cocob_verify_ref(w),
+                                  cocob_verify_ref(y));
+    }
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->conv2d(DEV(b), sh, cocob_verify_dev(x), cocob_verify_dev(w),
+                                  cocob_verify_dev(y));
+    if (s == COCOB_OK)
+        s = conv_compare(b, "conv2d", sh, "y", y, ny, mag,
+                         sh->channels * sh->kernel_h * sh->kernel_w);
+    free(absx);
+    free(absw);
+    free(mag);
+    return s;
+}
+
+static cocob_status chk_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *sh,
+                                          cocob_span dy, cocob_span w, cocob_span dx)
+{
+    cocob_status s = COCOB_OK;
+    size_t nx = image_count(sh);
+    float *absdy = cocob_verify_abs(cocob_verify_ref_floats(dy), output_count(sh));
+    float *absw = cocob_verify_abs(cocob_verify_ref_floats(w), filter_count(sh));
+    float *mag = malloc((nx ? nx : 1) * sizeof *mag);
+    if (!absdy || !absw || !mag)
+        s = no_memory(b, "conv2d_grad_input");
+    if (s == COCOB_OK) {
+        cocob_ref_conv2d_grad_input(sh, absdy, absw, mag);
+        s = REF(b)->iface->conv2d_grad_input(REF(b), sh, cocob_verify_ref(dy),
+                                             cocob_verify_ref(w), cocob_verify_ref(dx));
+    }
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->conv2d_grad_input(DEV(b), sh, cocob_verify_dev(dy),
+                                             cocob_verify_dev(w), cocob_verify_dev(dx));
+    if (s == COCOB_OK)
+        s = conv_compare(b, "conv2d_grad_input", sh, "dx", dx, nx, mag,
+                         sh->filters * sh->kernel_h * sh->kernel_w);
+    free(absdy);
+    free(absw);
+    free(mag);
+    return s;
+}
+
+static cocob_status chk_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *sh,
+                                            cocob_span dy, cocob_span x, cocob_span dw)
+{
+    cocob_status s = COCOB_OK;
+    size_t nw = filter_count(sh);
+    float *absdy = cocob_verify_abs(cocob_verify_ref_floats(dy), output_count(sh));
+    float *absx = cocob_verify_abs(cocob_verify_ref_floats(x), image_count(sh));
+    float *mag = malloc((nw ? nw : 1) * sizeof *mag);
+    if (!absdy || !absx || !mag)
+        s = no_memory(b, "conv2d_grad_weights");
+    if (s == COCOB_OK) {
+        cocob_ref_conv2d_grad_weights(sh, absdy, absx, mag);
+        s = REF(b)->iface->conv2d_grad_weights(REF(b), sh, cocob_verify_ref(dy),
+                                               cocob_verify_ref(x), cocob_verify_ref(dw));
+    }
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->conv2d_grad_weights(DEV(b), sh, cocob_verify_dev(dy),
+                                               cocob_verify_dev(x), cocob_verify_dev(dw));
+    if (s == COCOB_OK)
+        s = conv_compare(b, "conv2d_grad_weights", sh, "dw", dw, nw, mag,
+                         sh->batch * sh->out_h * sh->out_w);
+    free(absdy);
+    free(absx);
+    free(mag);
+    return s;
+}
+
 static void pool_text(const cocob_pool_shape *p, char *out, size_t cap)
 {
     snprintf(out, cap, "%zux%zux%zu k%zu s%zu", p->planes, p->height, p->width, p->size,
@@ -677,6 +788,9 @@ const cocob_backend_i cocob_verify_iface = {
     .im2col = chk_im2col,
     .col2im = chk_col2im,
     .swap_axes = chk_swap_axes,
+    .conv2d = chk_conv2d,
+    .conv2d_grad_input = chk_conv2d_grad_input,
+    .conv2d_grad_weights = chk_conv2d_grad_weights,
     .maxpool = chk_maxpool,
     .maxpool_grad = chk_maxpool_grad,
     .triad = chk_triad,
