@@ -24,8 +24,8 @@
 #define VLOAD vload8
 #define VSTORE vstore8
 
-#define CONV_ARGS                                                                              \
-    ulong batch, ulong channels, ulong height, ulong width, ulong kernel_h, ulong kernel_w,    \
+#define CONV_ARGS                                                                           \
+    ulong batch, ulong channels, ulong height, ulong width, ulong kernel_h, ulong kernel_w, \
         ulong stride, ulong pad, ulong out_h, ulong out_w, ulong filters
 
 static float hsum8(float8 x)
@@ -139,8 +139,8 @@ __kernel void conv2d_grad_input(__global const float *dy, ulong dy_off, __global
             for (int v = 0; v < CONV_VW; v++) {
                 int ty = iy[v] - ky, tx = ix[v] - kx;
                 int oy = ty / (int)stride, ox = tx / (int)stride;
-                read[v] = ty >= 0 && tx >= 0 && ty % (int)stride == 0 &&
-                          tx % (int)stride == 0 && oy < (int)out_h && ox < (int)out_w;
+                read[v] = ty >= 0 && tx >= 0 && ty % (int)stride == 0 && tx % (int)stride == 0 &&
+                          oy < (int)out_h && ox < (int)out_w;
                 off[v] = read[v] ? oy * (int)out_w + ox : 0;
             }
             ulong tap = (ulong)(ky * (int)kernel_w + kx);

@@ -35,9 +35,9 @@ static cocob_status launch(cocob_backend *base, const char *name, const cocob_co
     cocob_status st = cocob_cl_kernel(b, "conv2d.cl", name, &k);
     if (st != COCOB_OK)
         return st;
-    const cl_ulong shape[11] = {s->batch,  s->channels, s->height, s->width,
+    const cl_ulong shape[11] = {s->batch,    s->channels, s->height, s->width,
                                 s->kernel_h, s->kernel_w, s->stride, s->pad,
-                                s->out_h,  s->out_w,    s->filters};
+                                s->out_h,    s->out_w,    s->filters};
     cl_int rc = CL_SUCCESS;
     for (cl_uint i = 0; i < 3; i++) {
         cl_mem m = cocob_cl_mem(operand[i].buf);
@@ -128,8 +128,7 @@ cocob_status cocob_cl_conv2d_grad_weights(cocob_backend *base, const cocob_conv_
     /* One slice needs no sum: its part is dw itself. */
     if (parts <= 1) {
         const cocob_span operand[3] = {dy, x, dw};
-        return launch(base, "conv2d_grad_weights", s, operand, 1,
-                      tiles(s->filters, WM) * rows);
+        return launch(base, "conv2d_grad_weights", s, operand, 1, tiles(s->filters, WM) * rows);
     }
     cocob_status st = partials(b, parts * count * sizeof(float));
     cocob_buffer part = {b->conv_partials, b->conv_partials_bytes};
