@@ -187,6 +187,8 @@ static void cl_destroy(cocob_backend *base)
         clReleaseMemObject(b->partials);
     if (b->stats_partials)
         clReleaseMemObject(b->stats_partials);
+    if (b->conv_partials)
+        clReleaseMemObject(b->conv_partials);
     for (size_t i = 0; b->programs && i < cocob_cl_file_count(); i++)
         if (b->programs[i])
             clReleaseProgram(b->programs[i]);
@@ -224,6 +226,9 @@ static const cocob_backend_i cl_iface = {
     .im2col = cocob_cl_im2col,
     .col2im = cocob_cl_col2im,
     .swap_axes = cocob_cl_swap_axes,
+    .conv2d = cocob_cl_conv2d,
+    .conv2d_grad_input = cocob_cl_conv2d_grad_input,
+    .conv2d_grad_weights = cocob_cl_conv2d_grad_weights,
     .maxpool = cocob_cl_maxpool,
     .maxpool_grad = cocob_cl_maxpool_grad,
     .bias_add = cocob_cl_bias_add,

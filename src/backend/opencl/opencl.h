@@ -60,6 +60,8 @@ typedef struct cocob_cl_backend {
     size_t kernel_count;
     cl_mem partials;       /* count_nonfinite's per-group sums, made on first use */
     cl_mem stats_partials; /* stats' per-group partials, made on first use */
+    cl_mem conv_partials;  /* conv2d_grad_weights' per-slice sums, grown as needed */
+    size_t conv_partials_bytes;
     char options[512];
     cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
     int clblast_used;          /* CLBlast has built programs for this context */
@@ -173,6 +175,12 @@ cocob_status cocob_cl_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_
                              cocob_span col);
 cocob_status cocob_cl_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
                              cocob_span x);
+cocob_status cocob_cl_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
+                             cocob_span w, cocob_span y);
+cocob_status cocob_cl_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *s,
+                                        cocob_span dy, cocob_span w, cocob_span dx);
+cocob_status cocob_cl_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *s,
+                                          cocob_span dy, cocob_span x, cocob_span dw);
 cocob_status cocob_cl_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
                                 size_t inner);
 cocob_status cocob_cl_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
