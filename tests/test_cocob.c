@@ -368,8 +368,8 @@ START_TEST(kernel_at_an_offset_writes_its_elements_only)
         float *got = test_take(b, buf[k], n);
         size_t at;
         double err = test_max_rel_err(got + TEST_OFF, host[k], n, &at);
-        ck_assert_msg(err <= 1e-5, "n=%zu: buffer %d [%zu] %.9g on the device, %.9g on ref", n,
-                      k, at, got[TEST_OFF + at], host[k][at]);
+        ck_assert_msg(err <= 1e-5, "n=%zu: buffer %d [%zu] %.9g on the device, %.9g on ref", n, k,
+                      at, got[TEST_OFF + at], host[k][at]);
         free(got);
         free(host[k]);
     }

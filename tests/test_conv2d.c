@@ -313,8 +313,8 @@ static void refused(cocob_context *ctx, cocob_status got, cocob_status want, con
                     const char *word2)
 {
     const char *msg = cocob_context_error(ctx);
-    ck_assert_msg(got == want, "%s, not %s: %s", cocob_status_name(got),
-                  cocob_status_name(want), msg);
+    ck_assert_msg(got == want, "%s, not %s: %s", cocob_status_name(got), cocob_status_name(want),
+                  msg);
     ck_assert_msg(!word1 || strstr(msg, word1), "\"%s\" not in: %s", word1, msg);
     ck_assert_msg(!word2 || strstr(msg, word2), "\"%s\" not in: %s", word2, msg);
 }
@@ -329,8 +329,8 @@ START_TEST(arguments_are_checked)
     /* x: 25 floats at 0; w: 2 filters of 9 at 100; y: 2 planes of 9 at 200. */
     cocob_span x = {buf, 0}, w = {buf, 100}, y = {buf, 200};
     cocob_conv_shape s = {1, 1, 5, 5, 3, 3, 2, 1, 3, 3, 0};
-    refused(ctx, cocob_op_conv2d(b, &s, x, w, y), COCOB_ERR_INVALID_ARGUMENT,
-            "conv2d: batch 1", "filters 0 must all be nonzero");
+    refused(ctx, cocob_op_conv2d(b, &s, x, w, y), COCOB_ERR_INVALID_ARGUMENT, "conv2d: batch 1",
+            "filters 0 must all be nonzero");
     s.filters = 2;
     s.stride = 1;
     refused(ctx, cocob_op_conv2d_grad_input(b, &s, y, w, x), COCOB_ERR_SHAPE,
@@ -342,16 +342,16 @@ START_TEST(arguments_are_checked)
     s.kernel_w = 3;
     cocob_conv_shape huge = s;
     huge.filters = SIZE_MAX / 2 + 1;
-    refused(ctx, cocob_op_conv2d(b, &huge, x, w, y), COCOB_ERR_SHAPE, "conv2d:",
-            "more elements than size_t can count");
+    refused(ctx, cocob_op_conv2d(b, &huge, x, w, y), COCOB_ERR_SHAPE,
+            "conv2d:", "more elements than size_t can count");
     cocob_span late = {buf, 390};
     refused(ctx, cocob_op_conv2d(b, &s, x, w, late), COCOB_ERR_SHAPE,
             "conv2d: y needs 18 elements from offset 390", NULL);
     refused(ctx, cocob_op_conv2d_grad_weights(b, &s, y, late, w), COCOB_ERR_SHAPE,
             "conv2d_grad_weights: x needs 25 elements from offset 390", NULL);
     cocob_span near_x = {buf, 20};
-    refused(ctx, cocob_op_conv2d(b, &s, x, w, near_x), COCOB_ERR_INVALID_ARGUMENT, "conv2d:",
-            "overlaps x");
+    refused(ctx, cocob_op_conv2d(b, &s, x, w, near_x), COCOB_ERR_INVALID_ARGUMENT,
+            "conv2d:", "overlaps x");
     refused(ctx, cocob_op_conv2d_grad_input(b, &s, y, w, (cocob_span){buf, 190}),
             COCOB_ERR_INVALID_ARGUMENT, "conv2d_grad_input:", "overlaps dy");
     refused(ctx, cocob_op_conv2d_grad_weights(b, &s, y, x, (cocob_span){buf, 10}),

@@ -11,8 +11,8 @@
  * local memory. */
 static cocob_gemm_limits roomy(const cocob_device_info *d, int have_clblast)
 {
-    cocob_gemm_limits lim = {"device x", 1024,
-                             d->type == COCOB_DEVICE_CPU ? (size_t)4 << 20 : 0, have_clblast};
+    cocob_gemm_limits lim = {"device x", 1024, d->type == COCOB_DEVICE_CPU ? (size_t)4 << 20 : 0,
+                             have_clblast};
     return lim;
 }
 
@@ -116,7 +116,8 @@ int main(void)
 {
     Suite *s = suite_create("gemm_table");
     TCase *tc = tcase_create("table");
-    tcase_add_loop_test(tc, each_class_gets_its_entry, 0, (int)(sizeof classes / sizeof *classes));
+    tcase_add_loop_test(tc, each_class_gets_its_entry, 0,
+                        (int)(sizeof classes / sizeof *classes));
     tcase_add_test(tc, an_entry_the_device_cannot_hold_falls_back);
     tcase_add_test(tc, the_limits_refuse_what_gemm_cl_cannot_run);
     suite_add_tcase(s, tc);

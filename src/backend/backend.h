@@ -222,22 +222,6 @@ typedef struct cocob_backend_i {
     /* dx[i] = dy[i] through the same mask and scale; dx may be dy. Family dropout. */
     cocob_status (*dropout_grad)(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                  float p, uint64_t seed, uint64_t counter);
-    /* im2col, col2im and swap_axes: nothing calls them since conv2d
-     * replaced them. They stay, with ref's loops and verify's checks that
-     * fill them in, only until the OpenCL backend's kernels for them go.
-     * col[(c kh + ky) kw + kx][(n out_h + oy) out_w + ox] =
-     * x[n][c][oy stride - pad + ky][ox stride - pad + kx], 0 outside the image.
-     * Family im2col. */
-    cocob_status (*im2col)(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
-                           cocob_span col);
-    /* im2col's adjoint: each x element becomes the sum of the col entries read
-     * from it, overwriting x; gathered, not scattered, so no atomics. Family im2col. */
-    cocob_status (*col2im)(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
-                           cocob_span x);
-    /* y[j][i][k] = x[i][j][k] for x of a x bb x inner: swaps the first two axes,
-     * between NCHW and the C x (N HW) layout of a convolution's GEMM. Family swap_axes. */
-    cocob_status (*swap_axes)(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
-                              size_t inner);
     /* y (batch x filters x out_h x out_w) = x (batch x channels x height x
      * width) convolved with w (filters x channels x kernel_h x kernel_w), 0
      * outside the image, overwriting y: y[n][f][oy][ox] = the sum over c, ky,

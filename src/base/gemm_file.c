@@ -30,8 +30,9 @@ int cocob_gemm_tile_fits(const cocob_gemm_tile *t, const char *form, const cocob
 {
     size_t max_group = lim->max_group ? lim->max_group : DEFAULT_MAX_GROUP;
     if (t->tm < 1 || t->tm > TILE_MAX_TM || t->nv < 1 || t->nv > TILE_MAX_NV) {
-        snprintf(why, cap, "its %s tile's rows (tm) %u or vectors (nv) %u is outside 1..%d, 1..%d",
-                 form, t->tm, t->nv, TILE_MAX_TM, TILE_MAX_NV);
+        snprintf(why, cap,
+                 "its %s tile's rows (tm) %u or vectors (nv) %u is outside 1..%d, 1..%d", form,
+                 t->tm, t->nv, TILE_MAX_TM, TILE_MAX_NV);
         return 0;
     }
     if (t->group > max_group) {

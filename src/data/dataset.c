@@ -14,9 +14,9 @@
 
 /* A set of count examples, with floats or, when as_pixels, bytes for them
  * (pixels when not NULL, else allocated). */
-static cocob_status alloc_set(cocob_error *err, const char *source, size_t count,
-                              size_t channels, size_t height, size_t width, int as_pixels,
-                              unsigned char *pixels, cocob_dataset **out)
+static cocob_status alloc_set(cocob_error *err, const char *source, size_t count, size_t channels,
+                              size_t height, size_t width, int as_pixels, unsigned char *pixels,
+                              cocob_dataset **out)
 {
     size_t values, bytes = 0, label_bytes = 0;
     *out = NULL;

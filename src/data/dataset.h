@@ -11,7 +11,7 @@ struct cocob_dataset {
     size_t count;
     size_t channels, height, width;
     size_t classes;
-    float *images;   /* count x channels x height x width: pixels in [0, 1],
+    float *images; /* count x channels x height x width: pixels in [0, 1],
                       * or any finite features; NULL when pixels holds them */
     /* The same count x channels x height x width as the bytes an IDX or
      * CIFAR file holds, each standing for byte / 255: a quarter of the

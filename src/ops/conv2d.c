@@ -42,8 +42,8 @@ static cocob_status conv_shape_validate(cocob_error *err, const char *op,
         return cocob_fail(err, COCOB_ERR_SHAPE,
                           "%s: %zu x %zu x %zu x %zu images under %zu filters of %zu x %zu have "
                           "more elements than size_t can count",
-                          op, s->batch, s->channels, s->height, s->width, s->filters,
-                          s->kernel_h, s->kernel_w);
+                          op, s->batch, s->channels, s->height, s->width, s->filters, s->kernel_h,
+                          s->kernel_w);
     return COCOB_OK;
 }
 
@@ -64,8 +64,9 @@ cocob_status cocob_op_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_
     cocob_status st = conv_shape_validate(b->err, "conv2d", s, &n);
     if (st != COCOB_OK)
         return st;
-    const cocob_operand operand[3] = {
-        {"y", y, n.output, 1, 0}, {"x", x, n.image, 0, 0}, {"w", w, n.filters, 0, 0}};
+    const cocob_operand operand[3] = {{"y", y, n.output, 1, 0},
+                                      {"x", x, n.image, 0, 0},
+                                      {"w", w, n.filters, 0, 0}};
     st = conv_operands_validate(b->err, "conv2d", operand);
     if (st != COCOB_OK)
         return st;
@@ -79,8 +80,9 @@ cocob_status cocob_op_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape
     cocob_status st = conv_shape_validate(b->err, "conv2d_grad_input", s, &n);
     if (st != COCOB_OK)
         return st;
-    const cocob_operand operand[3] = {
-        {"dx", dx, n.image, 1, 0}, {"dy", dy, n.output, 0, 0}, {"w", w, n.filters, 0, 0}};
+    const cocob_operand operand[3] = {{"dx", dx, n.image, 1, 0},
+                                      {"dy", dy, n.output, 0, 0},
+                                      {"w", w, n.filters, 0, 0}};
     st = conv_operands_validate(b->err, "conv2d_grad_input", operand);
     if (st != COCOB_OK)
         return st;
@@ -94,8 +96,9 @@ cocob_status cocob_op_conv2d_grad_weights(cocob_backend *b, const cocob_conv_sha
     cocob_status st = conv_shape_validate(b->err, "conv2d_grad_weights", s, &n);
     if (st != COCOB_OK)
         return st;
-    const cocob_operand operand[3] = {
-        {"dw", dw, n.filters, 1, 0}, {"dy", dy, n.output, 0, 0}, {"x", x, n.image, 0, 0}};
+    const cocob_operand operand[3] = {{"dw", dw, n.filters, 1, 0},
+                                      {"dy", dy, n.output, 0, 0},
+                                      {"x", x, n.image, 0, 0}};
     st = conv_operands_validate(b->err, "conv2d_grad_weights", operand);
     if (st != COCOB_OK)
         return st;

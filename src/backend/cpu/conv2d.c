@@ -84,8 +84,8 @@ typedef struct conv_job {
     const cocob_conv_shape *s;
     const float *x, *w, *dy;
     float *out;
-    float *scratch;  /* per thread: an unrolled image, then (grad_weights) a dw */
-    size_t per;      /* floats of scratch per thread */
+    float *scratch; /* per thread: an unrolled image, then (grad_weights) a dw */
+    size_t per;     /* floats of scratch per thread */
     size_t taps, positions;
 } conv_job;
 
@@ -153,8 +153,8 @@ static cocob_status conv_run(cocob_backend *b, int op, const cocob_conv_shape *s
                              const float *w, const float *dy, float *out)
 {
     const size_t most = sizeof(blasint) == sizeof(int) ? (size_t)INT_MAX : (size_t)INT64_MAX;
-    conv_job j = {s, x, w, dy, out, NULL, 0, s->channels * s->kernel_h * s->kernel_w,
-                  s->out_h * s->out_w};
+    conv_job j = {
+        s, x, w, dy, out, NULL, 0, s->channels * s->kernel_h * s->kernel_w, s->out_h * s->out_w};
     size_t big = j.taps > j.positions ? j.taps : j.positions;
     if (big > most || s->filters > most)
         return cocob_fail(b->err, COCOB_ERR_DEVICE_LIMIT,

@@ -161,7 +161,8 @@ void cocob_cl_gemm_load(cocob_cl_backend *b)
         cocob_cl_gemm_describe(&p, how, sizeof how);
         cocob_log(b->base.log, COCOB_LOG_DEBUG, "gemm: tuned parameters from %s: %s", path, how);
     } else {
-        b->gemm_tune_seconds =
-            cocob_setting("COCOB_GEMM_TUNE", 1) ? COCOB_CL_GEMM_FIRST_USE_SECONDS : 0;
+        b->gemm_tune_seconds = cocob_setting("COCOB_GEMM_TUNE", 1)
+                                   ? COCOB_CL_GEMM_FIRST_USE_SECONDS
+                                   : 0;
     }
 }

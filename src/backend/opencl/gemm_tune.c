@@ -286,8 +286,8 @@ cocob_status cocob_cl_gemm_bench(cocob_cl_backend *b, cocob_bench_gemm_result *o
 
 /* The kernel candidates' fastest outer and dot tiles together, or CLBlast
  * where it was faster still; 0 when nothing ran. */
-static int first_use_winner(const cocob_cl_gemm_params *cand, const cocob_gemm_timing *t, size_t n,
-                            cocob_cl_gemm_params *winner)
+static int first_use_winner(const cocob_cl_gemm_params *cand, const cocob_gemm_timing *t,
+                            size_t n, cocob_cl_gemm_params *winner)
 {
     size_t best[2] = {n, n}, clblast = n;
     for (size_t c = 0; c < n; c++) {
@@ -353,8 +353,8 @@ void cocob_cl_gemm_first_use_tune(cocob_cl_backend *b)
     cocob_cl_gemm_describe(&winner, how, sizeof how);
     if (cocob_cl_gemm_params_write(path, &b->dev, &winner, reason, sizeof reason) != 0) {
         cocob_log(b->base.log, COCOB_LOG_WARN,
-                  "gemm: first-use tuning on %s chose %s, for this run only: %s", b->base.info.name,
-                  how, reason);
+                  "gemm: first-use tuning on %s chose %s, for this run only: %s",
+                  b->base.info.name, how, reason);
         return;
     }
     cocob_log(b->base.log, COCOB_LOG_INFO,

@@ -171,18 +171,12 @@ cocob_status cocob_cl_triad(cocob_backend *b, cocob_buffer *a, const cocob_buffe
 cocob_status cocob_cl_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M, size_t N,
                            size_t K, float alpha, cocob_span A, size_t lda, cocob_span B,
                            size_t ldb, float beta, cocob_span C, size_t ldc);
-cocob_status cocob_cl_im2col(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
-                             cocob_span col);
-cocob_status cocob_cl_col2im(cocob_backend *b, const cocob_conv_shape *s, cocob_span col,
-                             cocob_span x);
 cocob_status cocob_cl_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
                              cocob_span w, cocob_span y);
 cocob_status cocob_cl_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *s,
                                         cocob_span dy, cocob_span w, cocob_span dx);
 cocob_status cocob_cl_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *s,
                                           cocob_span dy, cocob_span x, cocob_span dw);
-cocob_status cocob_cl_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a, size_t bb,
-                                size_t inner);
 cocob_status cocob_cl_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob_span x,
                               cocob_span y, cocob_span idx);
 cocob_status cocob_cl_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,

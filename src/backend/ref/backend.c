@@ -200,30 +200,6 @@ static cocob_status ref_gemm(cocob_backend *b, int trans_a, int trans_b, size_t 
     return COCOB_OK;
 }
 
-static cocob_status ref_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
-                               cocob_span col)
-{
-    (void)b;
-    cocob_ref_im2col(sh, span_floats(x), span_floats(col));
-    return COCOB_OK;
-}
-
-static cocob_status ref_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
-                               cocob_span x)
-{
-    (void)b;
-    cocob_ref_col2im(sh, span_floats(col), span_floats(x));
-    return COCOB_OK;
-}
-
-static cocob_status ref_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
-                                  size_t bb, size_t inner)
-{
-    (void)b;
-    cocob_ref_swap_axes(span_floats(x), span_floats(y), a, bb, inner);
-    return COCOB_OK;
-}
-
 static cocob_status ref_conv2d(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
                                cocob_span w, cocob_span y)
 {
@@ -389,9 +365,6 @@ const cocob_backend_i cocob_ref_iface = {
     .flag_nonfinite = ref_flag_nonfinite,
     .stats = ref_stats,
     .gemm = ref_gemm,
-    .im2col = ref_im2col,
-    .col2im = ref_col2im,
-    .swap_axes = ref_swap_axes,
     .conv2d = ref_conv2d,
     .conv2d_grad_input = ref_conv2d_grad_input,
     .conv2d_grad_weights = ref_conv2d_grad_weights,

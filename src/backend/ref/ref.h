@@ -94,24 +94,6 @@ void cocob_ref_conv2d_grad_input(const cocob_conv_shape *s, const float *dy, con
 void cocob_ref_conv2d_grad_weights(const cocob_conv_shape *s, const float *dy, const float *x,
                                    float *dw);
 
-/* The unrolled convolution input and its adjoint; cl/im2col.cl holds their
- * twins. */
-void cocob_ref_im2col(const cocob_conv_shape *s, const float *x, float *col);
-void cocob_ref_col2im(const cocob_conv_shape *s, const float *col, float *x);
-/* The same loops over channels [first, end) and over planes (n channels + c)
- * [first, end) alone: what the cpu backend gives each thread. */
-void cocob_ref_im2col_channels(const cocob_conv_shape *s, const float *x, float *col,
-                               size_t first, size_t end);
-void cocob_ref_col2im_planes(const cocob_conv_shape *s, const float *col, float *x, size_t first,
-                             size_t end);
-
-/* y[j][i][k] = x[i][j][k]; cl/swap_axes.cl holds its twin. */
-void cocob_ref_swap_axes(const float *x, float *y, size_t a, size_t bb, size_t inner);
-/* The rows y[j] for j in [first, end) alone: what the cpu backend gives
- * each thread. */
-void cocob_ref_swap_axes_rows(const float *x, float *y, size_t a, size_t bb, size_t inner,
-                              size_t first, size_t end);
-
 /* Max-pooling and its gathered gradient; cl/maxpool.cl holds their twins.
  * in is x or dx (planes x height x width); out and idx are y or dy and idx
  * (planes x out_h x out_w). */

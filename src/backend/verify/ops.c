@@ -409,70 +409,6 @@ static void conv_text(const cocob_conv_shape *c, char *out, size_t cap)
              c->width, c->kernel_h, c->kernel_w, c->stride, c->pad);
 }
 
-static size_t col_count(const cocob_conv_shape *c)
-{
-    return c->channels * c->kernel_h * c->kernel_w * c->batch * c->out_h * c->out_w;
-}
-
-static cocob_status chk_im2col(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
-                               cocob_span col)
-{
-    cocob_status s = REF(b)->iface->im2col(REF(b), sh, cocob_verify_ref(x),
-                                           cocob_verify_ref(col));
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->im2col(DEV(b), sh, cocob_verify_dev(x), cocob_verify_dev(col));
-    if (s != COCOB_OK)
-        return s;
-    verify_out o = {"col", col, col_count(sh), NULL, 0, 0};
-    char shape[96];
-    conv_text(sh, shape, sizeof shape);
-    return cocob_verify_outputs(of(b), "im2col", shape, &o, 1);
-}
-
-static cocob_status chk_col2im(cocob_backend *b, const cocob_conv_shape *sh, cocob_span col,
-                               cocob_span x)
-{
-    cocob_status s = REF(b)->iface->col2im(REF(b), sh, cocob_verify_ref(col),
-                                           cocob_verify_ref(x));
-    if (s != COCOB_OK)
-        return s;
-    size_t nx = sh->batch * sh->channels * sh->height * sh->width;
-    float *abs = cocob_verify_abs(cocob_verify_ref_floats(col), col_count(sh));
-    float *mag = malloc((nx ? nx : 1) * sizeof *mag);
-    if (!abs || !mag)
-        s = no_memory(b, "col2im");
-    if (s == COCOB_OK) {
-        cocob_ref_col2im(sh, abs, mag);
-        s = DEV(b)->iface->col2im(DEV(b), sh, cocob_verify_dev(col), cocob_verify_dev(x));
-    }
-    if (s == COCOB_OK) {
-        /* Each x element sums at most kernel_h kernel_w entries. */
-        verify_out o = {"x", x, nx, mag, 2.0 * (double)(sh->kernel_h * sh->kernel_w), 0};
-        char shape[96];
-        conv_text(sh, shape, sizeof shape);
-        s = cocob_verify_outputs(of(b), "col2im", shape, &o, 1);
-    }
-    free(abs);
-    free(mag);
-    return s;
-}
-
-static cocob_status chk_swap_axes(cocob_backend *b, cocob_span x, cocob_span y, size_t a,
-                                  size_t bb, size_t inner)
-{
-    cocob_status s = REF(b)->iface->swap_axes(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), a,
-                                              bb, inner);
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->swap_axes(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), a, bb,
-                                     inner);
-    if (s != COCOB_OK)
-        return s;
-    verify_out o = {"y", y, a * bb * inner, NULL, 0, 0};
-    char shape[64];
-    snprintf(shape, sizeof shape, "%zux%zux%zu", a, bb, inner);
-    return cocob_verify_outputs(of(b), "swap_axes", shape, &o, 1);
-}
-
 /* The three convolution ops sum, per output element, terms = C KH KW
  * products (conv2d), F KH KW (grad_input) or N OH OW (grad_weights) in an
  * order of the device's own: the GEMM bound, 2 terms u of the op run on
@@ -785,9 +721,6 @@ const cocob_backend_i cocob_verify_iface = {
     .argmax = chk_argmax,
     .dropout = chk_dropout,
     .dropout_grad = chk_dropout_grad,
-    .im2col = chk_im2col,
-    .col2im = chk_col2im,
-    .swap_axes = chk_swap_axes,
     .conv2d = chk_conv2d,
     .conv2d_grad_input = chk_conv2d_grad_input,
     .conv2d_grad_weights = chk_conv2d_grad_weights,
