@@ -60,7 +60,7 @@ static cocob_status conv_operands_validate(cocob_error *err, const char *op,
 cocob_status cocob_op_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
                              cocob_span w, cocob_span y)
 {
-    conv_counts n;
+    conv_counts n = {0, 0, 0};
     cocob_status st = conv_shape_validate(b->err, "conv2d", s, &n);
     if (st != COCOB_OK)
         return st;
@@ -76,7 +76,7 @@ cocob_status cocob_op_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_
 cocob_status cocob_op_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *s,
                                         cocob_span dy, cocob_span w, cocob_span dx)
 {
-    conv_counts n;
+    conv_counts n = {0, 0, 0};
     cocob_status st = conv_shape_validate(b->err, "conv2d_grad_input", s, &n);
     if (st != COCOB_OK)
         return st;
@@ -92,7 +92,7 @@ cocob_status cocob_op_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape
 cocob_status cocob_op_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *s,
                                           cocob_span dy, cocob_span x, cocob_span dw)
 {
-    conv_counts n;
+    conv_counts n = {0, 0, 0};
     cocob_status st = conv_shape_validate(b->err, "conv2d_grad_weights", s, &n);
     if (st != COCOB_OK)
         return st;
