@@ -323,6 +323,23 @@ static int start_run(reader *r, const char *dtype)
     return 0;
 }
 
+/* What slot k of a step stands for, for the message. */
+static const char *slot_name(const lr_fixture *f, size_t k)
+{
+    static char name[2 * LR_FIXTURE_NAME + 16];
+    size_t n = f->tensor_count;
+    if (k < 2)
+        return k ? "eval_loss" : "loss";
+    k -= 2;
+    if (k < 2 * n)
+        snprintf(name, sizeof name, "%s %s", k < n ? "param" : "eval", f->tensor[k % n].name);
+    else if (k < n * (2 + f->state_count))
+        snprintf(name, sizeof name, "state %s %s", f->state_key[k / n - 2], f->tensor[k % n].name);
+    else
+        snprintf(name, sizeof name, "scalar %s", f->scalar[k - n * (2 + f->state_count)].name);
+    return name;
+}
+
 /* Every step of the run that ends here had each of its lines. */
 static int check_run(reader *r)
 {
@@ -340,8 +357,9 @@ static int check_run(reader *r)
             else if (k >= 2 + f->tensor_count && k < 2 + 2 * f->tensor_count)
                 want = (unsigned char)f->has_eval;
             if (r->seen[t * slots(f) + k] != want)
-                return fail(r, "step %zu of the %s run lacks a line or has one too many (slot %zu)",
-                            t + 1, r->run ? "float64" : "float32", k);
+                return fail(r, "step %zu of the %s run %s its %s line", t + 1,
+                            r->run ? "float64" : "float32", want ? "lacks" : "should not have",
+                            slot_name(f, k));
         }
     return 0;
 }

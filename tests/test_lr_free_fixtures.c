@@ -148,8 +148,10 @@ START_TEST(test_schedule_free_x_averages_z)
     int method = 6 + _i / 2, c = _i % 2;
     lr_fixture f;
     load(&f, method, c);
-    ck_assert_str_eq(lr_fixture_setting(&f, "warmup_steps"), "0");
-    ck_assert_str_eq(lr_fixture_setting(&f, "r"), "0");
+    double warmup, r;
+    ck_assert_int_eq(sscanf(lr_fixture_setting(&f, "warmup_steps"), "%lf", &warmup), 1);
+    ck_assert_int_eq(sscanf(lr_fixture_setting(&f, "r"), "%lf", &r), 1);
+    ck_assert(warmup == 0 && r == 0);
     int z = lr_fixture_state_of(&f, "z");
     ck_assert_int_ge(z, 0);
     double x[32];
