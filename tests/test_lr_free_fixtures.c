@@ -1,7 +1,7 @@
 /* The authors' trajectories in tests/fixtures/lr_free/ read whole and hold
- * together: their counts and shapes, their float32 numbers, their stated
- * gaps, and, recomputed here in double, KT's update, Schedule-Free's x as
- * the running average of z, and the mlp's loss from its parameters in
+ * together: their counts and shapes, their stated float32-vs-float64 gaps,
+ * and, recomputed here in double, KT's and DoG's updates, Schedule-Free's x
+ * as the running average of z, and the mlp's loss from its parameters in
  * cocob's layout. The optimizers' own tests compare with the same files. */
 #include <math.h>
 #include <stdio.h>
@@ -141,6 +141,50 @@ START_TEST(test_kt_recomputed)
 }
 END_TEST
 
+/* DoG (dog-optimizer 1.0.3) over the whole vector, L-DoG per tensor:
+ * rbar starts at reps_rel (1 + |x0|) and then is the largest |x - x0| seen
+ * before a step, G = eps + the sum of |g|^2, and x -= lr rbar / sqrt(G) g. */
+START_TEST(test_dog_recomputed)
+{
+    int layered = _i;
+    lr_fixture f;
+    load(&f, 1 + layered, 0);
+    double reps_rel, lr, eps, x[16], rbar[2], G[2];
+    ck_assert_int_eq(sscanf(lr_fixture_setting(&f, "reps_rel"), "%lf", &reps_rel), 1);
+    ck_assert_int_eq(sscanf(lr_fixture_setting(&f, "lr"), "%lf", &lr), 1);
+    ck_assert_int_eq(sscanf(lr_fixture_setting(&f, "eps"), "%lf", &eps), 1);
+    memcpy(x, f.init, sizeof x);
+    size_t groups = layered ? f.tensor_count : 1;
+    const lr_fixture_scalar *se = lr_fixture_scalar_of(&f, "eta");
+    for (size_t t = 0; t < f.steps; t++) {
+        const double *g = f.grad + t * f.params;
+        double eta[2];
+        for (size_t k = 0; k < groups; k++) {
+            size_t o = layered ? f.tensor[k].offset : 0, n = layered ? f.tensor[k].count : f.params;
+            double dist = 0, norm = 0, g2 = 0;
+            for (size_t i = o; i < o + n; i++) {
+                dist += (x[i] - f.init[i]) * (x[i] - f.init[i]);
+                norm += f.init[i] * f.init[i];
+                g2 += g[i] * g[i];
+            }
+            rbar[k] = t ? fmax(rbar[k], sqrt(dist)) : reps_rel * (1 + sqrt(norm));
+            G[k] = t ? G[k] + g2 : g2 + eps;
+            eta[k] = lr * rbar[k] / sqrt(G[k]);
+            for (size_t i = o; i < o + n; i++)
+                x[i] -= eta[k] * g[i];
+        }
+        const lr_fixture_step *s = &f.run[LR_FIXTURE_F64][t];
+        ck_assert_double_le(rel_gap(x, s->param, f.params), lr_fixture_gap_of(&f, "param"));
+        for (size_t k = 0; k < f.tensor_count; k++) {
+            double want = eta[layered ? k : 0];
+            ck_assert_double_le(fabs(want - s->scalar[se->offset + k]) / want,
+                                lr_fixture_gap_of(&f, "scalar:eta"));
+        }
+    }
+    lr_fixture_free(&f);
+}
+END_TEST
+
 /* Schedule-Free's evaluation point is the uniform average of z over the
  * steps (warmup_steps 0 and r 0 give every step the same weight). */
 START_TEST(test_schedule_free_x_averages_z)
@@ -225,6 +269,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("fixtures");
     tcase_add_loop_test(tc, test_shapes_and_counts, 0, 2 * METHODS);
     tcase_add_test(tc, test_kt_recomputed);
+    tcase_add_loop_test(tc, test_dog_recomputed, 0, 2);
     tcase_add_loop_test(tc, test_schedule_free_x_averages_z, 0, 4);
     tcase_add_loop_test(tc, test_mlp_loss_recomputed, 0, METHODS);
     suite_add_tcase(s, tc);
