@@ -15,9 +15,9 @@ typedef struct {
     size_t line;
     char *why;
     size_t why_len;
-    int run;            /* the dtype section, -1 before the first */
-    size_t step;        /* 1-based within the run, 0 before the first */
-    unsigned char *seen; /* per step: which lines it had, see mark() */
+    int run;                                /* the dtype section, -1 before the first */
+    size_t step;                            /* 1-based within the run, 0 before the first */
+    unsigned char *seen;                    /* per step: which lines it had, see mark() */
     size_t tensors, init_lines, grad_lines; /* as declared, and as counted */
 } reader;
 
@@ -257,7 +257,8 @@ static int header_line(reader *r, const char *key, char *rest)
     if (!strcmp(key, "data")) {
         const char *what = word(&rest);
         if (!strcmp(what, "x")) {
-            if (size_value(r, word(&rest), &f->examples) || size_value(r, word(&rest), &f->features))
+            if (size_value(r, word(&rest), &f->examples) ||
+                size_value(r, word(&rest), &f->features))
                 return -1;
             if (!(f->x = calloc(f->examples * f->features + 1, sizeof *f->x)))
                 return fail(r, "out of memory");
@@ -334,7 +335,8 @@ static const char *slot_name(const lr_fixture *f, size_t k)
     if (k < 2 * n)
         snprintf(name, sizeof name, "%s %s", k < n ? "param" : "eval", f->tensor[k % n].name);
     else if (k < n * (2 + f->state_count))
-        snprintf(name, sizeof name, "state %s %s", f->state_key[k / n - 2], f->tensor[k % n].name);
+        snprintf(name, sizeof name, "state %s %s", f->state_key[k / n - 2],
+                 f->tensor[k % n].name);
     else
         snprintf(name, sizeof name, "scalar %s", f->scalar[k - n * (2 + f->state_count)].name);
     return name;
@@ -381,7 +383,8 @@ static int step_line(reader *r, const char *key, char *rest)
     lr_fixture_step *s = &f->run[r->run][r->step - 1];
     if (!strcmp(key, "loss") || !strcmp(key, "eval_loss")) {
         int eval = key[0] == 'e';
-        return mark(r, (size_t)eval) || numbers(r, rest, eval ? &s->eval_loss : &s->loss, 1) ? -1 : 0;
+        return mark(r, (size_t)eval) || numbers(r, rest, eval ? &s->eval_loss : &s->loss, 1) ? -1
+                                                                                             : 0;
     }
     if (!strcmp(key, "param") || !strcmp(key, "eval")) {
         int eval = key[0] == 'e';
@@ -450,7 +453,7 @@ int lr_fixture_load(const char *file, lr_fixture *f, char *why, size_t why_len)
             bad = (r.run >= 0 && check_run(&r)) || start_run(&r, rest);
         else if (!strcmp(key, "end")) {
             bad = r.run != LR_FIXTURE_F64 ? fail(&r, "'end' before the float64 run")
-                                           : check_run(&r);
+                                          : check_run(&r);
             ended = 1;
         } else if (r.run < 0)
             bad = header_line(&r, key, rest);

@@ -46,10 +46,10 @@ typedef struct {
     char setting[LR_FIXTURE_MAX][LR_FIXTURE_NAME];
     char setting_value[LR_FIXTURE_MAX][64];
     int has_eval;
-    double *init;         /* params values */
-    double *grad;         /* steps x params, the fixed_grad case; NULL otherwise */
+    double *init; /* params values */
+    double *grad; /* steps x params, the fixed_grad case; NULL otherwise */
     size_t examples, features;
-    double *x;            /* examples x features, the mlp case; NULL otherwise */
+    double *x; /* examples x features, the mlp case; NULL otherwise */
     int32_t *labels;
     lr_fixture_step *run[2]; /* LR_FIXTURE_F32, LR_FIXTURE_F64: steps each */
 } lr_fixture;

@@ -160,7 +160,8 @@ START_TEST(test_dog_recomputed)
         const double *g = f.grad + t * f.params;
         double eta[2];
         for (size_t k = 0; k < groups; k++) {
-            size_t o = layered ? f.tensor[k].offset : 0, n = layered ? f.tensor[k].count : f.params;
+            size_t o = layered ? f.tensor[k].offset : 0,
+                   n = layered ? f.tensor[k].count : f.params;
             double dist = 0, norm = 0, g2 = 0;
             for (size_t i = o; i < o + n; i++) {
                 dist += (x[i] - f.init[i]) * (x[i] - f.init[i]);
@@ -256,7 +257,8 @@ START_TEST(test_mlp_loss_recomputed)
         ck_assert_double_le(fabs(want - s->loss) / want, tol);
         if (f.has_eval) {
             double at_x = mlp_loss(&f, f.run[LR_FIXTURE_F64][t].eval);
-            ck_assert_double_le(fabs(at_x - s->eval_loss) / at_x, lr_fixture_gap_of(&f, "eval_loss"));
+            ck_assert_double_le(fabs(at_x - s->eval_loss) / at_x,
+                                lr_fixture_gap_of(&f, "eval_loss"));
         }
     }
     lr_fixture_free(&f);
