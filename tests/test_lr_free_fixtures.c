@@ -1,6 +1,6 @@
 /* The authors' trajectories in tests/fixtures/lr_free/ read whole and hold
  * together: their counts and shapes, their stated float32-vs-float64 gaps,
- * and, recomputed here in double, KT's and DoG's updates, Schedule-Free's x
+ * and, recomputed here in double, KT's, cKT's and DoG's updates, Schedule-Free's x
  * as the running average of z, and the mlp's loss from its parameters in
  * cocob's layout. The optimizers' own tests compare with the same files. */
 #include <math.h>
@@ -11,7 +11,8 @@
 #include "testutil.h"
 
 static const char *const methods[] = {"kt",          "dog",        "ldog",   "prodigy",
-                                      "dadapt_adam", "dadapt_sgd", "sf_sgd", "sf_adamw"};
+                                      "dadapt_adam", "dadapt_sgd", "sf_sgd", "sf_adamw",
+                                      "ckt",         "cocob"};
 static const char *const cases[] = {"fixed_grad", "mlp"};
 enum { METHODS = sizeof methods / sizeof methods[0] };
 
@@ -25,6 +26,8 @@ static const char *const scalars_of[METHODS][7] = {
     {"d/1", "numerator_weighted/1", "g0_norm/1", "k/1"},
     {"weight_sum/1", "lr_max/1", "k/1"},
     {"weight_sum/1", "lr_max/1", "k/1"},
+    {NULL},
+    {NULL},
 };
 
 static void load(lr_fixture *f, int method, int c)
@@ -91,7 +94,10 @@ START_TEST(test_shapes_and_counts)
         ck_assert_uint_eq(sc->count, count ? count : tensors);
     }
     /* The group's constants the script reads as scalars beside them. */
-    size_t constants = !strcmp(methods[method], "dadapt_adam") ? 1 : f.has_eval ? 1 : 0;
+    size_t constants = !strcmp(methods[method], "dadapt_adam") || !strcmp(methods[method], "ckt")
+                           ? 1
+                       : f.has_eval ? 1
+                                    : 0;
     ck_assert_uint_eq(f.scalar_count, want_scalars + constants);
 
     /* The header's gaps are what the runs show. */
@@ -137,6 +143,49 @@ START_TEST(test_kt_recomputed)
         ck_assert_double_le(fabs(wealth - s->scalar[sw->offset]) / fabs(wealth),
                             lr_fixture_gap_of(&f, "scalar:wealth"));
     }
+    lr_fixture_free(&f);
+}
+END_TEST
+
+/* cKT (bremen79/parameterfree at d8155ff) per coordinate: theta -= g,
+ * reward += g (x0 - x), t counts the steps whose g is not 0 (from 1), and
+ * x = x0 + reward theta / t, with reward starting at the setting w. */
+START_TEST(test_ckt_recomputed)
+{
+    lr_fixture f;
+    load(&f, 8, 0);
+    double w0, theta[16] = {0}, reward[16], count[16], x[16];
+    ck_assert_int_eq(sscanf(lr_fixture_setting(&f, "w"), "%lf", &w0), 1);
+    int sk[3] = {lr_fixture_state_of(&f, "sum_negative_gradients"),
+                 lr_fixture_state_of(&f, "reward"), lr_fixture_state_of(&f, "t")};
+    static const char *const gap_of[3] = {"state:sum_negative_gradients", "state:reward",
+                                          "state:t"};
+    double *mine[3] = {theta, reward, count};
+    ck_assert(sk[0] >= 0 && sk[1] >= 0 && sk[2] >= 0);
+    memcpy(x, f.init, sizeof x);
+    for (size_t i = 0; i < 16; i++) {
+        reward[i] = w0;
+        count[i] = 1;
+    }
+    for (size_t t = 0; t < f.steps; t++) {
+        const double *g = f.grad + t * f.params;
+        for (size_t i = 0; i < 16; i++) {
+            theta[i] -= g[i];
+            reward[i] -= g[i] * (x[i] - f.init[i]);
+            count[i] += g[i] != 0;
+            x[i] = f.init[i] + reward[i] * theta[i] / count[i];
+        }
+        const lr_fixture_step *s = &f.run[LR_FIXTURE_F64][t];
+        for (size_t k = 0; k < f.tensor_count; k++) {
+            size_t o = f.tensor[k].offset, n = f.tensor[k].count;
+            ck_assert_double_le(rel_gap(x + o, s->param + o, n), lr_fixture_gap_of(&f, "param"));
+            for (int q = 0; q < 3; q++)
+                ck_assert_double_le(rel_gap(mine[q] + o, s->state + (size_t)sk[q] * 16 + o, n),
+                                    lr_fixture_gap_of(&f, gap_of[q]));
+        }
+    }
+    /* Steps 7 and 19 (all) and 12 (the bias) had no gradient: 1 + 23 and 1 + 22. */
+    ck_assert(count[0] == 24 && count[12] == 23);
     lr_fixture_free(&f);
 }
 END_TEST
@@ -271,6 +320,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("fixtures");
     tcase_add_loop_test(tc, test_shapes_and_counts, 0, 2 * METHODS);
     tcase_add_test(tc, test_kt_recomputed);
+    tcase_add_test(tc, test_ckt_recomputed);
     tcase_add_loop_test(tc, test_dog_recomputed, 0, 2);
     tcase_add_loop_test(tc, test_schedule_free_x_averages_z, 0, 4);
     tcase_add_loop_test(tc, test_mlp_loss_recomputed, 0, METHODS);

@@ -1,0 +1,227 @@
+/* cocob's COCOB-Backprop step, through the optimizer API on ref and on the
+ * device under test, against its authors' own: parameterfree 0.0.1's
+ * COCOB (Orabona's code) in float32, as tests/fixtures/lr_free/cocob_*.txt
+ * record it, from the same initial weights and on the same gradients (the
+ * fixed sequence) or the same data (the mlp). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lr_free_fixture.h"
+#include "testutil.h"
+
+static const char *const cases[] = {"fixed_grad", "mlp"};
+
+/* cocob's state buffers and the authors' names for the same quantities. */
+static const char *const authors_key[COCOB_STATE_COUNT] = {
+    [COCOB_STATE_W1] = "x0",
+    [COCOB_STATE_L] = "L",
+    [COCOB_STATE_G] = "grad_norm_sum",
+    [COCOB_STATE_REWARD] = "reward",
+    [COCOB_STATE_THETA] = "sum_negative_gradients",
+};
+
+/* max |a - b| / max |b| over one tensor, the measure of the fixture's gaps. */
+static double rel_gap(const float *a, const double *b, size_t n)
+{
+    double diff = 0, scale = 0;
+    for (size_t i = 0; i < n; i++) {
+        diff = fmax(diff, fabs((double)a[i] - b[i]));
+        scale = fmax(scale, fabs(b[i]));
+    }
+    return scale > 0 ? diff / scale : diff;
+}
+
+static double setting(const lr_fixture *f, const char *name)
+{
+    const char *text = lr_fixture_setting(f, name);
+    double v;
+    ck_assert_msg(text && sscanf(text, "%lf", &v) == 1, "%s: no setting %s", f->case_name, name);
+    return v;
+}
+
+/* The mlp's mean cross-entropy at p and, into grad, its gradient, in double
+ * and then rounded once to float: the gradient is not what is under test,
+ * so it carries no rounding of its own beyond that one. */
+static double mlp_loss_grad(const lr_fixture *f, const float *p, float *grad)
+{
+    const float *w1 = p, *b1 = p + 12, *w2 = p + 15, *b2 = p + 21;
+    double g[23] = {0}, sum = 0, n = (double)f->examples;
+    for (size_t e = 0; e < f->examples; e++) {
+        const double *x = f->x + e * 4;
+        double h[3], z[2], dz[2], dh[3];
+        for (int u = 0; u < 3; u++) {
+            h[u] = b1[u];
+            for (int i = 0; i < 4; i++)
+                h[u] += (double)w1[u * 4 + i] * x[i];
+            h[u] = fmax(h[u], 0);
+        }
+        for (int u = 0; u < 2; u++) {
+            z[u] = b2[u];
+            for (int i = 0; i < 3; i++)
+                z[u] += (double)w2[u * 3 + i] * h[i];
+        }
+        double m = fmax(z[0], z[1]), lse = m + log(exp(z[0] - m) + exp(z[1] - m));
+        sum += lse - z[f->labels[e]];
+        for (int u = 0; u < 2; u++)
+            dz[u] = (exp(z[u] - lse) - (f->labels[e] == u)) / n;
+        for (int i = 0; i < 3; i++) {
+            dh[i] = h[i] > 0 ? dz[0] * w2[i] + dz[1] * w2[3 + i] : 0;
+            g[12 + i] += dh[i];
+            for (int k = 0; k < 4; k++)
+                g[i * 4 + k] += dh[i] * x[k];
+        }
+        for (int u = 0; u < 2; u++) {
+            g[21 + u] += dz[u];
+            for (int i = 0; i < 3; i++)
+                g[15 + u * 3 + i] += dz[u] * h[i];
+        }
+    }
+    for (size_t i = 0; i < 23; i++)
+        grad[i] = (float)g[i];
+    return sum / n;
+}
+
+/* The tolerance of a quantity: twice its float32-vs-float64 gap. Both
+ * float32 runs, the authors' and cocob's, round the same exact (float64)
+ * trajectory, each by about that gap (cocob's step orders the same five
+ * products and quotients differently, so its roundings are as many and as
+ * large; its mlp gradient is rounded once, from double, rather than in
+ * every layer), so by the triangle inequality they differ by up to twice
+ * it. A gap of 0 (x0, and L on fixed gradients: copies and maxima of the
+ * same floats) asks for equality. */
+static double tolerance(const lr_fixture *f, const char *quantity)
+{
+    double gap = lr_fixture_gap_of(f, quantity);
+    ck_assert_msg(gap >= 0, "%s: no gap of %s", f->case_name, quantity);
+    return 2 * gap;
+}
+
+static void compare(const char *selector, int c)
+{
+    char file[64], why[512];
+    lr_fixture f;
+    snprintf(file, sizeof file, "cocob_%s.txt", cases[c]);
+    ck_assert_msg(lr_fixture_load(file, &f, why, sizeof why) == 0, "%s", why);
+    ck_assert_str_eq(f.method, "cocob");
+    ck_assert_uint_le(f.params, 23);
+
+    cocob_context *ctx = test_context(selector);
+    cocob_optimizer_config cfg;
+    cocob_optimizer_config_init(&cfg, COCOB_OPTIMIZER_COCOB);
+    /* The authors' eps is the initial L (state['L'] = eps * ones), not a
+     * term in a denominator; alpha and the coupled weight decay are the
+     * same settings. */
+    cfg.cocob.alpha = (float)setting(&f, "alpha");
+    cfg.cocob.initial_L = (float)setting(&f, "eps");
+    cfg.cocob.weight_decay = setting(&f, "weight_decay");
+
+    cocob_tensor *w[LR_FIXTURE_MAX], *g[LR_FIXTURE_MAX];
+    float init[23], p[23], grad[23], got[23];
+    for (size_t i = 0; i < f.params; i++)
+        init[i] = (float)f.init[i];
+    for (size_t k = 0; k < f.tensor_count; k++) {
+        const lr_fixture_tensor *t = &f.tensor[k];
+        ck_assert_int_eq(cocob_tensor_create(ctx, t->count, &w[k]), COCOB_OK);
+        ck_assert_int_eq(cocob_tensor_create(ctx, t->count, &g[k]), COCOB_OK);
+        ck_assert_int_eq(cocob_tensor_upload(w[k], init + t->offset, t->count), COCOB_OK);
+    }
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &cfg, f.tensor_count, w, &opt), COCOB_OK);
+
+    int key[COCOB_STATE_COUNT];
+    double tol[COCOB_STATE_COUNT], worst[COCOB_STATE_COUNT] = {0}, worst_param = 0,
+                                   worst_loss = 0;
+    for (int s = 0; s < COCOB_STATE_COUNT; s++) {
+        char q[64];
+        key[s] = lr_fixture_state_of(&f, authors_key[s]);
+        ck_assert_msg(key[s] >= 0, "%s: no state %s", file, authors_key[s]);
+        snprintf(q, sizeof q, "state:%s", authors_key[s]);
+        tol[s] = tolerance(&f, q);
+    }
+    double tol_param = tolerance(&f, "param"), tol_loss = c ? tolerance(&f, "loss") : 0;
+
+    memcpy(p, init, sizeof p);
+    for (size_t t = 0; t < f.steps; t++) {
+        const lr_fixture_step *a = &f.run[LR_FIXTURE_F32][t];
+        if (c) {
+            double loss = mlp_loss_grad(&f, p, grad);
+            double d = fabs(loss - a->loss) / fabs(a->loss);
+            worst_loss = fmax(worst_loss, d);
+            ck_assert_msg(d <= tol_loss,
+                          "%s on %s, step %zu: loss %.9g, the authors' %.9g (%.3g > %.3g)", file,
+                          selector, t + 1, loss, a->loss, d, tol_loss);
+        } else {
+            for (size_t i = 0; i < f.params; i++)
+                grad[i] = (float)f.grad[t * f.params + i];
+        }
+        for (size_t k = 0; k < f.tensor_count; k++)
+            ck_assert_int_eq(cocob_tensor_upload(g[k], grad + f.tensor[k].offset,
+                                                 f.tensor[k].count),
+                             COCOB_OK);
+        cocob_status st = cocob_optimizer_step(opt, (const cocob_tensor *const *)g);
+        ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
+        for (size_t k = 0; k < f.tensor_count; k++) {
+            const lr_fixture_tensor *tk = &f.tensor[k];
+            ck_assert_int_eq(cocob_tensor_download(w[k], p + tk->offset, tk->count), COCOB_OK);
+            double d = rel_gap(p + tk->offset, a->param + tk->offset, tk->count);
+            worst_param = fmax(worst_param, d);
+            ck_assert_msg(d <= tol_param, "%s on %s, step %zu: %s differs by %.3g > %.3g", file,
+                          selector, t + 1, tk->name, d, tol_param);
+            for (int s = 0; s < COCOB_STATE_COUNT; s++) {
+                ck_assert_int_eq(cocob_optimizer_read_state(opt, (size_t)s, k, got, tk->count),
+                                 COCOB_OK);
+                d = rel_gap(got, a->state + (size_t)key[s] * f.params + tk->offset, tk->count);
+                worst[s] = fmax(worst[s], d);
+                ck_assert_msg(d <= tol[s], "%s on %s, step %zu: %s of %s differs by %.3g > %.3g",
+                              file, selector, t + 1, cocob_optimizer_state_name(opt, (size_t)s),
+                              tk->name, d, tol[s]);
+            }
+        }
+    }
+    /* The figures, for the record. */
+    printf("cocob vs the authors, %s on %s: param %.3g (tol %.3g)", cases[c], selector,
+           worst_param, tol_param);
+    if (c)
+        printf(", loss %.3g (tol %.3g)", worst_loss, tol_loss);
+    for (int s = 0; s < COCOB_STATE_COUNT; s++)
+        printf(", %s %.3g (tol %.3g)", cocob_optimizer_state_name(opt, (size_t)s), worst[s],
+               tol[s]);
+    printf("\n");
+
+    cocob_optimizer_destroy(opt);
+    for (size_t k = 0; k < f.tensor_count; k++) {
+        cocob_tensor_destroy(w[k]);
+        cocob_tensor_destroy(g[k]);
+    }
+    cocob_context_destroy(ctx);
+    lr_fixture_free(&f);
+}
+
+START_TEST(same_trajectory_as_the_authors_on_ref)
+{
+    compare("ref", _i);
+}
+END_TEST
+
+START_TEST(same_trajectory_as_the_authors_on_the_device)
+{
+    compare(test_device_selector(), _i);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("cocob_authors");
+    TCase *tc = tcase_create("authors");
+    tcase_add_loop_test(tc, same_trajectory_as_the_authors_on_ref, 0, 2);
+    tcase_add_loop_test(tc, same_trajectory_as_the_authors_on_the_device, 0, 2);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return test_run(suite());
+}
