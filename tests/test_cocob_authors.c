@@ -112,7 +112,9 @@ static void compare(const char *selector, int c)
     cocob_optimizer_config_init(&cfg, COCOB_OPTIMIZER_COCOB);
     /* The authors' eps is the initial L (state['L'] = eps * ones), not a
      * term in a denominator; alpha and the coupled weight decay are the
-     * same settings. */
+     * same settings. These cases cannot tell the first mapping (each L
+     * leaves eps at the first step, or keeps it with theta 0: an initial L
+     * of 1e-6 passes too); a wrong alpha or weight decay fails at step 1. */
     cfg.cocob.alpha = (float)setting(&f, "alpha");
     cfg.cocob.initial_L = (float)setting(&f, "eps");
     cfg.cocob.weight_decay = setting(&f, "weight_decay");
