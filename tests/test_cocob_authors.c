@@ -112,9 +112,9 @@ static void compare(const char *selector, int c)
     cocob_optimizer_config_init(&cfg, COCOB_OPTIMIZER_COCOB);
     /* The authors' eps is the initial L (state['L'] = eps * ones), not a
      * term in a denominator; alpha and the coupled weight decay are the
-     * same settings. These cases cannot tell the first mapping (each L
-     * leaves eps at the first step, or keeps it with theta 0: an initial L
-     * of 1e-6 passes too); a wrong alpha or weight decay fails at step 1. */
+     * same settings. Only the mlp's dead ReLU unit, whose L stays eps,
+     * tells the first (checked exactly below); a wrong alpha or weight
+     * decay fails at step 1. */
     cfg.cocob.alpha = (float)setting(&f, "alpha");
     cfg.cocob.initial_L = (float)setting(&f, "eps");
     cfg.cocob.weight_decay = setting(&f, "weight_decay");
@@ -143,6 +143,8 @@ static void compare(const char *selector, int c)
         tol[s] = tolerance(&f, q);
     }
     double tol_param = tolerance(&f, "param"), tol_loss = c ? tolerance(&f, "loss") : 0;
+    float eps = (float)setting(&f, "eps");
+    size_t kept_eps = 0;
 
     memcpy(p, init, sizeof p);
     for (size_t t = 0; t < f.steps; t++) {
@@ -180,8 +182,23 @@ static void compare(const char *selector, int c)
                               file, selector, t + 1, cocob_optimizer_state_name(opt, (size_t)s),
                               tk->name, d, tol[s]);
             }
+            /* A coordinate whose gradient has always been 0 (the mlp's dead
+             * ReLU unit) keeps the authors' initial L, eps, which the
+             * relative measure above cannot see beside the others: cocob's
+             * must be that same float. */
+            ck_assert_int_eq(cocob_optimizer_read_state(opt, COCOB_STATE_L, k, got, tk->count),
+                             COCOB_OK);
+            for (size_t i = 0; i < tk->count; i++)
+                if (a->state[(size_t)key[COCOB_STATE_L] * f.params + tk->offset + i] == eps) {
+                    ck_assert_msg(got[i] == eps,
+                                  "%s on %s, step %zu: L of %s[%zu] is %.9g, not eps %.9g", file,
+                                  selector, t + 1, tk->name, i, got[i], eps);
+                    kept_eps++;
+                }
         }
     }
+    /* The mlp has such coordinates, so there the check above ran. */
+    ck_assert(!c || kept_eps > 0);
     /* The figures, for the record. */
     printf("cocob vs the authors, %s on %s: param %.3g (tol %.3g)", cases[c], selector,
            worst_param, tol_param);
