@@ -366,8 +366,35 @@ START_TEST(a_data_set_over_the_limit_is_refused)
         ck_assert_uint_eq(cocob_dataset_count(d), 6);
         cocob_dataset_destroy(d);
     }
-    /* Half the memory as floats, give or take, and never nothing. */
-    ck_assert_uint_gt(cocob_data_limit(), (size_t)1 << 20);
+    /* Half the memory, in bytes: pixels are kept as bytes, not as floats
+     * four times as large. */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    ck_assert_uint_eq(cocob_data_limit(), (size_t)pages * (size_t)page / 2);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(floats_of_pixels_are_held_to_the_limit)
+{
+    /* The limit holds a set's pixels as bytes; taken whole as floats
+     * (cocob predict), four times as large, they are held to it too. */
+    fixture f;
+    begin(&f);
+    good_images(f.images, 0);
+    good_labels(f.labels, 0);
+    cocob_dataset *d = NULL;
+    ck_assert_int_eq(cocob_dataset_load_idx(f.ctx, f.images, f.labels, &d), COCOB_OK);
+    size_t count = d->count, per = d->channels * d->height * d->width;
+    d->count = cocob_data_limit() / sizeof(float) / per + 1;
+    ck_assert_int_eq(cocob_dataset_to_floats(&f.ctx->err, d), COCOB_ERR_OUT_OF_MEMORY);
+    const char *msg = cocob_context_error(f.ctx);
+    ck_assert_msg(strstr(msg, "bytes a data set may take"), "%s", msg);
+    ck_assert_ptr_nonnull(d->pixels);
+    d->count = count;
+    ck_assert_int_eq(cocob_dataset_to_floats(&f.ctx->err, d), COCOB_OK);
+    ck_assert_ptr_null(d->pixels);
+    ck_assert_float_eq(d->images[1], pixels[1] / 255.0f);
+    cocob_dataset_destroy(d);
     finish(&f);
 }
 END_TEST
@@ -750,6 +777,7 @@ int main(void)
     tcase_add_test(tc, gzip_trailer_claiming_a_huge_size);
     tcase_add_test(tc, a_data_set_over_the_limit_is_refused);
     tcase_add_test(tc, a_header_claiming_more_than_memory_is_refused_unread);
+    tcase_add_test(tc, floats_of_pixels_are_held_to_the_limit);
     tcase_add_test(tc, a_limit_inflates_and_converts_only_the_examples_used);
     tcase_add_test(tc, a_limit_reads_only_the_examples_kept);
     tcase_add_test(tc, truncate_keeps_the_first_examples);

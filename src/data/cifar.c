@@ -36,7 +36,7 @@ static cocob_status read_batch(cocob_error *err, const char *path, size_t want, 
     if (s == COCOB_OK && got > limit)
         s = cocob_fail(err, COCOB_ERR_IO,
                        "%s: too large: its records run past the %zu bytes a data set may take "
-                       "(their floats, 4 bytes each, may take half of memory); load fewer",
+                       "(half of memory); load fewer",
                        path, limit);
     if (s == COCOB_OK)
         s = cocob_data_rest(f, &rest);
