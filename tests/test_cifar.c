@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "data/dataset.h"
+#include "data/read.h"
 #include "testutil.h"
 
 enum { PIXELS = 3 * 32 * 32, RECORD = 1 + PIXELS };
@@ -227,6 +228,52 @@ START_TEST(a_bad_file_among_good_ones)
 }
 END_TEST
 
+START_TEST(a_limit_reads_only_the_records_kept)
+{
+    /* b.bin is cut inside its third record and c.bin is no batch at all:
+     * the first 5 records are whole, so a limit of 4 or 5 loads and a
+     * limit of 6, or none, tells the cut. */
+    cocob_context *ctx = test_context("ref");
+    char *dir = test_tmpdir("cifar");
+    char paths[3][4096];
+    const char *p[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%c.bin", dir, 'a' + i);
+        p[i] = paths[i];
+    }
+    for (int gz = 0; gz < 2; gz++) {
+        unsigned char *a = batch_bytes(0, 3), *b = batch_bytes(1, 3);
+        write_bytes(p[0], a, 3 * RECORD, gz);
+        write_bytes(p[1], b, 2 * RECORD + 100, gz);
+        write_bytes(p[2], (const unsigned char *)"junk", 4, gz);
+        free(a);
+        free(b);
+        for (size_t limit = 4; limit <= 5; limit++) {
+            cocob_dataset *d = NULL;
+            cocob_status s = cocob_dataset_read_cifar(ctx, p, 3, limit, cocob_data_limit(), &d);
+            ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+            check_shape(d, limit);
+            check_records(d, 0, 0, 3);
+            check_records(d, 3, 1, limit - 3);
+            cocob_dataset_destroy(d);
+            ck_assert_ptr_nonnull(strstr(test_log(), "(the first)"));
+        }
+        cocob_dataset *d = NULL;
+        ck_assert_int_eq(cocob_dataset_read_cifar(ctx, p, 3, 6, cocob_data_limit(), &d),
+                         COCOB_ERR_IO);
+        ck_assert_ptr_null(d);
+        const char *msg = cocob_context_error(ctx);
+        ck_assert_msg(strstr(msg, p[1]) && strstr(msg, "6246 bytes is not a multiple of 3073"),
+                      "%s", msg);
+        const char *names[] = {"a.bin", "b.bin", "c.bin"};
+        expect_failure(ctx, dir, names, 3, "b.bin", "6246 bytes is not a multiple of 3073");
+    }
+    test_rmtree(dir);
+    free(dir);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(folder_discovery)
 {
     cocob_context *ctx = test_context("ref");
@@ -296,6 +343,7 @@ int main(void)
     tcase_add_test(tc, empty_file);
     tcase_add_test(tc, label_out_of_range);
     tcase_add_test(tc, a_bad_file_among_good_ones);
+    tcase_add_test(tc, a_limit_reads_only_the_records_kept);
     tcase_add_test(tc, folder_discovery);
     suite_add_tcase(s, tc);
     return test_run(s);
