@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include "data/dataset.h"
 #include "data/read.h"
@@ -36,28 +35,13 @@ static unsigned char *batch_bytes(int k, size_t records)
     return buf;
 }
 
-static void write_bytes(const char *path, const unsigned char *buf, size_t len, int gz)
-{
-    if (gz) {
-        gzFile f = gzopen(path, "wb");
-        ck_assert_ptr_nonnull(f);
-        ck_assert_int_eq(gzwrite(f, buf, (unsigned)len), (int)len);
-        ck_assert_int_eq(gzclose(f), Z_OK);
-    } else {
-        FILE *f = fopen(path, "wb");
-        ck_assert_ptr_nonnull(f);
-        ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
-        ck_assert_int_eq(fclose(f), 0);
-    }
-}
-
 /* Writes file k of records records, plus extra bytes, as dir/name. */
 static void write_batch(const char *dir, const char *name, int k, size_t records, size_t extra)
 {
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     unsigned char *buf = batch_bytes(k, records + 1);
-    write_bytes(path, buf, records * RECORD + extra, 0);
+    test_write_file(path, buf, records * RECORD + extra, 0);
     free(buf);
 }
 
@@ -141,7 +125,7 @@ START_TEST(batches_are_joined_in_order)
     char gz[4096];
     snprintf(gz, sizeof gz, "%s/c.bin.gz", dir);
     unsigned char *buf = batch_bytes(3, 1);
-    write_bytes(gz, buf, RECORD, 1);
+    test_write_file(gz, buf, RECORD, 1);
     free(buf);
     char b[4096], a[4096];
     snprintf(b, sizeof b, "%s/b.bin", dir);
@@ -197,7 +181,7 @@ START_TEST(label_out_of_range)
     snprintf(path, sizeof path, "%s/a.bin", dir);
     unsigned char *buf = batch_bytes(0, 3);
     buf[2 * RECORD] = 10;
-    write_bytes(path, buf, 3 * RECORD, 0);
+    test_write_file(path, buf, 3 * RECORD, 0);
     free(buf);
     const char *names[] = {"a.bin"};
     expect_failure(ctx, dir, names, 1, "a.bin",
@@ -243,9 +227,9 @@ START_TEST(a_limit_reads_only_the_records_kept)
     }
     for (int gz = 0; gz < 2; gz++) {
         unsigned char *a = batch_bytes(0, 3), *b = batch_bytes(1, 3);
-        write_bytes(p[0], a, 3 * RECORD, gz);
-        write_bytes(p[1], b, 2 * RECORD + 100, gz);
-        write_bytes(p[2], (const unsigned char *)"junk", 4, gz);
+        test_write_file(p[0], a, 3 * RECORD, gz);
+        test_write_file(p[1], b, 2 * RECORD + 100, gz);
+        test_write_file(p[2], (const unsigned char *)"junk", 4, gz);
         free(a);
         free(b);
         for (size_t limit = 4; limit <= 5; limit++) {

@@ -127,14 +127,6 @@ static unsigned char *slurp(const char *path, size_t *size)
     return p;
 }
 
-static void spill(const char *path, const unsigned char *p, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(p, 1, size, f), size);
-    ck_assert_int_eq(fclose(f), 0);
-}
-
 /* The CRC of the payload at off, len bytes, put right: the section's
  * contents are then believed, and what they say is what is judged. */
 static void recrc(unsigned char *p, size_t off, size_t len)
@@ -195,7 +187,7 @@ START_TEST(a_checkpoint_keeps_its_loss)
     unsigned char *v2 = slurp(path, &size);
     cocob_le_put_u32(v2 + 8, 2);
     cocob_le_put_u32(v2 + 12, 5);
-    spill(path, v2, size - 20);
+    test_write_file(path, v2, size - 20, 0);
     ck_assert_int_eq(cocob_model_load(ctx, path, &back), COCOB_OK);
     ck_assert_int_eq(cocob_model_loss(back), COCOB_LOSS_XENT);
     cocob_model_destroy(back);
@@ -237,53 +229,53 @@ START_TEST(damaged_files_are_refused_with_the_reason)
     size_t parm = loss + 4 + 16, layer0 = modl + 32;
     ck_assert_uint_eq(size, parm + 4 * cocob_model_param_count(m));
 
-    spill(bad, p, size / 2);
+    test_write_file(bad, p, size / 2, 0);
     refused(ctx, bad, "is damaged: ");
-    spill(bad, p, 10);
+    test_write_file(bad, p, 10, 0);
     refused(ctx, bad, "is damaged: truncated: the file is 10 bytes, shorter than its head");
-    spill(bad, p, 0);
+    test_write_file(bad, p, 0, 0);
     refused(ctx, bad,
             "is neither a saved model nor a checkpoint: it starts with neither COCOBMDL "
             "nor COCOBCKP");
     memcpy(q, p, size);
     q[3] ^= 0x20;
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "is neither a saved model nor a checkpoint");
     memcpy(q, p, size);
     cocob_le_put_u32(q + 8, 9);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "is of version 9; this build reads version 1");
     memcpy(q, p, size);
     q[parm + 5] ^= 1;
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "is damaged: section PARM: CRC-32 0x");
     memcpy(q, p, size);
-    spill(bad, q, size - 1);
+    test_write_file(bad, q, size - 1, 0);
     refused(ctx, bad, "is damaged: section PARM claims");
     memcpy(q, p, size);
     cocob_le_put_u64(q + layer0 + 4, 0); /* dense:0 */
     recrc(q, modl, modl_len);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "its layers do not build: layer 0 (dense:0): 4 inputs to 0 units");
     memcpy(q, p, size);
     cocob_le_put_u32(q + layer0, 99);
     recrc(q, modl, modl_len);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "layer 0 is of kind 99, which this build does not know");
     memcpy(q, p, size);
     cocob_le_put_u64(q + layer0 + 4, 4); /* dense:4, so more parameters than stored */
     recrc(q, modl, modl_len);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "its model section counts 23 parameters, where its layers make 30");
     memcpy(q, p, size);
     cocob_le_put_u64(q + modl + 24, 4); /* four layers in the room of three */
     recrc(q, modl, modl_len);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "section MODL holds 200 bytes, which does not fit the 4 layers it names");
     memcpy(q, p, size);
     cocob_le_put_u32(q + loss, 2);
     recrc(q, loss, 4);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "its loss is of kind 2, which this build does not know");
     snprintf(bad, sizeof bad, "%s/none", dir);
     refused(ctx, bad, "model file");
@@ -295,13 +287,13 @@ START_TEST(damaged_files_are_refused_with_the_reason)
     p = slurp(ckpt, &size);
     cocob_le_put_u32(p + 8, 1);
     snprintf(bad, sizeof bad, "%s/bad", dir);
-    spill(bad, p, size);
+    test_write_file(bad, p, size, 0);
     refused(ctx, bad, "checkpoint");
     refused(ctx, bad, "is of version 1; this build reads versions 2 and 3");
     cocob_le_put_u32(p + 8, 3);
     /* The last byte of PROG, before LOSS's head and its 4 bytes. */
     p[size - 21] ^= 1;
-    spill(bad, p, size);
+    test_write_file(bad, p, size, 0);
     /* Of the run's sections only the lengths are walked, not their CRCs:
      * what inference does not read cannot mislead it. */
     cocob_model *back = NULL;
