@@ -8,6 +8,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
@@ -368,10 +369,9 @@ END_TEST
 START_TEST(arguments_are_checked)
 {
     /* The op layer checks once for every backend, before any touches memory. */
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
-    cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, 64 * sizeof(float), &buf), COCOB_OK);
+    cocob_context *ctx = op_args_context(_i, 64, &buf);
+    cocob_backend *b = ctx->backend;
     cocob_span s = {buf, 0}, late = {buf, 40};
     ck_assert_int_eq(cocob_op_gemm(b, 0, 0, 0, 4, 4, 1.0f, s, 4, s, 4, 0.0f, s, 4),
                      COCOB_ERR_INVALID_ARGUMENT);
@@ -391,31 +391,22 @@ START_TEST(arguments_are_checked)
     /* A row count whose last row's start overflows size_t. */
     ck_assert_int_eq(cocob_op_gemm(b, 0, 0, SIZE_MAX / 2, 1, 2, 1.0f, s, 4, s, 1, 0.0f, s, 1),
                      COCOB_ERR_SHAPE);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("gemm");
     int n = CASES;
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("gemm", arguments_are_checked, &ref, &dev);
     tcase_add_loop_test(ref, reference_is_within_the_derived_bound, 0, n);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, device_matches_the_reference, 0, n);
+    tcase_add_loop_test(dev, device_matches_the_reference, 0, n);
 #ifdef COCOB_HAVE_OPENCL
     if (!test_device_is_cpu())
-        tcase_add_loop_test(cl, kernel_matches_the_reference, 0, n * KERNEL_PARAMS);
+        tcase_add_loop_test(dev, kernel_matches_the_reference, 0, n * KERNEL_PARAMS);
 #endif
-    suite_add_tcase(s, cl);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }
