@@ -260,6 +260,28 @@ START_TEST(reference_is_within_the_derived_bound)
 END_TEST
 
 #ifdef TEST_HAVE_DEVICE
+/* got, a GEMM's C run otherwise, against expect, ref's: its padding
+ * untouched, and each element within 2 gamma_{K+2} of its scale, or the
+ * test fails naming what (the case) and who ran it. Returns the worst
+ * distance, as a fraction of the scale. */
+static double against_ref(const gemm_case *c, const operands *o, const float *got,
+                          const float *expect, const double *scale, const char *what,
+                          const char *who)
+{
+    assert_padding_untouched(c, o, got);
+    double bound = 2 * gamma_n(c->K + 2), worst = 0;
+    for (size_t i = 0; i < c->M; i++)
+        for (size_t j = 0; j < c->N; j++) {
+            size_t at = c->off + i * o->ldc + j;
+            double err = fabs((double)got[at] - expect[at]), s = scale[i * c->N + j];
+            if (!(err <= bound * s))
+                ck_abort_msg("%s: C[%zu][%zu] is %.9g %s, %.9g by ref", what, i, j, got[at], who,
+                             expect[at]);
+            worst = fmax(worst, err / s);
+        }
+    return worst;
+}
+
 START_TEST(device_matches_the_reference)
 {
     /* CLBlast, and OpenBLAS on the cpu backend, sum in their own orders, so
@@ -281,17 +303,8 @@ START_TEST(device_matches_the_reference)
     exact(c, &o, want, scale);
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     float *expect = run(ref, c, &o), *got = run(ctx, c, &o);
-    assert_padding_untouched(c, &o, got);
-    double bound = 2 * gamma_n(c->K + 2), worst = 0;
-    for (size_t i = 0; i < c->M; i++)
-        for (size_t j = 0; j < c->N; j++) {
-            size_t at = c->off + i * o.ldc + j;
-            double err = fabs((double)got[at] - expect[at]), s = scale[i * c->N + j];
-            if (!(err <= bound * s))
-                ck_abort_msg("%s: C[%zu][%zu] is %.9g on the device, %.9g by ref",
-                             case_name(c, name, sizeof name), i, j, got[at], expect[at]);
-            worst = fmax(worst, err / s);
-        }
+    double worst =
+        against_ref(c, &o, got, expect, scale, case_name(c, name, sizeof name), "on the device");
     printf("GEMM on %s, %s: %.3g u of scale from ref\n", cocob_context_device(ctx)->name,
            case_name(c, name, sizeof name), worst / 0x1.0p-24);
     cocob_context_destroy(ctx);
@@ -342,17 +355,9 @@ START_TEST(kernel_matches_the_reference)
     cocob_cl_gemm_use(b, &p);
     cocob_cl_gemm_describe(&p, how, sizeof how);
     float *expect = run(ref, c, &o), *got = run(ctx, c, &o);
-    assert_padding_untouched(c, &o, got);
-    double bound = 2 * gamma_n(c->K + 2), worst = 0;
-    for (size_t i = 0; i < c->M; i++)
-        for (size_t j = 0; j < c->N; j++) {
-            size_t at = c->off + i * o.ldc + j;
-            double err = fabs((double)got[at] - expect[at]), s = scale[i * c->N + j];
-            if (!(err <= bound * s))
-                ck_abort_msg("%s, %s: C[%zu][%zu] is %.9g by gemm.cl, %.9g by ref",
-                             case_name(c, name, sizeof name), how, i, j, got[at], expect[at]);
-            worst = fmax(worst, err / s);
-        }
+    char what[300];
+    snprintf(what, sizeof what, "%s, %s", case_name(c, name, sizeof name), how);
+    double worst = against_ref(c, &o, got, expect, scale, what, "by gemm.cl");
     printf("gemm.cl (%s), %s: %.3g u of scale from ref\n", how, case_name(c, name, sizeof name),
            worst / 0x1.0p-24);
     cocob_context_destroy(ctx);
