@@ -238,3 +238,30 @@ int optim_main(const char *name, const TTest *hand_worked, const TTest *pytorch,
     }
     return test_run(s);
 }
+
+cocob_optimizer_config optim_config(cocob_optimizer_kind kind, double lr)
+{
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, kind);
+    c.lr = lr;
+    return c;
+}
+
+void optim_check_kernel_with_decay(cocob_optimizer_config cfg, int i)
+{
+    optim_check_kernel(&cfg, optim_length(i), optim_steps(200));
+    cfg.weight_decay = 1e-3;
+    optim_check_kernel(&cfg, optim_length(i), optim_steps(200));
+}
+
+void optim_check_closed_form(const char *name, const cocob_optimizer_config *cfg, float g,
+                             double want)
+{
+    float many[OPTIM_CLOSED_FORM_STEPS], w = 0.0f;
+    for (int t = 0; t < OPTIM_CLOSED_FORM_STEPS; t++)
+        many[t] = g;
+    optim_run_ref(cfg, &w, 1, many, OPTIM_CLOSED_FORM_STEPS, NULL);
+    printf("%s, constant gradient, %d steps: relative error %.3g against the closed form\n", name,
+           OPTIM_CLOSED_FORM_STEPS, fabs(w - want) / fabs(want));
+    ck_assert_msg(fabs(w - want) <= 1e-6 * fabs(want), "w %.9g, closed form %.9g", w, want);
+}

@@ -8,8 +8,25 @@
 #include <stddef.h>
 
 #include "cocob/cocob.h"
+#include "testutil.h"
 
-enum { OPTIM_FIXTURE_N = 6, OPTIM_FIXTURE_STEPS = 5, OPTIM_LENGTHS = 4 };
+enum {
+    OPTIM_FIXTURE_N = 6,
+    OPTIM_FIXTURE_STEPS = 5,
+    OPTIM_LENGTHS = 4,
+    OPTIM_CLOSED_FORM_STEPS = 100
+};
+
+/* What optim_main takes for its kernel test: the test where the build has
+ * a device, NULL where it has none (and the test is not compiled). */
+#ifdef TEST_HAVE_DEVICE
+#define OPTIM_KERNEL_TEST(test) (test)
+#else
+#define OPTIM_KERNEL_TEST(test) NULL
+#endif
+
+/* kind's defaults with learning rate lr. */
+cocob_optimizer_config optim_config(cocob_optimizer_kind kind, double lr);
 
 /* The i-th length the kernel is checked at: one element, a few, a
  * thousand, and a hundred thousand. In small mode the last two are 261
@@ -55,5 +72,15 @@ void optim_run_ref(const cocob_optimizer_config *cfg, float *w, size_t n, const 
  * and any device offering CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT, which the
  * build then asks for). */
 void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps);
+
+/* optim_check_kernel at the i-th length over optim_steps(200), with cfg as
+ * it is and then with weight_decay 1e-3. */
+void optim_check_kernel_with_decay(cocob_optimizer_config cfg, int i);
+
+/* OPTIM_CLOSED_FORM_STEPS steps of cfg on ref from w = 0 with the constant
+ * gradient g, against want, the closed form of where w ends, within 1e-6
+ * of it, relative; the error is printed, named name. */
+void optim_check_closed_form(const char *name, const cocob_optimizer_config *cfg, float g,
+                             double want);
 
 #endif

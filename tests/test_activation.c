@@ -9,6 +9,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #include "ops/ops.h"
 
@@ -263,10 +264,9 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
-    cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
+    cocob_context *ctx = op_args_context(_i, 100, &buf);
+    cocob_backend *b = ctx->backend;
     cocob_span x = {buf, 0}, y = {buf, 50}, dx = {buf, 60};
     ck_assert_int_eq(cocob_op_activation(b, (cocob_activation)7, x, y, 10),
                      COCOB_ERR_INVALID_ARGUMENT);
@@ -281,28 +281,19 @@ START_TEST(arguments_are_checked)
                      COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "dx needs 45 floats from offset 60"));
     ck_assert_int_eq(cocob_op_activation(b, COCOB_ACT_SIGMOID, x, y, 50), COCOB_OK);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("activation");
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("activation", arguments_are_checked, &ref, &dev);
     tcase_add_test(ref, reference_matches_cases_worked_by_hand);
     tcase_add_loop_test(ref, reference_is_within_ulps_of_the_maths, 0, KINDS);
     tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, KINDS);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, kernels_match_the_reference, 0, KINDS);
-    suite_add_tcase(s, cl);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
+    tcase_add_loop_test(dev, kernels_match_the_reference, 0, KINDS);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }

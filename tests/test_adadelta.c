@@ -7,10 +7,7 @@
 
 static cocob_optimizer_config config(double lr)
 {
-    cocob_optimizer_config c;
-    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADADELTA);
-    c.lr = lr;
-    return c;
+    return optim_config(COCOB_OPTIMIZER_ADADELTA, lr);
 }
 
 START_TEST(hand_worked_steps)
@@ -55,20 +52,13 @@ END_TEST
 #ifdef TEST_HAVE_DEVICE
 START_TEST(kernel_matches_reference_over_200_steps)
 {
-    cocob_optimizer_config c = config(1.0);
-    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
-    c.weight_decay = 1e-3;
-    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
+    optim_check_kernel_with_decay(config(1.0), _i);
 }
 END_TEST
 #endif
 
 int main(void)
 {
-#ifdef TEST_HAVE_DEVICE
     return optim_main("adadelta", hand_worked_steps, matches_pytorch,
-                      kernel_matches_reference_over_200_steps);
-#else
-    return optim_main("adadelta", hand_worked_steps, matches_pytorch, NULL);
-#endif
+                      OPTIM_KERNEL_TEST(kernel_matches_reference_over_200_steps));
 }

@@ -1,17 +1,13 @@
 /* AdaGrad: the reference against hand-worked steps and PyTorch, the kernel
  * against the reference. */
 #include <math.h>
-#include <stdio.h>
 
 #include "optimutil.h"
 #include "testutil.h"
 
 static cocob_optimizer_config config(double lr)
 {
-    cocob_optimizer_config c;
-    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAGRAD);
-    c.lr = lr;
-    return c;
+    return optim_config(COCOB_OPTIMIZER_ADAGRAD, lr);
 }
 
 START_TEST(hand_worked_steps)
@@ -26,21 +22,13 @@ START_TEST(hand_worked_steps)
     ck_assert_float_eq(w, 0.5f - 2.0f / 5.0f); /* 1 - 3/2/3, then - 4/2/5 */
     /* A constant gradient g: the sum after t steps is t g^2, so w moves by
      * lr / sqrt(k) at step k, whatever g is. */
-    enum { T = 100 };
-    float many[T];
-    for (int t = 0; t < T; t++)
-        many[t] = 0.75f;
-    w = 0.0f;
-    c = config(0.01);
-    optim_run_ref(&c, &w, 1, many, T, NULL);
     double want = 0;
-    for (int k = 1; k <= T; k++)
+    for (int k = 1; k <= OPTIM_CLOSED_FORM_STEPS; k++)
         want -= 0.01 / sqrt(k);
     /* Each of the 100 additions into w rounds by half an ulp of w at most
      * (3e-6 relative in all, at worst); measured 7.6e-8 relative. */
-    printf("%s, constant gradient, %d steps: relative error %.3g against the closed form\n",
-           "AdaGrad", T, fabs(w - want) / fabs(want));
-    ck_assert_msg(fabs(w - want) <= 1e-6 * fabs(want), "w %.9g, closed form %.9g", w, want);
+    c = config(0.01);
+    optim_check_closed_form("AdaGrad", &c, 0.75f, want);
 }
 END_TEST
 
@@ -67,20 +55,13 @@ END_TEST
 #ifdef TEST_HAVE_DEVICE
 START_TEST(kernel_matches_reference_over_200_steps)
 {
-    cocob_optimizer_config c = config(0.01);
-    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
-    c.weight_decay = 1e-3;
-    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
+    optim_check_kernel_with_decay(config(0.01), _i);
 }
 END_TEST
 #endif
 
 int main(void)
 {
-#ifdef TEST_HAVE_DEVICE
     return optim_main("adagrad", hand_worked_steps, matches_pytorch,
-                      kernel_matches_reference_over_200_steps);
-#else
-    return optim_main("adagrad", hand_worked_steps, matches_pytorch, NULL);
-#endif
+                      OPTIM_KERNEL_TEST(kernel_matches_reference_over_200_steps));
 }

@@ -8,10 +8,7 @@
 
 static cocob_optimizer_config config(double lr)
 {
-    cocob_optimizer_config c;
-    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAM);
-    c.lr = lr;
-    return c;
+    return optim_config(COCOB_OPTIMIZER_ADAM, lr);
 }
 
 START_TEST(hand_worked_steps)
@@ -87,10 +84,8 @@ END_TEST
 #ifdef TEST_HAVE_DEVICE
 START_TEST(kernel_matches_reference_over_200_steps)
 {
-    cocob_optimizer_config c = config(1e-3);
-    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
-    c.weight_decay = 1e-3;
-    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
+    optim_check_kernel_with_decay(config(1e-3), _i);
+    cocob_optimizer_config c;
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAMW);
     optim_check_kernel(&c, optim_length(_i), optim_steps(200));
 }
@@ -99,10 +94,6 @@ END_TEST
 
 int main(void)
 {
-#ifdef TEST_HAVE_DEVICE
     return optim_main("adam", hand_worked_steps, matches_pytorch,
-                      kernel_matches_reference_over_200_steps);
-#else
-    return optim_main("adam", hand_worked_steps, matches_pytorch, NULL);
-#endif
+                      OPTIM_KERNEL_TEST(kernel_matches_reference_over_200_steps));
 }

@@ -6,6 +6,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #include "ops/ops.h"
 
@@ -82,10 +83,9 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
-    cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
+    cocob_context *ctx = op_args_context(_i, 100, &buf);
+    cocob_backend *b = ctx->backend;
     cocob_span x = {buf, 0}, out = {buf, 90};
     ck_assert_int_eq(cocob_op_argmax(b, x, out, 3, 0), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "argmax: rows 3 and cols 0"));
@@ -97,27 +97,18 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(cocob_op_argmax(b, x, out, 11, 2), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "out 11 indices from offset 90"));
     ck_assert_int_eq(cocob_op_argmax(b, x, out, 10, 9), COCOB_OK);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("argmax");
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("argmax", arguments_are_checked, &ref, &dev);
     tcase_add_loop_test(ref, cases_worked_by_hand, 0, 1);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, cases_worked_by_hand, 1, 2);
-    tcase_add_loop_test(cl, kernel_matches_the_reference, 0, 4);
-    suite_add_tcase(s, cl);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
+    tcase_add_loop_test(dev, cases_worked_by_hand, 1, 2);
+    tcase_add_loop_test(dev, kernel_matches_the_reference, 0, 4);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }

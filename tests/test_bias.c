@@ -9,6 +9,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
@@ -310,10 +311,9 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
-    cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
+    cocob_context *ctx = op_args_context(_i, 100, &buf);
+    cocob_backend *b = ctx->backend;
     cocob_span y = {buf, 0}, bias = {buf, 90};
     ck_assert_int_eq(cocob_op_bias_add(b, COCOB_ACT_RELU, y, bias, y, 2, 0, 3),
                      COCOB_ERR_INVALID_ARGUMENT);
@@ -338,32 +338,23 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(cocob_op_bias_grad(b, y1, bias, 4, 5, 5), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "needs 100 floats from offset 1"));
     ck_assert_int_eq(cocob_op_bias_grad(b, y, bias, 2, 5, 2), COCOB_OK);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("bias");
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("bias", arguments_are_checked, &ref, &dev);
     tcase_add_test(ref, reference_matches_a_case_worked_by_hand);
     tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, SHAPES - SMALL);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, bias_add_kernel_matches_the_reference, 0, SHAPES * KINDS);
+    tcase_add_loop_test(dev, bias_add_kernel_matches_the_reference, 0, SHAPES * KINDS);
 #ifdef COCOB_HAVE_OPENCL
     /* The kernel's tree; the cpu backend's sum is ref's, to the bit (test_cpu). */
     if (!test_device_is_cpu())
-        tcase_add_loop_test(cl, bias_grad_kernel_is_within_its_rounding_bound, 0, SHAPES);
+        tcase_add_loop_test(dev, bias_grad_kernel_is_within_its_rounding_bound, 0, SHAPES);
 #endif
-    suite_add_tcase(s, cl);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include "data/dataset.h"
+#include "data/read.h"
 #include "testutil.h"
 
 enum { PIXELS = 3 * 32 * 32, RECORD = 1 + PIXELS };
@@ -35,29 +35,38 @@ static unsigned char *batch_bytes(int k, size_t records)
     return buf;
 }
 
-static void write_bytes(const char *path, const unsigned char *buf, size_t len, int gz)
-{
-    if (gz) {
-        gzFile f = gzopen(path, "wb");
-        ck_assert_ptr_nonnull(f);
-        ck_assert_int_eq(gzwrite(f, buf, (unsigned)len), (int)len);
-        ck_assert_int_eq(gzclose(f), Z_OK);
-    } else {
-        FILE *f = fopen(path, "wb");
-        ck_assert_ptr_nonnull(f);
-        ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
-        ck_assert_int_eq(fclose(f), 0);
-    }
-}
-
 /* Writes file k of records records, plus extra bytes, as dir/name. */
 static void write_batch(const char *dir, const char *name, int k, size_t records, size_t extra)
 {
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     unsigned char *buf = batch_bytes(k, records + 1);
-    write_bytes(path, buf, records * RECORD + extra, 0);
+    test_write_file(path, buf, records * RECORD + extra, 0);
     free(buf);
+}
+
+typedef struct fixture {
+    cocob_context *ctx;
+    char *dir;
+} fixture;
+
+static void begin(fixture *f)
+{
+    f->ctx = test_context("ref");
+    f->dir = test_tmpdir("cifar");
+}
+
+static void finish(fixture *f)
+{
+    test_rmtree(f->dir);
+    free(f->dir);
+    cocob_context_destroy(f->ctx);
+}
+
+/* dir/name in path, of 4096 bytes. */
+static void path_in(const char *dir, const char *name, char *path)
+{
+    snprintf(path, 4096, "%s/%s", dir, name);
 }
 
 /* Records r0 .. r0 + records - 1 of d are file k's records 0 .. records - 1. */
@@ -85,25 +94,25 @@ static void check_shape(const cocob_dataset *d, size_t count)
     ck_assert_uint_eq(cocob_dataset_classes(d), 10);
 }
 
-/* Loading the named files of dir fails with status, and the message names
- * file and says problem. */
-static void expect_failure(cocob_context *ctx, const char *dir, const char *const *names,
-                           size_t count, const char *file, const char *problem)
+/* Loading the named files of f's folder fails with COCOB_ERR_IO, and the
+ * message names file and says problem. */
+static void expect_failure(const fixture *f, const char *const *names, size_t count,
+                           const char *file, const char *problem)
 {
     char paths[4][4096];
     const char *p[4];
     for (size_t i = 0; i < count; i++) {
-        snprintf(paths[i], sizeof paths[i], "%s/%s", dir, names[i]);
+        path_in(f->dir, names[i], paths[i]);
         p[i] = paths[i];
     }
     cocob_dataset *d = NULL;
-    cocob_status s = cocob_dataset_load_cifar(ctx, p, count, &d);
-    const char *msg = cocob_context_error(ctx);
+    cocob_status s = cocob_dataset_load_cifar(f->ctx, p, count, &d);
+    const char *msg = cocob_context_error(f->ctx);
     ck_assert_msg(s == COCOB_ERR_IO, "expected COCOB_ERR_IO for \"%s\", got %s: %s", problem,
                   cocob_status_name(s), msg);
     ck_assert_ptr_null(d);
     char named[4096];
-    snprintf(named, sizeof named, "%s/%s", dir, file);
+    path_in(f->dir, file, named);
     ck_assert_msg(strstr(msg, named) != NULL, "the message does not name %s: %s", named, msg);
     ck_assert_msg(strstr(msg, problem) != NULL, "the message does not say \"%s\": %s", problem,
                   msg);
@@ -111,131 +120,163 @@ static void expect_failure(cocob_context *ctx, const char *dir, const char *cons
 
 START_TEST(one_batch_loads)
 {
-    cocob_context *ctx = test_context("ref");
-    char *dir = test_tmpdir("cifar");
-    write_batch(dir, "a.bin", 0, 3, 0);
+    fixture f;
+    begin(&f);
+    write_batch(f.dir, "a.bin", 0, 3, 0);
     char path[4096];
-    snprintf(path, sizeof path, "%s/a.bin", dir);
+    path_in(f.dir, "a.bin", path);
     const char *paths[] = {path};
     cocob_dataset *d = NULL;
-    cocob_status s = cocob_dataset_load_cifar(ctx, paths, 1, &d);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    cocob_status s = cocob_dataset_load_cifar(f.ctx, paths, 1, &d);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
     check_shape(d, 3);
     check_records(d, 0, 0, 3);
     cocob_dataset_destroy(d);
     ck_assert_ptr_nonnull(strstr(test_log(), "read 3 CIFAR-10 images from 1 file"));
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
 }
 END_TEST
 
 START_TEST(batches_are_joined_in_order)
 {
-    cocob_context *ctx = test_context("ref");
-    char *dir = test_tmpdir("cifar");
-    write_batch(dir, "b.bin", 1, 2, 0);
-    write_batch(dir, "a.bin", 2, 3, 0);
+    fixture f;
+    begin(&f);
+    write_batch(f.dir, "b.bin", 1, 2, 0);
+    write_batch(f.dir, "a.bin", 2, 3, 0);
     /* A gzipped batch reads as well as a plain one. */
     char gz[4096];
-    snprintf(gz, sizeof gz, "%s/c.bin.gz", dir);
+    path_in(f.dir, "c.bin.gz", gz);
     unsigned char *buf = batch_bytes(3, 1);
-    write_bytes(gz, buf, RECORD, 1);
+    test_write_file(gz, buf, RECORD, 1);
     free(buf);
     char b[4096], a[4096];
-    snprintf(b, sizeof b, "%s/b.bin", dir);
-    snprintf(a, sizeof a, "%s/a.bin", dir);
+    path_in(f.dir, "b.bin", b);
+    path_in(f.dir, "a.bin", a);
     const char *paths[] = {b, a, gz};
     cocob_dataset *d = NULL;
-    cocob_status s = cocob_dataset_load_cifar(ctx, paths, 3, &d);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    cocob_status s = cocob_dataset_load_cifar(f.ctx, paths, 3, &d);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
     check_shape(d, 6);
     check_records(d, 0, 1, 2);
     check_records(d, 2, 2, 3);
     check_records(d, 5, 3, 1);
     cocob_dataset_destroy(d);
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
 }
 END_TEST
 
 START_TEST(size_not_a_multiple_of_a_record)
 {
-    cocob_context *ctx = test_context("ref");
-    char *dir = test_tmpdir("cifar");
-    write_batch(dir, "a.bin", 0, 2, 5);
+    fixture f;
+    begin(&f);
+    write_batch(f.dir, "a.bin", 0, 2, 5);
     const char *names[] = {"a.bin"};
-    expect_failure(ctx, dir, names, 1, "a.bin",
+    expect_failure(&f, names, 1, "a.bin",
                    "6151 bytes is not a multiple of 3073, the size of a CIFAR-10 record");
-    expect_failure(ctx, dir, names, 1, "a.bin", "2 records and 5 bytes over");
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    expect_failure(&f, names, 1, "a.bin", "2 records and 5 bytes over");
+    finish(&f);
 }
 END_TEST
 
 START_TEST(empty_file)
 {
-    cocob_context *ctx = test_context("ref");
-    char *dir = test_tmpdir("cifar");
-    write_batch(dir, "a.bin", 0, 0, 0);
+    fixture f;
+    begin(&f);
+    write_batch(f.dir, "a.bin", 0, 0, 0);
     const char *names[] = {"a.bin"};
-    expect_failure(ctx, dir, names, 1, "a.bin", "empty: a CIFAR-10 batch holds records of 3073");
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    expect_failure(&f, names, 1, "a.bin", "empty: a CIFAR-10 batch holds records of 3073");
+    finish(&f);
 }
 END_TEST
 
 START_TEST(label_out_of_range)
 {
-    cocob_context *ctx = test_context("ref");
-    char *dir = test_tmpdir("cifar");
+    fixture f;
+    begin(&f);
     char path[4096];
-    snprintf(path, sizeof path, "%s/a.bin", dir);
+    path_in(f.dir, "a.bin", path);
     unsigned char *buf = batch_bytes(0, 3);
     buf[2 * RECORD] = 10;
-    write_bytes(path, buf, 3 * RECORD, 0);
+    test_write_file(path, buf, 3 * RECORD, 0);
     free(buf);
     const char *names[] = {"a.bin"};
-    expect_failure(ctx, dir, names, 1, "a.bin",
+    expect_failure(&f, names, 1, "a.bin",
                    "record 2 has label 10, out of range: there are 10 classes");
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
 }
 END_TEST
 
 START_TEST(a_bad_file_among_good_ones)
 {
-    cocob_context *ctx = test_context("ref");
-    char *dir = test_tmpdir("cifar");
-    write_batch(dir, "a.bin", 0, 2, 0);
-    write_batch(dir, "b.bin", 1, 1, 7);
-    write_batch(dir, "c.bin", 2, 1, 0);
+    fixture f;
+    begin(&f);
+    write_batch(f.dir, "a.bin", 0, 2, 0);
+    write_batch(f.dir, "b.bin", 1, 1, 7);
+    write_batch(f.dir, "c.bin", 2, 1, 0);
     const char *names[] = {"a.bin", "b.bin", "c.bin"};
-    expect_failure(ctx, dir, names, 3, "b.bin", "3080 bytes is not a multiple of 3073");
+    expect_failure(&f, names, 3, "b.bin", "3080 bytes is not a multiple of 3073");
     const char *missing[] = {"a.bin", "nothing.bin"};
-    expect_failure(ctx, dir, missing, 2, "nothing.bin", "No such file");
+    expect_failure(&f, missing, 2, "nothing.bin", "No such file");
     cocob_dataset *d = NULL;
-    ck_assert_int_eq(cocob_dataset_load_cifar(ctx, NULL, 0, &d), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_dataset_load_cifar(f.ctx, NULL, 0, &d), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_null(d);
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(a_limit_reads_only_the_records_kept)
+{
+    /* b.bin is cut inside its third record and c.bin is no batch at all:
+     * the first 5 records are whole, so a limit of 4 or 5 loads and a
+     * limit of 6, or none, tells the cut. */
+    fixture f;
+    begin(&f);
+    char paths[3][4096];
+    const char *p[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%c.bin", f.dir, 'a' + i);
+        p[i] = paths[i];
+    }
+    for (int gz = 0; gz < 2; gz++) {
+        unsigned char *a = batch_bytes(0, 3), *b = batch_bytes(1, 3);
+        test_write_file(p[0], a, 3 * RECORD, gz);
+        test_write_file(p[1], b, 2 * RECORD + 100, gz);
+        test_write_file(p[2], (const unsigned char *)"junk", 4, gz);
+        free(a);
+        free(b);
+        for (size_t limit = 4; limit <= 5; limit++) {
+            cocob_dataset *d = NULL;
+            cocob_status s = cocob_dataset_read_cifar(f.ctx, p, 3, limit, cocob_data_limit(), &d);
+            ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
+            check_shape(d, limit);
+            check_records(d, 0, 0, 3);
+            check_records(d, 3, 1, limit - 3);
+            cocob_dataset_destroy(d);
+            ck_assert_ptr_nonnull(strstr(test_log(), "(the first)"));
+        }
+        cocob_dataset *d = NULL;
+        ck_assert_int_eq(cocob_dataset_read_cifar(f.ctx, p, 3, 6, cocob_data_limit(), &d),
+                         COCOB_ERR_IO);
+        ck_assert_ptr_null(d);
+        const char *msg = cocob_context_error(f.ctx);
+        ck_assert_msg(strstr(msg, p[1]) && strstr(msg, "6246 bytes is not a multiple of 3073"),
+                      "%s", msg);
+        const char *names[] = {"a.bin", "b.bin", "c.bin"};
+        expect_failure(&f, names, 3, "b.bin", "6246 bytes is not a multiple of 3073");
+    }
+    finish(&f);
 }
 END_TEST
 
 START_TEST(folder_discovery)
 {
-    cocob_context *ctx = test_context("ref");
-    char *dir = test_tmpdir("cifar");
+    fixture f;
+    begin(&f);
     cocob_dataset *d = NULL;
 
-    ck_assert_int_eq(cocob_dataset_load(ctx, dir, COCOB_SPLIT_TRAIN, &d), COCOB_ERR_IO);
-    const char *msg = cocob_context_error(ctx);
-    ck_assert_msg(strstr(msg, dir) && strstr(msg, "no training split here") &&
+    ck_assert_int_eq(cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TRAIN, &d), COCOB_ERR_IO);
+    const char *msg = cocob_context_error(f.ctx);
+    ck_assert_msg(strstr(msg, f.dir) && strstr(msg, "no training split here") &&
                       strstr(msg, "train-images-idx3-ubyte[.gz]") &&
                       strstr(msg, "train-labels-idx1-ubyte[.gz]") &&
                       strstr(msg, "data_batch_1.bin .. data_batch_5.bin") &&
@@ -246,20 +287,20 @@ START_TEST(folder_discovery)
     char name[32];
     for (int k = 1; k <= 3; k++) {
         snprintf(name, sizeof name, "data_batch_%d.bin", k);
-        write_batch(dir, name, k, (size_t)k, 0);
+        write_batch(f.dir, name, k, (size_t)k, 0);
     }
-    ck_assert_int_eq(cocob_dataset_load(ctx, dir, COCOB_SPLIT_TRAIN, &d), COCOB_ERR_IO);
-    msg = cocob_context_error(ctx);
-    ck_assert_msg(strstr(msg, dir) &&
+    ck_assert_int_eq(cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TRAIN, &d), COCOB_ERR_IO);
+    msg = cocob_context_error(f.ctx);
+    ck_assert_msg(strstr(msg, f.dir) &&
                       strstr(msg, "has 3 of the 5 CIFAR-10 batches; missing: data_batch_4.bin "
                                   "data_batch_5.bin"),
                   "%s", msg);
     for (int k = 4; k <= 5; k++) {
         snprintf(name, sizeof name, "data_batch_%d.bin", k);
-        write_batch(dir, name, k, (size_t)k, 0);
+        write_batch(f.dir, name, k, (size_t)k, 0);
     }
-    cocob_status s = cocob_dataset_load(ctx, dir, COCOB_SPLIT_TRAIN, &d);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    cocob_status s = cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TRAIN, &d);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
     check_shape(d, 1 + 2 + 3 + 4 + 5);
     for (int k = 1, r0 = 0; k <= 5; r0 += k, k++)
         check_records(d, (size_t)r0, k, (size_t)k);
@@ -268,20 +309,18 @@ START_TEST(folder_discovery)
 
     /* The test batch inside cifar-10-batches-bin/, as the archive unpacks. */
     char sub[4096];
-    snprintf(sub, sizeof sub, "%s/cifar-10-batches-bin", dir);
+    path_in(f.dir, "cifar-10-batches-bin", sub);
     ck_assert_int_eq(mkdir(sub, 0700), 0);
-    ck_assert_int_eq(cocob_dataset_load(ctx, dir, COCOB_SPLIT_TEST, &d), COCOB_ERR_IO);
-    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "test_batch.bin"));
+    ck_assert_int_eq(cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TEST, &d), COCOB_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(f.ctx), "test_batch.bin"));
     write_batch(sub, "test_batch.bin", 9, 4, 0);
-    s = cocob_dataset_load(ctx, dir, COCOB_SPLIT_TEST, &d);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
+    s = cocob_dataset_load(f.ctx, f.dir, COCOB_SPLIT_TEST, &d);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
     check_shape(d, 4);
     check_records(d, 0, 9, 4);
     cocob_dataset_destroy(d);
 
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
 }
 END_TEST
 
@@ -296,6 +335,7 @@ int main(void)
     tcase_add_test(tc, empty_file);
     tcase_add_test(tc, label_out_of_range);
     tcase_add_test(tc, a_bad_file_among_good_ones);
+    tcase_add_test(tc, a_limit_reads_only_the_records_kept);
     tcase_add_test(tc, folder_discovery);
     suite_add_tcase(s, tc);
     return test_run(s);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "data/csv.h"
 #include "data/dataset.h"
@@ -33,10 +32,7 @@ static void finish(fixture *f)
 
 static void write_text(const char *path, const char *text)
 {
-    FILE *fp = fopen(path, "wb");
-    ck_assert_ptr_nonnull(fp);
-    ck_assert_uint_eq(fwrite(text, 1, strlen(text), fp), strlen(text));
-    ck_assert_int_eq(fclose(fp), 0);
+    test_write_file(path, text, strlen(text), 0);
 }
 
 static cocob_dataset *load(fixture *f, const char *text, const char *target, cocob_task task)
@@ -144,10 +140,7 @@ START_TEST(a_regression_file_and_a_gzipped_one)
     cocob_dataset_destroy(d);
     char gz[4200];
     snprintf(gz, sizeof gz, "%s.gz", f.path);
-    gzFile g = gzopen(gz, "wb");
-    ck_assert_ptr_nonnull(g);
-    ck_assert_int_eq(gzputs(g, text), (int)strlen(text));
-    ck_assert_int_eq(gzclose(g), Z_OK);
+    test_write_file(gz, text, strlen(text), 1);
     ck_assert_int_eq(cocob_dataset_load_csv(f.ctx, gz, "price", COCOB_TASK_REGRESS, NULL, &d),
                      COCOB_OK);
     features_are(d, x, 4);

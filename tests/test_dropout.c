@@ -10,6 +10,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #include "ops/ops.h"
 
@@ -227,31 +228,22 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(cocob_op_dropout_grad(b, x, y, 51, 0.5f, 1, 0), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "need 51 floats each"));
     ck_assert_int_eq(cocob_op_dropout(b, x, y, 50, 0.5f, 1, 0), COCOB_OK);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("dropout");
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("dropout", arguments_are_checked, &ref, &dev);
     tcase_add_loop_test(ref, p_zero_is_the_identity, 0, 1);
     tcase_add_loop_test(ref, kept_fraction_is_one_minus_p, 0, 3);
     tcase_add_loop_test(ref, grad_replays_the_mask_and_new_counters_draw_a_new_one, 0, 1);
     tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, 2);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, p_zero_is_the_identity, 1, 2);
-    tcase_add_loop_test(cl, grad_replays_the_mask_and_new_counters_draw_a_new_one, 1, 2);
-    tcase_add_loop_test(cl, kernel_matches_the_reference_bit_for_bit, 0, 3);
-    suite_add_tcase(s, cl);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
+    tcase_add_loop_test(dev, p_zero_is_the_identity, 1, 2);
+    tcase_add_loop_test(dev, grad_replays_the_mask_and_new_counters_draw_a_new_one, 1, 2);
+    tcase_add_loop_test(dev, kernel_matches_the_reference_bit_for_bit, 0, 3);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
@@ -259,6 +260,28 @@ START_TEST(reference_is_within_the_derived_bound)
 END_TEST
 
 #ifdef TEST_HAVE_DEVICE
+/* got, a GEMM's C run otherwise, against expect, ref's: its padding
+ * untouched, and each element within 2 gamma_{K+2} of its scale, or the
+ * test fails naming what (the case) and who ran it. Returns the worst
+ * distance, as a fraction of the scale. */
+static double against_ref(const gemm_case *c, const operands *o, const float *got,
+                          const float *expect, const double *scale, const char *what,
+                          const char *who)
+{
+    assert_padding_untouched(c, o, got);
+    double bound = 2 * gamma_n(c->K + 2), worst = 0;
+    for (size_t i = 0; i < c->M; i++)
+        for (size_t j = 0; j < c->N; j++) {
+            size_t at = c->off + i * o->ldc + j;
+            double err = fabs((double)got[at] - expect[at]), s = scale[i * c->N + j];
+            if (!(err <= bound * s))
+                ck_abort_msg("%s: C[%zu][%zu] is %.9g %s, %.9g by ref", what, i, j, got[at], who,
+                             expect[at]);
+            worst = fmax(worst, err / s);
+        }
+    return worst;
+}
+
 START_TEST(device_matches_the_reference)
 {
     /* CLBlast, and OpenBLAS on the cpu backend, sum in their own orders, so
@@ -280,17 +303,8 @@ START_TEST(device_matches_the_reference)
     exact(c, &o, want, scale);
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     float *expect = run(ref, c, &o), *got = run(ctx, c, &o);
-    assert_padding_untouched(c, &o, got);
-    double bound = 2 * gamma_n(c->K + 2), worst = 0;
-    for (size_t i = 0; i < c->M; i++)
-        for (size_t j = 0; j < c->N; j++) {
-            size_t at = c->off + i * o.ldc + j;
-            double err = fabs((double)got[at] - expect[at]), s = scale[i * c->N + j];
-            if (!(err <= bound * s))
-                ck_abort_msg("%s: C[%zu][%zu] is %.9g on the device, %.9g by ref",
-                             case_name(c, name, sizeof name), i, j, got[at], expect[at]);
-            worst = fmax(worst, err / s);
-        }
+    double worst =
+        against_ref(c, &o, got, expect, scale, case_name(c, name, sizeof name), "on the device");
     printf("GEMM on %s, %s: %.3g u of scale from ref\n", cocob_context_device(ctx)->name,
            case_name(c, name, sizeof name), worst / 0x1.0p-24);
     cocob_context_destroy(ctx);
@@ -341,17 +355,9 @@ START_TEST(kernel_matches_the_reference)
     cocob_cl_gemm_use(b, &p);
     cocob_cl_gemm_describe(&p, how, sizeof how);
     float *expect = run(ref, c, &o), *got = run(ctx, c, &o);
-    assert_padding_untouched(c, &o, got);
-    double bound = 2 * gamma_n(c->K + 2), worst = 0;
-    for (size_t i = 0; i < c->M; i++)
-        for (size_t j = 0; j < c->N; j++) {
-            size_t at = c->off + i * o.ldc + j;
-            double err = fabs((double)got[at] - expect[at]), s = scale[i * c->N + j];
-            if (!(err <= bound * s))
-                ck_abort_msg("%s, %s: C[%zu][%zu] is %.9g by gemm.cl, %.9g by ref",
-                             case_name(c, name, sizeof name), how, i, j, got[at], expect[at]);
-            worst = fmax(worst, err / s);
-        }
+    char what[300];
+    snprintf(what, sizeof what, "%s, %s", case_name(c, name, sizeof name), how);
+    double worst = against_ref(c, &o, got, expect, scale, what, "by gemm.cl");
     printf("gemm.cl (%s), %s: %.3g u of scale from ref\n", how, case_name(c, name, sizeof name),
            worst / 0x1.0p-24);
     cocob_context_destroy(ctx);
@@ -368,10 +374,9 @@ END_TEST
 START_TEST(arguments_are_checked)
 {
     /* The op layer checks once for every backend, before any touches memory. */
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
-    cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, 64 * sizeof(float), &buf), COCOB_OK);
+    cocob_context *ctx = op_args_context(_i, 64, &buf);
+    cocob_backend *b = ctx->backend;
     cocob_span s = {buf, 0}, late = {buf, 40};
     ck_assert_int_eq(cocob_op_gemm(b, 0, 0, 0, 4, 4, 1.0f, s, 4, s, 4, 0.0f, s, 4),
                      COCOB_ERR_INVALID_ARGUMENT);
@@ -391,31 +396,22 @@ START_TEST(arguments_are_checked)
     /* A row count whose last row's start overflows size_t. */
     ck_assert_int_eq(cocob_op_gemm(b, 0, 0, SIZE_MAX / 2, 1, 2, 1.0f, s, 4, s, 1, 0.0f, s, 1),
                      COCOB_ERR_SHAPE);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("gemm");
     int n = CASES;
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("gemm", arguments_are_checked, &ref, &dev);
     tcase_add_loop_test(ref, reference_is_within_the_derived_bound, 0, n);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, device_matches_the_reference, 0, n);
+    tcase_add_loop_test(dev, device_matches_the_reference, 0, n);
 #ifdef COCOB_HAVE_OPENCL
     if (!test_device_is_cpu())
-        tcase_add_loop_test(cl, kernel_matches_the_reference, 0, n * KERNEL_PARAMS);
+        tcase_add_loop_test(dev, kernel_matches_the_reference, 0, n * KERNEL_PARAMS);
 #endif
-    suite_add_tcase(s, cl);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }

@@ -56,21 +56,6 @@ static void finish(fixture *f)
     free(f->dir);
 }
 
-static void write_bytes(const char *path, const unsigned char *buf, size_t len, int gz)
-{
-    if (gz) {
-        gzFile f = gzopen(path, "wb");
-        ck_assert_ptr_nonnull(f);
-        ck_assert_int_eq(gzwrite(f, buf, (unsigned)len), (int)len);
-        ck_assert_int_eq(gzclose(f), Z_OK);
-    } else {
-        FILE *f = fopen(path, "wb");
-        ck_assert_ptr_nonnull(f);
-        ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
-        ck_assert_int_eq(fclose(f), 0);
-    }
-}
-
 /* The magic, then the sizes, then len bytes of values. */
 static void write_idx(const char *path, uint32_t magic, const uint32_t *dims, unsigned ndims,
                       const unsigned char *values, size_t len, int gz)
@@ -84,7 +69,7 @@ static void write_idx(const char *path, uint32_t magic, const uint32_t *dims, un
             buf[4 * i + b] = (unsigned char)(v >> (24 - 8 * b));
     }
     memcpy(buf + head, values, len);
-    write_bytes(path, buf, head + len, gz);
+    test_write_file(path, buf, head + len, gz);
     free(buf);
 }
 
@@ -147,6 +132,20 @@ static void expect_failure(fixture *f, cocob_status status, const char *file, co
                   msg);
 }
 
+/* Images written with magic, dims and len bytes of pixels (gzipped when
+ * gz) beside good labels: loading them fails, naming the images and saying
+ * problem. */
+static void expect_bad_images(uint32_t magic, const uint32_t dims[3], size_t len, int gz,
+                              const char *problem)
+{
+    fixture f;
+    begin(&f);
+    write_idx(f.images, magic, dims, 3, pixels, len, gz);
+    good_labels(f.labels, 0);
+    expect_failure(&f, COCOB_ERR_IO, f.images, problem);
+    finish(&f);
+}
+
 START_TEST(plain_and_gzipped_files_load)
 {
     fixture f;
@@ -168,18 +167,12 @@ END_TEST
 
 START_TEST(truncated_images)
 {
-    fixture f;
-    begin(&f);
     const uint32_t dims[3] = {N, ROWS, COLS};
-    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels - 5, 0);
-    good_labels(f.labels, 0);
-    expect_failure(&f, COCOB_ERR_IO, f.images,
-                   "truncated: the header says 7 images of 3x4 (84 bytes), the file holds 79");
+    expect_bad_images(IMAGES_MAGIC, dims, sizeof pixels - 5, 0,
+                      "truncated: the header says 7 images of 3x4 (84 bytes), the file holds 79");
     /* The same through gzip: the count is of the data, not of the file. */
-    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels - 5, 1);
-    expect_failure(&f, COCOB_ERR_IO, f.images,
-                   "truncated: the header says 7 images of 3x4 (84 bytes), the file holds 79");
-    finish(&f);
+    expect_bad_images(IMAGES_MAGIC, dims, sizeof pixels - 5, 1,
+                      "truncated: the header says 7 images of 3x4 (84 bytes), the file holds 79");
 }
 END_TEST
 
@@ -201,10 +194,10 @@ START_TEST(truncated_header)
     fixture f;
     begin(&f);
     good_labels(f.labels, 0);
-    write_bytes(f.images, (const unsigned char *)"\0\0", 2, 0);
+    test_write_file(f.images, (const unsigned char *)"\0\0", 2, 0);
     expect_failure(&f, COCOB_ERR_IO, f.images, "truncated: 2 bytes, too short for an IDX header");
     const unsigned char head[8] = {0, 0, 8, 3, 0, 0, 0, N};
-    write_bytes(f.images, head, sizeof head, 0);
+    test_write_file(f.images, head, sizeof head, 0);
     expect_failure(&f, COCOB_ERR_IO, f.images,
                    "truncated: the header ends after 8 of its 16 bytes");
     finish(&f);
@@ -213,42 +206,27 @@ END_TEST
 
 START_TEST(trailing_bytes)
 {
-    fixture f;
-    begin(&f);
     const uint32_t dims[3] = {N, ROWS - 1, COLS};
     /* The header claims one row fewer than the file holds. */
-    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels, 1);
-    good_labels(f.labels, 0);
-    expect_failure(&f, COCOB_ERR_IO, f.images,
-                   "28 bytes of trailing data after the 7 images of 2x4 (56 bytes)");
-    finish(&f);
+    expect_bad_images(IMAGES_MAGIC, dims, sizeof pixels, 1,
+                      "28 bytes of trailing data after the 7 images of 2x4 (56 bytes)");
 }
 END_TEST
 
 START_TEST(wrong_magic)
 {
-    fixture f;
-    begin(&f);
     const uint32_t dims[3] = {N, ROWS, COLS};
     /* The usual mistake: the magic written little-endian. */
-    write_idx(f.images, 0x03080000u, dims, 3, pixels, sizeof pixels, 0);
-    good_labels(f.labels, 0);
-    expect_failure(&f, COCOB_ERR_IO, f.images,
-                   "not an IDX file: wrong magic number 0x03080000, expected 0x00000803");
-    finish(&f);
+    expect_bad_images(0x03080000u, dims, sizeof pixels, 0,
+                      "not an IDX file: wrong magic number 0x03080000, expected 0x00000803");
 }
 END_TEST
 
 START_TEST(wrong_type_byte)
 {
-    fixture f;
-    begin(&f);
     const uint32_t dims[3] = {N, ROWS, COLS};
     /* 0x0D is IDX's float. */
-    write_idx(f.images, 0x00000D03u, dims, 3, pixels, sizeof pixels, 0);
-    good_labels(f.labels, 0);
-    expect_failure(&f, COCOB_ERR_IO, f.images, "wrong IDX value type 0x0D");
-    finish(&f);
+    expect_bad_images(0x00000D03u, dims, sizeof pixels, 0, "wrong IDX value type 0x0D");
 }
 END_TEST
 
@@ -268,27 +246,17 @@ END_TEST
 
 START_TEST(zero_dimension)
 {
-    fixture f;
-    begin(&f);
     const uint32_t dims[3] = {N, 0, COLS};
-    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, 0, 0);
-    good_labels(f.labels, 0);
-    expect_failure(&f, COCOB_ERR_IO, f.images, "zero dimension: the header gives the rows as 0");
-    finish(&f);
+    expect_bad_images(IMAGES_MAGIC, dims, 0, 0, "zero dimension: the header gives the rows as 0");
 }
 END_TEST
 
 START_TEST(dimensions_overflow)
 {
-    fixture f;
-    begin(&f);
     const uint32_t dims[3] = {0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu};
-    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels, 0);
-    good_labels(f.labels, 0);
-    expect_failure(&f, COCOB_ERR_IO, f.images,
-                   "the header's dimensions overflow size_t: 4294967295 images of "
-                   "4294967295x4294967295");
-    finish(&f);
+    expect_bad_images(IMAGES_MAGIC, dims, sizeof pixels, 0,
+                      "the header's dimensions overflow size_t: 4294967295 images of "
+                      "4294967295x4294967295");
 }
 END_TEST
 
@@ -296,15 +264,10 @@ START_TEST(huge_header_on_a_small_file)
 {
     /* Sizes that fit in memory but not in the file: refused as truncated,
      * after reading the file, not after reserving what the header claims. */
-    fixture f;
-    begin(&f);
     const uint32_t dims[3] = {N, 1u << 10, 1u << 10};
-    write_idx(f.images, IMAGES_MAGIC, dims, 3, pixels, sizeof pixels, 1);
-    good_labels(f.labels, 0);
-    expect_failure(&f, COCOB_ERR_IO, f.images,
-                   "truncated: the header says 7 images of 1024x1024 (7340032 bytes), "
-                   "the file holds 84");
-    finish(&f);
+    expect_bad_images(IMAGES_MAGIC, dims, sizeof pixels, 1,
+                      "truncated: the header says 7 images of 1024x1024 (7340032 bytes), "
+                      "the file holds 84");
 }
 END_TEST
 
@@ -366,8 +329,35 @@ START_TEST(a_data_set_over_the_limit_is_refused)
         ck_assert_uint_eq(cocob_dataset_count(d), 6);
         cocob_dataset_destroy(d);
     }
-    /* Half the memory as floats, give or take, and never nothing. */
-    ck_assert_uint_gt(cocob_data_limit(), (size_t)1 << 20);
+    /* Half the memory, in bytes: pixels are kept as bytes, not as floats
+     * four times as large. */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    ck_assert_uint_eq(cocob_data_limit(), (size_t)pages * (size_t)page / 2);
+    finish(&f);
+}
+END_TEST
+
+START_TEST(floats_of_pixels_are_held_to_the_limit)
+{
+    /* The limit holds a set's pixels as bytes; taken whole as floats
+     * (cocob predict), four times as large, they are held to it too. */
+    fixture f;
+    begin(&f);
+    good_images(f.images, 0);
+    good_labels(f.labels, 0);
+    cocob_dataset *d = NULL;
+    ck_assert_int_eq(cocob_dataset_load_idx(f.ctx, f.images, f.labels, &d), COCOB_OK);
+    size_t count = d->count, per = d->channels * d->height * d->width;
+    d->count = cocob_data_limit() / sizeof(float) / per + 1;
+    ck_assert_int_eq(cocob_dataset_to_floats(&f.ctx->err, d), COCOB_ERR_OUT_OF_MEMORY);
+    const char *msg = cocob_context_error(f.ctx);
+    ck_assert_msg(strstr(msg, "bytes a data set may take"), "%s", msg);
+    ck_assert_ptr_nonnull(d->pixels);
+    d->count = count;
+    ck_assert_int_eq(cocob_dataset_to_floats(&f.ctx->err, d), COCOB_OK);
+    ck_assert_ptr_null(d->pixels);
+    ck_assert_float_eq(d->images[1], pixels[1] / 255.0f);
+    cocob_dataset_destroy(d);
     finish(&f);
 }
 END_TEST
@@ -479,7 +469,7 @@ START_TEST(corrupt_gzip_stream)
     unsigned char *gz = slurp(f.images, &len);
     for (size_t i = len / 2 - 2; i < len / 2 + 2; i++)
         gz[i] ^= 0xA5;
-    write_bytes(f.images, gz, len, 0);
+    test_write_file(f.images, gz, len, 0);
     expect_failure(&f, COCOB_ERR_IO, f.images, "corrupt gzip data: ");
     free(gz);
     finish(&f);
@@ -494,7 +484,7 @@ START_TEST(cut_gzip_stream)
     good_labels(f.labels, 0);
     size_t len;
     unsigned char *gz = slurp(f.images, &len);
-    write_bytes(f.images, gz, len - 12, 0);
+    test_write_file(f.images, gz, len - 12, 0);
     expect_failure(&f, COCOB_ERR_IO, f.images, "truncated gzip stream");
     free(gz);
     finish(&f);
@@ -506,7 +496,7 @@ static unsigned char *gzip_member(fixture *f, const unsigned char *buf, size_t n
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/member.gz", f->dir);
-    write_bytes(path, buf, n, 1);
+    test_write_file(path, buf, n, 1);
     unsigned char *gz = slurp(path, len);
     ck_assert_int_eq(unlink(path), 0);
     return gz;
@@ -528,7 +518,7 @@ START_TEST(gzip_members_are_joined)
     ck_assert_ptr_nonnull(both);
     memcpy(both, a, len1);
     memcpy(both + len1, b, len2);
-    write_bytes(f.images, both, len1 + len2, 0);
+    test_write_file(f.images, both, len1 + len2, 0);
     cocob_dataset *d = NULL;
     cocob_status s = cocob_dataset_load_idx(f.ctx, f.images, f.labels, &d);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
@@ -537,7 +527,7 @@ START_TEST(gzip_members_are_joined)
 
     /* Bytes after the last member that are not another one. */
     memcpy(both + len1, "junk", 4);
-    write_bytes(f.images, both, len1 + 4, 0);
+    test_write_file(f.images, both, len1 + 4, 0);
     expect_failure(&f, COCOB_ERR_IO, f.images,
                    "4 bytes of trailing data after the gzip stream, which are not gzip");
     free(both);
@@ -559,7 +549,7 @@ START_TEST(gzip_trailer_claiming_a_huge_size)
     size_t len;
     unsigned char *gz = slurp(f.images, &len);
     memset(gz + len - 4, 0xFF, 4);
-    write_bytes(f.images, gz, len, 0);
+    test_write_file(f.images, gz, len, 0);
     expect_failure(&f, COCOB_ERR_IO, f.images, "corrupt gzip data: incorrect length check");
     free(gz);
     finish(&f);
@@ -750,6 +740,7 @@ int main(void)
     tcase_add_test(tc, gzip_trailer_claiming_a_huge_size);
     tcase_add_test(tc, a_data_set_over_the_limit_is_refused);
     tcase_add_test(tc, a_header_claiming_more_than_memory_is_refused_unread);
+    tcase_add_test(tc, floats_of_pixels_are_held_to_the_limit);
     tcase_add_test(tc, a_limit_inflates_and_converts_only_the_examples_used);
     tcase_add_test(tc, a_limit_reads_only_the_examples_kept);
     tcase_add_test(tc, truncate_keeps_the_first_examples);

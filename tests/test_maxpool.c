@@ -8,6 +8,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #include "ops/ops.h"
 
@@ -233,10 +234,9 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
-    cocob_backend *b = ctx->backend;
     cocob_buffer *buf;
-    ck_assert_int_eq(b->iface->alloc(b, 100 * sizeof(float), &buf), COCOB_OK);
+    cocob_context *ctx = op_args_context(_i, 100, &buf);
+    cocob_backend *b = ctx->backend;
     cocob_span x = {buf, 0}, y = {buf, 50}, idx = {buf, 70};
     cocob_pool_shape s = {1, 6, 6, 2, 0, 3, 3};
     ck_assert_int_eq(cocob_op_maxpool(b, &s, x, y, idx), COCOB_ERR_INVALID_ARGUMENT);
@@ -261,27 +261,18 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(cocob_op_maxpool(b, &s, x, y, late), COCOB_ERR_SHAPE);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "from offsets 50 and 97"));
     ck_assert_int_eq(cocob_op_maxpool(b, &s, x, y, idx), COCOB_OK);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("maxpool");
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("maxpool", arguments_are_checked, &ref, &dev);
     tcase_add_test(ref, reference_matches_cases_worked_by_hand);
     tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, SHAPES);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, kernels_match_the_reference_bit_for_bit, 0, 2 * SHAPES);
-    suite_add_tcase(s, cl);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
+    tcase_add_loop_test(dev, kernels_match_the_reference_bit_for_bit, 0, 2 * SHAPES);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }

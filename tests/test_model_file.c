@@ -65,51 +65,68 @@ static void same_predictions(cocob_model *a, cocob_model *b)
 
 #define SPEC "conv:2x3x3,relu,maxpool:2,flatten,dropout:0.5,dense:3"
 
+/* A context, the model under test and its optimizer (the test makes
+ * them), and path, the file name in a fresh folder; finish frees them
+ * all. */
+typedef struct fixture {
+    cocob_context *ctx;
+    cocob_model *m;
+    cocob_optimizer *opt;
+    char *dir;
+    char path[4096];
+} fixture;
+
+static void begin(fixture *f, const char *name)
+{
+    f->ctx = test_context("ref");
+    f->m = NULL;
+    f->opt = NULL;
+    f->dir = test_tmpdir("model_file");
+    snprintf(f->path, sizeof f->path, "%s/%s", f->dir, name);
+}
+
+static void finish(fixture *f)
+{
+    cocob_optimizer_destroy(f->opt);
+    cocob_model_destroy(f->m);
+    test_rmtree(f->dir);
+    free(f->dir);
+    cocob_context_destroy(f->ctx);
+}
+
 START_TEST(a_saved_model_predicts_as_the_original)
 {
-    cocob_context *ctx = test_context("ref");
-    cocob_optimizer *opt;
-    cocob_model *m = trained(ctx, SPEC, &opt), *back = NULL;
-    char *dir = test_tmpdir("model_file");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/m.cocob", dir);
-    ck_assert_int_eq(cocob_model_save(m, path), COCOB_OK);
-    cocob_status s = cocob_model_load(ctx, path, &back);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    same_predictions(m, back);
+    fixture f;
+    begin(&f, "m.cocob");
+    f.m = trained(f.ctx, SPEC, &f.opt);
+    cocob_model *back = NULL;
+    ck_assert_int_eq(cocob_model_save(f.m, f.path), COCOB_OK);
+    cocob_status s = cocob_model_load(f.ctx, f.path, &back);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
+    same_predictions(f.m, back);
     /* A loaded model trains on, with a new optimizer. */
     cocob_tensor *params = cocob_model_params(back);
     cocob_optimizer *again;
-    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &again), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(f.ctx, NULL, 1, &params, &again), COCOB_OK);
     cocob_optimizer_destroy(again);
     cocob_model_destroy(back);
-    cocob_optimizer_destroy(opt);
-    cocob_model_destroy(m);
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
 }
 END_TEST
 
 START_TEST(a_checkpoint_loads_as_a_model)
 {
-    cocob_context *ctx = test_context("ref");
-    cocob_optimizer *opt;
-    cocob_model *m = trained(ctx, SPEC, &opt), *back = NULL;
-    char *dir = test_tmpdir("model_file");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/run.ckpt", dir);
+    fixture f;
+    begin(&f, "run.ckpt");
+    f.m = trained(f.ctx, SPEC, &f.opt);
+    cocob_model *back = NULL;
     cocob_progress p = {1, 0, 3, 1, 10, 10, 7};
-    ck_assert_int_eq(cocob_checkpoint_save(path, m, opt, &p), COCOB_OK);
-    cocob_status s = cocob_model_load(ctx, path, &back);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    same_predictions(m, back);
+    ck_assert_int_eq(cocob_checkpoint_save(f.path, f.m, f.opt, &p), COCOB_OK);
+    cocob_status s = cocob_model_load(f.ctx, f.path, &back);
+    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(f.ctx));
+    same_predictions(f.m, back);
     cocob_model_destroy(back);
-    cocob_optimizer_destroy(opt);
-    cocob_model_destroy(m);
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
 }
 END_TEST
 
@@ -125,14 +142,6 @@ static unsigned char *slurp(const char *path, size_t *size)
     ck_assert_uint_eq(fread(p, 1, *size, f), *size);
     fclose(f);
     return p;
-}
-
-static void spill(const char *path, const unsigned char *p, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(p, 1, size, f), size);
-    ck_assert_int_eq(fclose(f), 0);
 }
 
 /* The CRC of the payload at off, len bytes, put right: the section's
@@ -172,136 +181,129 @@ static cocob_model *with_loss(cocob_context *ctx, cocob_loss loss, cocob_optimiz
  * version 2 checkpoint, which records none, still loads. */
 START_TEST(a_checkpoint_keeps_its_loss)
 {
-    cocob_context *ctx = test_context("ref");
-    cocob_optimizer *opt, *xopt;
-    cocob_model *m = with_loss(ctx, COCOB_LOSS_MSE, &opt), *back = NULL;
-    cocob_model *x = with_loss(ctx, COCOB_LOSS_XENT, &xopt);
-    char *dir = test_tmpdir("model_file");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/run.ckpt", dir);
+    fixture f;
+    begin(&f, "run.ckpt");
+    cocob_optimizer *xopt;
+    f.m = with_loss(f.ctx, COCOB_LOSS_MSE, &f.opt);
+    cocob_model *back = NULL, *x = with_loss(f.ctx, COCOB_LOSS_XENT, &xopt);
     cocob_progress p = {1, 0, 3, 1, 10, 10, 7}, got;
-    ck_assert_int_eq(cocob_checkpoint_save(path, m, opt, &p), COCOB_OK);
-    ck_assert_int_eq(cocob_model_load(ctx, path, &back), COCOB_OK);
+    ck_assert_int_eq(cocob_checkpoint_save(f.path, f.m, f.opt, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_model_load(f.ctx, f.path, &back), COCOB_OK);
     ck_assert_int_eq(cocob_model_loss(back), COCOB_LOSS_MSE);
     cocob_model_destroy(back);
-    ck_assert_int_eq(cocob_checkpoint_load(path, x, xopt, &got), COCOB_ERR_SHAPE);
-    ck_assert_msg(strstr(cocob_context_error(ctx),
+    ck_assert_int_eq(cocob_checkpoint_load(f.path, x, xopt, &got), COCOB_ERR_SHAPE);
+    ck_assert_msg(strstr(cocob_context_error(f.ctx),
                          "whose loss is mse; this model's loss is xent"),
-                  "%s", cocob_context_error(ctx));
+                  "%s", cocob_context_error(f.ctx));
 
     /* Version 2: the same file without its last section, LOSS (a 16-byte
      * head and 4 bytes). */
     size_t size;
-    unsigned char *v2 = slurp(path, &size);
+    unsigned char *v2 = slurp(f.path, &size);
     cocob_le_put_u32(v2 + 8, 2);
     cocob_le_put_u32(v2 + 12, 5);
-    spill(path, v2, size - 20);
-    ck_assert_int_eq(cocob_model_load(ctx, path, &back), COCOB_OK);
+    test_write_file(f.path, v2, size - 20, 0);
+    ck_assert_int_eq(cocob_model_load(f.ctx, f.path, &back), COCOB_OK);
     ck_assert_int_eq(cocob_model_loss(back), COCOB_LOSS_XENT);
     cocob_model_destroy(back);
-    ck_assert_int_eq(cocob_checkpoint_load(path, m, opt, &got), COCOB_OK);
-    ck_assert_int_eq(cocob_model_loss(m), COCOB_LOSS_MSE);
+    ck_assert_int_eq(cocob_checkpoint_load(f.path, f.m, f.opt, &got), COCOB_OK);
+    ck_assert_int_eq(cocob_model_loss(f.m), COCOB_LOSS_MSE);
 
     free(v2);
     cocob_optimizer_destroy(xopt);
     cocob_model_destroy(x);
-    cocob_optimizer_destroy(opt);
-    cocob_model_destroy(m);
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
 }
 END_TEST
 
 START_TEST(damaged_files_are_refused_with_the_reason)
 {
-    cocob_context *ctx = test_context("ref");
-    cocob_optimizer *opt;
-    cocob_model *m;
-    ck_assert_int_eq(cocob_model_create(ctx, 1, 1, 4, &m), COCOB_OK);
-    ck_assert_int_eq(cocob_model_add_spec(m, "dense:3,relu,dense:2"), COCOB_OK);
-    ck_assert_int_eq(cocob_model_init(m, 1), COCOB_OK);
-    cocob_tensor *params = cocob_model_params(m);
-    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &opt), COCOB_OK);
-    char *dir = test_tmpdir("model_file");
-    char good[4096], bad[4096], ckpt[4096];
-    snprintf(good, sizeof good, "%s/good", dir);
-    snprintf(bad, sizeof bad, "%s/bad", dir);
-    snprintf(ckpt, sizeof ckpt, "%s/ckpt", dir);
-    ck_assert_int_eq(cocob_model_save(m, good), COCOB_OK);
+    fixture f;
+    begin(&f, "good");
+    cocob_context *ctx = f.ctx;
+    ck_assert_int_eq(cocob_model_create(ctx, 1, 1, 4, &f.m), COCOB_OK);
+    ck_assert_int_eq(cocob_model_add_spec(f.m, "dense:3,relu,dense:2"), COCOB_OK);
+    ck_assert_int_eq(cocob_model_init(f.m, 1), COCOB_OK);
+    cocob_tensor *params = cocob_model_params(f.m);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, NULL, 1, &params, &f.opt), COCOB_OK);
+    const char *good = f.path;
+    char bad[4096], ckpt[4096];
+    snprintf(bad, sizeof bad, "%s/bad", f.dir);
+    snprintf(ckpt, sizeof ckpt, "%s/ckpt", f.dir);
+    ck_assert_int_eq(cocob_model_save(f.m, good), COCOB_OK);
     size_t size;
     unsigned char *p = slurp(good, &size), *q = malloc(size);
     ck_assert_ptr_nonnull(q);
     /* Where things are: the head, MODL's payload (3 layers), LOSS's, PARM's. */
     size_t modl = 32, modl_len = 56 + 3 * 48, loss = modl + modl_len + 16;
     size_t parm = loss + 4 + 16, layer0 = modl + 32;
-    ck_assert_uint_eq(size, parm + 4 * cocob_model_param_count(m));
+    ck_assert_uint_eq(size, parm + 4 * cocob_model_param_count(f.m));
 
-    spill(bad, p, size / 2);
+    test_write_file(bad, p, size / 2, 0);
     refused(ctx, bad, "is damaged: ");
-    spill(bad, p, 10);
+    test_write_file(bad, p, 10, 0);
     refused(ctx, bad, "is damaged: truncated: the file is 10 bytes, shorter than its head");
-    spill(bad, p, 0);
+    test_write_file(bad, p, 0, 0);
     refused(ctx, bad,
             "is neither a saved model nor a checkpoint: it starts with neither COCOBMDL "
             "nor COCOBCKP");
     memcpy(q, p, size);
     q[3] ^= 0x20;
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "is neither a saved model nor a checkpoint");
     memcpy(q, p, size);
     cocob_le_put_u32(q + 8, 9);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "is of version 9; this build reads version 1");
     memcpy(q, p, size);
     q[parm + 5] ^= 1;
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "is damaged: section PARM: CRC-32 0x");
     memcpy(q, p, size);
-    spill(bad, q, size - 1);
+    test_write_file(bad, q, size - 1, 0);
     refused(ctx, bad, "is damaged: section PARM claims");
     memcpy(q, p, size);
     cocob_le_put_u64(q + layer0 + 4, 0); /* dense:0 */
     recrc(q, modl, modl_len);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "its layers do not build: layer 0 (dense:0): 4 inputs to 0 units");
     memcpy(q, p, size);
     cocob_le_put_u32(q + layer0, 99);
     recrc(q, modl, modl_len);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "layer 0 is of kind 99, which this build does not know");
     memcpy(q, p, size);
     cocob_le_put_u64(q + layer0 + 4, 4); /* dense:4, so more parameters than stored */
     recrc(q, modl, modl_len);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "its model section counts 23 parameters, where its layers make 30");
     memcpy(q, p, size);
     cocob_le_put_u64(q + modl + 24, 4); /* four layers in the room of three */
     recrc(q, modl, modl_len);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "section MODL holds 200 bytes, which does not fit the 4 layers it names");
     memcpy(q, p, size);
     cocob_le_put_u32(q + loss, 2);
     recrc(q, loss, 4);
-    spill(bad, q, size);
+    test_write_file(bad, q, size, 0);
     refused(ctx, bad, "its loss is of kind 2, which this build does not know");
-    snprintf(bad, sizeof bad, "%s/none", dir);
+    snprintf(bad, sizeof bad, "%s/none", f.dir);
     refused(ctx, bad, "model file");
 
     /* A checkpoint is read as one, and named so. */
     cocob_progress at = {1, 0, 1, 1, 1, 1, 1};
-    ck_assert_int_eq(cocob_checkpoint_save(ckpt, m, opt, &at), COCOB_OK);
+    ck_assert_int_eq(cocob_checkpoint_save(ckpt, f.m, f.opt, &at), COCOB_OK);
     free(p);
     p = slurp(ckpt, &size);
     cocob_le_put_u32(p + 8, 1);
-    snprintf(bad, sizeof bad, "%s/bad", dir);
-    spill(bad, p, size);
+    snprintf(bad, sizeof bad, "%s/bad", f.dir);
+    test_write_file(bad, p, size, 0);
     refused(ctx, bad, "checkpoint");
     refused(ctx, bad, "is of version 1; this build reads versions 2 and 3");
     cocob_le_put_u32(p + 8, 3);
     /* The last byte of PROG, before LOSS's head and its 4 bytes. */
     p[size - 21] ^= 1;
-    spill(bad, p, size);
+    test_write_file(bad, p, size, 0);
     /* Of the run's sections only the lengths are walked, not their CRCs:
      * what inference does not read cannot mislead it. */
     cocob_model *back = NULL;
@@ -310,11 +312,7 @@ START_TEST(damaged_files_are_refused_with_the_reason)
 
     free(p);
     free(q);
-    cocob_optimizer_destroy(opt);
-    cocob_model_destroy(m);
-    test_rmtree(dir);
-    free(dir);
-    cocob_context_destroy(ctx);
+    finish(&f);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
@@ -19,20 +20,7 @@
 static void run(cocob_context *ctx, const float *x, const float *t, size_t rows, size_t cols,
                 float **loss, float **dx)
 {
-    cocob_backend *b = ctx->backend;
-    size_t n = rows * cols;
-    cocob_buffer *bx = test_put(b, x, n), *bt = test_put(b, t, n),
-                 *bloss = test_put(b, NULL, rows), *bd = test_put(b, NULL, n);
-    cocob_span sx = {bx, TEST_OFF}, st = {bt, TEST_OFF}, sloss = {bloss, TEST_OFF},
-               sd = {bd, TEST_OFF};
-    cocob_status s = cocob_op_mse(b, sx, st, sloss, rows, cols);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    s = cocob_op_mse_grad(b, sx, st, sd, rows, cols);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    b->iface->free(b, bx);
-    b->iface->free(b, bt);
-    *loss = test_take(b, bloss, rows);
-    *dx = test_take(b, bd, n);
+    op_run_loss(ctx, cocob_op_mse, cocob_op_mse_grad, x, t, rows * cols, rows, cols, loss, dx);
 }
 
 START_TEST(cases_worked_by_hand)
@@ -223,11 +211,10 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
-    cocob_backend *b = ctx->backend;
-    cocob_buffer *buf;
     /* x 0-19, targets 20-39, loss 40-44, dx 45-64. */
-    ck_assert_int_eq(b->iface->alloc(b, 65 * sizeof(float), &buf), COCOB_OK);
+    cocob_buffer *buf;
+    cocob_context *ctx = op_args_context(_i, 65, &buf);
+    cocob_backend *b = ctx->backend;
     cocob_span x = {buf, 0}, t = {buf, 20}, loss = {buf, 40}, d = {buf, 45};
     ck_assert_int_eq(cocob_op_mse(b, x, t, loss, 0, 4), COCOB_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "mse: rows 0 and cols 4"));
@@ -253,29 +240,20 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(cocob_op_fill(b, buf, 0, 1.0f, 40), COCOB_OK);
     ck_assert_int_eq(cocob_op_mse(b, x, t, loss, 5, 4), COCOB_OK);
     ck_assert_int_eq(cocob_op_mse_grad(b, x, t, d, 5, 4), COCOB_OK);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("mse");
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("mse", arguments_are_checked, &ref, &dev);
     tcase_add_loop_test(ref, cases_worked_by_hand, 0, 1);
     tcase_add_test(ref, reference_is_within_its_bound_of_the_maths);
     tcase_add_test(ref, gradient_matches_finite_differences);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *dev = tcase_create("device");
     tcase_add_loop_test(dev, cases_worked_by_hand, 1, 2);
     tcase_add_test(dev, device_agrees_with_the_reference);
-    suite_add_tcase(s, dev);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }

@@ -1,17 +1,13 @@
 /* RMSProp: the reference against hand-worked steps and PyTorch, the kernel
  * against the reference. */
 #include <math.h>
-#include <stdio.h>
 
 #include "optimutil.h"
 #include "testutil.h"
 
 static cocob_optimizer_config config(double lr)
 {
-    cocob_optimizer_config c;
-    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_RMSPROP);
-    c.lr = lr;
-    return c;
+    return optim_config(COCOB_OPTIMIZER_RMSPROP, lr);
 }
 
 START_TEST(hand_worked_steps)
@@ -32,21 +28,13 @@ START_TEST(hand_worked_steps)
     ck_assert_float_eq(w, 0.0f - 1.0f / sqrtf(1.75f));
     /* A constant gradient g: v after t steps is g^2 (1 - rho^t), so step k
      * moves w by lr / sqrt(1 - rho^k), eps aside. */
-    enum { T = 100 };
-    float many[T];
-    for (int t = 0; t < T; t++)
-        many[t] = -0.5f;
-    w = 0.0f;
-    c = config(1e-3);
-    optim_run_ref(&c, &w, 1, many, T, NULL);
     double want = 0;
-    for (int k = 1; k <= T; k++)
+    for (int k = 1; k <= OPTIM_CLOSED_FORM_STEPS; k++)
         want += 1e-3 * 0.5 / (0.5 * sqrt(1 - pow(0.99, k)) + 1e-8);
     /* Each of the 100 additions into w rounds by half an ulp of w at most
      * (3e-6 relative in all, at worst); measured 2.1e-8 relative. */
-    printf("%s, constant gradient, %d steps: relative error %.3g against the closed form\n",
-           "RMSProp", T, fabs(w - want) / fabs(want));
-    ck_assert_msg(fabs(w - want) <= 1e-6 * fabs(want), "w %.9g, closed form %.9g", w, want);
+    c = config(1e-3);
+    optim_check_closed_form("RMSProp", &c, -0.5f, want);
 }
 END_TEST
 
@@ -73,20 +61,13 @@ END_TEST
 #ifdef TEST_HAVE_DEVICE
 START_TEST(kernel_matches_reference_over_200_steps)
 {
-    cocob_optimizer_config c = config(1e-3);
-    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
-    c.weight_decay = 1e-3;
-    optim_check_kernel(&c, optim_length(_i), optim_steps(200));
+    optim_check_kernel_with_decay(config(1e-3), _i);
 }
 END_TEST
 #endif
 
 int main(void)
 {
-#ifdef TEST_HAVE_DEVICE
     return optim_main("rmsprop", hand_worked_steps, matches_pytorch,
-                      kernel_matches_reference_over_200_steps);
-#else
-    return optim_main("rmsprop", hand_worked_steps, matches_pytorch, NULL);
-#endif
+                      OPTIM_KERNEL_TEST(kernel_matches_reference_over_200_steps));
 }

@@ -105,10 +105,6 @@ END_TEST
 
 int main(void)
 {
-#ifdef TEST_HAVE_DEVICE
     return optim_main("sgd", hand_worked_steps, matches_pytorch,
-                      kernel_matches_reference_over_200_steps);
-#else
-    return optim_main("sgd", hand_worked_steps, matches_pytorch, NULL);
-#endif
+                      OPTIM_KERNEL_TEST(kernel_matches_reference_over_200_steps));
 }

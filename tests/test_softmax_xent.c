@@ -10,6 +10,7 @@
 
 #include "backend/ref/ref.h"
 #include "runtime/handles.h"
+#include "oputil.h"
 #include "testutil.h"
 #ifdef COCOB_HAVE_OPENCL
 #include "backend/opencl/opencl.h"
@@ -21,20 +22,8 @@
 static void run(cocob_context *ctx, const float *logits, const int32_t *labels, size_t rows,
                 size_t classes, float **loss, float **dlogits)
 {
-    cocob_backend *b = ctx->backend;
-    size_t n = rows * classes;
-    cocob_buffer *bx = test_put(b, logits, n), *bl = test_put(b, labels, rows),
-                 *bloss = test_put(b, NULL, rows), *bd = test_put(b, NULL, n);
-    cocob_span sx = {bx, TEST_OFF}, sl = {bl, TEST_OFF}, sloss = {bloss, TEST_OFF},
-               sd = {bd, TEST_OFF};
-    cocob_status s = cocob_op_softmax_xent(b, sx, sl, sloss, rows, classes);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    s = cocob_op_softmax_xent_grad(b, sx, sl, sd, rows, classes);
-    ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
-    b->iface->free(b, bx);
-    b->iface->free(b, bl);
-    *loss = test_take(b, bloss, rows);
-    *dlogits = test_take(b, bd, n);
+    op_run_loss(ctx, cocob_op_softmax_xent, cocob_op_softmax_xent_grad, logits, labels, rows,
+                rows, classes, loss, dlogits);
 }
 
 START_TEST(cases_worked_by_hand)
@@ -289,12 +278,11 @@ END_TEST
 
 START_TEST(arguments_are_checked)
 {
-    cocob_context *ctx = test_context(_i == 0 ? "ref" : test_device_selector());
-    cocob_backend *b = ctx->backend;
-    cocob_buffer *buf;
     /* Logits 0-49, labels 50-54, loss 55-59, dlogits 60-109: no output
      * overlaps an input, or the kernels' work-items would race. */
-    ck_assert_int_eq(b->iface->alloc(b, 110 * sizeof(float), &buf), COCOB_OK);
+    cocob_buffer *buf;
+    cocob_context *ctx = op_args_context(_i, 110, &buf);
+    cocob_backend *b = ctx->backend;
     cocob_span x = {buf, 0}, labels = {buf, 50}, loss = {buf, 55}, d = {buf, 60};
     ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, 0, 10),
                      COCOB_ERR_INVALID_ARGUMENT);
@@ -326,33 +314,24 @@ START_TEST(arguments_are_checked)
     ck_assert_int_eq(cocob_op_fill(b, buf, 50, 0.0f, 5), COCOB_OK);
     ck_assert_int_eq(cocob_op_softmax_xent(b, x, labels, loss, 5, 10), COCOB_OK);
     ck_assert_int_eq(cocob_op_softmax_xent_grad(b, x, labels, d, 5, 10), COCOB_OK);
-    b->iface->free(b, buf);
-    cocob_context_destroy(ctx);
+    op_args_done(ctx, buf);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("softmax_xent");
-    TCase *ref = tcase_create("reference");
+    TCase *ref, *dev;
+    Suite *s = op_suite("softmax_xent", arguments_are_checked, &ref, &dev);
     tcase_add_loop_test(ref, cases_worked_by_hand, 0, 1);
     tcase_add_test(ref, reference_is_within_its_bound_of_the_maths);
     tcase_add_test(ref, gradient_matches_finite_differences);
-    suite_add_tcase(s, ref);
-    TCase *args = tcase_create("arguments");
 #ifdef TEST_HAVE_DEVICE
-    TCase *cl = tcase_create("device");
-    tcase_add_loop_test(cl, cases_worked_by_hand, 1, 2);
+    tcase_add_loop_test(dev, cases_worked_by_hand, 1, 2);
 #ifdef COCOB_HAVE_OPENCL
     /* The kernel's exp and log; the cpu backend runs ref's loop itself. */
     if (!test_device_is_cpu())
-        tcase_add_test(cl, kernel_is_within_its_bound_of_the_maths);
+        tcase_add_test(dev, kernel_is_within_its_bound_of_the_maths);
 #endif
-    suite_add_tcase(s, cl);
-    tcase_add_loop_test(args, arguments_are_checked, 0, 2);
-#else
-    tcase_add_loop_test(args, arguments_are_checked, 0, 1);
 #endif
-    suite_add_tcase(s, args);
     return test_run(s);
 }

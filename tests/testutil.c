@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 const char *test_device_selector(void)
 {
@@ -113,6 +114,21 @@ char *test_tmpdir(const char *tag)
     snprintf(path, 4096, "%s/cocob-%s-XXXXXX", base && *base ? base : "/tmp", tag);
     ck_assert_msg(mkdtemp(path) != NULL, "mkdtemp(%s) failed", path);
     return path;
+}
+
+void test_write_file(const char *path, const void *buf, size_t len, int gz)
+{
+    if (gz) {
+        gzFile f = gzopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(gzwrite(f, buf, (unsigned)len), (int)len);
+        ck_assert_int_eq(gzclose(f), Z_OK);
+    } else {
+        FILE *f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+        ck_assert_int_eq(fclose(f), 0);
+    }
 }
 
 void test_rmtree(const char *path)

@@ -55,6 +55,8 @@ double test_max_rel_err(const float *a, const float *b, size_t n, size_t *where)
 char *test_tmpdir(const char *tag);
 /* rm -r. */
 void test_rmtree(const char *path);
+/* Writes len bytes of buf to path, gzipped when gz. */
+void test_write_file(const char *path, const void *buf, size_t len, int gz);
 
 /* Op tests put each operand at TEST_OFF in a buffer of TEST_OFF + n +
  * TEST_TAIL elements and fill the rest with NaN, so that a kernel writing

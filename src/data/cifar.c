@@ -14,47 +14,47 @@
 #define CIFAR_RECORD (1 + CIFAR_PIXELS)
 #define CIFAR_CLASSES 10
 
-/* The first records (at most want) of one batch, within limit bytes, and
- * the rest of it read through to check its size: *total is how many records
- * the file holds. */
+/* The first records (at most want) of one batch, within limit bytes.
+ * Past them one byte more is read, to tell whether the file holds more
+ * (*more), and nothing else: --limit's start-up is that of the records it
+ * keeps, and a file cut after them still serves. Read to its end, the file
+ * must hold whole records, and some unless none are wanted. */
 static cocob_status read_batch(cocob_error *err, const char *path, size_t want, size_t limit,
-                               unsigned char **out, size_t *records, uint64_t *total)
+                               unsigned char **out, size_t *records, int *more)
 {
     *out = NULL;
     *records = 0;
+    *more = 0;
     cocob_data_file *f = NULL;
-    size_t need, got = 0;
-    uint64_t rest = 0;
-    cocob_status s = cocob_data_open(err, path, &f);
+    size_t want_bytes, need, got = 0;
+    if (!size_mul(want, CIFAR_RECORD, &want_bytes))
+        want_bytes = SIZE_MAX;
     /* One byte past the limit shows data that runs past it. */
-    if (!size_mul(want, CIFAR_RECORD, &need))
-        need = SIZE_MAX;
-    if (limit < SIZE_MAX && need > limit + 1)
-        need = limit + 1;
+    need = want_bytes < limit ? want_bytes : limit;
+    if (need < SIZE_MAX)
+        need++;
+    cocob_status s = cocob_data_open(err, path, &f);
     if (s == COCOB_OK)
         s = cocob_data_take(f, need, out, &got);
-    if (s == COCOB_OK && got > limit)
+    cocob_data_close(f);
+    int past = got > want_bytes;
+    if (s == COCOB_OK && !past && got > limit)
         s = cocob_fail(err, COCOB_ERR_IO,
                        "%s: too large: its records run past the %zu bytes a data set may take "
-                       "(their floats, 4 bytes each, may take half of memory); load fewer",
+                       "(half of memory); load fewer",
                        path, limit);
-    if (s == COCOB_OK)
-        s = cocob_data_rest(f, &rest);
-    cocob_data_close(f);
-    uint64_t size = got + rest;
-    if (s == COCOB_OK && size == 0)
+    else if (s == COCOB_OK && !past && got == 0 && want > 0)
         s = cocob_fail(err, COCOB_ERR_IO,
                        "%s: empty: a CIFAR-10 batch holds records of %d bytes (a label byte and "
                        "%dx%dx%d pixels)",
                        path, CIFAR_RECORD, CIFAR_CHANNELS, CIFAR_SIDE, CIFAR_SIDE);
-    else if (s == COCOB_OK && size % CIFAR_RECORD != 0)
+    else if (s == COCOB_OK && !past && got % CIFAR_RECORD != 0)
         s = cocob_fail(err, COCOB_ERR_IO,
-                       "%s: %llu bytes is not a multiple of %d, the size of a CIFAR-10 record (a "
-                       "label byte and %dx%dx%d pixels): %llu records and %llu bytes over",
-                       path, (unsigned long long)size, CIFAR_RECORD, CIFAR_CHANNELS, CIFAR_SIDE,
-                       CIFAR_SIDE, (unsigned long long)(size / CIFAR_RECORD),
-                       (unsigned long long)(size % CIFAR_RECORD));
-    size_t kept = got / CIFAR_RECORD;
+                       "%s: %zu bytes is not a multiple of %d, the size of a CIFAR-10 record (a "
+                       "label byte and %dx%dx%d pixels): %zu records and %zu bytes over",
+                       path, got, CIFAR_RECORD, CIFAR_CHANNELS, CIFAR_SIDE, CIFAR_SIDE,
+                       got / CIFAR_RECORD, got % CIFAR_RECORD);
+    size_t kept = past ? want : got / CIFAR_RECORD;
     for (size_t r = 0; s == COCOB_OK && r < kept; r++) {
         unsigned label = (*out)[r * CIFAR_RECORD];
         if (label >= CIFAR_CLASSES)
@@ -68,7 +68,7 @@ static cocob_status read_batch(cocob_error *err, const char *path, size_t want, 
         return s;
     }
     *records = kept;
-    *total = size / CIFAR_RECORD;
+    *more = past;
     return COCOB_OK;
 }
 
@@ -87,7 +87,8 @@ cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *pat
                               "cocob_dataset_load_cifar: path %zu is NULL", i);
     cocob_error *err = &ctx->err;
     /* Every file is read before the set's pixels are allocated once, at
-     * their final size; past max_count a file is only read through. */
+     * their final size; past max_count a file is only opened and its first
+     * byte read. */
     unsigned char **bytes = calloc(count, sizeof *bytes);
     size_t *records = calloc(count, sizeof *records);
     if (!bytes || !records) {
@@ -96,14 +97,14 @@ cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *pat
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");
     }
     size_t used = 0, left = max_count ? max_count : SIZE_MAX;
-    uint64_t total = 0;
+    int more = 0;
     cocob_status s = COCOB_OK;
     for (size_t i = 0; s == COCOB_OK && i < count; i++) {
-        uint64_t held = 0;
+        int past = 0;
         size_t room = limit - used * CIFAR_RECORD; /* used records are within limit */
-        s = read_batch(err, paths[i], left - used, room, &bytes[i], &records[i], &held);
+        s = read_batch(err, paths[i], left - used, room, &bytes[i], &records[i], &past);
         used += records[i];
-        total += held;
+        more |= past;
     }
     cocob_dataset *d = NULL;
     if (s == COCOB_OK)
@@ -123,7 +124,7 @@ cocob_status cocob_dataset_read_cifar(cocob_context *ctx, const char *const *pat
         *out = d;
         cocob_log(&ctx->log, COCOB_LOG_INFO,
                   "read %zu CIFAR-10 images from %zu file%s, from %s%s", used, count,
-                  count == 1 ? "" : "s", paths[0], used < total ? " (the first)" : "");
+                  count == 1 ? "" : "s", paths[0], more ? " (the first)" : "");
     }
     for (size_t i = 0; i < count; i++)
         free(bytes[i]);

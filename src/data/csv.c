@@ -301,7 +301,7 @@ cocob_status cocob_dataset_load_csv(cocob_context *ctx, const char *path, const 
                           "cocob_dataset_load_csv: classes_of must be a set read from CSV to "
                           "classify, and the task COCOB_TASK_CLASSIFY");
     reader r = {.err = &ctx->err, .path = path, .target = target, .task = task, .row = 1};
-    r.limit = cocob_data_limit();
+    r.limit = cocob_data_limit() / sizeof(float);
     cocob_status s = parse(&r);
     cocob_dataset_arrays a;
     cocob_dataset_arrays_init(&a);

@@ -71,7 +71,14 @@ cocob_status cocob_dataset_to_floats(cocob_error *err, cocob_dataset *d)
     if (!d->pixels)
         return COCOB_OK;
     size_t n = d->count * d->channels * d->height * d->width; /* checked when made */
-    float *x = n <= SIZE_MAX / sizeof *x ? malloc(n * sizeof *x) : NULL;
+    /* The pixels were held to the limit as bytes; their floats, four times
+     * as large, are held to it too. */
+    if (n > cocob_data_limit() / sizeof(float))
+        return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                          "the floats of %zu images, %zu values, would take more than the %zu "
+                          "bytes a data set may take (half of memory); take fewer",
+                          d->count, n, cocob_data_limit());
+    float *x = malloc(n * sizeof *x);
     if (!x)
         return cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                           "out of host memory for the floats of %zu images", d->count);

@@ -56,7 +56,8 @@ cocob_status cocob_dataset_wrap(cocob_error *err, const char *source,
 
 /* cocob_dataset_load_idx and cocob_dataset_load_cifar keeping only the
  * first max_count examples (0: all), read and converted only those, and
- * refusing more than limit bytes of values (cocob_data_limit()). */
+ * refusing more than limit bytes of values (cocob_data_limit()), a byte
+ * a pixel. */
 cocob_status cocob_dataset_read_idx(cocob_context *ctx, const char *images_path,
                                     const char *labels_path, size_t max_count, size_t limit,
                                     cocob_dataset **out);

@@ -114,8 +114,7 @@ static cocob_status check_limit(cocob_error *err, const idx_file *x, size_t used
         return COCOB_OK;
     return cocob_fail(err, COCOB_ERR_IO,
                       "%s: too large: %zu %s of %zu bytes each are %zu bytes, more than the "
-                      "%zu bytes of values a data set may take (their floats, 4 bytes each, "
-                      "may take half of memory); load fewer",
+                      "%zu bytes a data set may take (half of memory); load fewer",
                       x->path, used, x->what, x->per, need, limit);
 }
 

@@ -217,6 +217,6 @@ size_t cocob_data_limit(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page <= 0 || (unsigned long)pages > SIZE_MAX / (unsigned long)page)
-        return SIZE_MAX / 2 / sizeof(float);
-    return (size_t)pages * (size_t)page / 2 / sizeof(float);
+        return SIZE_MAX / 2;
+    return (size_t)pages * (size_t)page / 2;
 }

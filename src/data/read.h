@@ -32,9 +32,9 @@ cocob_status cocob_data_rest(cocob_data_file *f, uint64_t *rest);
 
 void cocob_data_close(cocob_data_file *f);
 
-/* The most bytes of pixels a data set may be loaded from: their floats take
- * four times as much, and may take no more than half the machine's memory,
- * leaving the rest to the model, its batches and the device's copies. */
+/* The most bytes a data set's values may take: half the machine's memory,
+ * leaving the rest to the model, its batches and the device's copies.
+ * Pixels are kept as bytes, a byte a value; features as floats, four. */
 size_t cocob_data_limit(void);
 
 #endif

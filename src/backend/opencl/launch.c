@@ -132,3 +132,30 @@ cocob_status cocob_cl_reduction(cocob_cl_backend *b, cl_kernel k, const char *na
         *groups = most_groups;
     return COCOB_OK;
 }
+
+cocob_status cocob_cl_launch_rows(cocob_backend *base, const char *file, const char *name,
+                                  const cocob_span *operand, cl_uint count, size_t rows,
+                                  size_t cols, size_t items)
+{
+    cocob_cl_backend *b = (cocob_cl_backend *)base;
+    cl_kernel k;
+    cocob_status s = cocob_cl_kernel(b, file, name, &k);
+    if (s != COCOB_OK)
+        return s;
+    cl_int rc = CL_SUCCESS;
+    for (cl_uint i = 0; i < count; i++) {
+        cl_mem m = cocob_cl_mem(operand[i].buf);
+        cl_ulong off = operand[i].off;
+        rc = cocob_cl_arg(k, 2 * i, sizeof m, &m, rc);
+        rc = cocob_cl_arg(k, 2 * i + 1, sizeof off, &off, rc);
+    }
+    cl_ulong nr = rows, nc = cols;
+    rc = cocob_cl_arg(k, 2 * count, sizeof nr, &nr, rc);
+    rc = cocob_cl_arg(k, 2 * count + 1, sizeof nc, &nc, rc);
+    if (rc != CL_SUCCESS) {
+        char what[64];
+        snprintf(what, sizeof what, "clSetKernelArg(%s)", name);
+        return cocob_cl_failed(base, what, rc);
+    }
+    return cocob_cl_launch_1d(b, k, name, items);
+}

@@ -146,6 +146,13 @@ cocob_status cocob_cl_enqueue(cocob_cl_backend *b, cl_kernel k, const char *name
 /* One work-item per element, for kernels that test i < n. */
 cocob_status cocob_cl_launch_1d(cocob_cl_backend *b, cl_kernel k, const char *name, size_t n);
 
+/* A rows-by-columns kernel (argmax, mse, softmax_xent): file's kernel name
+ * takes each of the count operands as buffer and offset, then rows and
+ * cols, and is launched over items work-items. */
+cocob_status cocob_cl_launch_rows(cocob_backend *base, const char *file, const char *name,
+                                  const cocob_span *operand, cl_uint count, size_t rows,
+                                  size_t cols, size_t items);
+
 /* ---- the ops, each in the file of its name ---- */
 
 cocob_status cocob_cl_cocob_update(cocob_backend *b, const cocob_update_args *a);

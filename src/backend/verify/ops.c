@@ -250,6 +250,30 @@ static cocob_status chk_activation_grad(cocob_backend *b, cocob_activation f, co
     return cocob_verify_outputs(of(b), "activation_grad", shape, &out, 1);
 }
 
+typedef cocob_status (*rows_op)(cocob_backend *, cocob_span, cocob_span, cocob_span, size_t,
+                                size_t);
+
+/* A loss op or its gradient (x, what it is held to, the output, rows,
+ * columns): on the reference, then on the device. */
+static cocob_status run_rows(cocob_backend *b, rows_op ref, rows_op dev, cocob_span x,
+                             cocob_span t, cocob_span out, size_t rows, size_t cols)
+{
+    cocob_status s = ref(REF(b), cocob_verify_ref(x), cocob_verify_ref(t), cocob_verify_ref(out),
+                         rows, cols);
+    if (s == COCOB_OK)
+        s = dev(DEV(b), cocob_verify_dev(x), cocob_verify_dev(t), cocob_verify_dev(out), rows,
+                cols);
+    return s;
+}
+
+static cocob_status rows_outputs(cocob_backend *b, const char *op, const verify_out *o,
+                                 size_t rows, size_t cols)
+{
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
+    return cocob_verify_outputs(of(b), op, shape, o, 1);
+}
+
 /* Each row's loss = log(sum exp(x - max)) + max - x[label], and each
  * dlogit = (softmax - onehot) / rows: exp and log within 3 ulp in both, and
  * sums of classes terms. */
@@ -261,13 +285,8 @@ static double softmax_xent_ulps(size_t classes)
 static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
                                      cocob_span loss, size_t rows, size_t classes)
 {
-    cocob_status s = REF(b)->iface->softmax_xent(REF(b), cocob_verify_ref(logits),
-                                                 cocob_verify_ref(labels), cocob_verify_ref(loss),
-                                                 rows, classes);
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->softmax_xent(DEV(b), cocob_verify_dev(logits),
-                                        cocob_verify_dev(labels), cocob_verify_dev(loss), rows,
-                                        classes);
+    cocob_status s = run_rows(b, REF(b)->iface->softmax_xent, DEV(b)->iface->softmax_xent,
+                              logits, labels, loss, rows, classes);
     if (s != COCOB_OK)
         return s;
     /* The loss measured against log(classes) + 2 max|x| of its row, the
@@ -283,9 +302,7 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
         loss_mag[r] = logf((float)classes) + 2 * top;
     }
     verify_out out = {"loss", loss, rows, loss_mag, softmax_xent_ulps(classes), 0};
-    char shape[64];
-    snprintf(shape, sizeof shape, "%zux%zu", rows, classes);
-    s = cocob_verify_outputs(of(b), "softmax_xent", shape, &out, 1);
+    s = rows_outputs(b, "softmax_xent", &out, rows, classes);
     free(loss_mag);
     return s;
 }
@@ -293,13 +310,9 @@ static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_
 static cocob_status chk_softmax_xent_grad(cocob_backend *b, cocob_span logits, cocob_span labels,
                                           cocob_span dlogits, size_t rows, size_t classes)
 {
-    cocob_status s = REF(b)->iface->softmax_xent_grad(REF(b), cocob_verify_ref(logits),
-                                                      cocob_verify_ref(labels),
-                                                      cocob_verify_ref(dlogits), rows, classes);
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->softmax_xent_grad(DEV(b), cocob_verify_dev(logits),
-                                             cocob_verify_dev(labels), cocob_verify_dev(dlogits),
-                                             rows, classes);
+    cocob_status s = run_rows(b, REF(b)->iface->softmax_xent_grad,
+                              DEV(b)->iface->softmax_xent_grad, logits, labels, dlogits, rows,
+                              classes);
     if (s != COCOB_OK)
         return s;
     /* Each dlogit measured against 1 / rows, the size of a probability
@@ -311,9 +324,7 @@ static cocob_status chk_softmax_xent_grad(cocob_backend *b, cocob_span logits, c
     for (size_t i = 0; i < nd; i++)
         d_mag[i] = 1.0f / (float)rows;
     verify_out out = {"dlogits", dlogits, nd, d_mag, softmax_xent_ulps(classes), 0};
-    char shape[64];
-    snprintf(shape, sizeof shape, "%zux%zu", rows, classes);
-    s = cocob_verify_outputs(of(b), "softmax_xent_grad", shape, &out, 1);
+    s = rows_outputs(b, "softmax_xent_grad", &out, rows, classes);
     free(d_mag);
     return s;
 }
@@ -326,34 +337,23 @@ static const double mse_ulps = 5;
 static cocob_status chk_mse(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span loss,
                             size_t rows, size_t cols)
 {
-    cocob_status s = REF(b)->iface->mse(REF(b), cocob_verify_ref(x), cocob_verify_ref(targets),
-                                        cocob_verify_ref(loss), rows, cols);
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->mse(DEV(b), cocob_verify_dev(x), cocob_verify_dev(targets),
-                               cocob_verify_dev(loss), rows, cols);
+    cocob_status s =
+        run_rows(b, REF(b)->iface->mse, DEV(b)->iface->mse, x, targets, loss, rows, cols);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"loss", loss, rows, NULL, mse_ulps, 0};
-    char shape[64];
-    snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
-    return cocob_verify_outputs(of(b), "mse", shape, &out, 1);
+    return rows_outputs(b, "mse", &out, rows, cols);
 }
 
 static cocob_status chk_mse_grad(cocob_backend *b, cocob_span x, cocob_span targets,
                                  cocob_span dx, size_t rows, size_t cols)
 {
-    cocob_status s = REF(b)->iface->mse_grad(REF(b), cocob_verify_ref(x),
-                                             cocob_verify_ref(targets), cocob_verify_ref(dx),
-                                             rows, cols);
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->mse_grad(DEV(b), cocob_verify_dev(x), cocob_verify_dev(targets),
-                                    cocob_verify_dev(dx), rows, cols);
+    cocob_status s =
+        run_rows(b, REF(b)->iface->mse_grad, DEV(b)->iface->mse_grad, x, targets, dx, rows, cols);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"dx", dx, rows * cols, NULL, mse_ulps, 0};
-    char shape[64];
-    snprintf(shape, sizeof shape, "%zux%zu", rows, cols);
-    return cocob_verify_outputs(of(b), "mse_grad", shape, &out, 1);
+    return rows_outputs(b, "mse_grad", &out, rows, cols);
 }
 
 static cocob_status chk_argmax(cocob_backend *b, cocob_span x, cocob_span out, size_t rows,
@@ -371,57 +371,44 @@ static cocob_status chk_argmax(cocob_backend *b, cocob_span x, cocob_span out, s
     return cocob_verify_outputs(of(b), "argmax", shape, &o, 1);
 }
 
+typedef cocob_status (*dropout_op)(cocob_backend *, cocob_span, cocob_span, size_t, float,
+                                   uint64_t, uint64_t);
+
+/* dropout and its gradient draw the same mask with the same generator and
+ * scale by the same float: exact. */
+static cocob_status chk_dropout_op(cocob_backend *b, const char *op, const char *out_name,
+                                   dropout_op ref, dropout_op dev, cocob_span in, cocob_span out,
+                                   size_t n, float p, uint64_t seed, uint64_t counter)
+{
+    cocob_status s = ref(REF(b), cocob_verify_ref(in), cocob_verify_ref(out), n, p, seed, counter);
+    if (s == COCOB_OK)
+        s = dev(DEV(b), cocob_verify_dev(in), cocob_verify_dev(out), n, p, seed, counter);
+    if (s != COCOB_OK)
+        return s;
+    verify_out o = {out_name, out, n, NULL, 0, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu p=%g", n, p);
+    return cocob_verify_outputs(of(b), op, shape, &o, 1);
+}
+
 static cocob_status chk_dropout(cocob_backend *b, cocob_span x, cocob_span y, size_t n, float p,
                                 uint64_t seed, uint64_t counter)
 {
-    cocob_status s = REF(b)->iface->dropout(REF(b), cocob_verify_ref(x), cocob_verify_ref(y), n,
-                                            p, seed, counter);
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->dropout(DEV(b), cocob_verify_dev(x), cocob_verify_dev(y), n, p, seed,
-                                   counter);
-    if (s != COCOB_OK)
-        return s;
-    verify_out o = {"y", y, n, NULL, 0, 0};
-    char shape[64];
-    snprintf(shape, sizeof shape, "%zu p=%g", n, p);
-    return cocob_verify_outputs(of(b), "dropout", shape, &o, 1);
+    return chk_dropout_op(b, "dropout", "y", REF(b)->iface->dropout, DEV(b)->iface->dropout, x, y,
+                          n, p, seed, counter);
 }
 
 static cocob_status chk_dropout_grad(cocob_backend *b, cocob_span dy, cocob_span dx, size_t n,
                                      float p, uint64_t seed, uint64_t counter)
 {
-    cocob_status s = REF(b)->iface->dropout_grad(REF(b), cocob_verify_ref(dy),
-                                                 cocob_verify_ref(dx), n, p, seed, counter);
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->dropout_grad(DEV(b), cocob_verify_dev(dy), cocob_verify_dev(dx), n, p,
-                                        seed, counter);
-    if (s != COCOB_OK)
-        return s;
-    verify_out o = {"dx", dx, n, NULL, 0, 0};
-    char shape[64];
-    snprintf(shape, sizeof shape, "%zu p=%g", n, p);
-    return cocob_verify_outputs(of(b), "dropout_grad", shape, &o, 1);
+    return chk_dropout_op(b, "dropout_grad", "dx", REF(b)->iface->dropout_grad,
+                          DEV(b)->iface->dropout_grad, dy, dx, n, p, seed, counter);
 }
 
 static void conv_text(const cocob_conv_shape *c, char *out, size_t cap)
 {
     snprintf(out, cap, "%zux%zux%zux%zu k%zux%zu s%zu p%zu", c->batch, c->channels, c->height,
              c->width, c->kernel_h, c->kernel_w, c->stride, c->pad);
-}
-
-/* The three convolution ops sum, per output element, terms = C KH KW
- * products (conv2d), F KH KW (grad_input) or N OH OW (grad_weights) in an
- * order of the device's own: the GEMM bound, 2 terms u of the op run on
- * |inputs|. */
-static cocob_status conv_compare(cocob_backend *b, const char *op, const cocob_conv_shape *sh,
-                                 const char *name, cocob_span out, size_t n, const float *mag,
-                                 size_t terms)
-{
-    verify_out o = {name, out, n, mag, 2.0 * (double)terms, 0};
-    char shape[96];
-    conv_text(sh, shape, sizeof shape);
-    snprintf(shape + strlen(shape), sizeof shape - strlen(shape), " f%zu", sh->filters);
-    return cocob_verify_outputs(of(b), op, shape, &o, 1);
 }
 
 static size_t image_count(const cocob_conv_shape *c)
@@ -439,85 +426,95 @@ static size_t output_count(const cocob_conv_shape *c)
     return c->batch * c->filters * c->out_h * c->out_w;
 }
 
+typedef cocob_status (*conv_op)(cocob_backend *, const cocob_conv_shape *, cocob_span, cocob_span,
+                                cocob_span);
+typedef void (*conv_loop)(const cocob_conv_shape *, const float *, const float *, float *);
+
+/* One of the three convolution ops: its inputs' and output's element
+ * counts, and the reference loop that, run on |inputs|, gives the
+ * magnitude. Each sums, per output element, terms = C KH KW products
+ * (conv2d), F KH KW (grad_input) or N OH OW (grad_weights) in an order of
+ * the device's own: the GEMM bound, 2 terms u of that magnitude. */
+typedef struct conv_check {
+    const char *op, *out_name;
+    size_t n_a, n_b, n_out, terms;
+    conv_loop magnitude;
+    conv_op ref, dev;
+} conv_check;
+
+static cocob_status chk_conv(cocob_backend *b, const cocob_conv_shape *sh, const conv_check *c,
+                             cocob_span in_a, cocob_span in_b, cocob_span out)
+{
+    cocob_status s = COCOB_OK;
+    float *abs_a = cocob_verify_abs(cocob_verify_ref_floats(in_a), c->n_a);
+    float *abs_b = cocob_verify_abs(cocob_verify_ref_floats(in_b), c->n_b);
+    float *mag = malloc((c->n_out ? c->n_out : 1) * sizeof *mag);
+    if (!abs_a || !abs_b || !mag)
+        s = no_memory(b, c->op);
+    if (s == COCOB_OK) {
+        c->magnitude(sh, abs_a, abs_b, mag);
+        s = c->ref(REF(b), sh, cocob_verify_ref(in_a), cocob_verify_ref(in_b),
+                   cocob_verify_ref(out));
+    }
+    if (s == COCOB_OK)
+        s = c->dev(DEV(b), sh, cocob_verify_dev(in_a), cocob_verify_dev(in_b),
+                   cocob_verify_dev(out));
+    if (s == COCOB_OK) {
+        verify_out o = {c->out_name, out, c->n_out, mag, 2.0 * (double)c->terms, 0};
+        char shape[96];
+        conv_text(sh, shape, sizeof shape);
+        snprintf(shape + strlen(shape), sizeof shape - strlen(shape), " f%zu", sh->filters);
+        s = cocob_verify_outputs(of(b), c->op, shape, &o, 1);
+    }
+    free(abs_a);
+    free(abs_b);
+    free(mag);
+    return s;
+}
+
 static cocob_status chk_conv2d(cocob_backend *b, const cocob_conv_shape *sh, cocob_span x,
                                cocob_span w, cocob_span y)
 {
-    cocob_status s = COCOB_OK;
-    size_t ny = output_count(sh);
-    float *absx = cocob_verify_abs(cocob_verify_ref_floats(x), image_count(sh));
-    float *absw = cocob_verify_abs(cocob_verify_ref_floats(w), filter_count(sh));
-    float *mag = malloc((ny ? ny : 1) * sizeof *mag);
-    if (!absx || !absw || !mag)
-        s = no_memory(b, "conv2d");
-    if (s == COCOB_OK) {
-        cocob_ref_conv2d(sh, absx, absw, mag);
-        s = REF(b)->iface->conv2d(REF(b), sh, cocob_verify_ref(x), cocob_verify_ref(w),
-                                  cocob_verify_ref(y));
-    }
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->conv2d(DEV(b), sh, cocob_verify_dev(x), cocob_verify_dev(w),
-                                  cocob_verify_dev(y));
-    if (s == COCOB_OK)
-        s = conv_compare(b, "conv2d", sh, "y", y, ny, mag,
-                         sh->channels * sh->kernel_h * sh->kernel_w);
-    free(absx);
-    free(absw);
-    free(mag);
-    return s;
+    conv_check c = {"conv2d",
+                    "y",
+                    image_count(sh),
+                    filter_count(sh),
+                    output_count(sh),
+                    sh->channels * sh->kernel_h * sh->kernel_w,
+                    cocob_ref_conv2d,
+                    REF(b)->iface->conv2d,
+                    DEV(b)->iface->conv2d};
+    return chk_conv(b, sh, &c, x, w, y);
 }
 
 static cocob_status chk_conv2d_grad_input(cocob_backend *b, const cocob_conv_shape *sh,
                                           cocob_span dy, cocob_span w, cocob_span dx)
 {
-    cocob_status s = COCOB_OK;
-    size_t nx = image_count(sh);
-    float *absdy = cocob_verify_abs(cocob_verify_ref_floats(dy), output_count(sh));
-    float *absw = cocob_verify_abs(cocob_verify_ref_floats(w), filter_count(sh));
-    float *mag = malloc((nx ? nx : 1) * sizeof *mag);
-    if (!absdy || !absw || !mag)
-        s = no_memory(b, "conv2d_grad_input");
-    if (s == COCOB_OK) {
-        cocob_ref_conv2d_grad_input(sh, absdy, absw, mag);
-        s = REF(b)->iface->conv2d_grad_input(REF(b), sh, cocob_verify_ref(dy),
-                                             cocob_verify_ref(w), cocob_verify_ref(dx));
-    }
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->conv2d_grad_input(DEV(b), sh, cocob_verify_dev(dy),
-                                             cocob_verify_dev(w), cocob_verify_dev(dx));
-    if (s == COCOB_OK)
-        s = conv_compare(b, "conv2d_grad_input", sh, "dx", dx, nx, mag,
-                         sh->filters * sh->kernel_h * sh->kernel_w);
-    free(absdy);
-    free(absw);
-    free(mag);
-    return s;
+    conv_check c = {"conv2d_grad_input",
+                    "dx",
+                    output_count(sh),
+                    filter_count(sh),
+                    image_count(sh),
+                    sh->filters * sh->kernel_h * sh->kernel_w,
+                    cocob_ref_conv2d_grad_input,
+                    REF(b)->iface->conv2d_grad_input,
+                    DEV(b)->iface->conv2d_grad_input};
+    return chk_conv(b, sh, &c, dy, w, dx);
 }
 
 static cocob_status chk_conv2d_grad_weights(cocob_backend *b, const cocob_conv_shape *sh,
                                             cocob_span dy, cocob_span x, cocob_span dw)
 {
-    cocob_status s = COCOB_OK;
-    size_t nw = filter_count(sh);
-    float *absdy = cocob_verify_abs(cocob_verify_ref_floats(dy), output_count(sh));
-    float *absx = cocob_verify_abs(cocob_verify_ref_floats(x), image_count(sh));
-    float *mag = malloc((nw ? nw : 1) * sizeof *mag);
-    if (!absdy || !absx || !mag)
-        s = no_memory(b, "conv2d_grad_weights");
-    if (s == COCOB_OK) {
-        cocob_ref_conv2d_grad_weights(sh, absdy, absx, mag);
-        s = REF(b)->iface->conv2d_grad_weights(REF(b), sh, cocob_verify_ref(dy),
-                                               cocob_verify_ref(x), cocob_verify_ref(dw));
-    }
-    if (s == COCOB_OK)
-        s = DEV(b)->iface->conv2d_grad_weights(DEV(b), sh, cocob_verify_dev(dy),
-                                               cocob_verify_dev(x), cocob_verify_dev(dw));
-    if (s == COCOB_OK)
-        s = conv_compare(b, "conv2d_grad_weights", sh, "dw", dw, nw, mag,
-                         sh->batch * sh->out_h * sh->out_w);
-    free(absdy);
-    free(absx);
-    free(mag);
-    return s;
+    conv_check c = {"conv2d_grad_weights",
+                    "dw",
+                    output_count(sh),
+                    image_count(sh),
+                    filter_count(sh),
+                    sh->batch * sh->out_h * sh->out_w,
+                    cocob_ref_conv2d_grad_weights,
+                    REF(b)->iface->conv2d_grad_weights,
+                    DEV(b)->iface->conv2d_grad_weights};
+    return chk_conv(b, sh, &c, dy, x, dw);
 }
 
 static void pool_text(const cocob_pool_shape *p, char *out, size_t cap)
