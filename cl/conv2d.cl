@@ -265,19 +265,26 @@ __kernel void conv2d_grad_weights_sum(__global const float *part, ulong part_off
 #define GW_FM 2
 
 /* dst[p][r][c] = src[p][r - top][c - left], 0 outside src: planes of
- * height x width padded into dst_h x dst_w. */
+ * height x width padded into dst_h x dst_w, a row of dst a work-item. */
 __kernel void conv2d_pad(__global const float *src, ulong src_off, __global float *dst,
                          ulong planes, ulong height, ulong width, ulong top, ulong left,
                          ulong dst_h, ulong dst_w)
 {
-    ulong e = get_global_id(0), plane = dst_h * dst_w;
-    if (e >= planes * plane)
+    ulong e = get_global_id(0);
+    if (e >= planes * dst_h)
         return;
-    ulong p = e / plane;
-    int q = (int)(e - p * plane), r = q / (int)dst_w - (int)top, c = q % (int)dst_w - (int)left;
-    dst[e] = r >= 0 && r < (int)height && c >= 0 && c < (int)width
-                 ? src[src_off + (p * height + (ulong)r) * width + (ulong)c]
-                 : 0.0f;
+    ulong p = e / dst_h, r = e - p * dst_h;
+    __global float *d = dst + e * dst_w;
+    ulong c = 0;
+    if (r >= top && r - top < height) {
+        __global const float *s = src + src_off + (p * height + r - top) * width;
+        for (; c < left; c++)
+            d[c] = 0.0f;
+        for (; c < left + width; c++)
+            d[c] = s[c - left];
+    }
+    for (; c < dst_w; c++)
+        d[c] = 0.0f;
 }
 
 /* out[n][o][oy][ox] = the sum over i, ky, kx, in that order, of
@@ -301,13 +308,13 @@ __kernel void conv2d_rows(__global const float *xp, __global const float *w, ulo
     ulong ox0 = r % segs * ROW_SEG, oy = r / segs % out_h, n = r / segs / out_h;
     __global const float *xr = xp + (n * ins * xp_h + oy) * xp_w + ox0;
     __global const float *wo[ROW_TM];
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < ROW_TM; i++)
         wo[i] = w + w_off + (long)min(o0 + i, outs - 1) * w_out;
     VEC acc[ROW_TM][ROW_VN];
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < ROW_TM; i++)
-        #pragma unroll
+#pragma unroll
         for (int j = 0; j < ROW_VN; j++)
             acc[i][j] = (VEC)(0.0f);
     for (ulong c = 0; c < ins; c++, xr += xp_h * xp_w) {
@@ -316,13 +323,13 @@ __kernel void conv2d_rows(__global const float *xp, __global const float *w, ulo
             long wk = (long)c * w_in + (long)ky * w_y;
             for (ulong kx = 0; kx < kernel_w; kx++, xs++, wk += w_x) {
                 VEC v[ROW_VN];
-                #pragma unroll
+#pragma unroll
                 for (int j = 0; j < ROW_VN; j++)
                     v[j] = VLOAD(j, xs);
-                #pragma unroll
+#pragma unroll
                 for (int i = 0; i < ROW_TM; i++) {
                     VEC a = (VEC)(wo[i][wk]);
-                    #pragma unroll
+#pragma unroll
                     for (int j = 0; j < ROW_VN; j++)
                         acc[i][j] = fma(a, v[j], acc[i][j]);
                 }
@@ -331,14 +338,33 @@ __kernel void conv2d_rows(__global const float *xp, __global const float *w, ulo
     }
     ulong rows = min((ulong)ROW_TM, outs - o0), count = min((ulong)ROW_SEG, out_w - ox0);
     __global float *to = out + out_off + ((n * outs + o0) * out_h + oy) * out_w + ox0;
-    #pragma unroll
+#pragma unroll
     for (int j = 0; j < ROW_VN && (ulong)j * CONV_VW < count; j++) {
         VEC col[CONV_TM];
-        #pragma unroll
+#pragma unroll
         for (int i = 0; i < ROW_TM; i++)
             col[i] = acc[i][j];
         store_rows(col, rows, min((ulong)CONV_VW, count - (ulong)j * CONV_VW),
                    to + j * CONV_VW, out_h * out_w);
+    }
+}
+
+/* One vector of positions into a conv2d_grad_weights_rows tile: dy at
+ * dy + fr[i] for each filter, the pixels at x + toff[j] for each tap, keep
+ * the lanes that count. */
+static void gw_vector(VEC acc[GW_FM][GW_TAPS], __global const float *dy, const ulong fr[GW_FM],
+                      __global const float *x, const int toff[GW_TAPS], int8 keep)
+{
+    VEC d[GW_FM];
+#pragma unroll
+    for (int i = 0; i < GW_FM; i++)
+        d[i] = VLOAD(0, dy + fr[i]);
+#pragma unroll
+    for (int j = 0; j < GW_TAPS; j++) {
+        VEC xv = select((VEC)(0.0f), VLOAD(0, x + toff[j]), keep);
+#pragma unroll
+        for (int i = 0; i < GW_FM; i++)
+            acc[i][j] = fma(d[i], xv, acc[i][j]);
     }
 }
 
@@ -363,47 +389,34 @@ __kernel void conv2d_grad_weights_rows(__global const float *dyp, __global const
     ulong slice = g / ct / ftiles;
     /* Each tap's offset into the padded plane from a position's corner. */
     int toff[GW_TAPS];
-    #pragma unroll
+#pragma unroll
     for (int j = 0; j < GW_TAPS; j++) {
         int t = (int)min(t0 + j, taps - 1);
         toff[j] = t / (int)kernel_w * (int)xp_w + t % (int)kernel_w;
     }
     ulong fr[GW_FM];
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < GW_FM; i++)
         fr[i] = min(f0 + i, filters - 1) * dy_h * dy_w;
     /* The last vector of a ragged row reads pixels past the row's end
      * against dy's zeros; they are dropped rather than multiplied, so that
      * an infinite pixel there cannot make a NaN. */
-    int full = (int)(out_w / CONV_VW), tail = (int)(out_w % CONV_VW);
-    int8 keep = (int8)(0, 1, 2, 3, 4, 5, 6, 7) < (int8)(tail);
+    ulong full = out_w / CONV_VW * CONV_VW;
+    int8 all = (int8)(-1), keep = (int8)(0, 1, 2, 3, 4, 5, 6, 7) < (int8)((int)(out_w - full));
     VEC acc[GW_FM][GW_TAPS];
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < GW_FM; i++)
-        #pragma unroll
+#pragma unroll
         for (int j = 0; j < GW_TAPS; j++)
             acc[i][j] = (VEC)(0.0f);
     for (ulong n = slice * batch / parts; n < (slice + 1) * batch / parts; n++) {
         __global const float *dyn = dyp + n * filters * dy_h * dy_w + dy_top * dy_w + dy_left;
         __global const float *xn = xp + (n * channels + c) * xp_h * xp_w;
         for (ulong oy = 0; oy < out_h; oy++, dyn += dy_w, xn += xp_w) {
-            for (int v = 0; v <= full; v++) {
-                if (v == full && !tail)
-                    break;
-                VEC d[GW_FM];
-                #pragma unroll
-                for (int i = 0; i < GW_FM; i++)
-                    d[i] = VLOAD(v, dyn + fr[i]);
-                #pragma unroll
-                for (int j = 0; j < GW_TAPS; j++) {
-                    VEC xv = VLOAD(0, xn + v * CONV_VW + toff[j]);
-                    if (v == full)
-                        xv = select((VEC)(0.0f), xv, keep);
-                    #pragma unroll
-                    for (int i = 0; i < GW_FM; i++)
-                        acc[i][j] = fma(d[i], xv, acc[i][j]);
-                }
-            }
+            for (ulong v = 0; v < full; v += CONV_VW)
+                gw_vector(acc, dyn + v, fr, xn + v, toff, all);
+            if (full < out_w)
+                gw_vector(acc, dyn + full, fr, xn + full, toff, keep);
         }
     }
     for (ulong i = 0; i < min((ulong)GW_FM, filters - f0); i++)

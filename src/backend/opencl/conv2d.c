@@ -160,7 +160,7 @@ static cocob_status pad(cocob_cl_backend *b, const char *name, int which, cocob_
     rc = cocob_cl_arg(k, 9, sizeof dst_w, &dst_w, rc);
     if (rc != CL_SUCCESS)
         return arg_failed(&b->base, "conv2d_pad", rc);
-    return cocob_cl_launch_1d(b, k, "conv2d_pad", count);
+    return cocob_cl_launch_1d(b, k, "conv2d_pad", planes * p->h);
 }
 
 /* The padded input of a stride-1 convolution: its padding all round, rows
