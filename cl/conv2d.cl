@@ -260,7 +260,7 @@ __kernel void conv2d_grad_weights_sum(__global const float *part, ulong part_off
  * conv2d_grad_weights_rows tile. */
 #define ROW_VN 2
 #define ROW_SEG (ROW_VN * CONV_VW)
-#define ROW_TM 6
+#define ROW_TM 4
 #define GW_TAPS 5
 #define GW_FM 2
 

@@ -12,7 +12,7 @@
  * vector, filters per conv2d_grad_weights tile (of one tap); outputs and
  * positions per conv2d_rows tile; filters and taps per
  * conv2d_grad_weights_rows tile. */
-enum { TM = 8, VW = 8, WM = 16, ROW_TM = 6, ROW_SEG = 16, GW_FM = 2, GW_TAPS = 5 };
+enum { TM = 8, VW = 8, WM = 16, ROW_TM = 4, ROW_SEG = 16, GW_FM = 2, GW_TAPS = 5 };
 
 /* Which of b->conv_scratch holds what. */
 enum { PARTS, PADDED_X, PADDED_DY };
