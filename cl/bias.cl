@@ -5,23 +5,17 @@
 /* bias_grad's additions are rounded one at a time, as in the reference. */
 #pragma OPENCL FP_CONTRACT OFF
 
-/* One work-item per run of inner elements that share a bias, so that the
- * channel is divided out once a run, not twice an element. Each element:
- * one addition, then f, as in the reference, so the two agree bit for bit
- * for relu and the identity, and to activation.cl's few ulp for tanh and
- * sigmoid. */
+/* One work-item per element: one addition, then f, as in the reference, so
+ * the two agree bit for bit for relu and the identity, and to activation.cl's
+ * few ulp for tanh and sigmoid. */
 __kernel void bias_add(int kind, __global const float *x, ulong x_off, __global const float *bias,
                        ulong bias_off, __global float *y, ulong y_off, ulong outer,
                        ulong channels, ulong inner)
 {
-    ulong r = get_global_id(0);
-    if (r >= outer * channels)
+    ulong e = get_global_id(0);
+    if (e >= outer * channels * inner)
         return;
-    float b = bias[bias_off + r % channels];
-    __global const float *from = x + x_off + r * inner;
-    __global float *to = y + y_off + r * inner;
-    for (ulong i = 0; i < inner; i++)
-        to[i] = activation_apply(kind, from[i] + b);
+    y[y_off + e] = activation_apply(kind, x[x_off + e] + bias[bias_off + e / inner % channels]);
 }
 
 /* One work-group per channel. Each work-item adds a strided share of the

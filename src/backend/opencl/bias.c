@@ -29,9 +29,8 @@ cocob_status cocob_cl_bias_add(cocob_backend *base, cocob_activation f, cocob_sp
     rc = cocob_cl_arg(k, 9, sizeof ni, &ni, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clSetKernelArg(bias_add)", rc);
-    /* The op layer (src/ops) has made sure that the product does not
-     * overflow; a work-item per run of inner elements. */
-    return cocob_cl_launch_1d(b, k, "bias_add", outer * channels);
+    /* The op layer (src/ops) has made sure that the product does not overflow. */
+    return cocob_cl_launch_1d(b, k, "bias_add", outer * channels * inner);
 }
 
 /* One work-group per channel, of a power-of-two size for the tree. */
