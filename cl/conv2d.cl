@@ -68,21 +68,25 @@ __kernel void conv2d(__global const float *x, ulong x_off, __global const float 
      * stays in cache. */
     ulong f0 = g % ftiles * CONV_TM, p0 = g / ftiles % ptiles * CONV_VW, n = g / ftiles / ptiles;
     int iy0[CONV_VW], ix0[CONV_VW];
+#pragma unroll
     for (int v = 0; v < CONV_VW; v++) {
         int p = (int)min(p0 + v, plane - 1);
         iy0[v] = p / (int)out_w * (int)stride - (int)pad;
         ix0[v] = p % (int)out_w * (int)stride - (int)pad;
     }
     __global const float *wf[CONV_TM];
+#pragma unroll
     for (int i = 0; i < CONV_TM; i++)
         wf[i] = w + w_off + min(f0 + i, filters - 1) * channels * taps;
     __global const float *xn = x + x_off + n * channels * hw;
     VEC acc[CONV_TM];
+#pragma unroll
     for (int i = 0; i < CONV_TM; i++)
         acc[i] = (VEC)(0.0f);
     for (int ky = 0; ky < (int)kernel_h; ky++) {
         for (int kx = 0; kx < (int)kernel_w; kx++) {
             int off[CONV_VW], inside[CONV_VW];
+#pragma unroll
             for (int v = 0; v < CONV_VW; v++) {
                 int iy = iy0[v] + ky, ix = ix0[v] + kx;
                 inside[v] = iy >= 0 && iy < (int)height && ix >= 0 && ix < (int)width;
@@ -92,11 +96,13 @@ __kernel void conv2d(__global const float *x, ulong x_off, __global const float 
             for (ulong c = 0; c < channels; c++) {
                 __global const float *xc = xn + c * hw;
                 float t[CONV_VW];
+#pragma unroll
                 for (int v = 0; v < CONV_VW; v++) {
                     float e = xc[off[v]];
                     t[v] = inside[v] ? e : 0.0f;
                 }
                 VEC col = VLOAD(0, t);
+#pragma unroll
                 for (int i = 0; i < CONV_TM; i++)
                     acc[i] = fma((VEC)(wf[i][c * taps + tap]), col, acc[i]);
             }
@@ -121,21 +127,25 @@ __kernel void conv2d_grad_input(__global const float *dy, ulong dy_off, __global
     /* i + pad - k, the output row (times stride) that reads input row i
      * through tap k, when it is one. */
     int iy[CONV_VW], ix[CONV_VW];
+#pragma unroll
     for (int v = 0; v < CONV_VW; v++) {
         int q = (int)min(q0 + v, hw - 1);
         iy[v] = q / (int)width + (int)pad;
         ix[v] = q % (int)width + (int)pad;
     }
     ulong wc[CONV_TM];
+#pragma unroll
     for (int i = 0; i < CONV_TM; i++)
         wc[i] = w_off + min(c0 + i, channels - 1) * taps;
     __global const float *dyn = dy + dy_off + n * filters * plane;
     VEC acc[CONV_TM];
+#pragma unroll
     for (int i = 0; i < CONV_TM; i++)
         acc[i] = (VEC)(0.0f);
     for (int ky = 0; ky < (int)kernel_h; ky++) {
         for (int kx = 0; kx < (int)kernel_w; kx++) {
             int off[CONV_VW], read[CONV_VW];
+#pragma unroll
             for (int v = 0; v < CONV_VW; v++) {
                 int ty = iy[v] - ky, tx = ix[v] - kx;
                 int oy = ty / (int)stride, ox = tx / (int)stride;
@@ -147,12 +157,14 @@ __kernel void conv2d_grad_input(__global const float *dy, ulong dy_off, __global
             for (ulong f = 0; f < filters; f++) {
                 __global const float *dyf = dyn + f * plane;
                 float t[CONV_VW];
+#pragma unroll
                 for (int v = 0; v < CONV_VW; v++) {
                     float e = dyf[off[v]];
                     t[v] = read[v] ? e : 0.0f;
                 }
                 VEC d = VLOAD(0, t);
                 __global const float *wt = w + f * channels * taps + tap;
+#pragma unroll
                 for (int i = 0; i < CONV_TM; i++)
                     acc[i] = fma((VEC)(wt[wc[i]]), d, acc[i]);
             }
@@ -187,9 +199,11 @@ __kernel void conv2d_grad_weights(__global const float *dy, ulong dy_off, __glob
     int8 h = (int8)((int)height), w = (int8)((int)width), ow = (int8)((int)out_w);
     int8 lane = (int8)(0, 1, 2, 3, 4, 5, 6, 7);
     ulong fo[CONV_WM];
+#pragma unroll
     for (int i = 0; i < CONV_WM; i++)
         fo[i] = min(f0 + i, filters - 1) * plane;
     VEC acc[CONV_WM];
+#pragma unroll
     for (int i = 0; i < CONV_WM; i++)
         acc[i] = (VEC)(0.0f);
     for (ulong n = slice * batch / parts; n < (slice + 1) * batch / parts; n++) {
@@ -206,16 +220,20 @@ __kernel void conv2d_grad_weights(__global const float *dy, ulong dy_off, __glob
             vstore8(select((int8)(0), iy * w + ix, inside), 0, off);
             vstore8(inside, 0, in);
             float t[CONV_VW];
+#pragma unroll
             for (int v = 0; v < CONV_VW; v++) {
                 float e = xn[off[v]];
                 t[v] = in[v] ? e : 0.0f;
             }
             VEC col = VLOAD(0, t);
             if (count == CONV_VW) {
+#pragma unroll
                 for (int i = 0; i < CONV_WM; i++)
                     acc[i] = fma(VLOAD(0, dyn + fo[i] + p0), col, acc[i]);
             } else {
+#pragma unroll
                 for (int i = 0; i < CONV_WM; i++) {
+#pragma unroll
                     for (int v = 0; v < CONV_VW; v++)
                         t[v] = v < count ? dyn[fo[i] + p0 + v] : 0.0f;
                     acc[i] = fma(VLOAD(0, t), col, acc[i]);
