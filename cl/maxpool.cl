@@ -5,33 +5,35 @@
 /* maxpool_grad adds; the reference rounds each addition on its own. */
 #pragma OPENCL FP_CONTRACT OFF
 
-/* One work-item per window. Scanned in row-major order, only a strictly
- * larger value takes over, so the first maximum wins a tie; a NaN counts as
- * larger than any number, so that it reaches the output. idx is the position
- * within the plane. */
+/* One work-item per row of windows, so that a plane's coordinates are
+ * divided out once a row, not once a window. Scanned in row-major order,
+ * only a strictly larger value takes over, so the first maximum wins a tie;
+ * a NaN counts as larger than any number, so that it reaches the output.
+ * idx is the position within the plane. */
 __kernel void maxpool(__global const float *x, ulong x_off, __global float *y, ulong y_off,
                       __global int *idx, ulong idx_off, ulong planes, ulong height, ulong width,
                       ulong size, ulong stride, ulong out_h, ulong out_w)
 {
-    ulong e = get_global_id(0);
-    if (e >= planes * out_h * out_w)
+    ulong r = get_global_id(0);
+    if (r >= planes * out_h)
         return;
-    ulong ox = e % out_w, oy = e / out_w % out_h, p = e / out_w / out_h;
+    ulong p = r / out_h, top = (r - p * out_h) * stride;
     __global const float *plane = x + x_off + p * height * width;
-    ulong top = oy * stride, left = ox * stride;
-    ulong best_at = top * width + left;
-    float best = plane[best_at];
-    for (ulong ky = 0; ky < size; ky++)
-        for (ulong kx = 0; kx < size; kx++) {
-            ulong at = (top + ky) * width + left + kx;
-            float v = plane[at];
-            if (v > best || (isnan(v) && !isnan(best))) {
-                best = v;
-                best_at = at;
+    for (ulong ox = 0, left = 0; ox < out_w; ox++, left += stride) {
+        ulong best_at = top * width + left;
+        float best = plane[best_at];
+        for (ulong ky = 0; ky < size; ky++)
+            for (ulong kx = 0; kx < size; kx++) {
+                ulong at = (top + ky) * width + left + kx;
+                float v = plane[at];
+                if (v > best || (isnan(v) && !isnan(best))) {
+                    best = v;
+                    best_at = at;
+                }
             }
-        }
-    y[y_off + e] = best;
-    idx[idx_off + e] = (int)best_at;
+        y[y_off + r * out_w + ox] = best;
+        idx[idx_off + r * out_w + ox] = (int)best_at;
+    }
 }
 
 /* The windows [*first, *end) along one axis that contain input position i:
@@ -67,4 +69,35 @@ __kernel void maxpool_grad(__global const float *dy, ulong dy_off, __global cons
                 sum += dy[dy_off + o];
         }
     dx[dx_off + e] = sum;
+}
+
+/* maxpool_grad where the windows tile the plane (stride = size): an input
+ * is in one window at most, so its sum has one term or none. A work-item
+ * writes the rows under one row of windows, the last also the rows that no
+ * window reaches, walking the windows along as it goes: no division an
+ * element. 0 + dy, as the sum of one term, so that a -0 comes out as the
+ * reference's +0. */
+__kernel void maxpool_grad_tiled(__global const float *dy, ulong dy_off, __global const int *idx,
+                                 ulong idx_off, __global float *dx, ulong dx_off, ulong planes,
+                                 ulong height, ulong width, ulong size, ulong stride,
+                                 ulong out_h, ulong out_w)
+{
+    ulong r = get_global_id(0);
+    if (r >= planes * out_h)
+        return;
+    ulong p = r / out_h, oy = r - p * out_h;
+    ulong y0 = oy * stride, y1 = oy + 1 == out_h ? height : y0 + size;
+    __global const float *d = dy + dy_off + r * out_w;
+    __global const int *at = idx + idx_off + r * out_w;
+    for (ulong iy = y0; iy < y1; iy++) {
+        __global float *row = dx + dx_off + (p * height + iy) * width;
+        int here = (int)(iy * width);
+        for (ulong ix = 0, ox = 0, k = 0; ix < width; ix++, here++) {
+            row[ix] = ox < out_w && at[ox] == here ? 0.0f + d[ox] : 0.0f;
+            if (++k == size) {
+                k = 0;
+                ox++;
+            }
+        }
+    }
 }

@@ -187,8 +187,9 @@ static void cl_destroy(cocob_backend *base)
         clReleaseMemObject(b->partials);
     if (b->stats_partials)
         clReleaseMemObject(b->stats_partials);
-    if (b->conv_partials)
-        clReleaseMemObject(b->conv_partials);
+    for (size_t i = 0; i < sizeof b->conv_scratch / sizeof *b->conv_scratch; i++)
+        if (b->conv_scratch[i])
+            clReleaseMemObject(b->conv_scratch[i]);
     for (size_t i = 0; b->programs && i < cocob_cl_file_count(); i++)
         if (b->programs[i])
             clReleaseProgram(b->programs[i]);

@@ -1,11 +1,11 @@
-/* Launches cl/maxpool.cl's maxpool and maxpool_grad. */
+/* Launches cl/maxpool.cl's maxpool, maxpool_grad and maxpool_grad_tiled. */
 #include <stdio.h>
 
 #include "backend/opencl/opencl.h"
 
-/* Both kernels take three operands, each a buffer and an offset, then the
- * shape; n work-items, one per element written: a window for maxpool, an
- * input position for maxpool_grad. */
+/* The kernels take three operands, each a buffer and an offset, then the
+ * shape; n work-items: one per row of windows for maxpool and
+ * maxpool_grad_tiled, one per input position for maxpool_grad. */
 static cocob_status launch(cocob_backend *base, const char *name, const cocob_pool_shape *s,
                            const cocob_span operand[3], size_t n)
 {
@@ -38,12 +38,14 @@ cocob_status cocob_cl_maxpool(cocob_backend *b, const cocob_pool_shape *s, cocob
 {
     const cocob_span operand[3] = {x, y, idx};
     /* The op layer (src/ops) has made sure that the product does not overflow. */
-    return launch(b, "maxpool", s, operand, s->planes * s->out_h * s->out_w);
+    return launch(b, "maxpool", s, operand, s->planes * s->out_h);
 }
 
 cocob_status cocob_cl_maxpool_grad(cocob_backend *b, const cocob_pool_shape *s, cocob_span dy,
                                    cocob_span idx, cocob_span dx)
 {
     const cocob_span operand[3] = {dy, idx, dx};
+    if (s->stride == s->size)
+        return launch(b, "maxpool_grad_tiled", s, operand, s->planes * s->out_h);
     return launch(b, "maxpool_grad", s, operand, s->planes * s->height * s->width);
 }

@@ -60,8 +60,10 @@ typedef struct cocob_cl_backend {
     size_t kernel_count;
     cl_mem partials;       /* count_nonfinite's per-group sums, made on first use */
     cl_mem stats_partials; /* stats' per-group partials, made on first use */
-    cl_mem conv_partials;  /* conv2d_grad_weights' per-slice sums, grown as needed */
-    size_t conv_partials_bytes;
+    /* conv2d's scratch, grown as needed: conv2d_grad_weights' per-slice
+     * sums, and padded copies of an input and of a gradient. */
+    cl_mem conv_scratch[3];
+    size_t conv_scratch_bytes[3];
     char options[512];
     cocob_cl_gemm_params gemm; /* the defaults, or what `cocob tune` stored */
     int clblast_used;          /* CLBlast has built programs for this context */
