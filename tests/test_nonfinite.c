@@ -76,9 +76,10 @@ static int32_t flag_at(cocob_backend *b, cocob_buffer *buf, size_t off)
 
 /* Ragged lengths, each with its one bad value (NaN, +inf, -inf) at the
  * start, in the middle, at the end, or nowhere; NaNs lie just outside the
- * span, which must not count, and the flag sits at an offset. Run on ref,
- * then on the device under test. */
-static const size_t flag_lengths[] = {1, 3, 255, 257, 4099};
+ * span, which must not count, and the flag sits at an offset. 4096 is 32
+ * whole spans of the OpenCL kernel's 128 elements an item. Run on ref, then
+ * on the device under test. */
+static const size_t flag_lengths[] = {1, 3, 255, 257, 4096, 4099};
 
 START_TEST(flag_kernel_matches_reference)
 {

@@ -99,11 +99,17 @@ COCOB_API cocob_status cocob_bench_gemm(cocob_context *ctx, cocob_bench_gemm_res
 
 /* `cocob bench train`: a training step's rate, and where its time goes. The
  * rate comes from a plain run; the split from a second run that waits for
- * the device after each phase, so that each phase is timed alone. */
+ * the device after each phase, so that each phase is timed alone. Then the
+ * update's bandwidth floor, from a triad (as cocob_bench_update's) over as
+ * many floats as the model has parameters, so that the floor and the step
+ * share a size, and the device's load at the time. */
 typedef struct cocob_bench_train_result {
     size_t steps, batch;
     double examples_per_second;
     double data, forward, backward, update; /* seconds per step */
+    size_t parameters;
+    double triad_gbps;
+    double floor; /* seconds: 48 bytes a parameter at triad_gbps */
 } cocob_bench_train_result;
 
 COCOB_API cocob_status cocob_bench_train(cocob_context *ctx, const char *spec,

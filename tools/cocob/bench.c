@@ -79,6 +79,9 @@ static int bench_train_on(const cli_common *common, const char *note, const char
                note);
         printf("%-12s %12s %8.0f%% %8.0f%% %8.0f%% %8.0f%%\n", "", "", 100 * r.data / step,
                100 * r.forward / step, 100 * r.backward / step, 100 * r.update / step);
+        printf("step     %.2f ms; floor %.2f ms (48 B x %zu parameters at %.1f GB/s triad); "
+               "%.2fx\n",
+               1e3 * r.update, 1e3 * r.floor, r.parameters, r.triad_gbps, r.update / r.floor);
         /* The peak RSS is the process's: the rows before this one count. */
         cli_print_memory(ctx);
     } else {

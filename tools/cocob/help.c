@@ -91,7 +91,9 @@ static const struct {
     {"bench train",
      "usage: cocob [--device D] bench train [--model mlp|cnn|SPEC] [--batch N]\n"
      "                                     [--steps N] [--data DIR] [--compare-unified]\n"
-     "Training steps per second, per phase, on ref and then on the device;\n"
+     "Training steps per second, per phase, on ref and then on the device, each\n"
+     "with its optimizer step against the step's floor: 48 bytes a parameter at\n"
+     "the bandwidth of a triad over as many floats, timed in the same run;\n"
      "--compare-unified runs an OpenCL device copying and then mapping buffers.\n",
      1},
     {"bench gemm",

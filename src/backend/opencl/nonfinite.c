@@ -4,8 +4,8 @@
 
 /* Enough groups to keep a large GPU busy; a grid-stride loop covers the rest. */
 enum { NONFINITE_GROUPS = 64 };
-/* Elements a work-item of flag_nonfinite takes, as one float8. */
-enum { FLAG_LANES = 8 };
+/* Elements a work-item of flag_nonfinite takes: cl/nonfinite.cl's SPAN. */
+enum { FLAG_SPAN = 16 * 8 };
 
 cocob_status cocob_cl_count_nonfinite(cocob_backend *base, const cocob_buffer *x, size_t offset,
                                       size_t n, size_t *count)
@@ -65,5 +65,5 @@ cocob_status cocob_cl_flag_nonfinite(cocob_backend *base, cocob_span x, size_t n
     rc = cocob_cl_arg(k, 4, sizeof foff, &foff, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clSetKernelArg(flag_nonfinite)", rc);
-    return cocob_cl_launch_1d(b, k, "flag_nonfinite", n / FLAG_LANES + (n % FLAG_LANES != 0));
+    return cocob_cl_launch_1d(b, k, "flag_nonfinite", n / FLAG_SPAN + (n % FLAG_SPAN != 0));
 }
