@@ -18,6 +18,7 @@ static const cocob_pool_shape shapes[] = {
     {2, 9, 11, 3, 2, 4, 5},    /* overlapping windows */
     {4, 11, 7, 3, 3, 3, 2},    /* odd sizes: the last rows and column are in no window */
     {2, 24, 24, 2, 2, 12, 12}, /* LeNet's first pooling */
+    {2, 6, 11, 2, 2, 3, 5},    /* the cpu's 2 x 2 four windows at once, then one */
     {2, 5, 5, 5, 1, 1, 1},     /* one window, the whole plane */
 };
 enum { SHAPES = sizeof shapes / sizeof *shapes };
@@ -196,14 +197,18 @@ START_TEST(kernels_match_the_reference_bit_for_bit)
 {
     /* The kernels scan windows and add dy in the reference's order, with
      * the same comparisons: equal to the bit, around the operands included.
-     * Even cases draw x from {0, 1, 2}, so that ties are everywhere. */
-    const cocob_pool_shape *s = &shapes[_i / 2];
+     * Cases 0 mod 3 draw x from {0, 1, 2}, so that ties are everywhere;
+     * cases 2 mod 3 make every fifth element a NaN, so that windows hold
+     * one, two or none, first or later. */
+    const cocob_pool_shape *s = &shapes[_i / 3];
     size_t n = in_count(s), m = out_count(s);
     float *x = malloc(n * sizeof *x), *dy = malloc(m * sizeof *dy);
     ck_assert(x && dy);
     test_rng rng = {80 + (uint64_t)_i};
     for (size_t i = 0; i < n; i++)
-        x[i] = _i % 2 ? test_rng_uniform(&rng, -1, 1) : (float)(test_rng_next(&rng) % 3);
+        x[i] = _i % 3 == 0   ? (float)(test_rng_next(&rng) % 3)
+               : i % 5 == 0 && _i % 3 == 2 ? NAN
+                                           : test_rng_uniform(&rng, -1, 1);
     for (size_t o = 0; o < m; o++)
         dy[o] = test_rng_uniform(&rng, -1, 1);
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
@@ -272,7 +277,7 @@ int main(void)
     tcase_add_test(ref, reference_matches_cases_worked_by_hand);
     tcase_add_loop_test(ref, gradient_matches_finite_differences, 0, SHAPES);
 #ifdef TEST_HAVE_DEVICE
-    tcase_add_loop_test(dev, kernels_match_the_reference_bit_for_bit, 0, 2 * SHAPES);
+    tcase_add_loop_test(dev, kernels_match_the_reference_bit_for_bit, 0, 3 * SHAPES);
 #endif
     return test_run(s);
 }

@@ -244,6 +244,50 @@ START_TEST(the_plan_lists_each_layers_work_with_its_fusion)
 }
 END_TEST
 
+/* A ReLU between a convolution and a max-pool runs after the pool, as the
+ * pool's fused activation: the convolution keeps its bias alone and its
+ * own y, and the ReLU's output before the pool exists nowhere. tanh
+ * stays where it is (see the test above). */
+START_TEST(a_relu_before_a_max_pool_runs_after_it)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_model *m = model_of(ctx, 1, 8, 8, "conv:2x3x3:p1,relu,maxpool:2,flatten,dense:3");
+    ck_assert_int_eq(cocob_model_init(m, 1), COCOB_OK);
+    const plan_step want[] = {
+        {0, PLAN_INPUT, 0, COCOB_ACT_IDENTITY},
+        {2, 0, 1, COCOB_ACT_RELU},
+        {4, 1, 4, COCOB_ACT_IDENTITY},
+    };
+    ck_assert_uint_eq(m->plan.count, sizeof want / sizeof *want);
+    for (size_t k = 0; k < m->plan.count; k++) {
+        const plan_step *got = &m->plan.steps[k];
+        ck_assert_msg(got->layer == want[k].layer && got->in == want[k].in &&
+                          got->out == want[k].out && got->act == want[k].act,
+                      "step %zu: layer %zu in %zu out %zu act %d; want %zu %zu %zu %d", k,
+                      got->layer, got->in, got->out, (int)got->act, want[k].layer, want[k].in,
+                      want[k].out, (int)want[k].act);
+    }
+    ck_assert_uint_eq(cocob_plan_output(&m->plan, 0), 0);
+    ck_assert_uint_eq(cocob_plan_output(&m->plan, 1), PLAN_NONE);
+    ck_assert_uint_eq(cocob_plan_output(&m->plan, 2), 1);
+    float x[2 * 64];
+    int32_t labels[2] = {0, 2};
+    for (size_t i = 0; i < sizeof x / sizeof *x; i++)
+        x[i] = (float)i / 64.0f - 1.0f;
+    double loss;
+    size_t correct;
+    ck_assert_int_eq(
+        cocob_model_eval_batch(m, &(cocob_batch){x, labels, NULL, 2}, &loss, &correct), COCOB_OK);
+    ck_assert(isfinite(loss) && loss > 0);
+    ck_assert_ptr_nonnull(m->layers[0].y);
+    ck_assert_ptr_nonnull(m->layers[1].y);
+    ck_assert_ptr_null(m->layers[2].y);
+    ck_assert_ptr_nonnull(m->layers[2].idx);
+    cocob_model_destroy(m);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -255,6 +299,7 @@ int main(void)
     tcase_add_test(tc, a_long_summary_is_measured_and_printed_whole);
     tcase_add_test(tc, init_is_seeded_and_within_limits);
     tcase_add_test(tc, the_plan_lists_each_layers_work_with_its_fusion);
+    tcase_add_test(tc, a_relu_before_a_max_pool_runs_after_it);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

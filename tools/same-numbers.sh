@@ -7,7 +7,7 @@
 #   tools/same-numbers.sh OLD/cocob NEW/cocob [DATA_DIR]
 #
 # Build OLD from the commit before the change (git worktree add, cmake). The
-# jobs cover a dense and a convolutional model with dropout, COCOB and two
+# jobs cover dense and convolutional models with dropout, COCOB and two
 # baselines, so every op and update kernel of the reference and the cpu
 # backend runs.
 set -euo pipefail
@@ -22,6 +22,8 @@ trap 'rm -rf "$work"' EXIT
 jobs=(
     "--model dense:32,relu,dropout:0.25,dense:10"
     "--model conv:4x3x3,tanh,maxpool:2,dense:10"
+    # ReLU then max-pool, which the plan swaps: windows apart and overlapping.
+    "--model conv:4x3x3,relu,maxpool:2,conv:4x3x3:p1,relu,maxpool:3:s2,dense:10"
     "--model dense:16,sigmoid,dense:10 --optimizer adam --lr 0.001 --weight-decay 0.01"
     "--model dense:16,relu,dense:10 --optimizer sgd --lr 0.05 --momentum 0.9 --nesterov"
 )

@@ -126,7 +126,10 @@ cocob_status cocob_layer_forward(cocob_model *m, const plan_step *st, size_t n, 
     }
     case COCOB_LAYER_MAXPOOL: {
         cocob_pool_shape ps = pool_shape(l, n);
-        return cocob_op_maxpool(b, &ps, at(x, 0), at(l->y, 0), at(l->idx, 0));
+        s = cocob_op_maxpool(b, &ps, at(x, 0), at(y, 0), at(l->idx, 0));
+        if (s == COCOB_OK && st->act != COCOB_ACT_IDENTITY)
+            s = cocob_op_activation(b, st->act, at(y, 0), at(y, 0), n * out);
+        return s;
     }
     case COCOB_LAYER_RELU:
     case COCOB_LAYER_TANH:

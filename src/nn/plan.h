@@ -12,6 +12,9 @@
  * needs. */
 #define PLAN_INPUT ((size_t)-1)
 
+/* From cocob_plan_output: no buffer holds the layer's output. */
+#define PLAN_NONE ((size_t)-2)
+
 /* The roles are layer indices, not buffers, since the buffers are made
  * later, at the first batch: a layer's y holds its output and its dy the
  * loss's gradient with respect to that output. */
@@ -20,8 +23,9 @@ typedef struct plan_step {
     size_t in;    /* whose y is the input and whose dy gets its gradient; PLAN_INPUT */
     size_t out;   /* whose y gets the output and whose dy holds its gradient */
     /* The activation the step applies: an activation layer's own, or the
-     * one fused into a dense or convolution layer's bias, whose out is then
-     * the activation's layer while the layer's own dy holds the gradient
+     * one fused into a dense or convolution layer's bias, or a ReLU fused
+     * into the max-pool after it (see plan.c), whose out is then the
+     * activation's layer while the layer's own dy holds the gradient
      * before the activation. Else the identity. */
     cocob_activation act;
 } plan_step;
@@ -50,7 +54,8 @@ cocob_status cocob_plan_build(cocob_model *m);
 void cocob_plan_free(cocob_plan *p);
 /* The layer whose y holds layer i's output: i, or the activation fused
  * into it. A flatten layer's is itself, whose y stays NULL: a view has no
- * output of its own. */
+ * output of its own. PLAN_NONE for a ReLU moved past the max-pool after
+ * it: its output, before the pool, is never made. */
 size_t cocob_plan_output(const cocob_plan *p, size_t i);
 
 #endif

@@ -243,7 +243,8 @@ static cocob_status nonfinite_loss(cocob_model *m, size_t n, double sum)
     }
     for (size_t i = 0; i < m->count; i++) {
         const model_layer *l = &m->layers[i];
-        cocob_buffer *y = m->layers[cocob_plan_output(&m->plan, i)].y;
+        size_t o = cocob_plan_output(&m->plan, i);
+        cocob_buffer *y = o == PLAN_NONE ? NULL : m->layers[o].y;
         if (!y)
             continue;
         s = bad_count(m, y, 0, n * cocob_shape_size(l->out), &bad);

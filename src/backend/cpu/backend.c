@@ -1,6 +1,7 @@
 /* The cpu backend: ref's table, with GEMM from OpenBLAS and the loops that
  * take time split over OpenMP threads. Each split op runs the very loop of
- * src/backend/ref on disjoint ranges, cut along an axis where every output
+ * src/backend/ref, or one of maxpool.c and elementwise.c that computes the
+ * same to the bit, on disjoint ranges, cut along an axis where every output
  * is computed as ref computes it: elements, rows, channels or planes, never
  * the terms of a sum. So every op but gemm and the convolutions (conv2d.c,
  * OpenBLAS's GEMMs image by image) equals ref bit for bit. */
@@ -214,7 +215,7 @@ typedef struct unary_args {
 static void activation_chunk(void *arg, size_t first, size_t end)
 {
     unary_args *a = arg;
-    cocob_ref_activation(a->f, a->in + first, a->out + first, end - first);
+    cocob_cpu_activation_run(a->f, a->in + first, a->out + first, end - first);
 }
 
 static cocob_status cpu_activation(cocob_backend *b, cocob_activation f, cocob_span x,
@@ -229,7 +230,8 @@ static cocob_status cpu_activation(cocob_backend *b, cocob_activation f, cocob_s
 static void activation_grad_chunk(void *arg, size_t first, size_t end)
 {
     unary_args *a = arg;
-    cocob_ref_activation_grad(a->f, a->y + first, a->in + first, a->out + first, end - first);
+    cocob_cpu_activation_grad_run(a->f, a->y + first, a->in + first, a->out + first,
+                                  end - first);
 }
 
 static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,
@@ -292,7 +294,8 @@ static void bias_add_chunk(void *arg, size_t first, size_t end)
 {
     bias_args *a = arg;
     size_t at = first * a->channels * a->inner;
-    cocob_ref_bias_add(a->f, a->x + at, a->bias, a->y + at, end - first, a->channels, a->inner);
+    cocob_cpu_bias_add_rows(a->f, a->x + at, a->bias, a->y + at, end - first, a->channels,
+                            a->inner);
 }
 
 static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_span x,
@@ -374,8 +377,8 @@ static void maxpool_chunk(void *arg, size_t first, size_t end)
     pool_args *a = arg;
     cocob_pool_shape part = planes_of(a->s, first, end);
     size_t out = first * a->s->out_h * a->s->out_w;
-    cocob_ref_maxpool(&part, a->in + first * a->s->height * a->s->width, a->out + out,
-                      a->idx + out);
+    cocob_cpu_maxpool_planes(&part, a->in + first * a->s->height * a->s->width, a->out + out,
+                             a->idx + out);
 }
 
 static cocob_status cpu_maxpool(cocob_backend *b, const cocob_pool_shape *sh, cocob_span x,
@@ -392,8 +395,8 @@ static void maxpool_grad_chunk(void *arg, size_t first, size_t end)
     pool_args *a = arg;
     cocob_pool_shape part = planes_of(a->s, first, end);
     size_t out = first * a->s->out_h * a->s->out_w;
-    cocob_ref_maxpool_grad(&part, a->in + out, a->idx + out,
-                           a->out + first * a->s->height * a->s->width);
+    cocob_cpu_maxpool_grad_planes(&part, a->in + out, a->idx + out,
+                                  a->out + first * a->s->height * a->s->width);
 }
 
 static cocob_status cpu_maxpool_grad(cocob_backend *b, const cocob_pool_shape *sh, cocob_span dy,

@@ -27,6 +27,19 @@ static void inside(size_t k, size_t pad, size_t stride, size_t in, size_t out, s
         *hi = *lo;
 }
 
+/* memcpy for a row of a few floats (8 in the CNN's second layer), whose
+ * call cost more than the copy: memcpy of a constant size compiles to
+ * moves. */
+static void copy_row(float *to, const float *from, size_t n)
+{
+    enum { CHUNK = 4 };
+    size_t i = 0;
+    for (; i + CHUNK <= n; i += CHUNK)
+        memcpy(to + i, from + i, CHUNK * sizeof *to);
+    for (; i < n; i++)
+        to[i] = from[i];
+}
+
 /* col (C KH KW x OH OW) = image x (C x H x W) unrolled, 0 in the padding. */
 static void unroll(const cocob_conv_shape *s, const float *x, float *col)
 {
@@ -41,14 +54,16 @@ static void unroll(const cocob_conv_shape *s, const float *x, float *col)
                         memset(col, 0, s->out_w * sizeof *col);
                         continue;
                     }
-                    memset(col, 0, lo * sizeof *col);
-                    memset(col + hi, 0, (s->out_w - hi) * sizeof *col);
+                    if (lo)
+                        memset(col, 0, lo * sizeof *col);
+                    if (hi < s->out_w)
+                        memset(col + hi, 0, (s->out_w - hi) * sizeof *col);
                     if (hi == lo)
                         continue;
                     const float *row = x + (c * s->height + iy) * s->width + lo * s->stride + kx -
                                        s->pad;
                     if (s->stride == 1)
-                        memcpy(col + lo, row, (hi - lo) * sizeof *col);
+                        copy_row(col + lo, row, hi - lo);
                     else
                         for (size_t ox = lo; ox < hi; ox++)
                             col[ox] = row[(ox - lo) * s->stride];

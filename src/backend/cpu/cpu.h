@@ -30,6 +30,17 @@ cocob_status cocob_cpu_gemm(cocob_backend *b, int trans_a, int trans_b, size_t M
  * serves them all. */
 cocob_status cocob_cpu_scratch(cocob_backend *b, size_t threads, size_t per, float **out);
 
+/* ref's loops of the same names, faster for the common cases and equal to
+ * them bit for bit: maxpool.c and elementwise.c. */
+void cocob_cpu_maxpool_planes(const cocob_pool_shape *s, const float *x, float *y, int32_t *idx);
+void cocob_cpu_maxpool_grad_planes(const cocob_pool_shape *s, const float *dy, const int32_t *idx,
+                                   float *dx);
+void cocob_cpu_bias_add_rows(cocob_activation f, const float *x, const float *bias, float *y,
+                             size_t outer, size_t channels, size_t inner);
+void cocob_cpu_activation_run(cocob_activation f, const float *x, float *y, size_t n);
+void cocob_cpu_activation_grad_run(cocob_activation f, const float *y, const float *dy, float *dx,
+                                   size_t n);
+
 /* The convolutions, in conv2d.c. */
 cocob_status cocob_cpu_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
                               cocob_span w, cocob_span y);
