@@ -303,8 +303,8 @@ START_TEST(device_matches_the_reference)
     exact(c, &o, want, scale);
     cocob_context *ref = test_context("ref"), *ctx = test_context(test_device_selector());
     float *expect = run(ref, c, &o), *got = run(ctx, c, &o);
-    double worst =
-        against_ref(c, &o, got, expect, scale, case_name(c, name, sizeof name), "on the device");
+    double worst = against_ref(c, &o, got, expect, scale, case_name(c, name, sizeof name),
+                               "on the device");
     printf("GEMM on %s, %s: %.3g u of scale from ref\n", cocob_context_device(ctx)->name,
            case_name(c, name, sizeof name), worst / 0x1.0p-24);
     cocob_context_destroy(ctx);

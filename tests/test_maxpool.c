@@ -206,7 +206,7 @@ START_TEST(kernels_match_the_reference_bit_for_bit)
     ck_assert(x && dy);
     test_rng rng = {80 + (uint64_t)_i};
     for (size_t i = 0; i < n; i++)
-        x[i] = _i % 3 == 0   ? (float)(test_rng_next(&rng) % 3)
+        x[i] = _i % 3 == 0                 ? (float)(test_rng_next(&rng) % 3)
                : i % 5 == 0 && _i % 3 == 2 ? NAN
                                            : test_rng_uniform(&rng, -1, 1);
     for (size_t o = 0; o < m; o++)

@@ -121,8 +121,8 @@ static cocob_status train_floor(cocob_optimizer *opt, cocob_bench_train_result *
     if (s != COCOB_OK)
         return s;
     out->parameters = opt->total;
-    out->triad_gbps =
-        3.0 * sizeof(float) * (double)opt->total / (best[1] / TRAIN_TRIAD_ITERATIONS) / 1e9;
+    out->triad_gbps = 3.0 * sizeof(float) * (double)opt->total /
+                      (best[1] / TRAIN_TRIAD_ITERATIONS) / 1e9;
     out->floor = 12.0 * sizeof(float) * (double)opt->total / (out->triad_gbps * 1e9);
     return COCOB_OK;
 }

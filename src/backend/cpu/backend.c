@@ -230,8 +230,7 @@ static cocob_status cpu_activation(cocob_backend *b, cocob_activation f, cocob_s
 static void activation_grad_chunk(void *arg, size_t first, size_t end)
 {
     unary_args *a = arg;
-    cocob_cpu_activation_grad_run(a->f, a->y + first, a->in + first, a->out + first,
-                                  end - first);
+    cocob_cpu_activation_grad_run(a->f, a->y + first, a->in + first, a->out + first, end - first);
 }
 
 static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, cocob_span y,

@@ -15,12 +15,12 @@
 /* ref's test, in which only a strictly larger value, or a first NaN,
  * takes over; as selects rather than branches, which random data would
  * mispredict. */
-#define TAKE(v, i)                                                    \
-    do {                                                              \
-        float v_ = (v);                                               \
-        int t_ = (v_ > best) | ((v_ != v_) & (best == best));         \
-        best = t_ ? v_ : best;                                        \
-        at = t_ ? (int32_t)(i) : at;                                  \
+#define TAKE(v, i)                                            \
+    do {                                                      \
+        float v_ = (v);                                       \
+        int t_ = (v_ > best) | ((v_ != v_) & (best == best)); \
+        best = t_ ? v_ : best;                                \
+        at = t_ ? (int32_t)(i) : at;                          \
     } while (0)
 
 #ifdef __SSE2__
@@ -36,8 +36,8 @@ static void take4(__m128 v, __m128i at_v, __m128 *best, __m128i *at)
 
 /* The first out_w / 4 * 4 windows of a row, four at a time, their
  * elements split into the four corners by shuffles; returns how many. */
-static size_t pool_row4(const float *r0, const float *r1, int32_t t0, int32_t width,
-                        size_t out_w, float *y, int32_t *idx)
+static size_t pool_row4(const float *r0, const float *r1, int32_t t0, int32_t width, size_t out_w,
+                        float *y, int32_t *idx)
 {
     size_t ox = 0;
     for (; ox + 4 <= out_w; ox += 4) {

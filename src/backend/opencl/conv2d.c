@@ -228,8 +228,8 @@ cocob_status cocob_cl_conv2d(cocob_backend *base, const cocob_conv_shape *s, coc
                               s->width, &p);
         if (st != COCOB_OK)
             return st;
-        return rows(b, "conv2d", s, PADDED_X, &p, s->channels, s->filters, s->out_h, s->out_w,
-                    w, &walk, y);
+        return rows(b, "conv2d", s, PADDED_X, &p, s->channels, s->filters, s->out_h, s->out_w, w,
+                    &walk, y);
     }
     const cocob_span operand[3] = {x, w, y};
     return launch(base, "conv2d", s, operand, 0,
@@ -254,8 +254,8 @@ cocob_status cocob_cl_conv2d_grad_input(cocob_backend *base, const cocob_conv_sh
                               s->out_h, s->out_w, &p);
         if (st != COCOB_OK)
             return st;
-        return rows(b, "conv2d_grad_input", s, PADDED_DY, &p, s->filters, s->channels,
-                    s->height, s->width, w, &walk, dx);
+        return rows(b, "conv2d_grad_input", s, PADDED_DY, &p, s->filters, s->channels, s->height,
+                    s->width, w, &walk, dx);
     }
     const cocob_span operand[3] = {dy, w, dx};
     return launch(base, "conv2d_grad_input", s, operand, 0,
@@ -274,8 +274,7 @@ static cocob_status grad_weights_rows(cocob_cl_backend *b, const cocob_conv_shap
 {
     const char *name = "conv2d_grad_weights";
     padding px = input_padding(s), pd = {0, 0, s->out_h, tiles(s->out_w, VW) * VW};
-    cocob_status st =
-        pad(b, name, PADDED_X, x, s->batch * s->channels, s->height, s->width, &px);
+    cocob_status st = pad(b, name, PADDED_X, x, s->batch * s->channels, s->height, s->width, &px);
     if (st == COCOB_OK)
         st = pad(b, name, PADDED_DY, dy, s->batch * s->filters, s->out_h, s->out_w, &pd);
     cl_kernel k;

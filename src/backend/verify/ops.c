@@ -285,8 +285,8 @@ static double softmax_xent_ulps(size_t classes)
 static cocob_status chk_softmax_xent(cocob_backend *b, cocob_span logits, cocob_span labels,
                                      cocob_span loss, size_t rows, size_t classes)
 {
-    cocob_status s = run_rows(b, REF(b)->iface->softmax_xent, DEV(b)->iface->softmax_xent,
-                              logits, labels, loss, rows, classes);
+    cocob_status s = run_rows(b, REF(b)->iface->softmax_xent, DEV(b)->iface->softmax_xent, logits,
+                              labels, loss, rows, classes);
     if (s != COCOB_OK)
         return s;
     /* The loss measured against log(classes) + 2 max|x| of its row, the
@@ -337,8 +337,8 @@ static const double mse_ulps = 5;
 static cocob_status chk_mse(cocob_backend *b, cocob_span x, cocob_span targets, cocob_span loss,
                             size_t rows, size_t cols)
 {
-    cocob_status s =
-        run_rows(b, REF(b)->iface->mse, DEV(b)->iface->mse, x, targets, loss, rows, cols);
+    cocob_status s = run_rows(b, REF(b)->iface->mse, DEV(b)->iface->mse, x, targets, loss, rows,
+                              cols);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"loss", loss, rows, NULL, mse_ulps, 0};
@@ -348,8 +348,8 @@ static cocob_status chk_mse(cocob_backend *b, cocob_span x, cocob_span targets, 
 static cocob_status chk_mse_grad(cocob_backend *b, cocob_span x, cocob_span targets,
                                  cocob_span dx, size_t rows, size_t cols)
 {
-    cocob_status s =
-        run_rows(b, REF(b)->iface->mse_grad, DEV(b)->iface->mse_grad, x, targets, dx, rows, cols);
+    cocob_status s = run_rows(b, REF(b)->iface->mse_grad, DEV(b)->iface->mse_grad, x, targets, dx,
+                              rows, cols);
     if (s != COCOB_OK)
         return s;
     verify_out out = {"dx", dx, rows * cols, NULL, mse_ulps, 0};
@@ -380,7 +380,8 @@ static cocob_status chk_dropout_op(cocob_backend *b, const char *op, const char 
                                    dropout_op ref, dropout_op dev, cocob_span in, cocob_span out,
                                    size_t n, float p, uint64_t seed, uint64_t counter)
 {
-    cocob_status s = ref(REF(b), cocob_verify_ref(in), cocob_verify_ref(out), n, p, seed, counter);
+    cocob_status s = ref(REF(b), cocob_verify_ref(in), cocob_verify_ref(out), n, p, seed,
+                         counter);
     if (s == COCOB_OK)
         s = dev(DEV(b), cocob_verify_dev(in), cocob_verify_dev(out), n, p, seed, counter);
     if (s != COCOB_OK)
