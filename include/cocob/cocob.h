@@ -301,9 +301,9 @@ COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
 /* The settings by the names of their fields: "lr", "momentum", "dampening",
- * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", "w", and COCOB's
+ * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", COCOB's
  * "alpha" and "initial_L" (which, with its "weight_decay", are in
- * cfg.cocob). The index-th name; NULL past the last. */
+ * cfg.cocob), and cKT's "w". The index-th name; NULL past the last. */
 COCOB_API const char *cocob_optimizer_setting_name(size_t index);
 /* 1 when kind reads the setting called name; 0 when it has no use for it
  * (cocob_optimizer_create refuses it set), or no such kind or setting

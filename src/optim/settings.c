@@ -19,9 +19,9 @@ static const struct {
     {"eps", USES_EPS, 0},
     {"beta1", USES_BETAS, 0},
     {"beta2", USES_BETAS, 0},
-    {"w", USES_W, 0},
     {"alpha", 0, 1},
     {"initial_L", 0, 1},
+    {"w", USES_W, 0},
 };
 
 const char *cocob_optimizer_setting_name(size_t index)
