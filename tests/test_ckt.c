@@ -295,8 +295,8 @@ static void check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
         else
             /* OpenCL's own division rounds within 2.5 ulp; the baselines'
              * suites allow such devices the same 1e-5. */
-            ck_assert_msg(err <= 1e-5, "n=%zu: %s[%zu] %.9g on the device, %.9g on ref (%.3g)",
-                          n, what, at, got[at], want[at], err);
+            ck_assert_msg(err <= 1e-5, "n=%zu: %s[%zu] %.9g on the device, %.9g on ref (%.3g)", n,
+                          what, at, got[at], want[at], err);
     }
     /* The weights moved: a step that did nothing would match too. */
     ck_assert_int_eq(cocob_tensor_download(w[0], want, n), COCOB_OK);

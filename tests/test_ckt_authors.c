@@ -118,8 +118,9 @@ static void compare(const char *selector, int c)
             /* On the fixed gradients, ref does the authors' float32
              * operations in their order on the very same floats: it must
              * give their very bits (the mlp's gradients are cocob's own). */
-            ck_assert_msg(c || !exact || d == 0, "%s on ref, step %zu: %s is not the authors' bits",
-                          file, t + 1, tk->name);
+            ck_assert_msg(c || !exact || d == 0,
+                          "%s on ref, step %zu: %s is not the authors' bits", file, t + 1,
+                          tk->name);
             for (int s = 0; s < STATES; s++) {
                 ck_assert_int_eq(cocob_optimizer_read_state(opt, (size_t)s, k, got, tk->count),
                                  COCOB_OK);
@@ -136,8 +137,8 @@ static void compare(const char *selector, int c)
         }
     }
     /* The figures, for the record. */
-    printf("ckt vs the authors, %s on %s: param %.3g (tol %.3g)", cases[c], selector,
-           worst_param, tol_param);
+    printf("ckt vs the authors, %s on %s: param %.3g (tol %.3g)", cases[c], selector, worst_param,
+           tol_param);
     if (c)
         printf(", loss %.3g (tol %.3g)", worst_loss, tol_loss);
     for (int s = 0; s < STATES; s++)

@@ -123,7 +123,8 @@ static void compare(const char *selector, int c)
             for (int s = 0; s < COCOB_STATE_COUNT; s++) {
                 ck_assert_int_eq(cocob_optimizer_read_state(opt, (size_t)s, k, got, tk->count),
                                  COCOB_OK);
-                d = lr_fixture_rel_gap(got, a->state + (size_t)key[s] * f.params + tk->offset, tk->count);
+                d = lr_fixture_rel_gap(got, a->state + (size_t)key[s] * f.params + tk->offset,
+                                       tk->count);
                 worst[s] = fmax(worst[s], d);
                 ck_assert_msg(d <= tol[s], "%s on %s, step %zu: %s of %s differs by %.3g > %.3g",
                               file, selector, t + 1, cocob_optimizer_state_name(opt, (size_t)s),

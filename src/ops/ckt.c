@@ -18,8 +18,8 @@ static cocob_status ckt_update_validate(cocob_error *err, const cocob_ckt_args *
         {"grad", {(cocob_buffer *)a->grad, a->grad_offset}, a->n, 0, 0},
     };
     for (int k = 0; k < COCOB_CKT_STATES; k++)
-        operand[2 + k] = (cocob_operand){
-            names[k], {a->state[k], a->state_offset}, a->n, k != COCOB_CKT_X0, 0};
+        operand[2 + k] =
+            (cocob_operand){names[k], {a->state[k], a->state_offset}, a->n, k != COCOB_CKT_X0, 0};
     int count = 2 + COCOB_CKT_STATES;
     if (a->skip)
         operand[count++] =

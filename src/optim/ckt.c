@@ -33,8 +33,8 @@ cocob_status cocob_optim_ckt_check(cocob_error *err, const cocob_optimizer_confi
 cocob_status cocob_optim_ckt_init_state(cocob_optimizer *opt)
 {
     cocob_backend *b = opt->ctx->backend;
-    cocob_status s =
-        cocob_op_fill(b, opt->state[COCOB_CKT_REWARD], 0, (float)opt->cfg.w, opt->total);
+    cocob_status s = cocob_op_fill(b, opt->state[COCOB_CKT_REWARD], 0, (float)opt->cfg.w,
+                                   opt->total);
     /* t starts at 1, as its authors' does: the first bet is divided by 2. */
     if (s == COCOB_OK)
         s = cocob_op_fill(b, opt->state[COCOB_CKT_T], 0, 1.0f, opt->total);

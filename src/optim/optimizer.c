@@ -135,9 +135,11 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
         s = cocob_op_flag_nonfinite(b, (cocob_span){grads[i]->buf, 0}, grads[i]->count, skip);
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
-        s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? cocob_optim_cocob_step(opt, i, grads[i], skip)
-            : opt->cfg.kind == COCOB_OPTIMIZER_CKT ? cocob_optim_ckt_step(opt, i, grads[i], skip)
-                                                   : cocob_optim_baseline_step(opt, i, grads[i], skip);
+        s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
+                ? cocob_optim_cocob_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_CKT
+                ? cocob_optim_ckt_step(opt, i, grads[i], skip)
+                : cocob_optim_baseline_step(opt, i, grads[i], skip);
     if (s == COCOB_OK)
         opt->steps++;
     return s;
@@ -204,8 +206,9 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
     if (!opt || state >= opt->state_count)
         return NULL;
     return opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? cocob_optim_cocob_state_names[state]
-           : opt->cfg.kind == COCOB_OPTIMIZER_CKT ? cocob_optim_ckt_state_names[state]
-                                                  : cocob_optim_baseline_state_name(&opt->cfg, state);
+           : opt->cfg.kind == COCOB_OPTIMIZER_CKT
+               ? cocob_optim_ckt_state_names[state]
+               : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
 
 cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state, size_t index,

@@ -137,10 +137,11 @@ static void ckt_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_ckt_args *a = arg;
     size_t s = a->state_offset + first;
-    cocob_ref_ckt_update(floats(a->w, a->w_offset + first), floats(a->grad, a->grad_offset + first),
-                         floats(a->state[COCOB_CKT_SUM], s), floats(a->state[COCOB_CKT_REWARD], s),
-                         floats(a->state[COCOB_CKT_T], s), floats(a->state[COCOB_CKT_X0], s),
-                         end - first, a->weight_decay);
+    cocob_ref_ckt_update(floats(a->w, a->w_offset + first),
+                         floats(a->grad, a->grad_offset + first),
+                         floats(a->state[COCOB_CKT_SUM], s),
+                         floats(a->state[COCOB_CKT_REWARD], s), floats(a->state[COCOB_CKT_T], s),
+                         floats(a->state[COCOB_CKT_X0], s), end - first, a->weight_decay);
 }
 
 static cocob_status cpu_ckt_update(cocob_backend *b, const cocob_ckt_args *a)

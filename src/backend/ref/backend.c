@@ -172,9 +172,9 @@ static cocob_status ref_ckt_update(cocob_backend *b, const cocob_ckt_args *a)
         return COCOB_OK;
     size_t s = a->state_offset;
     cocob_ref_ckt_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                         floats(a->state[COCOB_CKT_SUM], s), floats(a->state[COCOB_CKT_REWARD], s),
-                         floats(a->state[COCOB_CKT_T], s), floats(a->state[COCOB_CKT_X0], s),
-                         a->n, a->weight_decay);
+                         floats(a->state[COCOB_CKT_SUM], s),
+                         floats(a->state[COCOB_CKT_REWARD], s), floats(a->state[COCOB_CKT_T], s),
+                         floats(a->state[COCOB_CKT_X0], s), a->n, a->weight_decay);
     return COCOB_OK;
 }
 

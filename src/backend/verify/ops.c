@@ -720,8 +720,7 @@ static cocob_status chk_ckt_update(cocob_backend *b, const cocob_ckt_args *a)
         s = DEV(b)->iface->ckt_update(DEV(b), &d);
     if (s != COCOB_OK)
         return s;
-    const float *x0 = cocob_verify_ref_floats(st[COCOB_CKT_X0]),
-                *wr = cocob_verify_ref_floats(w);
+    const float *x0 = cocob_verify_ref_floats(st[COCOB_CKT_X0]), *wr = cocob_verify_ref_floats(w);
     float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
     if (!mag)
         return no_memory(b, "ckt_update");
