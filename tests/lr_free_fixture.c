@@ -489,3 +489,56 @@ void lr_fixture_free(lr_fixture *f)
     free(f->labels);
     memset(f, 0, sizeof *f);
 }
+
+/* max |a - b| / max |b| over one tensor, the measure of the fixture's gaps. */
+double lr_fixture_rel_gap(const float *a, const double *b, size_t n)
+{
+    double diff = 0, scale = 0;
+    for (size_t i = 0; i < n; i++) {
+        diff = fmax(diff, fabs((double)a[i] - b[i]));
+        scale = fmax(scale, fabs(b[i]));
+    }
+    return scale > 0 ? diff / scale : diff;
+}
+
+/* The mlp's mean cross-entropy at p and, into grad, its gradient, in double
+ * and then rounded once to float: the gradient is not what is under test,
+ * so it carries no rounding of its own beyond that one. */
+double lr_fixture_mlp_loss_grad(const lr_fixture *f, const float *p, float *grad)
+{
+    const float *w1 = p, *b1 = p + 12, *w2 = p + 15, *b2 = p + 21;
+    double g[23] = {0}, sum = 0, n = (double)f->examples;
+    for (size_t e = 0; e < f->examples; e++) {
+        const double *x = f->x + e * 4;
+        double h[3], z[2], dz[2], dh[3];
+        for (int u = 0; u < 3; u++) {
+            h[u] = b1[u];
+            for (int i = 0; i < 4; i++)
+                h[u] += (double)w1[u * 4 + i] * x[i];
+            h[u] = fmax(h[u], 0);
+        }
+        for (int u = 0; u < 2; u++) {
+            z[u] = b2[u];
+            for (int i = 0; i < 3; i++)
+                z[u] += (double)w2[u * 3 + i] * h[i];
+        }
+        double m = fmax(z[0], z[1]), lse = m + log(exp(z[0] - m) + exp(z[1] - m));
+        sum += lse - z[f->labels[e]];
+        for (int u = 0; u < 2; u++)
+            dz[u] = (exp(z[u] - lse) - (f->labels[e] == u)) / n;
+        for (int i = 0; i < 3; i++) {
+            dh[i] = h[i] > 0 ? dz[0] * w2[i] + dz[1] * w2[3 + i] : 0;
+            g[12 + i] += dh[i];
+            for (int k = 0; k < 4; k++)
+                g[i * 4 + k] += dh[i] * x[k];
+        }
+        for (int u = 0; u < 2; u++) {
+            g[21 + u] += dz[u];
+            for (int i = 0; i < 3; i++)
+                g[15 + u * 3 + i] += dz[u] * h[i];
+        }
+    }
+    for (size_t i = 0; i < 23; i++)
+        grad[i] = (float)g[i];
+    return sum / n;
+}

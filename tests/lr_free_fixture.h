@@ -69,4 +69,13 @@ int lr_fixture_state_of(const lr_fixture *f, const char *key);
 /* A setting's text as the fixture records it, or NULL. */
 const char *lr_fixture_setting(const lr_fixture *f, const char *name);
 
+/* What the authors' checks share (tests/test_*_authors.c). */
+
+/* max |a - b| / max |b| over n values (absolute where b is all 0): the
+ * measure of the fixture's gaps. */
+double lr_fixture_rel_gap(const float *a, const double *b, size_t n);
+/* The mlp case's mean cross-entropy at the 23 parameters p and, into grad,
+ * its gradient, in double and then rounded once to float. */
+double lr_fixture_mlp_loss_grad(const lr_fixture *f, const float *p, float *grad);
+
 #endif

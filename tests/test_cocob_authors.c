@@ -22,65 +22,12 @@ static const char *const authors_key[COCOB_STATE_COUNT] = {
     [COCOB_STATE_THETA] = "sum_negative_gradients",
 };
 
-/* max |a - b| / max |b| over one tensor, the measure of the fixture's gaps. */
-static double rel_gap(const float *a, const double *b, size_t n)
-{
-    double diff = 0, scale = 0;
-    for (size_t i = 0; i < n; i++) {
-        diff = fmax(diff, fabs((double)a[i] - b[i]));
-        scale = fmax(scale, fabs(b[i]));
-    }
-    return scale > 0 ? diff / scale : diff;
-}
-
 static double setting(const lr_fixture *f, const char *name)
 {
     const char *text = lr_fixture_setting(f, name);
     double v;
     ck_assert_msg(text && sscanf(text, "%lf", &v) == 1, "%s: no setting %s", f->case_name, name);
     return v;
-}
-
-/* The mlp's mean cross-entropy at p and, into grad, its gradient, in double
- * and then rounded once to float: the gradient is not what is under test,
- * so it carries no rounding of its own beyond that one. */
-static double mlp_loss_grad(const lr_fixture *f, const float *p, float *grad)
-{
-    const float *w1 = p, *b1 = p + 12, *w2 = p + 15, *b2 = p + 21;
-    double g[23] = {0}, sum = 0, n = (double)f->examples;
-    for (size_t e = 0; e < f->examples; e++) {
-        const double *x = f->x + e * 4;
-        double h[3], z[2], dz[2], dh[3];
-        for (int u = 0; u < 3; u++) {
-            h[u] = b1[u];
-            for (int i = 0; i < 4; i++)
-                h[u] += (double)w1[u * 4 + i] * x[i];
-            h[u] = fmax(h[u], 0);
-        }
-        for (int u = 0; u < 2; u++) {
-            z[u] = b2[u];
-            for (int i = 0; i < 3; i++)
-                z[u] += (double)w2[u * 3 + i] * h[i];
-        }
-        double m = fmax(z[0], z[1]), lse = m + log(exp(z[0] - m) + exp(z[1] - m));
-        sum += lse - z[f->labels[e]];
-        for (int u = 0; u < 2; u++)
-            dz[u] = (exp(z[u] - lse) - (f->labels[e] == u)) / n;
-        for (int i = 0; i < 3; i++) {
-            dh[i] = h[i] > 0 ? dz[0] * w2[i] + dz[1] * w2[3 + i] : 0;
-            g[12 + i] += dh[i];
-            for (int k = 0; k < 4; k++)
-                g[i * 4 + k] += dh[i] * x[k];
-        }
-        for (int u = 0; u < 2; u++) {
-            g[21 + u] += dz[u];
-            for (int i = 0; i < 3; i++)
-                g[15 + u * 3 + i] += dz[u] * h[i];
-        }
-    }
-    for (size_t i = 0; i < 23; i++)
-        grad[i] = (float)g[i];
-    return sum / n;
 }
 
 /* The tolerance of a quantity: twice its float32-vs-float64 gap. Both
@@ -150,7 +97,7 @@ static void compare(const char *selector, int c)
     for (size_t t = 0; t < f.steps; t++) {
         const lr_fixture_step *a = &f.run[LR_FIXTURE_F32][t];
         if (c) {
-            double loss = mlp_loss_grad(&f, p, grad);
+            double loss = lr_fixture_mlp_loss_grad(&f, p, grad);
             double d = fabs(loss - a->loss) / fabs(a->loss);
             worst_loss = fmax(worst_loss, d);
             ck_assert_msg(d <= tol_loss,
@@ -169,14 +116,15 @@ static void compare(const char *selector, int c)
         for (size_t k = 0; k < f.tensor_count; k++) {
             const lr_fixture_tensor *tk = &f.tensor[k];
             ck_assert_int_eq(cocob_tensor_download(w[k], p + tk->offset, tk->count), COCOB_OK);
-            double d = rel_gap(p + tk->offset, a->param + tk->offset, tk->count);
+            double d = lr_fixture_rel_gap(p + tk->offset, a->param + tk->offset, tk->count);
             worst_param = fmax(worst_param, d);
             ck_assert_msg(d <= tol_param, "%s on %s, step %zu: %s differs by %.3g > %.3g", file,
                           selector, t + 1, tk->name, d, tol_param);
             for (int s = 0; s < COCOB_STATE_COUNT; s++) {
                 ck_assert_int_eq(cocob_optimizer_read_state(opt, (size_t)s, k, got, tk->count),
                                  COCOB_OK);
-                d = rel_gap(got, a->state + (size_t)key[s] * f.params + tk->offset, tk->count);
+                d = lr_fixture_rel_gap(got, a->state + (size_t)key[s] * f.params + tk->offset,
+                                       tk->count);
                 worst[s] = fmax(worst[s], d);
                 ck_assert_msg(d <= tol[s], "%s on %s, step %zu: %s of %s differs by %.3g > %.3g",
                               file, selector, t + 1, cocob_optimizer_state_name(opt, (size_t)s),

@@ -132,7 +132,7 @@ END_TEST
 /* Every update op with its guard set leaves the weights and every state as
  * they were, bit for bit; with the guard clear it does what it does
  * without one. On ref, then on the device under test. */
-enum { SKIP_N = 300, SKIP_OPS = 6 };
+enum { SKIP_N = 300, SKIP_OPS = 7 };
 
 static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_buffer *g,
                                cocob_buffer *const *st, const cocob_buffer *skip)
@@ -151,6 +151,20 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
         a.skip = skip;
         a.skip_offset = 3;
         return b->iface->cocob_update(b, &a);
+    }
+    if (op == SKIP_OPS - 1) {
+        cocob_ckt_args a;
+        memset(&a, 0, sizeof a);
+        a.w = w;
+        a.grad = g;
+        for (int k = 0; k < COCOB_CKT_STATES; k++)
+            a.state[k] = st[k];
+        a.w_offset = a.grad_offset = a.state_offset = TEST_OFF;
+        a.n = SKIP_N;
+        a.weight_decay = 0.01f;
+        a.skip = skip;
+        a.skip_offset = 3;
+        return b->iface->ckt_update(b, &a);
     }
     cocob_baseline_args a;
     memset(&a, 0, sizeof a);

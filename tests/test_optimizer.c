@@ -8,7 +8,7 @@
 START_TEST(names_and_defaults)
 {
     static const char *const names[] = {"cocob",    "sgd",  "adagrad", "rmsprop",
-                                        "adadelta", "adam", "adamw"};
+                                        "adadelta", "adam", "adamw",   "ckt"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -38,6 +38,9 @@ START_TEST(names_and_defaults)
     ck_assert(c.lr == 0 && c.momentum == 0 && !c.nesterov);
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_COCOB);
     ck_assert(c.lr == 0 && c.cocob.alpha == 100.0f);
+    /* cKT's authors' (parameterfree d8155ff): no learning rate. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_CKT);
+    ck_assert(c.lr == 0 && c.w == 1e-4 && c.weight_decay == 0);
 }
 END_TEST
 
@@ -62,6 +65,9 @@ START_TEST(settings_are_checked)
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_COCOB);
     c.lr = 0.1;
     refused(ctx, p, &c, "COCOB-Backprop takes no learning rate");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_CKT);
+    c.lr = 0.1;
+    refused(ctx, p, &c, "cKT takes no learning rate");
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SGD);
     refused(ctx, p, &c, "SGD has no default learning rate");
     c.lr = NAN;
@@ -105,8 +111,9 @@ START_TEST(settings_by_name_agree_with_create)
     size_t n = 0;
     while (cocob_optimizer_setting_name(n))
         n++;
-    ck_assert_uint_eq(n, 11);
+    ck_assert_uint_eq(n, 12);
     ck_assert_str_eq(cocob_optimizer_setting_name(10), "initial_L");
+    ck_assert_str_eq(cocob_optimizer_setting_name(11), "w");
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, "lion"), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, NULL), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_KIND_COUNT, "lr"), 0);
@@ -130,11 +137,12 @@ START_TEST(settings_by_name_agree_with_create)
                 c.nesterov = 1;
                 c.momentum = uses ? 0.9 : 0;
             } else {
-                double *field[] = {&c.lr,  &c.momentum, &c.dampening, &c.weight_decay,
-                                   &c.rho, &c.eps,      &c.beta1,     &c.beta2};
+                double *field[] = {&c.lr,           &c.momentum, &c.dampening,
+                                   &c.weight_decay, &c.rho,      &c.eps,
+                                   &c.beta1,        &c.beta2,    &c.w};
                 static const char *const fields[] = {"lr",           "momentum", "dampening",
                                                      "weight_decay", "rho",      "eps",
-                                                     "beta1",        "beta2"};
+                                                     "beta1",        "beta2",    "w"};
                 size_t f = 0;
                 while (strcmp(fields[f], name) != 0)
                     f++;
@@ -169,6 +177,7 @@ START_TEST(state_buffers_by_index_and_name)
         {COCOB_OPTIMIZER_ADADELTA, 0, 2, {"square_avg", "acc_delta"}},
         {COCOB_OPTIMIZER_ADAM, 0, 2, {"exp_avg", "exp_avg_sq"}},
         {COCOB_OPTIMIZER_ADAMW, 0, 2, {"exp_avg", "exp_avg_sq"}},
+        {COCOB_OPTIMIZER_CKT, 0, 4, {"sum_negative_gradients", "reward", "t", "x0"}},
     };
     cocob_context *ctx = test_context("ref");
     cocob_tensor *p, *g;

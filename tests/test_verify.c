@@ -55,6 +55,7 @@ static const char *const ops[] = {
     "rmsprop_update",
     "adadelta_update",
     "adam_update",
+    "ckt_update",
 };
 
 START_TEST(every_op_agrees_with_the_reference)

@@ -249,7 +249,8 @@ typedef enum cocob_cocob_state {
 /* ---- The optimizers ------------------------------------------------------ */
 
 /* COCOB-Backprop and the baselines its paper compares it with, each as
- * PyTorch 1.13's torch.optim documents it. */
+ * PyTorch 1.13's torch.optim documents it; then the learning-rate-free
+ * methods that came after, each as its authors' code computes it. */
 typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_COCOB = 0,
     COCOB_OPTIMIZER_SGD,     /* momentum, dampening and Nesterov's form optional */
@@ -258,10 +259,12 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_ADADELTA,
     COCOB_OPTIMIZER_ADAM,  /* with bias correction; weight decay coupled */
     COCOB_OPTIMIZER_ADAMW, /* Adam with decoupled weight decay */
+    COCOB_OPTIMIZER_CKT,   /* coordinate-wise KT betting: bremen79/parameterfree's cKT
+                            * (commit d8155ff), Orabona's book, section 9.3 */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
-/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam" or "adamw";
+/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw" or "ckt";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -283,19 +286,24 @@ typedef struct cocob_optimizer_config {
     double rho;               /* RMSProp's alpha, Adadelta's rho */
     double eps;               /* AdaGrad, RMSProp, Adadelta, Adam, AdamW; above 0 */
     double beta1, beta2;      /* Adam, AdamW */
+    double w;                 /* cKT's initial wealth, each weight's: the first step moves
+                               * a weight by -w g / 2 (g its gradient), and each later bet
+                               * is the wealth won so far times the mean negative gradient;
+                               * above 0 (at 0 nothing ever moves). Its authors' name. */
 } cocob_optimizer_config;
 
 /* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
  * AdaGrad lr 1e-2, eps 1e-10; RMSProp lr 1e-2, rho 0.99, eps 1e-8;
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
- * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own. */
+ * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT its
+ * authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate. */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
 /* The settings by the names of their fields: "lr", "momentum", "dampening",
- * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", and COCOB's
+ * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", COCOB's
  * "alpha" and "initial_L" (which, with its "weight_decay", are in
- * cfg.cocob). The index-th name; NULL past the last. */
+ * cfg.cocob), and cKT's "w". The index-th name; NULL past the last. */
 COCOB_API const char *cocob_optimizer_setting_name(size_t index);
 /* 1 when kind reads the setting called name; 0 when it has no use for it
  * (cocob_optimizer_create refuses it set), or no such kind or setting
@@ -332,7 +340,8 @@ COCOB_API uint64_t cocob_optimizer_steps(const cocob_optimizer *opt);
  * cocob_cocob_state's order: COCOB_STATE_L is L's index); SGD's
  * momentum_buffer (none without momentum); AdaGrad's sum; RMSProp's
  * square_avg; Adadelta's square_avg and acc_delta; Adam's and AdamW's
- * exp_avg and exp_avg_sq. */
+ * exp_avg and exp_avg_sq; cKT's sum_negative_gradients, reward, t (as a
+ * float) and x0, its authors' names. */
 COCOB_API size_t cocob_optimizer_state_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state);

@@ -90,6 +90,7 @@ class OptimizerConfig(Structure):
         ("eps", c_double),
         ("beta1", c_double),
         ("beta2", c_double),
+        ("w", c_double),
     ]
 
 

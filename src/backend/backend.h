@@ -82,6 +82,30 @@ typedef struct cocob_baseline_args {
     size_t skip_offset;
 } cocob_baseline_args;
 
+/* cKT's state buffers, in its authors' order (parameterfree's ckt.py). */
+enum {
+    COCOB_CKT_SUM = 0, /* the sum of the negative gradients */
+    COCOB_CKT_REWARD,  /* the wealth: w, plus every bet's gain -g (x - x0) */
+    COCOB_CKT_T,       /* 1 plus the steps whose gradient here was not 0, as a float */
+    COCOB_CKT_X0,      /* the weights when the optimizer was created */
+    COCOB_CKT_STATES
+};
+
+/* One cKT step over n elements; offsets count floats, and the four state
+ * buffers share one, as COCOB's do. */
+typedef struct cocob_ckt_args {
+    cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    cocob_buffer *state[COCOB_CKT_STATES];
+    size_t state_offset;
+    size_t n;
+    float weight_decay;       /* coupled: weight_decay * w joins the gradient */
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
+} cocob_ckt_args;
+
 /* Where an op's operand starts: a buffer and an offset counted in elements.
  * Every element is 4 bytes: a float, or an int32 for labels and indices. */
 typedef struct cocob_span {
@@ -161,6 +185,10 @@ typedef struct cocob_backend_i {
     cocob_status (*adadelta_update)(cocob_backend *b, const cocob_baseline_args *a);
     /* Adam and AdamW: AdamW's decay is shrink, Adam's weight_decay. */
     cocob_status (*adam_update)(cocob_backend *b, const cocob_baseline_args *a);
+    /* Coordinate-wise Krichevsky-Trofimov betting (cKT), the formula in
+     * ref/ckt.c, its authors': g = grad + weight_decay w; sum -= g;
+     * reward -= g (w - x0); t += (g != 0); w = reward sum / t + x0. */
+    cocob_status (*ckt_update)(cocob_backend *b, const cocob_ckt_args *a);
     /* How many of the n floats at offset are NaN or infinite; waits for the
      * answer. ref/nonfinite.c and cl/nonfinite.cl. */
     cocob_status (*count_nonfinite)(cocob_backend *b, const cocob_buffer *x, size_t offset,

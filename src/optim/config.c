@@ -10,9 +10,9 @@
 
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
                                                               "rmsprop", "adadelta", "adam",
-                                                              "adamw"};
+                                                              "adamw",   "ckt"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW"};
+    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW", "cKT"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -67,6 +67,7 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->eps = 1e-8;
         cfg->weight_decay = kind == COCOB_OPTIMIZER_ADAMW ? 1e-2 : 0;
         break;
+    case COCOB_OPTIMIZER_CKT: cfg->w = 1e-4; break;
     default: /* COCOB has its own settings; SGD's lr has no default */ break;
     }
 }
@@ -80,6 +81,7 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_ADADELTA] = USES_LR | USES_WEIGHT_DECAY | USES_RHO | USES_EPS,
     [COCOB_OPTIMIZER_ADAM] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
     [COCOB_OPTIMIZER_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
+    [COCOB_OPTIMIZER_CKT] = USES_WEIGHT_DECAY | USES_W,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -98,6 +100,11 @@ static cocob_status unused(cocob_error *err, const cocob_optimizer_config *cfg, 
                           "COCOB-Backprop takes no learning rate: it sets each weight's step "
                           "from the gradients it has seen (Orabona & Tommasi 2017); leave lr "
                           "0, or choose a baseline kind");
+    if (cfg->kind == COCOB_OPTIMIZER_CKT && bit == USES_LR)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "cKT takes no learning rate: each weight bets its wealth won so far "
+                          "(its authors' code exposes none); leave lr 0, and set w, the "
+                          "initial wealth, to scale the first steps");
     return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                       "%s has no use for %s (set to %g); leave it 0%s", titles[cfg->kind], field,
                       value,
@@ -139,10 +146,14 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         s = unused(err, cfg, USES_BETAS, "beta1", cfg->beta1);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_BETAS, "beta2", cfg->beta2);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_W, "w", cfg->w);
     if (s != COCOB_OK)
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
         return cocob_optim_cocob_check(err, &cfg->cocob);
+    if (cfg->kind == COCOB_OPTIMIZER_CKT)
+        return cocob_optim_ckt_check(err, cfg);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -210,6 +221,14 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
         /* The float the step uses: a double between two floats may print otherwise. */
         if ((float)c->cocob.weight_decay != 0)
             append(buf, cap, &n, ", weight decay %g", (float)c->cocob.weight_decay);
+        append(buf, cap, &n, ")");
+        return;
+    }
+    if (c->kind == COCOB_OPTIMIZER_CKT) {
+        /* The floats the step uses, as COCOB's weight decay above. */
+        append(buf, cap, &n, "cKT (w %g", (float)c->w);
+        if ((float)c->weight_decay != 0)
+            append(buf, cap, &n, ", weight decay %g", (float)c->weight_decay);
         append(buf, cap, &n, ")");
         return;
     }

@@ -25,6 +25,7 @@ void cocob_optimizer_destroy(cocob_optimizer *opt)
 static size_t state_count(const cocob_optimizer_config *cfg)
 {
     return cfg->kind == COCOB_OPTIMIZER_COCOB ? COCOB_STATE_COUNT
+           : cfg->kind == COCOB_OPTIMIZER_CKT ? COCOB_CKT_STATES
                                               : cocob_optim_baseline_state_count(cfg);
 }
 
@@ -91,6 +92,8 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
         s = b->iface->alloc(b, sizeof(int32_t), &opt->flag);
     if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_COCOB)
         s = cocob_optim_cocob_init_state(opt);
+    if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_CKT)
+        s = cocob_optim_ckt_init_state(opt);
     if (s != COCOB_OK) {
         cocob_optimizer_destroy(opt);
         return s;
@@ -134,6 +137,8 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
         s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
                 ? cocob_optim_cocob_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_CKT
+                ? cocob_optim_ckt_step(opt, i, grads[i], skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
     if (s == COCOB_OK)
         opt->steps++;
@@ -200,8 +205,9 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
 {
     if (!opt || state >= opt->state_count)
         return NULL;
-    return opt->cfg.kind == COCOB_OPTIMIZER_COCOB
-               ? cocob_optim_cocob_state_names[state]
+    return opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? cocob_optim_cocob_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_CKT
+               ? cocob_optim_ckt_state_names[state]
                : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
 

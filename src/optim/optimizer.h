@@ -1,6 +1,6 @@
 /* The optimizer object all kinds share, and what each kind's file gives
- * optimizer.c: cocob.c COCOB-Backprop's part, baselines.c the baselines',
- * config.c the settings of every kind. */
+ * optimizer.c: cocob.c COCOB-Backprop's part, ckt.c cKT's, baselines.c
+ * the baselines', config.c the settings of every kind. */
 #ifndef COCOB_OPTIM_OPTIMIZER_H
 #define COCOB_OPTIM_OPTIMIZER_H
 
@@ -49,7 +49,8 @@ enum {
     USES_WEIGHT_DECAY = 1 << 4,
     USES_RHO = 1 << 5,
     USES_EPS = 1 << 6,
-    USES_BETAS = 1 << 7
+    USES_BETAS = 1 << 7,
+    USES_W = 1 << 8
 };
 /* The USES_ bits of kind: the table that cocob_optim_check_config holds a
  * config to and settings.c answers from; 0 for no such kind. */
@@ -71,6 +72,18 @@ cocob_status cocob_optim_cocob_init_state(cocob_optimizer *opt);
  * already checked. */
 cocob_status cocob_optim_cocob_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
                                     cocob_span skip);
+
+/* ---- ckt.c ---- */
+
+/* w and weight_decay in range: finite, w above 0, neither past a float. */
+cocob_status cocob_optim_ckt_check(cocob_error *err, const cocob_optimizer_config *cfg);
+extern const char *const cocob_optim_ckt_state_names[COCOB_CKT_STATES];
+/* x0 from the parameters' values, reward from w, t 1; the sum stays 0. */
+cocob_status cocob_optim_ckt_init_state(cocob_optimizer *opt);
+/* The step of params[i] behind the guard at skip, its gradient's shape
+ * already checked. */
+cocob_status cocob_optim_ckt_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                  cocob_span skip);
 
 /* ---- baselines.c ---- */
 

@@ -21,6 +21,7 @@ static const struct {
     {"beta2", USES_BETAS, 0},
     {"alpha", 0, 1},
     {"initial_L", 0, 1},
+    {"w", USES_W, 0},
 };
 
 const char *cocob_optimizer_setting_name(size_t index)

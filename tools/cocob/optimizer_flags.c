@@ -27,8 +27,9 @@ static const struct {
     {"--eps", "eps", 1, ""},
     {"--beta1", "beta1", 1, ""},
     {"--beta2", "beta2", 1, ""},
+    {"--w", "w", 1, "the initial wealth of each weight"},
 };
-enum { LR, MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY, RHO, EPS, BETA1, BETA2 };
+enum { LR, MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY, RHO, EPS, BETA1, BETA2, W };
 
 /* The optimizers that read a setting, as "sgd, adam". */
 static void kinds_text(const char *setting, char *out, size_t cap)
@@ -47,7 +48,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam or adamw");
+            "rmsprop, adadelta, adam, adamw or ckt");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -55,7 +56,7 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs("  Unset settings take PyTorch's defaults; sgd needs --lr.\n", out);
+    fputs("  Unset settings take PyTorch's defaults (ckt its authors'); sgd needs --lr.\n", out);
 }
 
 int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE *err)
@@ -93,8 +94,14 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
     if (f->optimizer && cocob_optimizer_kind_parse(f->optimizer, &kind) != COCOB_OK) {
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
-                "default), sgd, adagrad, rmsprop, adadelta, adam and adamw\n",
+                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw and ckt\n",
                 f->optimizer);
+        return 0;
+    }
+    if (kind == COCOB_OPTIMIZER_CKT && f->value[LR]) {
+        fprintf(err, "cocob train: cKT takes no learning rate: each weight bets the wealth "
+                     "it has won so far; drop --lr (--w, the initial wealth, scales the "
+                     "first steps)\n");
         return 0;
     }
     if (kind == COCOB_OPTIMIZER_COCOB && f->value[LR]) {
@@ -106,7 +113,8 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
     cocob_optimizer_config_init(cfg, kind);
     double *field[OPTIMIZER_FLAG_COUNT] = {&cfg->lr,  &cfg->momentum,     &cfg->dampening,
                                            NULL,      &cfg->weight_decay, &cfg->rho,
-                                           &cfg->eps, &cfg->beta1,        &cfg->beta2};
+                                           &cfg->eps, &cfg->beta1,        &cfg->beta2,
+                                           &cfg->w};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;

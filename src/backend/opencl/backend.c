@@ -220,6 +220,7 @@ static const cocob_backend_i cl_iface = {
     .rmsprop_update = cocob_cl_rmsprop_update,
     .adadelta_update = cocob_cl_adadelta_update,
     .adam_update = cocob_cl_adam_update,
+    .ckt_update = cocob_cl_ckt_update,
     .count_nonfinite = cocob_cl_count_nonfinite,
     .flag_nonfinite = cocob_cl_flag_nonfinite,
     .stats = cocob_cl_stats_op,

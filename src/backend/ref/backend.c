@@ -165,6 +165,19 @@ static cocob_status ref_adam_update(cocob_backend *b, const cocob_baseline_args 
     return COCOB_OK;
 }
 
+static cocob_status ref_ckt_update(cocob_backend *b, const cocob_ckt_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    size_t s = a->state_offset;
+    cocob_ref_ckt_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                         floats(a->state[COCOB_CKT_SUM], s),
+                         floats(a->state[COCOB_CKT_REWARD], s), floats(a->state[COCOB_CKT_T], s),
+                         floats(a->state[COCOB_CKT_X0], s), a->n, a->weight_decay);
+    return COCOB_OK;
+}
+
 static cocob_status ref_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
                               size_t n, cocob_stats *out)
 {
@@ -361,6 +374,7 @@ const cocob_backend_i cocob_ref_iface = {
     .rmsprop_update = ref_rmsprop_update,
     .adadelta_update = ref_adadelta_update,
     .adam_update = ref_adam_update,
+    .ckt_update = ref_ckt_update,
     .count_nonfinite = ref_count_nonfinite,
     .flag_nonfinite = ref_flag_nonfinite,
     .stats = ref_stats,

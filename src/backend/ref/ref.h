@@ -45,6 +45,11 @@ void cocob_ref_adadelta_update(float *restrict w, const float *restrict grad,
                                const cocob_baseline_hyper *h);
 void cocob_ref_adam_update(float *restrict w, const float *restrict grad, float *restrict exp_avg,
                            float *restrict exp_avg_sq, size_t n, const cocob_baseline_hyper *h);
+/* One cKT step (ref/ckt.c gives the formula, its authors'); cl/ckt.cl
+ * holds its twin. */
+void cocob_ref_ckt_update(float *restrict w, const float *restrict grad, float *restrict sum,
+                          float *restrict reward, float *restrict t, const float *restrict x0,
+                          size_t n, float weight_decay);
 
 /* How many of x[0..n) are NaN or infinite; cl/nonfinite.cl holds its twin. */
 size_t cocob_ref_count_nonfinite(const float *x, size_t n);

@@ -694,6 +694,48 @@ BASELINE(adadelta_update)
 BASELINE(adam_update)
 #undef BASELINE
 
+/* cKT: its states are sums, and reward's product and the weight's product
+ * and quotient are each one rounding, all in the reference's order, so a
+ * device with IEEE division agrees exactly; 16 units of |x0| + |the step|
+ * on w, as COCOB's, leave room for a division of 2.5 ulp (OpenCL's
+ * floor without correct rounding). */
+static cocob_status chk_ckt_update(cocob_backend *b, const cocob_ckt_args *a)
+{
+    cocob_ckt_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, st[COCOB_CKT_STATES];
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    r.grad = cocob_verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    for (int k = 0; k < COCOB_CKT_STATES; k++) {
+        st[k] = (cocob_span){a->state[k], a->state_offset};
+        d.state[k] = cocob_verify_dev(st[k]).buf;
+        r.state[k] = cocob_verify_ref(st[k]).buf;
+    }
+    guard_sides(a->skip, &d.skip, &r.skip);
+    cocob_status s = REF(b)->iface->ckt_update(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->ckt_update(DEV(b), &d);
+    if (s != COCOB_OK)
+        return s;
+    const float *x0 = cocob_verify_ref_floats(st[COCOB_CKT_X0]), *wr = cocob_verify_ref_floats(w);
+    float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
+    if (!mag)
+        return no_memory(b, "ckt_update");
+    for (size_t i = 0; i < a->n; i++)
+        mag[i] = fabsf(x0[i]) + fabsf(wr[i] - x0[i]);
+    static const char *const names[COCOB_CKT_STATES] = {"sum_negative_gradients", "reward", "t",
+                                                        "x0"};
+    verify_out outs[1 + COCOB_CKT_STATES] = {{"w", w, a->n, mag, 16, 0}};
+    for (int k = 0; k < COCOB_CKT_STATES; k++)
+        outs[1 + k] = (verify_out){names[k], st[k], a->n, NULL, 0, 0};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu", a->n);
+    s = cocob_verify_outputs(of(b), "ckt_update", shape, outs, 1 + COCOB_CKT_STATES);
+    free(mag);
+    return s;
+}
+
 const cocob_backend_i cocob_verify_iface = {
     .destroy = cocob_verify_destroy,
     .alloc = cocob_verify_alloc,
@@ -731,4 +773,5 @@ const cocob_backend_i cocob_verify_iface = {
     .rmsprop_update = chk_rmsprop_update,
     .adadelta_update = chk_adadelta_update,
     .adam_update = chk_adam_update,
+    .ckt_update = chk_ckt_update,
 };
