@@ -135,7 +135,7 @@ void cocob_context_device_bytes(const cocob_context *ctx, uint64_t *now, uint64_
 {
     const cocob_backend *b = ctx ? ctx->backend : NULL;
     if (now)
-        *now = b ? b->live_bytes : 0;
+        *now = b ? b->live_bytes + b->scratch_bytes : 0;
     if (peak)
         *peak = b ? b->peak_bytes : 0;
 }

@@ -36,13 +36,14 @@ static cocob_status cl_alloc(cocob_backend *b, size_t bytes, cocob_buffer **out)
     /* Some drivers grant more than the device holds and fail at the first
      * launch that touches it, far from the cause; this names the cause. */
     uint64_t memory = b->info.global_mem_bytes;
-    if (memory && (bytes > memory || b->live_bytes > memory - bytes))
+    size_t held = b->live_bytes + b->scratch_bytes;
+    if (memory && (bytes > memory || held > memory - bytes))
         return cocob_fail(b->err, COCOB_ERR_DEVICE_LIMIT,
                           "a buffer of %zu bytes does not fit in the memory of %s (%s), %llu "
                           "bytes (CL_DEVICE_GLOBAL_MEM_SIZE), %zu of them already held by this "
                           "context",
                           bytes, b->info.name, b->info.selector, (unsigned long long)memory,
-                          b->live_bytes);
+                          held);
     cocob_buffer *buf = malloc(sizeof *buf);
     if (!buf)
         return cocob_fail(b->err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory");

@@ -27,11 +27,9 @@ static cocob_status scratch(cocob_cl_backend *b, int which, size_t bytes, const 
 {
     if (b->conv_scratch[which] && b->conv_scratch_bytes[which] >= bytes)
         return COCOB_OK;
-    /* Counted with the buffers, so that cocob_context_device_bytes and the
-     * room alloc leaves see the scratch too. */
     if (b->conv_scratch[which]) {
         clReleaseMemObject(b->conv_scratch[which]);
-        b->base.live_bytes -= b->conv_scratch_bytes[which];
+        b->base.scratch_bytes -= b->conv_scratch_bytes[which];
     }
     b->conv_scratch[which] = NULL;
     b->conv_scratch_bytes[which] = 0;
@@ -46,7 +44,8 @@ static cocob_status scratch(cocob_cl_backend *b, int which, size_t bytes, const 
     }
     b->conv_scratch[which] = m;
     b->conv_scratch_bytes[which] = bytes;
-    cocob_backend_count_alloc(&b->base, bytes);
+    b->base.scratch_bytes += bytes;
+    cocob_backend_note_peak(&b->base);
     return COCOB_OK;
 }
 
