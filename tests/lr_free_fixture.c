@@ -243,7 +243,7 @@ static int header_line(reader *r, const char *key, char *rest)
         return floats(r, rest, f->init + t->offset, t->count);
     }
     if (!strcmp(key, "grad")) {
-        size_t t;
+        size_t t = 0;
         if (size_value(r, word(&rest), &t))
             return -1;
         const lr_fixture_tensor *ten = tensor_of(f, word(&rest));
@@ -265,7 +265,7 @@ static int header_line(reader *r, const char *key, char *rest)
             return floats(r, rest, f->x, f->examples * f->features);
         }
         if (!strcmp(what, "labels")) {
-            size_t n;
+            size_t n = 0;
             if (size_value(r, word(&rest), &n))
                 return -1;
             if (!f->x || n != f->examples)
@@ -370,7 +370,7 @@ static int step_line(reader *r, const char *key, char *rest)
 {
     lr_fixture *f = r->f;
     if (!strcmp(key, "step")) {
-        size_t t;
+        size_t t = 0;
         if (size_value(r, rest, &t))
             return -1;
         if (t != r->step + 1 || t > f->steps)
