@@ -261,10 +261,12 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_ADAMW, /* Adam with decoupled weight decay */
     COCOB_OPTIMIZER_CKT,   /* coordinate-wise KT betting: bremen79/parameterfree's cKT
                             * (commit d8155ff), Orabona's book, section 9.3 */
+    COCOB_OPTIMIZER_KT,    /* Krichevsky-Trofimov betting with one wealth for all the
+                            * weights: parameterfree 0.0.1's KT, Orabona & Pal 2016 */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
-/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw" or "ckt";
+/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt" or "kt";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -289,14 +291,15 @@ typedef struct cocob_optimizer_config {
     double w;                 /* cKT's initial wealth, each weight's: the first step moves
                                * a weight by -w g / 2 (g its gradient), and each later bet
                                * is the wealth won so far times the mean negative gradient;
-                               * above 0 (at 0 nothing ever moves). Its authors' name. */
+                               * above 0 (at 0 nothing ever moves). Its authors' name.
+                               * KT's likewise, but one wealth for all the weights. */
 } cocob_optimizer_config;
 
 /* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
  * AdaGrad lr 1e-2, eps 1e-10; RMSProp lr 1e-2, rho 0.99, eps 1e-8;
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
- * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT its
- * authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate. */
+ * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT and KT
+ * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate. */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
@@ -341,13 +344,25 @@ COCOB_API uint64_t cocob_optimizer_steps(const cocob_optimizer *opt);
  * momentum_buffer (none without momentum); AdaGrad's sum; RMSProp's
  * square_avg; Adadelta's square_avg and acc_delta; Adam's and AdamW's
  * exp_avg and exp_avg_sq; cKT's sum_negative_gradients, reward, t (as a
- * float) and x0, its authors' names. */
+ * float) and x0, its authors' names; KT's x0 and theta. */
 COCOB_API size_t cocob_optimizer_state_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state);
 /* Copies state buffer `state` of params[index] to the host. */
 COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state,
                                                   size_t index, float *dst, size_t count);
+
+/* The scalars a kind keeps for all its parameters at once, on the device
+ * beside its state, which each step updates there without the host
+ * waiting: KT's wealth and iter (1 plus the steps taken); none for the
+ * other kinds. */
+COCOB_API size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt);
+/* NULL for an index past the last. */
+COCOB_API const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index);
+/* Copies all count of them (cocob_optimizer_scalar_count's) to dst,
+ * waiting for the device: for telemetry, at the caller's own points. */
+COCOB_API cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst,
+                                                    size_t count);
 
 /* ---- Models ------------------------------------------------------------- */
 

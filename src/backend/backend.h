@@ -106,6 +106,79 @@ typedef struct cocob_ckt_args {
     size_t skip_offset;
 } cocob_ckt_args;
 
+/* KT's state buffers, in its authors' order (parameterfree's kt.py). */
+enum {
+    COCOB_KT_X0 = 0, /* the weights when the optimizer was created */
+    COCOB_KT_THETA,  /* minus the sum of the gradients (weight decay's part included) */
+    COCOB_KT_STATES
+};
+
+/* KT's scalars, one for all the parameters, floats on the device: the
+ * wealth (w plus every step's gain <g, x0 - x>) and 1 plus the steps taken. */
+enum { COCOB_KT_WEALTH = 0, COCOB_KT_ITER, COCOB_KT_SCALARS };
+
+/* One KT step over n elements, after this step's lr_free_finalize: the bet
+ * is scalars' wealth / iter. Offsets count floats; the states share one. */
+typedef struct cocob_kt_args {
+    cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    cocob_buffer *state[COCOB_KT_STATES];
+    size_t state_offset;
+    size_t n;
+    float weight_decay; /* coupled, added after the gain is taken, as its authors' */
+    const cocob_buffer *scalars;
+    size_t scalars_offset;
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
+} cocob_kt_args;
+
+/* The sums lr_free_reduce writes for each part of a tensor, in this order,
+ * with x the weights and g the gradient. */
+enum {
+    COCOB_REDUCE_GAIN = 0, /* <g, x0 - x>: KT's gain, Prodigy's and D-Adaptation's numerator */
+    COCOB_REDUCE_GG,       /* <g, g>: DoG's G */
+    COCOB_REDUCE_DD,       /* <x - x0, x - x0>: DoG's distance, squared */
+    COCOB_REDUCE_SUMS
+};
+
+/* The global-scalar methods' first pass over one tensor: its n elements cut
+ * into parts runs of ceil(n / parts) (the last may be shorter or empty),
+ * each run's COCOB_REDUCE_SUMS sums written at partials + offset + 3 p.
+ * Parts make the work spread over the device while the sums' order stays
+ * the same on every device. */
+typedef struct cocob_lr_free_reduce_args {
+    const cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    const cocob_buffer *x0;
+    size_t x0_offset;
+    size_t n;
+    size_t parts;
+    cocob_buffer *partials;
+    size_t partials_offset;
+} cocob_lr_free_reduce_args;
+
+/* Which method's scalars lr_free_finalize updates. */
+typedef enum cocob_lr_free_method { COCOB_LR_FREE_KT = 0, COCOB_LR_FREE_METHODS } cocob_lr_free_method;
+
+/* The second pass: folds parts runs of sums at partials + offset, in their
+ * order, and updates the method's scalars_count scalars; a skipped step
+ * leaves them alone. */
+typedef struct cocob_lr_free_finalize_args {
+    cocob_lr_free_method method;
+    const cocob_buffer *partials;
+    size_t partials_offset;
+    size_t parts;
+    cocob_buffer *scalars;
+    size_t scalars_offset;
+    size_t scalars_count;
+    const cocob_buffer *skip;
+    size_t skip_offset;
+} cocob_lr_free_finalize_args;
+
 /* Where an op's operand starts: a buffer and an offset counted in elements.
  * Every element is 4 bytes: a float, or an int32 for labels and indices. */
 typedef struct cocob_span {
@@ -189,6 +262,13 @@ typedef struct cocob_backend_i {
      * ref/ckt.c, its authors': g = grad + weight_decay w; sum -= g;
      * reward -= g (w - x0); t += (g != 0); w = reward sum / t + x0. */
     cocob_status (*ckt_update)(cocob_backend *b, const cocob_ckt_args *a);
+    /* KT (parameterfree's kt.py), the formula in ref/kt.c: g = grad +
+     * weight_decay w; theta -= g; w = theta wealth / iter + x0. */
+    cocob_status (*kt_update)(cocob_backend *b, const cocob_kt_args *a);
+    /* The global-scalar methods' two passes before their updates, nothing
+     * waiting for the device: ref/lr_free.c and cl/lr_free.cl. */
+    cocob_status (*lr_free_reduce)(cocob_backend *b, const cocob_lr_free_reduce_args *a);
+    cocob_status (*lr_free_finalize)(cocob_backend *b, const cocob_lr_free_finalize_args *a);
     /* How many of the n floats at offset are NaN or infinite; waits for the
      * answer. ref/nonfinite.c and cl/nonfinite.cl. */
     cocob_status (*count_nonfinite)(cocob_backend *b, const cocob_buffer *x, size_t offset,

@@ -20,13 +20,13 @@ cocob_status cocob_optim_ckt_check(cocob_error *err, const cocob_optimizer_confi
      * infinite there, and a w that rounds to 0 would never move a weight. */
     if (!isfinite(cfg->w) || cfg->w > FLT_MAX || !((float)cfg->w > 0))
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                          "cKT: w, the initial wealth, must be above 0 (at 0 no weight ever "
+                          "%s: w, the initial wealth, must be above 0 (at 0 no weight ever "
                           "moves) and at most %g, got %g",
-                          (double)FLT_MAX, cfg->w);
+                          cocob_optim_title(cfg->kind), (double)FLT_MAX, cfg->w);
     if (!isfinite(cfg->weight_decay) || cfg->weight_decay < 0 || cfg->weight_decay > FLT_MAX)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                          "cKT: weight_decay must be at least 0 and at most %g, got %g",
-                          (double)FLT_MAX, cfg->weight_decay);
+                          "%s: weight_decay must be at least 0 and at most %g, got %g",
+                          cocob_optim_title(cfg->kind), (double)FLT_MAX, cfg->weight_decay);
     return COCOB_OK;
 }
 
@@ -38,9 +38,8 @@ cocob_status cocob_optim_ckt_init_state(cocob_optimizer *opt)
     /* t starts at 1, as its authors' does: the first bet is divided by 2. */
     if (s == COCOB_OK)
         s = cocob_op_fill(b, opt->state[COCOB_CKT_T], 0, 1.0f, opt->total);
-    for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
-        s = cocob_op_copy(b, opt->state[COCOB_CKT_X0], opt->offsets[i] * sizeof(float),
-                          opt->params[i]->buf, 0, opt->params[i]->count * sizeof(float));
+    if (s == COCOB_OK)
+        s = cocob_optim_copy_params(opt, opt->state[COCOB_CKT_X0]);
     return s;
 }
 

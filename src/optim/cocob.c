@@ -40,9 +40,8 @@ cocob_status cocob_optim_cocob_init_state(cocob_optimizer *opt)
     cocob_backend *b = opt->ctx->backend;
     cocob_status s = cocob_op_fill(b, opt->state[COCOB_STATE_L], 0, opt->cfg.cocob.initial_L,
                                    opt->total);
-    for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
-        s = cocob_op_copy(b, opt->state[COCOB_STATE_W1], opt->offsets[i] * sizeof(float),
-                          opt->params[i]->buf, 0, opt->params[i]->count * sizeof(float));
+    if (s == COCOB_OK)
+        s = cocob_optim_copy_params(opt, opt->state[COCOB_STATE_W1]);
     return s;
 }
 

@@ -10,9 +10,9 @@
 
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
                                                               "rmsprop", "adadelta", "adam",
-                                                              "adamw",   "ckt"};
+                                                              "adamw",   "ckt",      "kt"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW", "cKT"};
+    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW", "cKT", "KT"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -67,7 +67,8 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->eps = 1e-8;
         cfg->weight_decay = kind == COCOB_OPTIMIZER_ADAMW ? 1e-2 : 0;
         break;
-    case COCOB_OPTIMIZER_CKT: cfg->w = 1e-4; break;
+    case COCOB_OPTIMIZER_CKT:
+    case COCOB_OPTIMIZER_KT: cfg->w = 1e-4; break;
     default: /* COCOB has its own settings; SGD's lr has no default */ break;
     }
 }
@@ -82,6 +83,7 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_ADAM] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
     [COCOB_OPTIMIZER_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
     [COCOB_OPTIMIZER_CKT] = USES_WEIGHT_DECAY | USES_W,
+    [COCOB_OPTIMIZER_KT] = USES_WEIGHT_DECAY | USES_W,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -103,6 +105,11 @@ static cocob_status unused(cocob_error *err, const cocob_optimizer_config *cfg, 
     if (cfg->kind == COCOB_OPTIMIZER_CKT && bit == USES_LR)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "cKT takes no learning rate: each weight bets its wealth won so far "
+                          "(its authors' code exposes none); leave lr 0, and set w, the "
+                          "initial wealth, to scale the first steps");
+    if (cfg->kind == COCOB_OPTIMIZER_KT && bit == USES_LR)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "KT takes no learning rate: the weights bet the wealth won so far "
                           "(its authors' code exposes none); leave lr 0, and set w, the "
                           "initial wealth, to scale the first steps");
     return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -152,7 +159,7 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
         return cocob_optim_cocob_check(err, &cfg->cocob);
-    if (cfg->kind == COCOB_OPTIMIZER_CKT)
+    if (cfg->kind == COCOB_OPTIMIZER_CKT || cfg->kind == COCOB_OPTIMIZER_KT)
         return cocob_optim_ckt_check(err, cfg);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
@@ -224,9 +231,9 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
         append(buf, cap, &n, ")");
         return;
     }
-    if (c->kind == COCOB_OPTIMIZER_CKT) {
+    if (c->kind == COCOB_OPTIMIZER_CKT || c->kind == COCOB_OPTIMIZER_KT) {
         /* The floats the step uses, as COCOB's weight decay above. */
-        append(buf, cap, &n, "cKT (w %g", (float)c->w);
+        append(buf, cap, &n, "%s (w %g", titles[c->kind], (float)c->w);
         if ((float)c->weight_decay != 0)
             append(buf, cap, &n, ", weight decay %g", (float)c->weight_decay);
         append(buf, cap, &n, ")");

@@ -17,6 +17,7 @@ void cocob_optimizer_destroy(cocob_optimizer *opt)
             b->iface->free(b, opt->state[i]);
     if (opt->flag)
         b->iface->free(b, opt->flag);
+    cocob_optim_lr_free_destroy(opt);
     free(opt->params);
     free(opt->offsets);
     free(opt);
@@ -26,6 +27,7 @@ static size_t state_count(const cocob_optimizer_config *cfg)
 {
     return cfg->kind == COCOB_OPTIMIZER_COCOB ? COCOB_STATE_COUNT
            : cfg->kind == COCOB_OPTIMIZER_CKT ? COCOB_CKT_STATES
+           : cfg->kind == COCOB_OPTIMIZER_KT  ? COCOB_KT_STATES
                                               : cocob_optim_baseline_state_count(cfg);
 }
 
@@ -94,12 +96,23 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
         s = cocob_optim_cocob_init_state(opt);
     if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_CKT)
         s = cocob_optim_ckt_init_state(opt);
+    if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_KT)
+        s = cocob_optim_kt_init_state(opt);
     if (s != COCOB_OK) {
         cocob_optimizer_destroy(opt);
         return s;
     }
     *out = opt;
     return COCOB_OK;
+}
+
+cocob_status cocob_optim_copy_params(cocob_optimizer *opt, cocob_buffer *dst)
+{
+    cocob_status s = COCOB_OK;
+    for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
+        s = cocob_op_copy(opt->ctx->backend, dst, opt->offsets[i] * sizeof(float),
+                          opt->params[i]->buf, 0, opt->params[i]->count * sizeof(float));
+    return s;
 }
 
 /* Shapes and owners only: the values are the device's to check. */
@@ -134,11 +147,17 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
     cocob_backend *b = opt->ctx->backend;
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
         s = cocob_op_flag_nonfinite(b, (cocob_span){grads[i]->buf, 0}, grads[i]->count, skip);
+    /* KT's gain is taken over every weight before any moves. */
+    if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_KT)
+        s = cocob_optim_lr_free_scalars(opt, grads, opt->state[COCOB_KT_X0], COCOB_LR_FREE_KT,
+                                        skip);
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
         s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
                 ? cocob_optim_cocob_step(opt, i, grads[i], skip)
             : opt->cfg.kind == COCOB_OPTIMIZER_CKT
                 ? cocob_optim_ckt_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_KT
+                ? cocob_optim_kt_step(opt, i, grads[i], skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
     if (s == COCOB_OK)
         opt->steps++;
@@ -208,6 +227,8 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
     return opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? cocob_optim_cocob_state_names[state]
            : opt->cfg.kind == COCOB_OPTIMIZER_CKT
                ? cocob_optim_ckt_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_KT
+               ? cocob_optim_kt_state_names[state]
                : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
 
@@ -230,4 +251,31 @@ cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state
     cocob_backend *b = ctx->backend;
     return cocob_op_download(b, opt->state[state], opt->offsets[index] * sizeof(float), dst,
                              count * sizeof(float));
+}
+
+size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt)
+{
+    return opt ? opt->scalar_count : 0;
+}
+
+const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index)
+{
+    if (!opt || index >= opt->scalar_count)
+        return NULL;
+    return cocob_optim_kt_scalar_names[index];
+}
+
+cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst, size_t count)
+{
+    if (!opt)
+        return COCOB_ERR_INVALID_ARGUMENT;
+    cocob_context *ctx = opt->ctx;
+    if (!dst || count != opt->scalar_count)
+        return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
+                          "%s read_scalars: %zu scalars asked for%s; it keeps %zu",
+                          cocob_optim_title(opt->cfg.kind), count, dst ? "" : " into NULL",
+                          opt->scalar_count);
+    if (!count)
+        return COCOB_OK;
+    return cocob_op_download(ctx->backend, opt->scalars, 0, dst, count * sizeof(float));
 }

@@ -1,6 +1,7 @@
 /* The optimizer object all kinds share, and what each kind's file gives
- * optimizer.c: cocob.c COCOB-Backprop's part, ckt.c cKT's, baselines.c
- * the baselines', config.c the settings of every kind. */
+ * optimizer.c: cocob.c COCOB-Backprop's part, ckt.c cKT's, kt.c KT's,
+ * lr_free.c the device scalars' passes, baselines.c the baselines',
+ * config.c the settings of every kind. */
 #ifndef COCOB_OPTIM_OPTIMIZER_H
 #define COCOB_OPTIM_OPTIMIZER_H
 
@@ -23,6 +24,14 @@ struct cocob_optimizer {
     size_t state_count;
     cocob_buffer *state[OPTIM_MAX_STATES];
     cocob_buffer *flag; /* cocob_optimizer_step's guard: one int32 */
+    /* The global-scalar kinds' (KT's) scalars, floats that stay on the
+     * device, and the scratch of their sums: parameter i's parts runs of
+     * COCOB_REDUCE_SUMS at part_offsets[i]; all NULL and 0 for the rest. */
+    size_t scalar_count;
+    cocob_buffer *scalars;
+    cocob_buffer *partials;
+    size_t *parts, *part_offsets;
+    size_t part_total;
 };
 
 /* ---- optimizer.c ---- */
@@ -36,6 +45,10 @@ struct cocob_optimizer {
 cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *const *grads,
                                       cocob_span skip);
 void cocob_optim_unstep(cocob_optimizer *opt);
+
+/* Copies every parameter's values into its run of the state buffer dst:
+ * the x0 of the kinds that keep one. */
+cocob_status cocob_optim_copy_params(cocob_optimizer *opt, cocob_buffer *dst);
 
 /* ---- config.c ---- */
 
@@ -84,6 +97,31 @@ cocob_status cocob_optim_ckt_init_state(cocob_optimizer *opt);
  * already checked. */
 cocob_status cocob_optim_ckt_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
                                   cocob_span skip);
+
+/* ---- kt.c ---- */
+
+extern const char *const cocob_optim_kt_state_names[COCOB_KT_STATES];
+extern const char *const cocob_optim_kt_scalar_names[COCOB_KT_SCALARS];
+/* x0 from the parameters' values, wealth from w, iter 1; theta stays 0. */
+cocob_status cocob_optim_kt_init_state(cocob_optimizer *opt);
+/* The step of params[i] behind the guard at skip, after this step's
+ * cocob_optim_lr_free_scalars. */
+cocob_status cocob_optim_kt_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                 cocob_span skip);
+
+/* ---- lr_free.c ---- */
+
+/* Cuts each parameter into parts and makes the partials' and the
+ * scalars' buffers (scalar_count of them, zeros). */
+cocob_status cocob_optim_lr_free_create(cocob_optimizer *opt, size_t scalar_count);
+void cocob_optim_lr_free_destroy(cocob_optimizer *opt);
+/* Queues the pass before the updates of a step: every parameter's sums
+ * against x0 (a state buffer laid out as the parameters), then the fold
+ * that updates method's scalars, left alone when the guard at skip is set.
+ * Nothing waits for the device. */
+cocob_status cocob_optim_lr_free_scalars(cocob_optimizer *opt, const cocob_tensor *const *grads,
+                                         const cocob_buffer *x0, cocob_lr_free_method method,
+                                         cocob_span skip);
 
 /* ---- baselines.c ---- */
 

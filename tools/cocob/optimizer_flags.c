@@ -27,7 +27,7 @@ static const struct {
     {"--eps", "eps", 1, ""},
     {"--beta1", "beta1", 1, ""},
     {"--beta2", "beta2", 1, ""},
-    {"--w", "w", 1, "the initial wealth of each weight"},
+    {"--w", "w", 1, "the initial wealth (ckt: of each weight; kt: of all)"},
 };
 enum { LR, MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY, RHO, EPS, BETA1, BETA2, W };
 
@@ -48,7 +48,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw or ckt");
+            "rmsprop, adadelta, adam, adamw, ckt or kt");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -56,7 +56,7 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs("  Unset settings take PyTorch's defaults (ckt its authors'); sgd needs --lr.\n", out);
+    fputs("  Unset settings take PyTorch's defaults (ckt's and kt's their authors'); sgd needs --lr.\n", out);
 }
 
 int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE *err)
@@ -94,7 +94,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
     if (f->optimizer && cocob_optimizer_kind_parse(f->optimizer, &kind) != COCOB_OK) {
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
-                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw and ckt\n",
+                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt and kt\n",
                 f->optimizer);
         return 0;
     }
@@ -102,6 +102,12 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         fprintf(err, "cocob train: cKT takes no learning rate: each weight bets the wealth "
                      "it has won so far; drop --lr (--w, the initial wealth, scales the "
                      "first steps)\n");
+        return 0;
+    }
+    if (kind == COCOB_OPTIMIZER_KT && f->value[LR]) {
+        fprintf(err, "cocob train: KT takes no learning rate: the weights bet the wealth "
+                     "won so far; drop --lr (--w, the initial wealth, scales the first "
+                     "steps)\n");
         return 0;
     }
     if (kind == COCOB_OPTIMIZER_COCOB && f->value[LR]) {

@@ -154,6 +154,24 @@ static cocob_status cpu_ckt_update(cocob_backend *b, const cocob_ckt_args *a)
     return COCOB_OK;
 }
 
+static void kt_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_kt_args *a = arg;
+    size_t s = a->state_offset + first;
+    cocob_ref_kt_update(floats(a->w, a->w_offset + first), floats(a->grad, a->grad_offset + first),
+                        floats(a->state[COCOB_KT_THETA], s), floats(a->state[COCOB_KT_X0], s),
+                        end - first, a->weight_decay, floats(a->scalars, a->scalars_offset));
+}
+
+static cocob_status cpu_kt_update(cocob_backend *b, const cocob_kt_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_cpu_for(a->n, 1, kt_chunk, (void *)a);
+    return COCOB_OK;
+}
+
 typedef struct nonfinite_args {
     const float *x;
     size_t count;
@@ -514,6 +532,7 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.adadelta_update = cpu_adadelta_update;
     c->iface.adam_update = cpu_adam_update;
     c->iface.ckt_update = cpu_ckt_update;
+    c->iface.kt_update = cpu_kt_update;
     c->base.iface = &c->iface;
     c->base.err = err;
     c->base.log = log;

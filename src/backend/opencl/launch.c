@@ -21,6 +21,29 @@ cl_int cocob_cl_skip_args(cl_kernel k, cl_uint i, const cocob_buffer *skip, size
     return cocob_cl_arg(k, i + 1, sizeof off, &off, rc);
 }
 
+cl_int cocob_cl_update_args(cl_kernel k, const cocob_buffer *w, size_t w_offset,
+                            const cocob_buffer *grad, size_t grad_offset,
+                            cocob_buffer *const *state, int states, size_t state_offset, size_t n,
+                            cl_uint *next)
+{
+    cl_ulong w_off = w_offset, g_off = grad_offset, s_off = state_offset, nn = n;
+    cl_mem mw = cocob_cl_mem(w), mg = cocob_cl_mem(grad);
+    cl_uint i = 0;
+    cl_int rc = CL_SUCCESS;
+    rc = cocob_cl_arg(k, i++, sizeof mw, &mw, rc);
+    rc = cocob_cl_arg(k, i++, sizeof w_off, &w_off, rc);
+    rc = cocob_cl_arg(k, i++, sizeof mg, &mg, rc);
+    rc = cocob_cl_arg(k, i++, sizeof g_off, &g_off, rc);
+    for (int j = 0; j < states; j++) {
+        cl_mem m = cocob_cl_mem(state[j]);
+        rc = cocob_cl_arg(k, i++, sizeof m, &m, rc);
+    }
+    rc = cocob_cl_arg(k, i++, sizeof s_off, &s_off, rc);
+    rc = cocob_cl_arg(k, i++, sizeof nn, &nn, rc);
+    *next = i;
+    return rc;
+}
+
 /* A limit of 0 is one the driver did not answer: it does not bind. */
 static size_t bound(size_t value, uint64_t limit)
 {

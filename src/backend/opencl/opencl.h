@@ -120,6 +120,14 @@ cl_int cocob_cl_arg(cl_kernel k, cl_uint i, size_t size, const void *value, cl_i
  * i + 1 (its offset), as cocob_cl_arg does. */
 cl_int cocob_cl_skip_args(cl_kernel k, cl_uint i, const cocob_buffer *skip, size_t skip_offset,
                           cl_int rc);
+/* Sets the arguments the fused updates open with (cl/cocob.cl, ckt.cl,
+ * kt.cl), from 0: w and its offset, the gradient and its offset, the
+ * states buffers in turn, their shared offset, and n; *next is the index
+ * after them. */
+cl_int cocob_cl_update_args(cl_kernel k, const cocob_buffer *w, size_t w_offset,
+                            const cocob_buffer *grad, size_t grad_offset,
+                            cocob_buffer *const *state, int states, size_t state_offset, size_t n,
+                            cl_uint *next);
 
 /* The largest work-group size the kernel (CL_KERNEL_WORK_GROUP_SIZE) and the
  * device (CL_DEVICE_MAX_WORK_GROUP_SIZE) allow. */
@@ -171,6 +179,9 @@ cocob_status cocob_cl_rmsprop_update(cocob_backend *b, const cocob_baseline_args
 cocob_status cocob_cl_adadelta_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_cl_adam_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_cl_ckt_update(cocob_backend *b, const cocob_ckt_args *a);
+cocob_status cocob_cl_kt_update(cocob_backend *b, const cocob_kt_args *a);
+cocob_status cocob_cl_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a);
+cocob_status cocob_cl_lr_free_finalize(cocob_backend *b, const cocob_lr_free_finalize_args *a);
 cocob_status cocob_cl_stats_op(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
                                size_t n, cocob_stats *out);
 cocob_status cocob_cl_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,

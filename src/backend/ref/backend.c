@@ -178,6 +178,37 @@ static cocob_status ref_ckt_update(cocob_backend *b, const cocob_ckt_args *a)
     return COCOB_OK;
 }
 
+static cocob_status ref_kt_update(cocob_backend *b, const cocob_kt_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    size_t s = a->state_offset;
+    cocob_ref_kt_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                        floats(a->state[COCOB_KT_THETA], s), floats(a->state[COCOB_KT_X0], s),
+                        a->n, a->weight_decay, floats(a->scalars, a->scalars_offset));
+    return COCOB_OK;
+}
+
+static cocob_status ref_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a)
+{
+    (void)b;
+    cocob_ref_lr_free_reduce(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                             floats(a->x0, a->x0_offset), a->n, a->parts,
+                             floats(a->partials, a->partials_offset));
+    return COCOB_OK;
+}
+
+static cocob_status ref_lr_free_finalize(cocob_backend *b, const cocob_lr_free_finalize_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_ref_lr_free_finalize(a->method, floats(a->partials, a->partials_offset), a->parts,
+                               floats(a->scalars, a->scalars_offset));
+    return COCOB_OK;
+}
+
 static cocob_status ref_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
                               size_t n, cocob_stats *out)
 {
@@ -375,6 +406,9 @@ const cocob_backend_i cocob_ref_iface = {
     .adadelta_update = ref_adadelta_update,
     .adam_update = ref_adam_update,
     .ckt_update = ref_ckt_update,
+    .kt_update = ref_kt_update,
+    .lr_free_reduce = ref_lr_free_reduce,
+    .lr_free_finalize = ref_lr_free_finalize,
     .count_nonfinite = ref_count_nonfinite,
     .flag_nonfinite = ref_flag_nonfinite,
     .stats = ref_stats,

@@ -50,6 +50,17 @@ void cocob_ref_adam_update(float *restrict w, const float *restrict grad, float 
 void cocob_ref_ckt_update(float *restrict w, const float *restrict grad, float *restrict sum,
                           float *restrict reward, float *restrict t, const float *restrict x0,
                           size_t n, float weight_decay);
+/* One KT step (ref/kt.c gives the formula, its authors'), its wealth and
+ * iter at scalars; cl/kt.cl holds its twin. */
+void cocob_ref_kt_update(float *restrict w, const float *restrict grad, float *restrict theta,
+                         const float *restrict x0, size_t n, float weight_decay,
+                         const float *restrict scalars);
+/* lr_free_reduce and lr_free_finalize (backend.h); cl/lr_free.cl holds
+ * their twins. */
+void cocob_ref_lr_free_reduce(const float *w, const float *grad, const float *x0, size_t n,
+                              size_t parts, float *partials);
+void cocob_ref_lr_free_finalize(cocob_lr_free_method method, const float *partials, size_t parts,
+                                float *scalars);
 
 /* How many of x[0..n) are NaN or infinite; cl/nonfinite.cl holds its twin. */
 size_t cocob_ref_count_nonfinite(const float *x, size_t n);

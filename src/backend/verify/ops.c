@@ -736,6 +736,107 @@ static cocob_status chk_ckt_update(cocob_backend *b, const cocob_ckt_args *a)
     return s;
 }
 
+/* w as ckt_update's: theta's bet is the same float division on both sides. */
+static cocob_status chk_kt_update(cocob_backend *b, const cocob_kt_args *a)
+{
+    cocob_kt_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, st[COCOB_KT_STATES];
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    r.grad = cocob_verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    d.scalars = cocob_verify_dev((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    r.scalars = cocob_verify_ref((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    for (int k = 0; k < COCOB_KT_STATES; k++) {
+        st[k] = (cocob_span){a->state[k], a->state_offset};
+        d.state[k] = cocob_verify_dev(st[k]).buf;
+        r.state[k] = cocob_verify_ref(st[k]).buf;
+    }
+    guard_sides(a->skip, &d.skip, &r.skip);
+    cocob_status s = REF(b)->iface->kt_update(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->kt_update(DEV(b), &d);
+    if (s != COCOB_OK)
+        return s;
+    const float *x0 = cocob_verify_ref_floats(st[COCOB_KT_X0]), *wr = cocob_verify_ref_floats(w);
+    float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
+    if (!mag)
+        return no_memory(b, "kt_update");
+    for (size_t i = 0; i < a->n; i++)
+        mag[i] = fabsf(x0[i]) + fabsf(wr[i] - x0[i]);
+    verify_out outs[2] = {{"w", w, a->n, mag, 16, 0},
+                          {"theta", st[COCOB_KT_THETA], a->n, NULL, 0, 0}};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu", a->n);
+    s = cocob_verify_outputs(of(b), "kt_update", shape, outs, 2);
+    free(mag);
+    return s;
+}
+
+/* Each sum against the sum of its terms' magnitudes: the device's float
+ * sums round at most about the part's length plus the tree's depth times
+ * (ref/lr_free.c). */
+static cocob_status chk_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a)
+{
+    cocob_lr_free_reduce_args d = *a, r = *a;
+    cocob_span w = {(cocob_buffer *)a->w, a->w_offset}, g = {(cocob_buffer *)a->grad, a->grad_offset},
+               x0 = {(cocob_buffer *)a->x0, a->x0_offset}, out = {a->partials, a->partials_offset};
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev(g).buf;
+    r.grad = cocob_verify_ref(g).buf;
+    d.x0 = cocob_verify_dev(x0).buf;
+    r.x0 = cocob_verify_ref(x0).buf;
+    d.partials = cocob_verify_dev(out).buf;
+    r.partials = cocob_verify_ref(out).buf;
+    cocob_status s = REF(b)->iface->lr_free_reduce(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->lr_free_reduce(DEV(b), &d);
+    if (s != COCOB_OK)
+        return s;
+    const float *wr = cocob_verify_ref_floats(w), *gr = cocob_verify_ref_floats(g),
+                *xr = cocob_verify_ref_floats(x0);
+    size_t sums = a->parts * COCOB_REDUCE_SUMS, chunk = a->n / a->parts + (a->n % a->parts != 0);
+    float *mag = calloc(sums, sizeof *mag);
+    if (!mag)
+        return no_memory(b, "lr_free_reduce");
+    for (size_t i = 0; i < a->n; i++) {
+        double gi = fabs((double)gr[i]), di = fabs((double)xr[i] - wr[i]);
+        float *m = mag + i / chunk * COCOB_REDUCE_SUMS;
+        m[COCOB_REDUCE_GAIN] += (float)(gi * di);
+        m[COCOB_REDUCE_GG] += (float)(gi * gi);
+        m[COCOB_REDUCE_DD] += (float)(di * di);
+    }
+    verify_out outs[1] = {{"partials", out, sums, mag, (double)chunk + 16, 0}};
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu in %zu", a->n, a->parts);
+    s = cocob_verify_outputs(of(b), "lr_free_reduce", shape, outs, 1);
+    free(mag);
+    return s;
+}
+
+/* The same float sums in the same order on both sides: equal. */
+static cocob_status chk_lr_free_finalize(cocob_backend *b, const cocob_lr_free_finalize_args *a)
+{
+    cocob_lr_free_finalize_args d = *a, r = *a;
+    cocob_span p = {(cocob_buffer *)a->partials, a->partials_offset},
+               sc = {a->scalars, a->scalars_offset};
+    d.partials = cocob_verify_dev(p).buf;
+    r.partials = cocob_verify_ref(p).buf;
+    d.scalars = cocob_verify_dev(sc).buf;
+    r.scalars = cocob_verify_ref(sc).buf;
+    guard_sides(a->skip, &d.skip, &r.skip);
+    cocob_status s = REF(b)->iface->lr_free_finalize(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->lr_free_finalize(DEV(b), &d);
+    if (s != COCOB_OK)
+        return s;
+    verify_out outs[1] = {{"scalars", sc, a->scalars_count, NULL, 0, 0}};
+    char shape[64];
+    snprintf(shape, sizeof shape, "method %d, %zu parts", (int)a->method, a->parts);
+    return cocob_verify_outputs(of(b), "lr_free_finalize", shape, outs, 1);
+}
+
 const cocob_backend_i cocob_verify_iface = {
     .destroy = cocob_verify_destroy,
     .alloc = cocob_verify_alloc,
@@ -774,4 +875,7 @@ const cocob_backend_i cocob_verify_iface = {
     .adadelta_update = chk_adadelta_update,
     .adam_update = chk_adam_update,
     .ckt_update = chk_ckt_update,
+    .kt_update = chk_kt_update,
+    .lr_free_reduce = chk_lr_free_reduce,
+    .lr_free_finalize = chk_lr_free_finalize,
 };

@@ -1,0 +1,66 @@
+/* The global-scalar methods' two passes before their updates; twins in
+ * src/backend/ref/lr_free.c, which says what precision each gives. The
+ * sums' order depends on the group size alone, never on timing: no
+ * atomics, so a device gives the same scalars run after run. */
+
+#pragma OPENCL FP_CONTRACT OFF
+
+/* The sums of one part, in backend.h's COCOB_REDUCE_ order. */
+#define SUMS 3
+
+/* One group a part of ceil(n / parts) elements: each work-item sums a
+ * strided share in order, then the group folds its items in a tree in
+ * local memory (the launch makes its size a power of two) and writes the
+ * part's three sums. */
+__kernel void lr_free_reduce(__global const float *w, ulong w_offset, __global const float *grad,
+                             ulong grad_offset, __global const float *x0, ulong x0_offset,
+                             ulong n, ulong parts, __global float *partials,
+                             ulong partials_offset, __local float *scratch)
+{
+    size_t lid = get_local_id(0), items = get_local_size(0);
+    ulong p = get_group_id(0);
+    ulong chunk = n / parts + (n % parts != 0);
+    ulong first = min(p * chunk, n), end = min(first + chunk, n);
+    float gain = 0, gg = 0, dd = 0;
+    for (ulong i = first + lid; i < end; i += items) {
+        float g = grad[grad_offset + i], d = x0[x0_offset + i] - w[w_offset + i];
+        gain += g * d;
+        gg += g * g;
+        dd += d * d;
+    }
+    scratch[SUMS * lid] = gain;
+    scratch[SUMS * lid + 1] = gg;
+    scratch[SUMS * lid + 2] = dd;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (size_t width = items / 2; width > 0; width /= 2) {
+        if (lid < width)
+            for (int k = 0; k < SUMS; k++)
+                scratch[SUMS * lid + k] += scratch[SUMS * (lid + width) + k];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0)
+        for (int k = 0; k < SUMS; k++)
+            partials[partials_offset + SUMS * p + k] = scratch[k];
+}
+
+/* backend.h's cocob_lr_free_method. */
+#define METHOD_KT 0
+
+/* One work-item: the fold is a handful of parts a tensor, and one order on
+ * every device is what makes the scalars the reference's. */
+__kernel void lr_free_finalize(int method, __global const float *partials, ulong partials_offset,
+                               ulong parts, __global float *scalars, ulong scalars_offset,
+                               __global const int *skip, ulong skip_offset)
+{
+    if (get_global_id(0) != 0 || (skip && skip[skip_offset]))
+        return;
+    __global const float *part = partials + partials_offset;
+    __global float *s = scalars + scalars_offset;
+    if (method == METHOD_KT) {
+        float gain = 0;
+        for (ulong p = 0; p < parts; p++)
+            gain += part[SUMS * p];
+        s[0] += gain;
+        s[1] += 1.0f;
+    }
+}
