@@ -132,7 +132,7 @@ END_TEST
 /* Every update op with its guard set leaves the weights and every state as
  * they were, bit for bit; with the guard clear it does what it does
  * without one. On ref, then on the device under test. */
-enum { SKIP_N = 300, SKIP_OPS = 7 };
+enum { SKIP_N = 300, SKIP_OPS = 9 };
 
 static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_buffer *g,
                                cocob_buffer *const *st, const cocob_buffer *skip)
@@ -152,7 +152,37 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
         a.skip_offset = 3;
         return b->iface->cocob_update(b, &a);
     }
+    if (op == SKIP_OPS - 2) {
+        /* KT: its wealth and iter are two of state 2's floats. */
+        cocob_kt_args a;
+        memset(&a, 0, sizeof a);
+        a.w = w;
+        a.grad = g;
+        a.state[COCOB_KT_X0] = st[0];
+        a.state[COCOB_KT_THETA] = st[1];
+        a.w_offset = a.grad_offset = a.state_offset = a.scalars_offset = TEST_OFF;
+        a.n = SKIP_N;
+        a.weight_decay = 0.01f;
+        a.scalars = st[2];
+        a.skip = skip;
+        a.skip_offset = 3;
+        return b->iface->kt_update(b, &a);
+    }
     if (op == SKIP_OPS - 1) {
+        /* The fold of the global-scalar methods: KT's two scalars in w,
+         * the partials in the gradient. */
+        cocob_lr_free_finalize_args a = {.method = COCOB_LR_FREE_KT,
+                                         .partials = g,
+                                         .partials_offset = TEST_OFF,
+                                         .parts = SKIP_N / COCOB_REDUCE_SUMS,
+                                         .scalars = w,
+                                         .scalars_offset = TEST_OFF,
+                                         .scalars_count = COCOB_KT_SCALARS,
+                                         .skip = skip,
+                                         .skip_offset = 3};
+        return b->iface->lr_free_finalize(b, &a);
+    }
+    if (op == SKIP_OPS - 3) {
         cocob_ckt_args a;
         memset(&a, 0, sizeof a);
         a.w = w;

@@ -8,7 +8,7 @@
 START_TEST(names_and_defaults)
 {
     static const char *const names[] = {"cocob",    "sgd",  "adagrad", "rmsprop",
-                                        "adadelta", "adam", "adamw",   "ckt"};
+                                        "adadelta", "adam", "adamw",   "ckt", "kt"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -41,6 +41,9 @@ START_TEST(names_and_defaults)
     /* cKT's authors' (parameterfree d8155ff): no learning rate. */
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_CKT);
     ck_assert(c.lr == 0 && c.w == 1e-4 && c.weight_decay == 0);
+    /* KT's (parameterfree 0.0.1): the same. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_KT);
+    ck_assert(c.lr == 0 && c.w == 1e-4 && c.weight_decay == 0);
 }
 END_TEST
 
@@ -68,6 +71,12 @@ START_TEST(settings_are_checked)
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_CKT);
     c.lr = 0.1;
     refused(ctx, p, &c, "cKT takes no learning rate");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_KT);
+    c.lr = 0.1;
+    refused(ctx, p, &c, "KT takes no learning rate");
+    c.lr = 0;
+    c.w = 0;
+    refused(ctx, p, &c, "KT: w, the initial wealth, must be above 0");
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SGD);
     refused(ctx, p, &c, "SGD has no default learning rate");
     c.lr = NAN;
@@ -178,6 +187,7 @@ START_TEST(state_buffers_by_index_and_name)
         {COCOB_OPTIMIZER_ADAM, 0, 2, {"exp_avg", "exp_avg_sq"}},
         {COCOB_OPTIMIZER_ADAMW, 0, 2, {"exp_avg", "exp_avg_sq"}},
         {COCOB_OPTIMIZER_CKT, 0, 4, {"sum_negative_gradients", "reward", "t", "x0"}},
+        {COCOB_OPTIMIZER_KT, 0, 2, {"x0", "theta"}},
     };
     cocob_context *ctx = test_context("ref");
     cocob_tensor *p, *g;
@@ -213,6 +223,63 @@ START_TEST(state_buffers_by_index_and_name)
         ck_assert_msg(strchr(line, '(') && line[strlen(line) - 1] == ')', "\"%s\"", line);
         cocob_optimizer_destroy(opt);
     }
+    cocob_tensor_destroy(g);
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
+/* KT's wealth and iter, read at the caller's request: w and 1 at first,
+ * then the gain and one more step each step, and a skipped step leaves
+ * them as they were. The kinds without scalars have none to read. */
+START_TEST(device_scalars_by_index_and_name)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_tensor *p, *g;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &g), COCOB_OK);
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAM);
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_uint_eq(cocob_optimizer_scalar_count(opt), 0);
+    ck_assert_ptr_null(cocob_optimizer_scalar_name(opt, 0));
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, NULL, 0), COCOB_ERR_INVALID_ARGUMENT);
+    float none[1];
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, none, 0), COCOB_OK);
+    cocob_optimizer_destroy(opt);
+
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_KT);
+    c.w = 0.5;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_uint_eq(cocob_optimizer_scalar_count(opt), 2);
+    ck_assert_str_eq(cocob_optimizer_scalar_name(opt, 0), "wealth");
+    ck_assert_str_eq(cocob_optimizer_scalar_name(opt, 1), "iter");
+    ck_assert_ptr_null(cocob_optimizer_scalar_name(opt, 2));
+    float sc[3];
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 3), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(cocob_context_error(ctx), "it keeps 2"));
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 0.5f && sc[1] == 1.0f);
+    /* From x = x0 the first gain is 0; the step moves x by -g w / 2. */
+    const float g1[3] = {1, -2, 0.5f}, bad[3] = {1, NAN, 0};
+    ck_assert_int_eq(cocob_tensor_upload(g, g1, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 0.5f && sc[1] == 2.0f);
+    float x[3];
+    ck_assert_int_eq(cocob_tensor_download(p, x, 3), COCOB_OK);
+    ck_assert(x[0] == -0.25f && x[1] == 0.5f && x[2] == -0.125f);
+    /* The second gain is <g, x0 - x> = 0.25 + 1 + 0.0625. */
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 1.8125f && sc[1] == 3.0f);
+    ck_assert_int_eq(cocob_tensor_upload(g, bad, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g),
+                     COCOB_ERR_NONFINITE);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 1.8125f && sc[1] == 3.0f);
+    cocob_optimizer_destroy(opt);
     cocob_tensor_destroy(g);
     cocob_tensor_destroy(p);
     cocob_context_destroy(ctx);
@@ -259,6 +326,7 @@ int main(void)
     tcase_add_test(api, settings_are_checked);
     tcase_add_test(api, settings_by_name_agree_with_create);
     tcase_add_test(api, state_buffers_by_index_and_name);
+    tcase_add_test(api, device_scalars_by_index_and_name);
     tcase_add_test(api, nonfinite_gradient_moves_nothing);
     suite_add_tcase(s, api);
     return test_run(s);

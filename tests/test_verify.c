@@ -56,6 +56,9 @@ static const char *const ops[] = {
     "adadelta_update",
     "adam_update",
     "ckt_update",
+    "kt_update",
+    "lr_free_reduce",
+    "lr_free_finalize",
 };
 
 START_TEST(every_op_agrees_with_the_reference)

@@ -7,7 +7,8 @@
  *   PARM  the parameters, f32
  *   OPTM  the optimizer's kind (u32), steps taken, state count, floats per
  *         state, and its description, as cocob_optimizer_describe writes it
- *   OSTA  each state buffer in turn, f32
+ *   OSTA  each state buffer in turn, then the kind's device scalars (KT's
+ *         wealth and iter; none for the others), f32
  *   PROG  epochs done, steps into the next, steps in all, the shuffle's seed,
  *         the batch size, the training examples and their fingerprint
  *   LOSS  the model's loss, u32, as a saved model's LOSS section holds it
@@ -98,6 +99,8 @@ cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob
         return s;
     cocob_backend *b = m->ctx->backend;
     size_t states = opt->state_count * opt->total;
+    if (states < opt->scalar_count)
+        states = opt->scalar_count;
     float *host = malloc((m->params > states ? m->params : states) * sizeof *host + 1);
     cocob_bytes part[SECTIONS] = {{0}};
     if (!host)
@@ -115,6 +118,10 @@ cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob
         if (s == COCOB_OK)
             cocob_bytes_floats(&part[3], host, opt->total);
     }
+    if (s == COCOB_OK && opt->scalar_count)
+        s = cocob_op_download(b, opt->scalars, 0, host, opt->scalar_count * sizeof *host);
+    if (s == COCOB_OK)
+        cocob_bytes_floats(&part[3], host, opt->scalar_count);
     progress_section(&part[4], progress);
     cocob_bytes_u32(&part[CHECKPOINT_LOSS], (uint32_t)cocob_model_loss(m));
     if (s == COCOB_OK)
@@ -321,7 +328,7 @@ static cocob_status read_all(cocob_sections *r, cocob_model *m, const cocob_opti
     if (s == COCOB_OK)
         s = compare_optimizer(r, payload[2], opt);
     if (s == COCOB_OK)
-        s = cocob_sections_check_len(r, 3, opt->state_count * opt->total * 4,
+        s = cocob_sections_check_len(r, 3, (opt->state_count * opt->total + opt->scalar_count) * 4,
                                      "its optimizer's state");
     if (s == COCOB_OK)
         s = cocob_sections_take(r, 3, &payload[3]);
@@ -368,6 +375,8 @@ static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
     float *host = NULL;
     if (s == COCOB_OK) {
         size_t most = m->params > opt->total ? m->params : opt->total;
+        if (most < opt->scalar_count)
+            most = opt->scalar_count;
         if (!(host = malloc(most * sizeof *host + 1)))
             s = cocob_fail(r.err, COCOB_ERR_OUT_OF_MEMORY, "checkpoint %s: out of host memory",
                            path);
@@ -381,6 +390,12 @@ static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
         for (size_t i = 0; i < opt->total; i++)
             host[i] = cocob_le_get_f32(at + 4 * i);
         s = cocob_op_upload(b, opt->state[k], 0, host, opt->total * sizeof *host);
+    }
+    if (s == COCOB_OK && opt->scalar_count) {
+        const unsigned char *at = payload[3] + 4 * opt->state_count * opt->total;
+        for (size_t i = 0; i < opt->scalar_count; i++)
+            host[i] = cocob_le_get_f32(at + 4 * i);
+        s = cocob_op_upload(b, opt->scalars, 0, host, opt->scalar_count * sizeof *host);
     }
     if (s == COCOB_OK) {
         const unsigned char *mp = payload[0] + 32 + m->count * RECORD_LAYER_BYTES + 8;
