@@ -64,7 +64,8 @@ START_TEST(hand_worked_steps)
      * float operations err by half an ulp each, so 4 ulps of the value
      * (of the wealth, for the gain, a sum of three products) cover them. */
     static const float w0[N] = {0.5f, -0.25f, 0.125f};
-    static const float grads[3][N] = {{0.5f, 0.0f, -0.5f}, {0.25f, 0.0f, 0.5f},
+    static const float grads[3][N] = {{0.5f, 0.0f, -0.5f},
+                                      {0.25f, 0.0f, 0.5f},
                                       {-0.5f, 0.0f, 0.25f}};
     for (int decay = 0; decay < 2; decay++) {
         cocob_optimizer_config c;
@@ -100,8 +101,8 @@ START_TEST(hand_worked_steps)
                               got[0][i], w[i]);
                 ck_assert(got[1][i] == w0[i]);
                 ck_assert_msg(fabs(got[2][i] - theta[i]) <= 4 * ldexp(fabs(theta[i]), -24),
-                              "decay %d, step %d: theta[%d] is %.9g, want %.9g", decay, s + 1,
-                              i, got[2][i], theta[i]);
+                              "decay %d, step %d: theta[%d] is %.9g, want %.9g", decay, s + 1, i,
+                              got[2][i], theta[i]);
             }
             /* The next step starts from the floats, as the device does. */
             wealth = got[3][0];
@@ -269,8 +270,8 @@ static void check_device(const cocob_optimizer_config *cfg, size_t n, int steps)
             ck_assert_int_eq(cocob_optimizer_read_scalars(opt[d], sc[d], 2), COCOB_OK);
         }
         ck_assert(sc[0][1] == sc[1][1] && sc[0][1] == (float)(t + 2));
-        ck_assert_msg(sc[0][0] > 0, "n=%zu, step %d: the wealth %g fell to 0 or below", n,
-                      t + 1, sc[0][0]);
+        ck_assert_msg(sc[0][0] > 0, "n=%zu, step %d: the wealth %g fell to 0 or below", n, t + 1,
+                      sc[0][0]);
         double e = fabs((double)sc[1][0] - sc[0][0]) / sc[0][0];
         worst_wealth = fmax(worst_wealth, e);
         ck_assert_msg(e <= 1e-5, "n=%zu, step %d: wealth %.9g on the device, %.9g on ref", n,
@@ -295,11 +296,11 @@ static void check_device(const cocob_optimizer_config *cfg, size_t n, int steps)
                       "n=%zu: theta[%zu] %.9g on the device, %.9g on ref", n, at, got[at],
                       want[at]);
     else
-        ck_assert_msg(worst_theta <= 1e-5, "n=%zu: theta[%zu] %.9g on the device, %.9g on ref",
-                      n, at, got[at], want[at]);
+        ck_assert_msg(worst_theta <= 1e-5, "n=%zu: theta[%zu] %.9g on the device, %.9g on ref", n,
+                      at, got[at], want[at]);
     printf("kt on %s, n=%zu, %d steps, weight decay %g: wealth %.3g, w %.3g, theta %.3g\n",
-           cocob_context_device(ctx[1])->name, n, steps, cfg->weight_decay, worst_wealth,
-           worst_w, worst_theta);
+           cocob_context_device(ctx[1])->name, n, steps, cfg->weight_decay, worst_wealth, worst_w,
+           worst_theta);
     for (int d = 0; d < 2; d++) {
         cocob_optimizer_destroy(opt[d]);
         cocob_tensor_destroy(g[d]);

@@ -126,8 +126,8 @@ static void compare(const char *selector, int c)
             worst_scalar[s] = fmax(worst_scalar[s], d);
             ck_assert_msg(d <= tol_scalar[s],
                           "%s on %s, step %zu: %s %.9g, the authors' %.17g (%.3g > %.3g)", file,
-                          selector, t + 1, cocob_optimizer_scalar_name(opt, (size_t)s),
-                          scalar[s], want, d, tol_scalar[s]);
+                          selector, t + 1, cocob_optimizer_scalar_name(opt, (size_t)s), scalar[s],
+                          want, d, tol_scalar[s]);
         }
         for (size_t k = 0; k < f.tensor_count; k++) {
             const lr_fixture_tensor *tk = &f.tensor[k];

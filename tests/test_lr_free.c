@@ -30,9 +30,9 @@ static operands make(size_t n, uint64_t seed)
         o.x0[i] = test_rng_uniform(&rng, -0.5f, 0.5f);
         o.w[i] = o.x0[i] + test_rng_uniform(&rng, -1e-3f, 1e-3f);
         uint64_t r = test_rng_next(&rng);
-        o.g[i] = (r & 7) == 0 ? 0.0f
-                              : test_rng_uniform(&rng, -1.0f, 1.0f) *
-                                    powf(10.0f, -(float)((r >> 3) % 4));
+        o.g[i] = (r & 7) == 0
+                     ? 0.0f
+                     : test_rng_uniform(&rng, -1.0f, 1.0f) * powf(10.0f, -(float)((r >> 3) % 4));
     }
     return o;
 }
@@ -50,8 +50,8 @@ static float *reduce(cocob_context *ctx, const operands *o, size_t n, size_t par
     cocob_backend *b = ctx->backend;
     cocob_buffer *bw = test_put(b, o->w, n), *bg = test_put(b, o->g, n),
                  *bx = test_put(b, o->x0, n), *bp = test_put(b, NULL, parts * SUMS);
-    cocob_lr_free_reduce_args a = {bw, TEST_OFF, bg, TEST_OFF, bx, TEST_OFF, n, parts,
-                                   bp, TEST_OFF};
+    cocob_lr_free_reduce_args a = {bw,       TEST_OFF, bg,    TEST_OFF, bx,
+                                   TEST_OFF, n,        parts, bp,       TEST_OFF};
     cocob_status s = cocob_op_lr_free_reduce(b, &a);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bw);
@@ -103,13 +103,13 @@ START_TEST(finalize_folds_the_parts_in_order_behind_the_guard)
     int32_t guard[2] = {0, 1};
     cocob_buffer *bp = test_put(b, partials, 4 * SUMS), *bs = test_put(b, start, 2),
                  *bk = test_put(b, guard, 2);
-    cocob_lr_free_finalize_args a = {COCOB_LR_FREE_KT, bp, TEST_OFF, 4, bs, TEST_OFF,
-                                     COCOB_KT_SCALARS,  bk, TEST_OFF + 1};
+    cocob_lr_free_finalize_args a = {COCOB_LR_FREE_KT, bp, TEST_OFF,    4, bs, TEST_OFF,
+                                     COCOB_KT_SCALARS, bk, TEST_OFF + 1};
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &a), COCOB_OK);
     float got[2];
     ck_assert_int_eq(cocob_op_download(b, bs, TEST_OFF * 4, got, sizeof got), COCOB_OK);
-    ck_assert_msg(got[0] == 0.25f && got[1] == 3.0f, "%s: the guard let %g %g through",
-                  selector, got[0], got[1]);
+    ck_assert_msg(got[0] == 0.25f && got[1] == 3.0f, "%s: the guard let %g %g through", selector,
+                  got[0], got[1]);
     a.skip_offset = TEST_OFF;
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &a), COCOB_OK);
     a.skip = NULL;

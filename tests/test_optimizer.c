@@ -7,8 +7,8 @@
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"cocob",    "sgd",  "adagrad", "rmsprop",
-                                        "adadelta", "adam", "adamw",   "ckt", "kt"};
+    static const char *const names[] = {"cocob", "sgd",   "adagrad", "rmsprop", "adadelta",
+                                        "adam",  "adamw", "ckt",     "kt"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;

@@ -38,11 +38,12 @@ def _kind(name: str) -> int:
 class Optimizer:
     """An optimizer over all of a model's parameters, which ``model.fit``
     then steps. ``name``: "cocob" (the default, no learning rate), "sgd",
-    "adagrad", "rmsprop", "adadelta", "adam", "adamw" or "ckt". ``settings``
-    are the C library's names and PyTorch's meanings: lr, momentum,
-    dampening, nesterov, weight_decay, rho, eps, beta1, beta2; COCOB's alpha,
-    initial_L and weight_decay; cKT's w (the initial wealth) and
-    weight_decay. A setting the optimizer has no use for is refused."""
+    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt" or "kt".
+    ``settings`` are the C library's names and PyTorch's meanings: lr,
+    momentum, dampening, nesterov, weight_decay, rho, eps, beta1, beta2;
+    COCOB's alpha, initial_L and weight_decay; cKT's and KT's w (the initial
+    wealth) and weight_decay. A setting the optimizer has no use for is
+    refused."""
 
     def __init__(self, model, name: str = "cocob", **settings) -> None:
         self._handle = ctypes.c_void_p()

@@ -162,7 +162,10 @@ typedef struct cocob_lr_free_reduce_args {
 } cocob_lr_free_reduce_args;
 
 /* Which method's scalars lr_free_finalize updates. */
-typedef enum cocob_lr_free_method { COCOB_LR_FREE_KT = 0, COCOB_LR_FREE_METHODS } cocob_lr_free_method;
+typedef enum cocob_lr_free_method {
+    COCOB_LR_FREE_KT = 0,
+    COCOB_LR_FREE_METHODS
+} cocob_lr_free_method;
 
 /* The second pass: folds parts runs of sums at partials + offset, in their
  * order, and updates the method's scalars_count scalars; a skipped step

@@ -9,7 +9,8 @@
 static cocob_status kt_update_validate(cocob_error *err, const cocob_kt_args *a)
 {
     if (!a->n)
-        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "kt_update: the length must be nonzero");
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "kt_update: the length must be nonzero");
     cocob_operand operand[6] = {
         {"w", {a->w, a->w_offset}, a->n, 1, 0},
         {"grad", {(cocob_buffer *)a->grad, a->grad_offset}, a->n, 0, 0},

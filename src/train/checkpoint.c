@@ -328,7 +328,8 @@ static cocob_status read_all(cocob_sections *r, cocob_model *m, const cocob_opti
     if (s == COCOB_OK)
         s = compare_optimizer(r, payload[2], opt);
     if (s == COCOB_OK)
-        s = cocob_sections_check_len(r, 3, (opt->state_count * opt->total + opt->scalar_count) * 4,
+        s = cocob_sections_check_len(r, 3,
+                                     (opt->state_count * opt->total + opt->scalar_count) * 4,
                                      "its optimizer's state");
     if (s == COCOB_OK)
         s = cocob_sections_take(r, 3, &payload[3]);

@@ -34,9 +34,11 @@ expect 0 "--momentum X +sgd$" -- "$COCOB" help train
 expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw$" -- "$COCOB" help train
 expect 0 "--weight-decay X +cocob, sgd, adagrad, rmsprop, adadelta, adam, adamw" -- \
   "$COCOB" help train
-expect 0 "--w X +ckt; the initial wealth of each weight$" -- "$COCOB" help train
-# cKT, like COCOB, has no learning rate to set.
+expect 0 "--w X +ckt, kt; the initial wealth \\(ckt: of each weight; kt: of all\\)$" -- \
+  "$COCOB" help train
+# cKT and KT, like COCOB, have no learning rate to set.
 expect 2 "cKT takes no learning rate" -- "$COCOB" --device ref train --optimizer ckt --lr 0.1
+expect 2 "KT takes no learning rate" -- "$COCOB" --device ref train --optimizer kt --lr 0.1
 # Where the device flags go, on a command that opens a device.
 expect 0 "These three go before the command or" -- "$COCOB" bench update --help
 # --help wins over the rest of the line: nothing runs, no device opens.

@@ -56,7 +56,9 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs("  Unset settings take PyTorch's defaults (ckt's and kt's their authors'); sgd needs --lr.\n", out);
+    fputs(
+        "  Unset settings take PyTorch's defaults (ckt's and kt's their authors'); sgd needs --lr.\n",
+        out);
 }
 
 int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE *err)

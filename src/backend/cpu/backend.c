@@ -158,7 +158,8 @@ static void kt_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_kt_args *a = arg;
     size_t s = a->state_offset + first;
-    cocob_ref_kt_update(floats(a->w, a->w_offset + first), floats(a->grad, a->grad_offset + first),
+    cocob_ref_kt_update(floats(a->w, a->w_offset + first),
+                        floats(a->grad, a->grad_offset + first),
                         floats(a->state[COCOB_KT_THETA], s), floats(a->state[COCOB_KT_X0], s),
                         end - first, a->weight_decay, floats(a->scalars, a->scalars_offset));
 }

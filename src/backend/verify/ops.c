@@ -779,8 +779,10 @@ static cocob_status chk_kt_update(cocob_backend *b, const cocob_kt_args *a)
 static cocob_status chk_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a)
 {
     cocob_lr_free_reduce_args d = *a, r = *a;
-    cocob_span w = {(cocob_buffer *)a->w, a->w_offset}, g = {(cocob_buffer *)a->grad, a->grad_offset},
-               x0 = {(cocob_buffer *)a->x0, a->x0_offset}, out = {a->partials, a->partials_offset};
+    cocob_span w = {(cocob_buffer *)a->w, a->w_offset},
+               g = {(cocob_buffer *)a->grad, a->grad_offset},
+               x0 = {(cocob_buffer *)a->x0, a->x0_offset},
+               out = {a->partials, a->partials_offset};
     d.w = cocob_verify_dev(w).buf;
     r.w = cocob_verify_ref(w).buf;
     d.grad = cocob_verify_dev(g).buf;
