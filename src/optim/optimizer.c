@@ -260,7 +260,7 @@ const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index
 {
     if (!opt || index >= opt->scalar_count)
         return NULL;
-    return cocob_optim_kt_scalar_names[index];
+    return opt->cfg.kind == COCOB_OPTIMIZER_KT ? cocob_optim_kt_scalar_names[index] : NULL;
 }
 
 cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst, size_t count)

@@ -173,6 +173,22 @@ static cocob_status cpu_kt_update(cocob_backend *b, const cocob_kt_args *a)
     return COCOB_OK;
 }
 
+static void reduce_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_lr_free_reduce_args *a = arg;
+    cocob_ref_lr_free_reduce(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                             floats(a->x0, a->x0_offset), a->n, a->parts, first, end,
+                             floats(a->partials, a->partials_offset));
+}
+
+/* A thread a run of parts: each part's sums are ref's, whoever sums it. */
+static cocob_status cpu_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a)
+{
+    (void)b;
+    cocob_cpu_for(a->parts, a->n / a->parts + 1, reduce_chunk, (void *)a);
+    return COCOB_OK;
+}
+
 typedef struct nonfinite_args {
     const float *x;
     size_t count;
@@ -534,6 +550,7 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.adam_update = cpu_adam_update;
     c->iface.ckt_update = cpu_ckt_update;
     c->iface.kt_update = cpu_kt_update;
+    c->iface.lr_free_reduce = cpu_lr_free_reduce;
     c->base.iface = &c->iface;
     c->base.err = err;
     c->base.log = log;

@@ -194,7 +194,7 @@ static cocob_status ref_lr_free_reduce(cocob_backend *b, const cocob_lr_free_red
 {
     (void)b;
     cocob_ref_lr_free_reduce(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                             floats(a->x0, a->x0_offset), a->n, a->parts,
+                             floats(a->x0, a->x0_offset), a->n, a->parts, 0, a->parts,
                              floats(a->partials, a->partials_offset));
     return COCOB_OK;
 }

@@ -16,10 +16,10 @@
 #include "backend/ref/ref.h"
 
 void cocob_ref_lr_free_reduce(const float *w, const float *grad, const float *x0, size_t n,
-                              size_t parts, float *partials)
+                              size_t parts, size_t first_part, size_t end_part, float *partials)
 {
     size_t chunk = n / parts + (n % parts != 0);
-    for (size_t p = 0; p < parts; p++) {
+    for (size_t p = first_part; p < end_part; p++) {
         double sum[COCOB_REDUCE_SUMS] = {0};
         size_t first = p * chunk < n ? p * chunk : n;
         size_t end = n - first > chunk ? first + chunk : n;

@@ -55,10 +55,11 @@ void cocob_ref_ckt_update(float *restrict w, const float *restrict grad, float *
 void cocob_ref_kt_update(float *restrict w, const float *restrict grad, float *restrict theta,
                          const float *restrict x0, size_t n, float weight_decay,
                          const float *restrict scalars);
-/* lr_free_reduce and lr_free_finalize (backend.h); cl/lr_free.cl holds
- * their twins. */
+/* lr_free_reduce (backend.h), its parts first_part to end_part of parts
+ * (partials points at part 0's sums), and lr_free_finalize; cl/lr_free.cl
+ * holds their twins. */
 void cocob_ref_lr_free_reduce(const float *w, const float *grad, const float *x0, size_t n,
-                              size_t parts, float *partials);
+                              size_t parts, size_t first_part, size_t end_part, float *partials);
 void cocob_ref_lr_free_finalize(cocob_lr_free_method method, const float *partials, size_t parts,
                                 float *scalars);
 
