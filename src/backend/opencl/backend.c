@@ -224,6 +224,7 @@ static const cocob_backend_i cl_iface = {
     .ckt_update = cocob_cl_ckt_update,
     .count_nonfinite = cocob_cl_count_nonfinite,
     .flag_nonfinite = cocob_cl_flag_nonfinite,
+    .schedule_free_update = cocob_cl_schedule_free_update,
     .stats = cocob_cl_stats_op,
     .gemm = cocob_cl_gemm,
     .conv2d = cocob_cl_conv2d,
