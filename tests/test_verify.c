@@ -56,6 +56,7 @@ static const char *const ops[] = {
     "adadelta_update",
     "adam_update",
     "ckt_update",
+    "schedule_free_update",
 };
 
 START_TEST(every_op_agrees_with_the_reference)
