@@ -7,9 +7,8 @@
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"cocob",    "sgd",  "adagrad", "rmsprop",
-                                        "adadelta", "adam", "adamw",   "ckt",
-                                        "sf_sgd",   "sf_adamw"};
+    static const char *const names[] = {"cocob", "sgd",   "adagrad", "rmsprop", "adadelta",
+                                        "adam",  "adamw", "ckt",     "sf_sgd",  "sf_adamw"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -146,10 +145,9 @@ START_TEST(settings_by_name_agree_with_create)
                 c.nesterov = 1;
                 c.momentum = uses ? 0.9 : 0;
             } else {
-                double *field[] = {&c.lr,           &c.momentum, &c.dampening,
-                                   &c.weight_decay, &c.rho,      &c.eps,
-                                   &c.beta1,        &c.beta2,    &c.w,
-                                   &c.warmup_steps, &c.r,        &c.weight_lr_power};
+                double *field[] = {&c.lr,  &c.momentum,     &c.dampening, &c.weight_decay,
+                                   &c.rho, &c.eps,          &c.beta1,     &c.beta2,
+                                   &c.w,   &c.warmup_steps, &c.r,         &c.weight_lr_power};
                 static const char *const fields[] = {
                     "lr",    "momentum", "dampening", "weight_decay", "rho", "eps",
                     "beta1", "beta2",    "w",         "warmup_steps", "r",   "weight_lr_power"};

@@ -75,11 +75,14 @@ START_TEST(hand_worked_steps)
      * about ten float operations, each within half an ulp, and a lerp
      * between y and z that may cancel: 16 units of |y| + |z| + |the step|. */
     static const float w0[N] = {0.5f, -0.25f, 0.125f};
-    static const float grads[4][N] = {
-        {0.5f, 0.0f, -1.0f}, {0.25f, 0.0f, 2.0f}, {-0.75f, 0.0f, 0.5f}, {0.125f, 0.0f, -0.25f}};
+    static const float grads[4][N] = {{0.5f, 0.0f, -1.0f},
+                                      {0.25f, 0.0f, 2.0f},
+                                      {-0.75f, 0.0f, 0.5f},
+                                      {0.125f, 0.0f, -0.25f}};
     for (int adamw = 0; adamw < 2; adamw++) {
         cocob_optimizer_config c;
-        cocob_optimizer_config_init(&c, adamw ? COCOB_OPTIMIZER_SF_ADAMW : COCOB_OPTIMIZER_SF_SGD);
+        cocob_optimizer_config_init(&c,
+                                    adamw ? COCOB_OPTIMIZER_SF_ADAMW : COCOB_OPTIMIZER_SF_SGD);
         ck_assert(c.lr == (adamw ? 0.0025 : 1.0) && c.weight_lr_power == 2 && c.r == 0 &&
                   c.warmup_steps == 0 && c.weight_decay == 0);
         ck_assert(adamw ? c.beta1 == 0.9 && c.beta2 == 0.999 && c.eps == 1e-8 && c.momentum == 0
@@ -120,8 +123,9 @@ START_TEST(hand_worked_steps)
             for (int i = 0; i < N; i++) {
                 double tol = 16 * ldexp(mag[i], -24);
                 ck_assert_msg(fabs(got[0][i] - y[i]) <= tol && fabs(got[1][i] - z[i]) <= tol,
-                              "%s step %d [%d]: y %.9g z %.9g, want %.9g %.9g", adamw ? "adamw" : "sgd",
-                              s + 1, i, got[0][i], got[1][i], y[i], z[i]);
+                              "%s step %d [%d]: y %.9g z %.9g, want %.9g %.9g",
+                              adamw ? "adamw" : "sgd", s + 1, i, got[0][i], got[1][i], y[i],
+                              z[i]);
                 if (adamw)
                     ck_assert(fabs(got[2][i] - v[i]) <= 4 * ldexp(v[i], -24));
                 y[i] = got[0][i];
@@ -282,8 +286,11 @@ START_TEST(the_op_refuses_overlaps_short_spans_and_bad_scalars)
     cocob_buffer *buf[4];
     for (int k = 0; k < 4; k++)
         ck_assert_int_eq(b->iface->alloc(b, 16 * sizeof(float), &buf[k]), COCOB_OK);
-    cocob_schedule_free_args a = {
-        .w = buf[0], .grad = buf[1], .z = buf[2], .exp_avg_sq = buf[3], .n = 16};
+    cocob_schedule_free_args a = {.w = buf[0],
+                                  .grad = buf[1],
+                                  .z = buf[2],
+                                  .exp_avg_sq = buf[3],
+                                  .n = 16};
     a.h.bias_correction2 = 1;
     ck_assert_int_eq(cocob_op_schedule_free_update(b, &a), COCOB_OK);
     cocob_schedule_free_args shared = a;
@@ -354,7 +361,9 @@ static void check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
     double worst = 0;
     size_t states = cocob_optimizer_state_count(r[0].opt);
     for (int k = -2; k < (int)states; k++) {
-        const char *what = k == -2 ? "x" : k == -1 ? "w" : cocob_optimizer_state_name(r[0].opt, (size_t)k);
+        const char *what = k == -2   ? "x"
+                           : k == -1 ? "w"
+                                     : cocob_optimizer_state_name(r[0].opt, (size_t)k);
         for (int d = 0; d < 2; d++) {
             float *to = d ? got : want;
             if (k == -2)
@@ -400,7 +409,8 @@ START_TEST(kernel_matches_reference_over_200_steps)
 {
     for (int adamw = 0; adamw < 2; adamw++) {
         cocob_optimizer_config c;
-        cocob_optimizer_config_init(&c, adamw ? COCOB_OPTIMIZER_SF_ADAMW : COCOB_OPTIMIZER_SF_SGD);
+        cocob_optimizer_config_init(&c,
+                                    adamw ? COCOB_OPTIMIZER_SF_ADAMW : COCOB_OPTIMIZER_SF_SGD);
         check_kernel(&c, optim_length(_i), optim_steps(200));
         c.weight_decay = 1e-3;
         c.warmup_steps = 20;

@@ -72,9 +72,10 @@ static void compare(const char *selector, int which)
     cocob_optimizer_config cfg;
     cocob_optimizer_config_init(&cfg, adamw ? COCOB_OPTIMIZER_SF_ADAMW : COCOB_OPTIMIZER_SF_SGD);
     /* The authors' defaults are cocob's: a wrong one fails at step 1. */
-    ck_assert(cfg.lr == setting(&f, "lr", 0) && cfg.weight_decay == setting(&f, "weight_decay", 0) &&
-              cfg.warmup_steps == setting(&f, "warmup_steps", 0) && cfg.r == setting(&f, "r", 0) &&
-              cfg.weight_lr_power == setting(&f, "weight_lr_power", 0));
+    ck_assert(
+        cfg.lr == setting(&f, "lr", 0) && cfg.weight_decay == setting(&f, "weight_decay", 0) &&
+        cfg.warmup_steps == setting(&f, "warmup_steps", 0) && cfg.r == setting(&f, "r", 0) &&
+        cfg.weight_lr_power == setting(&f, "weight_lr_power", 0));
     if (adamw)
         ck_assert(cfg.beta1 == setting(&f, "betas", 0) && cfg.beta2 == setting(&f, "betas", 1) &&
                   cfg.eps == setting(&f, "eps", 0));
@@ -108,7 +109,8 @@ static void compare(const char *selector, int which)
         tol[s] = tolerance(&f, q);
     }
     double tol_param = tolerance(&f, "param"), tol_eval = tolerance(&f, "eval");
-    double tol_loss = c ? tolerance(&f, "loss") : 0, tol_eval_loss = c ? tolerance(&f, "eval_loss") : 0;
+    double tol_loss = c ? tolerance(&f, "loss") : 0,
+           tol_eval_loss = c ? tolerance(&f, "eval_loss") : 0;
     double worst_param = 0, worst_eval = 0, worst_loss = 0, worst_eval_loss = 0;
 
     memcpy(p, init, sizeof p);
@@ -132,9 +134,8 @@ static void compare(const char *selector, int which)
         cocob_status st = cocob_optimizer_step(opt, (const cocob_tensor *const *)g);
         ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
         for (size_t k = 0; k < f.tensor_count; k++)
-            ck_assert_int_eq(cocob_tensor_download(w[k], p + f.tensor[k].offset,
-                                                   f.tensor[k].count),
-                             COCOB_OK);
+            ck_assert_int_eq(
+                cocob_tensor_download(w[k], p + f.tensor[k].offset, f.tensor[k].count), COCOB_OK);
         against(&f, file, selector, t, "y", p, a->param, tol_param, &worst_param);
         for (size_t s = 0; s < states; s++) {
             for (size_t k = 0; k < f.tensor_count; k++)
@@ -148,9 +149,8 @@ static void compare(const char *selector, int which)
          * puts y back first. */
         ck_assert_int_eq(cocob_optimizer_eval_weights(opt), COCOB_OK);
         for (size_t k = 0; k < f.tensor_count; k++)
-            ck_assert_int_eq(cocob_tensor_download(w[k], x + f.tensor[k].offset,
-                                                   f.tensor[k].count),
-                             COCOB_OK);
+            ck_assert_int_eq(
+                cocob_tensor_download(w[k], x + f.tensor[k].offset, f.tensor[k].count), COCOB_OK);
         against(&f, file, selector, t, "x", x, a->eval, tol_eval, &worst_eval);
         if (c) {
             double loss = lr_fixture_mlp_loss_grad(&f, x, got);

@@ -257,9 +257,9 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_ADAGRAD, /* lr_decay 0, initial accumulator 0 */
     COCOB_OPTIMIZER_RMSPROP, /* not centred, no momentum */
     COCOB_OPTIMIZER_ADADELTA,
-    COCOB_OPTIMIZER_ADAM,  /* with bias correction; weight decay coupled */
-    COCOB_OPTIMIZER_ADAMW, /* Adam with decoupled weight decay */
-    COCOB_OPTIMIZER_CKT,   /* coordinate-wise KT betting: bremen79/parameterfree's cKT
+    COCOB_OPTIMIZER_ADAM,     /* with bias correction; weight decay coupled */
+    COCOB_OPTIMIZER_ADAMW,    /* Adam with decoupled weight decay */
+    COCOB_OPTIMIZER_CKT,      /* coordinate-wise KT betting: bremen79/parameterfree's cKT
                             * (commit d8155ff), Orabona's book, section 9.3 */
     COCOB_OPTIMIZER_SF_SGD,   /* Schedule-Free SGD: schedulefree 1.4.1's SGDScheduleFree */
     COCOB_OPTIMIZER_SF_ADAMW, /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */

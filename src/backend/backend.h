@@ -112,9 +112,9 @@ typedef struct cocob_ckt_args {
  * from the step count and the settings and rounded once, as the package's
  * Python floats are when they meet a float32 tensor. */
 typedef struct cocob_schedule_free_hyper {
-    float ckp1;   /* y moves this far towards z first: lerp(y, z, ckp1) */
-    float y_step; /* then y += y_step g: lr (beta1 (1 - ckp1) - 1) */
-    float lr;     /* and z -= lr g; lr is the warmed-up (scheduled) one */
+    float ckp1;         /* y moves this far towards z first: lerp(y, z, ckp1) */
+    float y_step;       /* then y += y_step g: lr (beta1 (1 - ckp1) - 1) */
+    float lr;           /* and z -= lr g; lr is the warmed-up (scheduled) one */
     float weight_decay; /* coupled, at the y before the step: SGD's before the
                          * gradient is used, AdamW's after it is normalised */
     float beta2, one_minus_beta2, bias_correction2, eps; /* AdamW */

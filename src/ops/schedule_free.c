@@ -16,8 +16,14 @@ static cocob_status schedule_free_validate(cocob_error *err, const cocob_schedul
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "schedule_free_update: the length must be nonzero");
     const cocob_schedule_free_hyper *h = &a->h;
-    const float hyper[] = {h->ckp1, h->y_step, h->lr,  h->weight_decay,
-                           h->beta2, h->one_minus_beta2, h->bias_correction2, h->eps};
+    const float hyper[] = {h->ckp1,
+                           h->y_step,
+                           h->lr,
+                           h->weight_decay,
+                           h->beta2,
+                           h->one_minus_beta2,
+                           h->bias_correction2,
+                           h->eps};
     for (size_t k = 0; k < sizeof hyper / sizeof *hyper; k++)
         if (!isfinite(hyper[k]))
             return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,

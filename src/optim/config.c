@@ -10,11 +10,11 @@
 
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
                                                               "rmsprop", "adadelta", "adam",
-                                                              "adamw",   "ckt",
-                                                              "sf_sgd",  "sf_adamw"};
+                                                              "adamw",   "ckt",      "sf_sgd",
+                                                              "sf_adamw"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW", "cKT",
-    "Schedule-Free SGD", "Schedule-Free AdamW"};
+    "COCOB-Backprop", "SGD",   "AdaGrad", "RMSProp",           "Adadelta",
+    "Adam",           "AdamW", "cKT",     "Schedule-Free SGD", "Schedule-Free AdamW"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -98,8 +98,8 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
     [COCOB_OPTIMIZER_CKT] = USES_WEIGHT_DECAY | USES_W,
     [COCOB_OPTIMIZER_SF_SGD] = USES_LR | USES_MOMENTUM | USES_WEIGHT_DECAY | USES_SCHEDULE_FREE,
-    [COCOB_OPTIMIZER_SF_ADAMW] =
-        USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS | USES_SCHEDULE_FREE,
+    [COCOB_OPTIMIZER_SF_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
+                                 USES_SCHEDULE_FREE,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)

@@ -24,8 +24,8 @@ void cocob_optimizer_destroy(cocob_optimizer *opt)
 
 static size_t state_count(const cocob_optimizer_config *cfg)
 {
-    return cfg->kind == COCOB_OPTIMIZER_COCOB ? COCOB_STATE_COUNT
-           : cfg->kind == COCOB_OPTIMIZER_CKT ? COCOB_CKT_STATES
+    return cfg->kind == COCOB_OPTIMIZER_COCOB        ? COCOB_STATE_COUNT
+           : cfg->kind == COCOB_OPTIMIZER_CKT        ? COCOB_CKT_STATES
            : cocob_optim_is_schedule_free(cfg->kind) ? cocob_optim_sf_state_count(cfg->kind)
                                                      : cocob_optim_baseline_state_count(cfg);
 }
@@ -143,8 +143,7 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
         s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
                 ? cocob_optim_cocob_step(opt, i, grads[i], skip)
-            : opt->cfg.kind == COCOB_OPTIMIZER_CKT
-                ? cocob_optim_ckt_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_CKT ? cocob_optim_ckt_step(opt, i, grads[i], skip)
             : cocob_optim_is_schedule_free(opt->cfg.kind)
                 ? cocob_optim_sf_step(opt, i, grads[i], skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
@@ -214,8 +213,7 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
     if (!opt || state >= opt->state_count)
         return NULL;
     return opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? cocob_optim_cocob_state_names[state]
-           : opt->cfg.kind == COCOB_OPTIMIZER_CKT
-               ? cocob_optim_ckt_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_CKT ? cocob_optim_ckt_state_names[state]
            : cocob_optim_is_schedule_free(opt->cfg.kind)
                ? cocob_optim_sf_state_name(opt->cfg.kind, state)
                : cocob_optim_baseline_state_name(&opt->cfg, state);

@@ -49,8 +49,7 @@ cocob_status cocob_optim_sf_check(cocob_error *err, const cocob_optimizer_config
         return out_of_range(err, cfg, "eps", cfg->eps,
                             "above 0 as a float: it keeps 0 / 0 out where the gradients have "
                             "been 0");
-    if (!(isfinite(cfg->weight_decay) && cfg->weight_decay >= 0 &&
-          cfg->weight_decay <= FLT_MAX))
+    if (!(isfinite(cfg->weight_decay) && cfg->weight_decay >= 0 && cfg->weight_decay <= FLT_MAX))
         return out_of_range(err, cfg, "weight_decay", cfg->weight_decay,
                             "at least 0 and finite as a float");
     if (!(cfg->warmup_steps >= 0 && cfg->warmup_steps <= 0x1p53 &&
@@ -99,8 +98,8 @@ cocob_status cocob_optim_sf_init_state(cocob_optimizer *opt)
 
 /* Step t.at + 1's scalars from the sums after t.at steps, in double as the
  * package's Python floats: the scheduled lr, and the sums after it. */
-static struct cocob_sf_totals advance(const cocob_optimizer_config *cfg,
-                                      struct cocob_sf_totals t, double *lr, double *ckp1)
+static struct cocob_sf_totals advance(const cocob_optimizer_config *cfg, struct cocob_sf_totals t,
+                                      double *lr, double *ckp1)
 {
     double k = (double)t.at;
     double sched = k < cfg->warmup_steps ? (k + 1) / cfg->warmup_steps : 1.0;

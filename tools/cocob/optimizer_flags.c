@@ -131,11 +131,10 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         return 0;
     }
     cocob_optimizer_config_init(cfg, kind);
-    double *field[OPTIMIZER_FLAG_COUNT] = {&cfg->lr,  &cfg->momentum,     &cfg->dampening,
-                                           NULL,      &cfg->weight_decay, &cfg->rho,
-                                           &cfg->eps, &cfg->beta1,        &cfg->beta2,
-                                           &cfg->w,   &cfg->warmup_steps, &cfg->r,
-                                           &cfg->weight_lr_power};
+    double *field[OPTIMIZER_FLAG_COUNT] = {
+        &cfg->lr,           &cfg->momentum, &cfg->dampening,      NULL,        &cfg->weight_decay,
+        &cfg->rho,          &cfg->eps,      &cfg->beta1,          &cfg->beta2, &cfg->w,
+        &cfg->warmup_steps, &cfg->r,        &cfg->weight_lr_power};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;

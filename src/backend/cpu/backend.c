@@ -160,8 +160,9 @@ static void schedule_free_chunk(void *arg, size_t first, size_t end)
     size_t s = a->state_offset + first;
     cocob_ref_schedule_free_update(floats(a->w, a->w_offset + first),
                                    a->grad ? floats(a->grad, a->grad_offset + first) : NULL,
-                                   floats(a->z, s), a->exp_avg_sq ? floats(a->exp_avg_sq, s) : NULL,
-                                   end - first, &a->h);
+                                   floats(a->z, s),
+                                   a->exp_avg_sq ? floats(a->exp_avg_sq, s) : NULL, end - first,
+                                   &a->h);
 }
 
 static cocob_status cpu_schedule_free_update(cocob_backend *b, const cocob_schedule_free_args *a)

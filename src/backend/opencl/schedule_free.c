@@ -13,9 +13,14 @@ cocob_status cocob_cl_schedule_free_update(cocob_backend *base, const cocob_sche
     /* OpenCL lets a NULL stand for a buffer, which the kernel tests. */
     cl_mem w = cocob_cl_mem(a->w), g = a->grad ? cocob_cl_mem(a->grad) : NULL,
            z = cocob_cl_mem(a->z), v = a->exp_avg_sq ? cocob_cl_mem(a->exp_avg_sq) : NULL;
-    const float hyper[] = {a->h.ckp1,  a->h.y_step,          a->h.lr,
-                           a->h.weight_decay, a->h.beta2, a->h.one_minus_beta2,
-                           a->h.bias_correction2, a->h.eps};
+    const float hyper[] = {a->h.ckp1,
+                           a->h.y_step,
+                           a->h.lr,
+                           a->h.weight_decay,
+                           a->h.beta2,
+                           a->h.one_minus_beta2,
+                           a->h.bias_correction2,
+                           a->h.eps};
     cl_uint i = 0;
     cl_int rc = CL_SUCCESS;
     rc = cocob_cl_arg(k, i++, sizeof w, &w, rc);

@@ -186,8 +186,8 @@ static cocob_status ref_schedule_free_update(cocob_backend *b, const cocob_sched
     size_t s = a->state_offset;
     cocob_ref_schedule_free_update(floats(a->w, a->w_offset),
                                    a->grad ? floats(a->grad, a->grad_offset) : NULL,
-                                   floats(a->z, s), a->exp_avg_sq ? floats(a->exp_avg_sq, s) : NULL,
-                                   a->n, &a->h);
+                                   floats(a->z, s),
+                                   a->exp_avg_sq ? floats(a->exp_avg_sq, s) : NULL, a->n, &a->h);
     return COCOB_OK;
 }
 

@@ -780,7 +780,9 @@ static cocob_status chk_schedule_free_update(cocob_backend *b, const cocob_sched
             outs[count++] = (verify_out){"exp_avg_sq", v, a->n, NULL, 0, 0};
         char shape[64];
         snprintf(shape, sizeof shape, "%zu%s", a->n,
-                 !a->grad ? " eval" : a->exp_avg_sq ? " adamw" : " sgd");
+                 !a->grad        ? " eval"
+                 : a->exp_avg_sq ? " adamw"
+                                 : " sgd");
         s = cocob_verify_outputs(of(b), "schedule_free_update", shape, outs, count);
     }
     free(mag);
