@@ -135,13 +135,17 @@ static void keep_step_4(const cocob_step_report *r, void *user)
 START_TEST(a_resumed_run_goes_on_as_the_run_it_was_saved_from)
 {
     /* ref and the device under test, each with COCOB, with Adam, whose
-     * bias correction needs the step count, with cKT, whose four
-     * states (its x0, its wealth, its counts t) must all come back, and
-     * with KT, whose wealth and iter are device scalars beside its state. */
-    static const cocob_optimizer_kind kinds[] = {COCOB_OPTIMIZER_COCOB, COCOB_OPTIMIZER_ADAM,
-                                                 COCOB_OPTIMIZER_CKT, COCOB_OPTIMIZER_KT};
-    const char *selector = _i < 4 ? "ref" : test_device_selector();
-    cocob_optimizer_kind kind = kinds[_i % 4];
+     * bias correction needs the step count, with cKT, whose four states
+     * (its x0, its wealth, its counts t) must all come back, with KT,
+     * whose wealth and iter are device scalars beside its state, and with
+     * Schedule-Free, saved at x with y in its state, and whose weight sum
+     * is replayed from the step count. */
+    static const cocob_optimizer_kind kinds[] = {
+        COCOB_OPTIMIZER_COCOB, COCOB_OPTIMIZER_ADAM,   COCOB_OPTIMIZER_CKT,
+        COCOB_OPTIMIZER_KT,    COCOB_OPTIMIZER_SF_SGD, COCOB_OPTIMIZER_SF_ADAMW};
+    enum { KINDS = sizeof kinds / sizeof *kinds };
+    const char *selector = _i < KINDS ? "ref" : test_device_selector();
+    cocob_optimizer_kind kind = kinds[_i % KINDS];
     char *dir = test_tmpdir("checkpoint");
     char *file = path_in(dir, "run.ckpt"), *mid = path_in(dir, "mid.ckpt");
 
@@ -182,6 +186,82 @@ START_TEST(a_resumed_run_goes_on_as_the_run_it_was_saved_from)
     free(dir);
     free(file);
     free(mid);
+}
+END_TEST
+
+static void keep_test_loss(const cocob_epoch_report *r, void *user)
+{
+    *(double *)user = r->test_loss;
+}
+
+/* Schedule-Free trains at y and is evaluated at x = y + (1 - 1 / beta1)
+ * (z - y): the epoch's test loss is the loss at x, the weights cocob_train
+ * leaves are x, and a checkpoint's weights are x, while a resume from it
+ * (above) goes on from y. */
+START_TEST(schedule_free_is_evaluated_and_saved_at_x)
+{
+    cocob_optimizer_kind kind = _i ? COCOB_OPTIMIZER_SF_ADAMW : COCOB_OPTIMIZER_SF_SGD;
+    char *dir = test_tmpdir("checkpoint-sf");
+    char *file = path_in(dir, "run.ckpt"), *saved = path_in(dir, "model.cocob");
+    run r = start("ref", spec, kind);
+    cocob_train_options o;
+    cocob_train_options_init(&o);
+    o.epochs = 1;
+    o.batch = batch_size();
+    double reported = -1;
+    o.on_epoch = keep_test_loss;
+    o.user = &reported;
+    ck_assert_int_eq(cocob_train(r.m, r.opt, r.data, r.data, &o), COCOB_OK);
+    size_t n = cocob_model_param_count(r.m);
+    float *x = weights(&r);
+    double loss, accuracy;
+    ck_assert_int_eq(cocob_evaluate(r.m, r.data, batch_size(), &loss, &accuracy), COCOB_OK);
+    ck_assert_msg(loss == reported, "reported %.17g, at the weights %.17g", reported, loss);
+
+    /* The weights are x, worked out here from y and z as the kernel does. */
+    float *z = malloc(n * sizeof *z), *y = malloc(n * sizeof *y);
+    ck_assert(z && y);
+    ck_assert_int_eq(cocob_optimizer_read_state(r.opt, 0, 0, z, n), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_train_weights(r.opt), COCOB_OK);
+    float *back = weights(&r);
+    ck_assert_int_eq(cocob_optimizer_read_state(r.opt, cocob_optimizer_state_count(r.opt) - 1, 0,
+                                                y, n),
+                     COCOB_OK);
+    ck_assert(memcmp(back, y, n * sizeof *y) == 0);
+    float c = (float)(1 - 1 / 0.9);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(x[i] == y[i] + c * (z[i] - y[i]), "weight %zu: %.9g, x %.9g", i, x[i],
+                      y[i] + c * (z[i] - y[i]));
+    ck_assert(memcmp(x, y, n * sizeof *y) != 0);
+    double at_y;
+    ck_assert_int_eq(cocob_evaluate(r.m, r.data, batch_size(), &at_y, &accuracy), COCOB_OK);
+    ck_assert(at_y != reported);
+
+    /* A checkpoint saved while the weights are y holds x all the same; a
+     * model saved after it, too (the save put x in the weights). */
+    cocob_progress p = {1, 0, 6, 4, batch_size(), 6 * batch_size(), 0};
+    ck_assert_int_eq(cocob_checkpoint_save(file, r.m, r.opt, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_model_save(r.m, saved), COCOB_OK);
+    const char *files[2] = {file, saved};
+    for (int f = 0; f < 2; f++) {
+        cocob_model *m;
+        ck_assert_int_eq(cocob_model_load(r.ctx, files[f], &m), COCOB_OK);
+        float *w = malloc(n * sizeof *w);
+        ck_assert_ptr_nonnull(w);
+        ck_assert_int_eq(cocob_tensor_download(cocob_model_params(m), w, n), COCOB_OK);
+        ck_assert_msg(memcmp(w, x, n * sizeof *w) == 0, "%s does not hold x", files[f]);
+        free(w);
+        cocob_model_destroy(m);
+    }
+    free(x);
+    free(y);
+    free(z);
+    free(back);
+    finish(&r);
+    test_rmtree(dir);
+    free(dir);
+    free(file);
+    free(saved);
 }
 END_TEST
 
@@ -532,7 +612,8 @@ int main(void)
 {
     Suite *s = suite_create("checkpoint");
     TCase *tc = tcase_create("checkpoint");
-    tcase_add_loop_test(tc, a_resumed_run_goes_on_as_the_run_it_was_saved_from, 0, 8);
+    tcase_add_loop_test(tc, a_resumed_run_goes_on_as_the_run_it_was_saved_from, 0, 12);
+    tcase_add_loop_test(tc, schedule_free_is_evaluated_and_saved_at_x, 0, 2);
     tcase_add_test(tc, a_bad_checkpoint_is_refused_and_changes_nothing);
     tcase_add_test(tc, a_save_killed_half_way_leaves_the_last_checkpoint_whole);
     tcase_add_test(tc, damage_is_called_damage_and_a_mismatch_names_both_values);

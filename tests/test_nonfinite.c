@@ -132,7 +132,7 @@ END_TEST
 /* Every update op with its guard set leaves the weights and every state as
  * they were, bit for bit; with the guard clear it does what it does
  * without one. On ref, then on the device under test. */
-enum { SKIP_N = 300, SKIP_OPS = 9 };
+enum { SKIP_N = 300, SKIP_OPS = 10 };
 
 static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_buffer *g,
                                cocob_buffer *const *st, const cocob_buffer *skip)
@@ -152,7 +152,7 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
         a.skip_offset = 3;
         return b->iface->cocob_update(b, &a);
     }
-    if (op == SKIP_OPS - 2) {
+    if (op == SKIP_OPS - 3) {
         /* KT: its wealth and iter are two of state 2's floats. */
         cocob_kt_args a;
         memset(&a, 0, sizeof a);
@@ -168,7 +168,7 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
         a.skip_offset = 3;
         return b->iface->kt_update(b, &a);
     }
-    if (op == SKIP_OPS - 1) {
+    if (op == SKIP_OPS - 2) {
         /* The fold of the global-scalar methods: KT's two scalars in w,
          * the partials in the gradient. */
         cocob_lr_free_finalize_args a = {.method = COCOB_LR_FREE_KT,
@@ -182,7 +182,29 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
                                          .skip_offset = 3};
         return b->iface->lr_free_finalize(b, &a);
     }
-    if (op == SKIP_OPS - 3) {
+    if (op == SKIP_OPS - 1) {
+        /* Schedule-Free AdamW, the longer path: z and exp_avg_sq. */
+        cocob_schedule_free_args a;
+        memset(&a, 0, sizeof a);
+        a.w = w;
+        a.grad = g;
+        a.z = st[0];
+        a.exp_avg_sq = st[1];
+        a.w_offset = a.grad_offset = a.state_offset = TEST_OFF;
+        a.n = SKIP_N;
+        a.h = (cocob_schedule_free_hyper){.ckp1 = 0.25f,
+                                          .y_step = -0.1f,
+                                          .lr = 0.1f,
+                                          .weight_decay = 0.01f,
+                                          .beta2 = 0.999f,
+                                          .one_minus_beta2 = 0.001f,
+                                          .bias_correction2 = 0.5f,
+                                          .eps = 1e-8f};
+        a.skip = skip;
+        a.skip_offset = 3;
+        return b->iface->schedule_free_update(b, &a);
+    }
+    if (op == SKIP_OPS - 4) {
         cocob_ckt_args a;
         memset(&a, 0, sizeof a);
         a.w = w;

@@ -7,8 +7,8 @@
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"cocob", "sgd",   "adagrad", "rmsprop", "adadelta",
-                                        "adam",  "adamw", "ckt",     "kt"};
+    static const char *const names[] = {"cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam",
+                                        "adamw", "ckt", "kt",      "sf_sgd",  "sf_adamw"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -44,6 +44,13 @@ START_TEST(names_and_defaults)
     /* KT's (parameterfree 0.0.1): the same. */
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_KT);
     ck_assert(c.lr == 0 && c.w == 1e-4 && c.weight_decay == 0);
+    /* Schedule-Free's authors' (schedulefree 1.4.1). */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SF_SGD);
+    ck_assert(c.lr == 1.0 && c.momentum == 0.9 && c.weight_decay == 0 && c.warmup_steps == 0 &&
+              c.r == 0 && c.weight_lr_power == 2);
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SF_ADAMW);
+    ck_assert(c.lr == 0.0025 && c.beta1 == 0.9 && c.beta2 == 0.999 && c.eps == 1e-8 &&
+              c.weight_decay == 0 && c.warmup_steps == 0 && c.r == 0 && c.weight_lr_power == 2);
 }
 END_TEST
 
@@ -120,9 +127,10 @@ START_TEST(settings_by_name_agree_with_create)
     size_t n = 0;
     while (cocob_optimizer_setting_name(n))
         n++;
-    ck_assert_uint_eq(n, 12);
+    ck_assert_uint_eq(n, 15);
     ck_assert_str_eq(cocob_optimizer_setting_name(10), "initial_L");
     ck_assert_str_eq(cocob_optimizer_setting_name(11), "w");
+    ck_assert_str_eq(cocob_optimizer_setting_name(14), "weight_lr_power");
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, "lion"), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, NULL), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_KIND_COUNT, "lr"), 0);
@@ -146,16 +154,17 @@ START_TEST(settings_by_name_agree_with_create)
                 c.nesterov = 1;
                 c.momentum = uses ? 0.9 : 0;
             } else {
-                double *field[] = {&c.lr,           &c.momentum, &c.dampening,
-                                   &c.weight_decay, &c.rho,      &c.eps,
-                                   &c.beta1,        &c.beta2,    &c.w};
-                static const char *const fields[] = {"lr",           "momentum", "dampening",
-                                                     "weight_decay", "rho",      "eps",
-                                                     "beta1",        "beta2",    "w"};
+                double *field[] = {&c.lr,  &c.momentum,     &c.dampening, &c.weight_decay,
+                                   &c.rho, &c.eps,          &c.beta1,     &c.beta2,
+                                   &c.w,   &c.warmup_steps, &c.r,         &c.weight_lr_power};
+                static const char *const fields[] = {
+                    "lr",    "momentum", "dampening", "weight_decay", "rho", "eps",
+                    "beta1", "beta2",    "w",         "warmup_steps", "r",   "weight_lr_power"};
                 size_t f = 0;
                 while (strcmp(fields[f], name) != 0)
                     f++;
-                *field[f] = 0.25;
+                /* A number of steps is whole. */
+                *field[f] = strcmp(name, "warmup_steps") == 0 ? 2 : 0.25;
             }
             cocob_optimizer *opt = NULL;
             cocob_status s = cocob_optimizer_create(ctx, &c, 1, &p, &opt);
@@ -188,6 +197,8 @@ START_TEST(state_buffers_by_index_and_name)
         {COCOB_OPTIMIZER_ADAMW, 0, 2, {"exp_avg", "exp_avg_sq"}},
         {COCOB_OPTIMIZER_CKT, 0, 4, {"sum_negative_gradients", "reward", "t", "x0"}},
         {COCOB_OPTIMIZER_KT, 0, 2, {"x0", "theta"}},
+        {COCOB_OPTIMIZER_SF_SGD, 0, 2, {"z", "y"}},
+        {COCOB_OPTIMIZER_SF_ADAMW, 0, 3, {"z", "exp_avg_sq", "y"}},
     };
     cocob_context *ctx = test_context("ref");
     cocob_tensor *p, *g;

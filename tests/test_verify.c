@@ -59,6 +59,7 @@ static const char *const ops[] = {
     "kt_update",
     "lr_free_reduce",
     "lr_free_finalize",
+    "schedule_free_update",
 };
 
 START_TEST(every_op_agrees_with_the_reference)

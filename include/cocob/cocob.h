@@ -257,16 +257,19 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_ADAGRAD, /* lr_decay 0, initial accumulator 0 */
     COCOB_OPTIMIZER_RMSPROP, /* not centred, no momentum */
     COCOB_OPTIMIZER_ADADELTA,
-    COCOB_OPTIMIZER_ADAM,  /* with bias correction; weight decay coupled */
-    COCOB_OPTIMIZER_ADAMW, /* Adam with decoupled weight decay */
-    COCOB_OPTIMIZER_CKT,   /* coordinate-wise KT betting: bremen79/parameterfree's cKT
+    COCOB_OPTIMIZER_ADAM,     /* with bias correction; weight decay coupled */
+    COCOB_OPTIMIZER_ADAMW,    /* Adam with decoupled weight decay */
+    COCOB_OPTIMIZER_CKT,      /* coordinate-wise KT betting: bremen79/parameterfree's cKT
                             * (commit d8155ff), Orabona's book, section 9.3 */
-    COCOB_OPTIMIZER_KT,    /* Krichevsky-Trofimov betting with one wealth for all the
-                            * weights: parameterfree 0.0.1's KT, Orabona & Pal 2016 */
+    COCOB_OPTIMIZER_KT,       /* Krichevsky-Trofimov betting with one wealth for all the
+                               * weights: parameterfree 0.0.1's KT, Orabona & Pal 2016 */
+    COCOB_OPTIMIZER_SF_SGD,   /* Schedule-Free SGD: schedulefree 1.4.1's SGDScheduleFree */
+    COCOB_OPTIMIZER_SF_ADAMW, /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
-/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt" or "kt";
+/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt",
+ * "kt", "sf_sgd" or "sf_adamw";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -293,20 +296,30 @@ typedef struct cocob_optimizer_config {
                                * is the wealth won so far times the mean negative gradient;
                                * above 0 (at 0 nothing ever moves). Its authors' name.
                                * KT's likewise, but one wealth for all the weights. */
+    /* Schedule-Free SGD and AdamW, with its authors' names and meanings: lr
+     * is the step size itself (SGD 1.0, AdamW 0.0025); SGD's momentum (0.9,
+     * between 0 and 1 exclusive) and AdamW's beta1 (0.9) set where the
+     * weights are evaluated, x = y + (1 - 1 / beta1) (z - y); AdamW reads
+     * beta2 (0.999) and eps (1e-8); weight_decay is coupled (0). */
+    double warmup_steps;    /* lr rises linearly over this many steps; a whole number, 0 none */
+    double r;               /* step k weighs k^r in the average (0: all alike) */
+    double weight_lr_power; /* and lr_max^weight_lr_power (2) */
 } cocob_optimizer_config;
 
 /* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
  * AdaGrad lr 1e-2, eps 1e-10; RMSProp lr 1e-2, rho 0.99, eps 1e-8;
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
  * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT and KT
- * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate. */
+ * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate;
+ * Schedule-Free's its authors', as the fields above say. */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
 /* The settings by the names of their fields: "lr", "momentum", "dampening",
  * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", COCOB's
  * "alpha" and "initial_L" (which, with its "weight_decay", are in
- * cfg.cocob), and cKT's "w". The index-th name; NULL past the last. */
+ * cfg.cocob), cKT's "w", and Schedule-Free's "warmup_steps", "r" and
+ * "weight_lr_power". The index-th name; NULL past the last. */
 COCOB_API const char *cocob_optimizer_setting_name(size_t index);
 /* 1 when kind reads the setting called name; 0 when it has no use for it
  * (cocob_optimizer_create refuses it set), or no such kind or setting
@@ -333,6 +346,18 @@ COCOB_API cocob_status cocob_optimizer_step(cocob_optimizer *opt,
                                             const cocob_tensor *const *grads);
 COCOB_API void cocob_optimizer_get_config(const cocob_optimizer *opt,
                                           cocob_optimizer_config *out);
+/* Schedule-Free trains at one point, y, the weights, and is evaluated at
+ * another, x, the average of its iterates. This puts x in the weights
+ * (the authors' optimizer.eval()); the next step, or
+ * cocob_optimizer_train_weights, puts y back, exactly (y is kept aside).
+ * cocob_train calls it before each evaluation and checkpoint and leaves x
+ * in the weights when it returns, so that what is evaluated, predicted and
+ * saved is x. Does nothing for the other kinds, or where x is already
+ * there. Queued: it does not wait for the device. */
+COCOB_API cocob_status cocob_optimizer_eval_weights(cocob_optimizer *opt);
+/* Puts the training point y back in the weights (optimizer.train()); does
+ * nothing where it is there already, as for the other kinds. */
+COCOB_API cocob_status cocob_optimizer_train_weights(cocob_optimizer *opt);
 /* One line such as "Adam (lr 0.001, betas 0.9 0.999, eps 1e-08)". */
 COCOB_API void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap);
 /* The steps taken so far: Adam's t. */
@@ -344,7 +369,11 @@ COCOB_API uint64_t cocob_optimizer_steps(const cocob_optimizer *opt);
  * momentum_buffer (none without momentum); AdaGrad's sum; RMSProp's
  * square_avg; Adadelta's square_avg and acc_delta; Adam's and AdamW's
  * exp_avg and exp_avg_sq; cKT's sum_negative_gradients, reward, t (as a
- * float) and x0, its authors' names; KT's x0 and theta. */
+ * float) and x0, its authors' names; KT's x0 and theta; Schedule-Free
+ * SGD's z and y, AdamW's z, exp_avg_sq and y: y, the training point, is
+ * read from the weights while they hold it, and from where
+ * cocob_optimizer_eval_weights keeps it while they hold x (a checkpoint
+ * saves it so). */
 COCOB_API size_t cocob_optimizer_state_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state);
@@ -721,9 +750,12 @@ typedef struct cocob_progress {
  * path stays one (the file it names is replaced), a file there keeps its
  * mode, and the temporary files of killed saves are removed. cocob_train
  * resumes only from a checkpoint whose progress names its batch size,
- * example count and data fingerprint, as its own saves do. */
+ * example count and data fingerprint, as its own saves do. A Schedule-Free
+ * opt is first put at its evaluation point (cocob_optimizer_eval_weights):
+ * the weights saved are x, what a model loaded for inference must hold,
+ * and y is saved in its state, so that a resume goes on exactly. */
 COCOB_API cocob_status cocob_checkpoint_save(const char *path, cocob_model *m,
-                                             const cocob_optimizer *opt,
+                                             cocob_optimizer *opt,
                                              const cocob_progress *progress);
 /* Restores what cocob_checkpoint_save saved into m and opt, made and
  * initialised as for the saved run. Only a regular file is read. A damaged

@@ -91,6 +91,9 @@ class OptimizerConfig(Structure):
         ("beta1", c_double),
         ("beta2", c_double),
         ("w", c_double),
+        ("warmup_steps", c_double),
+        ("r", c_double),
+        ("weight_lr_power", c_double),
     ]
 
 

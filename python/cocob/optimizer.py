@@ -38,12 +38,16 @@ def _kind(name: str) -> int:
 class Optimizer:
     """An optimizer over all of a model's parameters, which ``model.fit``
     then steps. ``name``: "cocob" (the default, no learning rate), "sgd",
-    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt" or "kt".
-    ``settings`` are the C library's names and PyTorch's meanings: lr,
-    momentum, dampening, nesterov, weight_decay, rho, eps, beta1, beta2;
-    COCOB's alpha, initial_L and weight_decay; cKT's and KT's w (the initial
-    wealth) and weight_decay. A setting the optimizer has no use for is
-    refused."""
+    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt", "kt", "sf_sgd"
+    or "sf_adamw". ``settings`` are the C library's names and PyTorch's
+    meanings: lr, momentum, dampening, nesterov, weight_decay, rho, eps,
+    beta1, beta2; COCOB's alpha, initial_L and weight_decay; cKT's and KT's
+    w (the initial wealth) and weight_decay; Schedule-Free's, its authors'
+    names: lr, momentum (SGD) or beta1 and beta2 (AdamW), eps, weight_decay,
+    warmup_steps, r and weight_lr_power. After ``model.fit`` a
+    Schedule-Free model holds x, the average it is evaluated at, so
+    ``predict`` and ``save`` use x. A setting the optimizer has no use for
+    is refused."""
 
     def __init__(self, model, name: str = "cocob", **settings) -> None:
         self._handle = ctypes.c_void_p()

@@ -66,7 +66,9 @@ def test_every_optimizer_by_name_with_its_own_settings(ctx):
     x, y = blobs(200)
     for name, settings in [("cocob", {"alpha": 50}), ("sgd", {"lr": 0.05, "momentum": 0.9}),
                            ("adagrad", {}), ("rmsprop", {"lr": 1e-3}), ("adadelta", {}),
-                           ("adam", {"lr": 1e-3}), ("adamw", {"weight_decay": 0.01})]:
+                           ("adam", {"lr": 1e-3}), ("adamw", {"weight_decay": 0.01}),
+                           ("sf_sgd", {"lr": 0.5, "warmup_steps": 2}),
+                           ("sf_adamw", {"beta1": 0.95, "weight_lr_power": 1})]:
         m = model_on(ctx)
         opt = cocob.Optimizer(m, name, **settings)
         m.fit(x, y, epochs=1, batch=50, verbose=False)
@@ -76,6 +78,26 @@ def test_every_optimizer_by_name_with_its_own_settings(ctx):
         cocob.Optimizer(m, "cocob", lr=0.1)
     with pytest.raises(ValueError, match="no optimizer is called 'lion'"):
         cocob.Optimizer(m, "lion")
+
+
+def test_schedule_free_predicts_at_x_after_fit(ctx):
+    # One dense layer, logits = W x + b, so the weights predict uses can be
+    # told apart: x = y + (1 - 1 / 0.9) (z - y), not y, the training point.
+    x, y = blobs(200)
+    m = cocob.Model(ctx, 4, "dense:3")
+    opt = cocob.Optimizer(m, "sf_sgd", lr=0.1)
+    m.fit(x, y, epochs=2, batch=50, verbose=False)
+    state = opt.state()
+    assert list(state) == ["z", "y"]
+    c = np.float32(1 - 1 / 0.9)
+    at_x = state["y"] + c * (state["z"] - state["y"])
+
+    def logits_at(p):
+        return x @ p[:12].reshape(3, 4).T + p[12:15]
+
+    got = m.predict(x, "logits")
+    assert np.allclose(got, logits_at(at_x), rtol=1e-5, atol=1e-5)
+    assert not np.allclose(got, logits_at(state["y"]), rtol=1e-3, atol=1e-3)
 
 
 def test_optimizer_state_is_a_dict_of_arrays_by_pytorch_names(ctx):

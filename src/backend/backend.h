@@ -182,6 +182,36 @@ typedef struct cocob_lr_free_finalize_args {
     size_t skip_offset;
 } cocob_lr_free_finalize_args;
 
+/* One Schedule-Free step over n elements (schedulefree 1.4.1's
+ * SGDScheduleFree and AdamWScheduleFree, the formula in
+ * ref/schedule_free.c). The scalars are the host's, worked out in double
+ * from the step count and the settings and rounded once, as the package's
+ * Python floats are when they meet a float32 tensor. */
+typedef struct cocob_schedule_free_hyper {
+    float ckp1;         /* y moves this far towards z first: lerp(y, z, ckp1) */
+    float y_step;       /* then y += y_step g: lr (beta1 (1 - ckp1) - 1) */
+    float lr;           /* and z -= lr g; lr is the warmed-up (scheduled) one */
+    float weight_decay; /* coupled, at the y before the step: SGD's before the
+                         * gradient is used, AdamW's after it is normalised */
+    float beta2, one_minus_beta2, bias_correction2, eps; /* AdamW */
+} cocob_schedule_free_hyper;
+
+/* w is y, the training point. exp_avg_sq NULL: SGD. grad NULL: no step,
+ * w = lerp(w, z, ckp1) alone, which with ckp1 = 1 - 1 / beta1 turns y into
+ * x, the evaluation point (the package's eval()); nothing else is read. */
+typedef struct cocob_schedule_free_args {
+    cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    cocob_buffer *z, *exp_avg_sq;
+    size_t state_offset;
+    size_t n;
+    cocob_schedule_free_hyper h;
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
+} cocob_schedule_free_args;
+
 /* Where an op's operand starts: a buffer and an offset counted in elements.
  * Every element is 4 bytes: a float, or an int32 for labels and indices. */
 typedef struct cocob_span {
@@ -281,6 +311,9 @@ typedef struct cocob_backend_i {
      * add up (an or) in one int32, which a fill with 0 clears. Does not wait;
      * the updates' skip reads it on the device. Family nonfinite. */
     cocob_status (*flag_nonfinite)(cocob_backend *b, cocob_span x, size_t n, cocob_span flag);
+    /* Schedule-Free SGD and AdamW, and their evaluation point: the formula
+     * in ref/schedule_free.c, the package's order of operations. */
+    cocob_status (*schedule_free_update)(cocob_backend *b, const cocob_schedule_free_args *a);
     /* ---- the layers' ops; each has src/ops/<op>.c (its validation),
      * ref/<op>.c, cl/<op>.cl, opencl/<op>.c and tests/test_<op>.c, the file
      * named after the op's family ---- */

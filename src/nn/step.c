@@ -318,6 +318,10 @@ cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_
         s = upload_batch(m, batch);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->data : NULL, &mark);
+    /* Schedule-Free's gradient is taken at y, which an evaluation at x
+     * has set aside. */
+    if (s == COCOB_OK)
+        s = cocob_optimizer_train_weights(opt);
     if (s == COCOB_OK)
         s = forward(m, n, 1);
     if (s == COCOB_OK)

@@ -10,9 +10,11 @@
 
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
                                                               "rmsprop", "adadelta", "adam",
-                                                              "adamw",   "ckt",      "kt"};
+                                                              "adamw",   "ckt",      "kt",
+                                                              "sf_sgd",  "sf_adamw"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW", "cKT", "KT"};
+    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp",           "Adadelta",           "Adam",
+    "AdamW",          "cKT", "KT",      "Schedule-Free SGD", "Schedule-Free AdamW"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -69,6 +71,19 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         break;
     case COCOB_OPTIMIZER_CKT:
     case COCOB_OPTIMIZER_KT: cfg->w = 1e-4; break;
+    /* Its authors' (schedulefree 1.4.1). */
+    case COCOB_OPTIMIZER_SF_SGD:
+        cfg->lr = 1.0;
+        cfg->momentum = 0.9;
+        cfg->weight_lr_power = 2;
+        break;
+    case COCOB_OPTIMIZER_SF_ADAMW:
+        cfg->lr = 0.0025;
+        cfg->beta1 = 0.9;
+        cfg->beta2 = 0.999;
+        cfg->eps = 1e-8;
+        cfg->weight_lr_power = 2;
+        break;
     default: /* COCOB has its own settings; SGD's lr has no default */ break;
     }
 }
@@ -84,6 +99,9 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
     [COCOB_OPTIMIZER_CKT] = USES_WEIGHT_DECAY | USES_W,
     [COCOB_OPTIMIZER_KT] = USES_WEIGHT_DECAY | USES_W,
+    [COCOB_OPTIMIZER_SF_SGD] = USES_LR | USES_MOMENTUM | USES_WEIGHT_DECAY | USES_SCHEDULE_FREE,
+    [COCOB_OPTIMIZER_SF_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
+                                 USES_SCHEDULE_FREE,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -155,12 +173,20 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         s = unused(err, cfg, USES_BETAS, "beta2", cfg->beta2);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_W, "w", cfg->w);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_SCHEDULE_FREE, "warmup_steps", cfg->warmup_steps);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_SCHEDULE_FREE, "r", cfg->r);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_SCHEDULE_FREE, "weight_lr_power", cfg->weight_lr_power);
     if (s != COCOB_OK)
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
         return cocob_optim_cocob_check(err, &cfg->cocob);
     if (cfg->kind == COCOB_OPTIMIZER_CKT || cfg->kind == COCOB_OPTIMIZER_KT)
         return cocob_optim_ckt_check(err, cfg);
+    if (cocob_optim_is_schedule_free(cfg->kind))
+        return cocob_optim_sf_check(err, cfg);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -256,5 +282,11 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
     if (c->weight_decay != 0)
         append(buf, cap, &n, ", %sweight decay %g",
                c->kind == COCOB_OPTIMIZER_ADAMW ? "decoupled " : "", c->weight_decay);
+    if (u & USES_SCHEDULE_FREE && c->warmup_steps != 0)
+        append(buf, cap, &n, ", warmup %g steps", c->warmup_steps);
+    if (u & USES_SCHEDULE_FREE && c->r != 0)
+        append(buf, cap, &n, ", r %g", c->r);
+    if (u & USES_SCHEDULE_FREE)
+        append(buf, cap, &n, ", weight_lr_power %g", c->weight_lr_power);
     append(buf, cap, &n, ")");
 }

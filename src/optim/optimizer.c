@@ -25,10 +25,11 @@ void cocob_optimizer_destroy(cocob_optimizer *opt)
 
 static size_t state_count(const cocob_optimizer_config *cfg)
 {
-    return cfg->kind == COCOB_OPTIMIZER_COCOB ? COCOB_STATE_COUNT
-           : cfg->kind == COCOB_OPTIMIZER_CKT ? COCOB_CKT_STATES
-           : cfg->kind == COCOB_OPTIMIZER_KT  ? COCOB_KT_STATES
-                                              : cocob_optim_baseline_state_count(cfg);
+    return cfg->kind == COCOB_OPTIMIZER_COCOB        ? COCOB_STATE_COUNT
+           : cfg->kind == COCOB_OPTIMIZER_CKT        ? COCOB_CKT_STATES
+           : cfg->kind == COCOB_OPTIMIZER_KT         ? COCOB_KT_STATES
+           : cocob_optim_is_schedule_free(cfg->kind) ? cocob_optim_sf_state_count(cfg->kind)
+                                                     : cocob_optim_baseline_state_count(cfg);
 }
 
 cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_config *cfg,
@@ -98,6 +99,8 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
         s = cocob_optim_ckt_init_state(opt);
     if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_KT)
         s = cocob_optim_kt_init_state(opt);
+    if (s == COCOB_OK && cocob_optim_is_schedule_free(cfg->kind))
+        s = cocob_optim_sf_init_state(opt);
     if (s != COCOB_OK) {
         cocob_optimizer_destroy(opt);
         return s;
@@ -141,6 +144,9 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
     if (!opt)
         return COCOB_ERR_INVALID_ARGUMENT;
     cocob_status s = check_grads(opt, grads);
+    /* Schedule-Free steps from y, which an evaluation may have set aside. */
+    if (s == COCOB_OK)
+        s = cocob_optimizer_train_weights(opt);
     /* Every gradient is flagged before any update is queued, so that one bad
      * gradient leaves every parameter and the state as they were: one NaN
      * would stay in COCOB's G and theta, or Adam's moments, for good. */
@@ -155,8 +161,9 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
         s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
                 ? cocob_optim_cocob_step(opt, i, grads[i], skip)
             : opt->cfg.kind == COCOB_OPTIMIZER_CKT ? cocob_optim_ckt_step(opt, i, grads[i], skip)
-            : opt->cfg.kind == COCOB_OPTIMIZER_KT
-                ? cocob_optim_kt_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_step(opt, i, grads[i], skip)
+            : cocob_optim_is_schedule_free(opt->cfg.kind)
+                ? cocob_optim_sf_step(opt, i, grads[i], skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
     if (s == COCOB_OK)
         opt->steps++;
@@ -225,8 +232,9 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
         return NULL;
     return opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? cocob_optim_cocob_state_names[state]
            : opt->cfg.kind == COCOB_OPTIMIZER_CKT ? cocob_optim_ckt_state_names[state]
-           : opt->cfg.kind == COCOB_OPTIMIZER_KT
-               ? cocob_optim_kt_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_state_names[state]
+           : cocob_optim_is_schedule_free(opt->cfg.kind)
+               ? cocob_optim_sf_state_name(opt->cfg.kind, state)
                : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
 
@@ -247,6 +255,10 @@ cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state
                           "%s read_state: %zu floats asked of parameter %zu, which has %zu",
                           title, count, index, opt->params[index]->count);
     cocob_backend *b = ctx->backend;
+    /* Schedule-Free's y is the weights themselves while they hold it. */
+    if (cocob_optim_is_schedule_free(opt->cfg.kind) && state == cocob_optim_sf_y_state(opt) &&
+        !opt->at_x)
+        return cocob_op_download(b, opt->params[index]->buf, 0, dst, count * sizeof(float));
     return cocob_op_download(b, opt->state[state], opt->offsets[index] * sizeof(float), dst,
                              count * sizeof(float));
 }

@@ -32,6 +32,15 @@ struct cocob_optimizer {
     cocob_buffer *partials;
     size_t *parts, *part_offsets;
     size_t part_total;
+    /* Schedule-Free: the weights hold x, the evaluation point, and y is in
+     * its state; the next step puts y back first. */
+    int at_x;
+    /* Schedule-Free's running sums after `at` steps, the last two worked
+     * out, so that a step taken back, or resumed, finds or replays them. */
+    struct cocob_sf_totals {
+        uint64_t at;
+        double weight_sum, lr_max;
+    } sf_totals[2];
 };
 
 /* ---- optimizer.c ---- */
@@ -63,7 +72,8 @@ enum {
     USES_RHO = 1 << 5,
     USES_EPS = 1 << 6,
     USES_BETAS = 1 << 7,
-    USES_W = 1 << 8
+    USES_W = 1 << 8,
+    USES_SCHEDULE_FREE = 1 << 12 /* warmup_steps, r, weight_lr_power */
 };
 /* The USES_ bits of kind: the table that cocob_optim_check_config holds a
  * config to and settings.c answers from; 0 for no such kind. */
@@ -122,6 +132,23 @@ void cocob_optim_lr_free_destroy(cocob_optimizer *opt);
 cocob_status cocob_optim_lr_free_scalars(cocob_optimizer *opt, const cocob_tensor *const *grads,
                                          const cocob_buffer *x0, cocob_lr_free_method method,
                                          cocob_span skip);
+/* ---- schedule_free.c ---- */
+
+int cocob_optim_is_schedule_free(cocob_optimizer_kind kind);
+/* The settings in range: lr, momentum or the betas, eps, weight_decay,
+ * warmup_steps, r, weight_lr_power. */
+cocob_status cocob_optim_sf_check(cocob_error *err, const cocob_optimizer_config *cfg);
+size_t cocob_optim_sf_state_count(cocob_optimizer_kind kind);
+/* NULL past the last. */
+const char *cocob_optim_sf_state_name(cocob_optimizer_kind kind, size_t state);
+/* z from the parameters' values (exp_avg_sq stays 0), the sums at 0. */
+cocob_status cocob_optim_sf_init_state(cocob_optimizer *opt);
+/* The step of params[i] behind the guard at skip, its gradient's shape
+ * already checked and y in the weights. */
+cocob_status cocob_optim_sf_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                 cocob_span skip);
+/* The index of the state that holds y while the weights hold x. */
+size_t cocob_optim_sf_y_state(const cocob_optimizer *opt);
 
 /* ---- baselines.c ---- */
 

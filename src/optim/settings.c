@@ -22,6 +22,9 @@ static const struct {
     {"alpha", 0, 1},
     {"initial_L", 0, 1},
     {"w", USES_W, 0},
+    {"warmup_steps", USES_SCHEDULE_FREE, 0},
+    {"r", USES_SCHEDULE_FREE, 0},
+    {"weight_lr_power", USES_SCHEDULE_FREE, 0},
 };
 
 const char *cocob_optimizer_setting_name(size_t index)

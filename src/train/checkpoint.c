@@ -88,13 +88,15 @@ static cocob_status check_pair(cocob_model *m, const cocob_optimizer *opt)
 
 /* ---- saving ---- */
 
-cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, const cocob_optimizer *opt,
+cocob_status cocob_checkpoint_save(const char *path, cocob_model *m, cocob_optimizer *opt,
                                    const cocob_progress *progress)
 {
     if (!path || !m || !opt || !progress)
         return COCOB_ERR_INVALID_ARGUMENT;
     cocob_error *err = &m->ctx->err;
     cocob_status s = check_pair(m, opt);
+    if (s == COCOB_OK)
+        s = cocob_optimizer_eval_weights(opt);
     if (s != COCOB_OK)
         return s;
     cocob_backend *b = m->ctx->backend;
@@ -403,6 +405,8 @@ static cocob_status load(const char *path, cocob_model *m, cocob_optimizer *opt,
         m->seed = cocob_le_get_u64(mp);
         m->draws = cocob_le_get_u64(mp + 8);
         opt->steps = cocob_le_get_u64(payload[2] + 4);
+        /* Saved at x, with y in the state (cocob_checkpoint_save). */
+        opt->at_x = cocob_optim_is_schedule_free(opt->cfg.kind);
         *progress = was;
     }
     free(host);

@@ -286,8 +286,10 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             -1,    -1,        seconds, (double)seen / seconds,          skipped};
         /* The trained weights are saved before the evaluation, and the epoch
          * is reported whatever fails after its training, so that a late
-         * failure never loses a finished epoch. */
-        if (o->checkpoint) {
+         * failure never loses a finished epoch. Both are of x, Schedule-Free's
+         * evaluation point; the next step puts y back. */
+        s = cocob_optimizer_eval_weights(opt);
+        if (s == COCOB_OK && o->checkpoint) {
             cocob_progress p = {
                 epoch, 0, step, at.shuffle_seed, at.batch, at.examples, at.data_fingerprint};
             s = cocob_checkpoint_save(o->checkpoint, m, opt, &p);
@@ -309,6 +311,12 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             o->on_epoch(&r, o->user);
         if (s == COCOB_OK && epoch < o->epochs && o->should_stop && o->should_stop(o->user))
             s = stopped(err, o, epoch, 0, per_epoch);
+    }
+    /* What the caller evaluates, predicts or saves next is x, as after an
+     * epoch, also after a stop part way. */
+    if (s == COCOB_ERR_INTERRUPTED) {
+        cocob_status e = cocob_optimizer_eval_weights(opt);
+        s = e != COCOB_OK ? e : s;
     }
     cocob_monitor_close(&mo, m);
     batch_free(&bb);

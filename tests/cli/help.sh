@@ -30,12 +30,16 @@ check_help help help
 
 # train's lists each optimizer flag with the optimizers that read it, as
 # the library says (cocob_optimizer_uses).
-expect 0 "--momentum X +sgd$" -- "$COCOB" help train
-expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw$" -- "$COCOB" help train
+expect 0 "--momentum X +sgd, sf_sgd$" -- "$COCOB" help train
+expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw, sf_adamw$" -- "$COCOB" help train
 expect 0 "--weight-decay X +cocob, sgd, adagrad, rmsprop, adadelta, adam, adamw" -- \
   "$COCOB" help train
 expect 0 "--w X +ckt, kt; the initial wealth \\(ckt: of each weight; kt: of all\\)$" -- \
   "$COCOB" help train
+expect 0 "--warmup-steps X +sf_sgd, sf_adamw; lr rises linearly" -- "$COCOB" help train
+# Schedule-Free's settings are its alone.
+expect 2 "--r does not apply to adam; it applies to sf_sgd, sf_adamw" -- \
+  "$COCOB" --device ref train --optimizer adam --r 1
 # cKT and KT, like COCOB, have no learning rate to set.
 expect 2 "cKT takes no learning rate" -- "$COCOB" --device ref train --optimizer ckt --lr 0.1
 expect 2 "KT takes no learning rate" -- "$COCOB" --device ref train --optimizer kt --lr 0.1

@@ -28,8 +28,25 @@ static const struct {
     {"--beta1", "beta1", 1, ""},
     {"--beta2", "beta2", 1, ""},
     {"--w", "w", 1, "the initial wealth (ckt: of each weight; kt: of all)"},
+    {"--warmup-steps", "warmup_steps", 1, "lr rises linearly over these steps"},
+    {"--r", "r", 1, "step k weighs k^r in the average x"},
+    {"--weight-lr-power", "weight_lr_power", 1, "and lr_max^X"},
 };
-enum { LR, MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY, RHO, EPS, BETA1, BETA2, W };
+enum {
+    LR,
+    MOMENTUM,
+    DAMPENING,
+    NESTEROV,
+    WEIGHT_DECAY,
+    RHO,
+    EPS,
+    BETA1,
+    BETA2,
+    W,
+    WARMUP_STEPS,
+    R,
+    WEIGHT_LR_POWER
+};
 
 /* The optimizers that read a setting, as "sgd, adam". */
 static void kinds_text(const char *setting, char *out, size_t cap)
@@ -48,7 +65,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt or kt");
+            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd or sf_adamw");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -56,9 +73,10 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs(
-        "  Unset settings take PyTorch's defaults (ckt's and kt's their authors'); sgd needs --lr.\n",
-        out);
+    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's and sf_adamw's\n"
+          "  their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate and save the\n"
+          "  average x.\n",
+          out);
 }
 
 int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE *err)
@@ -96,7 +114,8 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
     if (f->optimizer && cocob_optimizer_kind_parse(f->optimizer, &kind) != COCOB_OK) {
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
-                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt and kt\n",
+                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd "
+                "and sf_adamw\n",
                 f->optimizer);
         return 0;
     }
@@ -119,10 +138,10 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         return 0;
     }
     cocob_optimizer_config_init(cfg, kind);
-    double *field[OPTIMIZER_FLAG_COUNT] = {&cfg->lr,  &cfg->momentum,     &cfg->dampening,
-                                           NULL,      &cfg->weight_decay, &cfg->rho,
-                                           &cfg->eps, &cfg->beta1,        &cfg->beta2,
-                                           &cfg->w};
+    double *field[OPTIMIZER_FLAG_COUNT] = {
+        &cfg->lr,           &cfg->momentum, &cfg->dampening,      NULL,        &cfg->weight_decay,
+        &cfg->rho,          &cfg->eps,      &cfg->beta1,          &cfg->beta2, &cfg->w,
+        &cfg->warmup_steps, &cfg->r,        &cfg->weight_lr_power};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;

@@ -189,6 +189,26 @@ static cocob_status cpu_lr_free_reduce(cocob_backend *b, const cocob_lr_free_red
     return COCOB_OK;
 }
 
+static void schedule_free_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_schedule_free_args *a = arg;
+    size_t s = a->state_offset + first;
+    cocob_ref_schedule_free_update(floats(a->w, a->w_offset + first),
+                                   a->grad ? floats(a->grad, a->grad_offset + first) : NULL,
+                                   floats(a->z, s),
+                                   a->exp_avg_sq ? floats(a->exp_avg_sq, s) : NULL, end - first,
+                                   &a->h);
+}
+
+static cocob_status cpu_schedule_free_update(cocob_backend *b, const cocob_schedule_free_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_cpu_for(a->n, 1, schedule_free_chunk, (void *)a);
+    return COCOB_OK;
+}
+
 typedef struct nonfinite_args {
     const float *x;
     size_t count;
@@ -551,6 +571,7 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.ckt_update = cpu_ckt_update;
     c->iface.kt_update = cpu_kt_update;
     c->iface.lr_free_reduce = cpu_lr_free_reduce;
+    c->iface.schedule_free_update = cpu_schedule_free_update;
     c->base.iface = &c->iface;
     c->base.err = err;
     c->base.log = log;

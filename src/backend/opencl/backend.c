@@ -227,6 +227,7 @@ static const cocob_backend_i cl_iface = {
     .lr_free_finalize = cocob_cl_lr_free_finalize,
     .count_nonfinite = cocob_cl_count_nonfinite,
     .flag_nonfinite = cocob_cl_flag_nonfinite,
+    .schedule_free_update = cocob_cl_schedule_free_update,
     .stats = cocob_cl_stats_op,
     .gemm = cocob_cl_gemm,
     .conv2d = cocob_cl_conv2d,

@@ -209,6 +209,19 @@ static cocob_status ref_lr_free_finalize(cocob_backend *b, const cocob_lr_free_f
     return COCOB_OK;
 }
 
+static cocob_status ref_schedule_free_update(cocob_backend *b, const cocob_schedule_free_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    size_t s = a->state_offset;
+    cocob_ref_schedule_free_update(floats(a->w, a->w_offset),
+                                   a->grad ? floats(a->grad, a->grad_offset) : NULL,
+                                   floats(a->z, s),
+                                   a->exp_avg_sq ? floats(a->exp_avg_sq, s) : NULL, a->n, &a->h);
+    return COCOB_OK;
+}
+
 static cocob_status ref_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
                               size_t n, cocob_stats *out)
 {
@@ -411,6 +424,7 @@ const cocob_backend_i cocob_ref_iface = {
     .lr_free_finalize = ref_lr_free_finalize,
     .count_nonfinite = ref_count_nonfinite,
     .flag_nonfinite = ref_flag_nonfinite,
+    .schedule_free_update = ref_schedule_free_update,
     .stats = ref_stats,
     .gemm = ref_gemm,
     .conv2d = ref_conv2d,

@@ -63,6 +63,13 @@ void cocob_ref_lr_free_reduce(const float *w, const float *grad, const float *x0
 void cocob_ref_lr_free_finalize(cocob_lr_free_method method, const float *partials, size_t parts,
                                 float *scalars);
 
+/* One Schedule-Free step, or the evaluation point where grad is NULL
+ * (ref/schedule_free.c gives the formula, its authors'); v NULL is SGD.
+ * cl/schedule_free.cl holds its twin. */
+void cocob_ref_schedule_free_update(float *restrict w, const float *restrict grad,
+                                    float *restrict z, float *restrict v, size_t n,
+                                    const cocob_schedule_free_hyper *h);
+
 /* How many of x[0..n) are NaN or infinite; cl/nonfinite.cl holds its twin. */
 size_t cocob_ref_count_nonfinite(const float *x, size_t n);
 /* *flag = 1 when any of x[0..n) is NaN or infinite, else *flag untouched;

@@ -839,6 +839,60 @@ static cocob_status chk_lr_free_finalize(cocob_backend *b, const cocob_lr_free_f
     return cocob_verify_outputs(of(b), "lr_free_finalize", shape, outs, 1);
 }
 
+/* Schedule-Free: exp_avg_sq is a product and a sum in the reference's
+ * order, exact; y and z take the normalised gradient, whose square root
+ * and division may each be 2.5 ulp off on a device that does not round
+ * them correctly (OpenCL's floor), so each is held to 16 units of its
+ * size before the step plus the step's, as the baselines' w. */
+static cocob_status chk_schedule_free_update(cocob_backend *b, const cocob_schedule_free_args *a)
+{
+    cocob_schedule_free_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, z = {a->z, a->state_offset},
+               v = {a->exp_avg_sq, a->state_offset};
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    r.grad = cocob_verify_ref((cocob_span){(cocob_buffer *)a->grad, 0}).buf;
+    d.z = cocob_verify_dev(z).buf;
+    r.z = cocob_verify_ref(z).buf;
+    d.exp_avg_sq = cocob_verify_dev(v).buf;
+    r.exp_avg_sq = cocob_verify_ref(v).buf;
+    guard_sides(a->skip, &d.skip, &r.skip);
+    size_t n = a->n ? a->n : 1;
+    float *mag = malloc(2 * n * sizeof *mag), *before = malloc(2 * n * sizeof *before);
+    if (!mag || !before) {
+        free(mag);
+        free(before);
+        return no_memory(b, "schedule_free_update");
+    }
+    memcpy(before, cocob_verify_ref_floats(w), a->n * sizeof *before);
+    memcpy(before + n, cocob_verify_ref_floats(z), a->n * sizeof *before);
+    cocob_status s = REF(b)->iface->schedule_free_update(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->schedule_free_update(DEV(b), &d);
+    if (s == COCOB_OK) {
+        const float *wa = cocob_verify_ref_floats(w), *za = cocob_verify_ref_floats(z);
+        for (size_t i = 0; i < a->n; i++) {
+            float y0 = before[i], z0 = before[n + i];
+            mag[i] = fabsf(y0) + fabsf(z0) + fabsf(wa[i] - y0);
+            mag[n + i] = fabsf(z0) + fabsf(za[i] - z0);
+        }
+        verify_out outs[3] = {{"w", w, a->n, mag, 16, 0}, {"z", z, a->n, mag + n, 16, 0}};
+        int count = 2;
+        if (a->exp_avg_sq)
+            outs[count++] = (verify_out){"exp_avg_sq", v, a->n, NULL, 0, 0};
+        char shape[64];
+        snprintf(shape, sizeof shape, "%zu%s", a->n,
+                 !a->grad        ? " eval"
+                 : a->exp_avg_sq ? " adamw"
+                                 : " sgd");
+        s = cocob_verify_outputs(of(b), "schedule_free_update", shape, outs, count);
+    }
+    free(mag);
+    free(before);
+    return s;
+}
+
 const cocob_backend_i cocob_verify_iface = {
     .destroy = cocob_verify_destroy,
     .alloc = cocob_verify_alloc,
@@ -880,4 +934,5 @@ const cocob_backend_i cocob_verify_iface = {
     .kt_update = chk_kt_update,
     .lr_free_reduce = chk_lr_free_reduce,
     .lr_free_finalize = chk_lr_free_finalize,
+    .schedule_free_update = chk_schedule_free_update,
 };
