@@ -260,7 +260,7 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_ADAM,     /* with bias correction; weight decay coupled */
     COCOB_OPTIMIZER_ADAMW,    /* Adam with decoupled weight decay */
     COCOB_OPTIMIZER_CKT,      /* coordinate-wise KT betting: bremen79/parameterfree's cKT
-                            * (commit d8155ff), Orabona's book, section 9.3 */
+                               * (commit d8155ff), Orabona's book, section 9.3 */
     COCOB_OPTIMIZER_KT,       /* Krichevsky-Trofimov betting with one wealth for all the
                                * weights: parameterfree 0.0.1's KT, Orabona & Pal 2016 */
     COCOB_OPTIMIZER_SF_SGD,   /* Schedule-Free SGD: schedulefree 1.4.1's SGDScheduleFree */
@@ -300,7 +300,8 @@ typedef struct cocob_optimizer_config {
      * is the step size itself (SGD 1.0, AdamW 0.0025); SGD's momentum (0.9,
      * between 0 and 1 exclusive) and AdamW's beta1 (0.9) set where the
      * weights are evaluated, x = y + (1 - 1 / beta1) (z - y); AdamW reads
-     * beta2 (0.999) and eps (1e-8); weight_decay is coupled (0). */
+     * beta2 (0.999) and eps (1e-8); weight_decay (0) times y joins SGD's
+     * gradient, and AdamW's once normalised. */
     double warmup_steps;    /* lr rises linearly over this many steps; a whole number, 0 none */
     double r;               /* step k weighs k^r in the average (0: all alike) */
     double weight_lr_power; /* and lr_max^weight_lr_power (2) */
