@@ -15,6 +15,7 @@ typedef struct cli_common {
     cocob_verify_mode verify; /* --verify: STOP */
     int argc;                 /* the whole command line, for the --resume command */
     char **argv;
+    const cocob_comm *comm; /* `cocob train` under mpirun: cli_mpi_start's */
 } cli_common;
 
 /* Sets OMP_WAIT_POLICY=PASSIVE and, where OpenBLAS misjudged the CPU,
@@ -39,6 +40,23 @@ void cli_catch_stop(void);
 int cli_stop_signal(void);
 void cli_print_resume(FILE *out, const cli_common *common, const char *checkpoint);
 
+/* mpi.c: under an MPI launcher (mpirun), cli_mpi_start starts MPI and
+ * returns its communicator for cocob_train, or NULL for a single rank;
+ * cli_mpi_end finishes MPI, and with a non-zero status aborts every rank.
+ * Without MPI in the build, or run alone: NULL, and nothing to end. */
+#ifdef COCOB_HAVE_MPI
+const cocob_comm *cli_mpi_start(void);
+void cli_mpi_end(int status);
+#else
+static inline const cocob_comm *cli_mpi_start(void)
+{
+    return NULL;
+}
+static inline void cli_mpi_end(int status)
+{
+    (void)status;
+}
+#endif
 /* Opens a context, or prints why not and returns NULL. */
 cocob_context *cli_open(const cli_common *common);
 

@@ -25,7 +25,7 @@ cocob_context *cli_open(const cli_common *common)
 
 static int run_command(int argc, char **argv)
 {
-    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF, argc, argv};
+    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF, argc, argv, NULL};
     cli_restart_tuned(argv);
     int i = 1;
     while (i < argc && argv[i][0] == '-') {
@@ -52,8 +52,10 @@ static int run_command(int argc, char **argv)
     const char *cmd = argv[i];
     if (strcmp(cmd, "devices") == 0)
         return cli_devices(argc - i, argv + i, &common);
-    if (strcmp(cmd, "train") == 0)
+    if (strcmp(cmd, "train") == 0) {
+        common.comm = cli_mpi_start();
         return cli_train(argc - i, argv + i, &common);
+    }
     if (strcmp(cmd, "predict") == 0)
         return cli_predict(argc - i, argv + i, &common);
     if (strcmp(cmd, "bench") == 0)
@@ -86,5 +88,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "cocob: writing the standard output failed: %s\n", strerror(e));
         status = 1;
     }
+    cli_mpi_end(status);
     return status;
 }
