@@ -19,13 +19,17 @@ cocob_status cocob_dp_check(cocob_model *m, const cocob_comm *comm, size_t batch
                           comm->rank, comm->size,
                           comm->allreduce_sum && comm->agree ? "" : ", without its calls");
     size_t ranks = (size_t)comm->size, last = examples % batch;
-    if (batch < ranks || (last && last < ranks))
+    if (batch < ranks)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "train: %zu ranks need at least one example each in every batch, "
-                          "but %zu examples in batches of %zu leave %zu in the %s batch; "
-                          "change the batch or the number of examples",
-                          ranks, examples, batch, batch < ranks ? batch : last,
-                          batch < ranks ? "every" : "last");
+                          "but a batch holds %zu; ask for a larger batch",
+                          ranks, batch);
+    if (last && last < ranks)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "train: %zu ranks need at least one example each in every batch, "
+                          "but %zu examples in batches of %zu leave %zu in each epoch's last "
+                          "batch; change the batch or the number of examples",
+                          ranks, examples, batch, last);
     return COCOB_OK;
 }
 

@@ -13,6 +13,8 @@ cocob_context *cli_open(const cli_common *common)
     opts.verify = common->verify;
     if (common->verbose)
         opts.log_level = COCOB_LOG_DEBUG;
+    else if (common->comm && common->comm->rank != 0)
+        opts.log_level = COCOB_LOG_WARN; /* rank 0 says it for all */
     cocob_context *ctx = NULL;
     cocob_status s = cocob_context_create(&opts, &ctx);
     if (s != COCOB_OK) {
