@@ -42,15 +42,20 @@ void cli_print_resume(FILE *out, const cli_common *common, const char *checkpoin
 
 /* mpi.c: under an MPI launcher (mpirun), cli_mpi_start starts MPI and
  * returns its communicator for cocob_train, or NULL for a single rank;
- * cli_mpi_end finishes MPI, and with a non-zero status aborts every rank.
- * Without MPI in the build, or run alone: NULL, and nothing to end. */
+ * cli_mpi_end finishes MPI, and with a non-zero status aborts every rank,
+ * unless cli_mpi_together said that every rank ends so (a stop they agreed
+ * on). Without MPI in the build, or run alone: NULL, and nothing to end. */
 #ifdef COCOB_HAVE_MPI
 const cocob_comm *cli_mpi_start(void);
+void cli_mpi_together(void);
 void cli_mpi_end(int status);
 #else
 static inline const cocob_comm *cli_mpi_start(void)
 {
     return NULL;
+}
+static inline void cli_mpi_together(void)
+{
 }
 static inline void cli_mpi_end(int status)
 {

@@ -9,7 +9,7 @@
 #include "cli.h"
 
 static cocob_comm world;
-static int started;
+static int started, together;
 
 static int allreduce_sum(float *values, size_t count, void *user)
 {
@@ -66,13 +66,18 @@ const cocob_comm *cli_mpi_start(void)
     return world.size > 1 ? &world : NULL;
 }
 
+void cli_mpi_together(void)
+{
+    together = 1;
+}
+
 void cli_mpi_end(int status)
 {
     if (!started)
         return;
     /* The other ranks may be waiting in a sum for this one: only an abort
      * ends them. */
-    if (status != 0 && world.size > 1) {
+    if (status != 0 && world.size > 1 && !together) {
         fprintf(stderr, "cocob train: rank %d of %d failed (exit status %d): ending every rank\n",
                 world.rank, world.size, status);
         fflush(stderr);

@@ -385,7 +385,13 @@ int cli_train(int argc, char **argv, const cli_common *common)
     if (p.log_errno || p.out_errno)
         code = 1;
     int sig = cli_stop_signal();
-    if (s == COCOB_ERR_INTERRUPTED) {
+    /* Every rank stops after the same step: rank 0 tells how it went. */
+    if (s == COCOB_ERR_INTERRUPTED && comm)
+        cli_mpi_together();
+    if (s == COCOB_ERR_INTERRUPTED && quiet) {
+        if (sig)
+            code = 128 + sig;
+    } else if (s == COCOB_ERR_INTERRUPTED) {
         if (sig)
             fprintf(stderr, "cocob train: %s: ",
                     sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
