@@ -42,4 +42,8 @@ expect 1 "rank 1 was given other training options or data than rank 0" -- \
 expect 1 "3 ranks need at least one example each in every batch, but 1000 examples in \
 batches of 499 leave 2 in each epoch's last batch" -- \
   mpi -np 3 "$COCOB" "${ARGS[@]}" --model dense:3 --batch 499
+# A --device list is taken in local-rank order: rank 1 gets the second.
+expect 1 'no device matches "nosuch"' -- \
+  mpi -np 2 "$COCOB" --device ref,nosuch "${ARGS[@]:2}" --model dense:3
+check "rank 1 took nosuch" grep -q "rank 1 of 2 failed" <<< "$OUT"
 finish

@@ -27,7 +27,7 @@ cocob_context *cli_open(const cli_common *common)
 
 static int run_command(int argc, char **argv)
 {
-    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF, argc, argv, NULL};
+    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF, argc, argv, NULL, 0, 1};
     cli_restart_tuned(argv);
     int i = 1;
     while (i < argc && argv[i][0] == '-') {
@@ -55,7 +55,7 @@ static int run_command(int argc, char **argv)
     if (strcmp(cmd, "devices") == 0)
         return cli_devices(argc - i, argv + i, &common);
     if (strcmp(cmd, "train") == 0) {
-        common.comm = cli_mpi_start();
+        common.comm = cli_mpi_start(&common.local_rank, &common.local_ranks);
         return cli_train(argc - i, argv + i, &common);
     }
     if (strcmp(cmd, "predict") == 0)

@@ -51,8 +51,10 @@ static int launched(void)
     return 0;
 }
 
-const cocob_comm *cli_mpi_start(void)
+const cocob_comm *cli_mpi_start(int *local_rank, int *local_ranks)
 {
+    *local_rank = 0;
+    *local_ranks = 1;
     if (!launched())
         return NULL;
     if (MPI_Init(NULL, NULL) != MPI_SUCCESS)
@@ -60,6 +62,13 @@ const cocob_comm *cli_mpi_start(void)
     started = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &world.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &world.size);
+    MPI_Comm node;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+        MPI_SUCCESS) {
+        MPI_Comm_rank(node, local_rank);
+        MPI_Comm_size(node, local_ranks);
+        MPI_Comm_free(&node);
+    }
     world.allreduce_sum = allreduce_sum;
     world.agree = agree;
     /* One rank is one process: no sum is worth its copies. */

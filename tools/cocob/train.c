@@ -256,6 +256,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
             return 1;
         }
     }
+    char device[64];
+    run.device = cli_rank_device(run.device, run.local_rank, run.local_ranks, device,
+                                 sizeof device);
     FILE *csv = NULL;
     cocob_context *ctx = cli_open(&run);
     if (!ctx)
