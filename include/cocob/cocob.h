@@ -761,6 +761,10 @@ typedef struct cocob_comm {
      * value is not rank 0's, or -1 when all are the same, on every rank. */
     int (*agree)(uint64_t value, int *differs, void *user);
     void *user;
+    /* The weights are compared after every epoch; with this set, after
+     * every step too, at the cost of reading them from the device (the
+     * command sets it under --verify). */
+    int check_every_step;
 } cocob_comm;
 
 typedef struct cocob_train_options {

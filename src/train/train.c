@@ -277,7 +277,13 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             } else if (s == COCOB_OK) {
                 sum += loss * (double)n;
                 seen += n;
-            } else {
+            }
+            if (s == COCOB_OK && comm && comm->check_every_step) {
+                char when[64];
+                snprintf(when, sizeof when, "after step %zu of epoch %zu", k + 1, epoch);
+                s = cocob_dp_agree_weights(m, comm, shard.host, when);
+            }
+            if (s != COCOB_OK) {
                 cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
             }
             step++;

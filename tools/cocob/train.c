@@ -245,7 +245,14 @@ int cli_train(int argc, char **argv, const cli_common *common)
     }
     /* Under mpirun, rank 0 alone prints, logs and saves: the others train
      * the same weights, and speak only to say why they failed. */
-    const cocob_comm *comm = run.comm;
+    cocob_comm ranks;
+    const cocob_comm *comm = NULL;
+    if (run.comm) {
+        ranks = *run.comm;
+        /* --verify checks each step's ops, and then the ranks after it. */
+        ranks.check_every_step = run.verify != COCOB_VERIFY_OFF;
+        comm = &ranks;
+    }
     int quiet = comm && comm->rank != 0;
     if (quiet) {
         log = NULL;
