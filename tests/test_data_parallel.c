@@ -23,8 +23,8 @@ static void make_data(void)
     for (size_t i = 0; i < EXAMPLES; i++) {
         labels[i] = (int32_t)(i % CLASSES);
         for (size_t j = 0; j < FEATURES; j++)
-            features[i * FEATURES + j] =
-                test_rng_uniform(&r, -1, 1) + (j == (size_t)labels[i] ? 1.0f : 0.0f);
+            features[i * FEATURES + j] = test_rng_uniform(&r, -1, 1) +
+                                         (j == (size_t)labels[i] ? 1.0f : 0.0f);
     }
 }
 
@@ -171,7 +171,7 @@ START_TEST(two_ranks_train_as_one_process_up_to_the_sums_order)
             ck_assert_msg(ranks[i].r.status == COCOB_OK, "rank %d: %s", i,
                           cocob_context_error(ranks[i].r.ctx));
         float *w2[2] = {weights(&ranks[0].r), weights(&ranks[1].r)};
-        size_t n = cocob_model_param_count(one.m), at;
+        size_t n = cocob_model_param_count(one.m), at = 0;
         ck_assert_mem_eq(w2[0], w2[1], n * sizeof *w1);
         /* 12 steps whose gradients differ from one process's in the last
          * bits: measured 6e-8 at most with either optimizer (weights near
@@ -182,8 +182,8 @@ START_TEST(two_ranks_train_as_one_process_up_to_the_sums_order)
                 err = fabs((double)w1[i] - w2[0][i]);
                 at = i;
             }
-        ck_assert_msg(err < 1e-6, "kind %zu: weight %zu: %g against %g", t, at,
-                      (double)w1[at], (double)w2[0][at]);
+        ck_assert_msg(err < 1e-6, "kind %zu: weight %zu: %g against %g", t, at, (double)w1[at],
+                      (double)w2[0][at]);
         free(w1);
         free(w2[0]);
         free(w2[1]);

@@ -45,7 +45,7 @@ struct cocob_model {
     cocob_buffer *predicted; /* int32, argmax of the output */
     float *host;             /* capacity floats on the host: the losses, the predictions */
     uint64_t seed;
-    uint64_t draws; /* Philox counters used so far by dropout */
+    uint64_t draws;                  /* Philox counters used so far by dropout */
     const struct cocob_shard *shard; /* during a data-parallel step, else NULL */
 };
 

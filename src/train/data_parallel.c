@@ -7,8 +7,7 @@
 #include "ops/ops.h"
 #include "train/data_parallel.h"
 
-cocob_status cocob_dp_check(cocob_model *m, const cocob_comm *comm, size_t batch,
-                            size_t examples)
+cocob_status cocob_dp_check(cocob_model *m, const cocob_comm *comm, size_t batch, size_t examples)
 {
     cocob_error *err = &m->ctx->err;
     if (comm->size < 1 || comm->rank < 0 || comm->rank >= comm->size || !comm->allreduce_sum ||
@@ -80,7 +79,8 @@ cocob_status cocob_dp_agree_start(cocob_model *m, const cocob_comm *comm, float 
                                   const uint64_t *given, size_t given_count)
 {
     int differs = -1;
-    cocob_status s = agree(m, comm, digest(0xcbf29ce484222325ull, given, given_count * sizeof *given),
+    cocob_status s = agree(m, comm,
+                           digest(0xcbf29ce484222325ull, given, given_count * sizeof *given),
                            &differs);
     if (s == COCOB_OK && differs >= 0)
         return cocob_fail(&m->ctx->err, COCOB_ERR_INVALID_ARGUMENT,

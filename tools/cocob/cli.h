@@ -15,7 +15,7 @@ typedef struct cli_common {
     cocob_verify_mode verify; /* --verify: STOP */
     int argc;                 /* the whole command line, for the --resume command */
     char **argv;
-    const cocob_comm *comm; /* `cocob train` under mpirun: cli_mpi_start's */
+    const cocob_comm *comm;      /* `cocob train` under mpirun: cli_mpi_start's */
     int local_rank, local_ranks; /* this node's part of it (0 and 1 alone) */
 } cli_common;
 
