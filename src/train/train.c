@@ -283,9 +283,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
                 snprintf(when, sizeof when, "after step %zu of epoch %zu", k + 1, epoch);
                 s = cocob_dp_agree_weights(m, comm, shard.host, when);
             }
-            if (s != COCOB_OK) {
+            if (s != COCOB_OK)
                 cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
-            }
             step++;
             cocob_progress here = {epoch - 1,          k + 1,    step,
                                    at.shuffle_seed,    at.batch, at.examples,
