@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config
       ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
       libclblast-dev libopenblas-openmp-dev check zlib1g-dev libcsv-dev
-      python3-venv dataset-fashion-mnist)
+      python3-venv dataset-fashion-mnist libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

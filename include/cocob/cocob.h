@@ -789,6 +789,32 @@ COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path, co
  * held for it follows the examples there are, not the number asked for. */
 #define COCOB_BATCH_MAX ((size_t)1 << 31)
 
+/* Data-parallel training: what cocob_train needs from the processes' own
+ * communication (the command gives it MPI's; a program may give its own).
+ * Every rank calls cocob_train with the same options, model, optimizer and
+ * data (each reads all of it and takes its own share of every batch), and
+ * calls the hooks below in the same order, so that they must be collective
+ * calls: each returns only once every rank has made the same call, or fails.
+ * A hook returns 0 on success; any other value fails cocob_train on that
+ * rank with COCOB_ERR_IO, and the program must then end the whole job (as
+ * MPI_Abort does), since the other ranks wait in their next hook. */
+typedef struct cocob_comm {
+    int rank; /* this process's, from 0 */
+    int size; /* the ranks, at least 1 */
+    /* Sums count floats in place across the ranks: on return every rank
+     * holds the same sums, bit for bit, whatever order they were added in
+     * (MPI_Allreduce with MPI_SUM does). */
+    int (*allreduce_sum)(float *values, size_t count, void *user);
+    /* Compares value across the ranks: *differs is the lowest rank whose
+     * value is not rank 0's, or -1 when all are the same, on every rank. */
+    int (*agree)(uint64_t value, int *differs, void *user);
+    void *user;
+    /* The weights are compared after every epoch; with this set, after
+     * every step too, at the cost of reading them from the device (the
+     * command sets it under --verify). */
+    int check_every_step;
+} cocob_comm;
+
 typedef struct cocob_train_options {
     size_t epochs; /* default 1 */
     size_t batch;  /* default 100, at most COCOB_BATCH_MAX; the last,
@@ -831,6 +857,20 @@ typedef struct cocob_train_options {
      * wants Ctrl-C to stop cleanly sets a volatile sig_atomic_t in its own
      * handler and returns it here. NULL never stops. */
     int (*should_stop)(void *user);
+    /* NULL: one process. Otherwise the run is data-parallel across
+     * comm->size ranks: batch stays the global batch, and each rank takes a
+     * contiguous share of it (the shares differ by at most one example; a
+     * batch, the last included, must hold at least one example per rank).
+     * The shuffle follows seed on every rank. Each rank's gradient, scaled by
+     * its share of the batch, is summed across the ranks, so that every rank
+     * takes the same step, that of one process on the whole batch up to the
+     * order of the sums. The reports are the whole batch's, on every rank;
+     * rank 0 alone writes checkpoints; a resume may use another number of
+     * ranks. The options, the data and the initial weights are compared
+     * across the ranks before the first step, and the weights after each
+     * epoch: a difference is COCOB_ERR_INVALID_ARGUMENT naming the rank. A
+     * should_stop on any rank stops every rank after the same step. */
+    const cocob_comm *comm;
 } cocob_train_options;
 
 COCOB_API void cocob_train_options_init(cocob_train_options *o);

@@ -157,6 +157,7 @@ class TrainOptions(Structure):
         ("on_monitor", ON_MONITOR),
         ("monitor_every", c_size_t),
         ("should_stop", SHOULD_STOP),
+        ("comm", c_void_p),  # a cocob_comm *; Python trains in one process
     ]
 
 

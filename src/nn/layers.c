@@ -140,8 +140,9 @@ cocob_status cocob_layer_forward(cocob_model *m, const plan_step *st, size_t n, 
             return cocob_op_copy(b, l->y, 0, x, 0, n * out * sizeof(float));
         /* Each call draws fresh counters, so no two steps share a mask; the
          * backward pass replays this one. */
-        l->dropout_counter = m->draws;
-        m->draws += n * out;
+        size_t before = m->shard ? m->shard->first : 0, all = m->shard ? m->shard->total : n;
+        l->dropout_counter = m->draws + before * out;
+        m->draws += all * out;
         return cocob_op_dropout(b, at(x, 0), at(l->y, 0), n * out, l->desc.rate, m->seed,
                                 l->dropout_counter);
     case COCOB_LAYER_FLATTEN: break; /* a view: the plan gives it no step */

@@ -45,7 +45,8 @@ struct cocob_model {
     cocob_buffer *predicted; /* int32, argmax of the output */
     float *host;             /* capacity floats on the host: the losses, the predictions */
     uint64_t seed;
-    uint64_t draws; /* Philox counters used so far by dropout */
+    uint64_t draws;                  /* Philox counters used so far by dropout */
+    const struct cocob_shard *shard; /* during a data-parallel step, else NULL */
 };
 
 /* Time spent in each phase of a step, when the caller asks: each phase then
@@ -62,6 +63,24 @@ typedef struct cocob_step_timing {
  * first layer where it shows, before any weight moves. */
 cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_batch *batch,
                               double *loss, cocob_step_timing *timing);
+
+/* A data-parallel step's part of a global batch, and the sum across the
+ * ranks (see cocob_train_options.comm). */
+typedef struct cocob_shard {
+    const cocob_comm *comm;
+    size_t total; /* the global batch's examples */
+    size_t first; /* where this rank's examples start in it */
+    float *host;  /* the gradient arena's floats and 2 more */
+    int stop;     /* in: this rank asks to stop; out: some rank asked */
+} cocob_shard;
+
+/* cocob_model_step on this rank's share of a global batch: its gradient,
+ * scaled by its share, is summed across the ranks before the optimizer
+ * step, with the losses and the stop requests, so that every rank takes
+ * the same step, or skips it, and *loss is the global batch's mean loss.
+ * Dropout draws the masks the examples have in the global batch. */
+cocob_status cocob_model_step_shard(cocob_model *m, cocob_optimizer *opt,
+                                    const cocob_batch *batch, cocob_shard *shard, double *loss);
 
 /* The forward pass in inference mode (no dropout); sums the batch's loss
  * and, for labels, counts its correct predictions (0 for targets). */

@@ -308,8 +308,40 @@ static cocob_status lap(cocob_model *m, cocob_step_timing *timing, double *slot,
     return s;
 }
 
-cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_batch *batch,
-                              double *loss, cocob_step_timing *timing)
+/* The data-parallel part of a step, between backward and the guard: the
+ * gradient arena, scaled by this rank's share of the batch, goes to the
+ * host and is summed across the ranks, with the losses' sum and the stop
+ * requests in the same call, then goes back. *global is the sum of every
+ * rank's losses. */
+static cocob_status share(cocob_model *m, cocob_shard *sh, size_t n, double *global)
+{
+    cocob_backend *b = m->ctx->backend;
+    size_t count = m->grad_arena->count;
+    float *host = sh->host;
+    double local;
+    cocob_status s = cocob_op_download(b, m->grad_arena->buf, 0, host, count * sizeof *host);
+    if (s == COCOB_OK)
+        s = loss_sum(m, n, &local, NULL);
+    if (s != COCOB_OK)
+        return s;
+    /* The mean over this rank's n becomes its part of the mean over all. */
+    double part = (double)n / (double)sh->total;
+    for (size_t i = 0; i < count; i++)
+        host[i] = (float)(host[i] * part);
+    host[count] = (float)local;
+    host[count + 1] = sh->stop ? 1.0f : 0.0f;
+    const cocob_comm *c = sh->comm;
+    if (c->allreduce_sum(host, count + 2, c->user) != 0)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_IO,
+                          "rank %d of %d: the sum of the gradients across the ranks failed",
+                          c->rank, c->size);
+    *global = host[count];
+    sh->stop = host[count + 1] > 0;
+    return cocob_op_upload(b, m->grad_arena->buf, 0, host, count * sizeof *host);
+}
+
+static cocob_status step(cocob_model *m, cocob_optimizer *opt, const cocob_batch *batch,
+                         cocob_shard *shard, double *loss, cocob_step_timing *timing)
 {
     double mark = cocob_now();
     cocob_status s = take_batch(m, batch);
@@ -330,6 +362,24 @@ cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_
         s = backward(m, n);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->backward : NULL, &mark);
+    double global = 0;
+    if (s == COCOB_OK && shard)
+        s = share(m, shard, n, &global);
+    /* Every rank sees the same sum: a loss that is not finite on one rank
+     * stops the step on all, even where the gradients stayed finite. */
+    if (s == COCOB_OK && shard && !isfinite(global)) {
+        *loss = global / (double)shard->total;
+        double local;
+        s = loss_sum(m, n, &local, NULL);
+        if (s == COCOB_OK && !isfinite(local))
+            return nonfinite_loss(m, n, local);
+        return settle(m, s == COCOB_OK ? cocob_fail(&m->ctx->err, COCOB_ERR_NONFINITE,
+                                                    "the loss summed across the ranks is %g: "
+                                                    "another rank's share of the batch made "
+                                                    "it; no weight was changed",
+                                                    global)
+                                       : s);
+    }
     /* The guard: an int32 after the losses, set on the device when the loss
      * or the gradient holds a NaN or an infinity, and read by the updates,
      * which then leave the weights alone; the host looks at it only after
@@ -351,12 +401,27 @@ cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_
     /* The update's time includes the read that ends the step. */
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->update : NULL, &mark);
-    *loss = n ? sum / (double)n : 0;
+    *loss = shard ? global / (double)shard->total : n ? sum / (double)n : 0;
     if (s != COCOB_OK || !flagged)
         return settle(m, s);
     /* Skipped on the device; off the fast path, find what went wrong. */
     cocob_optim_unstep(opt);
     return isfinite(sum) ? nonfinite_grad(m) : nonfinite_loss(m, n, sum);
+}
+
+cocob_status cocob_model_step(cocob_model *m, cocob_optimizer *opt, const cocob_batch *batch,
+                              double *loss, cocob_step_timing *timing)
+{
+    return step(m, opt, batch, NULL, loss, timing);
+}
+
+cocob_status cocob_model_step_shard(cocob_model *m, cocob_optimizer *opt,
+                                    const cocob_batch *batch, cocob_shard *shard, double *loss)
+{
+    m->shard = shard;
+    cocob_status s = step(m, opt, batch, shard, loss, NULL);
+    m->shard = NULL;
+    return s;
 }
 
 cocob_status cocob_model_eval_batch(cocob_model *m, const cocob_batch *batch, double *loss,

@@ -1,11 +1,13 @@
 /* The training loop: epochs of shuffled batches, each followed by an
  * evaluation on the test set, with reports for a progress display. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/checked.h"
 #include "train/checkpoint.h"
+#include "train/data_parallel.h"
 #include "base/files.h"
 #include "nn/model.h"
 #include "train/monitor.h"
@@ -147,6 +149,15 @@ static cocob_status stopped(cocob_error *err, const cocob_train_options *o, size
     return COCOB_ERR_INTERRUPTED;
 }
 
+/* Whether to stop after this step: across ranks, whether any rank asked
+ * before the step's sum, so that all stop after the same step. */
+static int stop_asked(const cocob_train_options *o, const cocob_shard *shard)
+{
+    if (shard->comm)
+        return shard->stop;
+    return o->should_stop && o->should_stop(o->user);
+}
+
 cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_dataset *train,
                          const cocob_dataset *test, const cocob_train_options *o)
 {
@@ -169,11 +180,21 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                           "train: %zu epochs of batches of %zu over %zu examples", o->epochs,
                           o->batch, train->count);
+    const cocob_comm *comm = o->comm;
+    if (comm && (s = cocob_dp_check(m, comm, o->batch, train->count)))
+        return s;
+    /* Every rank holds the same weights and state: rank 0 alone saves them. */
+    cocob_train_options ranked;
+    if (comm && comm->rank != 0) {
+        ranked = *o;
+        ranked.checkpoint = NULL;
+        o = &ranked;
+    }
     /* A bad checkpoint path is found before an epoch's work depends on it. */
     if (o->checkpoint && (s = cocob_file_check_writable(err, o->checkpoint, "checkpoint")))
         return s;
     cocob_progress at = {0, 0, 0, o->seed, o->batch, train->count, 0};
-    if (o->checkpoint || o->resume)
+    if (o->checkpoint || o->resume || comm)
         at.data_fingerprint = cocob_dataset_fingerprint(train);
     if (o->resume) {
         s = cocob_checkpoint_resume(o->resume, m, opt, &at);
@@ -194,6 +215,19 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
     }
     batch_buffers bb = {0};
     s = batch_alloc(m, train, o->batch, &bb);
+    cocob_shard shard = {comm, 0, 0, NULL, 0};
+    if (s == COCOB_OK && comm) {
+        size_t floats = m->params + 2;
+        shard.host = malloc(floats * sizeof *shard.host);
+        if (!shard.host)
+            s = cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
+                           "train: out of host memory for the %zu floats of the gradient's sum",
+                           floats);
+        uint64_t given[] = {o->epochs, o->batch,     at.shuffle_seed,    at.epoch,
+                            at.step,   train->count, at.data_fingerprint};
+        if (s == COCOB_OK)
+            s = cocob_dp_agree_start(m, comm, shard.host, given, sizeof given / sizeof *given);
+    }
     monitor mo = {0};
     if (s == COCOB_OK && o->on_monitor)
         s = cocob_monitor_open(&mo, m);
@@ -208,16 +242,27 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         for (size_t k = first_step; s == COCOB_OK && k < per_epoch; k++) {
             size_t first = k * o->batch;
             size_t n = train->count - first < o->batch ? train->count - first : o->batch;
-            cocob_dataset_gather(train, bb.order, first, n, bb.x, bb.y);
+            size_t part = 0, mine = n;
+            if (comm)
+                cocob_dp_part(comm, n, &part, &mine);
+            cocob_dataset_gather(train, bb.order, first + part, mine, bb.x, bb.y);
             if (bb.t)
-                cocob_dataset_gather_targets(train, bb.order, first, n, bb.t);
+                cocob_dataset_gather_targets(train, bb.order, first + part, mine, bb.t);
             double loss;
             int watch = o->on_monitor && (o->monitor_every ? (step + 1) % o->monitor_every == 0
                                                            : k + 1 == per_epoch);
             if (watch)
                 s = cocob_monitor_mark(&mo, m);
-            if (s == COCOB_OK)
-                s = cocob_model_step(m, opt, &(cocob_batch){bb.x, bb.y, bb.t, n}, &loss, NULL);
+            cocob_batch mb = {bb.x, bb.y, bb.t, mine};
+            if (s == COCOB_OK && comm) {
+                /* Asked before the sum, which tells every rank whether any asked. */
+                shard.total = n;
+                shard.first = part;
+                shard.stop = o->should_stop && o->should_stop(o->user);
+                s = cocob_model_step_shard(m, opt, &mb, &shard, &loss);
+            } else if (s == COCOB_OK) {
+                s = cocob_model_step(m, opt, &mb, &loss, NULL);
+            }
             if (s == COCOB_OK && watch) {
                 s = cocob_monitor_measure(&mo, m, opt);
                 cocob_monitor_report mr = {epoch, k + 1, step + 1, mo.count, mo.rows};
@@ -232,9 +277,14 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             } else if (s == COCOB_OK) {
                 sum += loss * (double)n;
                 seen += n;
-            } else {
-                cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
             }
+            if (s == COCOB_OK && comm && comm->check_every_step) {
+                char when[64];
+                snprintf(when, sizeof when, "after step %zu of epoch %zu", k + 1, epoch);
+                s = cocob_dp_agree_weights(m, comm, shard.host, when);
+            }
+            if (s != COCOB_OK)
+                cocob_error_append(err, " (epoch %zu, step %zu)", epoch, k + 1);
             step++;
             cocob_progress here = {epoch - 1,          k + 1,    step,
                                    at.shuffle_seed,    at.batch, at.examples,
@@ -263,7 +313,7 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
             }
             /* A stop asked during an epoch's last step waits for the epoch's
              * end, whose save and report come anyway. */
-            if (s == COCOB_OK && k + 1 < per_epoch && o->should_stop && o->should_stop(o->user)) {
+            if (s == COCOB_OK && k + 1 < per_epoch && stop_asked(o, &shard)) {
                 if (o->checkpoint && !saved)
                     s = cocob_checkpoint_save(o->checkpoint, m, opt, &here);
                 if (s == COCOB_OK)
@@ -287,8 +337,14 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         /* The trained weights are saved before the evaluation, and the epoch
          * is reported whatever fails after its training, so that a late
          * failure never loses a finished epoch. Both are of x, Schedule-Free's
-         * evaluation point; the next step puts y back. */
-        s = cocob_optimizer_eval_weights(opt);
+         * evaluation point; the next step puts y back. The ranks compare y. */
+        if (comm) {
+            char when[48];
+            snprintf(when, sizeof when, "after epoch %zu", epoch);
+            s = cocob_dp_agree_weights(m, comm, shard.host, when);
+        }
+        if (s == COCOB_OK)
+            s = cocob_optimizer_eval_weights(opt);
         if (s == COCOB_OK && o->checkpoint) {
             cocob_progress p = {
                 epoch, 0, step, at.shuffle_seed, at.batch, at.examples, at.data_fingerprint};
@@ -309,7 +365,7 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         }
         if (o->on_epoch)
             o->on_epoch(&r, o->user);
-        if (s == COCOB_OK && epoch < o->epochs && o->should_stop && o->should_stop(o->user))
+        if (s == COCOB_OK && epoch < o->epochs && stop_asked(o, &shard))
             s = stopped(err, o, epoch, 0, per_epoch);
     }
     /* What the caller evaluates, predicts or saves next is x, as after an
@@ -320,5 +376,6 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
     }
     cocob_monitor_close(&mo, m);
     batch_free(&bb);
+    free(shard.host);
     return s;
 }

@@ -15,6 +15,8 @@ typedef struct cli_common {
     cocob_verify_mode verify; /* --verify: STOP */
     int argc;                 /* the whole command line, for the --resume command */
     char **argv;
+    const cocob_comm *comm;      /* `cocob train` under mpirun: cli_mpi_start's */
+    int local_rank, local_ranks; /* this node's part of it (0 and 1 alone) */
 } cli_common;
 
 /* Sets OMP_WAIT_POLICY=PASSIVE and, where OpenBLAS misjudged the CPU,
@@ -38,6 +40,38 @@ void cli_print_memory(const cocob_context *ctx);
 void cli_catch_stop(void);
 int cli_stop_signal(void);
 void cli_print_resume(FILE *out, const cli_common *common, const char *checkpoint);
+
+/* mpi.c: under an MPI launcher (mpirun), cli_mpi_start starts MPI and
+ * returns its communicator for cocob_train, or NULL for a single rank, and
+ * the rank's place among those on its node (MPI_COMM_TYPE_SHARED);
+ * cli_mpi_end finishes MPI, and with a non-zero status aborts every rank,
+ * unless cli_mpi_together said that every rank ends so (a stop they agreed
+ * on). Without MPI in the build, or run alone: NULL, and nothing to end. */
+#ifdef COCOB_HAVE_MPI
+const cocob_comm *cli_mpi_start(int *local_rank, int *local_ranks);
+void cli_mpi_together(void);
+void cli_mpi_end(int status);
+#else
+static inline const cocob_comm *cli_mpi_start(int *local_rank, int *local_ranks)
+{
+    *local_rank = 0;
+    *local_ranks = 1;
+    return NULL;
+}
+static inline void cli_mpi_together(void)
+{
+}
+static inline void cli_mpi_end(int status)
+{
+    (void)status;
+}
+#endif
+/* rank_device.c: the device of local rank `local` of the `ranks` on this
+ * node: the local rank's entry of a --device (or COCOB_DEVICE) list "a,b",
+ * counted modulo the entries; for auto with several ranks, the local
+ * rank's device among the node's GPUs of auto's kind when there are
+ * several (round robin); else device as given. buf holds what it makes. */
+const char *cli_rank_device(const char *device, int local, int ranks, char *buf, size_t cap);
 
 /* Opens a context, or prints why not and returns NULL. */
 cocob_context *cli_open(const cli_common *common);

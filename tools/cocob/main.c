@@ -13,6 +13,8 @@ cocob_context *cli_open(const cli_common *common)
     opts.verify = common->verify;
     if (common->verbose)
         opts.log_level = COCOB_LOG_DEBUG;
+    else if (common->comm && common->comm->rank != 0)
+        opts.log_level = COCOB_LOG_WARN; /* rank 0 says it for all */
     cocob_context *ctx = NULL;
     cocob_status s = cocob_context_create(&opts, &ctx);
     if (s != COCOB_OK) {
@@ -25,7 +27,7 @@ cocob_context *cli_open(const cli_common *common)
 
 static int run_command(int argc, char **argv)
 {
-    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF, argc, argv};
+    cli_common common = {NULL, 0, cocob_now(), COCOB_VERIFY_OFF, argc, argv, NULL, 0, 1};
     cli_restart_tuned(argv);
     int i = 1;
     while (i < argc && argv[i][0] == '-') {
@@ -52,8 +54,10 @@ static int run_command(int argc, char **argv)
     const char *cmd = argv[i];
     if (strcmp(cmd, "devices") == 0)
         return cli_devices(argc - i, argv + i, &common);
-    if (strcmp(cmd, "train") == 0)
+    if (strcmp(cmd, "train") == 0) {
+        common.comm = cli_mpi_start(&common.local_rank, &common.local_ranks);
         return cli_train(argc - i, argv + i, &common);
+    }
     if (strcmp(cmd, "predict") == 0)
         return cli_predict(argc - i, argv + i, &common);
     if (strcmp(cmd, "bench") == 0)
@@ -86,5 +90,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "cocob: writing the standard output failed: %s\n", strerror(e));
         status = 1;
     }
+    cli_mpi_end(status);
     return status;
 }

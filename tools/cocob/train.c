@@ -243,6 +243,29 @@ int cli_train(int argc, char **argv, const cli_common *common)
         fprintf(stderr, "cocob train: %s\n", err.message);
         return 1;
     }
+    /* Under mpirun, rank 0 alone prints, logs and saves: the others train
+     * the same weights, and speak only to say why they failed. */
+    cocob_comm ranks;
+    const cocob_comm *comm = NULL;
+    if (run.comm) {
+        ranks = *run.comm;
+        /* --verify checks each step's ops, and then the ranks after it. */
+        ranks.check_every_step = run.verify != COCOB_VERIFY_OFF;
+        comm = &ranks;
+    }
+    int quiet = comm && comm->rank != 0;
+    if (quiet) {
+        log = NULL;
+        a.save_model = NULL;
+        if (!freopen("/dev/null", "w", stdout)) {
+            fprintf(stderr, "cocob train: rank %d: cannot silence the standard output: %s\n",
+                    comm->rank, strerror(errno));
+            return 1;
+        }
+    }
+    char device[64];
+    run.device = cli_rank_device(run.device, run.local_rank, run.local_ranks, device,
+                                 sizeof device);
     FILE *csv = NULL;
     cocob_context *ctx = cli_open(&run);
     if (!ctx)
@@ -329,7 +352,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
         o.epochs = epochs;
         o.batch = batch;
         o.seed = seed;
-        o.on_step = on_step;
+        o.on_step = quiet ? NULL : on_step;
         o.on_epoch = on_epoch;
         o.user = &p;
         o.checkpoint = checkpoint;
@@ -337,6 +360,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
         o.resume = resume;
         o.skip_nonfinite = skip_nonfinite;
         o.should_stop = should_stop;
+        o.comm = comm;
         if (monitor) {
             o.on_monitor = on_monitor;
             o.monitor_every = monitor_every;
@@ -371,7 +395,13 @@ int cli_train(int argc, char **argv, const cli_common *common)
     if (p.log_errno || p.out_errno)
         code = 1;
     int sig = cli_stop_signal();
-    if (s == COCOB_ERR_INTERRUPTED) {
+    /* Every rank stops after the same step: rank 0 tells how it went. */
+    if (s == COCOB_ERR_INTERRUPTED && comm)
+        cli_mpi_together();
+    if (s == COCOB_ERR_INTERRUPTED && quiet) {
+        if (sig)
+            code = 128 + sig;
+    } else if (s == COCOB_ERR_INTERRUPTED) {
         if (sig)
             fprintf(stderr, "cocob train: %s: ",
                     sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
@@ -385,6 +415,9 @@ int cli_train(int argc, char **argv, const cli_common *common)
         /* As a shell reports a command its signal killed. */
         if (sig)
             code = 128 + sig;
+    } else if (s != COCOB_OK && !said && comm) {
+        fprintf(stderr, "cocob train: rank %d of %d: %s\n", comm->rank, comm->size,
+                cocob_context_error(ctx));
     } else if (s != COCOB_OK && !said) {
         fprintf(stderr, "cocob train: %s\n", cocob_context_error(ctx));
     }

@@ -36,7 +36,12 @@ const char train_usage[] =
     "step under way, saves it to the --checkpoint and prints the command that\n"
     "resumes it; the exit status is then 130 or 143. --save-model writes the\n"
     "trained model (layers and weights, no optimizer) at the end, for\n"
-    "`cocob predict --model FILE`; a checkpoint serves there too.\n";
+    "`cocob predict --model FILE`; a checkpoint serves there too.\n"
+    "Under `mpirun -np N` (in a build with MPI) the N ranks train one model:\n"
+    "each takes its share of every --batch, their gradients are summed, and\n"
+    "rank 0 alone prints, logs and saves; a checkpoint resumes with any N.\n"
+    "--device a,b gives a node's ranks their devices in turn; auto spreads them\n"
+    "over the node's GPUs.\n";
 
 /* The counts' ranges. A training set's examples are indexed by 32 bits, so
  * no --limit beyond that means anything; epochs and step intervals share
