@@ -78,9 +78,13 @@ cocob_context *cli_open(const cli_common *common);
 
 /* monitor.c: --monitor's table, and its CSV columns after the usual ones:
  * the header's, and a row's (r NULL: empty columns). */
-void cli_monitor_header(FILE *csv, const cocob_model *m);
-void cli_monitor_columns(FILE *csv, const cocob_monitor_report *r, size_t tensors);
-void cli_monitor_print(const cocob_monitor_report *r);
+void cli_monitor_header(FILE *csv, const cocob_model *m, const cocob_optimizer *opt);
+/* r NULL, or scalars NULL: empty columns. */
+void cli_monitor_columns(FILE *csv, const cocob_monitor_report *r, size_t tensors,
+                         const float *scalars, size_t scalar_count);
+void cli_monitor_read_scalars(const cocob_optimizer *opt, float *out, size_t count);
+void cli_monitor_print(const cocob_monitor_report *r, const cocob_optimizer *opt,
+                       const float *scalars, size_t scalar_count);
 
 /* help.c: the usage of every command, and `cocob help [COMMAND]`.
  * cli_usage prints cmd's ("train", "bench update") to out: 0 when there

@@ -35,6 +35,11 @@ typedef struct progress {
     size_t monitor_every, tensors;
     cocob_monitor_report last; /* the epoch-end report, for its CSV row */
     cocob_tensor_stats *last_tensors;
+    /* The optimizer's own scalars, read at each report (the epoch-end
+     * report's kept for its row). */
+    const cocob_optimizer *opt;
+    size_t scalar_count;
+    float *scalars;
     /* The errno of the first failed write of stdout and of the log: the
      * run stops at the next step, since what it prints would be lost. */
     int out_errno, log_errno;
@@ -148,7 +153,8 @@ static void on_epoch(const cocob_epoch_report *r, void *user)
             fputs(",,", p->csv);
         fprintf(p->csv, "%.3f,%.1f", r->seconds, r->examples_per_second);
         if (p->monitor)
-            cli_monitor_columns(p->csv, p->monitor_every ? NULL : &p->last, p->tensors);
+            cli_monitor_columns(p->csv, p->monitor_every ? NULL : &p->last, p->tensors,
+                                p->scalars, p->scalar_count);
         fputc('\n', p->csv);
     }
     check_outputs(p);
@@ -159,7 +165,8 @@ static void on_monitor(const cocob_monitor_report *r, void *user)
     progress *p = user;
     if (p->tty)
         fprintf(stderr, "\r\033[K");
-    cli_monitor_print(r);
+    cli_monitor_read_scalars(p->opt, p->scalars, p->scalar_count);
+    cli_monitor_print(r, p->opt, p->scalars, p->scalar_count);
     if (!p->monitor_every) {
         /* Its figures go into the epoch's row, written after the test. */
         for (size_t i = 0; i < r->count && i < p->tensors; i++)
@@ -170,7 +177,7 @@ static void on_monitor(const cocob_monitor_report *r, void *user)
     }
     if (p->csv) {
         fprintf(p->csv, "%zu,%zu,,,,,", r->epoch, r->total_steps);
-        cli_monitor_columns(p->csv, r, p->tensors);
+        cli_monitor_columns(p->csv, r, p->tensors, p->scalars, p->scalar_count);
         fputc('\n', p->csv);
     }
     check_outputs(p);
@@ -331,7 +338,10 @@ int cli_train(int argc, char **argv, const cli_common *common)
         p.monitor = monitor;
         p.monitor_every = monitor_every;
         p.tensors = cocob_model_tensor_count(model);
-        if (monitor && !(p.last_tensors = calloc(p.tensors + 1, sizeof *p.last_tensors)))
+        p.opt = opt;
+        p.scalar_count = cocob_optimizer_scalar_count(opt);
+        if (monitor && (!(p.last_tensors = calloc(p.tensors + 1, sizeof *p.last_tensors)) ||
+                        !(p.scalars = calloc(p.scalar_count + 1, sizeof *p.scalars))))
             s = COCOB_ERR_OUT_OF_MEMORY;
         if (s == COCOB_OK && log && !(csv = fopen(log, "w"))) {
             fprintf(stderr, "cocob train: cannot open the log %s: %s\n", log, strerror(errno));
@@ -343,7 +353,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
             fprintf(csv, "epoch,steps,train_loss,test_loss,%s,seconds,examples_per_second",
                     a.loss == COCOB_LOSS_MSE ? "test_rmse" : "test_accuracy");
             if (monitor)
-                cli_monitor_header(csv, model);
+                cli_monitor_header(csv, model, opt);
             fputc('\n', csv);
             check_outputs(&p);
         }
@@ -422,6 +432,7 @@ int cli_train(int argc, char **argv, const cli_common *common)
         fprintf(stderr, "cocob train: %s\n", cocob_context_error(ctx));
     }
     free(p.last_tensors);
+    free(p.scalars);
     cocob_optimizer_destroy(opt);
     cocob_model_destroy(model);
     cocob_dataset_destroy(train);
