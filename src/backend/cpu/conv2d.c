@@ -284,7 +284,8 @@ static cocob_status conv_run(cocob_backend *b, int op, const cocob_conv_shape *s
 {
     const size_t most = sizeof(blasint) == sizeof(int) ? (size_t)INT_MAX : (size_t)INT64_MAX;
     conv_job j = {
-        s, x, w, dy, out, NULL, 0, s->channels * s->kernel_h * s->kernel_w, s->out_h * s->out_w, 0};
+        s, x, w, dy, out, NULL, 0, s->channels * s->kernel_h * s->kernel_w, s->out_h * s->out_w,
+        0};
     size_t big = j.taps > j.positions ? j.taps : j.positions;
     if (big > most || s->filters > most)
         return cocob_fail(b->err, COCOB_ERR_DEVICE_LIMIT,
