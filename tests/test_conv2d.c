@@ -15,14 +15,18 @@
 /* batch, channels, height, width, kernel_h, kernel_w, stride, pad, out_h,
  * out_w, filters: padding, stride 2, one channel, non-square images and
  * kernels, and one shape each with more than 128 taps (C KH KW) and more
- * than 128 positions (N OH OW), the reference's run length; the last pads
- * by more than its kernel at stride 1, into rows of 8 outputs. */
+ * than 128 positions (N OH OW), the reference's run length; the ninth pads
+ * by more than its kernel at stride 1, into rows of 8 outputs; the last two
+ * have windows that stop short of the image's last row and column, the
+ * last striding past its kernel, where the cpu backend unrolls without a
+ * padded copy. */
 static const cocob_conv_shape shapes[] = {
     {2, 3, 7, 9, 3, 3, 1, 1, 7, 9, 4},     {3, 2, 10, 6, 5, 5, 2, 2, 5, 3, 3},
     {2, 1, 28, 28, 5, 5, 1, 2, 28, 28, 8}, {2, 4, 8, 5, 3, 3, 2, 0, 3, 2, 5},
     {1, 2, 6, 11, 3, 5, 1, 2, 8, 11, 2},   {4, 3, 9, 7, 3, 3, 2, 1, 5, 4, 6},
     {2, 8, 9, 9, 5, 5, 1, 2, 9, 9, 6},     {3, 1, 5, 4, 1, 1, 1, 0, 5, 4, 3},
-    {2, 2, 4, 6, 1, 1, 1, 1, 6, 8, 3},
+    {2, 2, 4, 6, 1, 1, 1, 1, 6, 8, 3},     {2, 2, 6, 8, 3, 3, 2, 0, 2, 3, 3},
+    {2, 3, 8, 8, 2, 2, 3, 1, 3, 3, 4},
 };
 
 static size_t image_count(const cocob_conv_shape *s)

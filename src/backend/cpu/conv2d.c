@@ -1,5 +1,6 @@
 /* The convolution on the cpu backend: image by image, each image's input
  * unrolled (im2col) into a scratch of its thread's that stays in cache,
+ * through a copy padded with zeros where the windows reach past the image,
  * then one single-threaded OpenBLAS GEMM per image, the images split over
  * the OpenMP threads. Laid out so, y_n = W col_n lands in NCHW as it is,
  * dw sums dy_n col_n^T over each thread's images and then over the threads,
@@ -13,6 +14,7 @@
 
 #include "backend/cpu/cpu.h"
 #include "backend/ref/ref.h"
+#include "base/checked.h"
 
 /* The output columns [*lo, *hi) whose tap kx reads inside a row of width
  * in, i.e. 0 <= o stride + k - pad < in. */
@@ -27,21 +29,26 @@ static void inside(size_t k, size_t pad, size_t stride, size_t in, size_t out, s
         *hi = *lo;
 }
 
-/* memcpy for a row of a few floats (8 in the CNN's second layer), whose
- * call cost more than the copy: memcpy of a constant size compiles to
- * moves. */
-static void copy_row(float *to, const float *from, size_t n)
+/* memset for the one or two floats of padding at a row's ends, whose call
+ * cost more than the stores. The tail is not a loop, which GCC would turn
+ * back into a memset call. */
+static void zero_row(float *to, size_t n)
 {
     enum { CHUNK = 4 };
     size_t i = 0;
     for (; i + CHUNK <= n; i += CHUNK)
-        memcpy(to + i, from + i, CHUNK * sizeof *to);
-    for (; i < n; i++)
-        to[i] = from[i];
+        memset(to + i, 0, CHUNK * sizeof *to);
+    if (n - i >= 2) {
+        memset(to + i, 0, 2 * sizeof *to);
+        i += 2;
+    }
+    if (i < n)
+        to[i] = 0.0f;
 }
 
-/* col (C KH KW x OH OW) = image x (C x H x W) unrolled, 0 in the padding. */
-static void unroll(const cocob_conv_shape *s, const float *x, float *col)
+/* col (C KH KW x OH OW) = image x (C x H x W) unrolled, 0 in the padding:
+ * for a stride past the kernel, whose padded image would outgrow col. */
+static void unroll_direct(const cocob_conv_shape *s, const float *x, float *col)
 {
     for (size_t c = 0; c < s->channels; c++)
         for (size_t ky = 0; ky < s->kernel_h; ky++)
@@ -54,27 +61,22 @@ static void unroll(const cocob_conv_shape *s, const float *x, float *col)
                         memset(col, 0, s->out_w * sizeof *col);
                         continue;
                     }
-                    if (lo)
-                        memset(col, 0, lo * sizeof *col);
-                    if (hi < s->out_w)
-                        memset(col + hi, 0, (s->out_w - hi) * sizeof *col);
+                    zero_row(col, lo);
+                    zero_row(col + hi, s->out_w - hi);
                     if (hi == lo)
                         continue;
                     const float *row = x + (c * s->height + iy) * s->width + lo * s->stride + kx -
                                        s->pad;
-                    if (s->stride == 1)
-                        copy_row(col + lo, row, hi - lo);
-                    else
-                        for (size_t ox = lo; ox < hi; ox++)
-                            col[ox] = row[(ox - lo) * s->stride];
+                    for (size_t ox = lo; ox < hi; ox++)
+                        col[ox] = row[(ox - lo) * s->stride];
                 }
             }
 }
 
-/* unroll's adjoint: dx (C x H x W) = the sum of the col entries read from
- * each pixel. Each pixel takes its taps in the order ky, kx, as
+/* unroll_direct's adjoint: dx (C x H x W) = the sum of the col entries
+ * read from each pixel. Each pixel takes its taps in the order ky, kx, as
  * cocob_ref_conv2d_grad_input adds them. */
-static void roll(const cocob_conv_shape *s, const float *col, float *dx)
+static void roll_direct(const cocob_conv_shape *s, const float *col, float *dx)
 {
     memset(dx, 0, s->channels * s->height * s->width * sizeof *dx);
     for (size_t c = 0; c < s->channels; c++)
@@ -94,15 +96,128 @@ static void roll(const cocob_conv_shape *s, const float *col, float *dx)
             }
 }
 
+/* The padded image's rows and columns: those the windows reach, from -pad
+ * on. For a stride up to the kernel's, no more than col's C KH KW x OH OW. */
+static void padded_size(const cocob_conv_shape *s, size_t *rows, size_t *cols)
+{
+    *rows = (s->out_h - 1) * s->stride + s->kernel_h;
+    *cols = (s->out_w - 1) * s->stride + s->kernel_w;
+}
+
+/* to += from over a row of a few floats (14 in the CNN's second layer), in
+ * a loop the compiler vectorises. (Rows are copied with memcpy, which for
+ * so few floats is a handful of AVX moves.) */
+static void add_floats(float *restrict to, const float *restrict from, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        to[i] += from[i];
+}
+
+/* The columns [*lo, *hi) of a padded row that hold image columns 0 on. */
+static void image_columns(const cocob_conv_shape *s, size_t cols, size_t *lo, size_t *hi)
+{
+    *lo = s->pad < cols ? s->pad : cols;
+    *hi = s->width < cols - *lo ? *lo + s->width : cols;
+}
+
+/* p (C x rows x cols) = image x with zeros around it. */
+static void pad_image(const cocob_conv_shape *s, const float *x, float *p)
+{
+    size_t rows, cols, lo, hi;
+    padded_size(s, &rows, &cols);
+    image_columns(s, cols, &lo, &hi);
+    for (size_t c = 0; c < s->channels; c++)
+        for (size_t r = 0; r < rows; r++, p += cols) {
+            size_t iy = r - s->pad;
+            if (iy >= s->height) {
+                memset(p, 0, cols * sizeof *p);
+                continue;
+            }
+            zero_row(p, lo);
+            zero_row(p + hi, cols - hi);
+            memcpy(p + lo, x + (c * s->height + iy) * s->width, (hi - lo) * sizeof *p);
+        }
+}
+
+/* unroll_direct's col from the padded image p: every row a plain copy. */
+static void unroll_padded(const cocob_conv_shape *s, const float *p, float *col)
+{
+    size_t rows, cols;
+    padded_size(s, &rows, &cols);
+    for (size_t c = 0; c < s->channels; c++)
+        for (size_t ky = 0; ky < s->kernel_h; ky++)
+            for (size_t kx = 0; kx < s->kernel_w; kx++) {
+                const float *from = p + (c * rows + ky) * cols + kx;
+                for (size_t oy = 0; oy < s->out_h;
+                     oy++, col += s->out_w, from += s->stride * cols)
+                    if (s->stride == 1)
+                        memcpy(col, from, s->out_w * sizeof *col);
+                    else
+                        for (size_t ox = 0; ox < s->out_w; ox++)
+                            col[ox] = from[ox * s->stride];
+            }
+}
+
+/* roll_direct through the padded image p: the sums land in p, in the same
+ * order, and its inside is dx. */
+static void roll_padded(const cocob_conv_shape *s, const float *col, float *p, float *dx)
+{
+    size_t rows, cols, lo, hi;
+    padded_size(s, &rows, &cols);
+    memset(p, 0, s->channels * rows * cols * sizeof *p);
+    for (size_t c = 0; c < s->channels; c++)
+        for (size_t ky = 0; ky < s->kernel_h; ky++)
+            for (size_t kx = 0; kx < s->kernel_w; kx++) {
+                float *to = p + (c * rows + ky) * cols + kx;
+                for (size_t oy = 0; oy < s->out_h; oy++, col += s->out_w, to += s->stride * cols)
+                    if (s->stride == 1)
+                        add_floats(to, col, s->out_w);
+                    else
+                        for (size_t ox = 0; ox < s->out_w; ox++)
+                            to[ox * s->stride] += col[ox];
+            }
+    /* Rows and columns past what the windows reach take nothing. */
+    image_columns(s, cols, &lo, &hi);
+    for (size_t c = 0; c < s->channels; c++)
+        for (size_t iy = 0; iy < s->height; iy++, dx += s->width) {
+            size_t r = iy + s->pad;
+            if (r >= rows) {
+                memset(dx, 0, s->width * sizeof *dx);
+                continue;
+            }
+            memcpy(dx, p + (c * rows + r) * cols + lo, (hi - lo) * sizeof *dx);
+            zero_row(dx + (hi - lo), s->width - (hi - lo));
+        }
+}
+
 /* What each op's per-image work needs. */
 typedef struct conv_job {
     const cocob_conv_shape *s;
     const float *x, *w, *dy;
     float *out;
-    float *scratch; /* per thread: an unrolled image, then (grad_weights) a dw */
+    float *scratch; /* per thread: an unrolled image, a padded one, then (grad_weights) a dw */
     size_t per;     /* floats of scratch per thread */
     size_t taps, positions;
+    size_t padded; /* floats of the padded image; 0: unroll and roll directly */
 } conv_job;
+
+static void unroll(const conv_job *j, const float *x, float *col)
+{
+    if (j->padded) {
+        float *p = col + j->taps * j->positions;
+        pad_image(j->s, x, p);
+        unroll_padded(j->s, p, col);
+    } else
+        unroll_direct(j->s, x, col);
+}
+
+static void roll(const conv_job *j, float *col, float *dx)
+{
+    if (j->padded)
+        roll_padded(j->s, col, col + j->taps * j->positions, dx);
+    else
+        roll_direct(j->s, col, dx);
+}
 
 static void sgemm(int ta, size_t M, size_t N, size_t K, const float *A, size_t lda,
                   const float *B, size_t ldb, float beta, float *C, size_t ldc, int tb)
@@ -115,7 +230,7 @@ static void sgemm(int ta, size_t M, size_t N, size_t K, const float *A, size_t l
 static void forward_image(const conv_job *j, size_t n, float *col)
 {
     const cocob_conv_shape *s = j->s;
-    unroll(s, j->x + n * s->channels * s->height * s->width, col);
+    unroll(j, j->x + n * s->channels * s->height * s->width, col);
     sgemm(0, s->filters, j->positions, j->taps, j->w, j->taps, col, j->positions, 0.0f,
           j->out + n * s->filters * j->positions, j->positions, 0);
 }
@@ -125,14 +240,14 @@ static void grad_input_image(const conv_job *j, size_t n, float *col)
     const cocob_conv_shape *s = j->s;
     sgemm(1, j->taps, j->positions, s->filters, j->w, j->taps,
           j->dy + n * s->filters * j->positions, j->positions, 0.0f, col, j->positions, 0);
-    roll(s, col, j->out + n * s->channels * s->height * s->width);
+    roll(j, col, j->out + n * s->channels * s->height * s->width);
 }
 
 /* Adds image n's dy_n col_n^T to dw, or writes it there when first. */
 static void grad_weights_image(const conv_job *j, size_t n, float *col, float *dw, int first)
 {
     const cocob_conv_shape *s = j->s;
-    unroll(s, j->x + n * s->channels * s->height * s->width, col);
+    unroll(j, j->x + n * s->channels * s->height * s->width, col);
     sgemm(0, s->filters, j->taps, j->positions, j->dy + n * s->filters * j->positions,
           j->positions, col, j->positions, first ? 0.0f : 1.0f, dw, j->taps, 1);
 }
@@ -154,7 +269,7 @@ static void run_images(const conv_job *j, int op, size_t t, size_t threads)
     float *col = j->scratch + t * j->per;
     /* grad_weights: thread 0 sums straight into the output, the others
      * into their scratch, added in thread order afterwards. */
-    float *dw = t == 0 ? j->out : col + j->taps * j->positions;
+    float *dw = t == 0 ? j->out : col + j->taps * j->positions + j->padded;
     for (size_t n = first; n < end; n++)
         if (op == FORWARD)
             forward_image(j, n, col);
@@ -169,7 +284,8 @@ static cocob_status conv_run(cocob_backend *b, int op, const cocob_conv_shape *s
 {
     const size_t most = sizeof(blasint) == sizeof(int) ? (size_t)INT_MAX : (size_t)INT64_MAX;
     conv_job j = {
-        s, x, w, dy, out, NULL, 0, s->channels * s->kernel_h * s->kernel_w, s->out_h * s->out_w};
+        s, x, w, dy, out, NULL, 0, s->channels * s->kernel_h * s->kernel_w, s->out_h * s->out_w,
+        0};
     size_t big = j.taps > j.positions ? j.taps : j.positions;
     if (big > most || s->filters > most)
         return cocob_fail(b->err, COCOB_ERR_DEVICE_LIMIT,
@@ -179,10 +295,13 @@ static cocob_status conv_run(cocob_backend *b, int op, const cocob_conv_shape *s
     size_t threads = (size_t)omp_get_max_threads();
     if (threads > s->batch)
         threads = s->batch;
+    size_t rows, cols, padded;
+    padded_size(s, &rows, &cols);
+    if (size_mul3(s->channels, rows, cols, &padded) && padded <= j.taps * j.positions)
+        j.padded = padded;
+    j.per = j.taps * j.positions + j.padded;
     if (op == GRAD_WEIGHTS && threads > 1)
-        j.per = j.taps * j.positions + s->filters * j.taps;
-    else
-        j.per = j.taps * j.positions;
+        j.per += s->filters * j.taps;
     cocob_status st = cocob_cpu_scratch(b, threads, j.per, &j.scratch);
     if (st != COCOB_OK)
         return st;
@@ -201,7 +320,7 @@ static cocob_status conv_run(cocob_backend *b, int op, const cocob_conv_shape *s
 #pragma omp parallel for num_threads(cut) schedule(static)
         for (long i = 0; i < (long)count; i++)
             for (size_t t = 1; t < threads; t++)
-                out[i] += j.scratch[t * j.per + j.taps * j.positions + (size_t)i];
+                out[i] += j.scratch[t * j.per + j.taps * j.positions + j.padded + (size_t)i];
     }
     return COCOB_OK;
 }
