@@ -1,6 +1,7 @@
 /* cocob: train neural networks with COCOB-Backprop on any OpenCL device. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "flags.h"
@@ -82,6 +83,14 @@ static int run_command(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* A write that fails part-way through a long text leaves only the
+     * stream's error flag, not its reason; with room for every usage text
+     * and table, the failure comes at the flush below, errno and all. A
+     * terminal keeps its line buffering. glibc takes the size only with a
+     * buffer of the caller's. */
+    static char out_buffer[1 << 16];
+    if (!isatty(fileno(stdout)))
+        setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     int status = run_command(argc, argv);
     /* Every command's printout, --json and tables alike: a full disk or a
      * closed pipe is a failure, not a success with nothing written. */
