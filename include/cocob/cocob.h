@@ -263,10 +263,12 @@ typedef enum cocob_optimizer_kind {
                             * (commit d8155ff), Orabona's book, section 9.3 */
     COCOB_OPTIMIZER_KT,    /* Krichevsky-Trofimov betting with one wealth for all the
                             * weights: parameterfree 0.0.1's KT, Orabona & Pal 2016 */
+    COCOB_OPTIMIZER_DOG,   /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
+                            * size for all the weights, Ivgi, Hinder & Carmon 2023 */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
-/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt" or "kt";
+/* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt", "kt" or "dog";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -293,20 +295,27 @@ typedef struct cocob_optimizer_config {
                                * is the wealth won so far times the mean negative gradient;
                                * above 0 (at 0 nothing ever moves). Its authors' name.
                                * KT's likewise, but one wealth for all the weights. */
+    double reps_rel;          /* DoG's first distance, reps_rel (1 + |x0|); above 0 */
+    double init_eta;          /* DoG's first step size where above 0, instead of reps_rel's;
+                               * 0 is its authors' None. DoG's lr multiplies its step size
+                               * (its authors': leave 1), its eps starts G (1e-8). */
 } cocob_optimizer_config;
 
 /* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
  * AdaGrad lr 1e-2, eps 1e-10; RMSProp lr 1e-2, rho 0.99, eps 1e-8;
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
  * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT and KT
- * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate. */
+ * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate;
+ * DoG its authors', reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8,
+ * init_eta 0 (none). */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
 /* The settings by the names of their fields: "lr", "momentum", "dampening",
  * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", COCOB's
  * "alpha" and "initial_L" (which, with its "weight_decay", are in
- * cfg.cocob), and cKT's "w". The index-th name; NULL past the last. */
+ * cfg.cocob), cKT's "w", and DoG's "reps_rel" and "init_eta". The index-th
+ * name; NULL past the last. */
 COCOB_API const char *cocob_optimizer_setting_name(size_t index);
 /* 1 when kind reads the setting called name; 0 when it has no use for it
  * (cocob_optimizer_create refuses it set), or no such kind or setting

@@ -22,6 +22,8 @@ static const struct {
     {"alpha", 0, 1},
     {"initial_L", 0, 1},
     {"w", USES_W, 0},
+    {"reps_rel", USES_REPS_REL, 0},
+    {"init_eta", USES_INIT_ETA, 0},
 };
 
 const char *cocob_optimizer_setting_name(size_t index)

@@ -18,7 +18,7 @@ static const struct {
     int takes_value;
     const char *note; /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
-    {"--lr", "lr", 1, "the learning rate: COCOB-Backprop has none"},
+    {"--lr", "lr", 1, "the learning rate: COCOB-Backprop has none; dog's multiplies its own"},
     {"--momentum", "momentum", 1, ""},
     {"--dampening", "dampening", 1, ""},
     {"--nesterov", "nesterov", 0, "Nesterov's form"},
@@ -28,8 +28,10 @@ static const struct {
     {"--beta1", "beta1", 1, ""},
     {"--beta2", "beta2", 1, ""},
     {"--w", "w", 1, "the initial wealth (ckt: of each weight; kt: of all)"},
+    {"--reps-rel", "reps_rel", 1, "the first distance, reps_rel (1 + |x0|)"},
+    {"--init-eta", "init_eta", 1, "the first step size, instead of --reps-rel's"},
 };
-enum { LR, MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY, RHO, EPS, BETA1, BETA2, W };
+enum { LR, MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY, RHO, EPS, BETA1, BETA2, W, REPS_REL, INIT_ETA };
 
 /* The optimizers that read a setting, as "sgd, adam". */
 static void kinds_text(const char *setting, char *out, size_t cap)
@@ -48,7 +50,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt or kt");
+            "rmsprop, adadelta, adam, adamw, ckt, kt or dog");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -57,7 +59,8 @@ void optimizer_flags_usage(FILE *out)
                 flags[k].note);
     }
     fputs(
-        "  Unset settings take PyTorch's defaults (ckt's and kt's their authors'); sgd needs --lr.\n",
+        "  Unset settings take PyTorch's defaults (ckt's, kt's and dog's their authors');\n"
+        "  sgd needs --lr.\n",
         out);
 }
 
@@ -96,7 +99,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
     if (f->optimizer && cocob_optimizer_kind_parse(f->optimizer, &kind) != COCOB_OK) {
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
-                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt and kt\n",
+                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt and dog\n",
                 f->optimizer);
         return 0;
     }
@@ -122,7 +125,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
     double *field[OPTIMIZER_FLAG_COUNT] = {&cfg->lr,  &cfg->momentum,     &cfg->dampening,
                                            NULL,      &cfg->weight_decay, &cfg->rho,
                                            &cfg->eps, &cfg->beta1,        &cfg->beta2,
-                                           &cfg->w};
+                                           &cfg->w,   &cfg->reps_rel,     &cfg->init_eta};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;

@@ -7,7 +7,7 @@
 
 #include "cocob/cocob.h"
 
-enum { OPTIMIZER_FLAG_COUNT = 10 };
+enum { OPTIMIZER_FLAG_COUNT = 12 };
 
 typedef struct optimizer_flags {
     const char *optimizer;                   /* --optimizer; NULL is COCOB */
