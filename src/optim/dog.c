@@ -9,7 +9,7 @@
 #include "ops/ops.h"
 
 const char *const cocob_optim_dog_state_names[COCOB_DOG_STATES] = {
-    [COCOB_DOG_X0] = "x0",
+    [COCOB_DOG_X0] = "init_buffer",
 };
 
 const char *const cocob_optim_dog_scalar_names[COCOB_DOG_SCALARS] = {
