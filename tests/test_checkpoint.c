@@ -137,11 +137,13 @@ START_TEST(a_resumed_run_goes_on_as_the_run_it_was_saved_from)
     /* ref and the device under test, each with COCOB, with Adam, whose
      * bias correction needs the step count, with cKT, whose four
      * states (its x0, its wealth, its counts t) must all come back, and
-     * with KT, whose wealth and iter are device scalars beside its state. */
+     * with KT, whose wealth and iter are device scalars beside its state,
+     * and with DoG, whose rbar, G, eta and first_step are. */
     static const cocob_optimizer_kind kinds[] = {COCOB_OPTIMIZER_COCOB, COCOB_OPTIMIZER_ADAM,
-                                                 COCOB_OPTIMIZER_CKT, COCOB_OPTIMIZER_KT};
-    const char *selector = _i < 4 ? "ref" : test_device_selector();
-    cocob_optimizer_kind kind = kinds[_i % 4];
+                                                 COCOB_OPTIMIZER_CKT, COCOB_OPTIMIZER_KT,
+                                                 COCOB_OPTIMIZER_DOG};
+    const char *selector = _i < 5 ? "ref" : test_device_selector();
+    cocob_optimizer_kind kind = kinds[_i % 5];
     char *dir = test_tmpdir("checkpoint");
     char *file = path_in(dir, "run.ckpt"), *mid = path_in(dir, "mid.ckpt");
 
@@ -532,7 +534,7 @@ int main(void)
 {
     Suite *s = suite_create("checkpoint");
     TCase *tc = tcase_create("checkpoint");
-    tcase_add_loop_test(tc, a_resumed_run_goes_on_as_the_run_it_was_saved_from, 0, 8);
+    tcase_add_loop_test(tc, a_resumed_run_goes_on_as_the_run_it_was_saved_from, 0, 10);
     tcase_add_test(tc, a_bad_checkpoint_is_refused_and_changes_nothing);
     tcase_add_test(tc, a_save_killed_half_way_leaves_the_last_checkpoint_whole);
     tcase_add_test(tc, damage_is_called_damage_and_a_mismatch_names_both_values);
