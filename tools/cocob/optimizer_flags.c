@@ -18,7 +18,7 @@ static const struct {
     int takes_value;
     const char *note; /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
-    {"--lr", "lr", 1, "the learning rate: COCOB-Backprop has none; dog's multiplies its own"},
+    {"--lr", "lr", 1, "the learning rate (dog's multiplies its own); COCOB-Backprop has none"},
     {"--momentum", "momentum", 1, ""},
     {"--dampening", "dampening", 1, ""},
     {"--nesterov", "nesterov", 0, "Nesterov's form"},
