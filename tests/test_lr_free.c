@@ -51,8 +51,8 @@ static float *reduce(cocob_context *ctx, const operands *o, size_t n, size_t par
     cocob_backend *b = ctx->backend;
     cocob_buffer *bw = test_put(b, o->w, n), *bg = test_put(b, o->g, n),
                  *bx = test_put(b, o->x0, n), *bp = test_put(b, NULL, parts * SUMS);
-    cocob_lr_free_reduce_args a = {bw, TEST_OFF, bg,    TEST_OFF, bx,      TEST_OFF,
-                                   n,  parts,    bp,    TEST_OFF, .weight_decay = wd};
+    cocob_lr_free_reduce_args a = {bw,    TEST_OFF, bg,       TEST_OFF,          bx, TEST_OFF, n,
+                                   parts, bp,       TEST_OFF, .weight_decay = wd};
     cocob_status s = cocob_op_lr_free_reduce(b, &a);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bw);
@@ -109,8 +109,9 @@ START_TEST(finalize_folds_the_parts_in_order_behind_the_guard)
     int32_t guard[2] = {0, 1};
     cocob_buffer *bp = test_put(b, partials, 4 * SUMS), *bs = test_put(b, start, 2),
                  *bk = test_put(b, guard, 2);
-    cocob_lr_free_finalize_args a = {COCOB_LR_FREE_KT, bp, TEST_OFF,    4, bs, TEST_OFF,
-                                     COCOB_KT_SCALARS, bk, TEST_OFF + 1, 0,    0, 0, 0};
+    cocob_lr_free_finalize_args a = {
+        COCOB_LR_FREE_KT, bp, TEST_OFF, 4, bs, TEST_OFF, COCOB_KT_SCALARS, bk,
+        TEST_OFF + 1,     0,  0,        0, 0};
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &a), COCOB_OK);
     float got[2];
     ck_assert_int_eq(cocob_op_download(b, bs, TEST_OFF * 4, got, sizeof got), COCOB_OK);
@@ -167,8 +168,8 @@ START_TEST(the_ops_refuse_bad_arguments)
                           strstr(cocob_context_error(ctx), bad[k].says),
                       "case %zu: %s", k, cocob_context_error(ctx));
     }
-    cocob_lr_free_finalize_args f = {COCOB_LR_FREE_KT, buf[3], 0, 4, buf[0], 0,
-                                     COCOB_KT_SCALARS, buf[1], 0, 0,      0, 0, 0};
+    cocob_lr_free_finalize_args f = {COCOB_LR_FREE_KT, buf[3], 0, 4, buf[0], 0, COCOB_KT_SCALARS,
+                                     buf[1],           0,      0, 0, 0,      0};
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &f), COCOB_OK);
     cocob_lr_free_finalize_args g = f;
     g.method = COCOB_LR_FREE_METHODS;

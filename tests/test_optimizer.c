@@ -175,13 +175,13 @@ START_TEST(settings_by_name_agree_with_create)
                 c.nesterov = 1;
                 c.momentum = uses ? 0.9 : 0;
             } else {
-                double *field[] = {&c.lr,           &c.momentum, &c.dampening,
-                                   &c.weight_decay, &c.rho,      &c.eps,
-                                   &c.beta1,        &c.beta2,    &c.w,
-                                   &c.reps_rel,     &c.init_eta};
-                static const char *const fields[] = {
-                    "lr",    "momentum", "dampening", "weight_decay", "rho",     "eps",
-                    "beta1", "beta2",    "w",         "reps_rel",     "init_eta"};
+                double *field[] = {&c.lr,  &c.momentum, &c.dampening, &c.weight_decay,
+                                   &c.rho, &c.eps,      &c.beta1,     &c.beta2,
+                                   &c.w,   &c.reps_rel, &c.init_eta};
+                static const char *const fields[] = {"lr",           "momentum", "dampening",
+                                                     "weight_decay", "rho",      "eps",
+                                                     "beta1",        "beta2",    "w",
+                                                     "reps_rel",     "init_eta"};
                 size_t f = 0;
                 while (strcmp(fields[f], name) != 0)
                     f++;

@@ -8,13 +8,11 @@
 
 #include "optim/optimizer.h"
 
-static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
-                                                              "rmsprop", "adadelta", "adam",
-                                                              "adamw",   "ckt",      "kt",
-                                                              "dog"};
+static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {
+    "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt", "kt", "dog"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp", "Adadelta", "Adam", "AdamW", "cKT", "KT",
-    "DoG"};
+    "COCOB-Backprop", "SGD",   "AdaGrad", "RMSProp", "Adadelta",
+    "Adam",           "AdamW", "cKT",     "KT",      "DoG"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -91,7 +89,8 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS,
     [COCOB_OPTIMIZER_CKT] = USES_WEIGHT_DECAY | USES_W,
     [COCOB_OPTIMIZER_KT] = USES_WEIGHT_DECAY | USES_W,
-    [COCOB_OPTIMIZER_DOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL | USES_INIT_ETA,
+    [COCOB_OPTIMIZER_DOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
+                            USES_INIT_ETA,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)

@@ -25,8 +25,9 @@ static cocob_status check(cocob_error *err, const char *field, double value, int
 {
     if (isfinite(value) && fabs(value) <= FLT_MAX && (strict ? value > 0 : value >= 0))
         return COCOB_OK;
-    return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "DoG: %s must be %s and at most %g, got %g",
-                      field, why, (double)FLT_MAX, value);
+    return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                      "DoG: %s must be %s and at most %g, got %g", field, why, (double)FLT_MAX,
+                      value);
 }
 
 cocob_status cocob_optim_dog_check(cocob_error *err, const cocob_optimizer_config *cfg)

@@ -162,8 +162,7 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
         s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
                 ? cocob_optim_cocob_step(opt, i, grads[i], skip)
             : opt->cfg.kind == COCOB_OPTIMIZER_CKT ? cocob_optim_ckt_step(opt, i, grads[i], skip)
-            : opt->cfg.kind == COCOB_OPTIMIZER_KT
-                ? cocob_optim_kt_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_step(opt, i, grads[i], skip)
             : opt->cfg.kind == COCOB_OPTIMIZER_DOG
                 ? cocob_optim_dog_step(opt, i, grads[i], skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
@@ -234,8 +233,7 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
         return NULL;
     return opt->cfg.kind == COCOB_OPTIMIZER_COCOB ? cocob_optim_cocob_state_names[state]
            : opt->cfg.kind == COCOB_OPTIMIZER_CKT ? cocob_optim_ckt_state_names[state]
-           : opt->cfg.kind == COCOB_OPTIMIZER_KT
-               ? cocob_optim_kt_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_state_names[state]
            : opt->cfg.kind == COCOB_OPTIMIZER_DOG
                ? cocob_optim_dog_state_names[state]
                : cocob_optim_baseline_state_name(&opt->cfg, state);

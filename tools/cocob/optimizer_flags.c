@@ -31,7 +31,20 @@ static const struct {
     {"--reps-rel", "reps_rel", 1, "the first distance, reps_rel (1 + |x0|)"},
     {"--init-eta", "init_eta", 1, "the first step size, instead of --reps-rel's"},
 };
-enum { LR, MOMENTUM, DAMPENING, NESTEROV, WEIGHT_DECAY, RHO, EPS, BETA1, BETA2, W, REPS_REL, INIT_ETA };
+enum {
+    LR,
+    MOMENTUM,
+    DAMPENING,
+    NESTEROV,
+    WEIGHT_DECAY,
+    RHO,
+    EPS,
+    BETA1,
+    BETA2,
+    W,
+    REPS_REL,
+    INIT_ETA
+};
 
 /* The optimizers that read a setting, as "sgd, adam". */
 static void kinds_text(const char *setting, char *out, size_t cap)
@@ -58,10 +71,9 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs(
-        "  Unset settings take PyTorch's defaults (ckt's, kt's and dog's their authors');\n"
-        "  sgd needs --lr.\n",
-        out);
+    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's and dog's their authors');\n"
+          "  sgd needs --lr.\n",
+          out);
 }
 
 int optimizer_flag(optimizer_flags *f, const char *flag, const char *value, FILE *err)

@@ -791,7 +791,8 @@ static cocob_status chk_dog_update(cocob_backend *b, const cocob_dog_args *a)
     if (!mag)
         return no_memory(b, "dog_update");
     const float *wr = cocob_verify_ref_floats(w), *gr = cocob_verify_ref_floats(g),
-                *eta = cocob_verify_ref_floats((cocob_span){(cocob_buffer *)a->scalars, a->eta_offset});
+                *eta = cocob_verify_ref_floats(
+                    (cocob_span){(cocob_buffer *)a->scalars, a->eta_offset});
     for (size_t i = 0; i < a->n; i++)
         mag[i] = fabsf(wr[i]) + fabsf(eta[0] * (gr[i] + a->weight_decay * wr[i]));
     cocob_status s = REF(b)->iface->dog_update(REF(b), &r);
