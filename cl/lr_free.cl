@@ -6,31 +6,34 @@
 #pragma OPENCL FP_CONTRACT OFF
 
 /* The sums of one part, in backend.h's COCOB_REDUCE_ order. */
-#define SUMS 3
+#define SUMS 4
 
 /* One group a part of ceil(n / parts) elements: each work-item sums a
  * strided share in order, then the group folds its items in a tree in
  * local memory (the launch makes its size a power of two) and writes the
- * part's three sums. */
+ * part's four sums. */
 __kernel void lr_free_reduce(__global const float *w, ulong w_offset, __global const float *grad,
                              ulong grad_offset, __global const float *x0, ulong x0_offset,
                              ulong n, ulong parts, __global float *partials,
-                             ulong partials_offset, __local float *scratch)
+                             ulong partials_offset, __local float *scratch, float weight_decay)
 {
     size_t lid = get_local_id(0), items = get_local_size(0);
     ulong p = get_group_id(0);
     ulong chunk = n / parts + (n % parts != 0);
     ulong first = min(p * chunk, n), end = min(first + chunk, n);
-    float gain = 0, gg = 0, dd = 0;
+    float gain = 0, gg = 0, dd = 0, xx = 0;
     for (ulong i = first + lid; i < end; i += items) {
-        float g = grad[grad_offset + i], d = x0[x0_offset + i] - w[w_offset + i];
+        float x = w[w_offset + i];
+        float g = grad[grad_offset + i] + weight_decay * x, d = x0[x0_offset + i] - x;
         gain += g * d;
         gg += g * g;
         dd += d * d;
+        xx += x * x;
     }
     scratch[SUMS * lid] = gain;
     scratch[SUMS * lid + 1] = gg;
     scratch[SUMS * lid + 2] = dd;
+    scratch[SUMS * lid + 3] = xx;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (size_t width = items / 2; width > 0; width /= 2) {
         if (lid < width)
@@ -45,22 +48,44 @@ __kernel void lr_free_reduce(__global const float *w, ulong w_offset, __global c
 
 /* backend.h's cocob_lr_free_method. */
 #define METHOD_KT 0
+#define METHOD_DOG 1
+
+/* Sum k of the parts, in their order. */
+static float fold(__global const float *part, ulong parts, int k)
+{
+    float sum = 0;
+    for (ulong p = 0; p < parts; p++)
+        sum += part[SUMS * p + k];
+    return sum;
+}
 
 /* One work-item: the fold is a handful of parts a tensor, and one order on
  * every device is what makes the scalars the reference's. */
 __kernel void lr_free_finalize(int method, __global const float *partials, ulong partials_offset,
                                ulong parts, __global float *scalars, ulong scalars_offset,
-                               __global const int *skip, ulong skip_offset)
+                               __global const int *skip, ulong skip_offset, float reps_rel,
+                               float lr, float eps, float init_eta)
 {
     if (get_global_id(0) != 0 || (skip && skip[skip_offset]))
         return;
     __global const float *part = partials + partials_offset;
     __global float *s = scalars + scalars_offset;
     if (method == METHOD_KT) {
-        float gain = 0;
-        for (ulong p = 0; p < parts; p++)
-            gain += part[SUMS * p];
-        s[0] += gain;
+        s[0] += fold(part, parts, 0);
         s[1] += 1.0f;
+    } else if (method == METHOD_DOG) {
+        /* rbar, G, eta, first_step: the reference's DoG case, line for line. */
+        float gg = fold(part, parts, 1);
+        if (s[3] != 0) {
+            s[0] = reps_rel * (1.0f + sqrt(fold(part, parts, 3)));
+            s[1] = gg + eps;
+        } else {
+            s[0] = fmax(s[0], sqrt(fold(part, parts, 2)));
+            s[1] += gg;
+        }
+        s[2] = lr * s[0] / sqrt(s[1]);
+        if (s[3] != 0 && init_eta > 0)
+            s[2] = init_eta;
+        s[3] = 0;
     }
 }

@@ -1,5 +1,6 @@
 /* lr_free_reduce and lr_free_finalize, the pass before the update of the
- * methods that need sums over all the weights (KT's gain): the reference
+ * methods that need sums over all the weights (KT's gain, DoG's distance
+ * and G; DoG's fold is tests/test_dog.c's): the reference
  * against sums worked in double, the fold's order and its guard, the ops'
  * validation, and the kernels against the reference. */
 #include <math.h>
@@ -44,14 +45,14 @@ static void drop(operands *o)
     free(o->x0);
 }
 
-/* The reduce on ctx's backend; returns the partials' whole buffer. */
-static float *reduce(cocob_context *ctx, const operands *o, size_t n, size_t parts)
+/* The reduce on ctx's backend, weight_decay wd; returns the partials' whole buffer. */
+static float *reduce(cocob_context *ctx, const operands *o, size_t n, size_t parts, float wd)
 {
     cocob_backend *b = ctx->backend;
     cocob_buffer *bw = test_put(b, o->w, n), *bg = test_put(b, o->g, n),
                  *bx = test_put(b, o->x0, n), *bp = test_put(b, NULL, parts * SUMS);
-    cocob_lr_free_reduce_args a = {bw,       TEST_OFF, bg,    TEST_OFF, bx,
-                                   TEST_OFF, n,        parts, bp,       TEST_OFF};
+    cocob_lr_free_reduce_args a = {bw,    TEST_OFF, bg,       TEST_OFF,          bx, TEST_OFF, n,
+                                   parts, bp,       TEST_OFF, .weight_decay = wd};
     cocob_status s = cocob_op_lr_free_reduce(b, &a);
     ck_assert_msg(s == COCOB_OK, "%s", cocob_context_error(ctx));
     b->iface->free(b, bw);
@@ -63,20 +64,23 @@ static float *reduce(cocob_context *ctx, const operands *o, size_t n, size_t par
 START_TEST(reduce_sums_each_part_in_double_and_rounds_once)
 {
     /* One part; a ragged last part; parts of one element; an empty last
-     * part (10 in 4 parts of 3 leaves 1, and 9 in 4 of 3 leaves none). */
+     * part (10 in 4 parts of 3 leaves 1, and 9 in 4 of 3 leaves none).
+     * Every other case with DoG's weight decay, which joins g as a float. */
     static const size_t cases[][2] = {{1, 1}, {10, 3}, {7, 7}, {9, 4}, {1000, 7}, {4097, 2}};
     cocob_context *ctx = test_context("ref");
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         size_t n = cases[c][0], parts = cases[c][1], chunk = (n + parts - 1) / parts;
+        float wd = c % 2 ? 0.01f : 0;
         operands o = make(n, c + 1);
-        float *got = reduce(ctx, &o, n, parts);
+        float *got = reduce(ctx, &o, n, parts, wd);
         for (size_t p = 0; p < parts; p++) {
             double want[SUMS] = {0};
             for (size_t i = p * chunk; i < n && i < (p + 1) * chunk; i++) {
-                double d = (double)o.x0[i] - o.w[i];
-                want[COCOB_REDUCE_GAIN] += (double)o.g[i] * d;
-                want[COCOB_REDUCE_GG] += (double)o.g[i] * o.g[i];
+                double d = (double)o.x0[i] - o.w[i], g = (float)(o.g[i] + wd * o.w[i]);
+                want[COCOB_REDUCE_GAIN] += g * d;
+                want[COCOB_REDUCE_GG] += g * g;
                 want[COCOB_REDUCE_DD] += d * d;
+                want[COCOB_REDUCE_XX] += (double)o.w[i] * o.w[i];
             }
             for (int k = 0; k < SUMS; k++)
                 ck_assert_msg(got[TEST_OFF + p * SUMS + k] == (float)want[k],
@@ -98,13 +102,16 @@ START_TEST(finalize_folds_the_parts_in_order_behind_the_guard)
     cocob_context *ctx = test_context(selector);
     cocob_backend *b = ctx->backend;
     /* Gains whose float sum depends on the order. */
-    float partials[4 * SUMS] = {1.0f, 7, 7, 0x1p-24f, 7, 7, 0x1p-24f, 7, 7, -0.5f, 7, 7};
+    float partials[4 * SUMS], gains[4] = {1.0f, 0x1p-24f, 0x1p-24f, -0.5f};
+    for (int k = 0; k < 4 * SUMS; k++)
+        partials[k] = k % SUMS == COCOB_REDUCE_GAIN ? gains[k / SUMS] : 7;
     const float start[2] = {0.25f, 3.0f};
     int32_t guard[2] = {0, 1};
     cocob_buffer *bp = test_put(b, partials, 4 * SUMS), *bs = test_put(b, start, 2),
                  *bk = test_put(b, guard, 2);
-    cocob_lr_free_finalize_args a = {COCOB_LR_FREE_KT, bp, TEST_OFF,    4, bs, TEST_OFF,
-                                     COCOB_KT_SCALARS, bk, TEST_OFF + 1};
+    cocob_lr_free_finalize_args a = {
+        COCOB_LR_FREE_KT, bp, TEST_OFF, 4, bs, TEST_OFF, COCOB_KT_SCALARS, bk,
+        TEST_OFF + 1,     0,  0,        0, 0};
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &a), COCOB_OK);
     float got[2];
     ck_assert_int_eq(cocob_op_download(b, bs, TEST_OFF * 4, got, sizeof got), COCOB_OK);
@@ -134,7 +141,8 @@ START_TEST(the_ops_refuse_bad_arguments)
     cocob_buffer *buf[4];
     for (int k = 0; k < 4; k++)
         ck_assert_int_eq(b->iface->alloc(b, 16 * sizeof(float), &buf[k]), COCOB_OK);
-    cocob_lr_free_reduce_args r = {buf[0], 0, buf[1], 0, buf[2], 0, 16, 5, buf[3], 0};
+    /* 4 parts of 4 sums fill the 16 floats. */
+    cocob_lr_free_reduce_args r = {buf[0], 0, buf[1], 0, buf[2], 0, 16, 4, buf[3], 0, 0};
     ck_assert_int_eq(cocob_op_lr_free_reduce(b, &r), COCOB_OK);
     struct {
         size_t n, parts, partials_offset;
@@ -145,9 +153,9 @@ START_TEST(the_ops_refuse_bad_arguments)
         {0, 1, 0, buf[3], COCOB_ERR_INVALID_ARGUMENT, "the length (0) must be nonzero"},
         {16, 0, 0, buf[3], COCOB_ERR_INVALID_ARGUMENT, "the parts (0)"},
         {4, 5, 0, buf[3], COCOB_ERR_INVALID_ARGUMENT, "from 1 to the length"},
-        {16, 6, 0, buf[3], COCOB_ERR_SHAPE, "partials"},
-        {16, 5, 2, buf[3], COCOB_ERR_SHAPE, "partials"},
-        {16, 5, 0, buf[0], COCOB_ERR_INVALID_ARGUMENT, "w"},
+        {16, 5, 0, buf[3], COCOB_ERR_SHAPE, "partials"},
+        {16, 4, 2, buf[3], COCOB_ERR_SHAPE, "partials"},
+        {16, 4, 0, buf[0], COCOB_ERR_INVALID_ARGUMENT, "w"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         cocob_lr_free_reduce_args a = r;
@@ -160,8 +168,8 @@ START_TEST(the_ops_refuse_bad_arguments)
                           strstr(cocob_context_error(ctx), bad[k].says),
                       "case %zu: %s", k, cocob_context_error(ctx));
     }
-    cocob_lr_free_finalize_args f = {COCOB_LR_FREE_KT, buf[3], 0, 5, buf[0], 0,
-                                     COCOB_KT_SCALARS, buf[1], 0};
+    cocob_lr_free_finalize_args f = {COCOB_LR_FREE_KT, buf[3], 0, 4, buf[0], 0, COCOB_KT_SCALARS,
+                                     buf[1],           0,      0, 0, 0,      0};
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &f), COCOB_OK);
     cocob_lr_free_finalize_args g = f;
     g.method = COCOB_LR_FREE_METHODS;
@@ -175,7 +183,7 @@ START_TEST(the_ops_refuse_bad_arguments)
     g.parts = 0;
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &g), COCOB_ERR_INVALID_ARGUMENT);
     g = f;
-    g.parts = 6;
+    g.parts = 5;
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &g), COCOB_ERR_SHAPE);
     g = f;
     g.scalars = buf[3];
@@ -207,14 +215,16 @@ START_TEST(reduce_on_the_device_within_its_bound)
     double worst = 0;
     for (int c = 0; c < 3; c++) {
         size_t parts = choices[c], chunk = (n + parts - 1) / parts;
-        float *want = reduce(ctx[0], &o, n, parts), *got = reduce(ctx[1], &o, n, parts);
+        float wd = c == 1 ? 0.01f : 0;
+        float *want = reduce(ctx[0], &o, n, parts, wd), *got = reduce(ctx[1], &o, n, parts, wd);
         for (size_t p = 0; p < parts; p++) {
             double mag[SUMS] = {0};
             for (size_t i = p * chunk; i < n && i < (p + 1) * chunk; i++) {
-                double g = fabs(o.g[i]), d = fabs((double)o.x0[i] - o.w[i]);
+                double g = fabs(o.g[i] + wd * o.w[i]), d = fabs((double)o.x0[i] - o.w[i]);
                 mag[COCOB_REDUCE_GAIN] += g * d;
                 mag[COCOB_REDUCE_GG] += g * g;
                 mag[COCOB_REDUCE_DD] += d * d;
+                mag[COCOB_REDUCE_XX] += (double)o.w[i] * o.w[i];
             }
             for (int k = 0; k < SUMS; k++) {
                 size_t at = TEST_OFF + p * SUMS + k;

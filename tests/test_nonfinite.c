@@ -132,7 +132,7 @@ END_TEST
 /* Every update op with its guard set leaves the weights and every state as
  * they were, bit for bit; with the guard clear it does what it does
  * without one. On ref, then on the device under test. */
-enum { SKIP_N = 300, SKIP_OPS = 10 };
+enum { SKIP_N = 300, SKIP_OPS = 12 };
 
 static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_buffer *g,
                                cocob_buffer *const *st, const cocob_buffer *skip)
@@ -205,6 +205,36 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
         return b->iface->schedule_free_update(b, &a);
     }
     if (op == SKIP_OPS - 4) {
+        /* DoG: its eta is one of state 0's floats. */
+        cocob_dog_args a = {.w = w,
+                            .w_offset = TEST_OFF,
+                            .grad = g,
+                            .grad_offset = TEST_OFF,
+                            .n = SKIP_N,
+                            .weight_decay = 0.01f,
+                            .scalars = st[0],
+                            .eta_offset = TEST_OFF,
+                            .skip = skip,
+                            .skip_offset = 3};
+        return b->iface->dog_update(b, &a);
+    }
+    if (op == SKIP_OPS - 5) {
+        /* DoG's fold: its four scalars in w, the partials in the gradient. */
+        cocob_lr_free_finalize_args a = {.method = COCOB_LR_FREE_DOG,
+                                         .partials = g,
+                                         .partials_offset = TEST_OFF,
+                                         .parts = SKIP_N / COCOB_REDUCE_SUMS,
+                                         .scalars = w,
+                                         .scalars_offset = TEST_OFF,
+                                         .scalars_count = COCOB_DOG_SCALARS,
+                                         .skip = skip,
+                                         .skip_offset = 3,
+                                         .reps_rel = 1e-6f,
+                                         .lr = 1.0f,
+                                         .eps = 1e-8f};
+        return b->iface->lr_free_finalize(b, &a);
+    }
+    if (op == SKIP_OPS - 6) {
         cocob_ckt_args a;
         memset(&a, 0, sizeof a);
         a.w = w;

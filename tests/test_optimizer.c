@@ -8,7 +8,7 @@
 START_TEST(names_and_defaults)
 {
     static const char *const names[] = {"cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam",
-                                        "adamw", "ckt", "kt",      "sf_sgd",  "sf_adamw"};
+                                        "adamw", "ckt", "kt",      "sf_sgd",  "sf_adamw", "dog"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -51,6 +51,10 @@ START_TEST(names_and_defaults)
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SF_ADAMW);
     ck_assert(c.lr == 0.0025 && c.beta1 == 0.9 && c.beta2 == 0.999 && c.eps == 1e-8 &&
               c.weight_decay == 0 && c.warmup_steps == 0 && c.r == 0 && c.weight_lr_power == 2);
+    /* DoG's (dog-optimizer 1.0.3): lr a multiplier of its own step. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    ck_assert(c.reps_rel == 1e-6 && c.lr == 1.0 && c.weight_decay == 0 && c.eps == 1e-8 &&
+              c.init_eta == 0 && c.w == 0);
 }
 END_TEST
 
@@ -84,6 +88,30 @@ START_TEST(settings_are_checked)
     c.lr = 0;
     c.w = 0;
     refused(ctx, p, &c, "KT: w, the initial wealth, must be above 0");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    c.reps_rel = 0;
+    refused(ctx, p, &c, "DoG: reps_rel must be above 0");
+    c.init_eta = 1e-3; /* which its authors take instead */
+    cocob_optimizer *ok;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &ok), COCOB_OK);
+    cocob_optimizer_destroy(ok);
+    c.init_eta = -1;
+    refused(ctx, p, &c, "DoG: init_eta must be above 0, or 0 for none");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    c.lr = 0;
+    refused(ctx, p, &c, "DoG: lr must be above 0");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    c.eps = 0;
+    refused(ctx, p, &c, "DoG: eps must be above 0");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    c.weight_decay = -1;
+    refused(ctx, p, &c, "DoG: weight_decay must be at least 0");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    c.w = 1;
+    refused(ctx, p, &c, "DoG has no use for w");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_KT);
+    c.reps_rel = 1e-6;
+    refused(ctx, p, &c, "KT has no use for reps_rel");
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SGD);
     refused(ctx, p, &c, "SGD has no default learning rate");
     c.lr = NAN;
@@ -127,10 +155,11 @@ START_TEST(settings_by_name_agree_with_create)
     size_t n = 0;
     while (cocob_optimizer_setting_name(n))
         n++;
-    ck_assert_uint_eq(n, 15);
+    ck_assert_uint_eq(n, 17);
     ck_assert_str_eq(cocob_optimizer_setting_name(10), "initial_L");
     ck_assert_str_eq(cocob_optimizer_setting_name(11), "w");
     ck_assert_str_eq(cocob_optimizer_setting_name(14), "weight_lr_power");
+    ck_assert_str_eq(cocob_optimizer_setting_name(16), "init_eta");
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, "lion"), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, NULL), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_KIND_COUNT, "lr"), 0);
@@ -154,12 +183,14 @@ START_TEST(settings_by_name_agree_with_create)
                 c.nesterov = 1;
                 c.momentum = uses ? 0.9 : 0;
             } else {
-                double *field[] = {&c.lr,  &c.momentum,     &c.dampening, &c.weight_decay,
-                                   &c.rho, &c.eps,          &c.beta1,     &c.beta2,
-                                   &c.w,   &c.warmup_steps, &c.r,         &c.weight_lr_power};
+                double *field[] = {&c.lr,       &c.momentum,     &c.dampening, &c.weight_decay,
+                                   &c.rho,      &c.eps,          &c.beta1,     &c.beta2,
+                                   &c.w,        &c.warmup_steps, &c.r,         &c.weight_lr_power,
+                                   &c.reps_rel, &c.init_eta};
                 static const char *const fields[] = {
-                    "lr",    "momentum", "dampening", "weight_decay", "rho", "eps",
-                    "beta1", "beta2",    "w",         "warmup_steps", "r",   "weight_lr_power"};
+                    "lr",       "momentum", "dampening", "weight_decay", "rho", "eps",
+                    "beta1",    "beta2",    "w",         "warmup_steps", "r",   "weight_lr_power",
+                    "reps_rel", "init_eta"};
                 size_t f = 0;
                 while (strcmp(fields[f], name) != 0)
                     f++;
@@ -199,6 +230,7 @@ START_TEST(state_buffers_by_index_and_name)
         {COCOB_OPTIMIZER_KT, 0, 2, {"x0", "theta"}},
         {COCOB_OPTIMIZER_SF_SGD, 0, 2, {"z", "y"}},
         {COCOB_OPTIMIZER_SF_ADAMW, 0, 3, {"z", "exp_avg_sq", "y"}},
+        {COCOB_OPTIMIZER_DOG, 0, 1, {"init_buffer"}},
     };
     cocob_context *ctx = test_context("ref");
     cocob_tensor *p, *g;
@@ -297,6 +329,84 @@ START_TEST(device_scalars_by_index_and_name)
 }
 END_TEST
 
+/* DoG's scalars by hand, on ref and the device (the fold's roots and
+ * quotient are exact here): x0 = (0.6, 0.8, 0), |x0| = 1, so the first
+ * rbar is reps_rel (1 + 1) = 0.5 with reps_rel 0.25; a first gradient of 0
+ * leaves G = eps = 1 exactly (eps joins once) and eta = lr rbar / 1 = 2
+ * with lr 4, and moves nothing. The second step shares the first rbar (the
+ * weights before it are still x0): g = (1, 1, 1) makes G 4, eta 4 0.5 / 2
+ * = 1, and x = x0 - g. The third, g = 0, takes rbar = |x - x0| = sqrt 3
+ * and G stays 4. A skipped step changes none of them; init_eta replaces
+ * the first eta and rbar starts at 0, as its authors'. */
+START_TEST(dog_scalars_by_hand)
+{
+    const char *selector = _i ? test_device_selector() : "ref";
+    cocob_context *ctx = test_context(selector);
+    cocob_tensor *p, *g;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &g), COCOB_OK);
+    const float x0[3] = {0.6f, 0.8f, 0}, zero[3] = {0}, ones[3] = {1, 1, 1},
+                bad[3] = {0, INFINITY, 0};
+    ck_assert_int_eq(cocob_tensor_upload(p, x0, 3), COCOB_OK);
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    c.reps_rel = 0.25;
+    c.lr = 4;
+    c.eps = 1;
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_uint_eq(cocob_optimizer_scalar_count(opt), 4);
+    static const char *const names[] = {"rbar", "G", "eta", "first_step"};
+    for (size_t k = 0; k < 4; k++)
+        ck_assert_str_eq(cocob_optimizer_scalar_name(opt, k), names[k]);
+    float sc[4], x[3];
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 4), COCOB_OK);
+    ck_assert(sc[0] == 0 && sc[1] == 0 && sc[2] == 0 && sc[3] == 1);
+    const cocob_tensor *const *gs = (const cocob_tensor *const *)&g;
+    ck_assert_int_eq(cocob_tensor_upload(g, zero, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, gs), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 4), COCOB_OK);
+    ck_assert_msg(sc[0] == 0.5f && sc[1] == 1.0f && sc[2] == 2.0f && sc[3] == 0,
+                  "%s: step 1: rbar %.9g G %.9g eta %.9g first %g", selector, sc[0], sc[1], sc[2],
+                  sc[3]);
+    ck_assert_int_eq(cocob_tensor_upload(g, bad, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, gs), COCOB_ERR_NONFINITE);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 4), COCOB_OK);
+    ck_assert(sc[0] == 0.5f && sc[1] == 1.0f && sc[2] == 2.0f && sc[3] == 0);
+    ck_assert_int_eq(cocob_tensor_upload(g, ones, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, gs), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 4), COCOB_OK);
+    ck_assert_msg(sc[0] == 0.5f && sc[1] == 4.0f && sc[2] == 1.0f,
+                  "%s: step 2: rbar %.9g G %.9g eta %.9g", selector, sc[0], sc[1], sc[2]);
+    ck_assert_int_eq(cocob_tensor_download(p, x, 3), COCOB_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert(x[i] == x0[i] - 1.0f);
+    ck_assert_int_eq(cocob_tensor_upload(g, zero, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, gs), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 4), COCOB_OK);
+    ck_assert_msg(fabsf(sc[0] - sqrtf(3.0f)) <= 2e-7f * sqrtf(3.0f) && sc[1] == 4.0f &&
+                      sc[2] == 4 * sc[0] / 2,
+                  "%s: step 3: rbar %.9g G %.9g eta %.9g", selector, sc[0], sc[1], sc[2]);
+    cocob_optimizer_destroy(opt);
+
+    ck_assert_int_eq(cocob_tensor_upload(p, x0, 3), COCOB_OK);
+    c.init_eta = 0.125;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_upload(g, ones, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, gs), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 4), COCOB_OK);
+    ck_assert_msg(sc[0] == 0 && sc[1] == 4.0f && sc[2] == 0.125f, "%s: init_eta: %g %g %g",
+                  selector, sc[0], sc[1], sc[2]);
+    ck_assert_int_eq(cocob_tensor_download(p, x, 3), COCOB_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert(x[i] == x0[i] - 0.125f);
+    cocob_optimizer_destroy(opt);
+    cocob_tensor_destroy(g);
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(nonfinite_gradient_moves_nothing)
 {
     cocob_context *ctx = test_context("ref");
@@ -338,6 +448,11 @@ int main(void)
     tcase_add_test(api, settings_by_name_agree_with_create);
     tcase_add_test(api, state_buffers_by_index_and_name);
     tcase_add_test(api, device_scalars_by_index_and_name);
+#ifdef TEST_HAVE_DEVICE
+    tcase_add_loop_test(api, dog_scalars_by_hand, 0, 2);
+#else
+    tcase_add_loop_test(api, dog_scalars_by_hand, 0, 1);
+#endif
     tcase_add_test(api, nonfinite_gradient_moves_nothing);
     suite_add_tcase(s, api);
     return test_run(s);

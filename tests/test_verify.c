@@ -57,6 +57,7 @@ static const char *const ops[] = {
     "adam_update",
     "ckt_update",
     "kt_update",
+    "dog_update",
     "lr_free_reduce",
     "lr_free_finalize",
     "schedule_free_update",

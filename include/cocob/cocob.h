@@ -265,11 +265,13 @@ typedef enum cocob_optimizer_kind {
                                * weights: parameterfree 0.0.1's KT, Orabona & Pal 2016 */
     COCOB_OPTIMIZER_SF_SGD,   /* Schedule-Free SGD: schedulefree 1.4.1's SGDScheduleFree */
     COCOB_OPTIMIZER_SF_ADAMW, /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
+    COCOB_OPTIMIZER_DOG,      /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
+                               * size for all the weights, Ivgi, Hinder & Carmon 2023 */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
 /* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt",
- * "kt", "sf_sgd" or "sf_adamw";
+ * "kt", "sf_sgd", "sf_adamw" or "dog";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -305,6 +307,10 @@ typedef struct cocob_optimizer_config {
     double warmup_steps;    /* lr rises linearly over this many steps; a whole number, 0 none */
     double r;               /* step k weighs k^r in the average (0: all alike) */
     double weight_lr_power; /* and lr_max^weight_lr_power (2) */
+    double reps_rel;        /* DoG's first distance, reps_rel (1 + |x0|); above 0 */
+    double init_eta;        /* DoG's first step size where above 0, instead of reps_rel's;
+                               * 0 is its authors' None. DoG's lr multiplies its step size
+                               * (its authors': leave 1), its eps starts G (1e-8). */
 } cocob_optimizer_config;
 
 /* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
@@ -312,15 +318,18 @@ typedef struct cocob_optimizer_config {
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
  * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT and KT
  * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate;
- * Schedule-Free's its authors', as the fields above say. */
+ * Schedule-Free's its authors', as the fields above say; DoG its authors',
+ * reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8, init_eta 0
+ * (none). */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
 /* The settings by the names of their fields: "lr", "momentum", "dampening",
  * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", COCOB's
  * "alpha" and "initial_L" (which, with its "weight_decay", are in
- * cfg.cocob), cKT's "w", and Schedule-Free's "warmup_steps", "r" and
- * "weight_lr_power". The index-th name; NULL past the last. */
+ * cfg.cocob), cKT's "w", Schedule-Free's "warmup_steps", "r" and
+ * "weight_lr_power", and DoG's "reps_rel" and "init_eta". The index-th
+ * name; NULL past the last. */
 COCOB_API const char *cocob_optimizer_setting_name(size_t index);
 /* 1 when kind reads the setting called name; 0 when it has no use for it
  * (cocob_optimizer_create refuses it set), or no such kind or setting

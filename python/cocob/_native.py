@@ -94,6 +94,8 @@ class OptimizerConfig(Structure):
         ("warmup_steps", c_double),
         ("r", c_double),
         ("weight_lr_power", c_double),
+        ("reps_rel", c_double),
+        ("init_eta", c_double),
     ]
 
 

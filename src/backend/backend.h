@@ -134,18 +134,44 @@ typedef struct cocob_kt_args {
     size_t skip_offset;
 } cocob_kt_args;
 
+/* DoG's state buffer: the weights when the optimizer was created, its
+ * authors' init_buffer. */
+enum { COCOB_DOG_X0 = 0, COCOB_DOG_STATES };
+
+/* DoG's scalars, floats on the device: rbar (the largest distance from x0
+ * so far), G (the sum of the squared gradient norms, eps added once), eta
+ * (this step's step size) and first_step (1 until a step is taken: its
+ * authors' _first_step, which their state_dict keeps too). */
+enum { COCOB_DOG_RBAR = 0, COCOB_DOG_G, COCOB_DOG_ETA, COCOB_DOG_FIRST, COCOB_DOG_SCALARS };
+
+/* One DoG step over n elements, after this step's lr_free_finalize:
+ * w -= eta (grad + weight_decay w), eta the scalar at scalars + offset. */
+typedef struct cocob_dog_args {
+    cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    size_t n;
+    float weight_decay; /* coupled, in G too, as its authors' */
+    const cocob_buffer *scalars;
+    size_t eta_offset;
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
+} cocob_dog_args;
+
 /* The sums lr_free_reduce writes for each part of a tensor, in this order,
- * with x the weights and g the gradient. */
+ * with x the weights and g the gradient plus weight_decay x. */
 enum {
     COCOB_REDUCE_GAIN = 0, /* <g, x0 - x>: KT's gain, Prodigy's and D-Adaptation's numerator */
     COCOB_REDUCE_GG,       /* <g, g>: DoG's G */
     COCOB_REDUCE_DD,       /* <x - x0, x - x0>: DoG's distance, squared */
+    COCOB_REDUCE_XX,       /* <x, x>: DoG's first rbar, from |x0| */
     COCOB_REDUCE_SUMS
 };
 
 /* The global-scalar methods' first pass over one tensor: its n elements cut
  * into parts runs of ceil(n / parts) (the last may be shorter or empty),
- * each run's COCOB_REDUCE_SUMS sums written at partials + offset + 3 p.
+ * each run's COCOB_REDUCE_SUMS sums written at partials + offset + COCOB_REDUCE_SUMS p.
  * Parts make the work spread over the device while the sums' order stays
  * the same on every device. */
 typedef struct cocob_lr_free_reduce_args {
@@ -159,11 +185,13 @@ typedef struct cocob_lr_free_reduce_args {
     size_t parts;
     cocob_buffer *partials;
     size_t partials_offset;
+    float weight_decay; /* joins g in the sums; KT's 0, its decay joins after its gain */
 } cocob_lr_free_reduce_args;
 
 /* Which method's scalars lr_free_finalize updates. */
 typedef enum cocob_lr_free_method {
     COCOB_LR_FREE_KT = 0,
+    COCOB_LR_FREE_DOG,
     COCOB_LR_FREE_METHODS
 } cocob_lr_free_method;
 
@@ -180,6 +208,10 @@ typedef struct cocob_lr_free_finalize_args {
     size_t scalars_count;
     const cocob_buffer *skip;
     size_t skip_offset;
+    /* DoG's settings, 0 for KT: the first rbar is reps_rel (1 + |x0|), eta
+     * lr rbar / sqrt(G), G starts at eps, and init_eta, where above 0, is
+     * the first eta (its authors then take reps_rel 0). */
+    float reps_rel, lr, eps, init_eta;
 } cocob_lr_free_finalize_args;
 
 /* One Schedule-Free step over n elements (schedulefree 1.4.1's
@@ -298,6 +330,9 @@ typedef struct cocob_backend_i {
     /* KT (parameterfree's kt.py), the formula in ref/kt.c: g = grad +
      * weight_decay w; theta -= g; w = theta wealth / iter + x0. */
     cocob_status (*kt_update)(cocob_backend *b, const cocob_kt_args *a);
+    /* DoG (dog-optimizer 1.0.3), the formula in ref/dog.c: w -= eta (grad +
+     * weight_decay w), eta from lr_free_finalize. */
+    cocob_status (*dog_update)(cocob_backend *b, const cocob_dog_args *a);
     /* The global-scalar methods' two passes before their updates, nothing
      * waiting for the device: ref/lr_free.c and cl/lr_free.cl. */
     cocob_status (*lr_free_reduce)(cocob_backend *b, const cocob_lr_free_reduce_args *a);

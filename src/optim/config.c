@@ -11,10 +11,19 @@
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
                                                               "rmsprop", "adadelta", "adam",
                                                               "adamw",   "ckt",      "kt",
-                                                              "sf_sgd",  "sf_adamw"};
-static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "COCOB-Backprop", "SGD", "AdaGrad", "RMSProp",           "Adadelta",           "Adam",
-    "AdamW",          "cKT", "KT",      "Schedule-Free SGD", "Schedule-Free AdamW"};
+                                                              "sf_sgd",  "sf_adamw", "dog"};
+static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
+                                                               "SGD",
+                                                               "AdaGrad",
+                                                               "RMSProp",
+                                                               "Adadelta",
+                                                               "Adam",
+                                                               "AdamW",
+                                                               "cKT",
+                                                               "KT",
+                                                               "Schedule-Free SGD",
+                                                               "Schedule-Free AdamW",
+                                                               "DoG"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -84,6 +93,11 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->eps = 1e-8;
         cfg->weight_lr_power = 2;
         break;
+    case COCOB_OPTIMIZER_DOG:
+        cfg->reps_rel = 1e-6;
+        cfg->lr = 1.0;
+        cfg->eps = 1e-8;
+        break;
     default: /* COCOB has its own settings; SGD's lr has no default */ break;
     }
 }
@@ -102,6 +116,8 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_SF_SGD] = USES_LR | USES_MOMENTUM | USES_WEIGHT_DECAY | USES_SCHEDULE_FREE,
     [COCOB_OPTIMIZER_SF_ADAMW] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
                                  USES_SCHEDULE_FREE,
+    [COCOB_OPTIMIZER_DOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
+                            USES_INIT_ETA,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -179,6 +195,10 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         s = unused(err, cfg, USES_SCHEDULE_FREE, "r", cfg->r);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_SCHEDULE_FREE, "weight_lr_power", cfg->weight_lr_power);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_REPS_REL, "reps_rel", cfg->reps_rel);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_INIT_ETA, "init_eta", cfg->init_eta);
     if (s != COCOB_OK)
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
@@ -187,6 +207,8 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         return cocob_optim_ckt_check(err, cfg);
     if (cocob_optim_is_schedule_free(cfg->kind))
         return cocob_optim_sf_check(err, cfg);
+    if (cfg->kind == COCOB_OPTIMIZER_DOG)
+        return cocob_optim_dog_check(err, cfg);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -260,6 +282,20 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
     if (c->kind == COCOB_OPTIMIZER_CKT || c->kind == COCOB_OPTIMIZER_KT) {
         /* The floats the step uses, as COCOB's weight decay above. */
         append(buf, cap, &n, "%s (w %g", titles[c->kind], (float)c->w);
+        if ((float)c->weight_decay != 0)
+            append(buf, cap, &n, ", weight decay %g", (float)c->weight_decay);
+        append(buf, cap, &n, ")");
+        return;
+    }
+    if (c->kind == COCOB_OPTIMIZER_DOG) {
+        /* The floats the step uses, as above. */
+        if (c->init_eta > 0)
+            append(buf, cap, &n, "DoG (init_eta %g", (float)c->init_eta);
+        else
+            append(buf, cap, &n, "DoG (reps_rel %g", (float)c->reps_rel);
+        if ((float)c->lr != 1.0f)
+            append(buf, cap, &n, ", lr %g", (float)c->lr);
+        append(buf, cap, &n, ", eps %g", (float)c->eps);
         if ((float)c->weight_decay != 0)
             append(buf, cap, &n, ", weight decay %g", (float)c->weight_decay);
         append(buf, cap, &n, ")");

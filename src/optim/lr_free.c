@@ -1,5 +1,5 @@
 /* The device scalars of the methods that need sums over all the weights
- * (KT's gain now; DoG's distance and G, Prodigy's and D-Adaptation's
+ * (KT's gain, DoG's distance and G now; Prodigy's and D-Adaptation's
  * numerators to come): a reduction over each parameter into the partials,
  * one fold into the scalars, and the updates then read them, so that a
  * step never waits for the device. */
@@ -68,6 +68,7 @@ cocob_status cocob_optim_lr_free_scalars(cocob_optimizer *opt, const cocob_tenso
             .parts = opt->parts[i],
             .partials = opt->partials,
             .partials_offset = opt->part_offsets[i],
+            .weight_decay = method == COCOB_LR_FREE_DOG ? (float)opt->cfg.weight_decay : 0,
         };
         s = cocob_op_lr_free_reduce(b, &r);
     }
@@ -82,5 +83,13 @@ cocob_status cocob_optim_lr_free_scalars(cocob_optimizer *opt, const cocob_tenso
         .skip = skip.buf,
         .skip_offset = skip.off,
     };
+    if (method == COCOB_LR_FREE_DOG) {
+        const cocob_optimizer_config *c = &opt->cfg;
+        /* Its authors take reps_rel 0 where init_eta is given. */
+        f.reps_rel = c->init_eta > 0 ? 0 : (float)c->reps_rel;
+        f.lr = (float)c->lr;
+        f.eps = (float)c->eps;
+        f.init_eta = (float)c->init_eta;
+    }
     return cocob_op_lr_free_finalize(b, &f);
 }

@@ -1,5 +1,5 @@
 /* The optimizer object all kinds share, and what each kind's file gives
- * optimizer.c: cocob.c COCOB-Backprop's part, ckt.c cKT's, kt.c KT's,
+ * optimizer.c: cocob.c COCOB-Backprop's part, ckt.c cKT's, kt.c KT's, dog.c DoG's,
  * lr_free.c the device scalars' passes, baselines.c the baselines',
  * config.c the settings of every kind. */
 #ifndef COCOB_OPTIM_OPTIMIZER_H
@@ -73,7 +73,9 @@ enum {
     USES_EPS = 1 << 6,
     USES_BETAS = 1 << 7,
     USES_W = 1 << 8,
-    USES_SCHEDULE_FREE = 1 << 12 /* warmup_steps, r, weight_lr_power */
+    USES_REPS_REL = 1 << 9,
+    USES_INIT_ETA = 1 << 10,
+    USES_SCHEDULE_FREE = 1 << 11 /* warmup_steps, r, weight_lr_power */
 };
 /* The USES_ bits of kind: the table that cocob_optim_check_config holds a
  * config to and settings.c answers from; 0 for no such kind. */
@@ -119,6 +121,17 @@ cocob_status cocob_optim_kt_init_state(cocob_optimizer *opt);
 cocob_status cocob_optim_kt_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
                                  cocob_span skip);
 
+/* ---- dog.c ---- */
+/* reps_rel, lr, eps, init_eta and weight_decay in range. */
+cocob_status cocob_optim_dog_check(cocob_error *err, const cocob_optimizer_config *cfg);
+extern const char *const cocob_optim_dog_state_names[COCOB_DOG_STATES];
+extern const char *const cocob_optim_dog_scalar_names[COCOB_DOG_SCALARS];
+/* x0 from the parameters' values, first_step 1; rbar, G and eta 0. */
+cocob_status cocob_optim_dog_init_state(cocob_optimizer *opt);
+/* The step of params[i] behind the guard at skip, after this step's
+ * cocob_optim_lr_free_scalars. */
+cocob_status cocob_optim_dog_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                  cocob_span skip);
 /* ---- lr_free.c ---- */
 
 /* Cuts each parameter into parts and makes the partials' and the
@@ -127,7 +140,8 @@ cocob_status cocob_optim_lr_free_create(cocob_optimizer *opt, size_t scalar_coun
 void cocob_optim_lr_free_destroy(cocob_optimizer *opt);
 /* Queues the pass before the updates of a step: every parameter's sums
  * against x0 (a state buffer laid out as the parameters), then the fold
- * that updates method's scalars, left alone when the guard at skip is set.
+ * that updates method's scalars, left alone when the guard at skip is set;
+ * the settings method reads are opt's (DoG's weight decay joins g).
  * Nothing waits for the device. */
 cocob_status cocob_optim_lr_free_scalars(cocob_optimizer *opt, const cocob_tensor *const *grads,
                                          const cocob_buffer *x0, cocob_lr_free_method method,

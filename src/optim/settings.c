@@ -25,6 +25,8 @@ static const struct {
     {"warmup_steps", USES_SCHEDULE_FREE, 0},
     {"r", USES_SCHEDULE_FREE, 0},
     {"weight_lr_power", USES_SCHEDULE_FREE, 0},
+    {"reps_rel", USES_REPS_REL, 0},
+    {"init_eta", USES_INIT_ETA, 0},
 };
 
 const char *cocob_optimizer_setting_name(size_t index)

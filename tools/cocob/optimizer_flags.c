@@ -18,7 +18,7 @@ static const struct {
     int takes_value;
     const char *note; /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
-    {"--lr", "lr", 1, "the learning rate: COCOB-Backprop has none"},
+    {"--lr", "lr", 1, "the learning rate (dog's multiplies its own); COCOB-Backprop has none"},
     {"--momentum", "momentum", 1, ""},
     {"--dampening", "dampening", 1, ""},
     {"--nesterov", "nesterov", 0, "Nesterov's form"},
@@ -31,6 +31,8 @@ static const struct {
     {"--warmup-steps", "warmup_steps", 1, "lr rises linearly over these steps"},
     {"--r", "r", 1, "step k weighs k^r in the average x"},
     {"--weight-lr-power", "weight_lr_power", 1, "and lr_max^X"},
+    {"--reps-rel", "reps_rel", 1, "the first distance, reps_rel (1 + |x0|)"},
+    {"--init-eta", "init_eta", 1, "the first step size, instead of --reps-rel's"},
 };
 enum {
     LR,
@@ -45,7 +47,9 @@ enum {
     W,
     WARMUP_STEPS,
     R,
-    WEIGHT_LR_POWER
+    WEIGHT_LR_POWER,
+    REPS_REL,
+    INIT_ETA
 };
 
 /* The optimizers that read a setting, as "sgd, adam". */
@@ -65,7 +69,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd or sf_adamw");
+            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw or dog");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -73,9 +77,9 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's and sf_adamw's\n"
-          "  their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate and save the\n"
-          "  average x.\n",
+    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's and\n"
+          "  dog's their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate and save\n"
+          "  the average x.\n",
           out);
 }
 
@@ -114,8 +118,8 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
     if (f->optimizer && cocob_optimizer_kind_parse(f->optimizer, &kind) != COCOB_OK) {
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
-                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd "
-                "and sf_adamw\n",
+                "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, "
+                "sf_adamw and dog\n",
                 f->optimizer);
         return 0;
     }
@@ -138,10 +142,21 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         return 0;
     }
     cocob_optimizer_config_init(cfg, kind);
-    double *field[OPTIMIZER_FLAG_COUNT] = {
-        &cfg->lr,           &cfg->momentum, &cfg->dampening,      NULL,        &cfg->weight_decay,
-        &cfg->rho,          &cfg->eps,      &cfg->beta1,          &cfg->beta2, &cfg->w,
-        &cfg->warmup_steps, &cfg->r,        &cfg->weight_lr_power};
+    double *field[OPTIMIZER_FLAG_COUNT] = {&cfg->lr,
+                                           &cfg->momentum,
+                                           &cfg->dampening,
+                                           NULL,
+                                           &cfg->weight_decay,
+                                           &cfg->rho,
+                                           &cfg->eps,
+                                           &cfg->beta1,
+                                           &cfg->beta2,
+                                           &cfg->w,
+                                           &cfg->warmup_steps,
+                                           &cfg->r,
+                                           &cfg->weight_lr_power,
+                                           &cfg->reps_rel,
+                                           &cfg->init_eta};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;

@@ -173,12 +173,29 @@ static cocob_status cpu_kt_update(cocob_backend *b, const cocob_kt_args *a)
     return COCOB_OK;
 }
 
+static void dog_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_dog_args *a = arg;
+    cocob_ref_dog_update(floats(a->w, a->w_offset + first),
+                         floats(a->grad, a->grad_offset + first), end - first, a->weight_decay,
+                         floats(a->scalars, a->eta_offset));
+}
+
+static cocob_status cpu_dog_update(cocob_backend *b, const cocob_dog_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_cpu_for(a->n, 1, dog_chunk, (void *)a);
+    return COCOB_OK;
+}
+
 static void reduce_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_lr_free_reduce_args *a = arg;
     cocob_ref_lr_free_reduce(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                             floats(a->x0, a->x0_offset), a->n, a->parts, first, end,
-                             floats(a->partials, a->partials_offset));
+                             floats(a->x0, a->x0_offset), a->n, a->weight_decay, a->parts, first,
+                             end, floats(a->partials, a->partials_offset));
 }
 
 /* A thread a run of parts: each part's sums are ref's, whoever sums it. */
@@ -570,6 +587,7 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.adam_update = cpu_adam_update;
     c->iface.ckt_update = cpu_ckt_update;
     c->iface.kt_update = cpu_kt_update;
+    c->iface.dog_update = cpu_dog_update;
     c->iface.lr_free_reduce = cpu_lr_free_reduce;
     c->iface.schedule_free_update = cpu_schedule_free_update;
     c->base.iface = &c->iface;

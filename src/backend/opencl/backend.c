@@ -223,6 +223,7 @@ static const cocob_backend_i cl_iface = {
     .adam_update = cocob_cl_adam_update,
     .ckt_update = cocob_cl_ckt_update,
     .kt_update = cocob_cl_kt_update,
+    .dog_update = cocob_cl_dog_update,
     .lr_free_reduce = cocob_cl_lr_free_reduce,
     .lr_free_finalize = cocob_cl_lr_free_finalize,
     .count_nonfinite = cocob_cl_count_nonfinite,

@@ -36,6 +36,7 @@ cocob_status cocob_cl_lr_free_reduce(cocob_backend *base, const cocob_lr_free_re
     rc = cocob_cl_arg(k, 8, sizeof out, &out, rc);
     rc = cocob_cl_arg(k, 9, sizeof out_off, &out_off, rc);
     rc = cocob_cl_arg(k, 10, local * per_item, NULL, rc);
+    rc = cocob_cl_arg(k, 11, sizeof a->weight_decay, &a->weight_decay, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clSetKernelArg(lr_free_reduce)", rc);
     return cocob_cl_enqueue(b, k, "lr_free_reduce", a->parts * local, local);
@@ -59,6 +60,10 @@ cocob_status cocob_cl_lr_free_finalize(cocob_backend *base, const cocob_lr_free_
     rc = cocob_cl_arg(k, 4, sizeof sc, &sc, rc);
     rc = cocob_cl_arg(k, 5, sizeof sc_off, &sc_off, rc);
     rc = cocob_cl_skip_args(k, 6, a->skip, a->skip_offset, rc);
+    rc = cocob_cl_arg(k, 8, sizeof a->reps_rel, &a->reps_rel, rc);
+    rc = cocob_cl_arg(k, 9, sizeof a->lr, &a->lr, rc);
+    rc = cocob_cl_arg(k, 10, sizeof a->eps, &a->eps, rc);
+    rc = cocob_cl_arg(k, 11, sizeof a->init_eta, &a->init_eta, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clSetKernelArg(lr_free_finalize)", rc);
     return cocob_cl_enqueue(b, k, "lr_free_finalize", 1, 1);

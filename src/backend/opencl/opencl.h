@@ -180,6 +180,7 @@ cocob_status cocob_cl_adadelta_update(cocob_backend *b, const cocob_baseline_arg
 cocob_status cocob_cl_adam_update(cocob_backend *b, const cocob_baseline_args *a);
 cocob_status cocob_cl_ckt_update(cocob_backend *b, const cocob_ckt_args *a);
 cocob_status cocob_cl_kt_update(cocob_backend *b, const cocob_kt_args *a);
+cocob_status cocob_cl_dog_update(cocob_backend *b, const cocob_dog_args *a);
 cocob_status cocob_cl_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a);
 cocob_status cocob_cl_lr_free_finalize(cocob_backend *b, const cocob_lr_free_finalize_args *a);
 cocob_status cocob_cl_schedule_free_update(cocob_backend *b, const cocob_schedule_free_args *a);

@@ -190,12 +190,22 @@ static cocob_status ref_kt_update(cocob_backend *b, const cocob_kt_args *a)
     return COCOB_OK;
 }
 
+static cocob_status ref_dog_update(cocob_backend *b, const cocob_dog_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_ref_dog_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset), a->n,
+                         a->weight_decay, floats(a->scalars, a->eta_offset));
+    return COCOB_OK;
+}
+
 static cocob_status ref_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a)
 {
     (void)b;
     cocob_ref_lr_free_reduce(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-                             floats(a->x0, a->x0_offset), a->n, a->parts, 0, a->parts,
-                             floats(a->partials, a->partials_offset));
+                             floats(a->x0, a->x0_offset), a->n, a->weight_decay, a->parts, 0,
+                             a->parts, floats(a->partials, a->partials_offset));
     return COCOB_OK;
 }
 
@@ -204,7 +214,7 @@ static cocob_status ref_lr_free_finalize(cocob_backend *b, const cocob_lr_free_f
     (void)b;
     if (cocob_ref_update_skipped(a->skip, a->skip_offset))
         return COCOB_OK;
-    cocob_ref_lr_free_finalize(a->method, floats(a->partials, a->partials_offset), a->parts,
+    cocob_ref_lr_free_finalize(a, floats(a->partials, a->partials_offset),
                                floats(a->scalars, a->scalars_offset));
     return COCOB_OK;
 }
@@ -420,6 +430,7 @@ const cocob_backend_i cocob_ref_iface = {
     .adam_update = ref_adam_update,
     .ckt_update = ref_ckt_update,
     .kt_update = ref_kt_update,
+    .dog_update = ref_dog_update,
     .lr_free_reduce = ref_lr_free_reduce,
     .lr_free_finalize = ref_lr_free_finalize,
     .count_nonfinite = ref_count_nonfinite,

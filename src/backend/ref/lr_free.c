@@ -13,10 +13,13 @@
  * float32-vs-float64 gap of the wealth is 1.2e-4, tests/fixtures/lr_free).
  * The fold is the same float arithmetic in the same order on both sides,
  * so that it agrees bit for bit given the same partials. */
+#include <math.h>
+
 #include "backend/ref/ref.h"
 
 void cocob_ref_lr_free_reduce(const float *w, const float *grad, const float *x0, size_t n,
-                              size_t parts, size_t first_part, size_t end_part, float *partials)
+                              float weight_decay, size_t parts, size_t first_part,
+                              size_t end_part, float *partials)
 {
     size_t chunk = n / parts + (n % parts != 0);
     for (size_t p = first_part; p < end_part; p++) {
@@ -24,30 +27,61 @@ void cocob_ref_lr_free_reduce(const float *w, const float *grad, const float *x0
         size_t first = p * chunk < n ? p * chunk : n;
         size_t end = n - first > chunk ? first + chunk : n;
         for (size_t i = first; i < end; i++) {
-            double g = grad[i], d = (double)x0[i] - w[i];
+            /* g as the update sees it: the float its authors' add_ gives. */
+            float gf = grad[i] + weight_decay * w[i];
+            double g = gf, d = (double)x0[i] - w[i];
             sum[COCOB_REDUCE_GAIN] += g * d;
             sum[COCOB_REDUCE_GG] += g * g;
             sum[COCOB_REDUCE_DD] += d * d;
+            sum[COCOB_REDUCE_XX] += (double)w[i] * w[i];
         }
         for (int k = 0; k < COCOB_REDUCE_SUMS; k++)
             partials[p * COCOB_REDUCE_SUMS + k] = (float)sum[k];
     }
 }
 
-void cocob_ref_lr_free_finalize(cocob_lr_free_method method, const float *partials, size_t parts,
+/* part's sum k over the parts, in their order. */
+static float fold(const float *partials, size_t parts, int k)
+{
+    float sum = 0;
+    for (size_t p = 0; p < parts; p++)
+        sum += partials[p * COCOB_REDUCE_SUMS + k];
+    return sum;
+}
+
+void cocob_ref_lr_free_finalize(const cocob_lr_free_finalize_args *a, const float *partials,
                                 float *scalars)
 {
-    switch (method) {
+    size_t parts = a->parts;
+    switch (a->method) {
     case COCOB_LR_FREE_KT: {
-        float gain = 0;
-        for (size_t p = 0; p < parts; p++)
-            gain += partials[p * COCOB_REDUCE_SUMS + COCOB_REDUCE_GAIN];
+        float gain = fold(partials, parts, COCOB_REDUCE_GAIN);
         /* Float, where its authors keep a double: over T steps the sum
          * drifts by about T 2^-24 of the wealth, 1.5e-6 in the fixtures'
          * 25, a hundredth of their float32 gap. iter counts exactly to
          * 2^24 steps. */
         scalars[COCOB_KT_WEALTH] += gain;
         scalars[COCOB_KT_ITER] += 1.0f;
+        break;
+    }
+    case COCOB_LR_FREE_DOG: {
+        /* Its authors' order (dog.py, _update_group_state) in float32: the
+         * first step's rbar from |x0| (x is still x0 there), and eps joins
+         * G once; later, the distance of the weights before this step. */
+        float gg = fold(partials, parts, COCOB_REDUCE_GG);
+        if (scalars[COCOB_DOG_FIRST] != 0) {
+            float xx = fold(partials, parts, COCOB_REDUCE_XX);
+            scalars[COCOB_DOG_RBAR] = a->reps_rel * (1.0f + sqrtf(xx));
+            scalars[COCOB_DOG_G] = gg + a->eps;
+        } else {
+            float d = sqrtf(fold(partials, parts, COCOB_REDUCE_DD));
+            scalars[COCOB_DOG_RBAR] = fmaxf(scalars[COCOB_DOG_RBAR], d);
+            scalars[COCOB_DOG_G] += gg;
+        }
+        scalars[COCOB_DOG_ETA] = a->lr * scalars[COCOB_DOG_RBAR] / sqrtf(scalars[COCOB_DOG_G]);
+        if (scalars[COCOB_DOG_FIRST] != 0 && a->init_eta > 0)
+            scalars[COCOB_DOG_ETA] = a->init_eta;
+        scalars[COCOB_DOG_FIRST] = 0;
         break;
     }
     case COCOB_LR_FREE_METHODS: break;

@@ -59,9 +59,15 @@ void cocob_ref_kt_update(float *restrict w, const float *restrict grad, float *r
  * (partials points at part 0's sums), and lr_free_finalize; cl/lr_free.cl
  * holds their twins. */
 void cocob_ref_lr_free_reduce(const float *w, const float *grad, const float *x0, size_t n,
-                              size_t parts, size_t first_part, size_t end_part, float *partials);
-void cocob_ref_lr_free_finalize(cocob_lr_free_method method, const float *partials, size_t parts,
+                              float weight_decay, size_t parts, size_t first_part,
+                              size_t end_part, float *partials);
+/* a's method, parts and settings; its buffers as partials and scalars. */
+void cocob_ref_lr_free_finalize(const cocob_lr_free_finalize_args *a, const float *partials,
                                 float *scalars);
+/* One DoG step (ref/dog.c gives the formula, its authors'), its eta at
+ * *eta; cl/dog.cl holds its twin. */
+void cocob_ref_dog_update(float *restrict w, const float *restrict grad, size_t n,
+                          float weight_decay, const float *restrict eta);
 
 /* One Schedule-Free step, or the evaluation point where grad is NULL
  * (ref/schedule_free.c gives the formula, its authors'); v NULL is SGD.

@@ -773,6 +773,41 @@ static cocob_status chk_kt_update(cocob_backend *b, const cocob_kt_args *a)
     return s;
 }
 
+/* w against |w| + |eta g|: eta is the same float on both sides, the step
+ * the same two roundings. */
+static cocob_status chk_dog_update(cocob_backend *b, const cocob_dog_args *a)
+{
+    cocob_dog_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, g = {(cocob_buffer *)a->grad, a->grad_offset};
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev(g).buf;
+    r.grad = cocob_verify_ref(g).buf;
+    d.scalars = cocob_verify_dev((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    r.scalars = cocob_verify_ref((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    guard_sides(a->skip, &d.skip, &r.skip);
+    /* The weights before the step, for the magnitudes. */
+    float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
+    if (!mag)
+        return no_memory(b, "dog_update");
+    const float *wr = cocob_verify_ref_floats(w), *gr = cocob_verify_ref_floats(g),
+                *eta = cocob_verify_ref_floats(
+                    (cocob_span){(cocob_buffer *)a->scalars, a->eta_offset});
+    for (size_t i = 0; i < a->n; i++)
+        mag[i] = fabsf(wr[i]) + fabsf(eta[0] * (gr[i] + a->weight_decay * wr[i]));
+    cocob_status s = REF(b)->iface->dog_update(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->dog_update(DEV(b), &d);
+    if (s == COCOB_OK) {
+        verify_out outs[1] = {{"w", w, a->n, mag, 4, 0}};
+        char shape[64];
+        snprintf(shape, sizeof shape, "%zu", a->n);
+        s = cocob_verify_outputs(of(b), "dog_update", shape, outs, 1);
+    }
+    free(mag);
+    return s;
+}
+
 /* Each sum against the sum of its terms' magnitudes: the device's float
  * sums round at most about the part's length plus the tree's depth times
  * (ref/lr_free.c). */
@@ -803,11 +838,13 @@ static cocob_status chk_lr_free_reduce(cocob_backend *b, const cocob_lr_free_red
     if (!mag)
         return no_memory(b, "lr_free_reduce");
     for (size_t i = 0; i < a->n; i++) {
-        double gi = fabs((double)gr[i]), di = fabs((double)xr[i] - wr[i]);
+        double gi = fabs((double)(gr[i] + a->weight_decay * wr[i])),
+               di = fabs((double)xr[i] - wr[i]), xi = wr[i];
         float *m = mag + i / chunk * COCOB_REDUCE_SUMS;
         m[COCOB_REDUCE_GAIN] += (float)(gi * di);
         m[COCOB_REDUCE_GG] += (float)(gi * gi);
         m[COCOB_REDUCE_DD] += (float)(di * di);
+        m[COCOB_REDUCE_XX] += (float)(xi * xi);
     }
     verify_out outs[1] = {{"partials", out, sums, mag, (double)chunk + 16, 0}};
     char shape[64];
@@ -817,7 +854,12 @@ static cocob_status chk_lr_free_reduce(cocob_backend *b, const cocob_lr_free_red
     return s;
 }
 
-/* The same float sums in the same order on both sides: equal. */
+/* The same float sums in the same order on both sides: KT's scalars equal.
+ * DoG's take square roots and a division, which OpenCL 1.2 allows 3 and
+ * 2.5 ulps where the device does not round them correctly (the build asks
+ * for correct rounding where it can, opencl/program.c): rbar's root, then
+ * eta's root of G and its quotient, at most 3 + 1.5 + 3 + 2.5 + 1 (the
+ * product with lr) = 11 ulps of eta; G is the same sums, equal. */
 static cocob_status chk_lr_free_finalize(cocob_backend *b, const cocob_lr_free_finalize_args *a)
 {
     cocob_lr_free_finalize_args d = *a, r = *a;
@@ -833,7 +875,14 @@ static cocob_status chk_lr_free_finalize(cocob_backend *b, const cocob_lr_free_f
         s = DEV(b)->iface->lr_free_finalize(DEV(b), &d);
     if (s != COCOB_OK)
         return s;
-    verify_out outs[1] = {{"scalars", sc, a->scalars_count, NULL, 0, 0}};
+    float mag[COCOB_DOG_SCALARS];
+    int dog = a->method == COCOB_LR_FREE_DOG && a->scalars_count == COCOB_DOG_SCALARS;
+    if (dog) {
+        const float *v = cocob_verify_ref_floats(sc);
+        for (int k = 0; k < COCOB_DOG_SCALARS; k++)
+            mag[k] = fabsf(v[k]);
+    }
+    verify_out outs[1] = {{"scalars", sc, a->scalars_count, dog ? mag : NULL, dog ? 11 : 0, 0}};
     char shape[64];
     snprintf(shape, sizeof shape, "method %d, %zu parts", (int)a->method, a->parts);
     return cocob_verify_outputs(of(b), "lr_free_finalize", shape, outs, 1);
@@ -932,6 +981,7 @@ const cocob_backend_i cocob_verify_iface = {
     .adam_update = chk_adam_update,
     .ckt_update = chk_ckt_update,
     .kt_update = chk_kt_update,
+    .dog_update = chk_dog_update,
     .lr_free_reduce = chk_lr_free_reduce,
     .lr_free_finalize = chk_lr_free_finalize,
     .schedule_free_update = chk_schedule_free_update,
