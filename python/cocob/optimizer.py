@@ -38,13 +38,14 @@ def _kind(name: str) -> int:
 class Optimizer:
     """An optimizer over all of a model's parameters, which ``model.fit``
     then steps. ``name``: "cocob" (the default, no learning rate), "sgd",
-    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt", "kt", "sf_sgd"
-    or "sf_adamw". ``settings`` are the C library's names and PyTorch's
+    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt", "kt", "sf_sgd",
+    "sf_adamw" or "dog". ``settings`` are the C library's names and PyTorch's
     meanings: lr, momentum, dampening, nesterov, weight_decay, rho, eps,
     beta1, beta2; COCOB's alpha, initial_L and weight_decay; cKT's and KT's
     w (the initial wealth) and weight_decay; Schedule-Free's, its authors'
     names: lr, momentum (SGD) or beta1 and beta2 (AdamW), eps, weight_decay,
-    warmup_steps, r and weight_lr_power. After ``model.fit`` a
+    warmup_steps, r and weight_lr_power; DoG's reps_rel, init_eta (0 for
+    none), lr (its multiplier), eps and weight_decay. After ``model.fit`` a
     Schedule-Free model holds x, the average it is evaluated at, so
     ``predict`` and ``save`` use x. A setting the optimizer has no use for
     is refused."""
@@ -94,6 +95,20 @@ class Optimizer:
                 self._handle, s, 0, a.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), n))
             out[lib.cocob_optimizer_state_name(self._handle, s).decode()] = a
         return out
+
+    def scalars(self) -> Dict[str, float]:
+        """The scalars a method keeps for all the parameters at once, by its
+        authors' names: KT's wealth and iter, DoG's rbar, G, eta and
+        first_step, and so on; empty for the methods that keep none. They
+        live on the device, which each step updates without waiting; this
+        call waits for it, so read them at your own points, not every step."""
+        n = lib.cocob_optimizer_scalar_count(self._handle) if self._handle else 0
+        a = np.empty(n, dtype=np.float32)
+        if n:
+            self._ctx.check(lib.cocob_optimizer_read_scalars(
+                self._handle, a.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), n))
+        return {lib.cocob_optimizer_scalar_name(self._handle, k).decode(): float(a[k])
+                for k in range(n)}
 
     def __repr__(self) -> str:
         buf = ctypes.create_string_buffer(256)
