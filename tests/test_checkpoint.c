@@ -133,30 +133,38 @@ static void keep_step_4(const cocob_step_report *r, void *user)
 }
 
 /* ref and the device under test, each with COCOB, with Adam, whose bias
- * correction needs the step count, with cKT, whose four states (its x0, its
- * wealth, its counts t) must all come back, with KT, whose wealth and iter
- * are device scalars beside its state, with DoG, whose rbar, G, eta and
- * first_step are, and with Schedule-Free, saved at x with y in its state,
- * and whose weight sum is replayed from the step count. */
-static const cocob_optimizer_kind resumed_kinds[] = {
-    COCOB_OPTIMIZER_COCOB,  COCOB_OPTIMIZER_ADAM,     COCOB_OPTIMIZER_CKT, COCOB_OPTIMIZER_KT,
-    COCOB_OPTIMIZER_SF_SGD, COCOB_OPTIMIZER_SF_ADAMW, COCOB_OPTIMIZER_DOG};
-enum { RESUMED_KINDS = sizeof resumed_kinds / sizeof *resumed_kinds };
-/* On a simulator (small mode) a device resume takes about a minute, so
- * there it runs for one kind of each way of keeping state: per weight
- * (COCOB), with a step count (Adam), in device scalars (DoG) and at two
- * points (Schedule-Free AdamW); every kind still resumes on ref, and on
- * the device in the full suite. */
-static const cocob_optimizer_kind resumed_kinds_small[] = {
-    COCOB_OPTIMIZER_COCOB, COCOB_OPTIMIZER_ADAM, COCOB_OPTIMIZER_DOG, COCOB_OPTIMIZER_SF_ADAMW};
-enum { RESUMED_KINDS_SMALL = sizeof resumed_kinds_small / sizeof *resumed_kinds_small };
+ * correction needs the step count, with cKT, whose four states (its x0,
+ * its wealth, its counts t) must all come back, with KT, whose wealth and
+ * iter are device scalars beside its state, with DoG, whose rbar, G, eta
+ * and first_step are, and with Schedule-Free, saved at x with y in its
+ * state, and whose weight sum is replayed from the step count. */
+static const cocob_optimizer_kind kinds[] = {COCOB_OPTIMIZER_COCOB,  COCOB_OPTIMIZER_ADAM,
+                                             COCOB_OPTIMIZER_CKT,    COCOB_OPTIMIZER_KT,
+                                             COCOB_OPTIMIZER_SF_SGD, COCOB_OPTIMIZER_SF_ADAMW,
+                                             COCOB_OPTIMIZER_DOG};
+enum { KINDS = sizeof kinds / sizeof *kinds };
+/* On a simulator (small mode) the device resumes one kind for each way a
+ * checkpoint carries an optimizer, where a run of the seven takes minutes:
+ * per-coordinate state and the step count (Adam), device scalars (DoG, the
+ * most of them), and Schedule-Free's x and y (AdamW, whose exp_avg_sq is
+ * SGD's z and more). ref, which costs little, still resumes all seven, and
+ * each kind's kernels run on the simulator in that kind's own suite. */
+static const cocob_optimizer_kind small_device_kinds[] = {COCOB_OPTIMIZER_ADAM,
+                                                          COCOB_OPTIMIZER_DOG,
+                                                          COCOB_OPTIMIZER_SF_ADAMW};
+enum { SMALL_DEVICE_KINDS = sizeof small_device_kinds / sizeof *small_device_kinds };
+
+static int resume_cases(void)
+{
+    return KINDS + (test_small() ? SMALL_DEVICE_KINDS : KINDS);
+}
 
 START_TEST(a_resumed_run_goes_on_as_the_run_it_was_saved_from)
 {
-    const char *selector = _i < RESUMED_KINDS ? "ref" : test_device_selector();
-    cocob_optimizer_kind kind = _i < RESUMED_KINDS ? resumed_kinds[_i]
-                                : test_small()     ? resumed_kinds_small[_i - RESUMED_KINDS]
-                                                   : resumed_kinds[_i - RESUMED_KINDS];
+    const char *selector = _i < KINDS ? "ref" : test_device_selector();
+    cocob_optimizer_kind kind = _i < KINDS
+                                    ? kinds[_i]
+                                    : (test_small() ? small_device_kinds : kinds)[_i - KINDS];
     char *dir = test_tmpdir("checkpoint");
     char *file = path_in(dir, "run.ckpt"), *mid = path_in(dir, "mid.ckpt");
 
@@ -624,7 +632,7 @@ int main(void)
     Suite *s = suite_create("checkpoint");
     TCase *tc = tcase_create("checkpoint");
     tcase_add_loop_test(tc, a_resumed_run_goes_on_as_the_run_it_was_saved_from, 0,
-                        RESUMED_KINDS + (test_small() ? RESUMED_KINDS_SMALL : RESUMED_KINDS));
+                        resume_cases());
     tcase_add_loop_test(tc, schedule_free_is_evaluated_and_saved_at_x, 0, 2);
     tcase_add_test(tc, a_bad_checkpoint_is_refused_and_changes_nothing);
     tcase_add_test(tc, a_save_killed_half_way_leaves_the_last_checkpoint_whole);
