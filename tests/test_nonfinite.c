@@ -246,9 +246,13 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
                                        .n = SKIP_N,
                                        .scalars = st[2],
                                        .scalars_offset = TEST_OFF,
-                                       .h = {.lr = 1, .beta1 = 0.9f, .eps = 1e-8f,
-                                             .weight_decay = 0.01f, .d0 = 1e-6f,
-                                             .decouple = 1, .slice_p = 1},
+                                       .h = {.lr = 1,
+                                             .beta1 = 0.9f,
+                                             .eps = 1e-8f,
+                                             .weight_decay = 0.01f,
+                                             .d0 = 1e-6f,
+                                             .decouple = 1,
+                                             .slice_p = 1},
                                        .skip = skip,
                                        .skip_offset = 3};
         return b->iface->prodigy_update(b, &a);
@@ -290,9 +294,13 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
                                            .partials_offset = TEST_OFF,
                                            .scalars = g,
                                            .scalars_offset = TEST_OFF,
-                                           .h = {.lr = 1, .beta1 = 0.9f, .beta2 = 0.999f,
-                                                 .beta3 = 0.9995f, .weight_decay = 0.01f,
-                                                 .d0 = 1e-6f, .slice_p = 2},
+                                           .h = {.lr = 1,
+                                                 .beta1 = 0.9f,
+                                                 .beta2 = 0.999f,
+                                                 .beta3 = 0.9995f,
+                                                 .weight_decay = 0.01f,
+                                                 .d0 = 1e-6f,
+                                                 .slice_p = 2},
                                            .skip = skip,
                                            .skip_offset = 3};
         return b->iface->prodigy_accumulate(b, &a);

@@ -7,9 +7,9 @@
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam",
-                                        "adamw", "ckt", "kt",      "sf_sgd",  "sf_adamw", "dog",
-                                        "prodigy"};
+    static const char *const names[] = {"cocob",    "sgd",   "adagrad", "rmsprop", "adadelta",
+                                        "adam",     "adamw", "ckt",     "kt",      "sf_sgd",
+                                        "sf_adamw", "dog",   "prodigy"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -244,13 +244,14 @@ START_TEST(settings_by_name_agree_with_create)
                 double *field[] = {&c.lr,       &c.momentum,     &c.dampening, &c.weight_decay,
                                    &c.rho,      &c.eps,          &c.beta1,     &c.beta2,
                                    &c.w,        &c.warmup_steps, &c.r,         &c.weight_lr_power,
-                                   &c.reps_rel, &c.init_eta,      &c.beta3,     &c.d0,
+                                   &c.reps_rel, &c.init_eta,     &c.beta3,     &c.d0,
                                    &c.d_coef,   &c.growth_rate,  &c.slice_p};
                 static const char *const fields[] = {
-                    "lr",       "momentum", "dampening", "weight_decay", "rho", "eps",
-                    "beta1",    "beta2",    "w",         "warmup_steps", "r",   "weight_lr_power",
-                    "reps_rel", "init_eta", "beta3",     "d0",           "d_coef", "growth_rate",
-                    "slice_p"};
+                    "lr",       "momentum",     "dampening", "weight_decay",
+                    "rho",      "eps",          "beta1",     "beta2",
+                    "w",        "warmup_steps", "r",         "weight_lr_power",
+                    "reps_rel", "init_eta",     "beta3",     "d0",
+                    "d_coef",   "growth_rate",  "slice_p"};
                 size_t f = 0;
                 while (strcmp(fields[f], name) != 0)
                     f++;

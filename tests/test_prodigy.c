@@ -262,8 +262,7 @@ START_TEST(bias_correction_and_growth_rate)
     cocob_optimizer *opt;
     ck_assert_int_eq(cocob_optimizer_create(ctx, &cfg, 1, &tw, &opt), COCOB_OK);
     ck_assert_int_eq(cocob_optimizer_read_scalars(opt, before, SCALARS), COCOB_OK);
-    near("first bias correction", before[COCOB_PRODIGY_BIAS_CORRECTION], sqrt(0.001) / 0.1,
-         1e-6);
+    near("first bias correction", before[COCOB_PRODIGY_BIAS_CORRECTION], sqrt(0.001) / 0.1, 1e-6);
     int bounded = 0;
     for (int k = 1; k <= STEPS; k++) {
         /* A gradient that keeps its sign: d grows. */
@@ -395,12 +394,13 @@ START_TEST(the_kernels_against_ref)
                     mag[1] += fabs((double)want.s[i]);
                 }
             for (int k = 0; k < SUMS; k++) {
-                double err = fabs((double)got.partials[p * SUMS + k] - want.partials[p * SUMS + k]);
+                double err = fabs((double)got.partials[p * SUMS + k] -
+                                  want.partials[p * SUMS + k]);
                 double m = k < 2 ? mag[k] : 0;
                 double units = m > 0 ? err / m / 0x1p-24 : err > 0 ? INFINITY : 0;
                 worst[0] = fmax(worst[0], units / (double)(chunk + 16));
-                ck_assert_msg(units <= (double)(chunk + 16), "n %zu, part %zu, sum %d: %.3g units",
-                              n, p, k, units);
+                ck_assert_msg(units <= (double)(chunk + 16),
+                              "n %zu, part %zu, sum %d: %.3g units", n, p, k, units);
             }
         }
         memcpy(got.partials, want.partials, parts * SUMS * sizeof(float));
@@ -408,7 +408,9 @@ START_TEST(the_kernels_against_ref)
         run(ctx[1], &got, &h, &fin, FINALIZE);
         for (int k = 0; k < SCALARS; k++) {
             double err = fabs((double)got.sc[k] - want.sc[k]);
-            double units = want.sc[k] != 0 ? err / fabs(want.sc[k]) / 0x1p-24 : err > 0 ? INFINITY : 0;
+            double units = want.sc[k] != 0 ? err / fabs(want.sc[k]) / 0x1p-24
+                           : err > 0       ? INFINITY
+                                           : 0;
             worst[1] = fmax(worst[1], units / 19);
             ck_assert_msg(units <= 19, "n %zu: scalar %d %.9g on the device, %.9g on ref", n, k,
                           got.sc[k], want.sc[k]);

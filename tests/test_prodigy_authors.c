@@ -59,8 +59,7 @@ static void after_step(const lr_fixture_run *r, void *data)
  * scalars: taken reads 1 after a step that moved the weights, every one
  * here; the bias correction stays 1 without use_bias_correction; dlr is
  * checked after each step. */
-static const char *const scalars[] = {"d", "d_max", "d_numerator", "d_denom", "d_hat", "k",
-                                      NULL};
+static const char *const scalars[] = {"d", "d_max", "d_numerator", "d_denom", "d_hat", "k", NULL};
 static const lr_fixture_own_scalar own[] = {{"taken", 1}, {"bias_correction", 1}, {NULL, 0}};
 static float d_before;
 static const lr_fixture_check check = {

@@ -449,8 +449,7 @@ typedef struct cocob_backend_i {
     cocob_status (*schedule_free_update)(cocob_backend *b, const cocob_schedule_free_args *a);
     /* Prodigy (prodigyopt 1.1.2): the pass before lr_free_finalize and the
      * step after it, the formulas in ref/prodigy.c. */
-    cocob_status (*prodigy_accumulate)(cocob_backend *b,
-                                       const cocob_prodigy_accumulate_args *a);
+    cocob_status (*prodigy_accumulate)(cocob_backend *b, const cocob_prodigy_accumulate_args *a);
     cocob_status (*prodigy_update)(cocob_backend *b, const cocob_prodigy_update_args *a);
     /* ---- the layers' ops; each has src/ops/<op>.c (its validation),
      * ref/<op>.c, cl/<op>.cl, opencl/<op>.c and tests/test_<op>.c, the file

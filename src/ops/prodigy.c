@@ -6,8 +6,7 @@
 #include "ops/ops.h"
 #include "ops/operands.h"
 
-static cocob_status hyper_validate(cocob_error *err, const char *op,
-                                   const cocob_prodigy_hyper *h)
+static cocob_status hyper_validate(cocob_error *err, const char *op, const cocob_prodigy_hyper *h)
 {
     if (h->slice_p == 0 || !(h->d0 > 0))
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,

@@ -177,8 +177,7 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
             : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_step(opt, i, grads[i], skip)
             : cocob_optim_is_schedule_free(opt->cfg.kind)
                 ? cocob_optim_sf_step(opt, i, grads[i], skip)
-            : opt->cfg.kind == COCOB_OPTIMIZER_DOG
-                ? cocob_optim_dog_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_step(opt, i, grads[i], skip)
             : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY
                 ? cocob_optim_prodigy_step(opt, i, grads[i], skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
@@ -252,8 +251,7 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
            : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_state_names[state]
            : cocob_optim_is_schedule_free(opt->cfg.kind)
                ? cocob_optim_sf_state_name(opt->cfg.kind, state)
-           : opt->cfg.kind == COCOB_OPTIMIZER_DOG
-               ? cocob_optim_dog_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_state_names[state]
            : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY
                ? cocob_optim_prodigy_state_names[state]
                : cocob_optim_baseline_state_name(&opt->cfg, state);
@@ -293,11 +291,10 @@ const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index
 {
     if (!opt || index >= opt->scalar_count)
         return NULL;
-    return opt->cfg.kind == COCOB_OPTIMIZER_KT    ? cocob_optim_kt_scalar_names[index]
-           : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_scalar_names[index]
-           : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY
-               ? cocob_optim_prodigy_scalar_names[index]
-               : NULL;
+    return opt->cfg.kind == COCOB_OPTIMIZER_KT        ? cocob_optim_kt_scalar_names[index]
+           : opt->cfg.kind == COCOB_OPTIMIZER_DOG     ? cocob_optim_dog_scalar_names[index]
+           : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY ? cocob_optim_prodigy_scalar_names[index]
+                                                      : NULL;
 }
 
 cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst, size_t count)

@@ -74,12 +74,13 @@ cocob_status cocob_optim_prodigy_check(cocob_error *err, const cocob_optimizer_c
         s = check(err, "d0", c->d0, 0, 1, big, 1, "finite and above 0 (1e-6 advised)");
     if (s == COCOB_OK)
         s = check(err, "d_coef", c->d_coef, 0, 1, big, 1, "finite and above 0");
-    if (s == COCOB_OK && !(c->growth_rate > 0 && (c->growth_rate <= big || isinf(c->growth_rate))))
+    if (s == COCOB_OK &&
+        !(c->growth_rate > 0 && (c->growth_rate <= big || isinf(c->growth_rate))))
         s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                        "Prodigy: growth_rate must be above 0, or infinite for no bound, got %g",
                        c->growth_rate);
-    if (s == COCOB_OK && !(c->slice_p >= 1 && c->slice_p <= UINT32_MAX &&
-                           c->slice_p == floor(c->slice_p)))
+    if (s == COCOB_OK &&
+        !(c->slice_p >= 1 && c->slice_p <= UINT32_MAX && c->slice_p == floor(c->slice_p)))
         s = cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
                        "Prodigy: slice_p must be a whole number from 1 to %u, got %g",
                        (unsigned)UINT32_MAX, c->slice_p);

@@ -210,12 +210,13 @@ static void prodigy_accumulate_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_prodigy_accumulate_args *a = arg;
     size_t s = a->state_offset;
-    cocob_ref_prodigy_accumulate(
-        floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-        floats(a->state[COCOB_PRODIGY_P0], s), floats(a->state[COCOB_PRODIGY_EXP_AVG], s),
-        floats(a->state[COCOB_PRODIGY_EXP_AVG_SQ], s), floats(a->state[COCOB_PRODIGY_S], s), a->n,
-        &a->h, floats(a->scalars, a->scalars_offset), a->parts, first, end,
-        floats(a->partials, a->partials_offset));
+    cocob_ref_prodigy_accumulate(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                                 floats(a->state[COCOB_PRODIGY_P0], s),
+                                 floats(a->state[COCOB_PRODIGY_EXP_AVG], s),
+                                 floats(a->state[COCOB_PRODIGY_EXP_AVG_SQ], s),
+                                 floats(a->state[COCOB_PRODIGY_S], s), a->n, &a->h,
+                                 floats(a->scalars, a->scalars_offset), a->parts, first, end,
+                                 floats(a->partials, a->partials_offset));
 }
 
 /* A thread a run of parts, as lr_free_reduce: each part's sums ref's. */

@@ -239,12 +239,13 @@ static cocob_status ref_prodigy_accumulate(cocob_backend *b,
     if (cocob_ref_update_skipped(a->skip, a->skip_offset))
         return COCOB_OK;
     size_t s = a->state_offset;
-    cocob_ref_prodigy_accumulate(
-        floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-        floats(a->state[COCOB_PRODIGY_P0], s), floats(a->state[COCOB_PRODIGY_EXP_AVG], s),
-        floats(a->state[COCOB_PRODIGY_EXP_AVG_SQ], s), floats(a->state[COCOB_PRODIGY_S], s), a->n,
-        &a->h, floats(a->scalars, a->scalars_offset), a->parts, 0, a->parts,
-        floats(a->partials, a->partials_offset));
+    cocob_ref_prodigy_accumulate(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                                 floats(a->state[COCOB_PRODIGY_P0], s),
+                                 floats(a->state[COCOB_PRODIGY_EXP_AVG], s),
+                                 floats(a->state[COCOB_PRODIGY_EXP_AVG_SQ], s),
+                                 floats(a->state[COCOB_PRODIGY_S], s), a->n, &a->h,
+                                 floats(a->scalars, a->scalars_offset), a->parts, 0, a->parts,
+                                 floats(a->partials, a->partials_offset));
     return COCOB_OK;
 }
 
