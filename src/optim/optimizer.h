@@ -1,6 +1,6 @@
 /* The optimizer object all kinds share, and what each kind's file gives
  * optimizer.c: cocob.c COCOB-Backprop's part, ckt.c cKT's, kt.c KT's, dog.c DoG's,
- * lr_free.c the device scalars' passes, baselines.c the baselines',
+ * prodigy.c Prodigy's, lr_free.c the device scalars' passes, baselines.c the baselines',
  * config.c the settings of every kind. */
 #ifndef COCOB_OPTIM_OPTIMIZER_H
 #define COCOB_OPTIM_OPTIMIZER_H
