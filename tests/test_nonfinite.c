@@ -132,7 +132,7 @@ END_TEST
 /* Every update op with its guard set leaves the weights and every state as
  * they were, bit for bit; with the guard clear it does what it does
  * without one. On ref, then on the device under test. */
-enum { SKIP_N = 300, SKIP_OPS = 12 };
+enum { SKIP_N = 300, SKIP_OPS = 15 };
 
 static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_buffer *g,
                                cocob_buffer *const *st, const cocob_buffer *skip)
@@ -233,6 +233,77 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
                                          .lr = 1.0f,
                                          .eps = 1e-8f};
         return b->iface->lr_free_finalize(b, &a);
+    }
+    if (op == SKIP_OPS - 7) {
+        /* Prodigy's step: its scalars in state 2, taken among them. */
+        cocob_prodigy_update_args a = {.w = w,
+                                       .w_offset = TEST_OFF,
+                                       .grad = g,
+                                       .grad_offset = TEST_OFF,
+                                       .exp_avg = st[0],
+                                       .exp_avg_sq = st[1],
+                                       .state_offset = TEST_OFF,
+                                       .n = SKIP_N,
+                                       .scalars = st[2],
+                                       .scalars_offset = TEST_OFF,
+                                       .h = {.lr = 1,
+                                             .beta1 = 0.9f,
+                                             .eps = 1e-8f,
+                                             .weight_decay = 0.01f,
+                                             .d0 = 1e-6f,
+                                             .decouple = 1,
+                                             .slice_p = 1},
+                                       .skip = skip,
+                                       .skip_offset = 3};
+        return b->iface->prodigy_update(b, &a);
+    }
+    if (op == SKIP_OPS - 8) {
+        /* Prodigy's fold: its scalars in w, the partials in the gradient. */
+        cocob_lr_free_finalize_args a = {.method = COCOB_LR_FREE_PRODIGY,
+                                         .partials = g,
+                                         .partials_offset = TEST_OFF,
+                                         .parts = SKIP_N / COCOB_REDUCE_SUMS,
+                                         .scalars = w,
+                                         .scalars_offset = TEST_OFF,
+                                         .scalars_count = COCOB_PRODIGY_SCALARS,
+                                         .skip = skip,
+                                         .skip_offset = 3,
+                                         .lr = 1,
+                                         .d0 = 1e-6f,
+                                         .d_coef = 1,
+                                         .growth_rate = INFINITY,
+                                         .beta1 = 0.9f,
+                                         .beta2 = 0.999f,
+                                         .beta3 = 0.9995f,
+                                         .use_bias_correction = 1};
+        return b->iface->lr_free_finalize(b, &a);
+    }
+    if (op == SKIP_OPS - 9) {
+        /* Prodigy's pass, which writes no weight: exp_avg in w's place,
+         * the weights in state 0, the partials in state 4, its scalars
+         * read from the gradient. */
+        cocob_prodigy_accumulate_args a = {.w = st[0],
+                                           .w_offset = TEST_OFF,
+                                           .grad = g,
+                                           .grad_offset = TEST_OFF,
+                                           .state = {st[1], w, st[2], st[3]},
+                                           .state_offset = TEST_OFF,
+                                           .n = SKIP_N,
+                                           .parts = SKIP_N / COCOB_REDUCE_SUMS,
+                                           .partials = st[4],
+                                           .partials_offset = TEST_OFF,
+                                           .scalars = g,
+                                           .scalars_offset = TEST_OFF,
+                                           .h = {.lr = 1,
+                                                 .beta1 = 0.9f,
+                                                 .beta2 = 0.999f,
+                                                 .beta3 = 0.9995f,
+                                                 .weight_decay = 0.01f,
+                                                 .d0 = 1e-6f,
+                                                 .slice_p = 2},
+                                           .skip = skip,
+                                           .skip_offset = 3};
+        return b->iface->prodigy_accumulate(b, &a);
     }
     if (op == SKIP_OPS - 6) {
         cocob_ckt_args a;

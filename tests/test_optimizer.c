@@ -7,8 +7,9 @@
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam",
-                                        "adamw", "ckt", "kt",      "sf_sgd",  "sf_adamw", "dog"};
+    static const char *const names[] = {"cocob",    "sgd",   "adagrad", "rmsprop", "adadelta",
+                                        "adam",     "adamw", "ckt",     "kt",      "sf_sgd",
+                                        "sf_adamw", "dog",   "prodigy"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -55,6 +56,16 @@ START_TEST(names_and_defaults)
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
     ck_assert(c.reps_rel == 1e-6 && c.lr == 1.0 && c.weight_decay == 0 && c.eps == 1e-8 &&
               c.init_eta == 0 && c.w == 0);
+    /* Prodigy's (prodigyopt 1.1.2): beta3 0 is its None. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_PRODIGY);
+    ck_assert(c.lr == 1.0 && c.beta1 == 0.9 && c.beta2 == 0.999 && c.beta3 == 0 &&
+              c.eps == 1e-8 && c.weight_decay == 0 && c.decouple == 1 &&
+              c.use_bias_correction == 0 && c.safeguard_warmup == 0 && c.d0 == 1e-6 &&
+              c.d_coef == 1.0 && isinf(c.growth_rate) && c.growth_rate > 0 && c.slice_p == 1);
+    ck_assert(cocob_optimizer_uses(COCOB_OPTIMIZER_PRODIGY, "growth_rate") &&
+              cocob_optimizer_uses(COCOB_OPTIMIZER_PRODIGY, "beta1") &&
+              !cocob_optimizer_uses(COCOB_OPTIMIZER_ADAM, "d0") &&
+              !cocob_optimizer_uses(COCOB_OPTIMIZER_PRODIGY, "momentum"));
 }
 END_TEST
 
@@ -112,6 +123,46 @@ START_TEST(settings_are_checked)
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_KT);
     c.reps_rel = 1e-6;
     refused(ctx, p, &c, "KT has no use for reps_rel");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAM);
+    c.d0 = 1e-6;
+    refused(ctx, p, &c, "Adam has no use for d0");
+    static const struct {
+        const char *field, *says;
+    } prodigy_bad[] = {
+        {"d0", "Prodigy: d0 must be finite and above 0"},
+        {"lr", "Prodigy: lr must be above 0"},
+        {"beta3", "Prodigy: beta3 must be from 0 to 1"},
+        {"growth_rate", "Prodigy: growth_rate must be above 0, or infinite"},
+        {"slice_p", "Prodigy: slice_p must be a whole number from 1"},
+        {"decouple", "Prodigy: decouple must be 0 or 1, got 2"},
+        {"beta2", "Prodigy: beta2 must be at least 0 and below 1"},
+    };
+    for (size_t k = 0; k < sizeof prodigy_bad / sizeof *prodigy_bad; k++) {
+        cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_PRODIGY);
+        const char *f = prodigy_bad[k].field;
+        if (strcmp(f, "d0") == 0)
+            c.d0 = 0;
+        else if (strcmp(f, "lr") == 0)
+            c.lr = -1;
+        else if (strcmp(f, "beta3") == 0)
+            c.beta3 = 1.5;
+        else if (strcmp(f, "growth_rate") == 0)
+            c.growth_rate = 0;
+        else if (strcmp(f, "slice_p") == 0)
+            c.slice_p = 2.5;
+        else if (strcmp(f, "decouple") == 0)
+            c.decouple = 2;
+        else
+            c.beta2 = 1;
+        refused(ctx, p, &c, prodigy_bad[k].says);
+    }
+    /* slice_p above 1 is its authors' approximation, taken as it is. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_PRODIGY);
+    c.slice_p = 11;
+    c.beta3 = 0.99;
+    c.growth_rate = 1.02;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &ok), COCOB_OK);
+    cocob_optimizer_destroy(ok);
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SGD);
     refused(ctx, p, &c, "SGD has no default learning rate");
     c.lr = NAN;
@@ -155,11 +206,12 @@ START_TEST(settings_by_name_agree_with_create)
     size_t n = 0;
     while (cocob_optimizer_setting_name(n))
         n++;
-    ck_assert_uint_eq(n, 17);
+    ck_assert_uint_eq(n, 25);
     ck_assert_str_eq(cocob_optimizer_setting_name(10), "initial_L");
     ck_assert_str_eq(cocob_optimizer_setting_name(11), "w");
     ck_assert_str_eq(cocob_optimizer_setting_name(14), "weight_lr_power");
     ck_assert_str_eq(cocob_optimizer_setting_name(16), "init_eta");
+    ck_assert_str_eq(cocob_optimizer_setting_name(24), "safeguard_warmup");
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, "lion"), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, NULL), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_KIND_COUNT, "lr"), 0);
@@ -182,20 +234,31 @@ START_TEST(settings_by_name_agree_with_create)
             } else if (strcmp(name, "nesterov") == 0) {
                 c.nesterov = 1;
                 c.momentum = uses ? 0.9 : 0;
+            } else if (strcmp(name, "decouple") == 0) {
+                c.decouple = 1;
+            } else if (strcmp(name, "use_bias_correction") == 0) {
+                c.use_bias_correction = 1;
+            } else if (strcmp(name, "safeguard_warmup") == 0) {
+                c.safeguard_warmup = 1;
             } else {
                 double *field[] = {&c.lr,       &c.momentum,     &c.dampening, &c.weight_decay,
                                    &c.rho,      &c.eps,          &c.beta1,     &c.beta2,
                                    &c.w,        &c.warmup_steps, &c.r,         &c.weight_lr_power,
-                                   &c.reps_rel, &c.init_eta};
+                                   &c.reps_rel, &c.init_eta,     &c.beta3,     &c.d0,
+                                   &c.d_coef,   &c.growth_rate,  &c.slice_p};
                 static const char *const fields[] = {
-                    "lr",       "momentum", "dampening", "weight_decay", "rho", "eps",
-                    "beta1",    "beta2",    "w",         "warmup_steps", "r",   "weight_lr_power",
-                    "reps_rel", "init_eta"};
+                    "lr",       "momentum",     "dampening", "weight_decay",
+                    "rho",      "eps",          "beta1",     "beta2",
+                    "w",        "warmup_steps", "r",         "weight_lr_power",
+                    "reps_rel", "init_eta",     "beta3",     "d0",
+                    "d_coef",   "growth_rate",  "slice_p"};
                 size_t f = 0;
                 while (strcmp(fields[f], name) != 0)
                     f++;
-                /* A number of steps is whole. */
-                *field[f] = strcmp(name, "warmup_steps") == 0 ? 2 : 0.25;
+                /* A number of steps is whole, and so is slice_p. */
+                *field[f] = strcmp(name, "warmup_steps") == 0 || strcmp(name, "slice_p") == 0
+                                ? 2
+                                : 0.25;
             }
             cocob_optimizer *opt = NULL;
             cocob_status s = cocob_optimizer_create(ctx, &c, 1, &p, &opt);
@@ -231,6 +294,7 @@ START_TEST(state_buffers_by_index_and_name)
         {COCOB_OPTIMIZER_SF_SGD, 0, 2, {"z", "y"}},
         {COCOB_OPTIMIZER_SF_ADAMW, 0, 3, {"z", "exp_avg_sq", "y"}},
         {COCOB_OPTIMIZER_DOG, 0, 1, {"init_buffer"}},
+        {COCOB_OPTIMIZER_PRODIGY, 0, 4, {"p0", "exp_avg", "exp_avg_sq", "s"}},
     };
     cocob_context *ctx = test_context("ref");
     cocob_tensor *p, *g;

@@ -96,6 +96,14 @@ class OptimizerConfig(Structure):
         ("weight_lr_power", c_double),
         ("reps_rel", c_double),
         ("init_eta", c_double),
+        ("beta3", c_double),
+        ("d0", c_double),
+        ("d_coef", c_double),
+        ("growth_rate", c_double),
+        ("slice_p", c_double),
+        ("decouple", c_int),
+        ("use_bias_correction", c_int),
+        ("safeguard_warmup", c_int),
     ]
 
 

@@ -128,6 +128,9 @@ cocob_status cocob_verify_run(cocob_context *ctx)
         /* DoG's decay joins the gradient in its sums and in its step. */
         if (kind == COCOB_OPTIMIZER_DOG)
             cfg.weight_decay = 0.01;
+        /* Prodigy's decoupled decay is a step of its own before Adam's. */
+        if (kind == COCOB_OPTIMIZER_PRODIGY)
+            cfg.weight_decay = 0.01;
         s = run_model(ctx, specs[0], COCOB_LOSS_XENT, batches[1], x, labels, 7, &cfg, 0);
     }
     if (s == COCOB_OK)

@@ -8,10 +8,9 @@
 
 #include "optim/optimizer.h"
 
-static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
-                                                              "rmsprop", "adadelta", "adam",
-                                                              "adamw",   "ckt",      "kt",
-                                                              "sf_sgd",  "sf_adamw", "dog"};
+static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {
+    "cocob", "sgd", "adagrad", "rmsprop",  "adadelta", "adam",   "adamw",
+    "ckt",   "kt",  "sf_sgd",  "sf_adamw", "dog",      "prodigy"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "SGD",
                                                                "AdaGrad",
@@ -23,7 +22,8 @@ static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "KT",
                                                                "Schedule-Free SGD",
                                                                "Schedule-Free AdamW",
-                                                               "DoG"};
+                                                               "DoG",
+                                                               "Prodigy"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -98,6 +98,18 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->lr = 1.0;
         cfg->eps = 1e-8;
         break;
+    /* Its authors' (prodigyopt 1.1.2). */
+    case COCOB_OPTIMIZER_PRODIGY:
+        cfg->lr = 1.0;
+        cfg->beta1 = 0.9;
+        cfg->beta2 = 0.999;
+        cfg->eps = 1e-8;
+        cfg->decouple = 1;
+        cfg->d0 = 1e-6;
+        cfg->d_coef = 1.0;
+        cfg->growth_rate = INFINITY;
+        cfg->slice_p = 1;
+        break;
     default: /* COCOB has its own settings; SGD's lr has no default */ break;
     }
 }
@@ -118,6 +130,8 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
                                  USES_SCHEDULE_FREE,
     [COCOB_OPTIMIZER_DOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
                             USES_INIT_ETA,
+    [COCOB_OPTIMIZER_PRODIGY] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
+                                USES_PRODIGY,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -199,6 +213,22 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         s = unused(err, cfg, USES_REPS_REL, "reps_rel", cfg->reps_rel);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_INIT_ETA, "init_eta", cfg->init_eta);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "beta3", cfg->beta3);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "d0", cfg->d0);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "d_coef", cfg->d_coef);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "growth_rate", cfg->growth_rate);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "slice_p", cfg->slice_p);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "decouple", cfg->decouple);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "use_bias_correction", cfg->use_bias_correction);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "safeguard_warmup", cfg->safeguard_warmup);
     if (s != COCOB_OK)
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
@@ -209,6 +239,8 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         return cocob_optim_sf_check(err, cfg);
     if (cfg->kind == COCOB_OPTIMIZER_DOG)
         return cocob_optim_dog_check(err, cfg);
+    if (cfg->kind == COCOB_OPTIMIZER_PRODIGY)
+        return cocob_optim_prodigy_check(err, cfg);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -299,6 +331,10 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
         if ((float)c->weight_decay != 0)
             append(buf, cap, &n, ", weight decay %g", (float)c->weight_decay);
         append(buf, cap, &n, ")");
+        return;
+    }
+    if (c->kind == COCOB_OPTIMIZER_PRODIGY) {
+        cocob_optim_prodigy_describe(c, buf, cap);
         return;
     }
     unsigned u = uses[c->kind];

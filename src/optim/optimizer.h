@@ -1,6 +1,6 @@
 /* The optimizer object all kinds share, and what each kind's file gives
  * optimizer.c: cocob.c COCOB-Backprop's part, ckt.c cKT's, kt.c KT's, dog.c DoG's,
- * lr_free.c the device scalars' passes, baselines.c the baselines',
+ * prodigy.c Prodigy's, lr_free.c the device scalars' passes, baselines.c the baselines',
  * config.c the settings of every kind. */
 #ifndef COCOB_OPTIM_OPTIMIZER_H
 #define COCOB_OPTIM_OPTIMIZER_H
@@ -75,7 +75,10 @@ enum {
     USES_W = 1 << 8,
     USES_REPS_REL = 1 << 9,
     USES_INIT_ETA = 1 << 10,
-    USES_SCHEDULE_FREE = 1 << 11 /* warmup_steps, r, weight_lr_power */
+    USES_SCHEDULE_FREE = 1 << 11, /* warmup_steps, r, weight_lr_power */
+    /* beta3, d0, d_coef, growth_rate, slice_p, decouple, use_bias_correction,
+     * safeguard_warmup */
+    USES_PRODIGY = 1 << 12
 };
 /* The USES_ bits of kind: the table that cocob_optim_check_config holds a
  * config to and settings.c answers from; 0 for no such kind. */
@@ -132,6 +135,26 @@ cocob_status cocob_optim_dog_init_state(cocob_optimizer *opt);
  * cocob_optim_lr_free_scalars. */
 cocob_status cocob_optim_dog_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
                                   cocob_span skip);
+/* ---- prodigy.c ---- */
+/* Its settings in range, as its authors check them and so that the floats
+ * the device reads stay finite. */
+cocob_status cocob_optim_prodigy_check(cocob_error *err, const cocob_optimizer_config *cfg);
+/* The one-line description, as cocob_optimizer_describe's. */
+void cocob_optim_prodigy_describe(const cocob_optimizer_config *cfg, char *buf, size_t cap);
+extern const char *const cocob_optim_prodigy_state_names[COCOB_PRODIGY_STATES];
+extern const char *const cocob_optim_prodigy_scalar_names[COCOB_PRODIGY_SCALARS];
+/* p0 from the parameters' values, d and d_max d0, the bias correction of
+ * the first step; the rest 0. */
+cocob_status cocob_optim_prodigy_init_state(cocob_optimizer *opt);
+/* The pass over every parameter and the fold that move d, before any
+ * update; nothing waits for the device. */
+cocob_status cocob_optim_prodigy_scalars(cocob_optimizer *opt, const cocob_tensor *const *grads,
+                                         cocob_span skip);
+/* The step of params[i] behind the guard at skip, after this step's
+ * cocob_optim_prodigy_scalars. */
+cocob_status cocob_optim_prodigy_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                      cocob_span skip);
+
 /* ---- lr_free.c ---- */
 
 /* Cuts each parameter into parts and makes the partials' and the

@@ -4,6 +4,7 @@
 #include "optimizer_flags.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,11 +19,12 @@ static const struct {
     int takes_value;
     const char *note; /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
-    {"--lr", "lr", 1, "the learning rate (dog's multiplies its own); COCOB-Backprop has none"},
+    {"--lr", "lr", 1,
+     "the learning rate (dog's and prodigy's multiply their own); COCOB-Backprop has none"},
     {"--momentum", "momentum", 1, ""},
     {"--dampening", "dampening", 1, ""},
     {"--nesterov", "nesterov", 0, "Nesterov's form"},
-    {"--weight-decay", "weight_decay", 1, "coupled; adamw's decoupled"},
+    {"--weight-decay", "weight_decay", 1, "coupled; adamw's and prodigy's decoupled"},
     {"--rho", "rho", 1, "rmsprop's alpha, adadelta's rho"},
     {"--eps", "eps", 1, ""},
     {"--beta1", "beta1", 1, ""},
@@ -33,6 +35,14 @@ static const struct {
     {"--weight-lr-power", "weight_lr_power", 1, "and lr_max^X"},
     {"--reps-rel", "reps_rel", 1, "the first distance, reps_rel (1 + |x0|)"},
     {"--init-eta", "init_eta", 1, "the first step size, instead of --reps-rel's"},
+    {"--beta3", "beta3", 1, "d's sums decay by X (0: the square root of beta2)"},
+    {"--d0", "d0", 1, "the first d"},
+    {"--d-coef", "d_coef", 1, "d's estimate times X"},
+    {"--growth-rate", "growth_rate", 1, "d grows at most X-fold a step (inf: no bound)"},
+    {"--slice-p", "slice_p", 1, "d's sums over every X-th weight"},
+    {"--decouple", "decouple", 1, "1: AdamW's decay (the default), 0: coupled"},
+    {"--use-bias-correction", "use_bias_correction", 1, "1: Adam's bias correction"},
+    {"--safeguard-warmup", "safeguard_warmup", 1, "1: lr left out of d's sums"},
 };
 enum {
     LR,
@@ -49,7 +59,15 @@ enum {
     R,
     WEIGHT_LR_POWER,
     REPS_REL,
-    INIT_ETA
+    INIT_ETA,
+    BETA3,
+    D0,
+    D_COEF,
+    GROWTH_RATE,
+    SLICE_P,
+    DECOUPLE,
+    USE_BIAS_CORRECTION,
+    SAFEGUARD_WARMUP
 };
 
 /* The optimizers that read a setting, as "sgd, adam". */
@@ -69,7 +87,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw or dog");
+            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog or prodigy");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -77,9 +95,9 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's and\n"
-          "  dog's their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate and save\n"
-          "  the average x.\n",
+    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's,\n"
+          "  dog's and prodigy's their authors'); sgd needs --lr. sf_sgd and sf_adamw\n"
+          "  evaluate and save the average x.\n",
           out);
 }
 
@@ -119,7 +137,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
                 "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, "
-                "sf_adamw and dog\n",
+                "sf_adamw, dog and prodigy\n",
                 f->optimizer);
         return 0;
     }
@@ -156,7 +174,18 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
                                            &cfg->r,
                                            &cfg->weight_lr_power,
                                            &cfg->reps_rel,
-                                           &cfg->init_eta};
+                                           &cfg->init_eta,
+                                           &cfg->beta3,
+                                           &cfg->d0,
+                                           &cfg->d_coef,
+                                           &cfg->growth_rate,
+                                           &cfg->slice_p,
+                                           NULL,
+                                           NULL,
+                                           NULL};
+    int *on[OPTIMIZER_FLAG_COUNT] = {[DECOUPLE] = &cfg->decouple,
+                                     [USE_BIAS_CORRECTION] = &cfg->use_bias_correction,
+                                     [SAFEGUARD_WARMUP] = &cfg->safeguard_warmup};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;
@@ -171,6 +200,11 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
             cfg->nesterov = 1;
             continue;
         }
+        /* Prodigy's authors' default, no bound. */
+        if (k == GROWTH_RATE && strcmp(f->value[k], "inf") == 0) {
+            cfg->growth_rate = INFINITY;
+            continue;
+        }
         /* Every setting is at least 0; the library checks the rest of each range. */
         double v;
         cocob_number_status st = cocob_number_double(f->value[k], NULL, 0, DBL_MAX, &v);
@@ -182,6 +216,11 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         }
         if (k == WEIGHT_DECAY && kind == COCOB_OPTIMIZER_COCOB)
             cfg->cocob.weight_decay = v;
+        else if (on[k] && v != 0 && v != 1) {
+            fprintf(err, "cocob train: %s wants 0 or 1, not %s\n", flags[k].flag, f->value[k]);
+            return 0;
+        } else if (on[k])
+            *on[k] = (int)v;
         else
             *field[k] = v;
     }
