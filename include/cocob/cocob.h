@@ -267,11 +267,13 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_SF_ADAMW, /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
     COCOB_OPTIMIZER_DOG,      /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
                                * size for all the weights, Ivgi, Hinder & Carmon 2023 */
+    COCOB_OPTIMIZER_LDOG,     /* Layer-wise DoG: dog-optimizer 1.0.3's LDoG, DoG's step size
+                               * for each parameter tensor apart */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
 /* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt",
- * "kt", "sf_sgd", "sf_adamw" or "dog";
+ * "kt", "sf_sgd", "sf_adamw", "dog" or "ldog";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -318,9 +320,9 @@ typedef struct cocob_optimizer_config {
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
  * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT and KT
  * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate;
- * Schedule-Free's its authors', as the fields above say; DoG its authors',
- * reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8, init_eta 0
- * (none). */
+ * Schedule-Free's its authors', as the fields above say; DoG and L-DoG
+ * their authors', reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8,
+ * init_eta 0 (none). */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
@@ -393,8 +395,10 @@ COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, si
 
 /* The scalars a kind keeps for all its parameters at once, on the device
  * beside its state, which each step updates there without the host
- * waiting: KT's wealth and iter (1 plus the steps taken); none for the
- * other kinds. */
+ * waiting: KT's wealth and iter (1 plus the steps taken); DoG's rbar, G,
+ * eta and first_step; L-DoG's the same four for each parameter tensor i,
+ * named "rbar.i", "G.i", "eta.i" and "first_step.i"; none for the other
+ * kinds. */
 COCOB_API size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index);

@@ -125,8 +125,8 @@ cocob_status cocob_verify_run(cocob_context *ctx)
             cfg.momentum = 0.9;
             cfg.nesterov = 1;
         }
-        /* DoG's decay joins the gradient in its sums and in its step. */
-        if (kind == COCOB_OPTIMIZER_DOG)
+        /* DoG's decay joins the gradient in its sums and in its step; L-DoG's too. */
+        if (kind == COCOB_OPTIMIZER_DOG || kind == COCOB_OPTIMIZER_LDOG)
             cfg.weight_decay = 0.01;
         s = run_model(ctx, specs[0], COCOB_LOSS_XENT, batches[1], x, labels, 7, &cfg, 0);
     }

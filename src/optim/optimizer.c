@@ -28,7 +28,7 @@ static size_t state_count(const cocob_optimizer_config *cfg)
     return cfg->kind == COCOB_OPTIMIZER_COCOB        ? COCOB_STATE_COUNT
            : cfg->kind == COCOB_OPTIMIZER_CKT        ? COCOB_CKT_STATES
            : cfg->kind == COCOB_OPTIMIZER_KT         ? COCOB_KT_STATES
-           : cfg->kind == COCOB_OPTIMIZER_DOG        ? COCOB_DOG_STATES
+           : cocob_optim_is_dog(cfg->kind)           ? COCOB_DOG_STATES
            : cocob_optim_is_schedule_free(cfg->kind) ? cocob_optim_sf_state_count(cfg->kind)
                                                      : cocob_optim_baseline_state_count(cfg);
 }
@@ -102,7 +102,7 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
         s = cocob_optim_kt_init_state(opt);
     if (s == COCOB_OK && cocob_optim_is_schedule_free(cfg->kind))
         s = cocob_optim_sf_init_state(opt);
-    if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_DOG)
+    if (s == COCOB_OK && cocob_optim_is_dog(cfg->kind))
         s = cocob_optim_dog_init_state(opt);
     if (s != COCOB_OK) {
         cocob_optimizer_destroy(opt);
@@ -160,8 +160,9 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
     if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_KT)
         s = cocob_optim_lr_free_scalars(opt, grads, opt->state[COCOB_KT_X0], COCOB_LR_FREE_KT,
                                         skip);
-    /* So are DoG's distance and G: the authors' rbar is at the weights before the step. */
-    if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_DOG)
+    /* So are DoG's distance and G (L-DoG's, each tensor's): the authors' rbar
+     * is at the weights before the step. */
+    if (s == COCOB_OK && cocob_optim_is_dog(opt->cfg.kind))
         s = cocob_optim_lr_free_scalars(opt, grads, opt->state[COCOB_DOG_X0], COCOB_LR_FREE_DOG,
                                         skip);
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
@@ -171,8 +172,7 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
             : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_step(opt, i, grads[i], skip)
             : cocob_optim_is_schedule_free(opt->cfg.kind)
                 ? cocob_optim_sf_step(opt, i, grads[i], skip)
-            : opt->cfg.kind == COCOB_OPTIMIZER_DOG
-                ? cocob_optim_dog_step(opt, i, grads[i], skip)
+            : cocob_optim_is_dog(opt->cfg.kind) ? cocob_optim_dog_step(opt, i, grads[i], skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
     if (s == COCOB_OK)
         opt->steps++;
@@ -244,7 +244,7 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
            : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_state_names[state]
            : cocob_optim_is_schedule_free(opt->cfg.kind)
                ? cocob_optim_sf_state_name(opt->cfg.kind, state)
-           : opt->cfg.kind == COCOB_OPTIMIZER_DOG
+           : cocob_optim_is_dog(opt->cfg.kind)
                ? cocob_optim_dog_state_names[state]
                : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
@@ -284,7 +284,7 @@ const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index
     if (!opt || index >= opt->scalar_count)
         return NULL;
     return opt->cfg.kind == COCOB_OPTIMIZER_KT    ? cocob_optim_kt_scalar_names[index]
-           : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_scalar_names[index]
+           : cocob_optim_is_dog(opt->cfg.kind) ? cocob_optim_dog_scalar_name(opt, index)
                                                   : NULL;
 }
 

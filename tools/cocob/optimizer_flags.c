@@ -18,7 +18,8 @@ static const struct {
     int takes_value;
     const char *note; /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
-    {"--lr", "lr", 1, "the learning rate (dog's multiplies its own); COCOB-Backprop has none"},
+    {"--lr", "lr", 1,
+     "the learning rate (dog's and ldog's multiplies their own); COCOB-Backprop has none"},
     {"--momentum", "momentum", 1, ""},
     {"--dampening", "dampening", 1, ""},
     {"--nesterov", "nesterov", 0, "Nesterov's form"},
@@ -69,7 +70,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw or dog");
+            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog or ldog");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -77,9 +78,9 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's and\n"
-          "  dog's their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate and save\n"
-          "  the average x.\n",
+    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's,\n"
+          "  dog's and ldog's their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate\n"
+          "  and save the average x.\n",
           out);
 }
 
@@ -119,7 +120,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
                 "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, "
-                "sf_adamw and dog\n",
+                "sf_adamw, dog and ldog\n",
                 f->optimizer);
         return 0;
     }
