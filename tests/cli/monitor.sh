@@ -13,6 +13,13 @@ check "the log names KT's scalars last" \
   grep -Eq ',opt\.wealth,opt\.iter$' "$WORK/kt.csv"
 check "the epoch's row ends in iter 11" \
   grep -Eq '^1,10,.*,11$' "$WORK/kt.csv"
+# L-DoG keeps DoG's four for each of the model's tensors (here l0.dense.w
+# and l0.dense.b), its index after the name.
+expect 0 "optimizer +rbar\.0 [-0-9.e+]+ G\.0 .* eta\.1 [-0-9.e+]+ first_step\.1 0$" -- \
+  "$COCOB" "${RUN[@]}" --optimizer ldog --log "$WORK/ldog.csv"
+check "the log names each layer's scalars" \
+  grep -Eq ',opt\.rbar\.0,opt\.G\.0,opt\.eta\.0,opt\.first_step\.0,opt\.rbar\.1,opt\.G\.1,opt\.eta\.1,opt\.first_step\.1$' \
+  "$WORK/ldog.csv"
 # COCOB keeps none: no line and no columns.
 refute "optimizer +[a-z]" -- "$COCOB" "${RUN[@]}" --log "$WORK/cocob.csv"
 check "COCOB's log has no opt. column" \
