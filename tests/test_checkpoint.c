@@ -143,10 +143,10 @@ START_TEST(a_resumed_run_goes_on_as_the_run_it_was_saved_from)
      * step count. The device runs all but the last: L-DoG, whose scalars
      * are DoG's four per tensor of the model, through the same section,
      * resumes on ref alone (the test is long under a simulator). */
-    static const cocob_optimizer_kind kinds[] = {
-        COCOB_OPTIMIZER_COCOB,  COCOB_OPTIMIZER_ADAM,     COCOB_OPTIMIZER_CKT,
-        COCOB_OPTIMIZER_KT,     COCOB_OPTIMIZER_SF_SGD,   COCOB_OPTIMIZER_SF_ADAMW,
-        COCOB_OPTIMIZER_DOG,    COCOB_OPTIMIZER_LDOG};
+    static const cocob_optimizer_kind kinds[] = {COCOB_OPTIMIZER_COCOB,  COCOB_OPTIMIZER_ADAM,
+                                                 COCOB_OPTIMIZER_CKT,    COCOB_OPTIMIZER_KT,
+                                                 COCOB_OPTIMIZER_SF_SGD, COCOB_OPTIMIZER_SF_ADAMW,
+                                                 COCOB_OPTIMIZER_DOG,    COCOB_OPTIMIZER_LDOG};
     enum { KINDS = sizeof kinds / sizeof *kinds };
     const char *selector = _i < KINDS ? "ref" : test_device_selector();
     cocob_optimizer_kind kind = kinds[_i < KINDS ? _i : _i - KINDS];

@@ -7,9 +7,9 @@
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"cocob", "sgd",    "adagrad",  "rmsprop", "adadelta",
-                                        "adam",  "adamw",  "ckt",      "kt",      "sf_sgd",
-                                        "sf_adamw", "dog", "ldog"};
+    static const char *const names[] = {"cocob",    "sgd",   "adagrad", "rmsprop", "adadelta",
+                                        "adam",     "adamw", "ckt",     "kt",      "sf_sgd",
+                                        "sf_adamw", "dog",   "ldog"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -469,7 +469,8 @@ START_TEST(ldog_layers_of_a_model)
         cocob_status want_status = t == 1 ? COCOB_ERR_NONFINITE : COCOB_OK;
         ck_assert_int_eq(cocob_optimizer_step(whole, (const cocob_tensor *const *)&arena_g),
                          want_status);
-        ck_assert_int_eq(cocob_optimizer_step(apart, (const cocob_tensor *const *)g), want_status);
+        ck_assert_int_eq(cocob_optimizer_step(apart, (const cocob_tensor *const *)g),
+                         want_status);
         float s_whole[SCALARS], s_apart[SCALARS];
         ck_assert_int_eq(cocob_optimizer_read_scalars(whole, s_whole, SCALARS), COCOB_OK);
         ck_assert_int_eq(cocob_optimizer_read_scalars(apart, s_apart, SCALARS), COCOB_OK);

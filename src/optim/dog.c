@@ -92,8 +92,8 @@ cocob_status cocob_optim_dog_init_state(cocob_optimizer *opt)
     if (s == COCOB_OK)
         s = cocob_optim_lr_free_create(opt, count);
     for (size_t i = 0; i < n && s == COCOB_OK; i++)
-        s = cocob_op_fill(opt->ctx->backend, opt->scalars, COCOB_DOG_SCALARS * i + COCOB_DOG_FIRST,
-                          1.0f, 1);
+        s = cocob_op_fill(opt->ctx->backend, opt->scalars,
+                          COCOB_DOG_SCALARS * i + COCOB_DOG_FIRST, 1.0f, 1);
     if (s == COCOB_OK && ldog)
         s = name_layers(opt);
     if (s == COCOB_OK)

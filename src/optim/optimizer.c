@@ -172,7 +172,8 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
             : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_step(opt, i, grads[i], skip)
             : cocob_optim_is_schedule_free(opt->cfg.kind)
                 ? cocob_optim_sf_step(opt, i, grads[i], skip)
-            : cocob_optim_is_dog(opt->cfg.kind) ? cocob_optim_dog_step(opt, i, grads[i], skip)
+            : cocob_optim_is_dog(opt->cfg.kind)
+                ? cocob_optim_dog_step(opt, i, grads[i], skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
     if (s == COCOB_OK)
         opt->steps++;
@@ -283,9 +284,9 @@ const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index
 {
     if (!opt || index >= opt->scalar_count)
         return NULL;
-    return opt->cfg.kind == COCOB_OPTIMIZER_KT    ? cocob_optim_kt_scalar_names[index]
+    return opt->cfg.kind == COCOB_OPTIMIZER_KT ? cocob_optim_kt_scalar_names[index]
            : cocob_optim_is_dog(opt->cfg.kind) ? cocob_optim_dog_scalar_name(opt, index)
-                                                  : NULL;
+                                               : NULL;
 }
 
 cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst, size_t count)
