@@ -289,6 +289,60 @@ END_TEST
 /* KT's wealth and iter, read at the caller's request: w and 1 at first,
  * then the gain and one more step each step, and a skipped step leaves
  * them as they were. The kinds without scalars have none to read. */
+/* Schedule-Free's scalars are the host's, from the step count (its
+ * authors' group scheduled_lr and weight_sum): warm-up over 4 steps, lr 2
+ * and weight_lr_power 2 make the last lr 2 k / 4 and the sum of lr_max^2
+ * over k steps 1/4 + 1 + 9/4 + ...; a refused step does not count. */
+START_TEST(schedule_free_scalars_from_the_step_count)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_tensor *p, *g;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &g), COCOB_OK);
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SF_ADAMW);
+    c.lr = 2;
+    c.warmup_steps = 4;
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_uint_eq(cocob_optimizer_scalar_count(opt), 2);
+    ck_assert_str_eq(cocob_optimizer_scalar_name(opt, 0), "scheduled_lr");
+    ck_assert_str_eq(cocob_optimizer_scalar_name(opt, 1), "weight_sum");
+    ck_assert_ptr_null(cocob_optimizer_scalar_name(opt, 2));
+    float sc[2];
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 1), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 0 && sc[1] == 0);
+    const float ones[3] = {1, 1, 1}, bad[3] = {1, NAN, 1};
+    static const float lr[6] = {0.5f, 1, 1.5f, 2, 2, 2},
+                       sum[6] = {0.25f, 1.25f, 3.5f, 7.5f, 11.5f, 15.5f};
+    for (int k = 0; k < 6; k++) {
+        ck_assert_int_eq(cocob_tensor_upload(g, bad, 3), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g),
+                         COCOB_ERR_NONFINITE);
+        ck_assert_int_eq(cocob_tensor_upload(g, ones, 3), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+        ck_assert_msg(sc[0] == lr[k] && sc[1] == sum[k], "step %d: scheduled_lr %g weight_sum %g",
+                      k + 1, sc[0], sc[1]);
+    }
+    cocob_optimizer_destroy(opt);
+    /* No warm-up: 0 before the first step all the same, then lr and k. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SF_SGD);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 0 && sc[1] == 0);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 1 && sc[1] == 2);
+    cocob_optimizer_destroy(opt);
+    cocob_tensor_destroy(g);
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(device_scalars_by_index_and_name)
 {
     cocob_context *ctx = test_context("ref");
@@ -537,6 +591,7 @@ int main(void)
     tcase_add_test(api, settings_by_name_agree_with_create);
     tcase_add_test(api, state_buffers_by_index_and_name);
     tcase_add_test(api, device_scalars_by_index_and_name);
+    tcase_add_test(api, schedule_free_scalars_from_the_step_count);
 #ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(api, dog_scalars_by_hand, 0, 2);
     tcase_add_loop_test(api, ldog_layers_of_a_model, 0, 2);

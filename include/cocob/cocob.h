@@ -397,13 +397,15 @@ COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, si
  * beside its state, which each step updates there without the host
  * waiting: KT's wealth and iter (1 plus the steps taken); DoG's rbar, G,
  * eta and first_step; L-DoG's the same four for each parameter tensor i,
- * named "rbar.i", "G.i", "eta.i" and "first_step.i"; none for the other
- * kinds. */
+ * named "rbar.i", "G.i", "eta.i" and "first_step.i"; Schedule-Free's,
+ * which the host works out from the step count, scheduled_lr (the last
+ * step's lr, 0 before any) and weight_sum; none for the other kinds. */
 COCOB_API size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index);
 /* Copies all count of them (cocob_optimizer_scalar_count's) to dst,
- * waiting for the device: for telemetry, at the caller's own points. */
+ * waiting for the device where they are there: for telemetry, at the
+ * caller's own points. */
 COCOB_API cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst,
                                                     size_t count);
 

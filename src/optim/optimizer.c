@@ -277,11 +277,15 @@ cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state
 
 size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt)
 {
+    if (opt && cocob_optim_is_schedule_free(opt->cfg.kind))
+        return COCOB_SF_SCALARS;
     return opt ? opt->scalar_count : 0;
 }
 
 const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index)
 {
+    if (opt && cocob_optim_is_schedule_free(opt->cfg.kind))
+        return cocob_optim_sf_scalar_name(index);
     if (!opt || index >= opt->scalar_count)
         return NULL;
     return opt->cfg.kind == COCOB_OPTIMIZER_KT ? cocob_optim_kt_scalar_names[index]
@@ -294,11 +298,17 @@ cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst
     if (!opt)
         return COCOB_ERR_INVALID_ARGUMENT;
     cocob_context *ctx = opt->ctx;
-    if (!dst || count != opt->scalar_count)
+    size_t keeps = cocob_optimizer_scalar_count(opt);
+    if (!dst || count != keeps)
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "%s read_scalars: %zu scalars asked for%s; it keeps %zu",
                           cocob_optim_title(opt->cfg.kind), count, dst ? "" : " into NULL",
-                          opt->scalar_count);
+                          keeps);
+    /* Schedule-Free's are the host's: no wait. */
+    if (cocob_optim_is_schedule_free(opt->cfg.kind)) {
+        cocob_optim_sf_scalars(opt, dst);
+        return COCOB_OK;
+    }
     if (!count)
         return COCOB_OK;
     return cocob_op_download(ctx->backend, opt->scalars, 0, dst, count * sizeof(float));

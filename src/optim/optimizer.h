@@ -183,6 +183,12 @@ cocob_status cocob_optim_sf_step(cocob_optimizer *opt, size_t i, const cocob_ten
                                  cocob_span skip);
 /* The index of the state that holds y while the weights hold x. */
 size_t cocob_optim_sf_y_state(const cocob_optimizer *opt);
+/* Its scalars, for the monitor: the host's, worked out from the step count
+ * (no device read): scheduled_lr (the last step's) and weight_sum. */
+enum { COCOB_SF_SCALARS = 2 };
+/* NULL past the last. */
+const char *cocob_optim_sf_scalar_name(size_t index);
+void cocob_optim_sf_scalars(const cocob_optimizer *opt, float dst[COCOB_SF_SCALARS]);
 
 /* ---- baselines.c ---- */
 
