@@ -269,11 +269,13 @@ typedef enum cocob_optimizer_kind {
                                * size for all the weights, Ivgi, Hinder & Carmon 2023 */
     COCOB_OPTIMIZER_PRODIGY,  /* Prodigy: prodigyopt 1.1.2's Prodigy, Adam with a step size
                                * D-Adaptation's way, Mishchenko & Defazio 2023 */
+    COCOB_OPTIMIZER_LDOG,     /* Layer-wise DoG: dog-optimizer 1.0.3's LDoG, DoG's step size
+                               * for each parameter tensor apart */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
 /* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt",
- * "kt", "sf_sgd", "sf_adamw", "dog" or "prodigy";
+ * "kt", "sf_sgd", "sf_adamw", "dog", "prodigy" or "ldog";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -332,9 +334,9 @@ typedef struct cocob_optimizer_config {
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
  * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT and KT
  * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate;
- * Schedule-Free's its authors', as the fields above say; DoG its authors',
- * reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8, init_eta 0
- * (none); Prodigy its authors', as the fields above say. */
+ * Schedule-Free's its authors', as the fields above say; DoG and L-DoG
+ * their authors', reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8,
+ * init_eta 0 (none); Prodigy its authors', as the fields above say. */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
@@ -409,13 +411,17 @@ COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, si
 
 /* The scalars a kind keeps for all its parameters at once, on the device
  * beside its state, which each step updates there without the host
- * waiting: KT's wealth and iter (1 plus the steps taken); none for the
- * other kinds. */
+ * waiting: KT's wealth and iter (1 plus the steps taken); DoG's rbar, G,
+ * eta and first_step; L-DoG's the same four for each parameter tensor i,
+ * named "rbar.i", "G.i", "eta.i" and "first_step.i"; Schedule-Free's,
+ * which the host works out from the step count, scheduled_lr (the last
+ * step's lr, 0 before any) and weight_sum; none for the other kinds. */
 COCOB_API size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index);
 /* Copies all count of them (cocob_optimizer_scalar_count's) to dst,
- * waiting for the device: for telemetry, at the caller's own points. */
+ * waiting for the device where they are there: for telemetry, at the
+ * caller's own points. */
 COCOB_API cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst,
                                                     size_t count);
 

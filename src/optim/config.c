@@ -9,8 +9,8 @@
 #include "optim/optimizer.h"
 
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "cocob", "sgd", "adagrad", "rmsprop",  "adadelta", "adam",   "adamw",
-    "ckt",   "kt",  "sf_sgd",  "sf_adamw", "dog",      "prodigy"};
+    "cocob", "sgd", "adagrad", "rmsprop",  "adadelta", "adam",    "adamw",
+    "ckt",   "kt",  "sf_sgd",  "sf_adamw", "dog",      "prodigy", "ldog"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "SGD",
                                                                "AdaGrad",
@@ -23,7 +23,8 @@ static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "Schedule-Free SGD",
                                                                "Schedule-Free AdamW",
                                                                "DoG",
-                                                               "Prodigy"};
+                                                               "Prodigy",
+                                                               "L-DoG"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -94,6 +95,7 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->weight_lr_power = 2;
         break;
     case COCOB_OPTIMIZER_DOG:
+    case COCOB_OPTIMIZER_LDOG:
         cfg->reps_rel = 1e-6;
         cfg->lr = 1.0;
         cfg->eps = 1e-8;
@@ -132,6 +134,8 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
                             USES_INIT_ETA,
     [COCOB_OPTIMIZER_PRODIGY] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
                                 USES_PRODIGY,
+    [COCOB_OPTIMIZER_LDOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
+                             USES_INIT_ETA,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -237,7 +241,7 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         return cocob_optim_ckt_check(err, cfg);
     if (cocob_optim_is_schedule_free(cfg->kind))
         return cocob_optim_sf_check(err, cfg);
-    if (cfg->kind == COCOB_OPTIMIZER_DOG)
+    if (cocob_optim_is_dog(cfg->kind))
         return cocob_optim_dog_check(err, cfg);
     if (cfg->kind == COCOB_OPTIMIZER_PRODIGY)
         return cocob_optim_prodigy_check(err, cfg);
@@ -319,12 +323,12 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
         append(buf, cap, &n, ")");
         return;
     }
-    if (c->kind == COCOB_OPTIMIZER_DOG) {
+    if (cocob_optim_is_dog(c->kind)) {
         /* The floats the step uses, as above. */
         if (c->init_eta > 0)
-            append(buf, cap, &n, "DoG (init_eta %g", (float)c->init_eta);
+            append(buf, cap, &n, "%s (init_eta %g", titles[c->kind], (float)c->init_eta);
         else
-            append(buf, cap, &n, "DoG (reps_rel %g", (float)c->reps_rel);
+            append(buf, cap, &n, "%s (reps_rel %g", titles[c->kind], (float)c->reps_rel);
         if ((float)c->lr != 1.0f)
             append(buf, cap, &n, ", lr %g", (float)c->lr);
         append(buf, cap, &n, ", eps %g", (float)c->eps);

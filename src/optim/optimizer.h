@@ -10,6 +10,13 @@
 /* The most state buffers a kind keeps: COCOB's five. */
 enum { OPTIM_MAX_STATES = COCOB_STATE_COUNT };
 
+/* count floats of parameter param from its float at: the unit the
+ * global-scalar kinds' sums are cut by, a whole parameter each but for
+ * L-DoG, whose layers are a model arena's tensors (cocob_tensor's pieces). */
+typedef struct cocob_optim_run {
+    size_t param, at, count;
+} cocob_optim_run;
+
 /* Each state buffer is one arena as long as all the parameters together;
  * parameter i owns the run that starts at offsets[i], so that a step is
  * one launch per parameter tensor, one for a model. */
@@ -25,13 +32,17 @@ struct cocob_optimizer {
     cocob_buffer *state[OPTIM_MAX_STATES];
     cocob_buffer *flag; /* cocob_optimizer_step's guard: one int32 */
     /* The global-scalar kinds' (KT's) scalars, floats that stay on the
-     * device, and the scratch of their sums: parameter i's parts runs of
-     * COCOB_REDUCE_SUMS at part_offsets[i]; all NULL and 0 for the rest. */
+     * device, and the scratch of their sums: run r's parts runs of
+     * COCOB_REDUCE_SUMS at part_offsets[r]; all NULL and 0 for the rest. */
     size_t scalar_count;
     cocob_buffer *scalars;
     cocob_buffer *partials;
+    size_t run_count;
+    cocob_optim_run *runs;
     size_t *parts, *part_offsets;
     size_t part_total;
+    /* L-DoG's scalar names, "rbar.0" to "first_step.N": NULL for the rest. */
+    char (*scalar_names)[32];
     /* Schedule-Free: the weights hold x, the evaluation point, and y is in
      * its state; the next step puts y back first. */
     int at_x;
@@ -124,12 +135,17 @@ cocob_status cocob_optim_kt_init_state(cocob_optimizer *opt);
 cocob_status cocob_optim_kt_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
                                  cocob_span skip);
 
-/* ---- dog.c ---- */
+/* ---- dog.c: DoG's and L-DoG's ---- */
+/* DoG or L-DoG: L-DoG is DoG's four scalars for each parameter tensor,
+ * tensor i's at COCOB_DOG_SCALARS i, each folded from its own sums. */
+int cocob_optim_is_dog(cocob_optimizer_kind kind);
 /* reps_rel, lr, eps, init_eta and weight_decay in range. */
 cocob_status cocob_optim_dog_check(cocob_error *err, const cocob_optimizer_config *cfg);
 extern const char *const cocob_optim_dog_state_names[COCOB_DOG_STATES];
-extern const char *const cocob_optim_dog_scalar_names[COCOB_DOG_SCALARS];
-/* x0 from the parameters' values, first_step 1; rbar, G and eta 0. */
+/* DoG's "rbar", ...; L-DoG's "rbar.0", ... with the tensor's index. */
+const char *cocob_optim_dog_scalar_name(const cocob_optimizer *opt, size_t index);
+/* x0 from the parameters' values, each first_step 1; rbar, G and eta 0;
+ * L-DoG's scalar names. */
 cocob_status cocob_optim_dog_init_state(cocob_optimizer *opt);
 /* The step of params[i] behind the guard at skip, after this step's
  * cocob_optim_lr_free_scalars. */
@@ -157,8 +173,12 @@ cocob_status cocob_optim_prodigy_step(cocob_optimizer *opt, size_t i, const coco
 
 /* ---- lr_free.c ---- */
 
-/* Cuts each parameter into parts and makes the partials' and the
- * scalars' buffers (scalar_count of them, zeros). */
+/* The runs: each parameter's pieces, where it has them, else the
+ * parameter. Before cocob_optim_lr_free_create, which otherwise makes a
+ * run of each parameter. */
+cocob_status cocob_optim_lr_free_layers(cocob_optimizer *opt);
+/* Cuts each run into parts and makes the partials' and the scalars'
+ * buffers (scalar_count of them, zeros). */
 cocob_status cocob_optim_lr_free_create(cocob_optimizer *opt, size_t scalar_count);
 void cocob_optim_lr_free_destroy(cocob_optimizer *opt);
 /* Queues the pass before the updates of a step: every parameter's sums
@@ -186,6 +206,12 @@ cocob_status cocob_optim_sf_step(cocob_optimizer *opt, size_t i, const cocob_ten
                                  cocob_span skip);
 /* The index of the state that holds y while the weights hold x. */
 size_t cocob_optim_sf_y_state(const cocob_optimizer *opt);
+/* Its scalars, for the monitor: the host's, worked out from the step count
+ * (no device read): scheduled_lr (the last step's) and weight_sum. */
+enum { COCOB_SF_SCALARS = 2 };
+/* NULL past the last. */
+const char *cocob_optim_sf_scalar_name(size_t index);
+void cocob_optim_sf_scalars(const cocob_optimizer *opt, float dst[COCOB_SF_SCALARS]);
 
 /* ---- baselines.c ---- */
 

@@ -31,7 +31,7 @@ check_help help help
 # train's lists each optimizer flag with the optimizers that read it, as
 # the library says (cocob_optimizer_uses).
 expect 0 "--momentum X +sgd, sf_sgd$" -- "$COCOB" help train
-expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw, sf_adamw, dog, prodigy$" -- \
+expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw, sf_adamw, dog, prodigy, ldog$" -- \
   "$COCOB" help train
 expect 0 "--weight-decay X +cocob, sgd, adagrad, rmsprop, adadelta, adam, adamw" -- \
   "$COCOB" help train
@@ -41,8 +41,8 @@ expect 0 "--warmup-steps X +sf_sgd, sf_adamw; lr rises linearly" -- "$COCOB" hel
 # Schedule-Free's settings are its alone.
 expect 2 "--r does not apply to adam; it applies to sf_sgd, sf_adamw" -- \
   "$COCOB" --device ref train --optimizer adam --r 1
-expect 0 "--reps-rel X +dog; the first distance" -- "$COCOB" help train
-expect 0 "--init-eta X +dog; the first step size" -- "$COCOB" help train
+expect 0 "--reps-rel X +dog, ldog; the first distance" -- "$COCOB" help train
+expect 0 "--init-eta X +dog, ldog; the first step size" -- "$COCOB" help train
 # DoG's lr is its authors', a multiplier; a setting it does not read is refused.
 expect 2 "--w does not apply to dog; it applies to ckt, kt" -- \
   "$COCOB" --device ref train --optimizer dog --w 1
@@ -55,6 +55,8 @@ expect 2 "--decouple wants 0 or 1, not 2" -- \
   "$COCOB" --device ref train --optimizer prodigy --decouple 2
 expect 1 "Prodigy: growth_rate must be above 0" -- \
   "$COCOB" --device ref train --optimizer prodigy --growth-rate 0
+expect 2 "--w does not apply to ldog; it applies to ckt, kt" -- \
+  "$COCOB" --device ref train --optimizer ldog --w 1
 # cKT and KT, like COCOB, have no learning rate to set.
 expect 2 "cKT takes no learning rate" -- "$COCOB" --device ref train --optimizer ckt --lr 0.1
 expect 2 "KT takes no learning rate" -- "$COCOB" --device ref train --optimizer kt --lr 0.1

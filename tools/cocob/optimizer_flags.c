@@ -20,7 +20,7 @@ static const struct {
     const char *note; /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
     {"--lr", "lr", 1,
-     "the learning rate (dog's and prodigy's multiply their own); COCOB-Backprop has none"},
+     "the learning rate (dog's, prodigy's and ldog's multiply their own); COCOB-Backprop has none"},
     {"--momentum", "momentum", 1, ""},
     {"--dampening", "dampening", 1, ""},
     {"--nesterov", "nesterov", 0, "Nesterov's form"},
@@ -87,7 +87,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog or prodigy");
+            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog, prodigy or ldog");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -96,7 +96,7 @@ void optimizer_flags_usage(FILE *out)
                 flags[k].note);
     }
     fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's,\n"
-          "  dog's and prodigy's their authors'); sgd needs --lr. sf_sgd and sf_adamw\n"
+          "  dog's, prodigy's and ldog's their authors'); sgd needs --lr. sf_sgd and sf_adamw\n"
           "  evaluate and save the average x.\n",
           out);
 }
@@ -137,7 +137,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
                 "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, "
-                "sf_adamw, dog and prodigy\n",
+                "sf_adamw, dog, prodigy and ldog\n",
                 f->optimizer);
         return 0;
     }
