@@ -812,7 +812,10 @@ typedef struct cocob_comm {
     int size; /* the ranks, at least 1 */
     /* Sums count floats in place across the ranks: on return every rank
      * holds the same sums, bit for bit, whatever order they were added in
-     * (MPI_Allreduce with MPI_SUM does). */
+     * (MPI_Allreduce with MPI_SUM does). That order is the hook's: the
+     * training repeats bit for bit from run to run only where it is fixed
+     * (the command's --deterministic adds in rank order; MPI_Allreduce's
+     * may follow the job's size, the message's length or the network). */
     int (*allreduce_sum)(float *values, size_t count, void *user);
     /* Compares value across the ranks: *differs is the lowest rank whose
      * value is not rank 0's, or -1 when all are the same, on every rank. */

@@ -255,6 +255,8 @@ int cli_train(int argc, char **argv, const cli_common *common)
     cocob_comm ranks;
     const cocob_comm *comm = NULL;
     if (run.comm) {
+        if (a.deterministic)
+            cli_mpi_deterministic();
         ranks = *run.comm;
         /* --verify checks each step's ops, and then the ranks after it. */
         ranks.check_every_step = run.verify != COCOB_VERIFY_OFF;
