@@ -798,6 +798,17 @@ COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path, co
  * held for it follows the examples there are, not the number asked for. */
 #define COCOB_BATCH_MAX ((size_t)1 << 31)
 
+/* Where a data-parallel run's steps spend their time (cocob_comm.times),
+ * summed over the steps. backward runs from the loss's gradient to the
+ * last bucket's start, the starts included; communication from the first
+ * bucket's start to the last one found done; exposed is the part of it
+ * after backward, which the step waits for. Without start_sum, the whole
+ * sum comes after backward and is all exposed. */
+typedef struct cocob_comm_times {
+    double backward, communication, exposed;
+    size_t steps, buckets;
+} cocob_comm_times;
+
 /* Data-parallel training: what cocob_train needs from the processes' own
  * communication (the command gives it MPI's; a program may give its own).
  * Every rank calls cocob_train with the same options, model, optimizer and
@@ -825,6 +836,20 @@ typedef struct cocob_comm {
      * every step too, at the cost of reading them from the device (the
      * command sets it under --verify). */
     int check_every_step;
+    /* Optional, both or neither: the sum above without waiting, so that it
+     * runs while backward goes on. The gradient is summed in buckets of
+     * whole layers, from the last layer back, each started once backward
+     * has finished its layers. start_sum begins the sum of count floats
+     * in place and sets *request (NULL: already done); finish_sum with wait
+     * 0 lets it progress (MPI's nonblocking collectives move on only inside
+     * MPI calls) and sets *done, with wait 1 returns once it is done; a
+     * request once done is finished and not passed again. Every rank gets
+     * the same bits, as from allreduce_sum. NULL: the whole gradient is
+     * summed with allreduce_sum after backward. */
+    int (*start_sum)(float *values, size_t count, void **request, void *user);
+    int (*finish_sum)(void *request, int wait, int *done, void *user);
+    /* When not NULL, every step adds its seconds here. */
+    struct cocob_comm_times *times;
 } cocob_comm;
 
 typedef struct cocob_train_options {

@@ -72,6 +72,12 @@ typedef struct cocob_shard {
     size_t first; /* where this rank's examples start in it */
     float *host;  /* the gradient arena's floats and 2 more */
     int stop;     /* in: this rank asks to stop; out: some rank asked */
+    /* With comm->start_sum: one request for each layer and one more, the
+     * buckets in flight and those found done, and the start of the part of
+     * the arena not yet started. */
+    void **requests;
+    size_t started, done, unstarted;
+    double backward, first_start; /* when backward began, and the first start */
 } cocob_shard;
 
 /* cocob_model_step on this rank's share of a global batch: its gradient,

@@ -17,6 +17,10 @@ cocob_status cocob_dp_check(cocob_model *m, const cocob_comm *comm, size_t batch
                           "to size - 1 and both calls",
                           comm->rank, comm->size,
                           comm->allreduce_sum && comm->agree ? "" : ", without its calls");
+    if (!comm->start_sum != !comm->finish_sum)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "train: the communicator has start_sum without finish_sum or the "
+                          "other way round; it needs both or neither");
     size_t ranks = (size_t)comm->size, last = examples % batch;
     if (batch < ranks)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,

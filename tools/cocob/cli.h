@@ -48,10 +48,12 @@ void cli_print_resume(FILE *out, const cli_common *common, const char *checkpoin
  * unless cli_mpi_together said that every rank ends so (a stop they agreed
  * on). Without MPI in the build, or run alone: NULL, and nothing to end.
  * cli_mpi_deterministic makes the communicator's sum one in rank order
- * (--deterministic), before cli_train copies it. */
+ * (--deterministic), and cli_mpi_no_overlap drops its nonblocking sums
+ * (--no-overlap), before cli_train copies it. */
 #ifdef COCOB_HAVE_MPI
 const cocob_comm *cli_mpi_start(int *local_rank, int *local_ranks);
 void cli_mpi_deterministic(void);
+void cli_mpi_no_overlap(void);
 void cli_mpi_together(void);
 void cli_mpi_end(int status);
 #else
@@ -62,6 +64,9 @@ static inline const cocob_comm *cli_mpi_start(int *local_rank, int *local_ranks)
     return NULL;
 }
 static inline void cli_mpi_deterministic(void)
+{
+}
+static inline void cli_mpi_no_overlap(void)
 {
 }
 static inline void cli_mpi_together(void)

@@ -31,6 +31,35 @@ static int allreduce_sum(float *values, size_t count, void *user)
     return 0;
 }
 
+/* A bucket's sum in flight: an MPI_Iallreduce. A bucket beyond an int's
+ * count is summed at once, blocking, as allreduce_sum does. */
+static int start_sum(float *values, size_t count, void **request, void *user)
+{
+    *request = NULL;
+    if (count > INT_MAX)
+        return allreduce_sum(values, count, user);
+    MPI_Request *r = malloc(sizeof *r);
+    if (!r || MPI_Iallreduce(MPI_IN_PLACE, values, (int)count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD,
+                             r) != MPI_SUCCESS) {
+        free(r);
+        return 1;
+    }
+    *request = r;
+    return 0;
+}
+
+static int finish_sum(void *request, int wait, int *done, void *user)
+{
+    (void)user;
+    MPI_Request *r = request;
+    int rc = wait ? MPI_Wait(r, MPI_STATUS_IGNORE) : MPI_Test(r, done, MPI_STATUS_IGNORE);
+    if (wait)
+        *done = 1;
+    if (rc != MPI_SUCCESS || *done)
+        free(r);
+    return rc != MPI_SUCCESS;
+}
+
 /* The largest chunk a rank sums at once: MPI counts are ints, and with
  * 2^24 floats a slice's buffers stay below 128 MiB a rank each. */
 #define CHUNK_MAX ((size_t)1 << 24)
@@ -82,7 +111,16 @@ static int ordered_sum(float *values, size_t count, void *user)
 
 void cli_mpi_deterministic(void)
 {
+    /* MPI_Iallreduce adds in MPI's order: the buckets wait for backward. */
     world.allreduce_sum = ordered_sum;
+    world.start_sum = NULL;
+    world.finish_sum = NULL;
+}
+
+void cli_mpi_no_overlap(void)
+{
+    world.start_sum = NULL;
+    world.finish_sum = NULL;
 }
 
 static int agree(uint64_t value, int *differs, void *user)
@@ -130,6 +168,8 @@ const cocob_comm *cli_mpi_start(int *local_rank, int *local_ranks)
     }
     world.allreduce_sum = allreduce_sum;
     world.agree = agree;
+    world.start_sum = start_sum;
+    world.finish_sum = finish_sum;
     /* One rank is one process: no sum is worth its copies. */
     return world.size > 1 ? &world : NULL;
 }
