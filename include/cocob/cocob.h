@@ -901,7 +901,10 @@ typedef struct cocob_train_options {
      * The shuffle follows seed on every rank. Each rank's gradient, scaled by
      * its share of the batch, is summed across the ranks, so that every rank
      * takes the same step, that of one process on the whole batch up to the
-     * order of the sums. The reports are the whole batch's, on every rank;
+     * order of the sums. The test set is evaluated in shares too, the
+     * losses' and correct predictions' sums summed: one process's figures
+     * up to the sums' order and the loss's sum rounded to float on each
+     * rank. The reports are the whole batch's, on every rank;
      * rank 0 alone writes checkpoints; a resume may use another number of
      * ranks. The options, the data and the initial weights are compared
      * across the ranks before the first step, and the weights after each

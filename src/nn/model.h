@@ -103,6 +103,13 @@ cocob_status cocob_model_eval(cocob_model *m, const cocob_batch *data, size_t ba
  * pixels converted a batch at a time. */
 cocob_status cocob_model_eval_set(cocob_model *m, const cocob_dataset *d, size_t batch,
                                   cocob_evaluation *out);
+/* A data-parallel evaluation's part: the summed loss and the correct
+ * predictions of examples [first, first + count) of d (0 for none), and
+ * the figures of the whole set from the sums of every part. */
+cocob_status cocob_model_eval_sums(cocob_model *m, const cocob_dataset *d, size_t batch,
+                                   size_t first, size_t count, double *sum, size_t *correct);
+void cocob_model_eval_figures(const cocob_batch *data, size_t outputs, double sum, size_t correct,
+                              cocob_evaluation *out);
 
 /* The forward pass in inference mode (no dropout) on n inputs, the logits
  * downloaded into logits, n x outputs floats. */

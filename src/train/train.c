@@ -355,7 +355,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         }
         if (s == COCOB_OK && test) {
             cocob_evaluation e;
-            s = evaluate(m, test, o->batch, &e);
+            s = comm ? cocob_dp_evaluate(m, comm, test, o->batch, &e)
+                     : evaluate(m, test, o->batch, &e);
             if (s == COCOB_OK) {
                 /* A figure that does not apply to the model's loss stays -1. */
                 r.test_loss = e.loss;
