@@ -820,6 +820,17 @@ COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path, co
  * held for it follows the examples there are, not the number asked for. */
 #define COCOB_BATCH_MAX ((size_t)1 << 31)
 
+/* Where a data-parallel run's steps spend their time (cocob_comm.times),
+ * summed over the steps. backward runs from the loss's gradient to the
+ * last bucket's start, the starts included; communication from the first
+ * bucket's start to the last one found done; exposed is the part of it
+ * after backward, which the step waits for. Without start_sum, the whole
+ * sum comes after backward and is all exposed. */
+typedef struct cocob_comm_times {
+    double backward, communication, exposed;
+    size_t steps, buckets;
+} cocob_comm_times;
+
 /* Data-parallel training: what cocob_train needs from the processes' own
  * communication (the command gives it MPI's; a program may give its own).
  * Every rank calls cocob_train with the same options, model, optimizer and
@@ -834,7 +845,10 @@ typedef struct cocob_comm {
     int size; /* the ranks, at least 1 */
     /* Sums count floats in place across the ranks: on return every rank
      * holds the same sums, bit for bit, whatever order they were added in
-     * (MPI_Allreduce with MPI_SUM does). */
+     * (MPI_Allreduce with MPI_SUM does). That order is the hook's: the
+     * training repeats bit for bit from run to run only where it is fixed
+     * (the command's --deterministic adds in rank order; MPI_Allreduce's
+     * may follow the job's size, the message's length or the network). */
     int (*allreduce_sum)(float *values, size_t count, void *user);
     /* Compares value across the ranks: *differs is the lowest rank whose
      * value is not rank 0's, or -1 when all are the same, on every rank. */
@@ -844,6 +858,20 @@ typedef struct cocob_comm {
      * every step too, at the cost of reading them from the device (the
      * command sets it under --verify). */
     int check_every_step;
+    /* Optional, both or neither: the sum above without waiting, so that it
+     * runs while backward goes on. The gradient is summed in buckets of
+     * whole layers, from the last layer back, each started once backward
+     * has finished its layers. start_sum begins the sum of count floats
+     * in place and sets *request (NULL: already done); finish_sum with wait
+     * 0 lets it progress (MPI's nonblocking collectives move on only inside
+     * MPI calls) and sets *done, with wait 1 returns once it is done; a
+     * request once done is finished and not passed again. Every rank gets
+     * the same bits, as from allreduce_sum. NULL: the whole gradient is
+     * summed with allreduce_sum after backward. */
+    int (*start_sum)(float *values, size_t count, void **request, void *user);
+    int (*finish_sum)(void *request, int wait, int *done, void *user);
+    /* When not NULL, every step adds its seconds here. */
+    struct cocob_comm_times *times;
 } cocob_comm;
 
 typedef struct cocob_train_options {
@@ -895,7 +923,10 @@ typedef struct cocob_train_options {
      * The shuffle follows seed on every rank. Each rank's gradient, scaled by
      * its share of the batch, is summed across the ranks, so that every rank
      * takes the same step, that of one process on the whole batch up to the
-     * order of the sums. The reports are the whole batch's, on every rank;
+     * order of the sums. The test set is evaluated in shares too, the
+     * losses' and correct predictions' sums summed: one process's figures
+     * up to the sums' order and the loss's sum rounded to float on each
+     * rank. The reports are the whole batch's, on every rank;
      * rank 0 alone writes checkpoints; a resume may use another number of
      * ranks. The options, the data and the initial weights are compared
      * across the ranks before the first step, and the weights after each
