@@ -339,8 +339,8 @@ static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, co
 static void dropout_chunk(void *arg, size_t first, size_t end)
 {
     unary_args *a = arg;
-    cocob_ref_dropout(a->in + first, a->out + first, end - first, a->p, a->seed,
-                      a->counter + first);
+    cocob_cpu_dropout_run(a->in + first, a->out + first, end - first, a->p, a->seed,
+                          a->counter + first);
 }
 
 static void dropout_on(cocob_span in, cocob_span out, size_t n, float p, uint64_t seed,

@@ -40,6 +40,9 @@ void cocob_cpu_bias_add_rows(cocob_activation f, const float *x, const float *bi
 void cocob_cpu_activation_run(cocob_activation f, const float *x, float *y, size_t n);
 void cocob_cpu_activation_grad_run(cocob_activation f, const float *y, const float *dy, float *dx,
                                    size_t n);
+/* cocob_ref_dropout, in dropout.c. */
+void cocob_cpu_dropout_run(const float *in, float *out, size_t n, float p, uint64_t seed,
+                           uint64_t counter);
 
 /* The convolutions, in conv2d.c. */
 cocob_status cocob_cpu_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,
