@@ -409,7 +409,7 @@ static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
 static void bias_grad_chunk(void *arg, size_t first, size_t end)
 {
     bias_args *a = arg;
-    cocob_ref_bias_grad_channels(a->x, a->y, a->outer, a->channels, a->inner, first, end);
+    cocob_cpu_bias_grad_channels(a->x, a->y, a->outer, a->channels, a->inner, first, end);
 }
 
 static cocob_status cpu_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
