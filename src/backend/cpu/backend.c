@@ -382,8 +382,8 @@ static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, co
 static void dropout_chunk(void *arg, size_t first, size_t end)
 {
     unary_args *a = arg;
-    cocob_ref_dropout(a->in + first, a->out + first, end - first, a->p, a->seed,
-                      a->counter + first);
+    cocob_cpu_dropout_run(a->in + first, a->out + first, end - first, a->p, a->seed,
+                          a->counter + first);
 }
 
 static void dropout_on(cocob_span in, cocob_span out, size_t n, float p, uint64_t seed,
@@ -452,7 +452,7 @@ static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
 static void bias_grad_chunk(void *arg, size_t first, size_t end)
 {
     bias_args *a = arg;
-    cocob_ref_bias_grad_channels(a->x, a->y, a->outer, a->channels, a->inner, first, end);
+    cocob_cpu_bias_grad_channels(a->x, a->y, a->outer, a->channels, a->inner, first, end);
 }
 
 static cocob_status cpu_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
