@@ -73,43 +73,21 @@ build=$(mkdir -p "$build" && cd "$build" && pwd)
 out=${out:-$build/compare}
 start=$(date +%s)
 
-baselines="sgd adagrad rmsprop adadelta adam adamw"
-declare -A grid epochs limit monitor_every
+# shellcheck source=tools/compare-common.bash
+. "$root/tools/compare-common.bash"
+declare -A epochs limit monitor_every
 if [ $quick = 1 ]; then
-    grid=([sgd]="1e-1 1e-2" [adagrad]="1e-1 1e-2" [rmsprop]="1e-3 1e-4" [adadelta]="1"
-          [adam]="1e-3 1e-4" [adamw]="1e-3 1e-4")
     epochs=([mlp]=4 [cnn]=2)
     limit=([mlp]=10000 [cnn]=1000)
     cnn_test=2000
     monitor_every=([mlp]=10 [cnn]=2)
 else
-    grid=([sgd]="1e-1 1e-2 1e-3" [adagrad]="1e-1 1e-2 1e-3" [rmsprop]="1e-2 1e-3 1e-4"
-          [adadelta]="1 1e-1" [adam]="1e-2 1e-3 1e-4" [adamw]="1e-2 1e-3 1e-4")
     epochs=([mlp]=20 [cnn]=10)
     limit=([mlp]=0 [cnn]=0)
     cnn_test=0
     monitor_every=([mlp]=100 [cnn]=100)
 fi
-
-# ---- tools: gnuplot and the build ----
-if ! command -v gnuplot >/dev/null; then
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo=sudo
-    echo "compare.sh: installing gnuplot-nox"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null 2>&1 ||
-        { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends gnuplot-nox; }
-fi
-# libgd's png writes files a fifth the size of cairo's, for line plots.
-if gnuplot -e 'set terminal' 2>&1 | grep -w png >/dev/null; then
-    terminal=png
-else
-    terminal=pngcairo
-fi
-[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$(nproc)" --target cocob_cli toy_abs >/dev/null
-cocob=$build/cocob
-[ -x "$cocob" ] || { echo "compare.sh: no $cocob after the build" >&2; exit 1; }
+build_cocob cocob_cli toy_abs
 monitor=0
 "$cocob" train --help | grep -- --monitor-every >/dev/null && monitor=1
 # Idle OpenMP threads would otherwise spin against the machine's other work.
@@ -119,9 +97,6 @@ mkdir -p "$out/logs"
 rm -f "$out"/logs/* "$out"/*.png "$out"/*.dat
 echo "model,optimizer,lr,epoch,train_loss,test_loss,test_error,seconds" >"$out/compare.csv"
 echo "model,optimizer,lr,status" >"$out/runs.csv"
-
-# shellcheck source=tools/test-subset.bash
-. "$root/tools/test-subset.bash"
 
 # Trains one model with one optimizer and learning rate ("none" for COCOB),
 # appends its epochs to compare.csv and its outcome to runs.csv.

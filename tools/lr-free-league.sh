@@ -79,42 +79,21 @@ out=${out:-$build/lr-free-league}
 start=$(date +%s)
 
 lr_free="cocob ckt kt dog ldog prodigy dadapt_adam dadapt_sgd sf_sgd sf_adamw"
-baselines="sgd adagrad rmsprop adadelta adam adamw"
-declare -A grid epochs limit monitor_every
+# shellcheck source=tools/compare-common.bash
+. "$root/tools/compare-common.bash"
+declare -A epochs limit monitor_every
 if [ $quick = 1 ]; then
-    grid=([sgd]="1e-1 1e-2" [adagrad]="1e-1 1e-2" [rmsprop]="1e-3 1e-4" [adadelta]="1"
-          [adam]="1e-3 1e-4" [adamw]="1e-3 1e-4")
     epochs=([mlp]=3 [cnn]=2)
     limit=([mlp]=10000 [cnn]=3000)
     cnn_test=2000
     monitor_every=([mlp]=10 [cnn]=2)
 else
-    grid=([sgd]="1e-1 1e-2 1e-3" [adagrad]="1e-1 1e-2 1e-3" [rmsprop]="1e-2 1e-3 1e-4"
-          [adadelta]="1 1e-1" [adam]="1e-2 1e-3 1e-4" [adamw]="1e-2 1e-3 1e-4")
     epochs=([mlp]=10 [cnn]=3)
     limit=([mlp]=0 [cnn]=0)
     cnn_test=0
     monitor_every=([mlp]=100 [cnn]=50)
 fi
-
-# ---- tools: gnuplot and the build ----
-if ! command -v gnuplot >/dev/null; then
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo=sudo
-    echo "compare.sh --lr-free: installing gnuplot-nox"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null 2>&1 ||
-        { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends gnuplot-nox; }
-fi
-if gnuplot -e 'set terminal' 2>&1 | grep -w png >/dev/null; then
-    terminal=png
-else
-    terminal=pngcairo
-fi
-[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$(nproc)" --target cocob_cli >/dev/null
-cocob=$build/cocob
-[ -x "$cocob" ] || { echo "compare.sh --lr-free: no $cocob after the build" >&2; exit 1; }
+build_cocob cocob_cli
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 
 # The optimizers this cocob has, from its help's "--optimizer NAME" line.
@@ -132,8 +111,6 @@ rm -f "$out"/logs/* "$out"/*.png "$out"/*.dat
 echo "model,optimizer,lr,seed,epoch,train_loss,test_loss,test_error,seconds" >"$out/league.csv"
 echo "model,optimizer,lr,seed,status,seconds" >"$out/runs.csv"
 
-# shellcheck source=tools/test-subset.bash
-. "$root/tools/test-subset.bash"
 declare -A model_data=([mlp]=$data [cnn]=$data)
 if [ "$cnn_test" -gt 0 ]; then
     test_subset "$data" "$out/data-test$cnn_test" "$cnn_test"
