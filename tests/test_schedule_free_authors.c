@@ -35,8 +35,11 @@ static void configure(const lr_fixture *f, cocob_optimizer_config *cfg)
  * product too; that is within the same scale, and is why even the fixed
  * gradients are not compared bit for bit on ref (measured: the largest
  * relative gaps are printed at the end of each case). Every state but y,
- * the last, is the authors' by name; Schedule-Free has no device
- * scalars. */
+ * the last, is the authors' by name. Its two scalars, the last step's
+ * scheduled_lr and the weight_sum, are the host's, worked out in double
+ * from the step count, and the authors' by name too. */
+static const char *const scalars[] = {"scheduled_lr", "weight_sum", NULL};
+
 static const lr_fixture_check check[] = {
     {
         .method = "sf_sgd",
@@ -44,6 +47,8 @@ static const lr_fixture_check check[] = {
         .configure = configure,
         .states = 2,
         .authors_states = 1,
+        .scalars = 2,
+        .authors_scalar = scalars,
         .eval = 1,
     },
     {
@@ -52,6 +57,8 @@ static const lr_fixture_check check[] = {
         .configure = configure,
         .states = 3,
         .authors_states = 2,
+        .scalars = 2,
+        .authors_scalar = scalars,
         .eval = 1,
     },
 };
