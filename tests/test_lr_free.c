@@ -109,9 +109,15 @@ START_TEST(finalize_folds_the_parts_in_order_behind_the_guard)
     int32_t guard[2] = {0, 1};
     cocob_buffer *bp = test_put(b, partials, 4 * SUMS), *bs = test_put(b, start, 2),
                  *bk = test_put(b, guard, 2);
-    cocob_lr_free_finalize_args a = {
-        COCOB_LR_FREE_KT, bp, TEST_OFF, 4, bs, TEST_OFF, COCOB_KT_SCALARS, bk,
-        TEST_OFF + 1,     0,  0,        0, 0};
+    cocob_lr_free_finalize_args a = {.method = COCOB_LR_FREE_KT,
+                                     .partials = bp,
+                                     .partials_offset = TEST_OFF,
+                                     .parts = 4,
+                                     .scalars = bs,
+                                     .scalars_offset = TEST_OFF,
+                                     .scalars_count = COCOB_KT_SCALARS,
+                                     .skip = bk,
+                                     .skip_offset = TEST_OFF + 1};
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &a), COCOB_OK);
     float got[2];
     ck_assert_int_eq(cocob_op_download(b, bs, TEST_OFF * 4, got, sizeof got), COCOB_OK);
@@ -168,8 +174,12 @@ START_TEST(the_ops_refuse_bad_arguments)
                           strstr(cocob_context_error(ctx), bad[k].says),
                       "case %zu: %s", k, cocob_context_error(ctx));
     }
-    cocob_lr_free_finalize_args f = {COCOB_LR_FREE_KT, buf[3], 0, 4, buf[0], 0, COCOB_KT_SCALARS,
-                                     buf[1],           0,      0, 0, 0,      0};
+    cocob_lr_free_finalize_args f = {.method = COCOB_LR_FREE_KT,
+                                     .partials = buf[3],
+                                     .parts = 4,
+                                     .scalars = buf[0],
+                                     .scalars_count = COCOB_KT_SCALARS,
+                                     .skip = buf[1]};
     ck_assert_int_eq(cocob_op_lr_free_finalize(b, &f), COCOB_OK);
     cocob_lr_free_finalize_args g = f;
     g.method = COCOB_LR_FREE_METHODS;

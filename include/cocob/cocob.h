@@ -267,11 +267,13 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_SF_ADAMW, /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
     COCOB_OPTIMIZER_DOG,      /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
                                * size for all the weights, Ivgi, Hinder & Carmon 2023 */
+    COCOB_OPTIMIZER_DADAPT_ADAM, /* D-Adaptation's Adam: dadaptation 3.2's DAdaptAdam,
+                                  * Defazio & Mishchenko 2023 */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
 /* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt",
- * "kt", "sf_sgd", "sf_adamw" or "dog";
+ * "kt", "sf_sgd", "sf_adamw", "dog" or "dadapt_adam";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -311,6 +313,15 @@ typedef struct cocob_optimizer_config {
     double init_eta;        /* DoG's first step size where above 0, instead of reps_rel's;
                                * 0 is its authors' None. DoG's lr multiplies its step size
                                * (its authors': leave 1), its eps starts G (1e-8). */
+    /* D-Adapt Adam, with its authors' names and meanings: lr (1) multiplies
+     * the step size it finds (leave 1), beta1, beta2, eps and weight_decay
+     * as Adam's (0.9, 0.999, 1e-8, 0). */
+    int decouple;            /* 1: weight decay AdamW's way, w -= weight_decay d lr w; 0
+                              * (default): it joins the gradient */
+    int use_bias_correction; /* 1: Adam's bias correction in the step size; 0 (default) */
+    double d0;               /* the first estimate of the distance to a solution, d (1e-6) */
+    double growth_rate;      /* d grows by at most this factor a step; infinity (default)
+                              * for no bound */
 } cocob_optimizer_config;
 
 /* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
@@ -320,7 +331,7 @@ typedef struct cocob_optimizer_config {
  * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate;
  * Schedule-Free's its authors', as the fields above say; DoG its authors',
  * reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8, init_eta 0
- * (none). */
+ * (none); D-Adapt Adam its authors', as the fields above say. */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
@@ -328,7 +339,8 @@ COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
  * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", COCOB's
  * "alpha" and "initial_L" (which, with its "weight_decay", are in
  * cfg.cocob), cKT's "w", Schedule-Free's "warmup_steps", "r" and
- * "weight_lr_power", and DoG's "reps_rel" and "init_eta". The index-th
+ * "weight_lr_power", DoG's "reps_rel" and "init_eta", and D-Adapt Adam's
+ * "decouple", "use_bias_correction", "d0" and "growth_rate". The index-th
  * name; NULL past the last. */
 COCOB_API const char *cocob_optimizer_setting_name(size_t index);
 /* 1 when kind reads the setting called name; 0 when it has no use for it

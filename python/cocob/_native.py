@@ -96,6 +96,10 @@ class OptimizerConfig(Structure):
         ("weight_lr_power", c_double),
         ("reps_rel", c_double),
         ("init_eta", c_double),
+        ("decouple", c_int),
+        ("use_bias_correction", c_int),
+        ("d0", c_double),
+        ("growth_rate", c_double),
     ]
 
 

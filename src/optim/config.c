@@ -11,7 +11,8 @@
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
                                                               "rmsprop", "adadelta", "adam",
                                                               "adamw",   "ckt",      "kt",
-                                                              "sf_sgd",  "sf_adamw", "dog"};
+                                                              "sf_sgd",  "sf_adamw", "dog",
+                                                              "dadapt_adam"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "SGD",
                                                                "AdaGrad",
@@ -23,7 +24,8 @@ static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "KT",
                                                                "Schedule-Free SGD",
                                                                "Schedule-Free AdamW",
-                                                               "DoG"};
+                                                               "DoG",
+                                                               "D-Adapt Adam"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -98,6 +100,15 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->lr = 1.0;
         cfg->eps = 1e-8;
         break;
+    /* Its authors' (dadaptation 3.2). */
+    case COCOB_OPTIMIZER_DADAPT_ADAM:
+        cfg->lr = 1.0;
+        cfg->beta1 = 0.9;
+        cfg->beta2 = 0.999;
+        cfg->eps = 1e-8;
+        cfg->d0 = 1e-6;
+        cfg->growth_rate = INFINITY;
+        break;
     default: /* COCOB has its own settings; SGD's lr has no default */ break;
     }
 }
@@ -118,6 +129,9 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
                                  USES_SCHEDULE_FREE,
     [COCOB_OPTIMIZER_DOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
                             USES_INIT_ETA,
+    [COCOB_OPTIMIZER_DADAPT_ADAM] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
+                                    USES_DECOUPLE | USES_BIAS_CORRECTION | USES_D0 |
+                                    USES_GROWTH_RATE,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -199,6 +213,15 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         s = unused(err, cfg, USES_REPS_REL, "reps_rel", cfg->reps_rel);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_INIT_ETA, "init_eta", cfg->init_eta);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_DECOUPLE, "decouple", cfg->decouple);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_BIAS_CORRECTION, "use_bias_correction",
+                   cfg->use_bias_correction);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_D0, "d0", cfg->d0);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_GROWTH_RATE, "growth_rate", cfg->growth_rate);
     if (s != COCOB_OK)
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
@@ -209,6 +232,8 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         return cocob_optim_sf_check(err, cfg);
     if (cfg->kind == COCOB_OPTIMIZER_DOG)
         return cocob_optim_dog_check(err, cfg);
+    if (cfg->kind == COCOB_OPTIMIZER_DADAPT_ADAM)
+        return cocob_optim_dadapt_adam_check(err, cfg);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -298,6 +323,23 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
         append(buf, cap, &n, ", eps %g", (float)c->eps);
         if ((float)c->weight_decay != 0)
             append(buf, cap, &n, ", weight decay %g", (float)c->weight_decay);
+        append(buf, cap, &n, ")");
+        return;
+    }
+    if (c->kind == COCOB_OPTIMIZER_DADAPT_ADAM) {
+        /* The floats the step uses, as above. */
+        append(buf, cap, &n, "D-Adapt Adam (d0 %g", (float)c->d0);
+        if ((float)c->lr != 1.0f)
+            append(buf, cap, &n, ", lr %g", (float)c->lr);
+        append(buf, cap, &n, ", betas %g %g, eps %g", (float)c->beta1, (float)c->beta2,
+               (float)c->eps);
+        if ((float)c->weight_decay != 0)
+            append(buf, cap, &n, ", %sweight decay %g", c->decouple ? "decoupled " : "",
+                   (float)c->weight_decay);
+        if (c->use_bias_correction)
+            append(buf, cap, &n, ", bias correction");
+        if (isfinite(c->growth_rate))
+            append(buf, cap, &n, ", growth_rate %g", (float)c->growth_rate);
         append(buf, cap, &n, ")");
         return;
     }

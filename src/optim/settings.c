@@ -27,6 +27,10 @@ static const struct {
     {"weight_lr_power", USES_SCHEDULE_FREE, 0},
     {"reps_rel", USES_REPS_REL, 0},
     {"init_eta", USES_INIT_ETA, 0},
+    {"decouple", USES_DECOUPLE, 0},
+    {"use_bias_correction", USES_BIAS_CORRECTION, 0},
+    {"d0", USES_D0, 0},
+    {"growth_rate", USES_GROWTH_RATE, 0},
 };
 
 const char *cocob_optimizer_setting_name(size_t index)

@@ -33,6 +33,10 @@ static const struct {
     {"--weight-lr-power", "weight_lr_power", 1, "and lr_max^X"},
     {"--reps-rel", "reps_rel", 1, "the first distance, reps_rel (1 + |x0|)"},
     {"--init-eta", "init_eta", 1, "the first step size, instead of --reps-rel's"},
+    {"--decouple", "decouple", 0, "weight decay AdamW's way"},
+    {"--use-bias-correction", "use_bias_correction", 0, "Adam's bias correction in the step"},
+    {"--d0", "d0", 1, "the first distance estimate d"},
+    {"--growth-rate", "growth_rate", 1, "d grows at most this factor a step"},
 };
 enum {
     LR,
@@ -49,7 +53,11 @@ enum {
     R,
     WEIGHT_LR_POWER,
     REPS_REL,
-    INIT_ETA
+    INIT_ETA,
+    DECOUPLE,
+    USE_BIAS_CORRECTION,
+    D0,
+    GROWTH_RATE
 };
 
 /* The optimizers that read a setting, as "sgd, adam". */
@@ -69,7 +77,8 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw or dog");
+            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog or "
+            "dadapt_adam");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -77,8 +86,8 @@ void optimizer_flags_usage(FILE *out)
         fprintf(out, "  %-18s %s%s%s\n", flag, applies, *flags[k].note ? "; " : "",
                 flags[k].note);
     }
-    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's and\n"
-          "  dog's their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate and save\n"
+    fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's,\n"
+          "  dog's and dadapt_adam's their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate and save\n"
           "  the average x.\n",
           out);
 }
@@ -119,7 +128,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
                 "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, "
-                "sf_adamw and dog\n",
+                "sf_adamw, dog and dadapt_adam\n",
                 f->optimizer);
         return 0;
     }
@@ -156,7 +165,11 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
                                            &cfg->r,
                                            &cfg->weight_lr_power,
                                            &cfg->reps_rel,
-                                           &cfg->init_eta};
+                                           &cfg->init_eta,
+                                           NULL,
+                                           NULL,
+                                           &cfg->d0,
+                                           &cfg->growth_rate};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;
@@ -167,8 +180,10 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
                     flags[k].flag, cocob_optimizer_kind_name(kind), applies);
             return 0;
         }
-        if (k == NESTEROV) {
-            cfg->nesterov = 1;
+        if (k == NESTEROV || k == DECOUPLE || k == USE_BIAS_CORRECTION) {
+            *(k == NESTEROV ? &cfg->nesterov
+              : k == DECOUPLE ? &cfg->decouple
+                              : &cfg->use_bias_correction) = 1;
             continue;
         }
         /* Every setting is at least 0; the library checks the rest of each range. */
