@@ -31,7 +31,8 @@ check_help help help
 # train's lists each optimizer flag with the optimizers that read it, as
 # the library says (cocob_optimizer_uses).
 expect 0 "--momentum X +sgd, sf_sgd$" -- "$COCOB" help train
-expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw, sf_adamw, dog$" -- "$COCOB" help train
+expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw, sf_adamw, dog, dadapt_adam$" -- \
+  "$COCOB" help train
 expect 0 "--weight-decay X +cocob, sgd, adagrad, rmsprop, adadelta, adam, adamw" -- \
   "$COCOB" help train
 expect 0 "--w X +ckt, kt; the initial wealth \\(ckt: of each weight; kt: of all\\)$" -- \
@@ -45,6 +46,10 @@ expect 0 "--init-eta X +dog; the first step size" -- "$COCOB" help train
 # DoG's lr is its authors', a multiplier; a setting it does not read is refused.
 expect 2 "--w does not apply to dog; it applies to ckt, kt" -- \
   "$COCOB" --device ref train --optimizer dog --w 1
+expect 0 "--d0 X +dadapt_adam; the first distance estimate d" -- "$COCOB" help train
+expect 0 "--decouple +dadapt_adam; weight decay AdamW's way" -- "$COCOB" help train
+expect 2 "--d0 does not apply to dog; it applies to dadapt_adam" -- \
+  "$COCOB" --device ref train --optimizer dog --d0 1
 # cKT and KT, like COCOB, have no learning rate to set.
 expect 2 "cKT takes no learning rate" -- "$COCOB" --device ref train --optimizer ckt --lr 0.1
 expect 2 "KT takes no learning rate" -- "$COCOB" --device ref train --optimizer kt --lr 0.1
