@@ -61,6 +61,8 @@ static const char *const ops[] = {
     "lr_free_reduce",
     "lr_free_finalize",
     "schedule_free_update",
+    "dadapt_adam_accumulate",
+    "dadapt_adam_update",
 };
 
 START_TEST(every_op_agrees_with_the_reference)

@@ -260,8 +260,8 @@ enum { COCOB_DADAPT_SUM_NUMERATOR = 0, COCOB_DADAPT_SUM_S_L1 = 1 };
  * exp_avg = beta1 exp_avg + dlr (1 - beta1) g,
  * exp_avg_sq = beta2 exp_avg_sq + (1 - beta2) g g,
  * s = sqrt_beta2 s + dlr (1 - sqrt_beta2) g, and each part's sum |s|.
- * Every sum is written, zeros where unused; a set guard leaves the state
- * alone and writes zeros. */
+ * A set guard leaves the state and the partials alone. The sums' other
+ * two places are left as they are (zeros from alloc). */
 typedef struct cocob_dadapt_adam_accumulate_args {
     const cocob_buffer *w;
     size_t w_offset;

@@ -128,6 +128,13 @@ cocob_status cocob_verify_run(cocob_context *ctx)
         /* DoG's decay joins the gradient in its sums and in its step. */
         if (kind == COCOB_OPTIMIZER_DOG)
             cfg.weight_decay = 0.01;
+        /* D-Adapt Adam's decoupled decay is its update's, with the bias
+         * correction the fold's longest path. */
+        if (kind == COCOB_OPTIMIZER_DADAPT_ADAM) {
+            cfg.weight_decay = 0.01;
+            cfg.decouple = 1;
+            cfg.use_bias_correction = 1;
+        }
         s = run_model(ctx, specs[0], COCOB_LOSS_XENT, batches[1], x, labels, 7, &cfg, 0);
     }
     if (s == COCOB_OK)

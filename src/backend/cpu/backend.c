@@ -214,8 +214,7 @@ static void dadapt_adam_accumulate_chunk(void *arg, size_t first, size_t end)
         a, floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
         floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG], s),
         floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG_SQ], s),
-        floats(a->state[COCOB_DADAPT_ADAM_S], s), *floats(a->scalars, a->dlr_offset),
-        cocob_ref_update_skipped(a->skip, a->skip_offset), first, end,
+        floats(a->state[COCOB_DADAPT_ADAM_S], s), *floats(a->scalars, a->dlr_offset), first, end,
         floats(a->partials, a->partials_offset));
 }
 
@@ -224,6 +223,8 @@ static cocob_status cpu_dadapt_adam_accumulate(cocob_backend *b,
                                                const cocob_dadapt_adam_accumulate_args *a)
 {
     (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
     cocob_cpu_for(a->parts, a->n / a->parts + 1, dadapt_adam_accumulate_chunk, (void *)a);
     return COCOB_OK;
 }

@@ -22,18 +22,12 @@
 
 void cocob_ref_dadapt_adam_accumulate(const cocob_dadapt_adam_accumulate_args *a,
                                       const float *w, const float *grad, float *exp_avg,
-                                      float *exp_avg_sq, float *s, float dlr, int skipped,
-                                      size_t first_part, size_t end_part, float *partials)
+                                      float *exp_avg_sq, float *s, float dlr, size_t first_part,
+                                      size_t end_part, float *partials)
 {
     size_t n = a->n, chunk = n / a->parts + (n % a->parts != 0);
     float c_avg = dlr * a->one_minus_beta1, c_s = dlr * a->one_minus_sqrt_beta2;
     for (size_t p = first_part; p < end_part; p++) {
-        /* Every sum written, zeros where unused or skipped, so that the
-         * partials are the same on every backend whatever came before. */
-        for (int k = 0; k < COCOB_REDUCE_SUMS; k++)
-            partials[p * COCOB_REDUCE_SUMS + k] = 0;
-        if (skipped)
-            continue;
         double numerator = 0, s_l1 = 0;
         size_t first = p * chunk < n ? p * chunk : n;
         size_t end = n - first > chunk ? first + chunk : n;
