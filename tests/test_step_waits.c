@@ -90,11 +90,14 @@ static const char *const specs[] = {
 enum { SPECS = sizeof specs / sizeof *specs, BATCH = 32, STEPS = 4 };
 
 /* Each spec with COCOB and with Adam, whose step counter the guard must
- * not disturb either. */
+ * not disturb either; and the first with D-Adapt Adam, whose sums, fold
+ * and early return stay on the device. */
 START_TEST(a_step_waits_for_the_device_once)
 {
     const char *spec = specs[_i % SPECS];
-    cocob_optimizer_kind kind = _i < SPECS ? COCOB_OPTIMIZER_COCOB : COCOB_OPTIMIZER_ADAM;
+    cocob_optimizer_kind kind = _i < SPECS       ? COCOB_OPTIMIZER_COCOB
+                                : _i < 2 * SPECS ? COCOB_OPTIMIZER_ADAM
+                                                 : COCOB_OPTIMIZER_DADAPT_ADAM;
     cocob_context *ctx = test_context("opencl");
     cocob_model *m;
     cocob_optimizer *opt;
@@ -158,7 +161,7 @@ int main(void)
 {
     Suite *s = suite_create("step_waits");
     TCase *tc = tcase_create("steps");
-    tcase_add_loop_test(tc, a_step_waits_for_the_device_once, 0, 2 * SPECS);
+    tcase_add_loop_test(tc, a_step_waits_for_the_device_once, 0, 2 * SPECS + 1);
     suite_add_tcase(s, tc);
     return test_run(s);
 }
