@@ -24,15 +24,11 @@ __kernel void dadapt_adam_accumulate(
     float one_minus_sqrt_beta2, float eps, float weight_decay, __global const int *skip,
     ulong skip_offset)
 {
-    size_t lid = get_local_id(0), items = get_local_size(0);
-    ulong p = get_group_id(0);
-    /* Every sum written, zeros where unused or skipped, as the reference's. */
-    if (lid == 0)
-        for (int k = 0; k < SUMS; k++)
-            partials[partials_offset + SUMS * p + k] = 0;
-    /* The guard: the whole launch leaves the state alone. */
+    /* The guard: the whole launch leaves the state and the sums alone. */
     if (skip && skip[skip_offset])
         return;
+    size_t lid = get_local_id(0), items = get_local_size(0);
+    ulong p = get_group_id(0);
     ulong chunk = n / parts + (n % parts != 0);
     ulong first = min(p * chunk, n), end = min(first + chunk, n);
     float dlr = scalars[dlr_offset];
