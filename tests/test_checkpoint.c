@@ -145,9 +145,9 @@ START_TEST(a_resumed_run_goes_on_as_the_run_it_was_saved_from)
      * device runs already cover) on ref alone, last, which keeps the
      * device's share, slow under Oclgrind, as it was. */
     static const cocob_optimizer_kind kinds[] = {
-        COCOB_OPTIMIZER_COCOB,  COCOB_OPTIMIZER_ADAM,     COCOB_OPTIMIZER_CKT,
-        COCOB_OPTIMIZER_KT,     COCOB_OPTIMIZER_SF_SGD,   COCOB_OPTIMIZER_SF_ADAMW,
-        COCOB_OPTIMIZER_DOG,    COCOB_OPTIMIZER_DADAPT_ADAM};
+        COCOB_OPTIMIZER_COCOB, COCOB_OPTIMIZER_ADAM,       COCOB_OPTIMIZER_CKT,
+        COCOB_OPTIMIZER_KT,    COCOB_OPTIMIZER_SF_SGD,     COCOB_OPTIMIZER_SF_ADAMW,
+        COCOB_OPTIMIZER_DOG,   COCOB_OPTIMIZER_DADAPT_ADAM};
     enum { KINDS = sizeof kinds / sizeof *kinds };
     const char *selector = _i < KINDS ? "ref" : test_device_selector();
     cocob_optimizer_kind kind = kinds[_i < KINDS ? _i : _i - KINDS];

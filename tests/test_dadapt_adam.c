@@ -21,12 +21,8 @@ START_TEST(the_ops_refuse_overlaps_and_short_spans)
     cocob_buffer *buf[7];
     for (int k = 0; k < 7; k++)
         ck_assert_int_eq(b->iface->alloc(b, 16 * sizeof(float), &buf[k]), COCOB_OK);
-    cocob_dadapt_adam_accumulate_args a = {.w = buf[0],
-                                           .grad = buf[1],
-                                           .n = 16,
-                                           .parts = 2,
-                                           .partials = buf[5],
-                                           .scalars = buf[6]};
+    cocob_dadapt_adam_accumulate_args a =
+        {.w = buf[0], .grad = buf[1], .n = 16, .parts = 2, .partials = buf[5], .scalars = buf[6]};
     for (int k = 0; k < STATES; k++)
         a.state[k] = buf[2 + k];
     ck_assert_int_eq(cocob_op_dadapt_adam_accumulate(b, &a), COCOB_OK);
@@ -203,7 +199,8 @@ static void compare(size_t n, size_t parts)
         mag[i / chunk * 4] += fabsf(gi * (in[4][i] / (sqrtf(in[3][i]) + 1e-8f)));
         mag[i / chunk * 4 + 1] += fabsf(state_out[0][COCOB_DADAPT_ADAM_S][i]);
     }
-    double e_part = check("partials", partials[1], partials[0], mag, 4 * parts, (double)chunk + 16);
+    double e_part = check("partials", partials[1], partials[0], mag, 4 * parts,
+                          (double)chunk + 16);
     for (size_t i = 0; i < n; i++)
         mag[i] = fabsf(in[0][i]) * (1 + 0.01f * sc[0][COCOB_DADAPT_ADAM_STEP_DLR]) +
                  fabsf(state_out[0][0][i] / (sqrtf(state_out[0][1][i]) + 1e-8f));

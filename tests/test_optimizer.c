@@ -7,9 +7,9 @@
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam",
-                                        "adamw", "ckt", "kt",      "sf_sgd",  "sf_adamw", "dog",
-                                        "dadapt_adam"};
+    static const char *const names[] = {"cocob",    "sgd",   "adagrad",    "rmsprop", "adadelta",
+                                        "adam",     "adamw", "ckt",        "kt",      "sf_sgd",
+                                        "sf_adamw", "dog",   "dadapt_adam"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -213,7 +213,7 @@ START_TEST(settings_by_name_agree_with_create)
                 double *field[] = {&c.lr,       &c.momentum,     &c.dampening, &c.weight_decay,
                                    &c.rho,      &c.eps,          &c.beta1,     &c.beta2,
                                    &c.w,        &c.warmup_steps, &c.r,         &c.weight_lr_power,
-                                   &c.reps_rel, &c.init_eta,      &c.d0,        &c.growth_rate};
+                                   &c.reps_rel, &c.init_eta,     &c.d0,        &c.growth_rate};
                 static const char *const fields[] = {
                     "lr",       "momentum", "dampening", "weight_decay", "rho", "eps",
                     "beta1",    "beta2",    "w",         "warmup_steps", "r",   "weight_lr_power",
@@ -462,8 +462,8 @@ START_TEST(dadapt_adam_scalars_by_hand)
     cocob_optimizer *opt;
     ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
     ck_assert_uint_eq(cocob_optimizer_scalar_count(opt), 6);
-    static const char *const names[6] = {"d", "numerator_weighted", "k", "dlr", "step_dlr",
-                                         "taken"};
+    static const char *const names[6] = {"d",   "numerator_weighted", "k",
+                                         "dlr", "step_dlr",           "taken"};
     for (size_t i = 0; i < 6; i++)
         ck_assert_str_eq(cocob_optimizer_scalar_name(opt, i), names[i]);
     const cocob_tensor *const *grads = (const cocob_tensor *const *)&g;

@@ -257,15 +257,15 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_ADAGRAD, /* lr_decay 0, initial accumulator 0 */
     COCOB_OPTIMIZER_RMSPROP, /* not centred, no momentum */
     COCOB_OPTIMIZER_ADADELTA,
-    COCOB_OPTIMIZER_ADAM,     /* with bias correction; weight decay coupled */
-    COCOB_OPTIMIZER_ADAMW,    /* Adam with decoupled weight decay */
-    COCOB_OPTIMIZER_CKT,      /* coordinate-wise KT betting: bremen79/parameterfree's cKT
+    COCOB_OPTIMIZER_ADAM,        /* with bias correction; weight decay coupled */
+    COCOB_OPTIMIZER_ADAMW,       /* Adam with decoupled weight decay */
+    COCOB_OPTIMIZER_CKT,         /* coordinate-wise KT betting: bremen79/parameterfree's cKT
                                * (commit d8155ff), Orabona's book, section 9.3 */
-    COCOB_OPTIMIZER_KT,       /* Krichevsky-Trofimov betting with one wealth for all the
+    COCOB_OPTIMIZER_KT,          /* Krichevsky-Trofimov betting with one wealth for all the
                                * weights: parameterfree 0.0.1's KT, Orabona & Pal 2016 */
-    COCOB_OPTIMIZER_SF_SGD,   /* Schedule-Free SGD: schedulefree 1.4.1's SGDScheduleFree */
-    COCOB_OPTIMIZER_SF_ADAMW, /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
-    COCOB_OPTIMIZER_DOG,      /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
+    COCOB_OPTIMIZER_SF_SGD,      /* Schedule-Free SGD: schedulefree 1.4.1's SGDScheduleFree */
+    COCOB_OPTIMIZER_SF_ADAMW,    /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
+    COCOB_OPTIMIZER_DOG,         /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
                                * size for all the weights, Ivgi, Hinder & Carmon 2023 */
     COCOB_OPTIMIZER_DADAPT_ADAM, /* D-Adaptation's Adam: dadaptation 3.2's DAdaptAdam,
                                   * Defazio & Mishchenko 2023 */

@@ -278,7 +278,7 @@ typedef struct cocob_dadapt_adam_accumulate_args {
     /* Each 1 - beta worked out in double and rounded once, as the finalize's. */
     float beta1, beta2, sqrt_beta2, one_minus_beta1, one_minus_beta2, one_minus_sqrt_beta2;
     float eps;
-    float weight_decay; /* coupled (decouple off); 0 where decoupled */
+    float weight_decay;       /* coupled (decouple off); 0 where decoupled */
     const cocob_buffer *skip; /* the guard, as cocob_update_args' */
     size_t skip_offset;
 } cocob_dadapt_adam_accumulate_args;

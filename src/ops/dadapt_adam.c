@@ -52,14 +52,16 @@ static cocob_status update_validate(cocob_error *err, const cocob_dadapt_adam_up
 {
     const char *op = "dadapt_adam_update";
     if (!a->n)
-        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: the length must be nonzero",
-                          op);
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "%s: the length must be nonzero", op);
     cocob_operand operand[5] = {
         {"w", {a->w, a->w_offset}, a->n, 1, 0},
         {"exp_avg", {(cocob_buffer *)a->state[0], a->state_offset}, a->n, 0, 0},
         {"exp_avg_sq", {(cocob_buffer *)a->state[1], a->state_offset}, a->n, 0, 0},
-        {"scalars", {(cocob_buffer *)a->scalars, a->scalars_offset}, COCOB_DADAPT_ADAM_SCALARS,
-         0, 0},
+        {"scalars",
+         {(cocob_buffer *)a->scalars, a->scalars_offset},
+         COCOB_DADAPT_ADAM_SCALARS,
+         0,
+         0},
     };
     int count = 4;
     if (a->skip)

@@ -8,11 +8,9 @@
 
 #include "optim/optimizer.h"
 
-static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {"cocob",   "sgd",      "adagrad",
-                                                              "rmsprop", "adadelta", "adam",
-                                                              "adamw",   "ckt",      "kt",
-                                                              "sf_sgd",  "sf_adamw", "dog",
-                                                              "dadapt_adam"};
+static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {
+    "cocob", "sgd", "adagrad", "rmsprop",  "adadelta", "adam",       "adamw",
+    "ckt",   "kt",  "sf_sgd",  "sf_adamw", "dog",      "dadapt_adam"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "SGD",
                                                                "AdaGrad",

@@ -39,8 +39,8 @@ static cocob_status check_flag(cocob_error *err, const char *field, int value)
 {
     if (value == 0 || value == 1)
         return COCOB_OK;
-    return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
-                      "D-Adapt Adam: %s must be 0 or 1, got %d", field, value);
+    return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT, "D-Adapt Adam: %s must be 0 or 1, got %d",
+                      field, value);
 }
 
 cocob_status cocob_optim_dadapt_adam_check(cocob_error *err, const cocob_optimizer_config *cfg)

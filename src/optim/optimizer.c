@@ -25,13 +25,13 @@ void cocob_optimizer_destroy(cocob_optimizer *opt)
 
 static size_t state_count(const cocob_optimizer_config *cfg)
 {
-    return cfg->kind == COCOB_OPTIMIZER_COCOB        ? COCOB_STATE_COUNT
-           : cfg->kind == COCOB_OPTIMIZER_CKT        ? COCOB_CKT_STATES
-           : cfg->kind == COCOB_OPTIMIZER_KT         ? COCOB_KT_STATES
-           : cfg->kind == COCOB_OPTIMIZER_DOG        ? COCOB_DOG_STATES
+    return cfg->kind == COCOB_OPTIMIZER_COCOB         ? COCOB_STATE_COUNT
+           : cfg->kind == COCOB_OPTIMIZER_CKT         ? COCOB_CKT_STATES
+           : cfg->kind == COCOB_OPTIMIZER_KT          ? COCOB_KT_STATES
+           : cfg->kind == COCOB_OPTIMIZER_DOG         ? COCOB_DOG_STATES
            : cfg->kind == COCOB_OPTIMIZER_DADAPT_ADAM ? COCOB_DADAPT_ADAM_STATES
-           : cocob_optim_is_schedule_free(cfg->kind) ? cocob_optim_sf_state_count(cfg->kind)
-                                                     : cocob_optim_baseline_state_count(cfg);
+           : cocob_optim_is_schedule_free(cfg->kind)  ? cocob_optim_sf_state_count(cfg->kind)
+                                                      : cocob_optim_baseline_state_count(cfg);
 }
 
 cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_config *cfg,
@@ -177,8 +177,7 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
             : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_step(opt, i, grads[i], skip)
             : cocob_optim_is_schedule_free(opt->cfg.kind)
                 ? cocob_optim_sf_step(opt, i, grads[i], skip)
-            : opt->cfg.kind == COCOB_OPTIMIZER_DOG
-                ? cocob_optim_dog_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_step(opt, i, grads[i], skip)
             : opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM
                 ? cocob_optim_dadapt_adam_step(opt, i, skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
@@ -252,8 +251,7 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
            : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_state_names[state]
            : cocob_optim_is_schedule_free(opt->cfg.kind)
                ? cocob_optim_sf_state_name(opt->cfg.kind, state)
-           : opt->cfg.kind == COCOB_OPTIMIZER_DOG
-               ? cocob_optim_dog_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_state_names[state]
            : opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM
                ? cocob_optim_dadapt_adam_state_names[state]
                : cocob_optim_baseline_state_name(&opt->cfg, state);

@@ -87,8 +87,8 @@ void optimizer_flags_usage(FILE *out)
                 flags[k].note);
     }
     fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's,\n"
-          "  dog's and dadapt_adam's their authors'); sgd needs --lr. sf_sgd and sf_adamw evaluate and save\n"
-          "  the average x.\n",
+          "  dog's and dadapt_adam's their authors'); sgd needs --lr. sf_sgd and sf_adamw\n"
+          "  evaluate and save the average x.\n",
           out);
 }
 
@@ -181,7 +181,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
             return 0;
         }
         if (k == NESTEROV || k == DECOUPLE || k == USE_BIAS_CORRECTION) {
-            *(k == NESTEROV ? &cfg->nesterov
+            *(k == NESTEROV   ? &cfg->nesterov
               : k == DECOUPLE ? &cfg->decouple
                               : &cfg->use_bias_correction) = 1;
             continue;

@@ -210,12 +210,13 @@ static void dadapt_adam_accumulate_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_dadapt_adam_accumulate_args *a = arg;
     size_t s = a->state_offset;
-    cocob_ref_dadapt_adam_accumulate(
-        a, floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-        floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG], s),
-        floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG_SQ], s),
-        floats(a->state[COCOB_DADAPT_ADAM_S], s), *floats(a->scalars, a->dlr_offset), first, end,
-        floats(a->partials, a->partials_offset));
+    cocob_ref_dadapt_adam_accumulate(a, floats(a->w, a->w_offset),
+                                     floats(a->grad, a->grad_offset),
+                                     floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG], s),
+                                     floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG_SQ], s),
+                                     floats(a->state[COCOB_DADAPT_ADAM_S], s),
+                                     *floats(a->scalars, a->dlr_offset), first, end,
+                                     floats(a->partials, a->partials_offset));
 }
 
 /* A thread a run of parts, as lr_free_reduce's: the sums are ref's. */
@@ -238,7 +239,8 @@ static void dadapt_adam_update_chunk(void *arg, size_t first, size_t end)
                                  floats(a->scalars, a->scalars_offset));
 }
 
-static cocob_status cpu_dadapt_adam_update(cocob_backend *b, const cocob_dadapt_adam_update_args *a)
+static cocob_status cpu_dadapt_adam_update(cocob_backend *b,
+                                           const cocob_dadapt_adam_update_args *a)
 {
     (void)b;
     if (cocob_ref_update_skipped(a->skip, a->skip_offset))

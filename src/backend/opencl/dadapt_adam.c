@@ -32,9 +32,14 @@ cocob_status cocob_cl_dadapt_adam_accumulate(cocob_backend *base,
     rc = cocob_cl_arg(k, i++, local * per_item, NULL, rc);
     rc = cocob_cl_arg(k, i++, sizeof sc, &sc, rc);
     rc = cocob_cl_arg(k, i++, sizeof dlr_off, &dlr_off, rc);
-    const float f[] = {a->beta1,           a->beta2,           a->sqrt_beta2,
-                       a->one_minus_beta1, a->one_minus_beta2, a->one_minus_sqrt_beta2,
-                       a->eps,             a->weight_decay};
+    const float f[] = {a->beta1,
+                       a->beta2,
+                       a->sqrt_beta2,
+                       a->one_minus_beta1,
+                       a->one_minus_beta2,
+                       a->one_minus_sqrt_beta2,
+                       a->eps,
+                       a->weight_decay};
     for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
         rc = cocob_cl_arg(k, i++, sizeof f[j], &f[j], rc);
     rc = cocob_cl_skip_args(k, i, a->skip, a->skip_offset, rc);

@@ -414,16 +414,18 @@ static cocob_status ref_dadapt_adam_accumulate(cocob_backend *b,
     if (cocob_ref_update_skipped(a->skip, a->skip_offset))
         return COCOB_OK;
     size_t s = a->state_offset;
-    cocob_ref_dadapt_adam_accumulate(
-        a, floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
-        floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG], s),
-        floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG_SQ], s),
-        floats(a->state[COCOB_DADAPT_ADAM_S], s), *floats(a->scalars, a->dlr_offset), 0, a->parts,
-        floats(a->partials, a->partials_offset));
+    cocob_ref_dadapt_adam_accumulate(a, floats(a->w, a->w_offset),
+                                     floats(a->grad, a->grad_offset),
+                                     floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG], s),
+                                     floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG_SQ], s),
+                                     floats(a->state[COCOB_DADAPT_ADAM_S], s),
+                                     *floats(a->scalars, a->dlr_offset), 0, a->parts,
+                                     floats(a->partials, a->partials_offset));
     return COCOB_OK;
 }
 
-static cocob_status ref_dadapt_adam_update(cocob_backend *b, const cocob_dadapt_adam_update_args *a)
+static cocob_status ref_dadapt_adam_update(cocob_backend *b,
+                                           const cocob_dadapt_adam_update_args *a)
 {
     (void)b;
     if (cocob_ref_update_skipped(a->skip, a->skip_offset))

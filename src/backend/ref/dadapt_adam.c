@@ -20,10 +20,10 @@
 
 #include "backend/ref/ref.h"
 
-void cocob_ref_dadapt_adam_accumulate(const cocob_dadapt_adam_accumulate_args *a,
-                                      const float *w, const float *grad, float *exp_avg,
-                                      float *exp_avg_sq, float *s, float dlr, size_t first_part,
-                                      size_t end_part, float *partials)
+void cocob_ref_dadapt_adam_accumulate(const cocob_dadapt_adam_accumulate_args *a, const float *w,
+                                      const float *grad, float *exp_avg, float *exp_avg_sq,
+                                      float *s, float dlr, size_t first_part, size_t end_part,
+                                      float *partials)
 {
     size_t n = a->n, chunk = n / a->parts + (n % a->parts != 0);
     float c_avg = dlr * a->one_minus_beta1, c_s = dlr * a->one_minus_sqrt_beta2;

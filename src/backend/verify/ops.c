@@ -888,7 +888,10 @@ static cocob_status chk_lr_free_finalize(cocob_backend *b, const cocob_lr_free_f
      * and with bias correction a log1p, a product, two expm1s, a square
      * root and a quotient more (2 + 0.5 + 3 + 3 + 3 + 2.5): 24 ulps. */
     verify_out outs[1] = {{"scalars", sc, a->scalars_count, dog || dadapt ? mag : NULL,
-                           dog ? 11 : dadapt ? 24 : 0, 0}};
+                           dog      ? 11
+                           : dadapt ? 24
+                                    : 0,
+                           0}};
     char shape[64];
     snprintf(shape, sizeof shape, "method %d, %zu parts", (int)a->method, a->parts);
     return cocob_verify_outputs(of(b), "lr_free_finalize", shape, outs, 1);
@@ -929,8 +932,8 @@ static cocob_status chk_dadapt_adam_accumulate(cocob_backend *b,
                 *sr = cocob_verify_ref_floats(st[COCOB_DADAPT_ADAM_S]),
                 *vr = cocob_verify_ref_floats(st[COCOB_DADAPT_ADAM_EXP_AVG_SQ]);
     for (size_t i = 0; i < a->n; i++)
-        mag[i / chunk * COCOB_REDUCE_SUMS + COCOB_DADAPT_SUM_NUMERATOR] +=
-            fabsf((gr[i] + a->weight_decay * wr[i]) * (sr[i] / (sqrtf(vr[i]) + a->eps)));
+        mag[i / chunk * COCOB_REDUCE_SUMS + COCOB_DADAPT_SUM_NUMERATOR] += fabsf(
+            (gr[i] + a->weight_decay * wr[i]) * (sr[i] / (sqrtf(vr[i]) + a->eps)));
     cocob_status s = REF(b)->iface->dadapt_adam_accumulate(REF(b), &r);
     if (s == COCOB_OK)
         s = DEV(b)->iface->dadapt_adam_accumulate(DEV(b), &d);
@@ -952,7 +955,8 @@ static cocob_status chk_dadapt_adam_accumulate(cocob_backend *b,
 /* w against |w| + |decay step_dlr w| + |the step|: the step's square root
  * and division may each be 2.5 and 3 ulps off on a device that does not
  * round them correctly, 16 units as the baselines' w. */
-static cocob_status chk_dadapt_adam_update(cocob_backend *b, const cocob_dadapt_adam_update_args *a)
+static cocob_status chk_dadapt_adam_update(cocob_backend *b,
+                                           const cocob_dadapt_adam_update_args *a)
 {
     cocob_dadapt_adam_update_args d = *a, r = *a;
     cocob_span w = {a->w, a->w_offset}, m = {(cocob_buffer *)a->state[0], a->state_offset},
