@@ -38,13 +38,15 @@ def _kind(name: str) -> int:
 class Optimizer:
     """An optimizer over all of a model's parameters, which ``model.fit``
     then steps. ``name``: "cocob" (the default, no learning rate), "sgd",
-    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt", "kt", "sf_sgd"
-    or "sf_adamw". ``settings`` are the C library's names and PyTorch's
+    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt", "kt", "sf_sgd",
+    "sf_adamw", "dog" or "dadapt_adam". ``settings`` are the C library's names and PyTorch's
     meanings: lr, momentum, dampening, nesterov, weight_decay, rho, eps,
     beta1, beta2; COCOB's alpha, initial_L and weight_decay; cKT's and KT's
     w (the initial wealth) and weight_decay; Schedule-Free's, its authors'
     names: lr, momentum (SGD) or beta1 and beta2 (AdamW), eps, weight_decay,
-    warmup_steps, r and weight_lr_power. After ``model.fit`` a
+    warmup_steps, r and weight_lr_power; D-Adapt Adam's, its authors': lr
+    (a multiplier, leave 1), beta1, beta2, eps, weight_decay, decouple,
+    use_bias_correction, d0 and growth_rate. After ``model.fit`` a
     Schedule-Free model holds x, the average it is evaluated at, so
     ``predict`` and ``save`` use x. A setting the optimizer has no use for
     is refused."""
@@ -67,7 +69,8 @@ class Optimizer:
                 raise TypeError(f"the {self.name} optimizer takes no setting {key!r}; "
                                 f"it takes {', '.join(takes) or 'none'}")
             target = cfg.cocob if kind == 0 else cfg
-            setattr(target, key, int(value) if key == "nesterov" else float(value))
+            flag = key in ("nesterov", "decouple", "use_bias_correction")
+            setattr(target, key, int(value) if flag else float(value))
         params = (ctypes.c_void_p * 1)(lib.cocob_model_params(model._handle))
         self._ctx.check(lib.cocob_optimizer_create(self._ctx._handle, ctypes.byref(cfg), 1, params,
                                                    ctypes.byref(self._handle)))

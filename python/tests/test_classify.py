@@ -68,7 +68,8 @@ def test_every_optimizer_by_name_with_its_own_settings(ctx):
                            ("adagrad", {}), ("rmsprop", {"lr": 1e-3}), ("adadelta", {}),
                            ("adam", {"lr": 1e-3}), ("adamw", {"weight_decay": 0.01}),
                            ("sf_sgd", {"lr": 0.5, "warmup_steps": 2}),
-                           ("sf_adamw", {"beta1": 0.95, "weight_lr_power": 1})]:
+                           ("sf_adamw", {"beta1": 0.95, "weight_lr_power": 1}),
+                           ("dadapt_adam", {"decouple": 1, "weight_decay": 0.01})]:
         m = model_on(ctx)
         opt = cocob.Optimizer(m, name, **settings)
         m.fit(x, y, epochs=1, batch=50, verbose=False)
