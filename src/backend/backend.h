@@ -162,7 +162,7 @@ typedef struct cocob_dog_args {
 /* The sums lr_free_reduce writes for each part of a tensor, in this order,
  * with x the weights and g the gradient plus weight_decay x. */
 enum {
-    COCOB_REDUCE_GAIN = 0, /* <g, x0 - x>: KT's gain, Prodigy's and D-Adaptation's numerator */
+    COCOB_REDUCE_GAIN = 0, /* <g, x0 - x>: KT's gain, Prodigy's numerator */
     COCOB_REDUCE_GG,       /* <g, g>: DoG's G */
     COCOB_REDUCE_DD,       /* <x - x0, x - x0>: DoG's distance, squared */
     COCOB_REDUCE_XX,       /* <x, x>: DoG's first rbar, from |x0| */

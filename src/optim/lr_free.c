@@ -1,8 +1,9 @@
 /* The device scalars of the methods that need sums over all the weights
- * (KT's gain, DoG's distance and G now; Prodigy's and D-Adaptation's
- * numerators to come): a reduction over each parameter into the partials,
- * one fold into the scalars, and the updates then read them, so that a
- * step never waits for the device. */
+ * (KT's gain, DoG's distance and G; D-Adapt Adam's numerator and sum |s|,
+ * which its own pass, dadapt_adam.c's, writes into the same partials): a
+ * reduction over each parameter into the partials, one fold into the
+ * scalars, and the updates then read them, so that a step never waits for
+ * the device. */
 #include <stdlib.h>
 
 #include "optim/optimizer.h"
