@@ -49,6 +49,8 @@ __kernel void lr_free_reduce(__global const float *w, ulong w_offset, __global c
 /* backend.h's cocob_lr_free_method. */
 #define METHOD_KT 0
 #define METHOD_DOG 1
+#define METHOD_PRODIGY 2
+#define METHOD_DADAPT_ADAM 3
 
 /* Sum k of the parts, in their order. */
 static float fold(__global const float *part, ulong parts, int k)
@@ -59,7 +61,36 @@ static float fold(__global const float *part, ulong parts, int k)
     return sum;
 }
 
-#define METHOD_DADAPT_ADAM 2
+/* Prodigy's d, d_max, d_numerator, d_denom, d_hat, k, taken, dlr and
+ * bias_correction: the reference's Prodigy case, line for line. */
+static void prodigy(__global const float *part, ulong parts, __global float *s, float lr,
+                    float d0, float d_coef, float growth_rate, float beta1, float beta2,
+                    float beta3, int use_bias_correction)
+{
+    float d = s[0];
+    float dlr = d * lr * s[8];
+    float dot = fold(part, parts, 0);
+    float denom = fold(part, parts, 1);
+    if (denom == 0) {
+        s[6] = 0;
+        return;
+    }
+    float numerator = s[2] * beta3 + d / d0 * dlr * dot;
+    float d_hat = d_coef * numerator / denom;
+    float d_max = fmax(s[1], d_hat);
+    if (d == d0)
+        d = fmax(d, d_hat);
+    s[0] = fmin(d_max, d * growth_rate);
+    s[1] = d_max;
+    s[2] = numerator;
+    s[3] = denom;
+    s[4] = d_hat;
+    s[6] = 1;
+    s[7] = dlr;
+    float k = s[5] += 1.0f;
+    if (use_bias_correction)
+        s[8] = sqrt(-expm1((k + 1.0f) * log(beta2))) / -expm1((k + 1.0f) * log(beta1));
+}
 
 /* D-Adapt Adam: the reference's case (ref/lr_free.c), line for line;
  * scalars d, numerator_weighted, k, dlr, step_dlr, taken. */
@@ -98,10 +129,11 @@ static void dadapt_adam(__global const float *part, ulong parts, __global float 
 __kernel void lr_free_finalize(int method, __global const float *partials, ulong partials_offset,
                                ulong parts, __global float *scalars, ulong scalars_offset,
                                __global const int *skip, ulong skip_offset, float reps_rel,
-                               float lr, float eps, float init_eta, float sqrt_beta2,
-                               float one_minus_sqrt_beta2, float growth_rate,
-                               float one_minus_beta1, float one_minus_beta2,
-                               int bias_correction)
+                               float lr, float eps, float init_eta, float d0, float d_coef,
+                               float growth_rate, float beta1, float beta2, float beta3,
+                               int use_bias_correction, float sqrt_beta2,
+                               float one_minus_sqrt_beta2, float one_minus_beta1,
+                               float one_minus_beta2)
 {
     if (get_global_id(0) != 0 || (skip && skip[skip_offset]))
         return;
@@ -124,8 +156,11 @@ __kernel void lr_free_finalize(int method, __global const float *partials, ulong
         if (s[3] != 0 && init_eta > 0)
             s[2] = init_eta;
         s[3] = 0;
+    } else if (method == METHOD_PRODIGY) {
+        prodigy(part, parts, s, lr, d0, d_coef, growth_rate, beta1, beta2, beta3,
+                use_bias_correction);
     } else if (method == METHOD_DADAPT_ADAM) {
         dadapt_adam(part, parts, s, lr, sqrt_beta2, one_minus_sqrt_beta2, growth_rate,
-                    one_minus_beta1, one_minus_beta2, bias_correction);
+                    one_minus_beta1, one_minus_beta2, use_bias_correction);
     }
 }

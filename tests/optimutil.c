@@ -98,41 +98,6 @@ void optim_run_ref(const cocob_optimizer_config *cfg, float *w, size_t n, const 
     cocob_context_destroy(ctx);
 }
 
-/* The optimizer on one context, for optim_check_kernel. */
-typedef struct side {
-    cocob_context *ctx;
-    cocob_tensor *w, *g;
-    cocob_optimizer *opt;
-} side;
-
-static side side_new(const char *selector, const cocob_optimizer_config *cfg, const float *w0,
-                     size_t n)
-{
-    side s;
-    s.ctx = test_context(selector);
-    ck_assert_int_eq(cocob_tensor_create(s.ctx, n, &s.w), COCOB_OK);
-    ck_assert_int_eq(cocob_tensor_create(s.ctx, n, &s.g), COCOB_OK);
-    ck_assert_int_eq(cocob_tensor_upload(s.w, w0, n), COCOB_OK);
-    ck_assert_msg(cocob_optimizer_create(s.ctx, cfg, 1, &s.w, &s.opt) == COCOB_OK, "%s",
-                  cocob_context_error(s.ctx));
-    return s;
-}
-
-static void side_step(side *s, const float *grad, size_t n, int t)
-{
-    ck_assert_int_eq(cocob_tensor_upload(s->g, grad, n), COCOB_OK);
-    cocob_status st = cocob_optimizer_step(s->opt, (const cocob_tensor *const *)&s->g);
-    ck_assert_msg(st == COCOB_OK, "step %d: %s", t, cocob_context_error(s->ctx));
-}
-
-static void side_free(side *s)
-{
-    cocob_optimizer_destroy(s->opt);
-    cocob_tensor_destroy(s->g);
-    cocob_tensor_destroy(s->w);
-    cocob_context_destroy(s->ctx);
-}
-
 /* Whether the device divides and takes square roots correctly rounded, as
  * C does on the host: then the kernels must match the reference exactly. */
 static int exact_device(cocob_context *ctx)
@@ -146,68 +111,143 @@ static int exact_device(cocob_context *ctx)
     return 1; /* the cpu backend: ref's own loops */
 }
 
-/* Compares one buffer; returns the largest relative error. */
-static double compare(const char *what, const float *got, const float *want, size_t n, int exact,
-                      const char *kind)
+/* One in eight exactly 0; the rest spread over six decades (the
+ * baselines') or over four within [-1, 1] (the betting methods': beyond it
+ * a bet can lose more than the wealth, which then grows without bound),
+ * for KT over sqrt(n) too, a norm of at most 1. */
+static float gradient(test_rng *rng, optim_grads kind, float scale)
 {
-    size_t at;
-    double err = test_max_rel_err(got, want, n, &at);
-    if (exact)
-        ck_assert_msg(memcmp(got, want, n * sizeof *got) == 0,
+    uint64_t r = test_rng_next(rng);
+    if ((r & 7) == 0)
+        return 0.0f;
+    if (kind == OPTIM_GRADS_SIX_DECADES)
+        return (float)((double)(r >> 11) * 0x1.0p-53 - 0.5) *
+               powf(10.0f, (float)((r >> 3) % 6) - 3.0f);
+    return (float)((double)(r >> 11) * 0x1.0p-53 * 2 - 1) * scale *
+           powf(10.0f, -(float)((r >> 3) % 4));
+}
+
+void optim_kernel_begin(optim_kernel_run *r, const cocob_optimizer_config *cfg, size_t n,
+                        int steps, const optim_kernel_opts *o)
+{
+    test_rng rng = {n * 31 + o->salt};
+    r->n = n;
+    r->steps = steps;
+    r->eval = o->eval_every > 0;
+    r->kind = cocob_optimizer_kind_name(cfg->kind);
+    r->w0 = malloc(n * sizeof *r->w0);
+    r->got = malloc(n * sizeof *r->got);
+    r->want = malloc(n * sizeof *r->want);
+    float *grad = malloc(n * sizeof *grad);
+    ck_assert(r->w0 && r->got && r->want && grad);
+    for (size_t i = 0; i < n; i++)
+        r->w0[i] = test_rng_uniform(&rng, -0.5f, 0.5f);
+    for (int d = 0; d < 2; d++) {
+        r->ctx[d] = test_context(d ? test_device_selector() : "ref");
+        ck_assert_int_eq(cocob_tensor_create(r->ctx[d], n, &r->w[d]), COCOB_OK);
+        ck_assert_int_eq(cocob_tensor_create(r->ctx[d], n, &r->g[d]), COCOB_OK);
+        ck_assert_int_eq(cocob_tensor_upload(r->w[d], r->w0, n), COCOB_OK);
+        ck_assert_msg(cocob_optimizer_create(r->ctx[d], cfg, 1, &r->w[d], &r->opt[d]) == COCOB_OK,
+                      "%s", cocob_context_error(r->ctx[d]));
+    }
+    r->exact = exact_device(r->ctx[1]);
+    float scale = o->grads == OPTIM_GRADS_UNIT_NORM ? 1.0f / sqrtf((float)n) : 1.0f;
+    for (int t = 0; t < steps; t++) {
+        for (size_t i = 0; i < n; i++)
+            grad[i] = gradient(&rng, o->grads, scale);
+        for (int d = 0; d < 2; d++) {
+            ck_assert_int_eq(cocob_tensor_upload(r->g[d], grad, n), COCOB_OK);
+            cocob_status st = cocob_optimizer_step(r->opt[d],
+                                                   (const cocob_tensor *const *)&r->g[d]);
+            ck_assert_msg(st == COCOB_OK, "step %d: %s", t, cocob_context_error(r->ctx[d]));
+            /* Schedule-Free: the next step puts y back from x. */
+            if (r->eval && t % o->eval_every == o->eval_every - 1 && t + 1 < steps)
+                ck_assert_int_eq(cocob_optimizer_eval_weights(r->opt[d]), COCOB_OK);
+        }
+        if (o->after_step)
+            o->after_step(r, t, o->data);
+    }
+    free(grad);
+}
+
+double optim_kernel_compare(const optim_kernel_run *r, const char *what)
+{
+    size_t n = r->n, at;
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(isfinite(r->want[i]), "%s, n=%zu: %s[%zu] is %g on ref", r->kind, n, what,
+                      i, r->want[i]);
+    double err = test_max_rel_err(r->got, r->want, n, &at);
+    if (r->exact)
+        ck_assert_msg(memcmp(r->got, r->want, n * sizeof *r->got) == 0,
                       "%s, n=%zu: %s[%zu] %.9g on the device, %.9g on ref (not bit for bit)",
-                      kind, n, what, at, got[at], want[at]);
+                      r->kind, n, what, at, r->got[at], r->want[at]);
     else
         /* OpenCL's own division (2.5 ulp) and sqrt (3 ulp) round
          * otherwise; COCOB's suite allows such devices the same 1e-5. No
          * device of this kind was at hand to measure. */
         ck_assert_msg(err <= 1e-5, "%s, n=%zu: %s[%zu] %.9g on the device, %.9g on ref (%.3g)",
-                      kind, n, what, at, got[at], want[at], err);
+                      r->kind, n, what, at, r->got[at], r->want[at], err);
     return err;
+}
+
+/* The weights into r->got (the device's) and r->want (ref's). */
+static void download(optim_kernel_run *r)
+{
+    ck_assert_int_eq(cocob_tensor_download(r->w[1], r->got, r->n), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_download(r->w[0], r->want, r->n), COCOB_OK);
+}
+
+double optim_kernel_compare_all(optim_kernel_run *r)
+{
+    double worst = 0;
+    if (r->eval) {
+        for (int d = 0; d < 2; d++)
+            ck_assert_int_eq(cocob_optimizer_eval_weights(r->opt[d]), COCOB_OK);
+        download(r);
+        worst = optim_kernel_compare(r, "x");
+        for (int d = 0; d < 2; d++)
+            ck_assert_int_eq(cocob_optimizer_train_weights(r->opt[d]), COCOB_OK);
+    }
+    download(r);
+    worst = fmax(worst, optim_kernel_compare(r, "w"));
+    /* The weights moved: a step that did nothing would match too. */
+    ck_assert_msg(memcmp(r->w0, r->want, r->n * sizeof *r->want) != 0, "%s, n=%zu: w never moved",
+                  r->kind, r->n);
+    size_t states = cocob_optimizer_state_count(r->opt[0]);
+    ck_assert_uint_eq(cocob_optimizer_state_count(r->opt[1]), states);
+    for (size_t k = 0; k < states; k++) {
+        ck_assert_int_eq(cocob_optimizer_read_state(r->opt[1], k, 0, r->got, r->n), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_read_state(r->opt[0], k, 0, r->want, r->n), COCOB_OK);
+        worst = fmax(worst, optim_kernel_compare(r, cocob_optimizer_state_name(r->opt[0], k)));
+    }
+    for (int d = 0; d < 2; d++)
+        ck_assert_uint_eq(cocob_optimizer_steps(r->opt[d]), (uint64_t)r->steps);
+    printf("%s on %s, n=%zu, %d steps, %zu state buffer(s): max relative error %.3g%s\n", r->kind,
+           cocob_context_device(r->ctx[1])->name, r->n, r->steps, states, worst,
+           r->exact ? " (bit for bit required)" : "");
+    return worst;
+}
+
+void optim_kernel_end(optim_kernel_run *r)
+{
+    for (int d = 0; d < 2; d++) {
+        cocob_optimizer_destroy(r->opt[d]);
+        cocob_tensor_destroy(r->g[d]);
+        cocob_tensor_destroy(r->w[d]);
+        cocob_context_destroy(r->ctx[d]);
+    }
+    free(r->w0);
+    free(r->got);
+    free(r->want);
 }
 
 void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
 {
-    const char *kind = cocob_optimizer_kind_name(cfg->kind);
-    test_rng rng = {n * 31 + (uint64_t)cfg->kind};
-    float *w0 = malloc(n * sizeof *w0), *grad = malloc(n * sizeof *grad);
-    float *got = malloc(n * sizeof *got), *want = malloc(n * sizeof *want);
-    ck_assert(w0 && grad && got && want);
-    for (size_t i = 0; i < n; i++)
-        w0[i] = test_rng_uniform(&rng, -0.5f, 0.5f);
-    side ref = side_new("ref", cfg, w0, n), dev = side_new(test_device_selector(), cfg, w0, n);
-    for (int t = 0; t < steps; t++) {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t r = test_rng_next(&rng);
-            /* One in eight exactly zero; the rest spread over six decades. */
-            grad[i] = (r & 7) == 0 ? 0.0f
-                                   : (float)((double)(r >> 11) * 0x1.0p-53 - 0.5) *
-                                         powf(10.0f, (float)((r >> 3) % 6) - 3.0f);
-        }
-        side_step(&ref, grad, n, t);
-        side_step(&dev, grad, n, t);
-    }
-    int exact = exact_device(dev.ctx);
-    ck_assert_int_eq(cocob_tensor_download(dev.w, got, n), COCOB_OK);
-    ck_assert_int_eq(cocob_tensor_download(ref.w, want, n), COCOB_OK);
-    double worst = compare("w", got, want, n, exact, kind);
-    size_t states = cocob_optimizer_state_count(ref.opt);
-    ck_assert_uint_eq(cocob_optimizer_state_count(dev.opt), states);
-    for (size_t k = 0; k < states; k++) {
-        ck_assert_int_eq(cocob_optimizer_read_state(dev.opt, k, 0, got, n), COCOB_OK);
-        ck_assert_int_eq(cocob_optimizer_read_state(ref.opt, k, 0, want, n), COCOB_OK);
-        double err = compare(cocob_optimizer_state_name(ref.opt, k), got, want, n, exact, kind);
-        worst = err > worst ? err : worst;
-    }
-    ck_assert_uint_eq(cocob_optimizer_steps(dev.opt), (uint64_t)steps);
-    printf("%s on %s, n=%zu, %d steps, %zu state buffer(s): max relative error %.3g%s\n", kind,
-           cocob_context_device(dev.ctx)->name, n, steps, states, worst,
-           exact ? " (bit for bit required)" : "");
-    side_free(&dev);
-    side_free(&ref);
-    free(w0);
-    free(grad);
-    free(got);
-    free(want);
+    optim_kernel_opts o = {.grads = OPTIM_GRADS_SIX_DECADES, .salt = (uint64_t)cfg->kind};
+    optim_kernel_run r;
+    optim_kernel_begin(&r, cfg, n, steps, &o);
+    optim_kernel_compare_all(&r);
+    optim_kernel_end(&r);
 }
 
 size_t optim_length(int i)

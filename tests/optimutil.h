@@ -65,12 +65,57 @@ double optim_check_fixture(const char *name, const cocob_optimizer_config *cfg,
 void optim_run_ref(const cocob_optimizer_config *cfg, float *w, size_t n, const float *grads,
                    int steps, float *state);
 
-/* steps steps of cfg on random gradients over n coordinates, on ref and on
- * the device under test, then the weights and every state buffer compared:
- * bit for bit, as the kernels keep the reference's order of operations,
- * where division and sqrt are correctly rounded (PoCL, the cpu backend,
- * and any device offering CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT, which the
- * build then asks for). */
+/* The gradients optim_kernel_begin draws, one in eight exactly 0: */
+typedef enum {
+    OPTIM_GRADS_SIX_DECADES, /* (-0.5, 0.5) times 10^-3 to 10^2 */
+    OPTIM_GRADS_UNIT,        /* [-1, 1] times 10^0 to 10^-3 */
+    OPTIM_GRADS_UNIT_NORM    /* those over sqrt(n): a norm of at most 1 */
+} optim_grads;
+
+/* One optimizer on ref ([0]) and on the device under test ([1]), over n
+ * coordinates from the same random weights w0. */
+typedef struct optim_kernel_run {
+    cocob_context *ctx[2];
+    cocob_tensor *w[2], *g[2];
+    cocob_optimizer *opt[2];
+    size_t n;
+    int steps, eval;
+    /* The device divides and takes square roots correctly rounded (PoCL,
+     * the cpu backend, any device offering
+     * CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT, which the build then asks for):
+     * then kernels that keep the reference's order of operations match it
+     * bit for bit. */
+    int exact;
+    const char *kind;
+    float *w0, *got, *want; /* n each: got the device's, want ref's */
+} optim_kernel_run;
+
+typedef struct optim_kernel_opts {
+    optim_grads grads;
+    uint64_t salt; /* the random numbers' seed is n * 31 + salt */
+    /* Schedule-Free: x, the evaluation point, after every eval_every-th
+     * step but the last (0: never), and x compared before y at the end. */
+    int eval_every;
+    /* A method's own checks after step t (from 0) on both, or NULL. */
+    void (*after_step)(optim_kernel_run *r, int t, void *data);
+    void *data;
+} optim_kernel_opts;
+
+/* Starts r and takes steps steps of cfg on both on the same gradients. */
+void optim_kernel_begin(optim_kernel_run *r, const cocob_optimizer_config *cfg, size_t n,
+                        int steps, const optim_kernel_opts *o);
+/* r->got against r->want, named what: ref's all finite, and bit for bit
+ * where r->exact, else within 1e-5 relative. Returns the largest relative
+ * error. */
+double optim_kernel_compare(const optim_kernel_run *r, const char *what);
+/* So compares x (with eval), the weights, which must have moved, and every
+ * state buffer, checks both took every step, prints the largest error and
+ * returns it. */
+double optim_kernel_compare_all(optim_kernel_run *r);
+void optim_kernel_end(optim_kernel_run *r);
+
+/* The baselines' check: steps steps of cfg over n coordinates on gradients
+ * over six decades, then optim_kernel_compare_all. */
 void optim_check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps);
 
 /* optim_check_kernel at the i-th length over optim_steps(200), with cfg as

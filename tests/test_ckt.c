@@ -11,9 +11,6 @@
 #include "optimutil.h"
 #include "runtime/handles.h"
 #include "testutil.h"
-#ifdef COCOB_HAVE_OPENCL
-#include "backend/opencl/opencl.h"
-#endif
 
 enum { N = 3 };
 
@@ -222,98 +219,23 @@ START_TEST(the_op_refuses_overlaps_and_short_spans)
 }
 END_TEST
 
-/* Whether the device divides correctly rounded, as C does on the host:
- * then the kernel must match the reference bit for bit. */
-static int exact_device(cocob_context *ctx)
-{
-#ifdef COCOB_HAVE_OPENCL
-    cocob_cl_backend *cl = cocob_cl_backend_of(ctx->backend);
-    if (cl)
-        return cl->dev.correct_divide;
-#endif
-    (void)ctx;
-    return 1; /* the cpu backend: ref's own loop */
-}
-
 /* steps of cfg on ref and on the device under test from the same weights
  * and gradients, then the weights and the four states compared. The
  * gradients stay within [-1, 1], KT's assumption (beyond it a bet can
  * lose more than the wealth, which then grows without bound and ends in
  * inf - inf, where NaN would equal NaN), spread over four decades, one in
- * eight exactly 0 for t's count. */
+ * eight exactly 0 for t's count. The kernel keeps ref's order of
+ * operations: bit for bit where the device divides correctly rounded;
+ * OpenCL's own division rounds within 2.5 ulp, and the baselines' suites
+ * allow such devices the same 1e-5. */
 static void check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
 {
-    test_rng rng = {n * 31 + 7};
-    float *w0 = malloc(n * sizeof *w0), *grad = malloc(n * sizeof *grad);
-    float *got = malloc(n * sizeof *got), *want = malloc(n * sizeof *want);
-    ck_assert(w0 && grad && got && want);
-    for (size_t i = 0; i < n; i++)
-        w0[i] = test_rng_uniform(&rng, -0.5f, 0.5f);
-    cocob_context *ctx[2] = {test_context("ref"), test_context(test_device_selector())};
-    cocob_tensor *w[2], *g[2];
-    cocob_optimizer *opt[2];
-    for (int d = 0; d < 2; d++) {
-        ck_assert_int_eq(cocob_tensor_create(ctx[d], n, &w[d]), COCOB_OK);
-        ck_assert_int_eq(cocob_tensor_create(ctx[d], n, &g[d]), COCOB_OK);
-        ck_assert_int_eq(cocob_tensor_upload(w[d], w0, n), COCOB_OK);
-        ck_assert_int_eq(cocob_optimizer_create(ctx[d], cfg, 1, &w[d], &opt[d]), COCOB_OK);
-    }
-    for (int t = 0; t < steps; t++) {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t r = test_rng_next(&rng);
-            grad[i] = (r & 7) == 0 ? 0.0f
-                                   : (float)((double)(r >> 11) * 0x1.0p-53 * 2 - 1) *
-                                         powf(10.0f, -(float)((r >> 3) % 4));
-        }
-        for (int d = 0; d < 2; d++) {
-            ck_assert_int_eq(cocob_tensor_upload(g[d], grad, n), COCOB_OK);
-            ck_assert_msg(cocob_optimizer_step(opt[d], (const cocob_tensor *const *)&g[d]) ==
-                              COCOB_OK,
-                          "%s", cocob_context_error(ctx[d]));
-        }
-    }
-    int exact = exact_device(ctx[1]);
-    double worst = 0;
-    for (int k = -1; k < COCOB_CKT_STATES; k++) {
-        const char *what = k < 0 ? "w" : cocob_optimizer_state_name(opt[0], (size_t)k);
-        if (k < 0) {
-            ck_assert_int_eq(cocob_tensor_download(w[1], got, n), COCOB_OK);
-            ck_assert_int_eq(cocob_tensor_download(w[0], want, n), COCOB_OK);
-        } else {
-            ck_assert_int_eq(cocob_optimizer_read_state(opt[1], (size_t)k, 0, got, n), COCOB_OK);
-            ck_assert_int_eq(cocob_optimizer_read_state(opt[0], (size_t)k, 0, want, n), COCOB_OK);
-        }
-        for (size_t i = 0; i < n; i++)
-            ck_assert_msg(isfinite(want[i]), "n=%zu: %s[%zu] is %g on ref", n, what, i, want[i]);
-        size_t at;
-        double err = test_max_rel_err(got, want, n, &at);
-        worst = fmax(worst, err);
-        if (exact)
-            ck_assert_msg(memcmp(got, want, n * sizeof *got) == 0,
-                          "n=%zu: %s[%zu] %.9g on the device, %.9g on ref (not bit for bit)", n,
-                          what, at, got[at], want[at]);
-        else
-            /* OpenCL's own division rounds within 2.5 ulp; the baselines'
-             * suites allow such devices the same 1e-5. */
-            ck_assert_msg(err <= 1e-5, "n=%zu: %s[%zu] %.9g on the device, %.9g on ref (%.3g)", n,
-                          what, at, got[at], want[at], err);
-    }
-    /* The weights moved: a step that did nothing would match too. */
-    ck_assert_int_eq(cocob_tensor_download(w[0], want, n), COCOB_OK);
-    ck_assert(memcmp(w0, want, n * sizeof *want) != 0);
-    printf("ckt on %s, n=%zu, %d steps: max relative error %.3g%s\n",
-           cocob_context_device(ctx[1])->name, n, steps, worst,
-           exact ? " (bit for bit required)" : "");
-    for (int d = 0; d < 2; d++) {
-        cocob_optimizer_destroy(opt[d]);
-        cocob_tensor_destroy(g[d]);
-        cocob_tensor_destroy(w[d]);
-        cocob_context_destroy(ctx[d]);
-    }
-    free(w0);
-    free(grad);
-    free(got);
-    free(want);
+    optim_kernel_opts o = {.grads = OPTIM_GRADS_UNIT, .salt = 7};
+    optim_kernel_run r;
+    optim_kernel_begin(&r, cfg, n, steps, &o);
+    ck_assert_uint_eq(cocob_optimizer_state_count(r.opt[0]), COCOB_CKT_STATES);
+    optim_kernel_compare_all(&r);
+    optim_kernel_end(&r);
 }
 
 START_TEST(kernel_matches_reference_over_200_steps)

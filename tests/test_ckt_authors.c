@@ -3,181 +3,50 @@
  * (commit d8155ff, parameterfree/ckt.py) in float32, as
  * tests/fixtures/lr_free/ckt_*.txt record it, from the same initial
  * weights and on the same gradients (the fixed sequence) or the same data
- * (the mlp). tests/test_cocob_authors.c does the same for COCOB. */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "lr_free_fixture.h"
-#include "testutil.h"
+ * (the mlp) (tests/lr_free_check.c). tests/test_cocob_authors.c does the
+ * same for COCOB. */
+#include "lr_free_check.h"
 
 static const char *const cases[] = {"fixed_grad", "mlp"};
 
-/* cocob's state buffers, by index, carry the authors' names, so the key
- * of state k in the fixture is cocob_optimizer_state_name(opt, k). */
-enum { STATES = 4 };
-
-static double setting(const lr_fixture *f, const char *name)
+static void configure(const lr_fixture *f, cocob_optimizer_config *cfg)
 {
-    const char *text = lr_fixture_setting(f, name);
-    double v;
-    ck_assert_msg(text && sscanf(text, "%lf", &v) == 1, "%s: no setting %s", f->case_name, name);
-    return v;
-}
-
-/* The tolerance of a quantity: twice its float32-vs-float64 gap. Both
- * float32 runs, the authors' and cocob's, round the same exact (float64)
- * trajectory, each by about that gap (cocob's step does the authors'
- * five operations in their order, one rounding each; its mlp gradient is
- * rounded once, from double, rather than in every layer), so by the
- * triangle inequality they differ by up to twice it. The reward's gap is
- * large (6.3e-5) because it sums g (w - x0), and w - x0 after steps of
- * about w = 1e-4 keeps only the few digits of the weights' float32 below
- * 0.5. A gap of 0 (t, which counts, and x0, a copy) asks for equality. */
-static double tolerance(const lr_fixture *f, const char *quantity)
-{
-    double gap = lr_fixture_gap_of(f, quantity);
-    ck_assert_msg(gap >= 0, "%s: no gap of %s", f->case_name, quantity);
-    return 2 * gap;
-}
-
-static void compare(const char *selector, int c)
-{
-    char file[64], why[512];
-    lr_fixture f;
-    snprintf(file, sizeof file, "ckt_%s.txt", cases[c]);
-    ck_assert_msg(lr_fixture_load(file, &f, why, sizeof why) == 0, "%s", why);
-    ck_assert_str_eq(f.method, "ckt");
-    ck_assert_uint_le(f.params, 23);
     /* The group's lr multiplies the gradient: cocob has none, so it must be 1. */
-    const lr_fixture_scalar *lr = lr_fixture_scalar_of(&f, "lr");
+    const lr_fixture_scalar *lr = lr_fixture_scalar_of(f, "lr");
     ck_assert_ptr_nonnull(lr);
-    ck_assert(f.run[LR_FIXTURE_F32][0].scalar[lr->offset] == 1.0);
-
-    cocob_context *ctx = test_context(selector);
-    cocob_optimizer_config cfg;
-    cocob_optimizer_config_init(&cfg, COCOB_OPTIMIZER_CKT);
+    ck_assert(f->run[LR_FIXTURE_F32][0].scalar[lr->offset] == 1.0);
     /* The authors' defaults are cocob's: a wrong w fails at step 1. */
-    ck_assert(cfg.w == setting(&f, "w") && cfg.weight_decay == setting(&f, "weight_decay"));
-
-    cocob_tensor *w[LR_FIXTURE_MAX], *g[LR_FIXTURE_MAX];
-    float init[23], p[23], grad[23], got[23];
-    for (size_t i = 0; i < f.params; i++)
-        init[i] = (float)f.init[i];
-    for (size_t k = 0; k < f.tensor_count; k++) {
-        const lr_fixture_tensor *t = &f.tensor[k];
-        ck_assert_int_eq(cocob_tensor_create(ctx, t->count, &w[k]), COCOB_OK);
-        ck_assert_int_eq(cocob_tensor_create(ctx, t->count, &g[k]), COCOB_OK);
-        ck_assert_int_eq(cocob_tensor_upload(w[k], init + t->offset, t->count), COCOB_OK);
-    }
-    cocob_optimizer *opt;
-    ck_assert_int_eq(cocob_optimizer_create(ctx, &cfg, f.tensor_count, w, &opt), COCOB_OK);
-    ck_assert_uint_eq(cocob_optimizer_state_count(opt), STATES);
-
-    int key[STATES];
-    double tol[STATES], worst[STATES] = {0}, worst_param = 0, worst_loss = 0;
-    for (int s = 0; s < STATES; s++) {
-        const char *name = cocob_optimizer_state_name(opt, (size_t)s);
-        char q[64];
-        key[s] = lr_fixture_state_of(&f, name);
-        ck_assert_msg(key[s] >= 0, "%s: no state %s", file, name);
-        snprintf(q, sizeof q, "state:%s", name);
-        tol[s] = tolerance(&f, q);
-    }
-    double tol_param = tolerance(&f, "param"), tol_loss = c ? tolerance(&f, "loss") : 0;
-    int exact = strcmp(selector, "ref") == 0;
-
-    memcpy(p, init, sizeof p);
-    for (size_t t = 0; t < f.steps; t++) {
-        const lr_fixture_step *a = &f.run[LR_FIXTURE_F32][t];
-        if (c) {
-            double loss = lr_fixture_mlp_loss_grad(&f, p, grad);
-            double d = fabs(loss - a->loss) / fabs(a->loss);
-            worst_loss = fmax(worst_loss, d);
-            ck_assert_msg(d <= tol_loss,
-                          "%s on %s, step %zu: loss %.9g, the authors' %.9g (%.3g > %.3g)", file,
-                          selector, t + 1, loss, a->loss, d, tol_loss);
-        } else {
-            for (size_t i = 0; i < f.params; i++)
-                grad[i] = (float)f.grad[t * f.params + i];
-        }
-        for (size_t k = 0; k < f.tensor_count; k++)
-            ck_assert_int_eq(cocob_tensor_upload(g[k], grad + f.tensor[k].offset,
-                                                 f.tensor[k].count),
-                             COCOB_OK);
-        cocob_status st = cocob_optimizer_step(opt, (const cocob_tensor *const *)g);
-        ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
-        for (size_t k = 0; k < f.tensor_count; k++) {
-            const lr_fixture_tensor *tk = &f.tensor[k];
-            ck_assert_int_eq(cocob_tensor_download(w[k], p + tk->offset, tk->count), COCOB_OK);
-            double d = lr_fixture_rel_gap(p + tk->offset, a->param + tk->offset, tk->count);
-            worst_param = fmax(worst_param, d);
-            ck_assert_msg(d <= tol_param, "%s on %s, step %zu: %s differs by %.3g > %.3g", file,
-                          selector, t + 1, tk->name, d, tol_param);
-            /* On the fixed gradients, ref does the authors' float32
-             * operations in their order on the very same floats: it must
-             * give their very bits (the mlp's gradients are cocob's own). */
-            ck_assert_msg(c || !exact || d == 0,
-                          "%s on ref, step %zu: %s is not the authors' bits", file, t + 1,
-                          tk->name);
-            for (int s = 0; s < STATES; s++) {
-                ck_assert_int_eq(cocob_optimizer_read_state(opt, (size_t)s, k, got, tk->count),
-                                 COCOB_OK);
-                d = lr_fixture_rel_gap(got, a->state + (size_t)key[s] * f.params + tk->offset,
-                                       tk->count);
-                worst[s] = fmax(worst[s], d);
-                ck_assert_msg(d <= tol[s], "%s on %s, step %zu: %s of %s differs by %.3g > %.3g",
-                              file, selector, t + 1, cocob_optimizer_state_name(opt, (size_t)s),
-                              tk->name, d, tol[s]);
-                ck_assert_msg(c || !exact || d == 0,
-                              "%s on ref, step %zu: %s of %s is not the authors' bits", file,
-                              t + 1, cocob_optimizer_state_name(opt, (size_t)s), tk->name);
-            }
-        }
-    }
-    /* The figures, for the record. */
-    printf("ckt vs the authors, %s on %s: param %.3g (tol %.3g)", cases[c], selector, worst_param,
-           tol_param);
-    if (c)
-        printf(", loss %.3g (tol %.3g)", worst_loss, tol_loss);
-    for (int s = 0; s < STATES; s++)
-        printf(", %s %.3g (tol %.3g)", cocob_optimizer_state_name(opt, (size_t)s), worst[s],
-               tol[s]);
-    printf("\n");
-
-    cocob_optimizer_destroy(opt);
-    for (size_t k = 0; k < f.tensor_count; k++) {
-        cocob_tensor_destroy(w[k]);
-        cocob_tensor_destroy(g[k]);
-    }
-    cocob_context_destroy(ctx);
-    lr_fixture_free(&f);
+    ck_assert(cfg->w == lr_fixture_number(f, "w", 0) &&
+              cfg->weight_decay == lr_fixture_number(f, "weight_decay", 0));
 }
 
-START_TEST(same_trajectory_as_the_authors_on_ref)
-{
-    compare("ref", _i);
-}
-END_TEST
+/* The tolerances, twice the float32-vs-float64 gaps: cocob's step does
+ * the authors' five operations in their order, one rounding each; its mlp
+ * gradient is rounded once, from double, rather than in every layer. The
+ * reward's gap is large (6.3e-5) because it sums g (w - x0), and w - x0
+ * after steps of about w = 1e-4 keeps only the few digits of the weights'
+ * float32 below 0.5. A gap of 0 (t, which counts, and x0, a copy) asks
+ * for equality. On the fixed gradients, ref does the authors' float32
+ * operations in their order on the very same floats: it must give their
+ * very bits, weights and state (the mlp's gradients are cocob's own).
+ * cocob's state buffers carry the authors' names; cKT has no device
+ * scalars. */
+static const lr_fixture_check check = {
+    .method = "ckt",
+    .kind = COCOB_OPTIMIZER_CKT,
+    .configure = configure,
+    .states = 4,
+    .authors_states = 4,
+    .exact_param = LR_EXACT_FIXED_GRAD,
+    .exact_state = LR_EXACT_FIXED_GRAD,
+};
 
-START_TEST(same_trajectory_as_the_authors_on_the_device)
+static void run(const char *selector, int i)
 {
-    compare(test_device_selector(), _i);
-}
-END_TEST
-
-static Suite *suite(void)
-{
-    Suite *s = suite_create("ckt_authors");
-    TCase *tc = tcase_create("authors");
-    tcase_add_loop_test(tc, same_trajectory_as_the_authors_on_ref, 0, 2);
-    tcase_add_loop_test(tc, same_trajectory_as_the_authors_on_the_device, 0, 2);
-    suite_add_tcase(s, tc);
-    return s;
+    lr_fixture_compare(&check, selector, cases[i]);
 }
 
 int main(void)
 {
-    return test_run(suite());
+    return test_run(lr_fixture_suite("ckt_authors", run, 2));
 }

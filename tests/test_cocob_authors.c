@@ -2,14 +2,10 @@
  * device under test, against its authors' own: parameterfree 0.0.1's
  * COCOB (Orabona's code) in float32, as tests/fixtures/lr_free/cocob_*.txt
  * record it, from the same initial weights and on the same gradients (the
- * fixed sequence) or the same data (the mlp). */
-#include <math.h>
+ * fixed sequence) or the same data (the mlp) (tests/lr_free_check.c). */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "lr_free_fixture.h"
-#include "testutil.h"
+#include "lr_free_check.h"
 
 static const char *const cases[] = {"fixed_grad", "mlp"};
 
@@ -22,173 +18,75 @@ static const char *const authors_key[COCOB_STATE_COUNT] = {
     [COCOB_STATE_THETA] = "sum_negative_gradients",
 };
 
-static double setting(const lr_fixture *f, const char *name)
+static void configure(const lr_fixture *f, cocob_optimizer_config *cfg)
 {
-    const char *text = lr_fixture_setting(f, name);
-    double v;
-    ck_assert_msg(text && sscanf(text, "%lf", &v) == 1, "%s: no setting %s", f->case_name, name);
-    return v;
-}
-
-/* The tolerance of a quantity: twice its float32-vs-float64 gap. Both
- * float32 runs, the authors' and cocob's, round the same exact (float64)
- * trajectory, each by about that gap (cocob's step orders the same five
- * products and quotients differently, so its roundings are as many and as
- * large; its mlp gradient is rounded once, from double, rather than in
- * every layer), so by the triangle inequality they differ by up to twice
- * it. A gap of 0 (x0, and L on fixed gradients: copies and maxima of the
- * same floats) asks for equality. */
-static double tolerance(const lr_fixture *f, const char *quantity)
-{
-    double gap = lr_fixture_gap_of(f, quantity);
-    ck_assert_msg(gap >= 0, "%s: no gap of %s", f->case_name, quantity);
-    return 2 * gap;
-}
-
-static void compare(const char *selector, int c)
-{
-    char file[64], why[512];
-    lr_fixture f;
-    snprintf(file, sizeof file, "cocob_%s.txt", cases[c]);
-    ck_assert_msg(lr_fixture_load(file, &f, why, sizeof why) == 0, "%s", why);
-    ck_assert_str_eq(f.method, "cocob");
-    ck_assert_uint_le(f.params, 23);
-
-    cocob_context *ctx = test_context(selector);
-    cocob_optimizer_config cfg;
-    cocob_optimizer_config_init(&cfg, COCOB_OPTIMIZER_COCOB);
     /* The authors' eps is the initial L (state['L'] = eps * ones), not a
      * term in a denominator; alpha and the coupled weight decay are the
      * same settings. Only the mlp's dead ReLU unit, whose L stays eps,
      * tells the first (checked exactly below); a wrong alpha or weight
      * decay fails at step 1. */
-    cfg.cocob.alpha = (float)setting(&f, "alpha");
-    cfg.cocob.initial_L = (float)setting(&f, "eps");
-    cfg.cocob.weight_decay = setting(&f, "weight_decay");
+    cfg->cocob.alpha = (float)lr_fixture_number(f, "alpha", 0);
+    cfg->cocob.initial_L = (float)lr_fixture_number(f, "eps", 0);
+    cfg->cocob.weight_decay = lr_fixture_number(f, "weight_decay", 0);
+}
 
-    cocob_tensor *w[LR_FIXTURE_MAX], *g[LR_FIXTURE_MAX];
-    float init[23], p[23], grad[23], got[23];
-    for (size_t i = 0; i < f.params; i++)
-        init[i] = (float)f.init[i];
-    for (size_t k = 0; k < f.tensor_count; k++) {
-        const lr_fixture_tensor *t = &f.tensor[k];
-        ck_assert_int_eq(cocob_tensor_create(ctx, t->count, &w[k]), COCOB_OK);
-        ck_assert_int_eq(cocob_tensor_create(ctx, t->count, &g[k]), COCOB_OK);
-        ck_assert_int_eq(cocob_tensor_upload(w[k], init + t->offset, t->count), COCOB_OK);
-    }
-    cocob_optimizer *opt;
-    ck_assert_int_eq(cocob_optimizer_create(ctx, &cfg, f.tensor_count, w, &opt), COCOB_OK);
-
-    int key[COCOB_STATE_COUNT];
-    double tol[COCOB_STATE_COUNT], worst[COCOB_STATE_COUNT] = {0}, worst_param = 0,
-                                   worst_loss = 0;
-    for (int s = 0; s < COCOB_STATE_COUNT; s++) {
-        char q[64];
-        key[s] = lr_fixture_state_of(&f, authors_key[s]);
-        ck_assert_msg(key[s] >= 0, "%s: no state %s", file, authors_key[s]);
-        snprintf(q, sizeof q, "state:%s", authors_key[s]);
-        tol[s] = tolerance(&f, q);
-    }
-    double tol_param = tolerance(&f, "param"), tol_loss = c ? tolerance(&f, "loss") : 0;
-    float eps = (float)setting(&f, "eps");
-    size_t kept_eps = 0;
-
-    memcpy(p, init, sizeof p);
-    for (size_t t = 0; t < f.steps; t++) {
-        const lr_fixture_step *a = &f.run[LR_FIXTURE_F32][t];
-        if (c) {
-            double loss = lr_fixture_mlp_loss_grad(&f, p, grad);
-            double d = fabs(loss - a->loss) / fabs(a->loss);
-            worst_loss = fmax(worst_loss, d);
-            ck_assert_msg(d <= tol_loss,
-                          "%s on %s, step %zu: loss %.9g, the authors' %.9g (%.3g > %.3g)", file,
-                          selector, t + 1, loss, a->loss, d, tol_loss);
-        } else {
-            for (size_t i = 0; i < f.params; i++)
-                grad[i] = (float)f.grad[t * f.params + i];
-        }
-        for (size_t k = 0; k < f.tensor_count; k++)
-            ck_assert_int_eq(cocob_tensor_upload(g[k], grad + f.tensor[k].offset,
-                                                 f.tensor[k].count),
-                             COCOB_OK);
-        cocob_status st = cocob_optimizer_step(opt, (const cocob_tensor *const *)g);
-        ck_assert_msg(st == COCOB_OK, "%s", cocob_context_error(ctx));
-        for (size_t k = 0; k < f.tensor_count; k++) {
-            const lr_fixture_tensor *tk = &f.tensor[k];
-            ck_assert_int_eq(cocob_tensor_download(w[k], p + tk->offset, tk->count), COCOB_OK);
-            double d = lr_fixture_rel_gap(p + tk->offset, a->param + tk->offset, tk->count);
-            worst_param = fmax(worst_param, d);
-            ck_assert_msg(d <= tol_param, "%s on %s, step %zu: %s differs by %.3g > %.3g", file,
-                          selector, t + 1, tk->name, d, tol_param);
-            for (int s = 0; s < COCOB_STATE_COUNT; s++) {
-                ck_assert_int_eq(cocob_optimizer_read_state(opt, (size_t)s, k, got, tk->count),
-                                 COCOB_OK);
-                d = lr_fixture_rel_gap(got, a->state + (size_t)key[s] * f.params + tk->offset,
-                                       tk->count);
-                worst[s] = fmax(worst[s], d);
-                ck_assert_msg(d <= tol[s], "%s on %s, step %zu: %s of %s differs by %.3g > %.3g",
-                              file, selector, t + 1, cocob_optimizer_state_name(opt, (size_t)s),
-                              tk->name, d, tol[s]);
+/* A coordinate whose gradient has always been 0 (the mlp's dead ReLU
+ * unit) keeps the authors' initial L, eps, which the relative measure
+ * cannot see beside the others: cocob's must be that same float. */
+static void kept_eps(const lr_fixture_run *r, void *data)
+{
+    size_t *kept = data;
+    const lr_fixture *f = r->f;
+    float eps = (float)lr_fixture_number(f, "eps", 0), got[LR_FIXTURE_PARAMS];
+    int key = lr_fixture_state_of(f, authors_key[COCOB_STATE_L]);
+    const double *want = f->run[LR_FIXTURE_F32][r->step].state + (size_t)key * f->params;
+    for (size_t k = 0; k < f->tensor_count; k++) {
+        const lr_fixture_tensor *tk = &f->tensor[k];
+        ck_assert_int_eq(cocob_optimizer_read_state(r->opt, COCOB_STATE_L, k, got, tk->count),
+                         COCOB_OK);
+        for (size_t i = 0; i < tk->count; i++)
+            if (want[tk->offset + i] == eps) {
+                ck_assert_msg(got[i] == eps,
+                              "%s on %s, step %zu: L of %s[%zu] is %.9g, not eps %.9g", r->file,
+                              r->selector, r->step + 1, tk->name, i, got[i], eps);
+                ++*kept;
             }
-            /* A coordinate whose gradient has always been 0 (the mlp's dead
-             * ReLU unit) keeps the authors' initial L, eps, which the
-             * relative measure above cannot see beside the others: cocob's
-             * must be that same float. */
-            ck_assert_int_eq(cocob_optimizer_read_state(opt, COCOB_STATE_L, k, got, tk->count),
-                             COCOB_OK);
-            for (size_t i = 0; i < tk->count; i++)
-                if (a->state[(size_t)key[COCOB_STATE_L] * f.params + tk->offset + i] == eps) {
-                    ck_assert_msg(got[i] == eps,
-                                  "%s on %s, step %zu: L of %s[%zu] is %.9g, not eps %.9g", file,
-                                  selector, t + 1, tk->name, i, got[i], eps);
-                    kept_eps++;
-                }
-        }
     }
-    /* The mlp has such coordinates, so there the check above ran. */
-    ck_assert(!c || kept_eps > 0);
-    /* The figures, for the record. */
-    printf("cocob vs the authors, %s on %s: param %.3g (tol %.3g)", cases[c], selector,
-           worst_param, tol_param);
-    if (c)
-        printf(", loss %.3g (tol %.3g)", worst_loss, tol_loss);
-    for (int s = 0; s < COCOB_STATE_COUNT; s++)
-        printf(", %s %.3g (tol %.3g)", cocob_optimizer_state_name(opt, (size_t)s), worst[s],
-               tol[s]);
-    printf("\n");
-
-    cocob_optimizer_destroy(opt);
-    for (size_t k = 0; k < f.tensor_count; k++) {
-        cocob_tensor_destroy(w[k]);
-        cocob_tensor_destroy(g[k]);
-    }
-    cocob_context_destroy(ctx);
-    lr_fixture_free(&f);
 }
 
-START_TEST(same_trajectory_as_the_authors_on_ref)
+/* The mlp has such coordinates, so there the check above ran. */
+static void some_kept_eps(const lr_fixture_run *r, void *data)
 {
-    compare("ref", _i);
+    ck_assert(!r->mlp || *(size_t *)data > 0);
 }
-END_TEST
 
-START_TEST(same_trajectory_as_the_authors_on_the_device)
-{
-    compare(test_device_selector(), _i);
-}
-END_TEST
+static size_t kept;
 
-static Suite *suite(void)
+/* The tolerances, twice the float32-vs-float64 gaps: cocob's step orders
+ * the same five products and quotients differently, so its roundings are
+ * as many and as large; its mlp gradient is rounded once, from double,
+ * rather than in every layer. A gap of 0 (x0, and L on fixed gradients:
+ * copies and maxima of the same floats) asks for equality. COCOB has no
+ * device scalars. */
+static const lr_fixture_check check = {
+    .method = "cocob",
+    .kind = COCOB_OPTIMIZER_COCOB,
+    .configure = configure,
+    .states = COCOB_STATE_COUNT,
+    .authors_states = COCOB_STATE_COUNT,
+    .state_key = authors_key,
+    .after_step = kept_eps,
+    .after_run = some_kept_eps,
+    .data = &kept,
+};
+
+static void run(const char *selector, int i)
 {
-    Suite *s = suite_create("cocob_authors");
-    TCase *tc = tcase_create("authors");
-    tcase_add_loop_test(tc, same_trajectory_as_the_authors_on_ref, 0, 2);
-    tcase_add_loop_test(tc, same_trajectory_as_the_authors_on_the_device, 0, 2);
-    suite_add_tcase(s, tc);
-    return s;
+    kept = 0;
+    lr_fixture_compare(&check, selector, cases[i]);
 }
 
 int main(void)
 {
-    return test_run(suite());
+    return test_run(lr_fixture_suite("cocob_authors", run, 2));
 }

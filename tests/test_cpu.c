@@ -187,7 +187,8 @@ END_TEST
 
 /* outer x channels x inner: a dense layer's batch of 100 x 1000 units, a
  * convolution's 32 x 4 x 24 x 24, and one too small to split. */
-static const size_t bias_shapes[][3] = {{100, 1000, 1}, {32, 4, 576}, {3, 5, 2}};
+/* 19 channels of 50: bias_grad's chains of eight channels, and the rest. */
+static const size_t bias_shapes[][3] = {{100, 1000, 1}, {32, 4, 576}, {3, 5, 2}, {3, 19, 50}};
 
 static const size_t *bias_shape;
 
@@ -275,7 +276,7 @@ int main(void)
     TCase *tc = tcase_create("against ref");
     tcase_add_loop_test(tc, elementwise_ops_are_ref_to_the_bit, 0, 2);
     tcase_add_loop_test(tc, count_nonfinite_is_ref, 0, 2);
-    tcase_add_loop_test(tc, bias_ops_are_ref_to_the_bit, 0, 3);
+    tcase_add_loop_test(tc, bias_ops_are_ref_to_the_bit, 0, 4);
     tcase_add_loop_test(tc, row_ops_are_ref_to_the_bit, 0, 2);
     tcase_add_loop_test(tc, image_ops_are_ref_to_the_bit, 0, 2);
     suite_add_tcase(s, tc);

@@ -163,7 +163,7 @@ static void compare(size_t n, size_t parts)
                                          .growth_rate = INFINITY,
                                          .one_minus_beta1 = 0.1f,
                                          .one_minus_beta2 = 0.001f,
-                                         .bias_correction = 1};
+                                         .use_bias_correction = 1};
         ck_assert_int_eq(cocob_op_lr_free_finalize(b, &f), COCOB_OK);
         ck_assert_int_eq(cocob_op_download(b, s, off, sc[d], sizeof sc[d]), COCOB_OK);
         if (d == 1)

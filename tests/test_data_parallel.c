@@ -37,7 +37,14 @@ typedef struct run {
     cocob_status status;
 } run;
 
+static void start_spec(run *r, cocob_optimizer_kind kind, const char *spec);
+
 static void start(run *r, cocob_optimizer_kind kind)
+{
+    start_spec(r, kind, "dense:16,relu,dropout:0.2,dense:3");
+}
+
+static void start_spec(run *r, cocob_optimizer_kind kind, const char *spec)
 {
     make_data();
     r->ctx = test_context("ref");
@@ -52,7 +59,7 @@ static void start(run *r, cocob_optimizer_kind kind)
     a.classes = CLASSES;
     ck_assert_int_eq(cocob_dataset_from_memory(r->ctx, &a, &r->data), COCOB_OK);
     ck_assert_int_eq(cocob_model_create(r->ctx, 1, 1, FEATURES, &r->m), COCOB_OK);
-    ck_assert_int_eq(cocob_model_add_spec(r->m, "dense:16,relu,dropout:0.2,dense:3"), COCOB_OK);
+    ck_assert_int_eq(cocob_model_add_spec(r->m, spec), COCOB_OK);
     ck_assert_int_eq(cocob_model_init(r->m, 5), COCOB_OK);
     cocob_optimizer_config cfg;
     cocob_optimizer_config_init(&cfg, kind);
@@ -91,10 +98,19 @@ typedef struct world {
     uint64_t digest[2];
 } world;
 
+/* A sum started and not yet done: its values, and the tests it has had. */
+typedef struct pending {
+    float *values;
+    size_t count;
+    int tests;
+} pending;
+
 typedef struct rank {
     world *w;
     cocob_comm comm;
     run r;
+    pending sums[8];
+    size_t started, floats; /* the sums started, and their floats, in all */
 } rank;
 
 static int sum2(float *values, size_t count, void *user)
@@ -119,6 +135,26 @@ static int sum2(float *values, size_t count, void *user)
     return 0;
 }
 
+/* The nonblocking sums: each is summed (sum2, behind barriers) at its
+ * wait or its second test, the same call on both ranks, which make the
+ * same calls. */
+static int start2(float *values, size_t count, void **request, void *user)
+{
+    rank *k = user;
+    pending *p = &k->sums[k->started++ % 8];
+    *p = (pending){values, count, 0};
+    k->floats += count;
+    *request = p;
+    return 0;
+}
+
+static int finish2(void *request, int wait, int *done, void *user)
+{
+    pending *p = request;
+    *done = wait || ++p->tests == 2;
+    return *done ? sum2(p->values, p->count, user) : 0;
+}
+
 static int agree2(uint64_t value, int *differs, void *user)
 {
     rank *k = user;
@@ -136,15 +172,22 @@ static void *train_rank(void *user)
     return NULL;
 }
 
-static void train_two(rank ranks[2], world *w, cocob_optimizer_kind kind)
+/* With overlap, the ranks' sums are started during backward. */
+static void train_two_spec(rank ranks[2], world *w, cocob_optimizer_kind kind, const char *spec,
+                           int overlap)
 {
     ck_assert_int_eq(pthread_barrier_init(&w->barrier, NULL, 2), 0);
     pthread_t threads[2];
     for (int i = 0; i < 2; i++) {
         rank *k = &ranks[i];
+        memset(k, 0, sizeof *k);
         k->w = w;
-        k->comm = (cocob_comm){i, 2, sum2, agree2, k, 0};
-        start(&k->r, kind);
+        k->comm = (cocob_comm){i, 2, sum2, agree2, k, 0, NULL, NULL, NULL};
+        if (overlap) {
+            k->comm.start_sum = start2;
+            k->comm.finish_sum = finish2;
+        }
+        start_spec(&k->r, kind, spec);
         k->r.o.comm = &k->comm;
     }
     for (int i = 0; i < 2; i++)
@@ -153,6 +196,44 @@ static void train_two(rank ranks[2], world *w, cocob_optimizer_kind kind)
         pthread_join(threads[i], NULL);
     pthread_barrier_destroy(&w->barrier);
 }
+
+static void train_two(rank ranks[2], world *w, cocob_optimizer_kind kind)
+{
+    train_two_spec(ranks, w, kind, "dense:16,relu,dropout:0.2,dense:3", 0);
+}
+
+/* Two summands add to the same bits whichever sum holds them: the buckets
+ * started during backward must train the weights of the one sum after it,
+ * bit for bit, and together hold the arena and the 2 floats after it once
+ * a step. 6x300 and 300x300 weights: the last layer's 90300 floats fill a
+ * bucket of 65536 as soon as its backward is done, the rest is the last. */
+START_TEST(sums_started_during_backward_train_the_same_weights)
+{
+    const char *spec = "dense:300,relu,dense:300,relu,dense:3";
+    world w = {0};
+    rank blocking[2], overlapped[2];
+    train_two_spec(blocking, &w, COCOB_OPTIMIZER_SGD, spec, 0);
+    train_two_spec(overlapped, &w, COCOB_OPTIMIZER_SGD, spec, 1);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_msg(blocking[i].r.status == COCOB_OK, "rank %d: %s", i,
+                      cocob_context_error(blocking[i].r.ctx));
+        ck_assert_msg(overlapped[i].r.status == COCOB_OK, "rank %d: %s", i,
+                      cocob_context_error(overlapped[i].r.ctx));
+    }
+    size_t n = cocob_model_param_count(blocking[0].r.m), steps = EPOCHS * EXAMPLES / BATCH;
+    float *a = weights(&blocking[0].r), *b = weights(&overlapped[0].r);
+    ck_assert_mem_eq(a, b, n * sizeof *a);
+    ck_assert_uint_eq(overlapped[0].floats, steps * (n + 2));
+    /* The layers after the first 6x300 make a bucket of their own. */
+    ck_assert_uint_eq(overlapped[0].started, 2 * steps);
+    free(a);
+    free(b);
+    for (int i = 0; i < 2; i++) {
+        finish(&blocking[i].r);
+        finish(&overlapped[i].r);
+    }
+}
+END_TEST
 
 START_TEST(two_ranks_train_as_one_process_up_to_the_sums_order)
 {
@@ -223,7 +304,7 @@ START_TEST(one_rank_is_bit_for_bit_no_communicator)
     start(&plain, COCOB_OPTIMIZER_COCOB);
     start(&ranked, COCOB_OPTIMIZER_COCOB);
     solo s = {0};
-    cocob_comm c = {0, 1, sum1, agree1, &s, 1};
+    cocob_comm c = {0, 1, sum1, agree1, &s, 1, NULL, NULL, NULL};
     ranked.o.comm = &c;
     ck_assert_int_eq(cocob_train(plain.m, plain.opt, plain.data, NULL, &plain.o), COCOB_OK);
     ck_assert_int_eq(cocob_train(ranked.m, ranked.opt, ranked.data, NULL, &ranked.o), COCOB_OK);
@@ -244,7 +325,7 @@ START_TEST(a_failing_hook_a_differing_rank_and_a_short_batch_are_named)
     run r;
     start(&r, COCOB_OPTIMIZER_COCOB);
     solo s = {0, 0, 3, 0};
-    cocob_comm c = {0, 1, sum1, agree1, &s, 0};
+    cocob_comm c = {0, 1, sum1, agree1, &s, 0, NULL, NULL, NULL};
     r.o.comm = &c;
     ck_assert_int_eq(cocob_train(r.m, r.opt, r.data, NULL, &r.o), COCOB_ERR_IO);
     ck_assert_str_eq(cocob_context_error(r.ctx),
@@ -283,6 +364,7 @@ int main(void)
     TCase *tc = tcase_create("data_parallel");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, two_ranks_train_as_one_process_up_to_the_sums_order);
+    tcase_add_test(tc, sums_started_during_backward_train_the_same_weights);
     tcase_add_test(tc, one_rank_is_bit_for_bit_no_communicator);
     tcase_add_test(tc, a_failing_hook_a_differing_rank_and_a_short_batch_are_named);
     suite_add_tcase(s, tc);

@@ -225,6 +225,22 @@ START_TEST(the_op_refuses_overlaps_and_short_spans)
 END_TEST
 
 #ifdef TEST_HAVE_DEVICE
+/* Each step the device's wealth within 1e-5 of ref's, above 0, and iter
+ * the same count on both; the largest relative gap of the wealth in *data. */
+static void scalars_agree(optim_kernel_run *r, int t, void *data)
+{
+    float sc[2][2];
+    for (int d = 0; d < 2; d++)
+        ck_assert_int_eq(cocob_optimizer_read_scalars(r->opt[d], sc[d], 2), COCOB_OK);
+    ck_assert(sc[0][1] == sc[1][1] && sc[0][1] == (float)(t + 2));
+    ck_assert_msg(sc[0][0] > 0, "n=%zu, step %d: the wealth %g fell to 0 or below", r->n, t + 1,
+                  sc[0][0]);
+    double e = fabs((double)sc[1][0] - sc[0][0]) / sc[0][0], *worst = data;
+    *worst = fmax(*worst, e);
+    ck_assert_msg(e <= 1e-5, "n=%zu, step %d: wealth %.9g on the device, %.9g on ref", r->n,
+                  t + 1, sc[1][0], sc[0][0]);
+}
+
 /* steps of cfg through the optimizer on ref and on the device under test
  * from the same weights and gradients, then the weights, theta and the
  * scalars compared. The gradients' norm stays at most 1, KT's assumption
@@ -237,48 +253,16 @@ END_TEST
  * relative to the wealth and to |x0| + |x - x0|. */
 static void check_device(const cocob_optimizer_config *cfg, size_t n, int steps)
 {
-    test_rng rng = {n * 31 + 7};
-    float *w0 = malloc(n * sizeof *w0), *grad = malloc(n * sizeof *grad);
-    float *got = malloc(n * sizeof *got), *want = malloc(n * sizeof *want);
-    ck_assert(w0 && grad && got && want);
-    for (size_t i = 0; i < n; i++)
-        w0[i] = test_rng_uniform(&rng, -0.5f, 0.5f);
-    cocob_context *ctx[2] = {test_context("ref"), test_context(test_device_selector())};
-    cocob_tensor *w[2], *g[2];
-    cocob_optimizer *opt[2];
-    for (int d = 0; d < 2; d++) {
-        ck_assert_int_eq(cocob_tensor_create(ctx[d], n, &w[d]), COCOB_OK);
-        ck_assert_int_eq(cocob_tensor_create(ctx[d], n, &g[d]), COCOB_OK);
-        ck_assert_int_eq(cocob_tensor_upload(w[d], w0, n), COCOB_OK);
-        ck_assert_int_eq(cocob_optimizer_create(ctx[d], cfg, 1, &w[d], &opt[d]), COCOB_OK);
-    }
-    float scale = 1.0f / sqrtf((float)n);
     double worst_wealth = 0, worst_w = 0, worst_theta = 0;
-    float sc[2][2];
-    for (int t = 0; t < steps; t++) {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t r = test_rng_next(&rng);
-            grad[i] = (r & 7) == 0 ? 0.0f
-                                   : (float)((double)(r >> 11) * 0x1.0p-53 * 2 - 1) * scale *
-                                         powf(10.0f, -(float)((r >> 3) % 4));
-        }
-        for (int d = 0; d < 2; d++) {
-            ck_assert_int_eq(cocob_tensor_upload(g[d], grad, n), COCOB_OK);
-            ck_assert_msg(cocob_optimizer_step(opt[d], (const cocob_tensor *const *)&g[d]) ==
-                              COCOB_OK,
-                          "%s", cocob_context_error(ctx[d]));
-            ck_assert_int_eq(cocob_optimizer_read_scalars(opt[d], sc[d], 2), COCOB_OK);
-        }
-        ck_assert(sc[0][1] == sc[1][1] && sc[0][1] == (float)(t + 2));
-        ck_assert_msg(sc[0][0] > 0, "n=%zu, step %d: the wealth %g fell to 0 or below", n, t + 1,
-                      sc[0][0]);
-        double e = fabs((double)sc[1][0] - sc[0][0]) / sc[0][0];
-        worst_wealth = fmax(worst_wealth, e);
-        ck_assert_msg(e <= 1e-5, "n=%zu, step %d: wealth %.9g on the device, %.9g on ref", n,
-                      t + 1, sc[1][0], sc[0][0]);
-    }
-    ck_assert_int_eq(cocob_tensor_download(w[1], got, n), COCOB_OK);
-    ck_assert_int_eq(cocob_tensor_download(w[0], want, n), COCOB_OK);
+    optim_kernel_opts o = {.grads = OPTIM_GRADS_UNIT_NORM,
+                           .salt = 7,
+                           .after_step = scalars_agree,
+                           .data = &worst_wealth};
+    optim_kernel_run r;
+    optim_kernel_begin(&r, cfg, n, steps, &o);
+    float *w0 = r.w0, *got = r.got, *want = r.want;
+    ck_assert_int_eq(cocob_tensor_download(r.w[1], got, n), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_download(r.w[0], want, n), COCOB_OK);
     for (size_t i = 0; i < n; i++) {
         double e = fabs((double)got[i] - want[i]) / (fabs(w0[i]) + fabs(want[i] - w0[i]));
         worst_w = fmax(worst_w, e);
@@ -286,8 +270,8 @@ static void check_device(const cocob_optimizer_config *cfg, size_t n, int steps)
                       want[i]);
     }
     ck_assert(memcmp(w0, want, n * sizeof *want) != 0);
-    ck_assert_int_eq(cocob_optimizer_read_state(opt[1], COCOB_KT_THETA, 0, got, n), COCOB_OK);
-    ck_assert_int_eq(cocob_optimizer_read_state(opt[0], COCOB_KT_THETA, 0, want, n), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_state(r.opt[1], COCOB_KT_THETA, 0, got, n), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_state(r.opt[0], COCOB_KT_THETA, 0, want, n), COCOB_OK);
     size_t at;
     worst_theta = test_max_rel_err(got, want, n, &at);
     /* Without decay theta is the same float sums of the same gradients. */
@@ -299,18 +283,9 @@ static void check_device(const cocob_optimizer_config *cfg, size_t n, int steps)
         ck_assert_msg(worst_theta <= 1e-5, "n=%zu: theta[%zu] %.9g on the device, %.9g on ref", n,
                       at, got[at], want[at]);
     printf("kt on %s, n=%zu, %d steps, weight decay %g: wealth %.3g, w %.3g, theta %.3g\n",
-           cocob_context_device(ctx[1])->name, n, steps, cfg->weight_decay, worst_wealth, worst_w,
-           worst_theta);
-    for (int d = 0; d < 2; d++) {
-        cocob_optimizer_destroy(opt[d]);
-        cocob_tensor_destroy(g[d]);
-        cocob_tensor_destroy(w[d]);
-        cocob_context_destroy(ctx[d]);
-    }
-    free(w0);
-    free(grad);
-    free(got);
-    free(want);
+           cocob_context_device(r.ctx[1])->name, n, steps, cfg->weight_decay, worst_wealth,
+           worst_w, worst_theta);
+    optim_kernel_end(&r);
 }
 
 START_TEST(device_matches_reference_over_200_steps)

@@ -1,6 +1,7 @@
 /* lr_free_reduce and lr_free_finalize, the pass before the update of the
  * methods that need sums over all the weights (KT's gain, DoG's distance
- * and G; DoG's fold is tests/test_dog.c's): the reference
+ * and G; DoG's fold, by hand, is tests/test_optimizer.c's
+ * dog_scalars_by_hand, its update tests/test_dog.c's): the reference
  * against sums worked in double, the fold's order and its guard, the ops'
  * validation, and the kernels against the reference. */
 #include <math.h>

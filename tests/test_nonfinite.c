@@ -132,7 +132,7 @@ END_TEST
 /* Every update op with its guard set leaves the weights and every state as
  * they were, bit for bit; with the guard clear it does what it does
  * without one. On ref, then on the device under test. */
-enum { SKIP_N = 300, SKIP_OPS = 15 };
+enum { SKIP_N = 300, SKIP_OPS = 18 };
 
 static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_buffer *g,
                                cocob_buffer *const *st, const cocob_buffer *skip)
@@ -235,6 +235,77 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
         return b->iface->lr_free_finalize(b, &a);
     }
     if (op == SKIP_OPS - 7) {
+        /* Prodigy's step: its scalars in state 2, taken among them. */
+        cocob_prodigy_update_args a = {.w = w,
+                                       .w_offset = TEST_OFF,
+                                       .grad = g,
+                                       .grad_offset = TEST_OFF,
+                                       .exp_avg = st[0],
+                                       .exp_avg_sq = st[1],
+                                       .state_offset = TEST_OFF,
+                                       .n = SKIP_N,
+                                       .scalars = st[2],
+                                       .scalars_offset = TEST_OFF,
+                                       .h = {.lr = 1,
+                                             .beta1 = 0.9f,
+                                             .eps = 1e-8f,
+                                             .weight_decay = 0.01f,
+                                             .d0 = 1e-6f,
+                                             .decouple = 1,
+                                             .slice_p = 1},
+                                       .skip = skip,
+                                       .skip_offset = 3};
+        return b->iface->prodigy_update(b, &a);
+    }
+    if (op == SKIP_OPS - 8) {
+        /* Prodigy's fold: its scalars in w, the partials in the gradient. */
+        cocob_lr_free_finalize_args a = {.method = COCOB_LR_FREE_PRODIGY,
+                                         .partials = g,
+                                         .partials_offset = TEST_OFF,
+                                         .parts = SKIP_N / COCOB_REDUCE_SUMS,
+                                         .scalars = w,
+                                         .scalars_offset = TEST_OFF,
+                                         .scalars_count = COCOB_PRODIGY_SCALARS,
+                                         .skip = skip,
+                                         .skip_offset = 3,
+                                         .lr = 1,
+                                         .d0 = 1e-6f,
+                                         .d_coef = 1,
+                                         .growth_rate = INFINITY,
+                                         .beta1 = 0.9f,
+                                         .beta2 = 0.999f,
+                                         .beta3 = 0.9995f,
+                                         .use_bias_correction = 1};
+        return b->iface->lr_free_finalize(b, &a);
+    }
+    if (op == SKIP_OPS - 9) {
+        /* Prodigy's pass, which writes no weight: exp_avg in w's place,
+         * the weights in state 0, the partials in state 4, its scalars
+         * read from the gradient. */
+        cocob_prodigy_accumulate_args a = {.w = st[0],
+                                           .w_offset = TEST_OFF,
+                                           .grad = g,
+                                           .grad_offset = TEST_OFF,
+                                           .state = {st[1], w, st[2], st[3]},
+                                           .state_offset = TEST_OFF,
+                                           .n = SKIP_N,
+                                           .parts = SKIP_N / COCOB_REDUCE_SUMS,
+                                           .partials = st[4],
+                                           .partials_offset = TEST_OFF,
+                                           .scalars = g,
+                                           .scalars_offset = TEST_OFF,
+                                           .h = {.lr = 1,
+                                                 .beta1 = 0.9f,
+                                                 .beta2 = 0.999f,
+                                                 .beta3 = 0.9995f,
+                                                 .weight_decay = 0.01f,
+                                                 .d0 = 1e-6f,
+                                                 .slice_p = 2},
+                                           .skip = skip,
+                                           .skip_offset = 3};
+        return b->iface->prodigy_accumulate(b, &a);
+    }
+    if (op == SKIP_OPS - 10) {
         /* D-Adapt Adam's accumulate: exp_avg in w, which it moves; the
          * weights it reads in state 4, its dlr one of state 3's floats. */
         cocob_dadapt_adam_accumulate_args a;
@@ -262,7 +333,7 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
         a.skip_offset = 3;
         return b->iface->dadapt_adam_accumulate(b, &a);
     }
-    if (op == SKIP_OPS - 8) {
+    if (op == SKIP_OPS - 11) {
         /* D-Adapt Adam's update: its scalars (taken above 0) in state 2. */
         cocob_dadapt_adam_update_args a;
         memset(&a, 0, sizeof a);
@@ -278,7 +349,7 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
         a.skip_offset = 3;
         return b->iface->dadapt_adam_update(b, &a);
     }
-    if (op == SKIP_OPS - 9) {
+    if (op == SKIP_OPS - 12) {
         /* D-Adapt Adam's fold: its six scalars in w, the partials in the gradient. */
         cocob_lr_free_finalize_args a = {.method = COCOB_LR_FREE_DADAPT_ADAM,
                                          .partials = g,
@@ -295,7 +366,7 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
                                          .growth_rate = INFINITY,
                                          .one_minus_beta1 = 0.1f,
                                          .one_minus_beta2 = 0.001f,
-                                         .bias_correction = 1};
+                                         .use_bias_correction = 1};
         return b->iface->lr_free_finalize(b, &a);
     }
     if (op == SKIP_OPS - 6) {

@@ -7,9 +7,9 @@
 
 START_TEST(names_and_defaults)
 {
-    static const char *const names[] = {"cocob",    "sgd",   "adagrad",    "rmsprop", "adadelta",
-                                        "adam",     "adamw", "ckt",        "kt",      "sf_sgd",
-                                        "sf_adamw", "dog",   "dadapt_adam"};
+    static const char *const names[] = {"cocob",    "sgd",   "adagrad", "rmsprop", "adadelta",
+                                        "adam",     "adamw", "ckt",     "kt",      "sf_sgd",
+                                        "sf_adamw", "dog",   "prodigy", "ldog",    "dadapt_adam"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -56,11 +56,39 @@ START_TEST(names_and_defaults)
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
     ck_assert(c.reps_rel == 1e-6 && c.lr == 1.0 && c.weight_decay == 0 && c.eps == 1e-8 &&
               c.init_eta == 0 && c.w == 0);
-    /* D-Adapt Adam's (dadaptation 3.2): lr a multiplier of its own step. */
+    /* Prodigy's (prodigyopt 1.1.2): beta3 0 is its None. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_PRODIGY);
+    ck_assert(c.lr == 1.0 && c.beta1 == 0.9 && c.beta2 == 0.999 && c.beta3 == 0 &&
+              c.eps == 1e-8 && c.weight_decay == 0 && c.decouple == 1 &&
+              c.use_bias_correction == 0 && c.safeguard_warmup == 0 && c.d0 == 1e-6 &&
+              c.d_coef == 1.0 && isinf(c.growth_rate) && c.growth_rate > 0 && c.slice_p == 1);
+    ck_assert(cocob_optimizer_uses(COCOB_OPTIMIZER_PRODIGY, "growth_rate") &&
+              cocob_optimizer_uses(COCOB_OPTIMIZER_PRODIGY, "beta1") &&
+              !cocob_optimizer_uses(COCOB_OPTIMIZER_ADAM, "d0") &&
+              !cocob_optimizer_uses(COCOB_OPTIMIZER_PRODIGY, "momentum"));
+    /* L-DoG's, the same class's settings. */
+    cocob_optimizer_config d;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    cocob_optimizer_config_init(&d, COCOB_OPTIMIZER_LDOG);
+    d.kind = COCOB_OPTIMIZER_DOG;
+    ck_assert(memcmp(&c, &d, sizeof c) == 0);
+    /* D-Adapt Adam's (dadaptation 3.2): lr a multiplier of its own step;
+     * D-Adaptation's settings it shares with Prodigy, not Prodigy's own. */
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DADAPT_ADAM);
     ck_assert(c.lr == 1.0 && c.beta1 == 0.9 && c.beta2 == 0.999 && c.eps == 1e-8 &&
               c.weight_decay == 0 && !c.decouple && !c.use_bias_correction && c.d0 == 1e-6 &&
-              isinf(c.growth_rate) && c.growth_rate > 0);
+              isinf(c.growth_rate) && c.growth_rate > 0 && c.beta3 == 0 && c.d_coef == 0 &&
+              c.slice_p == 0 && c.safeguard_warmup == 0);
+    static const char *const shared[] = {"d0", "growth_rate", "decouple", "use_bias_correction"};
+    static const char *const prodigy_own[] = {"beta3", "d_coef", "slice_p", "safeguard_warmup"};
+    for (int k = 0; k < 4; k++) {
+        ck_assert_msg(cocob_optimizer_uses(COCOB_OPTIMIZER_DADAPT_ADAM, shared[k]), "%s",
+                      shared[k]);
+        ck_assert_msg(!cocob_optimizer_uses(COCOB_OPTIMIZER_DADAPT_ADAM, prodigy_own[k]), "%s",
+                      prodigy_own[k]);
+        ck_assert_msg(cocob_optimizer_uses(COCOB_OPTIMIZER_PRODIGY, prodigy_own[k]), "%s",
+                      prodigy_own[k]);
+    }
 }
 END_TEST
 
@@ -118,6 +146,53 @@ START_TEST(settings_are_checked)
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_KT);
     c.reps_rel = 1e-6;
     refused(ctx, p, &c, "KT has no use for reps_rel");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADAM);
+    c.d0 = 1e-6;
+    refused(ctx, p, &c, "Adam has no use for d0");
+    static const struct {
+        const char *field, *says;
+    } prodigy_bad[] = {
+        {"d0", "Prodigy: d0 must be finite and above 0"},
+        {"lr", "Prodigy: lr must be above 0"},
+        {"beta3", "Prodigy: beta3 must be from 0 to 1"},
+        {"growth_rate", "Prodigy: growth_rate must be above 0, or infinite"},
+        {"slice_p", "Prodigy: slice_p must be a whole number from 1"},
+        {"decouple", "Prodigy: decouple must be 0 or 1, got 2"},
+        {"beta2", "Prodigy: beta2 must be at least 0 and below 1"},
+    };
+    for (size_t k = 0; k < sizeof prodigy_bad / sizeof *prodigy_bad; k++) {
+        cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_PRODIGY);
+        const char *f = prodigy_bad[k].field;
+        if (strcmp(f, "d0") == 0)
+            c.d0 = 0;
+        else if (strcmp(f, "lr") == 0)
+            c.lr = -1;
+        else if (strcmp(f, "beta3") == 0)
+            c.beta3 = 1.5;
+        else if (strcmp(f, "growth_rate") == 0)
+            c.growth_rate = 0;
+        else if (strcmp(f, "slice_p") == 0)
+            c.slice_p = 2.5;
+        else if (strcmp(f, "decouple") == 0)
+            c.decouple = 2;
+        else
+            c.beta2 = 1;
+        refused(ctx, p, &c, prodigy_bad[k].says);
+    }
+    /* slice_p above 1 is its authors' approximation, taken as it is. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_PRODIGY);
+    c.slice_p = 11;
+    c.beta3 = 0.99;
+    c.growth_rate = 1.02;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &ok), COCOB_OK);
+    cocob_optimizer_destroy(ok);
+    /* L-DoG's are DoG's checks, in its name. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_LDOG);
+    c.reps_rel = 0;
+    refused(ctx, p, &c, "L-DoG: reps_rel must be above 0");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_LDOG);
+    c.w = 1;
+    refused(ctx, p, &c, "L-DoG has no use for w");
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SGD);
     refused(ctx, p, &c, "SGD has no default learning rate");
     c.lr = NAN;
@@ -176,13 +251,12 @@ START_TEST(settings_by_name_agree_with_create)
     size_t n = 0;
     while (cocob_optimizer_setting_name(n))
         n++;
-    ck_assert_uint_eq(n, 21);
+    ck_assert_uint_eq(n, 25);
     ck_assert_str_eq(cocob_optimizer_setting_name(10), "initial_L");
     ck_assert_str_eq(cocob_optimizer_setting_name(11), "w");
     ck_assert_str_eq(cocob_optimizer_setting_name(14), "weight_lr_power");
     ck_assert_str_eq(cocob_optimizer_setting_name(16), "init_eta");
-    ck_assert_str_eq(cocob_optimizer_setting_name(17), "decouple");
-    ck_assert_str_eq(cocob_optimizer_setting_name(20), "growth_rate");
+    ck_assert_str_eq(cocob_optimizer_setting_name(24), "safeguard_warmup");
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, "lion"), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_SGD, NULL), 0);
     ck_assert_int_eq(cocob_optimizer_uses(COCOB_OPTIMIZER_KIND_COUNT, "lr"), 0);
@@ -209,20 +283,27 @@ START_TEST(settings_by_name_agree_with_create)
                 c.decouple = 1;
             } else if (strcmp(name, "use_bias_correction") == 0) {
                 c.use_bias_correction = 1;
+            } else if (strcmp(name, "safeguard_warmup") == 0) {
+                c.safeguard_warmup = 1;
             } else {
                 double *field[] = {&c.lr,       &c.momentum,     &c.dampening, &c.weight_decay,
                                    &c.rho,      &c.eps,          &c.beta1,     &c.beta2,
                                    &c.w,        &c.warmup_steps, &c.r,         &c.weight_lr_power,
-                                   &c.reps_rel, &c.init_eta,     &c.d0,        &c.growth_rate};
+                                   &c.reps_rel, &c.init_eta,     &c.beta3,     &c.d0,
+                                   &c.d_coef,   &c.growth_rate,  &c.slice_p};
                 static const char *const fields[] = {
-                    "lr",       "momentum", "dampening", "weight_decay", "rho", "eps",
-                    "beta1",    "beta2",    "w",         "warmup_steps", "r",   "weight_lr_power",
-                    "reps_rel", "init_eta", "d0",        "growth_rate"};
+                    "lr",       "momentum",     "dampening", "weight_decay",
+                    "rho",      "eps",          "beta1",     "beta2",
+                    "w",        "warmup_steps", "r",         "weight_lr_power",
+                    "reps_rel", "init_eta",     "beta3",     "d0",
+                    "d_coef",   "growth_rate",  "slice_p"};
                 size_t f = 0;
                 while (strcmp(fields[f], name) != 0)
                     f++;
-                /* A number of steps is whole. */
-                *field[f] = strcmp(name, "warmup_steps") == 0 ? 2 : 0.25;
+                /* A number of steps is whole, and so is slice_p. */
+                *field[f] = strcmp(name, "warmup_steps") == 0 || strcmp(name, "slice_p") == 0
+                                ? 2
+                                : 0.25;
             }
             cocob_optimizer *opt = NULL;
             cocob_status s = cocob_optimizer_create(ctx, &c, 1, &p, &opt);
@@ -258,6 +339,8 @@ START_TEST(state_buffers_by_index_and_name)
         {COCOB_OPTIMIZER_SF_SGD, 0, 2, {"z", "y"}},
         {COCOB_OPTIMIZER_SF_ADAMW, 0, 3, {"z", "exp_avg_sq", "y"}},
         {COCOB_OPTIMIZER_DOG, 0, 1, {"init_buffer"}},
+        {COCOB_OPTIMIZER_PRODIGY, 0, 4, {"p0", "exp_avg", "exp_avg_sq", "s"}},
+        {COCOB_OPTIMIZER_LDOG, 0, 1, {"init_buffer"}},
         {COCOB_OPTIMIZER_DADAPT_ADAM, 0, 3, {"exp_avg", "exp_avg_sq", "s"}},
     };
     cocob_context *ctx = test_context("ref");
@@ -303,6 +386,60 @@ END_TEST
 /* KT's wealth and iter, read at the caller's request: w and 1 at first,
  * then the gain and one more step each step, and a skipped step leaves
  * them as they were. The kinds without scalars have none to read. */
+/* Schedule-Free's scalars are the host's, from the step count (its
+ * authors' group scheduled_lr and weight_sum): warm-up over 4 steps, lr 2
+ * and weight_lr_power 2 make the last lr 2 k / 4 and the sum of lr_max^2
+ * over k steps 1/4 + 1 + 9/4 + ...; a refused step does not count. */
+START_TEST(schedule_free_scalars_from_the_step_count)
+{
+    cocob_context *ctx = test_context("ref");
+    cocob_tensor *p, *g;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &g), COCOB_OK);
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SF_ADAMW);
+    c.lr = 2;
+    c.warmup_steps = 4;
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_uint_eq(cocob_optimizer_scalar_count(opt), 2);
+    ck_assert_str_eq(cocob_optimizer_scalar_name(opt, 0), "scheduled_lr");
+    ck_assert_str_eq(cocob_optimizer_scalar_name(opt, 1), "weight_sum");
+    ck_assert_ptr_null(cocob_optimizer_scalar_name(opt, 2));
+    float sc[2];
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 1), COCOB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 0 && sc[1] == 0);
+    const float ones[3] = {1, 1, 1}, bad[3] = {1, NAN, 1};
+    static const float lr[6] = {0.5f, 1, 1.5f, 2, 2, 2},
+                       sum[6] = {0.25f, 1.25f, 3.5f, 7.5f, 11.5f, 15.5f};
+    for (int k = 0; k < 6; k++) {
+        ck_assert_int_eq(cocob_tensor_upload(g, bad, 3), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g),
+                         COCOB_ERR_NONFINITE);
+        ck_assert_int_eq(cocob_tensor_upload(g, ones, 3), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+        ck_assert_msg(sc[0] == lr[k] && sc[1] == sum[k], "step %d: scheduled_lr %g weight_sum %g",
+                      k + 1, sc[0], sc[1]);
+    }
+    cocob_optimizer_destroy(opt);
+    /* No warm-up: 0 before the first step all the same, then lr and k. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_SF_SGD);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 0 && sc[1] == 0);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, (const cocob_tensor *const *)&g), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 2), COCOB_OK);
+    ck_assert(sc[0] == 1 && sc[1] == 2);
+    cocob_optimizer_destroy(opt);
+    cocob_tensor_destroy(g);
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(device_scalars_by_index_and_name)
 {
     cocob_context *ctx = test_context("ref");
@@ -435,6 +572,81 @@ START_TEST(dog_scalars_by_hand)
 }
 END_TEST
 
+/* L-DoG's layers: a model's tensors within its one arena are layers as
+ * separate tensors are (4 -> 3 -> 2: w1 b1 w2 b2), bit for bit, on ref
+ * and the device, two steps and a skipped one; each keeps its own four
+ * scalars, named by its index. */
+START_TEST(ldog_layers_of_a_model)
+{
+    const char *selector = _i ? test_device_selector() : "ref";
+    cocob_context *ctx = test_context(selector);
+    cocob_model *m;
+    ck_assert_int_eq(cocob_model_create(ctx, 4, 1, 1, &m), COCOB_OK);
+    ck_assert_int_eq(cocob_model_add_spec(m, "dense:3,relu,dense:2"), COCOB_OK);
+    ck_assert_int_eq(cocob_model_init(m, 7), COCOB_OK);
+    enum { N = 23, LAYERS = 4, SCALARS = 4 * LAYERS };
+    static const size_t count[LAYERS] = {12, 3, 6, 2};
+    ck_assert_uint_eq(cocob_model_param_count(m), N);
+    float init[N], grad[N], bad[N], got[N], want[N];
+    cocob_tensor *arena = cocob_model_params(m), *arena_g, *w[LAYERS], *g[LAYERS];
+    ck_assert_int_eq(cocob_tensor_download(arena, init, N), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, N, &arena_g), COCOB_OK);
+    for (size_t k = 0, at = 0; k < LAYERS; at += count[k++]) {
+        ck_assert_int_eq(cocob_tensor_create(ctx, count[k], &w[k]), COCOB_OK);
+        ck_assert_int_eq(cocob_tensor_create(ctx, count[k], &g[k]), COCOB_OK);
+        ck_assert_int_eq(cocob_tensor_upload(w[k], init + at, count[k]), COCOB_OK);
+    }
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_LDOG);
+    cocob_optimizer *whole, *apart;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &arena, &whole), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, LAYERS, w, &apart), COCOB_OK);
+    ck_assert_uint_eq(cocob_optimizer_scalar_count(whole), SCALARS);
+    ck_assert_uint_eq(cocob_optimizer_scalar_count(apart), SCALARS);
+    ck_assert_str_eq(cocob_optimizer_scalar_name(whole, 0), "rbar.0");
+    ck_assert_str_eq(cocob_optimizer_scalar_name(whole, 14), "eta.3");
+    ck_assert_str_eq(cocob_optimizer_scalar_name(apart, 15), "first_step.3");
+    ck_assert_ptr_null(cocob_optimizer_scalar_name(whole, SCALARS));
+    for (int t = 0; t < 3; t++) {
+        for (int i = 0; i < N; i++) {
+            grad[i] = (float)((t + 1) * (i % 5 - 2)) / (float)(1 + i);
+            bad[i] = i == 20 ? NAN : grad[i];
+        }
+        /* The second step is refused, and changes nothing. */
+        const float *use = t == 1 ? bad : grad;
+        ck_assert_int_eq(cocob_tensor_upload(arena_g, use, N), COCOB_OK);
+        for (size_t k = 0, at = 0; k < LAYERS; at += count[k++])
+            ck_assert_int_eq(cocob_tensor_upload(g[k], use + at, count[k]), COCOB_OK);
+        cocob_status want_status = t == 1 ? COCOB_ERR_NONFINITE : COCOB_OK;
+        ck_assert_int_eq(cocob_optimizer_step(whole, (const cocob_tensor *const *)&arena_g),
+                         want_status);
+        ck_assert_int_eq(cocob_optimizer_step(apart, (const cocob_tensor *const *)g),
+                         want_status);
+        float s_whole[SCALARS], s_apart[SCALARS];
+        ck_assert_int_eq(cocob_optimizer_read_scalars(whole, s_whole, SCALARS), COCOB_OK);
+        ck_assert_int_eq(cocob_optimizer_read_scalars(apart, s_apart, SCALARS), COCOB_OK);
+        ck_assert_msg(memcmp(s_whole, s_apart, sizeof s_whole) == 0, "%s, step %d: scalars",
+                      selector, t + 1);
+        /* Layer-wise: the layers' step sizes differ. */
+        ck_assert(s_whole[2] != s_whole[6] && s_whole[6] != s_whole[10]);
+        ck_assert_int_eq(cocob_tensor_download(arena, got, N), COCOB_OK);
+        for (size_t k = 0, at = 0; k < LAYERS; at += count[k++])
+            ck_assert_int_eq(cocob_tensor_download(w[k], want + at, count[k]), COCOB_OK);
+        ck_assert_msg(memcmp(got, want, sizeof got) == 0, "%s, step %d: weights", selector,
+                      t + 1);
+    }
+    cocob_optimizer_destroy(whole);
+    cocob_optimizer_destroy(apart);
+    for (int k = 0; k < LAYERS; k++) {
+        cocob_tensor_destroy(w[k]);
+        cocob_tensor_destroy(g[k]);
+    }
+    cocob_tensor_destroy(arena_g);
+    cocob_model_destroy(m);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 /* D-Adapt Adam's scalars by hand, on ref and the device, with d0 0.5,
  * beta1 0.5, beta2 0 (so sqrt_beta2 0) and decoupled weight decay 0.5 on
  * weights of 1. A first gradient of 0 leaves s 0: its authors return
@@ -542,11 +754,14 @@ int main(void)
     tcase_add_test(api, settings_by_name_agree_with_create);
     tcase_add_test(api, state_buffers_by_index_and_name);
     tcase_add_test(api, device_scalars_by_index_and_name);
+    tcase_add_test(api, schedule_free_scalars_from_the_step_count);
 #ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(api, dog_scalars_by_hand, 0, 2);
+    tcase_add_loop_test(api, ldog_layers_of_a_model, 0, 2);
     tcase_add_loop_test(api, dadapt_adam_scalars_by_hand, 0, 2);
 #else
     tcase_add_loop_test(api, dog_scalars_by_hand, 0, 1);
+    tcase_add_loop_test(api, ldog_layers_of_a_model, 0, 1);
     tcase_add_loop_test(api, dadapt_adam_scalars_by_hand, 0, 1);
 #endif
     tcase_add_test(api, nonfinite_gradient_moves_nothing);

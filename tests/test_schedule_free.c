@@ -13,9 +13,6 @@
 #include "optimutil.h"
 #include "runtime/handles.h"
 #include "testutil.h"
-#ifdef COCOB_HAVE_OPENCL
-#include "backend/opencl/opencl.h"
-#endif
 
 enum { N = 3, MAX_STATES = 3 };
 
@@ -318,91 +315,20 @@ START_TEST(the_op_refuses_overlaps_short_spans_and_bad_scalars)
 }
 END_TEST
 
-/* Whether the device divides and takes square roots correctly rounded, as
- * C does on the host: then the kernel must match the reference bit for bit. */
-static int exact_device(cocob_context *ctx)
-{
-#ifdef COCOB_HAVE_OPENCL
-    cocob_cl_backend *cl = cocob_cl_backend_of(ctx->backend);
-    if (cl)
-        return cl->dev.correct_divide;
-#endif
-    (void)ctx;
-    return 1; /* the cpu backend: ref's own loop */
-}
-
 /* steps of cfg on ref and on the device under test from the same weights
  * and gradients (over four decades, one in eight exactly 0), with an
  * evaluation at x every tenth step, then the weights (at x, then at y)
- * and the states compared. */
+ * and the states compared: bit for bit where the device divides and takes
+ * square roots correctly rounded, as C does on the host; OpenCL's own
+ * division and square root round within 2.5 and 3 ulp, and the baselines'
+ * suites allow such devices the same 1e-5. */
 static void check_kernel(const cocob_optimizer_config *cfg, size_t n, int steps)
 {
-    test_rng rng = {n * 31 + 7};
-    float *w0 = malloc(n * sizeof *w0), *grad = malloc(n * sizeof *grad);
-    float *got = malloc(n * sizeof *got), *want = malloc(n * sizeof *want);
-    ck_assert(w0 && grad && got && want);
-    for (size_t i = 0; i < n; i++)
-        w0[i] = test_rng_uniform(&rng, -0.5f, 0.5f);
-    run r[2] = {start("ref", cfg, w0, n), start(test_device_selector(), cfg, w0, n)};
-    for (int t = 0; t < steps; t++) {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t x = test_rng_next(&rng);
-            grad[i] = (x & 7) == 0 ? 0.0f
-                                   : (float)((double)(x >> 11) * 0x1.0p-53 * 2 - 1) *
-                                         powf(10.0f, -(float)((x >> 3) % 4));
-        }
-        for (int d = 0; d < 2; d++) {
-            ck_assert_msg(step(&r[d], grad, n) == COCOB_OK, "%s", cocob_context_error(r[d].ctx));
-            if (t % 10 == 9 && t + 1 < steps)
-                ck_assert_int_eq(cocob_optimizer_eval_weights(r[d].opt), COCOB_OK);
-        }
-    }
-    int exact = exact_device(r[1].ctx);
-    double worst = 0;
-    size_t states = cocob_optimizer_state_count(r[0].opt);
-    for (int k = -2; k < (int)states; k++) {
-        const char *what = k == -2   ? "x"
-                           : k == -1 ? "w"
-                                     : cocob_optimizer_state_name(r[0].opt, (size_t)k);
-        for (int d = 0; d < 2; d++) {
-            float *to = d ? got : want;
-            if (k == -2)
-                ck_assert_int_eq(cocob_optimizer_eval_weights(r[d].opt), COCOB_OK);
-            if (k == -1)
-                ck_assert_int_eq(cocob_optimizer_train_weights(r[d].opt), COCOB_OK);
-            if (k < 0)
-                ck_assert_int_eq(cocob_tensor_download(r[d].w, to, n), COCOB_OK);
-            else
-                ck_assert_int_eq(cocob_optimizer_read_state(r[d].opt, (size_t)k, 0, to, n),
-                                 COCOB_OK);
-        }
-        for (size_t i = 0; i < n; i++)
-            ck_assert_msg(isfinite(want[i]), "n=%zu: %s[%zu] is %g on ref", n, what, i, want[i]);
-        size_t at;
-        double err = test_max_rel_err(got, want, n, &at);
-        worst = fmax(worst, err);
-        if (exact)
-            ck_assert_msg(memcmp(got, want, n * sizeof *got) == 0,
-                          "n=%zu: %s[%zu] %.9g on the device, %.9g on ref (not bit for bit)", n,
-                          what, at, got[at], want[at]);
-        else
-            /* OpenCL's own division and square root round within 2.5 and 3
-             * ulp; the baselines' suites allow such devices the same 1e-5. */
-            ck_assert_msg(err <= 1e-5, "n=%zu: %s[%zu] %.9g on the device, %.9g on ref (%.3g)", n,
-                          what, at, got[at], want[at], err);
-    }
-    /* The weights moved: a step that did nothing would match too. */
-    ck_assert_int_eq(cocob_tensor_download(r[0].w, want, n), COCOB_OK);
-    ck_assert(memcmp(w0, want, n * sizeof *want) != 0);
-    printf("%s on %s, n=%zu, %d steps: max relative error %.3g%s\n",
-           cocob_optimizer_kind_name(cfg->kind), cocob_context_device(r[1].ctx)->name, n, steps,
-           worst, exact ? " (bit for bit required)" : "");
-    for (int d = 0; d < 2; d++)
-        finish(&r[d]);
-    free(w0);
-    free(grad);
-    free(got);
-    free(want);
+    optim_kernel_opts o = {.grads = OPTIM_GRADS_UNIT, .salt = 7, .eval_every = 10};
+    optim_kernel_run r;
+    optim_kernel_begin(&r, cfg, n, steps, &o);
+    optim_kernel_compare_all(&r);
+    optim_kernel_end(&r);
 }
 
 START_TEST(kernel_matches_reference_over_200_steps)

@@ -61,6 +61,8 @@ static const char *const ops[] = {
     "lr_free_reduce",
     "lr_free_finalize",
     "schedule_free_update",
+    "prodigy_accumulate",
+    "prodigy_update",
     "dadapt_adam_accumulate",
     "dadapt_adam_update",
 };

@@ -20,8 +20,10 @@
 #                      COCOB's effective learning rate
 #   logs/              each run's own CSV log, output and errors
 #
-# usage: tools/compare.sh [--quick] [--device D] [--out DIR] [--build-dir DIR]
+# usage: tools/compare.sh [--lr-free] [--quick] [--device D] [--out DIR] [--build-dir DIR]
 #                         [--data DIR] [--models "mlp cnn"]
+#   --lr-free   the league of the learning-rate-free optimizers instead:
+#               tools/lr-free-league.sh, with the other arguments (its --help)
 #   --quick     6-8 minutes on a busy 2-core machine: the MLP on the first
 #               10000 training images for 4 epochs over a smaller grid; the
 #               CNN on the first 1000 for 2 epochs, tested on the first 2000
@@ -37,6 +39,13 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+for a in "$@"; do
+    if [ "$a" = --lr-free ]; then
+        rest=()
+        for b in "$@"; do [ "$b" = --lr-free ] || rest+=("$b"); done
+        exec "$root/tools/lr-free-league.sh" "${rest[@]}"
+    fi
+done
 build=$root/build
 out=""
 device=cpu
@@ -111,26 +120,8 @@ rm -f "$out"/logs/* "$out"/*.png "$out"/*.dat
 echo "model,optimizer,lr,epoch,train_loss,test_loss,test_error,seconds" >"$out/compare.csv"
 echo "model,optimizer,lr,status" >"$out/runs.csv"
 
-# The first N images of the test set, as IDX files beside links to the
-# training files: --quick's CNN would otherwise spend most of its time testing.
-# head closing the pipe early kills zcat with SIGPIPE: so no pipefail here,
-# and the sizes are checked instead.
-test_subset() ( # DIR N
-    set +o pipefail
-    dir=$1 n=$2
-    mkdir -p "$dir"
-    ln -sf "$data"/train-* "$dir"/
-    count=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))
-    { printf "\\x00\\x00\\x08\\x03$count\\x00\\x00\\x00\\x1c\\x00\\x00\\x00\\x1c"
-      zcat -f "$data"/t10k-images-idx3-ubyte* | tail -c +17 | head -c $((n * 784)); } >"$dir/t10k-images-idx3-ubyte"
-    { printf "\\x00\\x00\\x08\\x01$count"
-      zcat -f "$data"/t10k-labels-idx1-ubyte* | tail -c +9 | head -c "$n"; } >"$dir/t10k-labels-idx1-ubyte"
-    if [ "$(stat -c %s "$dir/t10k-images-idx3-ubyte")" -ne $((16 + n * 784)) ] ||
-       [ "$(stat -c %s "$dir/t10k-labels-idx1-ubyte")" -ne $((8 + n)) ]; then
-        echo "compare.sh: could not take the first $n test images from $data" >&2
-        exit 1
-    fi
-)
+# shellcheck source=tools/test-subset.bash
+. "$root/tools/test-subset.bash"
 
 # Trains one model with one optimizer and learning rate ("none" for COCOB),
 # appends its epochs to compare.csv and its outcome to runs.csv.
@@ -182,7 +173,7 @@ best_lr() { # MODEL OPTIMIZER
 
 declare -A model_data=([mlp]=$data [cnn]=$data)
 if [ "$cnn_test" -gt 0 ]; then
-    test_subset "$out/data-test$cnn_test" "$cnn_test"
+    test_subset "$data" "$out/data-test$cnn_test" "$cnn_test"
     model_data[cnn]=$out/data-test$cnn_test
 fi
 

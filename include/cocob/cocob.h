@@ -267,13 +267,17 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_SF_ADAMW,    /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
     COCOB_OPTIMIZER_DOG,         /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
                                * size for all the weights, Ivgi, Hinder & Carmon 2023 */
+    COCOB_OPTIMIZER_PRODIGY,     /* Prodigy: prodigyopt 1.1.2's Prodigy, Adam with a step size
+                                  * D-Adaptation's way, Mishchenko & Defazio 2023 */
+    COCOB_OPTIMIZER_LDOG,        /* Layer-wise DoG: dog-optimizer 1.0.3's LDoG, DoG's step size
+                                  * for each parameter tensor apart */
     COCOB_OPTIMIZER_DADAPT_ADAM, /* D-Adaptation's Adam: dadaptation 3.2's DAdaptAdam,
                                   * Defazio & Mishchenko 2023 */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
 /* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt",
- * "kt", "sf_sgd", "sf_adamw", "dog" or "dadapt_adam";
+ * "kt", "sf_sgd", "sf_adamw", "dog", "prodigy", "ldog" or "dadapt_adam";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -313,15 +317,22 @@ typedef struct cocob_optimizer_config {
     double init_eta;        /* DoG's first step size where above 0, instead of reps_rel's;
                                * 0 is its authors' None. DoG's lr multiplies its step size
                                * (its authors': leave 1), its eps starts G (1e-8). */
-    /* D-Adapt Adam, with its authors' names and meanings: lr (1) multiplies
-     * the step size it finds (leave 1), beta1, beta2, eps and weight_decay
-     * as Adam's (0.9, 0.999, 1e-8, 0). */
-    int decouple;            /* 1: weight decay AdamW's way, w -= weight_decay d lr w; 0
-                              * (default): it joins the gradient */
-    int use_bias_correction; /* 1: Adam's bias correction in the step size; 0 (default) */
-    double d0;               /* the first estimate of the distance to a solution, d (1e-6) */
-    double growth_rate;      /* d grows by at most this factor a step; infinity (default)
-                              * for no bound */
+    /* Prodigy, with its authors' names and defaults: lr (1) multiplies its
+     * step size d; beta1 0.9, beta2 0.999, eps 1e-8 Adam's; weight_decay
+     * (0) decoupled, as AdamW's, unless decouple is 0. D-Adapt Adam, with
+     * its authors' names and defaults, has the same lr, betas, eps and
+     * weight_decay, and of these fields d0, growth_rate, decouple (0 its
+     * default: the decay joins the gradient) and use_bias_correction. */
+    double beta3;            /* d's sums decay by beta3; 0 is its authors' None, sqrt(beta2) */
+    double d0;               /* the first d (1e-6); above 0 */
+    double d_coef;           /* d's estimate times this (1) */
+    double growth_rate;      /* d grows at most this-fold a step: infinity (the default) is
+                              * no bound */
+    double slice_p;          /* d's sums over every slice_p-th weight of each tensor (1) */
+    int decouple;            /* 1 (Prodigy's default): AdamW's decay, else it joins the
+                              * gradient */
+    int use_bias_correction; /* 1: Adam's bias correction in the step size; 0 the default */
+    int safeguard_warmup;    /* 1: s and d's sums leave lr out; 0 the default */
 } cocob_optimizer_config;
 
 /* kind's defaults, PyTorch's: SGD lr unset (0: it must be chosen);
@@ -329,9 +340,10 @@ typedef struct cocob_optimizer_config {
  * Adadelta lr 1, rho 0.9, eps 1e-6; Adam lr 1e-3, betas 0.9 and 0.999,
  * eps 1e-8; AdamW the same with weight_decay 1e-2; COCOB its own; cKT and KT
  * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate;
- * Schedule-Free's its authors', as the fields above say; DoG its authors',
- * reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8, init_eta 0
- * (none); D-Adapt Adam its authors', as the fields above say. */
+ * Schedule-Free's its authors', as the fields above say; DoG and L-DoG
+ * their authors', reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8,
+ * init_eta 0 (none); Prodigy and D-Adapt Adam their authors', as the fields
+ * above say. */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
@@ -339,8 +351,10 @@ COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
  * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", COCOB's
  * "alpha" and "initial_L" (which, with its "weight_decay", are in
  * cfg.cocob), cKT's "w", Schedule-Free's "warmup_steps", "r" and
- * "weight_lr_power", DoG's "reps_rel" and "init_eta", and D-Adapt Adam's
- * "decouple", "use_bias_correction", "d0" and "growth_rate". The index-th
+ * "weight_lr_power", DoG's "reps_rel" and "init_eta", Prodigy's "beta3",
+ * "d0", "d_coef", "growth_rate", "slice_p", "decouple",
+ * "use_bias_correction" and "safeguard_warmup", of which D-Adapt Adam's are
+ * "d0", "growth_rate", "decouple" and "use_bias_correction". The index-th
  * name; NULL past the last. */
 COCOB_API const char *cocob_optimizer_setting_name(size_t index);
 /* 1 when kind reads the setting called name; 0 when it has no use for it
@@ -405,13 +419,17 @@ COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, si
 
 /* The scalars a kind keeps for all its parameters at once, on the device
  * beside its state, which each step updates there without the host
- * waiting: KT's wealth and iter (1 plus the steps taken); none for the
- * other kinds. */
+ * waiting: KT's wealth and iter (1 plus the steps taken); DoG's rbar, G,
+ * eta and first_step; L-DoG's the same four for each parameter tensor i,
+ * named "rbar.i", "G.i", "eta.i" and "first_step.i"; Schedule-Free's,
+ * which the host works out from the step count, scheduled_lr (the last
+ * step's lr, 0 before any) and weight_sum; none for the other kinds. */
 COCOB_API size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index);
 /* Copies all count of them (cocob_optimizer_scalar_count's) to dst,
- * waiting for the device: for telemetry, at the caller's own points. */
+ * waiting for the device where they are there: for telemetry, at the
+ * caller's own points. */
 COCOB_API cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst,
                                                     size_t count);
 
@@ -810,6 +828,17 @@ COCOB_API cocob_status cocob_model_load(cocob_context *ctx, const char *path, co
  * held for it follows the examples there are, not the number asked for. */
 #define COCOB_BATCH_MAX ((size_t)1 << 31)
 
+/* Where a data-parallel run's steps spend their time (cocob_comm.times),
+ * summed over the steps. backward runs from the loss's gradient to the
+ * last bucket's start, the starts included; communication from the first
+ * bucket's start to the last one found done; exposed is the part of it
+ * after backward, which the step waits for. Without start_sum, the whole
+ * sum comes after backward and is all exposed. */
+typedef struct cocob_comm_times {
+    double backward, communication, exposed;
+    size_t steps, buckets;
+} cocob_comm_times;
+
 /* Data-parallel training: what cocob_train needs from the processes' own
  * communication (the command gives it MPI's; a program may give its own).
  * Every rank calls cocob_train with the same options, model, optimizer and
@@ -824,7 +853,10 @@ typedef struct cocob_comm {
     int size; /* the ranks, at least 1 */
     /* Sums count floats in place across the ranks: on return every rank
      * holds the same sums, bit for bit, whatever order they were added in
-     * (MPI_Allreduce with MPI_SUM does). */
+     * (MPI_Allreduce with MPI_SUM does). That order is the hook's: the
+     * training repeats bit for bit from run to run only where it is fixed
+     * (the command's --deterministic adds in rank order; MPI_Allreduce's
+     * may follow the job's size, the message's length or the network). */
     int (*allreduce_sum)(float *values, size_t count, void *user);
     /* Compares value across the ranks: *differs is the lowest rank whose
      * value is not rank 0's, or -1 when all are the same, on every rank. */
@@ -834,6 +866,20 @@ typedef struct cocob_comm {
      * every step too, at the cost of reading them from the device (the
      * command sets it under --verify). */
     int check_every_step;
+    /* Optional, both or neither: the sum above without waiting, so that it
+     * runs while backward goes on. The gradient is summed in buckets of
+     * whole layers, from the last layer back, each started once backward
+     * has finished its layers. start_sum begins the sum of count floats
+     * in place and sets *request (NULL: already done); finish_sum with wait
+     * 0 lets it progress (MPI's nonblocking collectives move on only inside
+     * MPI calls) and sets *done, with wait 1 returns once it is done; a
+     * request once done is finished and not passed again. Every rank gets
+     * the same bits, as from allreduce_sum. NULL: the whole gradient is
+     * summed with allreduce_sum after backward. */
+    int (*start_sum)(float *values, size_t count, void **request, void *user);
+    int (*finish_sum)(void *request, int wait, int *done, void *user);
+    /* When not NULL, every step adds its seconds here. */
+    struct cocob_comm_times *times;
 } cocob_comm;
 
 typedef struct cocob_train_options {
@@ -885,7 +931,10 @@ typedef struct cocob_train_options {
      * The shuffle follows seed on every rank. Each rank's gradient, scaled by
      * its share of the batch, is summed across the ranks, so that every rank
      * takes the same step, that of one process on the whole batch up to the
-     * order of the sums. The reports are the whole batch's, on every rank;
+     * order of the sums. The test set is evaluated in shares too, the
+     * losses' and correct predictions' sums summed: one process's figures
+     * up to the sums' order and the loss's sum rounded to float on each
+     * rank. The reports are the whole batch's, on every rank;
      * rank 0 alone writes checkpoints; a resume may use another number of
      * ranks. The options, the data and the initial weights are compared
      * across the ranks before the first step, and the weights after each

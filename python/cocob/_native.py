@@ -96,10 +96,14 @@ class OptimizerConfig(Structure):
         ("weight_lr_power", c_double),
         ("reps_rel", c_double),
         ("init_eta", c_double),
+        ("beta3", c_double),
+        ("d0", c_double),
+        ("d_coef", c_double),
+        ("growth_rate", c_double),
+        ("slice_p", c_double),
         ("decouple", c_int),
         ("use_bias_correction", c_int),
-        ("d0", c_double),
-        ("growth_rate", c_double),
+        ("safeguard_warmup", c_int),
     ]
 
 
@@ -248,6 +252,9 @@ _proto("cocob_optimizer_steps", c_uint64, P)
 _proto("cocob_optimizer_state_count", c_size_t, P)
 _proto("cocob_optimizer_state_name", c_char_p, P, c_size_t)
 _proto("cocob_optimizer_read_state", STATUS, P, c_size_t, c_size_t, POINTER(c_float), c_size_t)
+_proto("cocob_optimizer_scalar_count", c_size_t, P)
+_proto("cocob_optimizer_scalar_name", c_char_p, P, c_size_t)
+_proto("cocob_optimizer_read_scalars", STATUS, P, POINTER(c_float), c_size_t)
 _proto("cocob_train_options_init", None, POINTER(TrainOptions))
 _proto("cocob_train", STATUS, P, P, P, P, POINTER(TrainOptions))
 _proto("cocob_dataset_destroy", None, P)

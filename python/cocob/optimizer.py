@@ -39,14 +39,19 @@ class Optimizer:
     """An optimizer over all of a model's parameters, which ``model.fit``
     then steps. ``name``: "cocob" (the default, no learning rate), "sgd",
     "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt", "kt", "sf_sgd",
-    "sf_adamw", "dog" or "dadapt_adam". ``settings`` are the C library's names and PyTorch's
+    "sf_adamw", "dog", "ldog", "prodigy" or "dadapt_adam". ``settings`` are
+    the C library's names and PyTorch's
     meanings: lr, momentum, dampening, nesterov, weight_decay, rho, eps,
     beta1, beta2; COCOB's alpha, initial_L and weight_decay; cKT's and KT's
     w (the initial wealth) and weight_decay; Schedule-Free's, its authors'
     names: lr, momentum (SGD) or beta1 and beta2 (AdamW), eps, weight_decay,
-    warmup_steps, r and weight_lr_power; D-Adapt Adam's, its authors': lr
-    (a multiplier, leave 1), beta1, beta2, eps, weight_decay, decouple,
-    use_bias_correction, d0 and growth_rate. After ``model.fit`` a
+    warmup_steps, r and weight_lr_power; DoG's and L-DoG's reps_rel, init_eta
+    (0 for none), lr (its multiplier), eps and weight_decay; Prodigy's, its
+    authors' names: lr (a multiplier of its own step size, leave 1), beta1,
+    beta2, beta3, eps, weight_decay, d0, d_coef, growth_rate, slice_p,
+    decouple, use_bias_correction and safeguard_warmup; D-Adapt Adam's lr,
+    beta1, beta2, eps, weight_decay, d0, growth_rate, decouple and
+    use_bias_correction. After ``model.fit`` a
     Schedule-Free model holds x, the average it is evaluated at, so
     ``predict`` and ``save`` use x. A setting the optimizer has no use for
     is refused."""
@@ -69,8 +74,9 @@ class Optimizer:
                 raise TypeError(f"the {self.name} optimizer takes no setting {key!r}; "
                                 f"it takes {', '.join(takes) or 'none'}")
             target = cfg.cocob if kind == 0 else cfg
-            flag = key in ("nesterov", "decouple", "use_bias_correction")
-            setattr(target, key, int(value) if flag else float(value))
+            # The switches (nesterov, Prodigy's decouple, ...) are C ints.
+            whole = isinstance(getattr(target, key), int)
+            setattr(target, key, int(value) if whole else float(value))
         params = (ctypes.c_void_p * 1)(lib.cocob_model_params(model._handle))
         self._ctx.check(lib.cocob_optimizer_create(self._ctx._handle, ctypes.byref(cfg), 1, params,
                                                    ctypes.byref(self._handle)))
@@ -97,6 +103,20 @@ class Optimizer:
                 self._handle, s, 0, a.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), n))
             out[lib.cocob_optimizer_state_name(self._handle, s).decode()] = a
         return out
+
+    def scalars(self) -> Dict[str, float]:
+        """The scalars a method keeps for all the parameters at once, by its
+        authors' names: KT's wealth and iter, DoG's rbar, G, eta and
+        first_step, and so on; empty for the methods that keep none. They
+        live on the device, which each step updates without waiting; this
+        call waits for it, so read them at your own points, not every step."""
+        n = lib.cocob_optimizer_scalar_count(self._handle) if self._handle else 0
+        a = np.empty(n, dtype=np.float32)
+        if n:
+            self._ctx.check(lib.cocob_optimizer_read_scalars(
+                self._handle, a.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), n))
+        return {lib.cocob_optimizer_scalar_name(self._handle, k).decode(): float(a[k])
+                for k in range(n)}
 
     def __repr__(self) -> str:
         buf = ctypes.create_string_buffer(256)

@@ -69,6 +69,9 @@ def test_every_optimizer_by_name_with_its_own_settings(ctx):
                            ("adam", {"lr": 1e-3}), ("adamw", {"weight_decay": 0.01}),
                            ("sf_sgd", {"lr": 0.5, "warmup_steps": 2}),
                            ("sf_adamw", {"beta1": 0.95, "weight_lr_power": 1}),
+                           ("dog", {"reps_rel": 1e-4}),
+                           ("prodigy", {"decouple": 0, "weight_decay": 0.01,
+                                        "growth_rate": 1.02}),
                            ("dadapt_adam", {"decouple": 1, "weight_decay": 0.01})]:
         m = model_on(ctx)
         opt = cocob.Optimizer(m, name, **settings)
@@ -99,6 +102,20 @@ def test_schedule_free_predicts_at_x_after_fit(ctx):
     got = m.predict(x, "logits")
     assert np.allclose(got, logits_at(at_x), rtol=1e-5, atol=1e-5)
     assert not np.allclose(got, logits_at(state["y"]), rtol=1e-3, atol=1e-3)
+
+
+def test_the_device_scalars_are_a_dict_by_the_authors_names(ctx):
+    x, y = blobs(200)
+    m = model_on(ctx)
+    opt = cocob.Optimizer(m, "dog")
+    assert opt.scalars()["first_step"] == 1
+    m.fit(x, y, epochs=1, batch=50, verbose=False)
+    s = opt.scalars()
+    assert list(s) == ["rbar", "G", "eta", "first_step"]
+    # After a step: eta = lr rbar / sqrt(G), and the first step is behind.
+    assert s["first_step"] == 0 and s["G"] > 0
+    assert s["eta"] == pytest.approx(s["rbar"] / np.sqrt(s["G"]), rel=1e-6)
+    assert cocob.Optimizer(model_on(ctx), "cocob").scalars() == {}
 
 
 def test_optimizer_state_is_a_dict_of_arrays_by_pytorch_names(ctx):

@@ -159,10 +159,101 @@ typedef struct cocob_dog_args {
     size_t skip_offset;
 } cocob_dog_args;
 
+/* Prodigy's state buffers: the weights when the optimizer was created (its
+ * authors' p0), Adam's two moments scaled by d, and s, the decayed sum of
+ * the scaled gradients. With slice_p above 1 only every slice_p-th element
+ * of a tensor keeps an s (the rest stay 0) and joins the sums. */
+enum {
+    COCOB_PRODIGY_P0 = 0,
+    COCOB_PRODIGY_EXP_AVG,
+    COCOB_PRODIGY_EXP_AVG_SQ,
+    COCOB_PRODIGY_S,
+    COCOB_PRODIGY_STATES
+};
+
+/* Prodigy's scalars, floats on the device, its authors' names: d (the
+ * estimate), d_max, d_numerator, d_denom, d_hat, k (steps taken), then
+ * taken (1 when the last step moved the weights: its authors return before
+ * the update while d_denom is 0), dlr (the last step's d lr times the bias
+ * correction) and bias_correction (the next step's, 1 unless asked for). */
+enum {
+    COCOB_PRODIGY_D = 0,
+    COCOB_PRODIGY_D_MAX,
+    COCOB_PRODIGY_D_NUMERATOR,
+    COCOB_PRODIGY_D_DENOM,
+    COCOB_PRODIGY_D_HAT,
+    COCOB_PRODIGY_K,
+    COCOB_PRODIGY_TAKEN,
+    COCOB_PRODIGY_DLR,
+    COCOB_PRODIGY_BIAS_CORRECTION,
+    COCOB_PRODIGY_SCALARS
+};
+
+/* The two sums prodigy_accumulate writes for each part, in a run of
+ * COCOB_REDUCE_SUMS as lr_free_reduce's (the rest 0), so that one
+ * lr_free_finalize folds either. */
+enum { COCOB_PRODIGY_DOT = 0, COCOB_PRODIGY_ABS_S };
+
+/* Prodigy's settings as its update passes read them: floats, and the
+ * switches as 0 or 1. */
+typedef struct cocob_prodigy_hyper {
+    float lr, beta1, beta2, beta3, eps, weight_decay, d0;
+    int decouple, safeguard_warmup;
+    unsigned slice_p;
+} cocob_prodigy_hyper;
+
+/* Prodigy's first pass over one tensor of n elements, before this step's
+ * lr_free_finalize, with the step's d and dlr = d lr bias_correction from
+ * the scalars (g is the gradient, plus weight_decay w unless decoupled):
+ *     exp_avg = beta1 exp_avg + d (1 - beta1) g
+ *     exp_avg_sq = beta2 exp_avg_sq + d^2 (1 - beta2) g^2
+ *     s = beta3 s + (d / d0) dlr g   (d / d0 d where safeguard_warmup)
+ * (s only at every slice_p-th element), and per part, as lr_free_reduce's
+ * parts, <g, p0 - w> and sum |s| over those elements. The guard leaves
+ * the state alone. */
+typedef struct cocob_prodigy_accumulate_args {
+    const cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    cocob_buffer *state[COCOB_PRODIGY_STATES]; /* p0 read only */
+    size_t state_offset;
+    size_t n;
+    size_t parts;
+    cocob_buffer *partials;
+    size_t partials_offset;
+    const cocob_buffer *scalars;
+    size_t scalars_offset;
+    cocob_prodigy_hyper h;
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
+} cocob_prodigy_accumulate_args;
+
+/* Prodigy's weight step, after this step's lr_free_finalize, where taken:
+ * with d the new estimate and dlr the step's,
+ *     w = w - weight_decay dlr w              where decoupled
+ *     w = w - dlr exp_avg / (sqrt(exp_avg_sq) + d eps)
+ * and with beta1 0, d g in place of exp_avg, as its authors'. */
+typedef struct cocob_prodigy_update_args {
+    cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    const cocob_buffer *exp_avg;
+    const cocob_buffer *exp_avg_sq;
+    size_t state_offset;
+    size_t n;
+    const cocob_buffer *scalars;
+    size_t scalars_offset;
+    cocob_prodigy_hyper h;
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
+} cocob_prodigy_update_args;
+
 /* The sums lr_free_reduce writes for each part of a tensor, in this order,
  * with x the weights and g the gradient plus weight_decay x. */
 enum {
-    COCOB_REDUCE_GAIN = 0, /* <g, x0 - x>: KT's gain, Prodigy's numerator */
+    COCOB_REDUCE_GAIN = 0, /* <g, x0 - x>: KT's gain, D-Adaptation's numerator */
     COCOB_REDUCE_GG,       /* <g, g>: DoG's G */
     COCOB_REDUCE_DD,       /* <x - x0, x - x0>: DoG's distance, squared */
     COCOB_REDUCE_XX,       /* <x, x>: DoG's first rbar, from |x0| */
@@ -192,6 +283,7 @@ typedef struct cocob_lr_free_reduce_args {
 typedef enum cocob_lr_free_method {
     COCOB_LR_FREE_KT = 0,
     COCOB_LR_FREE_DOG,
+    COCOB_LR_FREE_PRODIGY,
     COCOB_LR_FREE_DADAPT_ADAM,
     COCOB_LR_FREE_METHODS
 } cocob_lr_free_method;
@@ -213,14 +305,19 @@ typedef struct cocob_lr_free_finalize_args {
      * lr rbar / sqrt(G), G starts at eps, and init_eta, where above 0, is
      * the first eta (its authors then take reps_rel 0). */
     float reps_rel, lr, eps, init_eta;
-    /* D-Adapt Adam's, 0 for the others: sqrt_beta2 (its authors' beta2^0.5)
-     * and 1 - sqrt_beta2, growth_rate (d grows by at most this factor a
-     * step; infinity for none), and, where bias_correction is 1, 1 - beta1
-     * and 1 - beta2 for the next step's sqrt(1 - beta2^(k+1)) /
+    /* Prodigy's (lr above too): d_numerator decays by beta3, d_hat is
+     * d_coef d_numerator / d_denom, d grows by at most growth_rate (may be
+     * infinite) a step; the next bias correction is from beta1 and beta2
+     * where use_bias_correction. */
+    float d0, d_coef, growth_rate, beta1, beta2, beta3;
+    int use_bias_correction;
+    /* D-Adapt Adam's (lr, growth_rate and use_bias_correction above too),
+     * 0 for the others: sqrt_beta2 (its authors' beta2^0.5) and
+     * 1 - sqrt_beta2, and, where use_bias_correction is 1, 1 - beta1 and
+     * 1 - beta2 for the next step's sqrt(1 - beta2^(k+1)) /
      * (1 - beta1^(k+1)); each worked out in double and rounded once, since
-     * 1 - a float near 1 would keep few digits. lr as DoG's. */
-    float sqrt_beta2, one_minus_sqrt_beta2, growth_rate, one_minus_beta1, one_minus_beta2;
-    int bias_correction;
+     * 1 - a float near 1 would keep few digits. */
+    float sqrt_beta2, one_minus_sqrt_beta2, one_minus_beta1, one_minus_beta2;
 } cocob_lr_free_finalize_args;
 
 /* D-Adapt Adam's state buffers, in its authors' order (dadaptation 3.2's
@@ -436,6 +533,10 @@ typedef struct cocob_backend_i {
     /* Schedule-Free SGD and AdamW, and their evaluation point: the formula
      * in ref/schedule_free.c, the package's order of operations. */
     cocob_status (*schedule_free_update)(cocob_backend *b, const cocob_schedule_free_args *a);
+    /* Prodigy (prodigyopt 1.1.2): the pass before lr_free_finalize and the
+     * step after it, the formulas in ref/prodigy.c. */
+    cocob_status (*prodigy_accumulate)(cocob_backend *b, const cocob_prodigy_accumulate_args *a);
+    cocob_status (*prodigy_update)(cocob_backend *b, const cocob_prodigy_update_args *a);
     /* ---- the layers' ops; each has src/ops/<op>.c (its validation),
      * ref/<op>.c, cl/<op>.cl, opencl/<op>.c and tests/test_<op>.c, the file
      * named after the op's family ---- */

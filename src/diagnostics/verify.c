@@ -125,8 +125,11 @@ cocob_status cocob_verify_run(cocob_context *ctx)
             cfg.momentum = 0.9;
             cfg.nesterov = 1;
         }
-        /* DoG's decay joins the gradient in its sums and in its step. */
-        if (kind == COCOB_OPTIMIZER_DOG)
+        /* DoG's decay joins the gradient in its sums and in its step; L-DoG's too. */
+        if (kind == COCOB_OPTIMIZER_DOG || kind == COCOB_OPTIMIZER_LDOG)
+            cfg.weight_decay = 0.01;
+        /* Prodigy's decoupled decay is a step of its own before Adam's. */
+        if (kind == COCOB_OPTIMIZER_PRODIGY)
             cfg.weight_decay = 0.01;
         /* D-Adapt Adam's decoupled decay is its update's, with the bias
          * correction the fold's longest path. */

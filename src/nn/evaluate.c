@@ -20,17 +20,19 @@ static double total_squares(const float *t, size_t n)
     return sst;
 }
 
-/* cocob_model_eval over data, or, when set is not NULL, over its images
- * converted a batch at a time into scratch (batch x the input's floats). */
-static cocob_status eval_parts(cocob_model *m, const cocob_batch *data, const cocob_dataset *set,
-                               float *scratch, size_t batch, cocob_evaluation *out)
+/* The summed loss and the correct predictions of examples [first, end) of
+ * data, or, when set is not NULL, of its images converted a batch at a time
+ * into scratch (batch x the input's floats). */
+static cocob_status eval_range(cocob_model *m, const cocob_batch *data, const cocob_dataset *set,
+                               float *scratch, size_t batch, size_t first, size_t end,
+                               double *sum, size_t *correct)
 {
     size_t in = cocob_shape_size(m->input), outputs = cocob_model_outputs(m);
-    double sum = 0;
-    size_t correct = 0;
     cocob_status s = COCOB_OK;
-    for (size_t start = 0; s == COCOB_OK && start < data->count; start += batch) {
-        size_t n = data->count - start < batch ? data->count - start : batch;
+    *sum = 0;
+    *correct = 0;
+    for (size_t start = first; s == COCOB_OK && start < end; start += batch) {
+        size_t n = end - start < batch ? end - start : batch;
         const float *x = set ? scratch : data->x + start * in;
         if (set)
             cocob_dataset_gather(set, NULL, start, n, scratch, NULL);
@@ -39,9 +41,15 @@ static cocob_status eval_parts(cocob_model *m, const cocob_batch *data, const co
         double loss;
         size_t right;
         s = cocob_model_eval_batch(m, &part, &loss, &right);
-        sum += loss;
-        correct += right;
+        *sum += loss;
+        *correct += right;
     }
+    return s;
+}
+
+void cocob_model_eval_figures(const cocob_batch *data, size_t outputs, double sum, size_t correct,
+                              cocob_evaluation *out)
+{
     out->loss = sum / (double)data->count;
     if (data->labels) {
         out->accuracy = (double)correct / (double)data->count;
@@ -55,6 +63,15 @@ static cocob_status eval_parts(cocob_model *m, const cocob_batch *data, const co
          * looks like a score. */
         out->r2 = sst > 0 ? 1 - out->loss * (double)n / sst : NAN;
     }
+}
+
+static cocob_status eval_parts(cocob_model *m, const cocob_batch *data, const cocob_dataset *set,
+                               float *scratch, size_t batch, cocob_evaluation *out)
+{
+    double sum;
+    size_t correct;
+    cocob_status s = eval_range(m, data, set, scratch, batch, 0, data->count, &sum, &correct);
+    cocob_model_eval_figures(data, cocob_model_outputs(m), sum, correct, out);
     return s;
 }
 
@@ -83,6 +100,26 @@ cocob_status cocob_model_eval_set(cocob_model *m, const cocob_dataset *d, size_t
         return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
                           "evaluate: out of host memory for a batch of %zu", n);
     cocob_status s = eval_parts(m, &all, d, scratch, batch, out);
+    free(scratch);
+    return s;
+}
+
+cocob_status cocob_model_eval_sums(cocob_model *m, const cocob_dataset *d, size_t batch,
+                                   size_t first, size_t count, double *sum, size_t *correct)
+{
+    cocob_batch all = {d->images, d->labels, d->targets, d->count};
+    *sum = 0;
+    *correct = 0;
+    if (!count)
+        return COCOB_OK;
+    if (!d->pixels)
+        return eval_range(m, &all, NULL, NULL, batch, first, first + count, sum, correct);
+    size_t n = count < batch ? count : batch;
+    float *scratch = malloc(n * cocob_shape_size(m->input) * sizeof *scratch);
+    if (!scratch)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "evaluate: out of host memory for a batch of %zu", n);
+    cocob_status s = eval_range(m, &all, d, scratch, batch, first, first + count, sum, correct);
     free(scratch);
     return s;
 }

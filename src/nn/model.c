@@ -282,6 +282,23 @@ static void drop_arenas(cocob_model *m)
     m->param_arena = m->grad_arena = NULL;
 }
 
+/* The arena's tensors, for the optimizers that treat each apart (L-DoG). */
+static cocob_status mark_pieces(cocob_model *m)
+{
+    cocob_tensor *t = m->param_arena;
+    size_t n = cocob_model_tensor_count(m);
+    if (!(t->pieces = malloc(n * sizeof *t->pieces)))
+        return cocob_fail(&m->ctx->err, COCOB_ERR_OUT_OF_MEMORY,
+                          "out of host memory (the model's %zu tensors)", n);
+    for (size_t i = 0; i < m->count; i++) {
+        if (m->layers[i].w_count)
+            t->pieces[t->piece_count++] = m->layers[i].w_count;
+        if (m->layers[i].b_count)
+            t->pieces[t->piece_count++] = m->layers[i].b_count;
+    }
+    return COCOB_OK;
+}
+
 cocob_status cocob_model_init(cocob_model *m, uint64_t seed)
 {
     if (!m)
@@ -303,7 +320,9 @@ cocob_status cocob_model_init(cocob_model *m, uint64_t seed)
     float *host = NULL;
     if (s != COCOB_OK)
         cocob_error_append(err, " (the model's %zu parameters, or their gradients)", m->params);
-    else if (!(host = calloc(m->params, sizeof *host)))
+    if (s == COCOB_OK)
+        s = mark_pieces(m);
+    if (s == COCOB_OK && !(host = calloc(m->params, sizeof *host)))
         s = cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY, "out of host memory for %zu parameters",
                        m->params);
     if (s != COCOB_OK) {

@@ -72,6 +72,12 @@ typedef struct cocob_shard {
     size_t first; /* where this rank's examples start in it */
     float *host;  /* the gradient arena's floats and 2 more */
     int stop;     /* in: this rank asks to stop; out: some rank asked */
+    /* With comm->start_sum: one request for each layer and one more, the
+     * buckets in flight and those found done, and the start of the part of
+     * the arena not yet started. */
+    void **requests;
+    size_t started, done, unstarted;
+    double backward, first_start; /* when backward began, and the first start */
 } cocob_shard;
 
 /* cocob_model_step on this rank's share of a global batch: its gradient,
@@ -97,6 +103,13 @@ cocob_status cocob_model_eval(cocob_model *m, const cocob_batch *data, size_t ba
  * pixels converted a batch at a time. */
 cocob_status cocob_model_eval_set(cocob_model *m, const cocob_dataset *d, size_t batch,
                                   cocob_evaluation *out);
+/* A data-parallel evaluation's part: the summed loss and the correct
+ * predictions of examples [first, first + count) of d (0 for none), and
+ * the figures of the whole set from the sums of every part. */
+cocob_status cocob_model_eval_sums(cocob_model *m, const cocob_dataset *d, size_t batch,
+                                   size_t first, size_t count, double *sum, size_t *correct);
+void cocob_model_eval_figures(const cocob_batch *data, size_t outputs, double sum, size_t correct,
+                              cocob_evaluation *out);
 
 /* The forward pass in inference mode (no dropout) on n inputs, the logits
  * downloaded into logits, n x outputs floats. */

@@ -185,12 +185,21 @@ static cocob_status forward(cocob_model *m, size_t n, int training)
     return s;
 }
 
-/* The loss-gradient step, then the plan walked in reverse. */
-static cocob_status backward(cocob_model *m, size_t n)
+static cocob_status bucket(cocob_model *m, cocob_shard *sh, size_t n, size_t lo, int last);
+
+/* The loss-gradient step, then the plan walked in reverse. With sh, the
+ * gradients of the layers done so far are summed across the ranks while
+ * the earlier layers' backward runs: the arena holds the layers in order,
+ * so that all from layer l's first weight on are final once l is done. */
+static cocob_status backward(cocob_model *m, size_t n, cocob_shard *sh)
 {
     cocob_status s = loss_grad_step(m, n);
-    for (size_t k = m->plan.count; k-- > 0 && s == COCOB_OK;)
-        s = cocob_layer_backward(m, &m->plan.steps[k], n);
+    for (size_t k = m->plan.count; k-- > 0 && s == COCOB_OK;) {
+        const plan_step *st = &m->plan.steps[k];
+        s = cocob_layer_backward(m, st, n);
+        if (s == COCOB_OK && sh)
+            s = bucket(m, sh, n, k ? m->layers[st->layer].w_off : 0, k == 0);
+    }
     return s;
 }
 
@@ -308,33 +317,122 @@ static cocob_status lap(cocob_model *m, cocob_step_timing *timing, double *slot,
     return s;
 }
 
+/* Floats [lo, hi) of the gradient arena to the host, scaled by this rank's
+ * share of the batch: the mean over its n becomes its part of the mean over
+ * all. With tail, the losses' sum and the stop request follow the arena's
+ * last float, to be summed with it. */
+static cocob_status scaled(cocob_model *m, cocob_shard *sh, size_t n, size_t lo, size_t hi,
+                           int tail)
+{
+    size_t count = m->grad_arena->count;
+    float *host = sh->host;
+    double local;
+    cocob_status s = cocob_op_download(m->ctx->backend, m->grad_arena->buf, lo * sizeof *host,
+                                       host + lo, (hi - lo) * sizeof *host);
+    if (s == COCOB_OK && tail)
+        s = loss_sum(m, n, &local, NULL);
+    if (s != COCOB_OK)
+        return s;
+    double part = (double)n / (double)sh->total;
+    for (size_t i = lo; i < hi; i++)
+        host[i] = (float)(host[i] * part);
+    if (tail) {
+        host[count] = (float)local;
+        host[count + 1] = sh->stop ? 1.0f : 0.0f;
+    }
+    return COCOB_OK;
+}
+
+static cocob_status sum_failed(cocob_model *m, const cocob_comm *c)
+{
+    return cocob_fail(&m->ctx->err, COCOB_ERR_IO,
+                      "rank %d of %d: the sum of the gradients across the ranks failed", c->rank,
+                      c->size);
+}
+
+/* Lets the buckets in flight move on (wait 0), or waits for them all
+ * (wait 1); testing the oldest moves them all. */
+static cocob_status progress(cocob_model *m, cocob_shard *sh, int wait)
+{
+    const cocob_comm *c = sh->comm;
+    while (sh->done < sh->started) {
+        int done = 1;
+        void *r = sh->requests[sh->done];
+        if (r && c->finish_sum(r, wait, &done, c->user) != 0)
+            return sum_failed(m, c);
+        if (!done)
+            return COCOB_OK;
+        sh->done++;
+        if (c->times && sh->done == sh->started && sh->unstarted == 0)
+            c->times->communication += cocob_now() - sh->first_start;
+    }
+    return COCOB_OK;
+}
+
+/* Floats a bucket gathers before its sum starts. One sum costs a latency
+ * of some microseconds whatever its size, and the models here hold from
+ * thousands to a few million floats: 64 Ki floats (256 KiB) makes the
+ * larger ones a few buckets, so that the sum of the last layers runs
+ * behind the backward of the first, where DDP's 25 MB would make any of
+ * them a single bucket, summed after backward as without overlap. */
+#define BUCKET_FLOATS ((size_t)1 << 16)
+
+/* Called after each layer's backward, with lo the first float of the
+ * arena that is final: starts the sum of the floats from lo to what is
+ * already started once they fill a bucket, and the last one (last) in any
+ * case; otherwise only lets the sums in flight move on. */
+static cocob_status bucket(cocob_model *m, cocob_shard *sh, size_t n, size_t lo, int last)
+{
+    size_t hi = sh->unstarted;
+    int first = sh->started == 0;
+    if (hi - lo < BUCKET_FLOATS && !(last && (hi > lo || first)))
+        return progress(m, sh, 0);
+    /* The first bucket ends the arena, so that the losses follow it. */
+    cocob_status s = scaled(m, sh, n, lo, hi, first);
+    if (s != COCOB_OK)
+        return s;
+    const cocob_comm *c = sh->comm;
+    if (first)
+        sh->first_start = cocob_now();
+    if (c->start_sum(sh->host + lo, hi - lo + (first ? 2 : 0), &sh->requests[sh->started],
+                     c->user) != 0)
+        return sum_failed(m, c);
+    sh->started++;
+    sh->unstarted = lo;
+    return progress(m, sh, 0);
+}
+
 /* The data-parallel part of a step, between backward and the guard: the
  * gradient arena, scaled by this rank's share of the batch, goes to the
  * host and is summed across the ranks, with the losses' sum and the stop
- * requests in the same call, then goes back. *global is the sum of every
+ * requests in the same call (or, with start_sum, the buckets backward
+ * started are waited for), then goes back. *global is the sum of every
  * rank's losses. */
 static cocob_status share(cocob_model *m, cocob_shard *sh, size_t n, double *global)
 {
     cocob_backend *b = m->ctx->backend;
     size_t count = m->grad_arena->count;
     float *host = sh->host;
-    double local;
-    cocob_status s = cocob_op_download(b, m->grad_arena->buf, 0, host, count * sizeof *host);
-    if (s == COCOB_OK)
-        s = loss_sum(m, n, &local, NULL);
+    const cocob_comm *c = sh->comm;
+    double start = cocob_now();
+    cocob_status s = COCOB_OK;
+    if (c->start_sum) {
+        s = progress(m, sh, 1);
+    } else {
+        s = scaled(m, sh, n, 0, count, 1);
+        if (s == COCOB_OK && c->allreduce_sum(host, count + 2, c->user) != 0)
+            s = sum_failed(m, c);
+    }
     if (s != COCOB_OK)
         return s;
-    /* The mean over this rank's n becomes its part of the mean over all. */
-    double part = (double)n / (double)sh->total;
-    for (size_t i = 0; i < count; i++)
-        host[i] = (float)(host[i] * part);
-    host[count] = (float)local;
-    host[count + 1] = sh->stop ? 1.0f : 0.0f;
-    const cocob_comm *c = sh->comm;
-    if (c->allreduce_sum(host, count + 2, c->user) != 0)
-        return cocob_fail(&m->ctx->err, COCOB_ERR_IO,
-                          "rank %d of %d: the sum of the gradients across the ranks failed",
-                          c->rank, c->size);
+    if (c->times) {
+        double waited = cocob_now() - start;
+        c->times->exposed += waited;
+        c->times->communication += c->start_sum ? 0 : waited;
+        c->times->backward += start - sh->backward;
+        c->times->steps++;
+        c->times->buckets += c->start_sum ? sh->started : 1;
+    }
     *global = host[count];
     sh->stop = host[count + 1] > 0;
     return cocob_op_upload(b, m->grad_arena->buf, 0, host, count * sizeof *host);
@@ -358,8 +456,13 @@ static cocob_status step(cocob_model *m, cocob_optimizer *opt, const cocob_batch
         s = forward(m, n, 1);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->forward : NULL, &mark);
+    if (shard) {
+        shard->started = shard->done = 0;
+        shard->unstarted = m->grad_arena->count;
+        shard->backward = cocob_now();
+    }
     if (s == COCOB_OK)
-        s = backward(m, n);
+        s = backward(m, n, shard && shard->comm->start_sum ? shard : NULL);
     if (s == COCOB_OK)
         s = lap(m, timing, timing ? &timing->backward : NULL, &mark);
     double global = 0;

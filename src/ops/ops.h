@@ -44,6 +44,9 @@ cocob_status cocob_op_dadapt_adam_update(cocob_backend *b,
                                          const cocob_dadapt_adam_update_args *a);
 cocob_status cocob_op_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a);
 cocob_status cocob_op_lr_free_finalize(cocob_backend *b, const cocob_lr_free_finalize_args *a);
+cocob_status cocob_op_prodigy_accumulate(cocob_backend *b,
+                                         const cocob_prodigy_accumulate_args *a);
+cocob_status cocob_op_prodigy_update(cocob_backend *b, const cocob_prodigy_update_args *a);
 cocob_status cocob_op_schedule_free_update(cocob_backend *b, const cocob_schedule_free_args *a);
 cocob_status cocob_op_count_nonfinite(cocob_backend *b, const cocob_buffer *x, size_t offset,
                                       size_t n, size_t *count);

@@ -9,8 +9,8 @@
 #include "optim/optimizer.h"
 
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "cocob", "sgd", "adagrad", "rmsprop",  "adadelta", "adam",       "adamw",
-    "ckt",   "kt",  "sf_sgd",  "sf_adamw", "dog",      "dadapt_adam"};
+    "cocob", "sgd",    "adagrad",  "rmsprop", "adadelta", "adam", "adamw",      "ckt",
+    "kt",    "sf_sgd", "sf_adamw", "dog",     "prodigy",  "ldog", "dadapt_adam"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "SGD",
                                                                "AdaGrad",
@@ -23,6 +23,8 @@ static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "Schedule-Free SGD",
                                                                "Schedule-Free AdamW",
                                                                "DoG",
+                                                               "Prodigy",
+                                                               "L-DoG",
                                                                "D-Adapt Adam"};
 
 static int known(cocob_optimizer_kind kind)
@@ -94,9 +96,22 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->weight_lr_power = 2;
         break;
     case COCOB_OPTIMIZER_DOG:
+    case COCOB_OPTIMIZER_LDOG:
         cfg->reps_rel = 1e-6;
         cfg->lr = 1.0;
         cfg->eps = 1e-8;
+        break;
+    /* Its authors' (prodigyopt 1.1.2). */
+    case COCOB_OPTIMIZER_PRODIGY:
+        cfg->lr = 1.0;
+        cfg->beta1 = 0.9;
+        cfg->beta2 = 0.999;
+        cfg->eps = 1e-8;
+        cfg->decouple = 1;
+        cfg->d0 = 1e-6;
+        cfg->d_coef = 1.0;
+        cfg->growth_rate = INFINITY;
+        cfg->slice_p = 1;
         break;
     /* Its authors' (dadaptation 3.2). */
     case COCOB_OPTIMIZER_DADAPT_ADAM:
@@ -127,9 +142,12 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
                                  USES_SCHEDULE_FREE,
     [COCOB_OPTIMIZER_DOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
                             USES_INIT_ETA,
+    [COCOB_OPTIMIZER_PRODIGY] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
+                                USES_D_ADAPT | USES_PRODIGY,
+    [COCOB_OPTIMIZER_LDOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
+                             USES_INIT_ETA,
     [COCOB_OPTIMIZER_DADAPT_ADAM] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
-                                    USES_DECOUPLE | USES_BIAS_CORRECTION | USES_D0 |
-                                    USES_GROWTH_RATE,
+                                    USES_D_ADAPT,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -212,14 +230,21 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_INIT_ETA, "init_eta", cfg->init_eta);
     if (s == COCOB_OK)
-        s = unused(err, cfg, USES_DECOUPLE, "decouple", cfg->decouple);
+        s = unused(err, cfg, USES_PRODIGY, "beta3", cfg->beta3);
     if (s == COCOB_OK)
-        s = unused(err, cfg, USES_BIAS_CORRECTION, "use_bias_correction",
-                   cfg->use_bias_correction);
+        s = unused(err, cfg, USES_D_ADAPT, "d0", cfg->d0);
     if (s == COCOB_OK)
-        s = unused(err, cfg, USES_D0, "d0", cfg->d0);
+        s = unused(err, cfg, USES_PRODIGY, "d_coef", cfg->d_coef);
     if (s == COCOB_OK)
-        s = unused(err, cfg, USES_GROWTH_RATE, "growth_rate", cfg->growth_rate);
+        s = unused(err, cfg, USES_D_ADAPT, "growth_rate", cfg->growth_rate);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "slice_p", cfg->slice_p);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_D_ADAPT, "decouple", cfg->decouple);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_D_ADAPT, "use_bias_correction", cfg->use_bias_correction);
+    if (s == COCOB_OK)
+        s = unused(err, cfg, USES_PRODIGY, "safeguard_warmup", cfg->safeguard_warmup);
     if (s != COCOB_OK)
         return s;
     if (cfg->kind == COCOB_OPTIMIZER_COCOB)
@@ -228,8 +253,10 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         return cocob_optim_ckt_check(err, cfg);
     if (cocob_optim_is_schedule_free(cfg->kind))
         return cocob_optim_sf_check(err, cfg);
-    if (cfg->kind == COCOB_OPTIMIZER_DOG)
+    if (cocob_optim_is_dog(cfg->kind))
         return cocob_optim_dog_check(err, cfg);
+    if (cfg->kind == COCOB_OPTIMIZER_PRODIGY)
+        return cocob_optim_prodigy_check(err, cfg);
     if (cfg->kind == COCOB_OPTIMIZER_DADAPT_ADAM)
         return cocob_optim_dadapt_adam_check(err, cfg);
 
@@ -310,12 +337,12 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
         append(buf, cap, &n, ")");
         return;
     }
-    if (c->kind == COCOB_OPTIMIZER_DOG) {
+    if (cocob_optim_is_dog(c->kind)) {
         /* The floats the step uses, as above. */
         if (c->init_eta > 0)
-            append(buf, cap, &n, "DoG (init_eta %g", (float)c->init_eta);
+            append(buf, cap, &n, "%s (init_eta %g", titles[c->kind], (float)c->init_eta);
         else
-            append(buf, cap, &n, "DoG (reps_rel %g", (float)c->reps_rel);
+            append(buf, cap, &n, "%s (reps_rel %g", titles[c->kind], (float)c->reps_rel);
         if ((float)c->lr != 1.0f)
             append(buf, cap, &n, ", lr %g", (float)c->lr);
         append(buf, cap, &n, ", eps %g", (float)c->eps);
@@ -339,6 +366,10 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
         if (isfinite(c->growth_rate))
             append(buf, cap, &n, ", growth_rate %g", (float)c->growth_rate);
         append(buf, cap, &n, ")");
+        return;
+    }
+    if (c->kind == COCOB_OPTIMIZER_PRODIGY) {
+        cocob_optim_prodigy_describe(c, buf, cap);
         return;
     }
     unsigned u = uses[c->kind];

@@ -135,7 +135,7 @@ cocob_status cocob_optim_dadapt_adam_scalars(cocob_optimizer *opt,
         .growth_rate = (float)c->growth_rate,
         .one_minus_beta1 = (float)(1 - c->beta1),
         .one_minus_beta2 = (float)(1 - c->beta2),
-        .bias_correction = c->use_bias_correction,
+        .use_bias_correction = c->use_bias_correction,
     };
     return cocob_op_lr_free_finalize(b, &f);
 }

@@ -28,7 +28,8 @@ static size_t state_count(const cocob_optimizer_config *cfg)
     return cfg->kind == COCOB_OPTIMIZER_COCOB         ? COCOB_STATE_COUNT
            : cfg->kind == COCOB_OPTIMIZER_CKT         ? COCOB_CKT_STATES
            : cfg->kind == COCOB_OPTIMIZER_KT          ? COCOB_KT_STATES
-           : cfg->kind == COCOB_OPTIMIZER_DOG         ? COCOB_DOG_STATES
+           : cocob_optim_is_dog(cfg->kind)            ? COCOB_DOG_STATES
+           : cfg->kind == COCOB_OPTIMIZER_PRODIGY     ? COCOB_PRODIGY_STATES
            : cfg->kind == COCOB_OPTIMIZER_DADAPT_ADAM ? COCOB_DADAPT_ADAM_STATES
            : cocob_optim_is_schedule_free(cfg->kind)  ? cocob_optim_sf_state_count(cfg->kind)
                                                       : cocob_optim_baseline_state_count(cfg);
@@ -103,8 +104,10 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
         s = cocob_optim_kt_init_state(opt);
     if (s == COCOB_OK && cocob_optim_is_schedule_free(cfg->kind))
         s = cocob_optim_sf_init_state(opt);
-    if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_DOG)
+    if (s == COCOB_OK && cocob_optim_is_dog(cfg->kind))
         s = cocob_optim_dog_init_state(opt);
+    if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_PRODIGY)
+        s = cocob_optim_prodigy_init_state(opt);
     if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_DADAPT_ADAM)
         s = cocob_optim_dadapt_adam_init_state(opt);
     if (s != COCOB_OK) {
@@ -163,10 +166,14 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
     if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_KT)
         s = cocob_optim_lr_free_scalars(opt, grads, opt->state[COCOB_KT_X0], COCOB_LR_FREE_KT,
                                         skip);
-    /* So are DoG's distance and G: the authors' rbar is at the weights before the step. */
-    if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_DOG)
+    /* So are DoG's distance and G (L-DoG's, each tensor's): the authors' rbar
+     * is at the weights before the step. */
+    if (s == COCOB_OK && cocob_optim_is_dog(opt->cfg.kind))
         s = cocob_optim_lr_free_scalars(opt, grads, opt->state[COCOB_DOG_X0], COCOB_LR_FREE_DOG,
                                         skip);
+    /* Prodigy's moments, s and d move before any weight does. */
+    if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY)
+        s = cocob_optim_prodigy_scalars(opt, grads, skip);
     /* D-Adapt Adam's moments move, and its d with them, before any weight. */
     if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM)
         s = cocob_optim_dadapt_adam_scalars(opt, grads, skip);
@@ -177,7 +184,9 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
             : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_step(opt, i, grads[i], skip)
             : cocob_optim_is_schedule_free(opt->cfg.kind)
                 ? cocob_optim_sf_step(opt, i, grads[i], skip)
-            : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_step(opt, i, grads[i], skip)
+            : cocob_optim_is_dog(opt->cfg.kind) ? cocob_optim_dog_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY
+                ? cocob_optim_prodigy_step(opt, i, grads[i], skip)
             : opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM
                 ? cocob_optim_dadapt_adam_step(opt, i, skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
@@ -251,7 +260,8 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
            : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_state_names[state]
            : cocob_optim_is_schedule_free(opt->cfg.kind)
                ? cocob_optim_sf_state_name(opt->cfg.kind, state)
-           : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_state_names[state]
+           : cocob_optim_is_dog(opt->cfg.kind)        ? cocob_optim_dog_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY ? cocob_optim_prodigy_state_names[state]
            : opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM
                ? cocob_optim_dadapt_adam_state_names[state]
                : cocob_optim_baseline_state_name(&opt->cfg, state);
@@ -284,15 +294,20 @@ cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, size_t state
 
 size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt)
 {
+    if (opt && cocob_optim_is_schedule_free(opt->cfg.kind))
+        return COCOB_SF_SCALARS;
     return opt ? opt->scalar_count : 0;
 }
 
 const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index)
 {
+    if (opt && cocob_optim_is_schedule_free(opt->cfg.kind))
+        return cocob_optim_sf_scalar_name(index);
     if (!opt || index >= opt->scalar_count)
         return NULL;
-    return opt->cfg.kind == COCOB_OPTIMIZER_KT    ? cocob_optim_kt_scalar_names[index]
-           : opt->cfg.kind == COCOB_OPTIMIZER_DOG ? cocob_optim_dog_scalar_names[index]
+    return opt->cfg.kind == COCOB_OPTIMIZER_KT        ? cocob_optim_kt_scalar_names[index]
+           : cocob_optim_is_dog(opt->cfg.kind)        ? cocob_optim_dog_scalar_name(opt, index)
+           : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY ? cocob_optim_prodigy_scalar_names[index]
            : opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM
                ? cocob_optim_dadapt_adam_scalar_names[index]
                : NULL;
@@ -303,11 +318,17 @@ cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst
     if (!opt)
         return COCOB_ERR_INVALID_ARGUMENT;
     cocob_context *ctx = opt->ctx;
-    if (!dst || count != opt->scalar_count)
+    size_t keeps = cocob_optimizer_scalar_count(opt);
+    if (!dst || count != keeps)
         return cocob_fail(&ctx->err, COCOB_ERR_INVALID_ARGUMENT,
                           "%s read_scalars: %zu scalars asked for%s; it keeps %zu",
                           cocob_optim_title(opt->cfg.kind), count, dst ? "" : " into NULL",
-                          opt->scalar_count);
+                          keeps);
+    /* Schedule-Free's are the host's: no wait. */
+    if (cocob_optim_is_schedule_free(opt->cfg.kind)) {
+        cocob_optim_sf_scalars(opt, dst);
+        return COCOB_OK;
+    }
     if (!count)
         return COCOB_OK;
     return cocob_op_download(ctx->backend, opt->scalars, 0, dst, count * sizeof(float));

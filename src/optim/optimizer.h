@@ -1,6 +1,6 @@
 /* The optimizer object all kinds share, and what each kind's file gives
  * optimizer.c: cocob.c COCOB-Backprop's part, ckt.c cKT's, kt.c KT's, dog.c DoG's,
- * lr_free.c the device scalars' passes, baselines.c the baselines',
+ * prodigy.c Prodigy's, lr_free.c the device scalars' passes, baselines.c the baselines',
  * config.c the settings of every kind. */
 #ifndef COCOB_OPTIM_OPTIMIZER_H
 #define COCOB_OPTIM_OPTIMIZER_H
@@ -9,6 +9,13 @@
 
 /* The most state buffers a kind keeps: COCOB's five. */
 enum { OPTIM_MAX_STATES = COCOB_STATE_COUNT };
+
+/* count floats of parameter param from its float at: the unit the
+ * global-scalar kinds' sums are cut by, a whole parameter each but for
+ * L-DoG, whose layers are a model arena's tensors (cocob_tensor's pieces). */
+typedef struct cocob_optim_run {
+    size_t param, at, count;
+} cocob_optim_run;
 
 /* Each state buffer is one arena as long as all the parameters together;
  * parameter i owns the run that starts at offsets[i], so that a step is
@@ -25,13 +32,17 @@ struct cocob_optimizer {
     cocob_buffer *state[OPTIM_MAX_STATES];
     cocob_buffer *flag; /* cocob_optimizer_step's guard: one int32 */
     /* The global-scalar kinds' (KT's) scalars, floats that stay on the
-     * device, and the scratch of their sums: parameter i's parts runs of
-     * COCOB_REDUCE_SUMS at part_offsets[i]; all NULL and 0 for the rest. */
+     * device, and the scratch of their sums: run r's parts runs of
+     * COCOB_REDUCE_SUMS at part_offsets[r]; all NULL and 0 for the rest. */
     size_t scalar_count;
     cocob_buffer *scalars;
     cocob_buffer *partials;
+    size_t run_count;
+    cocob_optim_run *runs;
     size_t *parts, *part_offsets;
     size_t part_total;
+    /* L-DoG's scalar names, "rbar.0" to "first_step.N": NULL for the rest. */
+    char (*scalar_names)[32];
     /* Schedule-Free: the weights hold x, the evaluation point, and y is in
      * its state; the next step puts y back first. */
     int at_x;
@@ -76,10 +87,11 @@ enum {
     USES_REPS_REL = 1 << 9,
     USES_INIT_ETA = 1 << 10,
     USES_SCHEDULE_FREE = 1 << 11, /* warmup_steps, r, weight_lr_power */
-    USES_DECOUPLE = 1 << 12,
-    USES_BIAS_CORRECTION = 1 << 13,
-    USES_D0 = 1 << 14,
-    USES_GROWTH_RATE = 1 << 15
+    /* d0, growth_rate, decouple, use_bias_correction: D-Adaptation's, which
+     * Prodigy and D-Adapt Adam share */
+    USES_D_ADAPT = 1 << 12,
+    /* beta3, d_coef, slice_p, safeguard_warmup: Prodigy's own */
+    USES_PRODIGY = 1 << 13
 };
 /* The USES_ bits of kind: the table that cocob_optim_check_config holds a
  * config to and settings.c answers from; 0 for no such kind. */
@@ -125,12 +137,17 @@ cocob_status cocob_optim_kt_init_state(cocob_optimizer *opt);
 cocob_status cocob_optim_kt_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
                                  cocob_span skip);
 
-/* ---- dog.c ---- */
+/* ---- dog.c: DoG's and L-DoG's ---- */
+/* DoG or L-DoG: L-DoG is DoG's four scalars for each parameter tensor,
+ * tensor i's at COCOB_DOG_SCALARS i, each folded from its own sums. */
+int cocob_optim_is_dog(cocob_optimizer_kind kind);
 /* reps_rel, lr, eps, init_eta and weight_decay in range. */
 cocob_status cocob_optim_dog_check(cocob_error *err, const cocob_optimizer_config *cfg);
 extern const char *const cocob_optim_dog_state_names[COCOB_DOG_STATES];
-extern const char *const cocob_optim_dog_scalar_names[COCOB_DOG_SCALARS];
-/* x0 from the parameters' values, first_step 1; rbar, G and eta 0. */
+/* DoG's "rbar", ...; L-DoG's "rbar.0", ... with the tensor's index. */
+const char *cocob_optim_dog_scalar_name(const cocob_optimizer *opt, size_t index);
+/* x0 from the parameters' values, each first_step 1; rbar, G and eta 0;
+ * L-DoG's scalar names. */
 cocob_status cocob_optim_dog_init_state(cocob_optimizer *opt);
 /* The step of params[i] behind the guard at skip, after this step's
  * cocob_optim_lr_free_scalars. */
@@ -150,10 +167,35 @@ cocob_status cocob_optim_dadapt_adam_scalars(cocob_optimizer *opt,
                                              const cocob_tensor *const *grads, cocob_span skip);
 /* The update of params[i] behind the guard at skip, after the fold. */
 cocob_status cocob_optim_dadapt_adam_step(cocob_optimizer *opt, size_t i, cocob_span skip);
+
+/* ---- prodigy.c ---- */
+/* Its settings in range, as its authors check them and so that the floats
+ * the device reads stay finite. */
+cocob_status cocob_optim_prodigy_check(cocob_error *err, const cocob_optimizer_config *cfg);
+/* The one-line description, as cocob_optimizer_describe's. */
+void cocob_optim_prodigy_describe(const cocob_optimizer_config *cfg, char *buf, size_t cap);
+extern const char *const cocob_optim_prodigy_state_names[COCOB_PRODIGY_STATES];
+extern const char *const cocob_optim_prodigy_scalar_names[COCOB_PRODIGY_SCALARS];
+/* p0 from the parameters' values, d and d_max d0, the bias correction of
+ * the first step; the rest 0. */
+cocob_status cocob_optim_prodigy_init_state(cocob_optimizer *opt);
+/* The pass over every parameter and the fold that move d, before any
+ * update; nothing waits for the device. */
+cocob_status cocob_optim_prodigy_scalars(cocob_optimizer *opt, const cocob_tensor *const *grads,
+                                         cocob_span skip);
+/* The step of params[i] behind the guard at skip, after this step's
+ * cocob_optim_prodigy_scalars. */
+cocob_status cocob_optim_prodigy_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
+                                      cocob_span skip);
+
 /* ---- lr_free.c ---- */
 
-/* Cuts each parameter into parts and makes the partials' and the
- * scalars' buffers (scalar_count of them, zeros). */
+/* The runs: each parameter's pieces, where it has them, else the
+ * parameter. Before cocob_optim_lr_free_create, which otherwise makes a
+ * run of each parameter. */
+cocob_status cocob_optim_lr_free_layers(cocob_optimizer *opt);
+/* Cuts each run into parts and makes the partials' and the scalars'
+ * buffers (scalar_count of them, zeros). */
 cocob_status cocob_optim_lr_free_create(cocob_optimizer *opt, size_t scalar_count);
 void cocob_optim_lr_free_destroy(cocob_optimizer *opt);
 /* Queues the pass before the updates of a step: every parameter's sums
@@ -181,6 +223,12 @@ cocob_status cocob_optim_sf_step(cocob_optimizer *opt, size_t i, const cocob_ten
                                  cocob_span skip);
 /* The index of the state that holds y while the weights hold x. */
 size_t cocob_optim_sf_y_state(const cocob_optimizer *opt);
+/* Its scalars, for the monitor: the host's, worked out from the step count
+ * (no device read): scheduled_lr (the last step's) and weight_sum. */
+enum { COCOB_SF_SCALARS = 2 };
+/* NULL past the last. */
+const char *cocob_optim_sf_scalar_name(size_t index);
+void cocob_optim_sf_scalars(const cocob_optimizer *opt, float dst[COCOB_SF_SCALARS]);
 
 /* ---- baselines.c ---- */
 

@@ -115,7 +115,7 @@ static struct cocob_sf_totals advance(const cocob_optimizer_config *cfg, struct 
 /* The sums after k steps: one of the two kept, or replayed from the
  * nearest below (from the start after a resume), in the package's order,
  * so that the doubles are the very ones an unbroken run has. */
-static struct cocob_sf_totals totals_after(cocob_optimizer *opt, uint64_t k)
+static struct cocob_sf_totals totals_after(const cocob_optimizer *opt, uint64_t k)
 {
     struct cocob_sf_totals t = {0, 0.0, -1.0};
     for (int j = 0; j < 2; j++) {
@@ -128,6 +128,25 @@ static struct cocob_sf_totals totals_after(cocob_optimizer *opt, uint64_t k)
     while (t.at < k)
         t = advance(&opt->cfg, t, &lr, &ckp1);
     return t;
+}
+
+/* Its authors' names for the figures they keep for logging. */
+static const char *const scalar_names[COCOB_SF_SCALARS] = {"scheduled_lr", "weight_sum"};
+
+const char *cocob_optim_sf_scalar_name(size_t index)
+{
+    return index < COCOB_SF_SCALARS ? scalar_names[index] : NULL;
+}
+
+void cocob_optim_sf_scalars(const cocob_optimizer *opt, float dst[COCOB_SF_SCALARS])
+{
+    /* The last step's lr, 0 before any (its authors' start). */
+    const cocob_optimizer_config *c = &opt->cfg;
+    double k = (double)opt->steps, lr = 0;
+    if (k > 0)
+        lr = c->lr * (k - 1 < c->warmup_steps ? k / c->warmup_steps : 1.0);
+    dst[0] = (float)lr;
+    dst[1] = (float)totals_after(opt, opt->steps).weight_sum;
 }
 
 cocob_status cocob_optim_sf_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,

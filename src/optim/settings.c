@@ -27,10 +27,14 @@ static const struct {
     {"weight_lr_power", USES_SCHEDULE_FREE, 0},
     {"reps_rel", USES_REPS_REL, 0},
     {"init_eta", USES_INIT_ETA, 0},
-    {"decouple", USES_DECOUPLE, 0},
-    {"use_bias_correction", USES_BIAS_CORRECTION, 0},
-    {"d0", USES_D0, 0},
-    {"growth_rate", USES_GROWTH_RATE, 0},
+    {"beta3", USES_PRODIGY, 0},
+    {"d0", USES_D_ADAPT, 0},
+    {"d_coef", USES_PRODIGY, 0},
+    {"growth_rate", USES_D_ADAPT, 0},
+    {"slice_p", USES_PRODIGY, 0},
+    {"decouple", USES_D_ADAPT, 0},
+    {"use_bias_correction", USES_D_ADAPT, 0},
+    {"safeguard_warmup", USES_PRODIGY, 0},
 };
 
 const char *cocob_optimizer_setting_name(size_t index)

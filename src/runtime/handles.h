@@ -45,6 +45,11 @@ struct cocob_tensor {
     cocob_context *ctx;
     cocob_buffer *buf;
     size_t count;
+    /* A model's parameters (or gradients) in one arena: the lengths of its
+     * tensors, in order, which the tensor owns; L-DoG's layers. NULL and 0
+     * for a plain tensor. */
+    size_t *pieces;
+    size_t piece_count;
 };
 
 #endif

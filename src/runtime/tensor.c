@@ -38,6 +38,7 @@ void cocob_tensor_destroy(cocob_tensor *t)
     if (!t)
         return;
     t->ctx->backend->iface->free(t->ctx->backend, t->buf);
+    free(t->pieces);
     free(t);
 }
 

@@ -1,9 +1,11 @@
 /* cocob_train across ranks: shares of a batch, and digests compared across
  * the ranks, so that a rank given other options, data or weights is named
  * rather than silently training another model. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "data/dataset.h"
 #include "ops/ops.h"
 #include "train/data_parallel.h"
 
@@ -17,6 +19,10 @@ cocob_status cocob_dp_check(cocob_model *m, const cocob_comm *comm, size_t batch
                           "to size - 1 and both calls",
                           comm->rank, comm->size,
                           comm->allreduce_sum && comm->agree ? "" : ", without its calls");
+    if (!comm->start_sum != !comm->finish_sum)
+        return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
+                          "train: the communicator has start_sum without finish_sum or the "
+                          "other way round; it needs both or neither");
     size_t ranks = (size_t)comm->size, last = examples % batch;
     if (batch < ranks)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -90,4 +96,28 @@ cocob_status cocob_dp_agree_start(cocob_model *m, const cocob_comm *comm, float 
                           "the same",
                           differs, comm->size);
     return s == COCOB_OK ? cocob_dp_agree_weights(m, comm, host, "before the first step") : s;
+}
+
+cocob_status cocob_dp_evaluate(cocob_model *m, const cocob_comm *comm, const cocob_dataset *d,
+                               size_t batch, cocob_evaluation *e)
+{
+    size_t first, count, correct;
+    double sum;
+    *e = (cocob_evaluation){NAN, NAN, NAN, NAN};
+    cocob_dp_part(comm, d->count, &first, &count);
+    cocob_status s = cocob_model_eval_sums(m, d, batch, first, count, &sum, &correct);
+    if (s != COCOB_OK)
+        return s;
+    /* The count in two floats of 24 and 12 bits, exact for any set below
+     * 2^36 examples; the loss's sum in one, which rounds it by 6e-8 of
+     * itself on each rank. */
+    float sums[] = {(float)sum, (float)(correct >> 12), (float)(correct & 4095)};
+    if (comm->allreduce_sum(sums, 3, comm->user) != 0)
+        return cocob_fail(&m->ctx->err, COCOB_ERR_IO,
+                          "rank %d of %d: the sum of the evaluation across the ranks failed",
+                          comm->rank, comm->size);
+    cocob_batch all = {d->images, d->labels, d->targets, d->count};
+    correct = ((size_t)sums[1] << 12) + (size_t)sums[2];
+    cocob_model_eval_figures(&all, cocob_model_outputs(m), sums[0], correct, e);
+    return COCOB_OK;
 }

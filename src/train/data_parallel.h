@@ -21,4 +21,11 @@ cocob_status cocob_dp_agree_start(cocob_model *m, const cocob_comm *comm, float 
 cocob_status cocob_dp_agree_weights(cocob_model *m, const cocob_comm *comm, float *host,
                                     const char *when);
 
+/* cocob_model_eval_set across the ranks: each evaluates its contiguous
+ * share of d (cocob_dp_part), and the losses' and correct predictions'
+ * sums are summed. The figures are one process's but for the order of the
+ * loss's sum, and its rounding to float on each rank. */
+cocob_status cocob_dp_evaluate(cocob_model *m, const cocob_comm *comm, const cocob_dataset *d,
+                               size_t batch, cocob_evaluation *e);
+
 #endif

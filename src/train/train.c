@@ -215,11 +215,14 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
     }
     batch_buffers bb = {0};
     s = batch_alloc(m, train, o->batch, &bb);
-    cocob_shard shard = {comm, 0, 0, NULL, 0};
+    cocob_shard shard = {comm, 0, 0, NULL, 0, NULL, 0, 0, 0, 0, 0};
     if (s == COCOB_OK && comm) {
         size_t floats = m->params + 2;
         shard.host = malloc(floats * sizeof *shard.host);
-        if (!shard.host)
+        /* A bucket ends at a layer, and the last at the first layer. */
+        if (comm->start_sum)
+            shard.requests = calloc(m->count + 1, sizeof *shard.requests);
+        if (!shard.host || (comm->start_sum && !shard.requests))
             s = cocob_fail(err, COCOB_ERR_OUT_OF_MEMORY,
                            "train: out of host memory for the %zu floats of the gradient's sum",
                            floats);
@@ -352,7 +355,8 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
         }
         if (s == COCOB_OK && test) {
             cocob_evaluation e;
-            s = evaluate(m, test, o->batch, &e);
+            s = comm ? cocob_dp_evaluate(m, comm, test, o->batch, &e)
+                     : evaluate(m, test, o->batch, &e);
             if (s == COCOB_OK) {
                 /* A figure that does not apply to the model's loss stays -1. */
                 r.test_loss = e.loss;
@@ -377,5 +381,6 @@ cocob_status cocob_train(cocob_model *m, cocob_optimizer *opt, const cocob_datas
     cocob_monitor_close(&mo, m);
     batch_free(&bb);
     free(shard.host);
+    free(shard.requests);
     return s;
 }

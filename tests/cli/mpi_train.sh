@@ -22,6 +22,12 @@ equivalent() {
   check "$name: the same losses printed by 1 and $ranks ranks" [ \
     "$(printf '%s\n' "$one" | grep '^epoch .*train loss' | cut -d' ' -f1-6)" = \
     "$(printf '%s\n' "$OUT" | grep '^epoch .*train loss' | cut -d' ' -f1-6)" ]
+  # Each rank evaluates its share of the test set, and the sums are summed:
+  # one process's figures to the 4 decimals printed (the weights differ by
+  # the sums' order, the loss's sum by its rounding to float on each rank).
+  check "$name: the same test figures printed by 1 and $ranks ranks" [ \
+    "$(printf '%s\n' "$one" | grep -o 'test loss .*%')" = \
+    "$(printf '%s\n' "$OUT" | grep -o 'test loss .*%')" ]
   check "$name: 1 and $ranks ranks within $TOL" same_model "$WORK/$name.1" "$WORK/$name.$ranks"
 }
 

@@ -46,9 +46,14 @@ void cli_print_resume(FILE *out, const cli_common *common, const char *checkpoin
  * the rank's place among those on its node (MPI_COMM_TYPE_SHARED);
  * cli_mpi_end finishes MPI, and with a non-zero status aborts every rank,
  * unless cli_mpi_together said that every rank ends so (a stop they agreed
- * on). Without MPI in the build, or run alone: NULL, and nothing to end. */
+ * on). Without MPI in the build, or run alone: NULL, and nothing to end.
+ * cli_mpi_deterministic makes the communicator's sum one in rank order
+ * (--deterministic), and cli_mpi_no_overlap drops its nonblocking sums
+ * (--no-overlap), before cli_train copies it. */
 #ifdef COCOB_HAVE_MPI
 const cocob_comm *cli_mpi_start(int *local_rank, int *local_ranks);
+void cli_mpi_deterministic(void);
+void cli_mpi_no_overlap(void);
 void cli_mpi_together(void);
 void cli_mpi_end(int status);
 #else
@@ -57,6 +62,12 @@ static inline const cocob_comm *cli_mpi_start(int *local_rank, int *local_ranks)
     *local_rank = 0;
     *local_ranks = 1;
     return NULL;
+}
+static inline void cli_mpi_deterministic(void)
+{
+}
+static inline void cli_mpi_no_overlap(void)
+{
 }
 static inline void cli_mpi_together(void)
 {

@@ -4,6 +4,7 @@
 #include "optimizer_flags.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,11 +19,12 @@ static const struct {
     int takes_value;
     const char *note; /* for the usage */
 } flags[OPTIMIZER_FLAG_COUNT] = {
-    {"--lr", "lr", 1, "the learning rate (dog's multiplies its own); COCOB-Backprop has none"},
+    {"--lr", "lr", 1,
+     "the learning rate (dog's, prodigy's and ldog's multiply their own); COCOB-Backprop has none"},
     {"--momentum", "momentum", 1, ""},
     {"--dampening", "dampening", 1, ""},
     {"--nesterov", "nesterov", 0, "Nesterov's form"},
-    {"--weight-decay", "weight_decay", 1, "coupled; adamw's decoupled"},
+    {"--weight-decay", "weight_decay", 1, "coupled; adamw's and prodigy's decoupled"},
     {"--rho", "rho", 1, "rmsprop's alpha, adadelta's rho"},
     {"--eps", "eps", 1, ""},
     {"--beta1", "beta1", 1, ""},
@@ -33,10 +35,14 @@ static const struct {
     {"--weight-lr-power", "weight_lr_power", 1, "and lr_max^X"},
     {"--reps-rel", "reps_rel", 1, "the first distance, reps_rel (1 + |x0|)"},
     {"--init-eta", "init_eta", 1, "the first step size, instead of --reps-rel's"},
-    {"--decouple", "decouple", 0, "weight decay AdamW's way"},
-    {"--use-bias-correction", "use_bias_correction", 0, "Adam's bias correction in the step"},
-    {"--d0", "d0", 1, "the first distance estimate d"},
-    {"--growth-rate", "growth_rate", 1, "d grows at most this factor a step"},
+    {"--beta3", "beta3", 1, "d's sums decay by X (0: the square root of beta2)"},
+    {"--d0", "d0", 1, "the first d"},
+    {"--d-coef", "d_coef", 1, "d's estimate times X"},
+    {"--growth-rate", "growth_rate", 1, "d grows at most X-fold a step (inf: no bound)"},
+    {"--slice-p", "slice_p", 1, "d's sums over every X-th weight"},
+    {"--decouple", "decouple", 1, "1: AdamW's decay (prodigy's default), 0: coupled"},
+    {"--use-bias-correction", "use_bias_correction", 1, "1: Adam's bias correction"},
+    {"--safeguard-warmup", "safeguard_warmup", 1, "1: lr left out of d's sums"},
 };
 enum {
     LR,
@@ -54,10 +60,14 @@ enum {
     WEIGHT_LR_POWER,
     REPS_REL,
     INIT_ETA,
+    BETA3,
+    D0,
+    D_COEF,
+    GROWTH_RATE,
+    SLICE_P,
     DECOUPLE,
     USE_BIAS_CORRECTION,
-    D0,
-    GROWTH_RATE
+    SAFEGUARD_WARMUP
 };
 
 /* The optimizers that read a setting, as "sgd, adam". */
@@ -77,7 +87,7 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog or "
+            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog, prodigy, ldog or "
             "dadapt_adam");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
@@ -87,8 +97,8 @@ void optimizer_flags_usage(FILE *out)
                 flags[k].note);
     }
     fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's,\n"
-          "  dog's and dadapt_adam's their authors'); sgd needs --lr. sf_sgd and sf_adamw\n"
-          "  evaluate and save the average x.\n",
+          "  dog's, prodigy's, ldog's and dadapt_adam's their authors'); sgd needs --lr.\n"
+          "  sf_sgd and sf_adamw evaluate and save the average x.\n",
           out);
 }
 
@@ -128,7 +138,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
                 "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, "
-                "sf_adamw, dog and dadapt_adam\n",
+                "sf_adamw, dog, prodigy, ldog and dadapt_adam\n",
                 f->optimizer);
         return 0;
     }
@@ -166,10 +176,17 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
                                            &cfg->weight_lr_power,
                                            &cfg->reps_rel,
                                            &cfg->init_eta,
-                                           NULL,
-                                           NULL,
+                                           &cfg->beta3,
                                            &cfg->d0,
-                                           &cfg->growth_rate};
+                                           &cfg->d_coef,
+                                           &cfg->growth_rate,
+                                           &cfg->slice_p,
+                                           NULL,
+                                           NULL,
+                                           NULL};
+    int *on[OPTIMIZER_FLAG_COUNT] = {[DECOUPLE] = &cfg->decouple,
+                                     [USE_BIAS_CORRECTION] = &cfg->use_bias_correction,
+                                     [SAFEGUARD_WARMUP] = &cfg->safeguard_warmup};
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         if (!f->value[k])
             continue;
@@ -180,10 +197,13 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
                     flags[k].flag, cocob_optimizer_kind_name(kind), applies);
             return 0;
         }
-        if (k == NESTEROV || k == DECOUPLE || k == USE_BIAS_CORRECTION) {
-            *(k == NESTEROV   ? &cfg->nesterov
-              : k == DECOUPLE ? &cfg->decouple
-                              : &cfg->use_bias_correction) = 1;
+        if (k == NESTEROV) {
+            cfg->nesterov = 1;
+            continue;
+        }
+        /* Prodigy's and D-Adapt Adam's authors' default, no bound. */
+        if (k == GROWTH_RATE && strcmp(f->value[k], "inf") == 0) {
+            cfg->growth_rate = INFINITY;
             continue;
         }
         /* Every setting is at least 0; the library checks the rest of each range. */
@@ -197,6 +217,11 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         }
         if (k == WEIGHT_DECAY && kind == COCOB_OPTIMIZER_COCOB)
             cfg->cocob.weight_decay = v;
+        else if (on[k] && v != 0 && v != 1) {
+            fprintf(err, "cocob train: %s wants 0 or 1, not %s\n", flags[k].flag, f->value[k]);
+            return 0;
+        } else if (on[k])
+            *on[k] = (int)v;
         else
             *field[k] = v;
     }

@@ -7,7 +7,7 @@
 
 #include "cocob/cocob.h"
 
-enum { OPTIMIZER_FLAG_COUNT = 19 };
+enum { OPTIMIZER_FLAG_COUNT = 23 };
 
 typedef struct optimizer_flags {
     const char *optimizer;                   /* --optimizer; NULL is COCOB */

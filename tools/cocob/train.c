@@ -254,8 +254,14 @@ int cli_train(int argc, char **argv, const cli_common *common)
      * the same weights, and speak only to say why they failed. */
     cocob_comm ranks;
     const cocob_comm *comm = NULL;
+    cocob_comm_times times = {0};
     if (run.comm) {
+        if (a.no_overlap)
+            cli_mpi_no_overlap();
+        if (a.deterministic)
+            cli_mpi_deterministic();
         ranks = *run.comm;
+        ranks.times = run.verbose ? &times : NULL;
         /* --verify checks each step's ops, and then the ranks after it. */
         ranks.check_every_step = run.verify != COCOB_VERIFY_OFF;
         comm = &ranks;
@@ -391,6 +397,14 @@ int cli_train(int argc, char **argv, const cli_common *common)
                    p.steady_steps, p.steady_seconds, (double)p.steady_steps / p.steady_seconds);
         if (s == COCOB_OK && run.verbose)
             cli_print_memory(ctx);
+        if (s == COCOB_OK && comm && times.steps)
+            printf("ranks    %d: per step, backward %.2f ms, the sums %.2f ms in %.1f "
+                   "bucket(s), %.2f ms of them waited for after backward (%.2f ms hidden)\n",
+                   comm->size, 1e3 * times.backward / (double)times.steps,
+                   1e3 * times.communication / (double)times.steps,
+                   (double)times.buckets / (double)times.steps,
+                   1e3 * times.exposed / (double)times.steps,
+                   1e3 * (times.communication - times.exposed) / (double)times.steps);
         check_outputs(&p);
     }
     if (csv && fclose(csv) != 0 && !p.log_errno)

@@ -12,6 +12,7 @@ const char train_usage[] =
     "                               [--optimizer NAME] [--lr X] [settings...]\n"
     "                               [--checkpoint FILE [--checkpoint-every N]]\n"
     "                               [--resume FILE] [--verify] [--skip-nonfinite]\n"
+    "                               [--deterministic] [--no-overlap]\n"
     "                               [--monitor] [--monitor-every N] [--save-model FILE]\n"
     "       cocob [--device D] train --data FILE.csv --target COLUMN\n"
     "                               [--task classify|regress] [--loss xent|mse]\n"
@@ -40,6 +41,10 @@ const char train_usage[] =
     "Under `mpirun -np N` (in a build with MPI) the N ranks train one model:\n"
     "each takes its share of every --batch, their gradients are summed, and\n"
     "rank 0 alone prints, logs and saves; a checkpoint resumes with any N.\n"
+    "The sums start layer by layer while backward goes on; --no-overlap waits\n"
+    "for backward (--verbose prints the time each takes). --deterministic sums\n"
+    "in rank order, after backward, so that a run under mpirun repeats bit for\n"
+    "bit whatever algorithm MPI picks (one process always does).\n"
     "--device a,b gives a node's ranks their devices in turn; auto spreads them\n"
     "over the node's GPUs.\n";
 
@@ -79,6 +84,14 @@ int train_args_parse(train_args *a, cli_common *common, int argc, char **argv, F
         }
         if (strcmp(f, "--monitor") == 0) {
             a->monitor = 1;
+            continue;
+        }
+        if (strcmp(f, "--deterministic") == 0) {
+            a->deterministic = 1;
+            continue;
+        }
+        if (strcmp(f, "--no-overlap") == 0) {
+            a->no_overlap = 1;
             continue;
         }
         const char *const texts[] = {"--model",   "--data",       "--log",  "--checkpoint",

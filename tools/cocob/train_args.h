@@ -21,6 +21,8 @@ typedef struct train_args {
     double holdout;
     int help; /* --help: print the usage, run nothing */
     int skip_nonfinite, monitor;
+    int deterministic; /* --deterministic: the ranks' sums in rank order */
+    int no_overlap;    /* --no-overlap: the sums after backward */
     size_t epochs, batch, limit, every, monitor_every;
     uint64_t seed;
     cocob_optimizer_config optimizer;

@@ -206,6 +206,49 @@ static cocob_status cpu_lr_free_reduce(cocob_backend *b, const cocob_lr_free_red
     return COCOB_OK;
 }
 
+static void prodigy_accumulate_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_prodigy_accumulate_args *a = arg;
+    size_t s = a->state_offset;
+    cocob_ref_prodigy_accumulate(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                                 floats(a->state[COCOB_PRODIGY_P0], s),
+                                 floats(a->state[COCOB_PRODIGY_EXP_AVG], s),
+                                 floats(a->state[COCOB_PRODIGY_EXP_AVG_SQ], s),
+                                 floats(a->state[COCOB_PRODIGY_S], s), a->n, &a->h,
+                                 floats(a->scalars, a->scalars_offset), a->parts, first, end,
+                                 floats(a->partials, a->partials_offset));
+}
+
+/* A thread a run of parts, as lr_free_reduce: each part's sums ref's. */
+static cocob_status cpu_prodigy_accumulate(cocob_backend *b,
+                                           const cocob_prodigy_accumulate_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_cpu_for(a->parts, a->n / a->parts + 1, prodigy_accumulate_chunk, (void *)a);
+    return COCOB_OK;
+}
+
+static void prodigy_update_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_prodigy_update_args *a = arg;
+    size_t s = a->state_offset + first;
+    cocob_ref_prodigy_update(floats(a->w, a->w_offset + first),
+                             floats(a->grad, a->grad_offset + first), floats(a->exp_avg, s),
+                             floats(a->exp_avg_sq, s), end - first, &a->h,
+                             floats(a->scalars, a->scalars_offset));
+}
+
+static cocob_status cpu_prodigy_update(cocob_backend *b, const cocob_prodigy_update_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_cpu_for(a->n, 1, prodigy_update_chunk, (void *)a);
+    return COCOB_OK;
+}
+
 static void dadapt_adam_accumulate_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_dadapt_adam_accumulate_args *a = arg;
@@ -382,8 +425,8 @@ static cocob_status cpu_activation_grad(cocob_backend *b, cocob_activation f, co
 static void dropout_chunk(void *arg, size_t first, size_t end)
 {
     unary_args *a = arg;
-    cocob_ref_dropout(a->in + first, a->out + first, end - first, a->p, a->seed,
-                      a->counter + first);
+    cocob_cpu_dropout_run(a->in + first, a->out + first, end - first, a->p, a->seed,
+                          a->counter + first);
 }
 
 static void dropout_on(cocob_span in, cocob_span out, size_t n, float p, uint64_t seed,
@@ -452,7 +495,7 @@ static cocob_status cpu_bias_add(cocob_backend *b, cocob_activation f, cocob_spa
 static void bias_grad_chunk(void *arg, size_t first, size_t end)
 {
     bias_args *a = arg;
-    cocob_ref_bias_grad_channels(a->x, a->y, a->outer, a->channels, a->inner, first, end);
+    cocob_cpu_bias_grad_channels(a->x, a->y, a->outer, a->channels, a->inner, first, end);
 }
 
 static cocob_status cpu_bias_grad(cocob_backend *b, cocob_span dy, cocob_span db, size_t outer,
@@ -634,6 +677,8 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.kt_update = cpu_kt_update;
     c->iface.dog_update = cpu_dog_update;
     c->iface.lr_free_reduce = cpu_lr_free_reduce;
+    c->iface.prodigy_accumulate = cpu_prodigy_accumulate;
+    c->iface.prodigy_update = cpu_prodigy_update;
     c->iface.schedule_free_update = cpu_schedule_free_update;
     c->base.iface = &c->iface;
     c->base.err = err;

@@ -40,6 +40,14 @@ void cocob_cpu_bias_add_rows(cocob_activation f, const float *x, const float *bi
 void cocob_cpu_activation_run(cocob_activation f, const float *x, float *y, size_t n);
 void cocob_cpu_activation_grad_run(cocob_activation f, const float *y, const float *dy, float *dx,
                                    size_t n);
+/* The same sums as cocob_ref_bias_grad_channels, in the same order, each
+ * channel's a chain of dependent adds: several channels' chains run side by
+ * side, where ref waits out each add's latency. */
+void cocob_cpu_bias_grad_channels(const float *dy, float *db, size_t outer, size_t channels,
+                                  size_t inner, size_t first, size_t end);
+/* cocob_ref_dropout, in dropout.c. */
+void cocob_cpu_dropout_run(const float *in, float *out, size_t n, float p, uint64_t seed,
+                           uint64_t counter);
 
 /* The convolutions, in conv2d.c. */
 cocob_status cocob_cpu_conv2d(cocob_backend *b, const cocob_conv_shape *s, cocob_span x,

@@ -2,7 +2,8 @@
  * identity and ReLU: ref's expressions, written inline in loops that the
  * compiler vectorises, where ref calls cocob_ref_activation_apply once per
  * element. Vectorising reorders nothing here, so the results are ref's to
- * the bit; tanh and sigmoid, whose time is in expf and tanhf, stay ref's. */
+ * the bit; tanh and sigmoid, whose time is in expf and tanhf, stay ref's.
+ * bias_grad keeps ref's order of each sum too. */
 #include "backend/cpu/cpu.h"
 #include "backend/ref/ref.h"
 
@@ -64,4 +65,34 @@ void cocob_cpu_activation_grad_run(cocob_activation f, const float *y, const flo
     }
     for (size_t i = 0; i < n; i++)
         dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+/* Channels whose sums bias_grad runs side by side. */
+enum { CHAINS = 8 };
+
+/* CHAINS channels' sums from row (each channel's inner floats one after the
+ * other, the next channel's row stride on), each adding in ref's order. */
+static void sum_chains(const float *row, size_t stride, size_t outer, size_t inner,
+                       float acc[CHAINS])
+{
+    for (int j = 0; j < CHAINS; j++)
+        acc[j] = 0.0f;
+    for (size_t o = 0; o < outer; o++, row += stride)
+        for (size_t i = 0; i < inner; i++)
+            for (int j = 0; j < CHAINS; j++)
+                acc[j] += row[(size_t)j * inner + i];
+}
+
+void cocob_cpu_bias_grad_channels(const float *dy, float *db, size_t outer, size_t channels,
+                                  size_t inner, size_t first, size_t end)
+{
+    size_t c = first;
+    for (; c + CHAINS <= end; c += CHAINS) {
+        float acc[CHAINS];
+        sum_chains(dy + c * inner, channels * inner, outer, inner, acc);
+        for (int j = 0; j < CHAINS; j++)
+            db[c + (size_t)j] = acc[j];
+    }
+    if (c < end)
+        cocob_ref_bias_grad_channels(dy, db, outer, channels, inner, c, end);
 }

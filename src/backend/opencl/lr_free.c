@@ -64,13 +64,18 @@ cocob_status cocob_cl_lr_free_finalize(cocob_backend *base, const cocob_lr_free_
     rc = cocob_cl_arg(k, 9, sizeof a->lr, &a->lr, rc);
     rc = cocob_cl_arg(k, 10, sizeof a->eps, &a->eps, rc);
     rc = cocob_cl_arg(k, 11, sizeof a->init_eta, &a->init_eta, rc);
-    rc = cocob_cl_arg(k, 12, sizeof a->sqrt_beta2, &a->sqrt_beta2, rc);
-    rc = cocob_cl_arg(k, 13, sizeof a->one_minus_sqrt_beta2, &a->one_minus_sqrt_beta2, rc);
+    rc = cocob_cl_arg(k, 12, sizeof a->d0, &a->d0, rc);
+    rc = cocob_cl_arg(k, 13, sizeof a->d_coef, &a->d_coef, rc);
     rc = cocob_cl_arg(k, 14, sizeof a->growth_rate, &a->growth_rate, rc);
-    rc = cocob_cl_arg(k, 15, sizeof a->one_minus_beta1, &a->one_minus_beta1, rc);
-    rc = cocob_cl_arg(k, 16, sizeof a->one_minus_beta2, &a->one_minus_beta2, rc);
-    cl_int bias_correction = a->bias_correction;
-    rc = cocob_cl_arg(k, 17, sizeof bias_correction, &bias_correction, rc);
+    rc = cocob_cl_arg(k, 15, sizeof a->beta1, &a->beta1, rc);
+    rc = cocob_cl_arg(k, 16, sizeof a->beta2, &a->beta2, rc);
+    rc = cocob_cl_arg(k, 17, sizeof a->beta3, &a->beta3, rc);
+    cl_int bias = a->use_bias_correction;
+    rc = cocob_cl_arg(k, 18, sizeof bias, &bias, rc);
+    rc = cocob_cl_arg(k, 19, sizeof a->sqrt_beta2, &a->sqrt_beta2, rc);
+    rc = cocob_cl_arg(k, 20, sizeof a->one_minus_sqrt_beta2, &a->one_minus_sqrt_beta2, rc);
+    rc = cocob_cl_arg(k, 21, sizeof a->one_minus_beta1, &a->one_minus_beta1, rc);
+    rc = cocob_cl_arg(k, 22, sizeof a->one_minus_beta2, &a->one_minus_beta2, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clSetKernelArg(lr_free_finalize)", rc);
     return cocob_cl_enqueue(b, k, "lr_free_finalize", 1, 1);

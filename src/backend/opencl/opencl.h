@@ -183,6 +183,9 @@ cocob_status cocob_cl_kt_update(cocob_backend *b, const cocob_kt_args *a);
 cocob_status cocob_cl_dog_update(cocob_backend *b, const cocob_dog_args *a);
 cocob_status cocob_cl_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a);
 cocob_status cocob_cl_lr_free_finalize(cocob_backend *b, const cocob_lr_free_finalize_args *a);
+cocob_status cocob_cl_prodigy_accumulate(cocob_backend *b,
+                                         const cocob_prodigy_accumulate_args *a);
+cocob_status cocob_cl_prodigy_update(cocob_backend *b, const cocob_prodigy_update_args *a);
 cocob_status cocob_cl_dadapt_adam_accumulate(cocob_backend *b,
                                              const cocob_dadapt_adam_accumulate_args *a);
 cocob_status cocob_cl_dadapt_adam_update(cocob_backend *b,

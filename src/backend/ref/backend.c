@@ -232,6 +232,35 @@ static cocob_status ref_schedule_free_update(cocob_backend *b, const cocob_sched
     return COCOB_OK;
 }
 
+static cocob_status ref_prodigy_accumulate(cocob_backend *b,
+                                           const cocob_prodigy_accumulate_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    size_t s = a->state_offset;
+    cocob_ref_prodigy_accumulate(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                                 floats(a->state[COCOB_PRODIGY_P0], s),
+                                 floats(a->state[COCOB_PRODIGY_EXP_AVG], s),
+                                 floats(a->state[COCOB_PRODIGY_EXP_AVG_SQ], s),
+                                 floats(a->state[COCOB_PRODIGY_S], s), a->n, &a->h,
+                                 floats(a->scalars, a->scalars_offset), a->parts, 0, a->parts,
+                                 floats(a->partials, a->partials_offset));
+    return COCOB_OK;
+}
+
+static cocob_status ref_prodigy_update(cocob_backend *b, const cocob_prodigy_update_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_ref_prodigy_update(floats(a->w, a->w_offset), floats(a->grad, a->grad_offset),
+                             floats(a->exp_avg, a->state_offset),
+                             floats(a->exp_avg_sq, a->state_offset), a->n, &a->h,
+                             floats(a->scalars, a->scalars_offset));
+    return COCOB_OK;
+}
+
 static cocob_status ref_stats(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
                               size_t n, cocob_stats *out)
 {
@@ -462,6 +491,8 @@ const cocob_backend_i cocob_ref_iface = {
     .dog_update = ref_dog_update,
     .lr_free_reduce = ref_lr_free_reduce,
     .lr_free_finalize = ref_lr_free_finalize,
+    .prodigy_accumulate = ref_prodigy_accumulate,
+    .prodigy_update = ref_prodigy_update,
     .count_nonfinite = ref_count_nonfinite,
     .flag_nonfinite = ref_flag_nonfinite,
     .schedule_free_update = ref_schedule_free_update,

@@ -49,6 +49,42 @@ static float fold(const float *partials, size_t parts, int k)
     return sum;
 }
 
+/* Its authors' order (prodigy.py, step) in float32, with the step's d
+ * and dlr: no progress (d_denom 0) returns before anything but the state
+ * has moved, so the update reads taken 0; else d_numerator decays and
+ * gains this step's sum, d_hat follows, and d grows to it, at most
+ * growth_rate-fold. */
+static void prodigy(const cocob_lr_free_finalize_args *a, const float *partials, float *s)
+{
+    float d = s[COCOB_PRODIGY_D];
+    float dlr = d * a->lr * s[COCOB_PRODIGY_BIAS_CORRECTION];
+    float dot = fold(partials, a->parts, COCOB_PRODIGY_DOT);
+    float denom = fold(partials, a->parts, COCOB_PRODIGY_ABS_S);
+    if (denom == 0) {
+        s[COCOB_PRODIGY_TAKEN] = 0;
+        return;
+    }
+    float numerator = s[COCOB_PRODIGY_D_NUMERATOR] * a->beta3 + d / a->d0 * dlr * dot;
+    float d_hat = a->d_coef * numerator / denom;
+    float d_max = fmaxf(s[COCOB_PRODIGY_D_MAX], d_hat);
+    if (d == a->d0)
+        d = fmaxf(d, d_hat);
+    s[COCOB_PRODIGY_D] = fminf(d_max, d * a->growth_rate);
+    s[COCOB_PRODIGY_D_MAX] = d_max;
+    s[COCOB_PRODIGY_D_NUMERATOR] = numerator;
+    s[COCOB_PRODIGY_D_DENOM] = denom;
+    s[COCOB_PRODIGY_D_HAT] = d_hat;
+    s[COCOB_PRODIGY_TAKEN] = 1;
+    s[COCOB_PRODIGY_DLR] = dlr;
+    float k = s[COCOB_PRODIGY_K] += 1.0f;
+    /* 1 - beta^(k + 1) as expm1 of a product, not 1 less a power: at
+     * beta2 0.999 the difference cancels all but a few bits of the power,
+     * and OpenCL allows pow 16 ulps. */
+    if (a->use_bias_correction)
+        s[COCOB_PRODIGY_BIAS_CORRECTION] = sqrtf(-expm1f((k + 1.0f) * logf(a->beta2))) /
+                                           -expm1f((k + 1.0f) * logf(a->beta1));
+}
+
 /* D-Adapt Adam's fold, its authors' order (dadapt_adam.py's step) in
  * float: while sum |s| is 0 they return before the update, nothing kept;
  * else numerator_weighted and d move, and the next step's dlr follows
@@ -73,7 +109,7 @@ static void dadapt_adam(const cocob_lr_free_finalize_args *a, const float *parti
     d = bound > d ? bound : d;
     float k = scalars[COCOB_DADAPT_ADAM_K] + 1.0f;
     float next = d * a->lr;
-    if (a->bias_correction)
+    if (a->use_bias_correction)
         /* 1 - beta^(k+1) as -expm1((k+1) log1p(-(1 - beta))): no digits lost near 1. */
         next *= sqrtf(-expm1f((k + 1.0f) * log1pf(-a->one_minus_beta2))) /
                 -expm1f((k + 1.0f) * log1pf(-a->one_minus_beta1));
@@ -120,6 +156,7 @@ void cocob_ref_lr_free_finalize(const cocob_lr_free_finalize_args *a, const floa
         scalars[COCOB_DOG_FIRST] = 0;
         break;
     }
+    case COCOB_LR_FREE_PRODIGY: prodigy(a, partials, scalars); break;
     case COCOB_LR_FREE_DADAPT_ADAM: dadapt_adam(a, partials, scalars); break;
     case COCOB_LR_FREE_METHODS: break;
     }

@@ -69,6 +69,18 @@ void cocob_ref_lr_free_finalize(const cocob_lr_free_finalize_args *a, const floa
 void cocob_ref_dog_update(float *restrict w, const float *restrict grad, size_t n,
                           float weight_decay, const float *restrict eta);
 
+/* Prodigy's pass before the fold, its parts first_part to end_part of
+ * parts (partials points at part 0's sums), and its weight step; the
+ * formulas in backend.h, the twins in cl/prodigy.cl. */
+void cocob_ref_prodigy_accumulate(const float *w, const float *grad, const float *p0,
+                                  float *exp_avg, float *exp_avg_sq, float *s, size_t n,
+                                  const cocob_prodigy_hyper *h, const float *scalars,
+                                  size_t parts, size_t first_part, size_t end_part,
+                                  float *partials);
+void cocob_ref_prodigy_update(float *restrict w, const float *restrict grad,
+                              const float *restrict exp_avg, const float *restrict exp_avg_sq,
+                              size_t n, const cocob_prodigy_hyper *h,
+                              const float *restrict scalars);
 /* D-Adapt Adam's accumulate over its parts first_part to end_part
  * (partials points at part 0's sums), dlr read from the scalars by the
  * caller, and its update, scalars the method's; ref/dadapt_adam.c gives the

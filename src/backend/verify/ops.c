@@ -875,26 +875,135 @@ static cocob_status chk_lr_free_finalize(cocob_backend *b, const cocob_lr_free_f
         s = DEV(b)->iface->lr_free_finalize(DEV(b), &d);
     if (s != COCOB_OK)
         return s;
-    float mag[COCOB_DADAPT_ADAM_SCALARS];
+    /* Prodigy's: d_hat's division 2.5 ulps, which d and d_max may take
+     * on; the bias correction's log, expm1 (3 ulps each, their product 1
+     * more), square root and quotient, at most 2 (3 + 1 + 3) + 1.5 + 2.5
+     * + 1 = 19 ulps. D-Adapt Adam's d is a quotient (2.5 ulps), its dlr
+     * that times lr, and with bias correction a log1p, a product, two
+     * expm1s, a square root and a quotient more (2 + 0.5 + 3 + 3 + 3 +
+     * 2.5): 24 ulps. */
+    enum {
+        MOST = COCOB_PRODIGY_SCALARS + 0 > COCOB_DADAPT_ADAM_SCALARS + 0
+                   ? COCOB_PRODIGY_SCALARS
+                   : COCOB_DADAPT_ADAM_SCALARS
+    };
+    float mag[MOST];
     int dog = a->method == COCOB_LR_FREE_DOG && a->scalars_count == COCOB_DOG_SCALARS;
+    int prodigy = a->method == COCOB_LR_FREE_PRODIGY && a->scalars_count == COCOB_PRODIGY_SCALARS;
     int dadapt = a->method == COCOB_LR_FREE_DADAPT_ADAM &&
                  a->scalars_count == COCOB_DADAPT_ADAM_SCALARS;
-    if (dog || dadapt) {
+    if (dog || prodigy || dadapt) {
         const float *v = cocob_verify_ref_floats(sc);
         for (size_t k = 0; k < a->scalars_count; k++)
             mag[k] = fabsf(v[k]);
     }
-    /* D-Adapt Adam's d is a quotient (2.5 ulps), its dlr that times lr,
-     * and with bias correction a log1p, a product, two expm1s, a square
-     * root and a quotient more (2 + 0.5 + 3 + 3 + 3 + 2.5): 24 ulps. */
-    verify_out outs[1] = {{"scalars", sc, a->scalars_count, dog || dadapt ? mag : NULL,
-                           dog      ? 11
-                           : dadapt ? 24
-                                    : 0,
-                           0}};
+    double ulps = dog ? 11 : prodigy ? 19 : dadapt ? 24 : 0;
+    verify_out outs[1] = {{"scalars", sc, a->scalars_count, ulps > 0 ? mag : NULL, ulps, 0}};
     char shape[64];
     snprintf(shape, sizeof shape, "method %d, %zu parts", (int)a->method, a->parts);
     return cocob_verify_outputs(of(b), "lr_free_finalize", shape, outs, 1);
+}
+
+/* Prodigy's pass: the moments and s are the same roundings in the same
+ * order on both sides, equal; the sums as lr_free_reduce's, against the
+ * sums of their terms' magnitudes (ref/prodigy.c). */
+static cocob_status chk_prodigy_accumulate(cocob_backend *b,
+                                           const cocob_prodigy_accumulate_args *a)
+{
+    cocob_prodigy_accumulate_args d = *a, r = *a;
+    cocob_span w = {(cocob_buffer *)a->w, a->w_offset},
+               g = {(cocob_buffer *)a->grad, a->grad_offset},
+               out = {a->partials, a->partials_offset}, st[COCOB_PRODIGY_STATES];
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev(g).buf;
+    r.grad = cocob_verify_ref(g).buf;
+    d.partials = cocob_verify_dev(out).buf;
+    r.partials = cocob_verify_ref(out).buf;
+    d.scalars = cocob_verify_dev((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    r.scalars = cocob_verify_ref((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    for (int k = 0; k < COCOB_PRODIGY_STATES; k++) {
+        st[k] = (cocob_span){a->state[k], a->state_offset};
+        d.state[k] = cocob_verify_dev(st[k]).buf;
+        r.state[k] = cocob_verify_ref(st[k]).buf;
+    }
+    guard_sides(a->skip, &d.skip, &r.skip);
+    cocob_status s = REF(b)->iface->prodigy_accumulate(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->prodigy_accumulate(DEV(b), &d);
+    if (s != COCOB_OK)
+        return s;
+    /* After the pass: s is the new one, as in the sum of |s|. */
+    const float *wr = cocob_verify_ref_floats(w), *gr = cocob_verify_ref_floats(g),
+                *p0 = cocob_verify_ref_floats(st[COCOB_PRODIGY_P0]),
+                *sr = cocob_verify_ref_floats(st[COCOB_PRODIGY_S]);
+    size_t sums = a->parts * COCOB_REDUCE_SUMS, chunk = a->n / a->parts + (a->n % a->parts != 0);
+    float *mag = calloc(sums, sizeof *mag);
+    if (!mag)
+        return no_memory(b, "prodigy_accumulate");
+    float decay = a->h.decouple ? 0.0f : a->h.weight_decay;
+    for (size_t i = 0; i < a->n; i += a->h.slice_p) {
+        float *m = mag + i / chunk * COCOB_REDUCE_SUMS;
+        m[COCOB_PRODIGY_DOT] += fabsf((gr[i] + decay * wr[i]) * (p0[i] - wr[i]));
+        m[COCOB_PRODIGY_ABS_S] += fabsf(sr[i]);
+    }
+    verify_out outs[4] = {
+        {"partials", out, sums, mag, (double)chunk + 16, 0},
+        {"exp_avg", st[COCOB_PRODIGY_EXP_AVG], a->n, NULL, 0, 0},
+        {"exp_avg_sq", st[COCOB_PRODIGY_EXP_AVG_SQ], a->n, NULL, 0, 0},
+        {"s", st[COCOB_PRODIGY_S], a->n, NULL, 0, 0},
+    };
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zu in %zu", a->n, a->parts);
+    s = cocob_verify_outputs(of(b), "prodigy_accumulate", shape, outs, 4);
+    free(mag);
+    return s;
+}
+
+/* w against |w| + |the step|, as the baselines': the step's square root
+ * and division may each be 3 and 2.5 ulps off on a device that does not
+ * round them correctly. */
+static cocob_status chk_prodigy_update(cocob_backend *b, const cocob_prodigy_update_args *a)
+{
+    cocob_prodigy_update_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, g = {(cocob_buffer *)a->grad, a->grad_offset},
+               m = {(cocob_buffer *)a->exp_avg, a->state_offset},
+               v = {(cocob_buffer *)a->exp_avg_sq, a->state_offset},
+               sc = {(cocob_buffer *)a->scalars, a->scalars_offset};
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev(g).buf;
+    r.grad = cocob_verify_ref(g).buf;
+    d.exp_avg = cocob_verify_dev(m).buf;
+    r.exp_avg = cocob_verify_ref(m).buf;
+    d.exp_avg_sq = cocob_verify_dev(v).buf;
+    r.exp_avg_sq = cocob_verify_ref(v).buf;
+    d.scalars = cocob_verify_dev(sc).buf;
+    r.scalars = cocob_verify_ref(sc).buf;
+    guard_sides(a->skip, &d.skip, &r.skip);
+    float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
+    if (!mag)
+        return no_memory(b, "prodigy_update");
+    const float *wr = cocob_verify_ref_floats(w), *gr = cocob_verify_ref_floats(g),
+                *mr = cocob_verify_ref_floats(m), *vr = cocob_verify_ref_floats(v),
+                *s = cocob_verify_ref_floats(sc);
+    float dd = s[COCOB_PRODIGY_D], dlr = s[COCOB_PRODIGY_DLR];
+    for (size_t i = 0; i < a->n; i++) {
+        float num = a->h.beta1 > 0 ? mr[i] : dd * (gr[i] + a->h.weight_decay * wr[i]);
+        mag[i] = fabsf(wr[i]) * (1 + fabsf(a->h.weight_decay * dlr)) +
+                 fabsf(dlr * num / (sqrtf(vr[i]) + dd * a->h.eps));
+    }
+    cocob_status st = REF(b)->iface->prodigy_update(REF(b), &r);
+    if (st == COCOB_OK)
+        st = DEV(b)->iface->prodigy_update(DEV(b), &d);
+    if (st == COCOB_OK) {
+        verify_out outs[1] = {{"w", w, a->n, mag, 16, 0}};
+        char shape[64];
+        snprintf(shape, sizeof shape, "%zu", a->n);
+        st = cocob_verify_outputs(of(b), "prodigy_update", shape, outs, 1);
+    }
+    free(mag);
+    return st;
 }
 
 /* The three states are products and sums in the reference's order: equal.
@@ -1088,6 +1197,8 @@ const cocob_backend_i cocob_verify_iface = {
     .dog_update = chk_dog_update,
     .lr_free_reduce = chk_lr_free_reduce,
     .lr_free_finalize = chk_lr_free_finalize,
+    .prodigy_accumulate = chk_prodigy_accumulate,
+    .prodigy_update = chk_prodigy_update,
     .schedule_free_update = chk_schedule_free_update,
     .dadapt_adam_accumulate = chk_dadapt_adam_accumulate,
     .dadapt_adam_update = chk_dadapt_adam_update,
