@@ -50,6 +50,7 @@ __kernel void lr_free_reduce(__global const float *w, ulong w_offset, __global c
 #define METHOD_KT 0
 #define METHOD_DOG 1
 #define METHOD_PRODIGY 2
+#define METHOD_DADAPT_ADAM 3
 
 /* Sum k of the parts, in their order. */
 static float fold(__global const float *part, ulong parts, int k)
@@ -91,6 +92,38 @@ static void prodigy(__global const float *part, ulong parts, __global float *s, 
         s[8] = sqrt(-expm1((k + 1.0f) * log(beta2))) / -expm1((k + 1.0f) * log(beta1));
 }
 
+/* D-Adapt Adam: the reference's case (ref/lr_free.c), line for line;
+ * scalars d, numerator_weighted, k, dlr, step_dlr, taken. */
+static void dadapt_adam(__global const float *part, ulong parts, __global float *s, float lr,
+                        float sqrt_beta2, float one_minus_sqrt_beta2, float growth_rate,
+                        float one_minus_beta1, float one_minus_beta2, int bias_correction)
+{
+    float s_l1 = fold(part, parts, 1);
+    if (s_l1 == 0) {
+        s[5] = 0;
+        return;
+    }
+    float dlr = s[3];
+    float numerator = dlr * fold(part, parts, 0);
+    float weighted = sqrt_beta2 * s[1] + one_minus_sqrt_beta2 * numerator;
+    float d = s[0];
+    float d_hat = weighted / (one_minus_sqrt_beta2 * s_l1);
+    float grown = d * growth_rate;
+    float bound = grown < d_hat ? grown : d_hat;
+    d = bound > d ? bound : d;
+    float k = s[2] + 1.0f;
+    float next = d * lr;
+    if (bias_correction)
+        next *= sqrt(-expm1((k + 1.0f) * log1p(-one_minus_beta2))) /
+                -expm1((k + 1.0f) * log1p(-one_minus_beta1));
+    s[1] = weighted;
+    s[0] = d;
+    s[2] = k;
+    s[4] = dlr;
+    s[3] = next;
+    s[5] = 1;
+}
+
 /* One work-item: the fold is a handful of parts a tensor, and one order on
  * every device is what makes the scalars the reference's. */
 __kernel void lr_free_finalize(int method, __global const float *partials, ulong partials_offset,
@@ -98,7 +131,9 @@ __kernel void lr_free_finalize(int method, __global const float *partials, ulong
                                __global const int *skip, ulong skip_offset, float reps_rel,
                                float lr, float eps, float init_eta, float d0, float d_coef,
                                float growth_rate, float beta1, float beta2, float beta3,
-                               int use_bias_correction)
+                               int use_bias_correction, float sqrt_beta2,
+                               float one_minus_sqrt_beta2, float one_minus_beta1,
+                               float one_minus_beta2)
 {
     if (get_global_id(0) != 0 || (skip && skip[skip_offset]))
         return;
@@ -124,5 +159,8 @@ __kernel void lr_free_finalize(int method, __global const float *partials, ulong
     } else if (method == METHOD_PRODIGY) {
         prodigy(part, parts, s, lr, d0, d_coef, growth_rate, beta1, beta2, beta3,
                 use_bias_correction);
+    } else if (method == METHOD_DADAPT_ADAM) {
+        dadapt_adam(part, parts, s, lr, sqrt_beta2, one_minus_sqrt_beta2, growth_rate,
+                    one_minus_beta1, one_minus_beta2, use_bias_correction);
     }
 }

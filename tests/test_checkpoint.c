@@ -138,14 +138,17 @@ static void keep_step_4(const cocob_step_report *r, void *user)
  * iter are device scalars beside its state, with DoG, whose rbar, G, eta
  * and first_step are, and with Schedule-Free, saved at x with y in its
  * state, and whose weight sum is replayed from the step count, with
- * Prodigy, whose four states and nine scalars take the same sections. */
-static const cocob_optimizer_kind kinds[] = {COCOB_OPTIMIZER_COCOB,  COCOB_OPTIMIZER_ADAM,
-                                             COCOB_OPTIMIZER_CKT,    COCOB_OPTIMIZER_KT,
-                                             COCOB_OPTIMIZER_SF_SGD, COCOB_OPTIMIZER_SF_ADAMW,
-                                             COCOB_OPTIMIZER_DOG,    COCOB_OPTIMIZER_PRODIGY};
+ * Prodigy, whose four states and nine scalars take the same sections, and
+ * with D-Adapt Adam, whose three states and six scalars (d,
+ * numerator_weighted, k, dlr, step_dlr, taken) do too. */
+static const cocob_optimizer_kind kinds[] = {COCOB_OPTIMIZER_COCOB,      COCOB_OPTIMIZER_ADAM,
+                                             COCOB_OPTIMIZER_CKT,        COCOB_OPTIMIZER_KT,
+                                             COCOB_OPTIMIZER_SF_SGD,     COCOB_OPTIMIZER_SF_ADAMW,
+                                             COCOB_OPTIMIZER_DOG,        COCOB_OPTIMIZER_PRODIGY,
+                                             COCOB_OPTIMIZER_DADAPT_ADAM};
 enum { KINDS = sizeof kinds / sizeof *kinds };
 /* On a simulator (small mode) the device resumes one kind for each way a
- * checkpoint carries an optimizer, where a run of the seven takes minutes:
+ * checkpoint carries an optimizer, where a run of them all takes minutes:
  * per-coordinate state and the step count (Adam), device scalars (DoG, the
  * most of them), and Schedule-Free's x and y (AdamW, whose exp_avg_sq is
  * SGD's z and more). ref, which costs little, still resumes them all, and

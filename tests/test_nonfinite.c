@@ -132,7 +132,7 @@ END_TEST
 /* Every update op with its guard set leaves the weights and every state as
  * they were, bit for bit; with the guard clear it does what it does
  * without one. On ref, then on the device under test. */
-enum { SKIP_N = 300, SKIP_OPS = 15 };
+enum { SKIP_N = 300, SKIP_OPS = 18 };
 
 static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_buffer *g,
                                cocob_buffer *const *st, const cocob_buffer *skip)
@@ -304,6 +304,70 @@ static cocob_status run_update(cocob_backend *b, int op, cocob_buffer *w, cocob_
                                            .skip = skip,
                                            .skip_offset = 3};
         return b->iface->prodigy_accumulate(b, &a);
+    }
+    if (op == SKIP_OPS - 10) {
+        /* D-Adapt Adam's accumulate: exp_avg in w, which it moves; the
+         * weights it reads in state 4, its dlr one of state 3's floats. */
+        cocob_dadapt_adam_accumulate_args a;
+        memset(&a, 0, sizeof a);
+        a.w = st[4];
+        a.grad = g;
+        a.state[COCOB_DADAPT_ADAM_EXP_AVG] = w;
+        a.state[COCOB_DADAPT_ADAM_EXP_AVG_SQ] = st[0];
+        a.state[COCOB_DADAPT_ADAM_S] = st[1];
+        a.w_offset = a.grad_offset = a.state_offset = a.dlr_offset = TEST_OFF;
+        a.n = SKIP_N;
+        a.parts = 2;
+        a.partials = st[2];
+        a.partials_offset = TEST_OFF;
+        a.scalars = st[3];
+        a.beta1 = 0.9f;
+        a.beta2 = 0.999f;
+        a.sqrt_beta2 = 0.9995f;
+        a.one_minus_beta1 = 0.1f;
+        a.one_minus_beta2 = 0.001f;
+        a.one_minus_sqrt_beta2 = 0.0005f;
+        a.eps = 1e-8f;
+        a.weight_decay = 0.01f;
+        a.skip = skip;
+        a.skip_offset = 3;
+        return b->iface->dadapt_adam_accumulate(b, &a);
+    }
+    if (op == SKIP_OPS - 11) {
+        /* D-Adapt Adam's update: its scalars (taken above 0) in state 2. */
+        cocob_dadapt_adam_update_args a;
+        memset(&a, 0, sizeof a);
+        a.w = w;
+        a.state[0] = st[0];
+        a.state[1] = st[1];
+        a.w_offset = a.state_offset = a.scalars_offset = TEST_OFF;
+        a.n = SKIP_N;
+        a.eps = 1e-8f;
+        a.decay = 0.01f;
+        a.scalars = st[2];
+        a.skip = skip;
+        a.skip_offset = 3;
+        return b->iface->dadapt_adam_update(b, &a);
+    }
+    if (op == SKIP_OPS - 12) {
+        /* D-Adapt Adam's fold: its six scalars in w, the partials in the gradient. */
+        cocob_lr_free_finalize_args a = {.method = COCOB_LR_FREE_DADAPT_ADAM,
+                                         .partials = g,
+                                         .partials_offset = TEST_OFF,
+                                         .parts = SKIP_N / COCOB_REDUCE_SUMS,
+                                         .scalars = w,
+                                         .scalars_offset = TEST_OFF,
+                                         .scalars_count = COCOB_DADAPT_ADAM_SCALARS,
+                                         .skip = skip,
+                                         .skip_offset = 3,
+                                         .lr = 1.0f,
+                                         .sqrt_beta2 = 0.9995f,
+                                         .one_minus_sqrt_beta2 = 0.0005f,
+                                         .growth_rate = INFINITY,
+                                         .one_minus_beta1 = 0.1f,
+                                         .one_minus_beta2 = 0.001f,
+                                         .use_bias_correction = 1};
+        return b->iface->lr_free_finalize(b, &a);
     }
     if (op == SKIP_OPS - 6) {
         cocob_ckt_args a;

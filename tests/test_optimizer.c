@@ -9,7 +9,7 @@ START_TEST(names_and_defaults)
 {
     static const char *const names[] = {"cocob",    "sgd",   "adagrad", "rmsprop", "adadelta",
                                         "adam",     "adamw", "ckt",     "kt",      "sf_sgd",
-                                        "sf_adamw", "dog",   "prodigy", "ldog"};
+                                        "sf_adamw", "dog",   "prodigy", "ldog",    "dadapt_adam"};
     for (int k = 0; k < COCOB_OPTIMIZER_KIND_COUNT; k++) {
         ck_assert_str_eq(cocob_optimizer_kind_name((cocob_optimizer_kind)k), names[k]);
         cocob_optimizer_kind got;
@@ -72,6 +72,23 @@ START_TEST(names_and_defaults)
     cocob_optimizer_config_init(&d, COCOB_OPTIMIZER_LDOG);
     d.kind = COCOB_OPTIMIZER_DOG;
     ck_assert(memcmp(&c, &d, sizeof c) == 0);
+    /* D-Adapt Adam's (dadaptation 3.2): lr a multiplier of its own step;
+     * D-Adaptation's settings it shares with Prodigy, not Prodigy's own. */
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DADAPT_ADAM);
+    ck_assert(c.lr == 1.0 && c.beta1 == 0.9 && c.beta2 == 0.999 && c.eps == 1e-8 &&
+              c.weight_decay == 0 && !c.decouple && !c.use_bias_correction && c.d0 == 1e-6 &&
+              isinf(c.growth_rate) && c.growth_rate > 0 && c.beta3 == 0 && c.d_coef == 0 &&
+              c.slice_p == 0 && c.safeguard_warmup == 0);
+    static const char *const shared[] = {"d0", "growth_rate", "decouple", "use_bias_correction"};
+    static const char *const prodigy_own[] = {"beta3", "d_coef", "slice_p", "safeguard_warmup"};
+    for (int k = 0; k < 4; k++) {
+        ck_assert_msg(cocob_optimizer_uses(COCOB_OPTIMIZER_DADAPT_ADAM, shared[k]), "%s",
+                      shared[k]);
+        ck_assert_msg(!cocob_optimizer_uses(COCOB_OPTIMIZER_DADAPT_ADAM, prodigy_own[k]), "%s",
+                      prodigy_own[k]);
+        ck_assert_msg(cocob_optimizer_uses(COCOB_OPTIMIZER_PRODIGY, prodigy_own[k]), "%s",
+                      prodigy_own[k]);
+    }
 }
 END_TEST
 
@@ -201,6 +218,21 @@ START_TEST(settings_are_checked)
     cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_ADADELTA);
     c.weight_decay = -1;
     refused(ctx, p, &c, "Adadelta: weight_decay must be finite and at least 0");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DADAPT_ADAM);
+    c.d0 = 0;
+    refused(ctx, p, &c, "D-Adapt Adam: d0 must be above 0");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DADAPT_ADAM);
+    c.growth_rate = NAN;
+    refused(ctx, p, &c, "D-Adapt Adam: growth_rate must be above 0, or infinity");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DADAPT_ADAM);
+    c.decouple = 2;
+    refused(ctx, p, &c, "D-Adapt Adam: decouple must be 0 or 1, got 2");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DADAPT_ADAM);
+    c.beta1 = 1;
+    refused(ctx, p, &c, "D-Adapt Adam: beta1 must be at least 0 and below 1");
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DOG);
+    c.d0 = 1e-6;
+    refused(ctx, p, &c, "DoG has no use for d0");
     c.kind = COCOB_OPTIMIZER_KIND_COUNT;
     refused(ctx, p, &c, "does not exist");
     cocob_tensor_destroy(p);
@@ -309,6 +341,7 @@ START_TEST(state_buffers_by_index_and_name)
         {COCOB_OPTIMIZER_DOG, 0, 1, {"init_buffer"}},
         {COCOB_OPTIMIZER_PRODIGY, 0, 4, {"p0", "exp_avg", "exp_avg_sq", "s"}},
         {COCOB_OPTIMIZER_LDOG, 0, 1, {"init_buffer"}},
+        {COCOB_OPTIMIZER_DADAPT_ADAM, 0, 3, {"exp_avg", "exp_avg_sq", "s"}},
     };
     cocob_context *ctx = test_context("ref");
     cocob_tensor *p, *g;
@@ -614,6 +647,72 @@ START_TEST(ldog_layers_of_a_model)
 }
 END_TEST
 
+/* D-Adapt Adam's scalars by hand, on ref and the device, with d0 0.5,
+ * beta1 0.5, beta2 0 (so sqrt_beta2 0) and decoupled weight decay 0.5 on
+ * weights of 1. A first gradient of 0 leaves s 0: its authors return
+ * before the update, so the weights stay (the decay too), k stays 0 and
+ * taken reads 0. A gradient of 1 then: the numerator reads the old s, 0,
+ * so numerator_weighted is 0 and d stays 0.5; exp_avg = 0.5 0.5 1 = 0.25,
+ * s = 0.5, exp_avg_sq = 1; the weights 1 - 0.5 0.5 = 0.75, then
+ * 0.75 - 0.25 / (1 + 1e-8) = 0.5 (1 + 1e-8 is 1 in float); k 1, taken 1,
+ * step_dlr 0.5. A NaN step then changes nothing. */
+START_TEST(dadapt_adam_scalars_by_hand)
+{
+    cocob_context *ctx = test_context(_i ? test_device_selector() : "ref");
+    cocob_tensor *p, *g;
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &p), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_create(ctx, 3, &g), COCOB_OK);
+    const float ones[3] = {1, 1, 1}, zeros[3] = {0, 0, 0}, bad[3] = {1, NAN, 1};
+    ck_assert_int_eq(cocob_tensor_upload(p, ones, 3), COCOB_OK);
+    cocob_optimizer_config c;
+    cocob_optimizer_config_init(&c, COCOB_OPTIMIZER_DADAPT_ADAM);
+    c.d0 = 0.5;
+    c.beta1 = 0.5;
+    c.beta2 = 0;
+    c.decouple = 1;
+    c.weight_decay = 0.5;
+    cocob_optimizer *opt;
+    ck_assert_int_eq(cocob_optimizer_create(ctx, &c, 1, &p, &opt), COCOB_OK);
+    ck_assert_uint_eq(cocob_optimizer_scalar_count(opt), 6);
+    static const char *const names[6] = {"d",   "numerator_weighted", "k",
+                                         "dlr", "step_dlr",           "taken"};
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_str_eq(cocob_optimizer_scalar_name(opt, i), names[i]);
+    const cocob_tensor *const *grads = (const cocob_tensor *const *)&g;
+    float sc[6], w[3], m[3], s[3];
+    ck_assert_int_eq(cocob_tensor_upload(g, zeros, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, grads), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 6), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_download(p, w, 3), COCOB_OK);
+    ck_assert_msg(sc[0] == 0.5f && sc[1] == 0 && sc[2] == 0 && sc[3] == 0.5f && sc[5] == 0 &&
+                      w[0] == 1 && w[1] == 1 && w[2] == 1,
+                  "zero gradient: d %g nw %g k %g dlr %g taken %g, w %g", sc[0], sc[1], sc[2],
+                  sc[3], sc[5], w[0]);
+    ck_assert_int_eq(cocob_tensor_upload(g, ones, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, grads), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc, 6), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_download(p, w, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_state(opt, 0, 0, m, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_state(opt, 2, 0, s, 3), COCOB_OK);
+    ck_assert_msg(sc[0] == 0.5f && sc[1] == 0 && sc[2] == 1 && sc[3] == 0.5f && sc[4] == 0.5f &&
+                      sc[5] == 1 && w[0] == 0.5f && m[0] == 0.25f && s[0] == 0.5f,
+                  "step: d %g nw %g k %g dlr %g step_dlr %g taken %g, w %g m %g s %g", sc[0],
+                  sc[1], sc[2], sc[3], sc[4], sc[5], w[0], m[0], s[0]);
+    ck_assert_int_eq(cocob_tensor_upload(g, bad, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_step(opt, grads), COCOB_ERR_NONFINITE);
+    float sc2[6], w2[3], m2[3];
+    ck_assert_int_eq(cocob_optimizer_read_scalars(opt, sc2, 6), COCOB_OK);
+    ck_assert_int_eq(cocob_tensor_download(p, w2, 3), COCOB_OK);
+    ck_assert_int_eq(cocob_optimizer_read_state(opt, 0, 0, m2, 3), COCOB_OK);
+    ck_assert(memcmp(sc, sc2, sizeof sc) == 0 && memcmp(w, w2, sizeof w) == 0 &&
+              memcmp(m, m2, sizeof m) == 0);
+    cocob_optimizer_destroy(opt);
+    cocob_tensor_destroy(g);
+    cocob_tensor_destroy(p);
+    cocob_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(nonfinite_gradient_moves_nothing)
 {
     cocob_context *ctx = test_context("ref");
@@ -659,9 +758,11 @@ int main(void)
 #ifdef TEST_HAVE_DEVICE
     tcase_add_loop_test(api, dog_scalars_by_hand, 0, 2);
     tcase_add_loop_test(api, ldog_layers_of_a_model, 0, 2);
+    tcase_add_loop_test(api, dadapt_adam_scalars_by_hand, 0, 2);
 #else
     tcase_add_loop_test(api, dog_scalars_by_hand, 0, 1);
     tcase_add_loop_test(api, ldog_layers_of_a_model, 0, 1);
+    tcase_add_loop_test(api, dadapt_adam_scalars_by_hand, 0, 1);
 #endif
     tcase_add_test(api, nonfinite_gradient_moves_nothing);
     suite_add_tcase(s, api);

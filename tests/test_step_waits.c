@@ -91,9 +91,11 @@ enum { SPECS = sizeof specs / sizeof *specs, BATCH = 32, STEPS = 4 };
 
 /* Each spec with COCOB, with Adam, whose step counter the guard must not
  * disturb either, and with the kinds whose scalars stay on the device
- * (Prodigy's d: its authors wait for a sum of every tensor). */
+ * (Prodigy's d: its authors wait for a sum of every tensor; D-Adapt Adam's
+ * sums, fold and early return). */
 static const cocob_optimizer_kind kinds[] = {COCOB_OPTIMIZER_COCOB, COCOB_OPTIMIZER_ADAM,
-                                             COCOB_OPTIMIZER_PRODIGY};
+                                             COCOB_OPTIMIZER_PRODIGY,
+                                             COCOB_OPTIMIZER_DADAPT_ADAM};
 enum { KINDS = sizeof kinds / sizeof *kinds };
 
 START_TEST(a_step_waits_for_the_device_once)

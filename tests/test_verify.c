@@ -63,6 +63,8 @@ static const char *const ops[] = {
     "schedule_free_update",
     "prodigy_accumulate",
     "prodigy_update",
+    "dadapt_adam_accumulate",
+    "dadapt_adam_update",
 };
 
 START_TEST(every_op_agrees_with_the_reference)

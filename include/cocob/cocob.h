@@ -257,25 +257,27 @@ typedef enum cocob_optimizer_kind {
     COCOB_OPTIMIZER_ADAGRAD, /* lr_decay 0, initial accumulator 0 */
     COCOB_OPTIMIZER_RMSPROP, /* not centred, no momentum */
     COCOB_OPTIMIZER_ADADELTA,
-    COCOB_OPTIMIZER_ADAM,     /* with bias correction; weight decay coupled */
-    COCOB_OPTIMIZER_ADAMW,    /* Adam with decoupled weight decay */
-    COCOB_OPTIMIZER_CKT,      /* coordinate-wise KT betting: bremen79/parameterfree's cKT
+    COCOB_OPTIMIZER_ADAM,        /* with bias correction; weight decay coupled */
+    COCOB_OPTIMIZER_ADAMW,       /* Adam with decoupled weight decay */
+    COCOB_OPTIMIZER_CKT,         /* coordinate-wise KT betting: bremen79/parameterfree's cKT
                                * (commit d8155ff), Orabona's book, section 9.3 */
-    COCOB_OPTIMIZER_KT,       /* Krichevsky-Trofimov betting with one wealth for all the
+    COCOB_OPTIMIZER_KT,          /* Krichevsky-Trofimov betting with one wealth for all the
                                * weights: parameterfree 0.0.1's KT, Orabona & Pal 2016 */
-    COCOB_OPTIMIZER_SF_SGD,   /* Schedule-Free SGD: schedulefree 1.4.1's SGDScheduleFree */
-    COCOB_OPTIMIZER_SF_ADAMW, /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
-    COCOB_OPTIMIZER_DOG,      /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
+    COCOB_OPTIMIZER_SF_SGD,      /* Schedule-Free SGD: schedulefree 1.4.1's SGDScheduleFree */
+    COCOB_OPTIMIZER_SF_ADAMW,    /* Schedule-Free AdamW: schedulefree 1.4.1's AdamWScheduleFree */
+    COCOB_OPTIMIZER_DOG,         /* Distance over Gradients: dog-optimizer 1.0.3's DoG, one step
                                * size for all the weights, Ivgi, Hinder & Carmon 2023 */
-    COCOB_OPTIMIZER_PRODIGY,  /* Prodigy: prodigyopt 1.1.2's Prodigy, Adam with a step size
-                               * D-Adaptation's way, Mishchenko & Defazio 2023 */
-    COCOB_OPTIMIZER_LDOG,     /* Layer-wise DoG: dog-optimizer 1.0.3's LDoG, DoG's step size
-                               * for each parameter tensor apart */
+    COCOB_OPTIMIZER_PRODIGY,     /* Prodigy: prodigyopt 1.1.2's Prodigy, Adam with a step size
+                                  * D-Adaptation's way, Mishchenko & Defazio 2023 */
+    COCOB_OPTIMIZER_LDOG,        /* Layer-wise DoG: dog-optimizer 1.0.3's LDoG, DoG's step size
+                                  * for each parameter tensor apart */
+    COCOB_OPTIMIZER_DADAPT_ADAM, /* D-Adaptation's Adam: dadaptation 3.2's DAdaptAdam,
+                                  * Defazio & Mishchenko 2023 */
     COCOB_OPTIMIZER_KIND_COUNT
 } cocob_optimizer_kind;
 
 /* "cocob", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "ckt",
- * "kt", "sf_sgd", "sf_adamw", "dog", "prodigy" or "ldog";
+ * "kt", "sf_sgd", "sf_adamw", "dog", "prodigy", "ldog" or "dadapt_adam";
  * NULL for a value outside the enum. */
 COCOB_API const char *cocob_optimizer_kind_name(cocob_optimizer_kind kind);
 /* The kind a name (as above, in any case) stands for. */
@@ -317,14 +319,18 @@ typedef struct cocob_optimizer_config {
                                * (its authors': leave 1), its eps starts G (1e-8). */
     /* Prodigy, with its authors' names and defaults: lr (1) multiplies its
      * step size d; beta1 0.9, beta2 0.999, eps 1e-8 Adam's; weight_decay
-     * (0) decoupled, as AdamW's, unless decouple is 0. */
+     * (0) decoupled, as AdamW's, unless decouple is 0. D-Adapt Adam, with
+     * its authors' names and defaults, has the same lr, betas, eps and
+     * weight_decay, and of these fields d0, growth_rate, decouple (0 its
+     * default: the decay joins the gradient) and use_bias_correction. */
     double beta3;            /* d's sums decay by beta3; 0 is its authors' None, sqrt(beta2) */
     double d0;               /* the first d (1e-6); above 0 */
     double d_coef;           /* d's estimate times this (1) */
     double growth_rate;      /* d grows at most this-fold a step: infinity (the default) is
                               * no bound */
     double slice_p;          /* d's sums over every slice_p-th weight of each tensor (1) */
-    int decouple;            /* 1 (the default): AdamW's decay, else it joins the gradient */
+    int decouple;            /* 1 (Prodigy's default): AdamW's decay, else it joins the
+                              * gradient */
     int use_bias_correction; /* 1: Adam's bias correction in the step size; 0 the default */
     int safeguard_warmup;    /* 1: s and d's sums leave lr out; 0 the default */
 } cocob_optimizer_config;
@@ -336,7 +342,8 @@ typedef struct cocob_optimizer_config {
  * their authors', w 1e-4 and weight_decay 0 (coupled), and no learning rate;
  * Schedule-Free's its authors', as the fields above say; DoG and L-DoG
  * their authors', reps_rel 1e-6, lr 1, weight_decay 0 (coupled), eps 1e-8,
- * init_eta 0 (none); Prodigy its authors', as the fields above say. */
+ * init_eta 0 (none); Prodigy and D-Adapt Adam their authors', as the fields
+ * above say. */
 COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
                                            cocob_optimizer_kind kind);
 
@@ -344,9 +351,10 @@ COCOB_API void cocob_optimizer_config_init(cocob_optimizer_config *cfg,
  * "nesterov", "weight_decay", "rho", "eps", "beta1", "beta2", COCOB's
  * "alpha" and "initial_L" (which, with its "weight_decay", are in
  * cfg.cocob), cKT's "w", Schedule-Free's "warmup_steps", "r" and
- * "weight_lr_power", DoG's "reps_rel" and "init_eta", and Prodigy's
- * "beta3", "d0", "d_coef", "growth_rate", "slice_p", "decouple",
- * "use_bias_correction" and "safeguard_warmup". The index-th
+ * "weight_lr_power", DoG's "reps_rel" and "init_eta", Prodigy's "beta3",
+ * "d0", "d_coef", "growth_rate", "slice_p", "decouple",
+ * "use_bias_correction" and "safeguard_warmup", of which D-Adapt Adam's are
+ * "d0", "growth_rate", "decouple" and "use_bias_correction". The index-th
  * name; NULL past the last. */
 COCOB_API const char *cocob_optimizer_setting_name(size_t index);
 /* 1 when kind reads the setting called name; 0 when it has no use for it

@@ -71,7 +71,8 @@ def test_every_optimizer_by_name_with_its_own_settings(ctx):
                            ("sf_adamw", {"beta1": 0.95, "weight_lr_power": 1}),
                            ("dog", {"reps_rel": 1e-4}),
                            ("prodigy", {"decouple": 0, "weight_decay": 0.01,
-                                        "growth_rate": 1.02})]:
+                                        "growth_rate": 1.02}),
+                           ("dadapt_adam", {"decouple": 1, "weight_decay": 0.01})]:
         m = model_on(ctx)
         opt = cocob.Optimizer(m, name, **settings)
         m.fit(x, y, epochs=1, batch=50, verbose=False)

@@ -284,6 +284,7 @@ typedef enum cocob_lr_free_method {
     COCOB_LR_FREE_KT = 0,
     COCOB_LR_FREE_DOG,
     COCOB_LR_FREE_PRODIGY,
+    COCOB_LR_FREE_DADAPT_ADAM,
     COCOB_LR_FREE_METHODS
 } cocob_lr_free_method;
 
@@ -310,7 +311,92 @@ typedef struct cocob_lr_free_finalize_args {
      * where use_bias_correction. */
     float d0, d_coef, growth_rate, beta1, beta2, beta3;
     int use_bias_correction;
+    /* D-Adapt Adam's (lr, growth_rate and use_bias_correction above too),
+     * 0 for the others: sqrt_beta2 (its authors' beta2^0.5) and
+     * 1 - sqrt_beta2, and, where use_bias_correction is 1, 1 - beta1 and
+     * 1 - beta2 for the next step's sqrt(1 - beta2^(k+1)) /
+     * (1 - beta1^(k+1)); each worked out in double and rounded once, since
+     * 1 - a float near 1 would keep few digits. */
+    float sqrt_beta2, one_minus_sqrt_beta2, one_minus_beta1, one_minus_beta2;
 } cocob_lr_free_finalize_args;
+
+/* D-Adapt Adam's state buffers, in its authors' order (dadaptation 3.2's
+ * dadapt_adam.py). */
+enum {
+    COCOB_DADAPT_ADAM_EXP_AVG = 0, /* the first moment, each gradient weighed by its dlr */
+    COCOB_DADAPT_ADAM_EXP_AVG_SQ,  /* the second moment */
+    COCOB_DADAPT_ADAM_S,           /* the weighted sum of dlr times the gradients */
+    COCOB_DADAPT_ADAM_STATES
+};
+
+/* D-Adapt Adam's scalars, floats on the device: d (the distance estimate),
+ * numerator_weighted, k (the steps taken), dlr (d lr, times the bias
+ * correction where on: the next step's), step_dlr (the dlr of the step
+ * just folded, which decoupled decay reads) and taken (1 when the step
+ * just folded moved the weights: its authors return before the update
+ * while sum |s| is 0). */
+enum {
+    COCOB_DADAPT_ADAM_D = 0,
+    COCOB_DADAPT_ADAM_NUMERATOR,
+    COCOB_DADAPT_ADAM_K,
+    COCOB_DADAPT_ADAM_DLR,
+    COCOB_DADAPT_ADAM_STEP_DLR,
+    COCOB_DADAPT_ADAM_TAKEN,
+    COCOB_DADAPT_ADAM_SCALARS
+};
+
+/* The sums dadapt_adam_accumulate writes for each part, at the places of
+ * lr_free_reduce's first two (the partials are shared, COCOB_REDUCE_SUMS
+ * floats a part): <g, s / (sqrt(exp_avg_sq) + eps)> before the moments
+ * move, and sum |s| after. */
+enum { COCOB_DADAPT_SUM_NUMERATOR = 0, COCOB_DADAPT_SUM_S_L1 = 1 };
+
+/* D-Adapt Adam's pass before lr_free_finalize over one tensor, parts as
+ * lr_free_reduce's: with dlr the scalar at scalars + dlr_offset and
+ * g = grad + weight_decay w, each part's numerator sum (old state), then
+ * exp_avg = beta1 exp_avg + dlr (1 - beta1) g,
+ * exp_avg_sq = beta2 exp_avg_sq + (1 - beta2) g g,
+ * s = sqrt_beta2 s + dlr (1 - sqrt_beta2) g, and each part's sum |s|.
+ * A set guard leaves the state and the partials alone. The sums' other
+ * two places are left as they are (zeros from alloc). */
+typedef struct cocob_dadapt_adam_accumulate_args {
+    const cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *grad;
+    size_t grad_offset;
+    cocob_buffer *state[COCOB_DADAPT_ADAM_STATES];
+    size_t state_offset;
+    size_t n;
+    size_t parts;
+    cocob_buffer *partials;
+    size_t partials_offset;
+    const cocob_buffer *scalars;
+    size_t dlr_offset;
+    /* Each 1 - beta worked out in double and rounded once, as the finalize's. */
+    float beta1, beta2, sqrt_beta2, one_minus_beta1, one_minus_beta2, one_minus_sqrt_beta2;
+    float eps;
+    float weight_decay;       /* coupled (decouple off); 0 where decoupled */
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
+} cocob_dadapt_adam_accumulate_args;
+
+/* D-Adapt Adam's update after lr_free_finalize, when the scalar taken is
+ * set: w -= decay step_dlr w (decoupled decay; decay 0 otherwise), then
+ * w -= exp_avg / (sqrt(exp_avg_sq) + eps). scalars + scalars_offset holds
+ * the method's scalars. */
+typedef struct cocob_dadapt_adam_update_args {
+    cocob_buffer *w;
+    size_t w_offset;
+    const cocob_buffer *state[2]; /* exp_avg, exp_avg_sq */
+    size_t state_offset;
+    size_t n;
+    float eps;
+    float decay; /* decoupled weight decay; 0 where coupled */
+    const cocob_buffer *scalars;
+    size_t scalars_offset;
+    const cocob_buffer *skip; /* the guard, as cocob_update_args' */
+    size_t skip_offset;
+} cocob_dadapt_adam_update_args;
 
 /* One Schedule-Free step over n elements (schedulefree 1.4.1's
  * SGDScheduleFree and AdamWScheduleFree, the formula in
@@ -538,6 +624,13 @@ typedef struct cocob_backend_i {
     /* a = b + s * c over n floats, the bandwidth yardstick: ref/triad.c and cl/triad.cl. */
     cocob_status (*triad)(cocob_backend *b, cocob_buffer *a, const cocob_buffer *bb,
                           const cocob_buffer *c, float s, size_t n);
+
+    /* D-Adapt Adam (dadaptation 3.2), the formulas in ref/dadapt_adam.c:
+     * the pass that moves its state and sums its numerator and sum |s|
+     * before lr_free_finalize, and the update after it. */
+    cocob_status (*dadapt_adam_accumulate)(cocob_backend *b,
+                                           const cocob_dadapt_adam_accumulate_args *a);
+    cocob_status (*dadapt_adam_update)(cocob_backend *b, const cocob_dadapt_adam_update_args *a);
 } cocob_backend_i;
 
 struct cocob_backend {

@@ -131,6 +131,13 @@ cocob_status cocob_verify_run(cocob_context *ctx)
         /* Prodigy's decoupled decay is a step of its own before Adam's. */
         if (kind == COCOB_OPTIMIZER_PRODIGY)
             cfg.weight_decay = 0.01;
+        /* D-Adapt Adam's decoupled decay is its update's, with the bias
+         * correction the fold's longest path. */
+        if (kind == COCOB_OPTIMIZER_DADAPT_ADAM) {
+            cfg.weight_decay = 0.01;
+            cfg.decouple = 1;
+            cfg.use_bias_correction = 1;
+        }
         s = run_model(ctx, specs[0], COCOB_LOSS_XENT, batches[1], x, labels, 7, &cfg, 0);
     }
     if (s == COCOB_OK)

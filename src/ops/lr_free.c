@@ -41,7 +41,8 @@ cocob_status cocob_op_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduc
 static const size_t method_scalars[COCOB_LR_FREE_METHODS] = {
     [COCOB_LR_FREE_KT] = COCOB_KT_SCALARS,
     [COCOB_LR_FREE_DOG] = COCOB_DOG_SCALARS,
-    [COCOB_LR_FREE_PRODIGY] = COCOB_PRODIGY_SCALARS};
+    [COCOB_LR_FREE_PRODIGY] = COCOB_PRODIGY_SCALARS,
+    [COCOB_LR_FREE_DADAPT_ADAM] = COCOB_DADAPT_ADAM_SCALARS};
 
 static cocob_status finalize_validate(cocob_error *err, const cocob_lr_free_finalize_args *a)
 {

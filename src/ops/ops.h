@@ -38,6 +38,10 @@ cocob_status cocob_op_adam_update(cocob_backend *b, const cocob_baseline_args *a
 cocob_status cocob_op_ckt_update(cocob_backend *b, const cocob_ckt_args *a);
 cocob_status cocob_op_kt_update(cocob_backend *b, const cocob_kt_args *a);
 cocob_status cocob_op_dog_update(cocob_backend *b, const cocob_dog_args *a);
+cocob_status cocob_op_dadapt_adam_accumulate(cocob_backend *b,
+                                             const cocob_dadapt_adam_accumulate_args *a);
+cocob_status cocob_op_dadapt_adam_update(cocob_backend *b,
+                                         const cocob_dadapt_adam_update_args *a);
 cocob_status cocob_op_lr_free_reduce(cocob_backend *b, const cocob_lr_free_reduce_args *a);
 cocob_status cocob_op_lr_free_finalize(cocob_backend *b, const cocob_lr_free_finalize_args *a);
 cocob_status cocob_op_prodigy_accumulate(cocob_backend *b,

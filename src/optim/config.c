@@ -9,8 +9,8 @@
 #include "optim/optimizer.h"
 
 static const char *const names[COCOB_OPTIMIZER_KIND_COUNT] = {
-    "cocob", "sgd", "adagrad", "rmsprop",  "adadelta", "adam",    "adamw",
-    "ckt",   "kt",  "sf_sgd",  "sf_adamw", "dog",      "prodigy", "ldog"};
+    "cocob", "sgd",    "adagrad",  "rmsprop", "adadelta", "adam", "adamw",      "ckt",
+    "kt",    "sf_sgd", "sf_adamw", "dog",     "prodigy",  "ldog", "dadapt_adam"};
 static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "SGD",
                                                                "AdaGrad",
@@ -24,7 +24,8 @@ static const char *const titles[COCOB_OPTIMIZER_KIND_COUNT] = {"COCOB-Backprop",
                                                                "Schedule-Free AdamW",
                                                                "DoG",
                                                                "Prodigy",
-                                                               "L-DoG"};
+                                                               "L-DoG",
+                                                               "D-Adapt Adam"};
 
 static int known(cocob_optimizer_kind kind)
 {
@@ -112,6 +113,15 @@ void cocob_optimizer_config_init(cocob_optimizer_config *cfg, cocob_optimizer_ki
         cfg->growth_rate = INFINITY;
         cfg->slice_p = 1;
         break;
+    /* Its authors' (dadaptation 3.2). */
+    case COCOB_OPTIMIZER_DADAPT_ADAM:
+        cfg->lr = 1.0;
+        cfg->beta1 = 0.9;
+        cfg->beta2 = 0.999;
+        cfg->eps = 1e-8;
+        cfg->d0 = 1e-6;
+        cfg->growth_rate = INFINITY;
+        break;
     default: /* COCOB has its own settings; SGD's lr has no default */ break;
     }
 }
@@ -133,9 +143,11 @@ static const unsigned uses[COCOB_OPTIMIZER_KIND_COUNT] = {
     [COCOB_OPTIMIZER_DOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
                             USES_INIT_ETA,
     [COCOB_OPTIMIZER_PRODIGY] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
-                                USES_PRODIGY,
+                                USES_D_ADAPT | USES_PRODIGY,
     [COCOB_OPTIMIZER_LDOG] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_REPS_REL |
                              USES_INIT_ETA,
+    [COCOB_OPTIMIZER_DADAPT_ADAM] = USES_LR | USES_WEIGHT_DECAY | USES_EPS | USES_BETAS |
+                                    USES_D_ADAPT,
 };
 
 unsigned cocob_optim_uses(cocob_optimizer_kind kind)
@@ -220,17 +232,17 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_PRODIGY, "beta3", cfg->beta3);
     if (s == COCOB_OK)
-        s = unused(err, cfg, USES_PRODIGY, "d0", cfg->d0);
+        s = unused(err, cfg, USES_D_ADAPT, "d0", cfg->d0);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_PRODIGY, "d_coef", cfg->d_coef);
     if (s == COCOB_OK)
-        s = unused(err, cfg, USES_PRODIGY, "growth_rate", cfg->growth_rate);
+        s = unused(err, cfg, USES_D_ADAPT, "growth_rate", cfg->growth_rate);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_PRODIGY, "slice_p", cfg->slice_p);
     if (s == COCOB_OK)
-        s = unused(err, cfg, USES_PRODIGY, "decouple", cfg->decouple);
+        s = unused(err, cfg, USES_D_ADAPT, "decouple", cfg->decouple);
     if (s == COCOB_OK)
-        s = unused(err, cfg, USES_PRODIGY, "use_bias_correction", cfg->use_bias_correction);
+        s = unused(err, cfg, USES_D_ADAPT, "use_bias_correction", cfg->use_bias_correction);
     if (s == COCOB_OK)
         s = unused(err, cfg, USES_PRODIGY, "safeguard_warmup", cfg->safeguard_warmup);
     if (s != COCOB_OK)
@@ -245,6 +257,8 @@ cocob_status cocob_optim_check_config(cocob_error *err, const cocob_optimizer_co
         return cocob_optim_dog_check(err, cfg);
     if (cfg->kind == COCOB_OPTIMIZER_PRODIGY)
         return cocob_optim_prodigy_check(err, cfg);
+    if (cfg->kind == COCOB_OPTIMIZER_DADAPT_ADAM)
+        return cocob_optim_dadapt_adam_check(err, cfg);
 
     if (cfg->kind == COCOB_OPTIMIZER_SGD && cfg->lr == 0)
         return cocob_fail(err, COCOB_ERR_INVALID_ARGUMENT,
@@ -334,6 +348,23 @@ void cocob_optimizer_describe(const cocob_optimizer *opt, char *buf, size_t cap)
         append(buf, cap, &n, ", eps %g", (float)c->eps);
         if ((float)c->weight_decay != 0)
             append(buf, cap, &n, ", weight decay %g", (float)c->weight_decay);
+        append(buf, cap, &n, ")");
+        return;
+    }
+    if (c->kind == COCOB_OPTIMIZER_DADAPT_ADAM) {
+        /* The floats the step uses, as above. */
+        append(buf, cap, &n, "D-Adapt Adam (d0 %g", (float)c->d0);
+        if ((float)c->lr != 1.0f)
+            append(buf, cap, &n, ", lr %g", (float)c->lr);
+        append(buf, cap, &n, ", betas %g %g, eps %g", (float)c->beta1, (float)c->beta2,
+               (float)c->eps);
+        if ((float)c->weight_decay != 0)
+            append(buf, cap, &n, ", %sweight decay %g", c->decouple ? "decoupled " : "",
+                   (float)c->weight_decay);
+        if (c->use_bias_correction)
+            append(buf, cap, &n, ", bias correction");
+        if (isfinite(c->growth_rate))
+            append(buf, cap, &n, ", growth_rate %g", (float)c->growth_rate);
         append(buf, cap, &n, ")");
         return;
     }

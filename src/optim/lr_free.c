@@ -1,8 +1,9 @@
 /* The device scalars of the methods that need sums over all the weights
- * (KT's gain, DoG's distance and G; Prodigy's pass is an op of its own,
- * prodigy.c's, into the same partials and fold): a reduction over each
- * parameter into the partials, one fold into the scalars, and the updates
- * then read them, so that a step never waits for the device. */
+ * (KT's gain, DoG's distance and G; Prodigy's and D-Adapt Adam's passes
+ * are ops of their own, prodigy.c's and dadapt_adam.c's, into the same
+ * partials and fold): a reduction over each parameter into the partials,
+ * one fold into the scalars, and the updates then read them, so that a
+ * step never waits for the device. */
 #include <stdlib.h>
 
 #include "optim/optimizer.h"

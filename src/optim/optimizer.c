@@ -25,13 +25,14 @@ void cocob_optimizer_destroy(cocob_optimizer *opt)
 
 static size_t state_count(const cocob_optimizer_config *cfg)
 {
-    return cfg->kind == COCOB_OPTIMIZER_COCOB        ? COCOB_STATE_COUNT
-           : cfg->kind == COCOB_OPTIMIZER_CKT        ? COCOB_CKT_STATES
-           : cfg->kind == COCOB_OPTIMIZER_KT         ? COCOB_KT_STATES
-           : cocob_optim_is_dog(cfg->kind)           ? COCOB_DOG_STATES
-           : cfg->kind == COCOB_OPTIMIZER_PRODIGY    ? COCOB_PRODIGY_STATES
-           : cocob_optim_is_schedule_free(cfg->kind) ? cocob_optim_sf_state_count(cfg->kind)
-                                                     : cocob_optim_baseline_state_count(cfg);
+    return cfg->kind == COCOB_OPTIMIZER_COCOB         ? COCOB_STATE_COUNT
+           : cfg->kind == COCOB_OPTIMIZER_CKT         ? COCOB_CKT_STATES
+           : cfg->kind == COCOB_OPTIMIZER_KT          ? COCOB_KT_STATES
+           : cocob_optim_is_dog(cfg->kind)            ? COCOB_DOG_STATES
+           : cfg->kind == COCOB_OPTIMIZER_PRODIGY     ? COCOB_PRODIGY_STATES
+           : cfg->kind == COCOB_OPTIMIZER_DADAPT_ADAM ? COCOB_DADAPT_ADAM_STATES
+           : cocob_optim_is_schedule_free(cfg->kind)  ? cocob_optim_sf_state_count(cfg->kind)
+                                                      : cocob_optim_baseline_state_count(cfg);
 }
 
 cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_config *cfg,
@@ -107,6 +108,8 @@ cocob_status cocob_optimizer_create(cocob_context *ctx, const cocob_optimizer_co
         s = cocob_optim_dog_init_state(opt);
     if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_PRODIGY)
         s = cocob_optim_prodigy_init_state(opt);
+    if (s == COCOB_OK && cfg->kind == COCOB_OPTIMIZER_DADAPT_ADAM)
+        s = cocob_optim_dadapt_adam_init_state(opt);
     if (s != COCOB_OK) {
         cocob_optimizer_destroy(opt);
         return s;
@@ -171,6 +174,9 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
     /* Prodigy's moments, s and d move before any weight does. */
     if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY)
         s = cocob_optim_prodigy_scalars(opt, grads, skip);
+    /* D-Adapt Adam's moments move, and its d with them, before any weight. */
+    if (s == COCOB_OK && opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM)
+        s = cocob_optim_dadapt_adam_scalars(opt, grads, skip);
     for (size_t i = 0; i < opt->count && s == COCOB_OK; i++)
         s = opt->cfg.kind == COCOB_OPTIMIZER_COCOB
                 ? cocob_optim_cocob_step(opt, i, grads[i], skip)
@@ -181,6 +187,8 @@ cocob_status cocob_optim_step_guarded(cocob_optimizer *opt, const cocob_tensor *
             : cocob_optim_is_dog(opt->cfg.kind) ? cocob_optim_dog_step(opt, i, grads[i], skip)
             : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY
                 ? cocob_optim_prodigy_step(opt, i, grads[i], skip)
+            : opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM
+                ? cocob_optim_dadapt_adam_step(opt, i, skip)
                 : cocob_optim_baseline_step(opt, i, grads[i], skip);
     if (s == COCOB_OK)
         opt->steps++;
@@ -252,9 +260,10 @@ const char *cocob_optimizer_state_name(const cocob_optimizer *opt, size_t state)
            : opt->cfg.kind == COCOB_OPTIMIZER_KT  ? cocob_optim_kt_state_names[state]
            : cocob_optim_is_schedule_free(opt->cfg.kind)
                ? cocob_optim_sf_state_name(opt->cfg.kind, state)
-           : cocob_optim_is_dog(opt->cfg.kind) ? cocob_optim_dog_state_names[state]
-           : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY
-               ? cocob_optim_prodigy_state_names[state]
+           : cocob_optim_is_dog(opt->cfg.kind)        ? cocob_optim_dog_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY ? cocob_optim_prodigy_state_names[state]
+           : opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM
+               ? cocob_optim_dadapt_adam_state_names[state]
                : cocob_optim_baseline_state_name(&opt->cfg, state);
 }
 
@@ -299,7 +308,9 @@ const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index
     return opt->cfg.kind == COCOB_OPTIMIZER_KT        ? cocob_optim_kt_scalar_names[index]
            : cocob_optim_is_dog(opt->cfg.kind)        ? cocob_optim_dog_scalar_name(opt, index)
            : opt->cfg.kind == COCOB_OPTIMIZER_PRODIGY ? cocob_optim_prodigy_scalar_names[index]
-                                                      : NULL;
+           : opt->cfg.kind == COCOB_OPTIMIZER_DADAPT_ADAM
+               ? cocob_optim_dadapt_adam_scalar_names[index]
+               : NULL;
 }
 
 cocob_status cocob_optimizer_read_scalars(const cocob_optimizer *opt, float *dst, size_t count)

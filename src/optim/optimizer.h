@@ -87,9 +87,11 @@ enum {
     USES_REPS_REL = 1 << 9,
     USES_INIT_ETA = 1 << 10,
     USES_SCHEDULE_FREE = 1 << 11, /* warmup_steps, r, weight_lr_power */
-    /* beta3, d0, d_coef, growth_rate, slice_p, decouple, use_bias_correction,
-     * safeguard_warmup */
-    USES_PRODIGY = 1 << 12
+    /* d0, growth_rate, decouple, use_bias_correction: D-Adaptation's, which
+     * Prodigy and D-Adapt Adam share */
+    USES_D_ADAPT = 1 << 12,
+    /* beta3, d_coef, slice_p, safeguard_warmup: Prodigy's own */
+    USES_PRODIGY = 1 << 13
 };
 /* The USES_ bits of kind: the table that cocob_optim_check_config holds a
  * config to and settings.c answers from; 0 for no such kind. */
@@ -151,6 +153,21 @@ cocob_status cocob_optim_dog_init_state(cocob_optimizer *opt);
  * cocob_optim_lr_free_scalars. */
 cocob_status cocob_optim_dog_step(cocob_optimizer *opt, size_t i, const cocob_tensor *grad,
                                   cocob_span skip);
+/* ---- dadapt_adam.c ---- */
+/* lr, betas, eps, weight_decay, d0 and growth_rate in range, decouple and
+ * use_bias_correction 0 or 1. */
+cocob_status cocob_optim_dadapt_adam_check(cocob_error *err, const cocob_optimizer_config *cfg);
+extern const char *const cocob_optim_dadapt_adam_state_names[COCOB_DADAPT_ADAM_STATES];
+extern const char *const cocob_optim_dadapt_adam_scalar_names[COCOB_DADAPT_ADAM_SCALARS];
+/* The states at 0; d from d0 and the first dlr from it. */
+cocob_status cocob_optim_dadapt_adam_init_state(cocob_optimizer *opt);
+/* Queues every parameter's accumulate, then the fold into the scalars,
+ * behind the guard at skip; nothing waits for the device. */
+cocob_status cocob_optim_dadapt_adam_scalars(cocob_optimizer *opt,
+                                             const cocob_tensor *const *grads, cocob_span skip);
+/* The update of params[i] behind the guard at skip, after the fold. */
+cocob_status cocob_optim_dadapt_adam_step(cocob_optimizer *opt, size_t i, cocob_span skip);
+
 /* ---- prodigy.c ---- */
 /* Its settings in range, as its authors check them and so that the floats
  * the device reads stay finite. */

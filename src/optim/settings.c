@@ -28,12 +28,12 @@ static const struct {
     {"reps_rel", USES_REPS_REL, 0},
     {"init_eta", USES_INIT_ETA, 0},
     {"beta3", USES_PRODIGY, 0},
-    {"d0", USES_PRODIGY, 0},
+    {"d0", USES_D_ADAPT, 0},
     {"d_coef", USES_PRODIGY, 0},
-    {"growth_rate", USES_PRODIGY, 0},
+    {"growth_rate", USES_D_ADAPT, 0},
     {"slice_p", USES_PRODIGY, 0},
-    {"decouple", USES_PRODIGY, 0},
-    {"use_bias_correction", USES_PRODIGY, 0},
+    {"decouple", USES_D_ADAPT, 0},
+    {"use_bias_correction", USES_D_ADAPT, 0},
     {"safeguard_warmup", USES_PRODIGY, 0},
 };
 

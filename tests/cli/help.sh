@@ -31,7 +31,7 @@ check_help help help
 # train's lists each optimizer flag with the optimizers that read it, as
 # the library says (cocob_optimizer_uses).
 expect 0 "--momentum X +sgd, sf_sgd$" -- "$COCOB" help train
-expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw, sf_adamw, dog, prodigy, ldog$" -- \
+expect 0 "--eps X +adagrad, rmsprop, adadelta, adam, adamw, sf_adamw, dog, prodigy, ldog, dadapt_adam$" -- \
   "$COCOB" help train
 expect 0 "--weight-decay X +cocob, sgd, adagrad, rmsprop, adadelta, adam, adamw" -- \
   "$COCOB" help train
@@ -46,13 +46,21 @@ expect 0 "--init-eta X +dog, ldog; the first step size" -- "$COCOB" help train
 # DoG's lr is its authors', a multiplier; a setting it does not read is refused.
 expect 2 "--w does not apply to dog; it applies to ckt, kt" -- \
   "$COCOB" --device ref train --optimizer dog --w 1
-expect 0 "--growth-rate X +prodigy; d grows at most X-fold" -- "$COCOB" help train
-expect 0 "--decouple X +prodigy; 1: AdamW's decay" -- "$COCOB" help train
-# Prodigy's settings are its alone; its switches are 0 or 1.
-expect 2 "--d0 does not apply to adam; it applies to prodigy" -- \
+expect 0 "--growth-rate X +prodigy, dadapt_adam; d grows at most X-fold" -- "$COCOB" help train
+expect 0 "--decouple X +prodigy, dadapt_adam; 1: AdamW's decay" -- "$COCOB" help train
+expect 0 "--d0 X +prodigy, dadapt_adam; the first d" -- "$COCOB" help train
+# Prodigy's own settings are refused for D-Adapt Adam, and both kinds'
+# switches are 0 or 1.
+expect 2 "--d0 does not apply to adam; it applies to prodigy, dadapt_adam" -- \
   "$COCOB" --device ref train --optimizer adam --d0 1e-6
+expect 2 "--d0 does not apply to dog; it applies to prodigy, dadapt_adam" -- \
+  "$COCOB" --device ref train --optimizer dog --d0 1
+expect 2 "--beta3 does not apply to dadapt_adam; it applies to prodigy" -- \
+  "$COCOB" --device ref train --optimizer dadapt_adam --beta3 0.9
 expect 2 "--decouple wants 0 or 1, not 2" -- \
   "$COCOB" --device ref train --optimizer prodigy --decouple 2
+expect 2 "--use-bias-correction wants 0 or 1, not 2" -- \
+  "$COCOB" --device ref train --optimizer dadapt_adam --use-bias-correction 2
 expect 1 "Prodigy: growth_rate must be above 0" -- \
   "$COCOB" --device ref train --optimizer prodigy --growth-rate 0
 expect 2 "--w does not apply to ldog; it applies to ckt, kt" -- \

@@ -40,7 +40,7 @@ static const struct {
     {"--d-coef", "d_coef", 1, "d's estimate times X"},
     {"--growth-rate", "growth_rate", 1, "d grows at most X-fold a step (inf: no bound)"},
     {"--slice-p", "slice_p", 1, "d's sums over every X-th weight"},
-    {"--decouple", "decouple", 1, "1: AdamW's decay (the default), 0: coupled"},
+    {"--decouple", "decouple", 1, "1: AdamW's decay (prodigy's default), 0: coupled"},
     {"--use-bias-correction", "use_bias_correction", 1, "1: Adam's bias correction"},
     {"--safeguard-warmup", "safeguard_warmup", 1, "1: lr left out of d's sums"},
 };
@@ -87,7 +87,8 @@ void optimizer_flags_usage(FILE *out)
 {
     fprintf(out, "  %-18s %s\n", "--optimizer NAME",
             "cocob (the default), sgd, adagrad, "
-            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog, prodigy or ldog");
+            "rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, sf_adamw, dog, prodigy, ldog or "
+            "dadapt_adam");
     for (int k = 0; k < OPTIMIZER_FLAG_COUNT; k++) {
         char flag[32], applies[128];
         snprintf(flag, sizeof flag, "%s%s", flags[k].flag, flags[k].takes_value ? " X" : "");
@@ -96,8 +97,8 @@ void optimizer_flags_usage(FILE *out)
                 flags[k].note);
     }
     fputs("  Unset settings take PyTorch's defaults (ckt's, kt's, sf_sgd's, sf_adamw's,\n"
-          "  dog's, prodigy's and ldog's their authors'); sgd needs --lr. sf_sgd and sf_adamw\n"
-          "  evaluate and save the average x.\n",
+          "  dog's, prodigy's, ldog's and dadapt_adam's their authors'); sgd needs --lr.\n"
+          "  sf_sgd and sf_adamw evaluate and save the average x.\n",
           out);
 }
 
@@ -137,7 +138,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
         fprintf(err,
                 "cocob train: no optimizer is called \"%s\"; there are cocob (the "
                 "default), sgd, adagrad, rmsprop, adadelta, adam, adamw, ckt, kt, sf_sgd, "
-                "sf_adamw, dog, prodigy and ldog\n",
+                "sf_adamw, dog, prodigy, ldog and dadapt_adam\n",
                 f->optimizer);
         return 0;
     }
@@ -200,7 +201,7 @@ int optimizer_flags_config(const optimizer_flags *f, cocob_optimizer_config *cfg
             cfg->nesterov = 1;
             continue;
         }
-        /* Prodigy's authors' default, no bound. */
+        /* Prodigy's and D-Adapt Adam's authors' default, no bound. */
         if (k == GROWTH_RATE && strcmp(f->value[k], "inf") == 0) {
             cfg->growth_rate = INFINITY;
             continue;

@@ -249,6 +249,49 @@ static cocob_status cpu_prodigy_update(cocob_backend *b, const cocob_prodigy_upd
     return COCOB_OK;
 }
 
+static void dadapt_adam_accumulate_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_dadapt_adam_accumulate_args *a = arg;
+    size_t s = a->state_offset;
+    cocob_ref_dadapt_adam_accumulate(a, floats(a->w, a->w_offset),
+                                     floats(a->grad, a->grad_offset),
+                                     floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG], s),
+                                     floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG_SQ], s),
+                                     floats(a->state[COCOB_DADAPT_ADAM_S], s),
+                                     *floats(a->scalars, a->dlr_offset), first, end,
+                                     floats(a->partials, a->partials_offset));
+}
+
+/* A thread a run of parts, as lr_free_reduce's: the sums are ref's. */
+static cocob_status cpu_dadapt_adam_accumulate(cocob_backend *b,
+                                               const cocob_dadapt_adam_accumulate_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_cpu_for(a->parts, a->n / a->parts + 1, dadapt_adam_accumulate_chunk, (void *)a);
+    return COCOB_OK;
+}
+
+static void dadapt_adam_update_chunk(void *arg, size_t first, size_t end)
+{
+    const cocob_dadapt_adam_update_args *a = arg;
+    size_t s = a->state_offset + first;
+    cocob_ref_dadapt_adam_update(floats(a->w, a->w_offset + first), floats(a->state[0], s),
+                                 floats(a->state[1], s), end - first, a->eps, a->decay,
+                                 floats(a->scalars, a->scalars_offset));
+}
+
+static cocob_status cpu_dadapt_adam_update(cocob_backend *b,
+                                           const cocob_dadapt_adam_update_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_cpu_for(a->n, 1, dadapt_adam_update_chunk, (void *)a);
+    return COCOB_OK;
+}
+
 static void schedule_free_chunk(void *arg, size_t first, size_t end)
 {
     const cocob_schedule_free_args *a = arg;
@@ -623,6 +666,8 @@ cocob_status cocob_cpu_backend_create(cocob_error *err, const cocob_logger *log,
     c->iface.dropout = cpu_dropout;
     c->iface.dropout_grad = cpu_dropout_grad;
     c->iface.triad = cpu_triad;
+    c->iface.dadapt_adam_accumulate = cpu_dadapt_adam_accumulate;
+    c->iface.dadapt_adam_update = cpu_dadapt_adam_update;
     c->iface.sgd_update = cpu_sgd_update;
     c->iface.adagrad_update = cpu_adagrad_update;
     c->iface.rmsprop_update = cpu_rmsprop_update;

@@ -250,6 +250,8 @@ static const cocob_backend_i cl_iface = {
     .dropout = cocob_cl_dropout,
     .dropout_grad = cocob_cl_dropout_grad,
     .triad = cocob_cl_triad,
+    .dadapt_adam_accumulate = cocob_cl_dadapt_adam_accumulate,
+    .dadapt_adam_update = cocob_cl_dadapt_adam_update,
 };
 
 /* Mapping pays only where host and device share memory (integrated GPUs,

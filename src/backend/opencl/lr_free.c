@@ -72,6 +72,10 @@ cocob_status cocob_cl_lr_free_finalize(cocob_backend *base, const cocob_lr_free_
     rc = cocob_cl_arg(k, 17, sizeof a->beta3, &a->beta3, rc);
     cl_int bias = a->use_bias_correction;
     rc = cocob_cl_arg(k, 18, sizeof bias, &bias, rc);
+    rc = cocob_cl_arg(k, 19, sizeof a->sqrt_beta2, &a->sqrt_beta2, rc);
+    rc = cocob_cl_arg(k, 20, sizeof a->one_minus_sqrt_beta2, &a->one_minus_sqrt_beta2, rc);
+    rc = cocob_cl_arg(k, 21, sizeof a->one_minus_beta1, &a->one_minus_beta1, rc);
+    rc = cocob_cl_arg(k, 22, sizeof a->one_minus_beta2, &a->one_minus_beta2, rc);
     if (rc != CL_SUCCESS)
         return cocob_cl_failed(base, "clSetKernelArg(lr_free_finalize)", rc);
     return cocob_cl_enqueue(b, k, "lr_free_finalize", 1, 1);

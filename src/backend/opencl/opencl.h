@@ -186,6 +186,10 @@ cocob_status cocob_cl_lr_free_finalize(cocob_backend *b, const cocob_lr_free_fin
 cocob_status cocob_cl_prodigy_accumulate(cocob_backend *b,
                                          const cocob_prodigy_accumulate_args *a);
 cocob_status cocob_cl_prodigy_update(cocob_backend *b, const cocob_prodigy_update_args *a);
+cocob_status cocob_cl_dadapt_adam_accumulate(cocob_backend *b,
+                                             const cocob_dadapt_adam_accumulate_args *a);
+cocob_status cocob_cl_dadapt_adam_update(cocob_backend *b,
+                                         const cocob_dadapt_adam_update_args *a);
 cocob_status cocob_cl_schedule_free_update(cocob_backend *b, const cocob_schedule_free_args *a);
 cocob_status cocob_cl_stats_op(cocob_backend *b, cocob_span x, cocob_span y, cocob_span z,
                                size_t n, cocob_stats *out);

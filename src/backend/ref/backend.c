@@ -436,6 +436,35 @@ static cocob_status ref_triad(cocob_backend *b, cocob_buffer *a, const cocob_buf
     return COCOB_OK;
 }
 
+static cocob_status ref_dadapt_adam_accumulate(cocob_backend *b,
+                                               const cocob_dadapt_adam_accumulate_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    size_t s = a->state_offset;
+    cocob_ref_dadapt_adam_accumulate(a, floats(a->w, a->w_offset),
+                                     floats(a->grad, a->grad_offset),
+                                     floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG], s),
+                                     floats(a->state[COCOB_DADAPT_ADAM_EXP_AVG_SQ], s),
+                                     floats(a->state[COCOB_DADAPT_ADAM_S], s),
+                                     *floats(a->scalars, a->dlr_offset), 0, a->parts,
+                                     floats(a->partials, a->partials_offset));
+    return COCOB_OK;
+}
+
+static cocob_status ref_dadapt_adam_update(cocob_backend *b,
+                                           const cocob_dadapt_adam_update_args *a)
+{
+    (void)b;
+    if (cocob_ref_update_skipped(a->skip, a->skip_offset))
+        return COCOB_OK;
+    cocob_ref_dadapt_adam_update(floats(a->w, a->w_offset), floats(a->state[0], a->state_offset),
+                                 floats(a->state[1], a->state_offset), a->n, a->eps, a->decay,
+                                 floats(a->scalars, a->scalars_offset));
+    return COCOB_OK;
+}
+
 static void ref_destroy(cocob_backend *b)
 {
     free(b);
@@ -486,6 +515,8 @@ const cocob_backend_i cocob_ref_iface = {
     .dropout = ref_dropout,
     .dropout_grad = ref_dropout_grad,
     .triad = ref_triad,
+    .dadapt_adam_accumulate = ref_dadapt_adam_accumulate,
+    .dadapt_adam_update = ref_dadapt_adam_update,
 };
 
 void cocob_ref_device_info(cocob_device_info *info)

@@ -85,6 +85,42 @@ static void prodigy(const cocob_lr_free_finalize_args *a, const float *partials,
                                            -expm1f((k + 1.0f) * logf(a->beta1));
 }
 
+/* D-Adapt Adam's fold, its authors' order (dadapt_adam.py's step) in
+ * float: while sum |s| is 0 they return before the update, nothing kept;
+ * else numerator_weighted and d move, and the next step's dlr follows
+ * from them. The min and max are Python's, which keep d where d_hat is
+ * NaN, unlike fminf's. */
+static void dadapt_adam(const cocob_lr_free_finalize_args *a, const float *partials,
+                        float *scalars)
+{
+    float s_l1 = fold(partials, a->parts, COCOB_DADAPT_SUM_S_L1);
+    if (s_l1 == 0) {
+        scalars[COCOB_DADAPT_ADAM_TAKEN] = 0;
+        return;
+    }
+    float dlr = scalars[COCOB_DADAPT_ADAM_DLR];
+    float numerator = dlr * fold(partials, a->parts, COCOB_DADAPT_SUM_NUMERATOR);
+    float weighted = a->sqrt_beta2 * scalars[COCOB_DADAPT_ADAM_NUMERATOR] +
+                     a->one_minus_sqrt_beta2 * numerator;
+    float d = scalars[COCOB_DADAPT_ADAM_D];
+    float d_hat = weighted / (a->one_minus_sqrt_beta2 * s_l1);
+    float grown = d * a->growth_rate;
+    float bound = grown < d_hat ? grown : d_hat;
+    d = bound > d ? bound : d;
+    float k = scalars[COCOB_DADAPT_ADAM_K] + 1.0f;
+    float next = d * a->lr;
+    if (a->use_bias_correction)
+        /* 1 - beta^(k+1) as -expm1((k+1) log1p(-(1 - beta))): no digits lost near 1. */
+        next *= sqrtf(-expm1f((k + 1.0f) * log1pf(-a->one_minus_beta2))) /
+                -expm1f((k + 1.0f) * log1pf(-a->one_minus_beta1));
+    scalars[COCOB_DADAPT_ADAM_NUMERATOR] = weighted;
+    scalars[COCOB_DADAPT_ADAM_D] = d;
+    scalars[COCOB_DADAPT_ADAM_K] = k;
+    scalars[COCOB_DADAPT_ADAM_STEP_DLR] = dlr;
+    scalars[COCOB_DADAPT_ADAM_DLR] = next;
+    scalars[COCOB_DADAPT_ADAM_TAKEN] = 1;
+}
+
 void cocob_ref_lr_free_finalize(const cocob_lr_free_finalize_args *a, const float *partials,
                                 float *scalars)
 {
@@ -121,6 +157,7 @@ void cocob_ref_lr_free_finalize(const cocob_lr_free_finalize_args *a, const floa
         break;
     }
     case COCOB_LR_FREE_PRODIGY: prodigy(a, partials, scalars); break;
+    case COCOB_LR_FREE_DADAPT_ADAM: dadapt_adam(a, partials, scalars); break;
     case COCOB_LR_FREE_METHODS: break;
     }
 }

@@ -81,6 +81,17 @@ void cocob_ref_prodigy_update(float *restrict w, const float *restrict grad,
                               const float *restrict exp_avg, const float *restrict exp_avg_sq,
                               size_t n, const cocob_prodigy_hyper *h,
                               const float *restrict scalars);
+/* D-Adapt Adam's accumulate over its parts first_part to end_part
+ * (partials points at part 0's sums), dlr read from the scalars by the
+ * caller, and its update, scalars the method's; ref/dadapt_adam.c gives the
+ * formulas, cl/dadapt_adam.cl holds their twins. */
+void cocob_ref_dadapt_adam_accumulate(const cocob_dadapt_adam_accumulate_args *a, const float *w,
+                                      const float *grad, float *exp_avg, float *exp_avg_sq,
+                                      float *s, float dlr, size_t first_part, size_t end_part,
+                                      float *partials);
+void cocob_ref_dadapt_adam_update(float *restrict w, const float *restrict exp_avg,
+                                  const float *restrict exp_avg_sq, size_t n, float eps,
+                                  float decay, const float *restrict scalars);
 
 /* One Schedule-Free step, or the evaluation point where grad is NULL
  * (ref/schedule_free.c gives the formula, its authors'); v NULL is SGD.

@@ -878,16 +878,26 @@ static cocob_status chk_lr_free_finalize(cocob_backend *b, const cocob_lr_free_f
     /* Prodigy's: d_hat's division 2.5 ulps, which d and d_max may take
      * on; the bias correction's log, expm1 (3 ulps each, their product 1
      * more), square root and quotient, at most 2 (3 + 1 + 3) + 1.5 + 2.5
-     * + 1 = 19 ulps. */
-    float mag[COCOB_PRODIGY_SCALARS];
+     * + 1 = 19 ulps. D-Adapt Adam's d is a quotient (2.5 ulps), its dlr
+     * that times lr, and with bias correction a log1p, a product, two
+     * expm1s, a square root and a quotient more (2 + 0.5 + 3 + 3 + 3 +
+     * 2.5): 24 ulps. */
+    enum {
+        MOST = COCOB_PRODIGY_SCALARS + 0 > COCOB_DADAPT_ADAM_SCALARS + 0
+                   ? COCOB_PRODIGY_SCALARS
+                   : COCOB_DADAPT_ADAM_SCALARS
+    };
+    float mag[MOST];
     int dog = a->method == COCOB_LR_FREE_DOG && a->scalars_count == COCOB_DOG_SCALARS;
     int prodigy = a->method == COCOB_LR_FREE_PRODIGY && a->scalars_count == COCOB_PRODIGY_SCALARS;
-    if (dog || prodigy) {
+    int dadapt = a->method == COCOB_LR_FREE_DADAPT_ADAM &&
+                 a->scalars_count == COCOB_DADAPT_ADAM_SCALARS;
+    if (dog || prodigy || dadapt) {
         const float *v = cocob_verify_ref_floats(sc);
         for (size_t k = 0; k < a->scalars_count; k++)
             mag[k] = fabsf(v[k]);
     }
-    double ulps = dog ? 11 : prodigy ? 19 : 0;
+    double ulps = dog ? 11 : prodigy ? 19 : dadapt ? 24 : 0;
     verify_out outs[1] = {{"scalars", sc, a->scalars_count, ulps > 0 ? mag : NULL, ulps, 0}};
     char shape[64];
     snprintf(shape, sizeof shape, "method %d, %zu parts", (int)a->method, a->parts);
@@ -996,6 +1006,101 @@ static cocob_status chk_prodigy_update(cocob_backend *b, const cocob_prodigy_upd
     return st;
 }
 
+/* The three states are products and sums in the reference's order: equal.
+ * Each part's sum against the sum of its terms' magnitudes, as
+ * lr_free_reduce's (the part's length plus 16 units), the numerator's
+ * terms each a square root and a division (3 and 2.5 ulps on a device that
+ * does not round them correctly) inside those 16. */
+static cocob_status chk_dadapt_adam_accumulate(cocob_backend *b,
+                                               const cocob_dadapt_adam_accumulate_args *a)
+{
+    cocob_dadapt_adam_accumulate_args d = *a, r = *a;
+    cocob_span w = {(cocob_buffer *)a->w, a->w_offset},
+               g = {(cocob_buffer *)a->grad, a->grad_offset},
+               out = {a->partials, a->partials_offset}, st[COCOB_DADAPT_ADAM_STATES];
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.grad = cocob_verify_dev(g).buf;
+    r.grad = cocob_verify_ref(g).buf;
+    d.partials = cocob_verify_dev(out).buf;
+    r.partials = cocob_verify_ref(out).buf;
+    d.scalars = cocob_verify_dev((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    r.scalars = cocob_verify_ref((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    for (int k = 0; k < COCOB_DADAPT_ADAM_STATES; k++) {
+        st[k] = (cocob_span){a->state[k], a->state_offset};
+        d.state[k] = cocob_verify_dev(st[k]).buf;
+        r.state[k] = cocob_verify_ref(st[k]).buf;
+    }
+    guard_sides(a->skip, &d.skip, &r.skip);
+    size_t sums = a->parts * COCOB_REDUCE_SUMS, chunk = a->n / a->parts + (a->n % a->parts != 0);
+    float *mag = calloc(sums, sizeof *mag);
+    if (!mag)
+        return no_memory(b, "dadapt_adam_accumulate");
+    /* The numerator's magnitudes from the state before the pass. */
+    const float *wr = cocob_verify_ref_floats(w), *gr = cocob_verify_ref_floats(g),
+                *sr = cocob_verify_ref_floats(st[COCOB_DADAPT_ADAM_S]),
+                *vr = cocob_verify_ref_floats(st[COCOB_DADAPT_ADAM_EXP_AVG_SQ]);
+    for (size_t i = 0; i < a->n; i++)
+        mag[i / chunk * COCOB_REDUCE_SUMS + COCOB_DADAPT_SUM_NUMERATOR] += fabsf(
+            (gr[i] + a->weight_decay * wr[i]) * (sr[i] / (sqrtf(vr[i]) + a->eps)));
+    cocob_status s = REF(b)->iface->dadapt_adam_accumulate(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->dadapt_adam_accumulate(DEV(b), &d);
+    if (s == COCOB_OK) {
+        for (size_t i = 0; i < a->n; i++)
+            mag[i / chunk * COCOB_REDUCE_SUMS + COCOB_DADAPT_SUM_S_L1] += fabsf(sr[i]);
+        verify_out outs[4] = {{"partials", out, sums, mag, (double)chunk + 16, 0},
+                              {"exp_avg", st[COCOB_DADAPT_ADAM_EXP_AVG], a->n, NULL, 0, 0},
+                              {"exp_avg_sq", st[COCOB_DADAPT_ADAM_EXP_AVG_SQ], a->n, NULL, 0, 0},
+                              {"s", st[COCOB_DADAPT_ADAM_S], a->n, NULL, 0, 0}};
+        char shape[64];
+        snprintf(shape, sizeof shape, "%zu in %zu", a->n, a->parts);
+        s = cocob_verify_outputs(of(b), "dadapt_adam_accumulate", shape, outs, 4);
+    }
+    free(mag);
+    return s;
+}
+
+/* w against |w| + |decay step_dlr w| + |the step|: the step's square root
+ * and division may each be 2.5 and 3 ulps off on a device that does not
+ * round them correctly, 16 units as the baselines' w. */
+static cocob_status chk_dadapt_adam_update(cocob_backend *b,
+                                           const cocob_dadapt_adam_update_args *a)
+{
+    cocob_dadapt_adam_update_args d = *a, r = *a;
+    cocob_span w = {a->w, a->w_offset}, m = {(cocob_buffer *)a->state[0], a->state_offset},
+               v = {(cocob_buffer *)a->state[1], a->state_offset},
+               sc = {(cocob_buffer *)a->scalars, a->scalars_offset};
+    d.w = cocob_verify_dev(w).buf;
+    r.w = cocob_verify_ref(w).buf;
+    d.state[0] = cocob_verify_dev(m).buf;
+    r.state[0] = cocob_verify_ref(m).buf;
+    d.state[1] = cocob_verify_dev(v).buf;
+    r.state[1] = cocob_verify_ref(v).buf;
+    d.scalars = cocob_verify_dev((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    r.scalars = cocob_verify_ref((cocob_span){(cocob_buffer *)a->scalars, 0}).buf;
+    guard_sides(a->skip, &d.skip, &r.skip);
+    float *mag = malloc((a->n ? a->n : 1) * sizeof *mag);
+    if (!mag)
+        return no_memory(b, "dadapt_adam_update");
+    const float *wr = cocob_verify_ref_floats(w), *mr = cocob_verify_ref_floats(m),
+                *vr = cocob_verify_ref_floats(v), *scr = cocob_verify_ref_floats(sc);
+    float shrink = fabsf(a->decay * scr[COCOB_DADAPT_ADAM_STEP_DLR]);
+    for (size_t i = 0; i < a->n; i++)
+        mag[i] = fabsf(wr[i]) * (1 + shrink) + fabsf(mr[i] / (sqrtf(vr[i]) + a->eps));
+    cocob_status s = REF(b)->iface->dadapt_adam_update(REF(b), &r);
+    if (s == COCOB_OK)
+        s = DEV(b)->iface->dadapt_adam_update(DEV(b), &d);
+    if (s == COCOB_OK) {
+        verify_out outs[1] = {{"w", w, a->n, mag, 16, 0}};
+        char shape[64];
+        snprintf(shape, sizeof shape, "%zu", a->n);
+        s = cocob_verify_outputs(of(b), "dadapt_adam_update", shape, outs, 1);
+    }
+    free(mag);
+    return s;
+}
+
 /* Schedule-Free: exp_avg_sq is a product and a sum in the reference's
  * order, exact; y and z take the normalised gradient, whose square root
  * and division may each be 2.5 ulp off on a device that does not round
@@ -1095,4 +1200,6 @@ const cocob_backend_i cocob_verify_iface = {
     .prodigy_accumulate = chk_prodigy_accumulate,
     .prodigy_update = chk_prodigy_update,
     .schedule_free_update = chk_schedule_free_update,
+    .dadapt_adam_accumulate = chk_dadapt_adam_accumulate,
+    .dadapt_adam_update = chk_dadapt_adam_update,
 };
