@@ -18,9 +18,10 @@
  * names its file and line; a crash names its test, and the sanitizers give
  * its stack. */
 #undef ck_assert_msg
-#define ck_assert_msg(expr, ...)                                                                   \
-    ((expr) ? (void)0                                                                              \
-            : _ck_assert_failed(__FILE__, __LINE__, "Assertion '" #expr "' failed", ##__VA_ARGS__))
+#define ck_assert_msg(expr, ...) \
+    ((expr)                      \
+         ? (void)0               \
+         : _ck_assert_failed(__FILE__, __LINE__, "Assertion '" #expr "' failed", ##__VA_ARGS__))
 
 /* Whether this build has a device to check against ref: an OpenCL device
  * or the cpu backend. */
