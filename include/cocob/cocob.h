@@ -423,7 +423,11 @@ COCOB_API cocob_status cocob_optimizer_read_state(const cocob_optimizer *opt, si
  * eta and first_step; L-DoG's the same four for each parameter tensor i,
  * named "rbar.i", "G.i", "eta.i" and "first_step.i"; Schedule-Free's,
  * which the host works out from the step count, scheduled_lr (the last
- * step's lr, 0 before any) and weight_sum; none for the other kinds. */
+ * step's lr, 0 before any) and weight_sum; Prodigy's d, d_max,
+ * d_numerator, d_denom, d_hat, k, taken, dlr and bias_correction; D-Adapt
+ * Adam's d, numerator_weighted, k, dlr, step_dlr and taken (taken is 0
+ * after a step its authors return from early, the denominator being 0);
+ * none for the other kinds. */
 COCOB_API size_t cocob_optimizer_scalar_count(const cocob_optimizer *opt);
 /* NULL for an index past the last. */
 COCOB_API const char *cocob_optimizer_scalar_name(const cocob_optimizer *opt, size_t index);
